@@ -1,0 +1,74 @@
+use async_trait::async_trait;
+use tokio::sync::watch;
+
+use crate::{
+    Appended, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError, StreamHead,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// The event log. Both backends pass the same conformance suite
+/// (`crates/kring-store/tests/conformance.rs`).
+#[async_trait]
+pub trait EventLog: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Appends a batch to one stream, atomically. A stale `expected` version is a
+    /// [`StoreError::Conflict`] and writes nothing.
+    async fn append(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended, StoreError>;
+
+    /// Events of one stream with `version >= from_version`, in version order.
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from_version: u64,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// Events of all streams after `after`, in an order in which no event can
+    /// later appear before a position already returned.
+    async fn read_all(
+        &self,
+        after: GlobalCursor,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// True when events after `after` are committed but not yet readable because an
+    /// older transaction is still running (Postgres only): worth a quick retry.
+    async fn held_back(&self, _after: GlobalCursor) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
+    async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError>;
+
+    /// Stream ids in lexical order, after `after`.
+    async fn list_streams(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError>;
+
+    /// Removes the stream's events before `version` and gives it a new epoch:
+    /// readers that had seen less than `version` must start over.
+    async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError>;
+
+    /// The stored position of a named reader (the start of the log when none is stored).
+    async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError>;
+    async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError>;
+
+    /// A counter that moves whenever new events may be readable: a doorbell, not
+    /// a queue. Readers always fetch from the log, and poll as well.
+    fn wake_signal(&self) -> watch::Receiver<u64>;
+
+    /// A cheap round trip to the database, for readiness probes.
+    async fn ping(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,402 @@
+//! The Postgres backend: one `append_events` call per append, `(xid, position)`
+//! reads below the oldest running transaction, LISTEN/NOTIFY as a doorbell.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgDatabaseError, PgListener, PgPool, PgPoolOptions, PgRow};
+use sqlx::Row;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use crate::chain::to_hash;
+use crate::{
+    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
+    StoreError, StreamHead,
+};
+
+const CHANNEL: &str = "kring_events";
+
+pub struct PgLog {
+    pool: PgPool,
+    wake: watch::Sender<u64>,
+    appended_here: Arc<Notify>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for PgLog {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl PgLog {
+    /// Connects, runs the embedded migrations and starts the doorbell tasks.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Self::from_pool(pool).await
+    }
+
+    pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        let (wake, _) = watch::channel(0u64);
+        let appended_here = Arc::new(Notify::new());
+        let tasks = vec![
+            tokio::spawn(ring_doorbell(pool.clone(), appended_here.clone())),
+            tokio::spawn(listen_for_doorbell(pool.clone(), wake.clone())),
+        ];
+        Ok(Self {
+            pool,
+            wake,
+            appended_here,
+            tasks,
+        })
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// `fsync` off can corrupt the database on a crash: refused.
+    /// `synchronous_commit` off can lose acknowledged events on a crash: a warning.
+    pub async fn check_durability(&self) -> Result<Vec<String>, StoreError> {
+        let fsync: String = sqlx::query_scalar("SHOW fsync")
+            .fetch_one(&self.pool)
+            .await?;
+        if fsync != "on" {
+            return Err(StoreError::Durability(format!(
+                "Postgres runs with fsync = {fsync}; a crash could corrupt the log. Set fsync = on."
+            )));
+        }
+        let sync: String = sqlx::query_scalar("SHOW synchronous_commit")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(match sync.as_str() {
+            "on" | "remote_apply" | "remote_write" => vec![],
+            other => vec![format!(
+                "Postgres runs with synchronous_commit = {other}; events acknowledged just before a crash may be lost. Set synchronous_commit = on."
+            )],
+        })
+    }
+}
+
+/// After local commits, tell other nodes (and our own listener) that events may be
+/// readable. `Notify` keeps one permit, so a burst of appends becomes one NOTIFY.
+async fn ring_doorbell(pool: PgPool, appended_here: Arc<Notify>) {
+    loop {
+        appended_here.notified().await;
+        if let Err(e) = sqlx::query("SELECT pg_notify($1, '')")
+            .bind(CHANNEL)
+            .execute(&pool)
+            .await
+        {
+            tracing::debug!(error = %e, "could not send the new-events hint; readers will poll");
+        }
+    }
+}
+
+async fn listen_for_doorbell(pool: PgPool, wake: watch::Sender<u64>) {
+    loop {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot LISTEN for new events yet; readers poll");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if listener.listen(CHANNEL).await.is_err() {
+            continue;
+        }
+        // After (re)connecting a hint may have been missed: wake readers once.
+        wake.send_modify(|n| *n += 1);
+        while listener.try_recv().await.ok().flatten().is_some() {
+            wake.send_modify(|n| *n += 1);
+        }
+    }
+}
+
+const EVENT_COLUMNS: &str =
+    "position, xid::text::bigint AS xid, stream_id, version, event_id, event_type, \
+     schema_version, payload, metadata, recorded_at, prev_hash";
+
+fn event_from_row(row: &PgRow) -> Result<RecordedEvent, StoreError> {
+    let raw_payload: String = row.try_get("payload")?;
+    let raw_metadata: String = row.try_get("metadata")?;
+    let prev: Vec<u8> = row.try_get("prev_hash")?;
+    Ok(RecordedEvent {
+        position: row.try_get::<i64, _>("position")? as u64,
+        xid: row.try_get::<i64, _>("xid")? as u64,
+        stream_id: row.try_get("stream_id")?,
+        version: row.try_get::<i64, _>("version")? as u64,
+        event_id: row.try_get("event_id")?,
+        event_type: row.try_get("event_type")?,
+        schema_version: row.try_get("schema_version")?,
+        payload: serde_json::from_str(&raw_payload)?,
+        metadata: serde_json::from_str(&raw_metadata)?,
+        recorded_at: row.try_get::<DateTime<Utc>, _>("recorded_at")?,
+        prev_hash: to_hash(&prev)?,
+        raw_payload,
+        raw_metadata,
+    })
+}
+
+fn head_from_row(row: &PgRow) -> Result<StreamHead, StoreError> {
+    Ok(StreamHead {
+        stream_id: row.try_get("stream_id")?,
+        version: row.try_get::<i64, _>("version")? as u64,
+        first_version: row.try_get::<i64, _>("first_version")? as u64,
+        base_hash: to_hash(&row.try_get::<Vec<u8>, _>("base_hash")?)?,
+        head_hash: to_hash(&row.try_get::<Vec<u8>, _>("head_hash")?)?,
+        epoch: row.try_get("epoch")?,
+    })
+}
+
+fn append_error(
+    e: sqlx::Error,
+    stream: &str,
+    expected: ExpectedVersion,
+    ids: &[Uuid],
+) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let detail = db
+            .try_downcast_ref::<PgDatabaseError>()
+            .and_then(|pg| pg.detail())
+            .unwrap_or_default();
+        match db.code().as_deref() {
+            Some("KR001") => {
+                return StoreError::Conflict {
+                    stream: stream.to_owned(),
+                    expected: match expected {
+                        ExpectedVersion::Exact(v) => v,
+                        ExpectedVersion::Any => 0,
+                    },
+                    actual: detail.parse().unwrap_or(0),
+                }
+            }
+            Some("KR002") => {
+                return StoreError::EventIdReused(detail.parse().unwrap_or(ids[0]));
+            }
+            // Two streams raced to store the same event id.
+            Some("23505") if db.constraint() == Some("events_event_id_key") => {
+                return StoreError::EventIdReused(ids[0]);
+            }
+            _ => {}
+        }
+    }
+    StoreError::from(e)
+}
+
+#[async_trait]
+impl EventLog for PgLog {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn append(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended, StoreError> {
+        if events.is_empty() {
+            return Err(StoreError::EmptyBatch);
+        }
+        let encoded = events
+            .iter()
+            .map(NewEvent::encoded)
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids: Vec<Uuid> = encoded.iter().map(|e| e.event_id).collect();
+        let types: Vec<&str> = encoded.iter().map(|e| e.event_type.as_str()).collect();
+        let schema_versions: Vec<i32> = encoded.iter().map(|e| e.schema_version).collect();
+        let payloads: Vec<&str> = encoded.iter().map(|e| e.payload.as_str()).collect();
+        let metadata: Vec<&str> = encoded.iter().map(|e| e.metadata.as_str()).collect();
+        let row = sqlx::query("SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7)")
+            .bind(stream)
+            .bind(expected.as_sql())
+            .bind(&ids)
+            .bind(&types)
+            .bind(&schema_versions)
+            .bind(&payloads)
+            .bind(&metadata)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| append_error(e, stream, expected, &ids))?;
+        let appended = Appended {
+            stream_version: row.try_get::<i64, _>("stream_version")? as u64,
+            first_position: row.try_get::<i64, _>("first_position")? as u64,
+            last_position: row.try_get::<i64, _>("last_position")? as u64,
+            epoch: row.try_get("epoch")?,
+            duplicate: row.try_get("duplicate")?,
+        };
+        self.wake.send_modify(|n| *n += 1);
+        self.appended_here.notify_one();
+        Ok(appended)
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from_version: u64,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3"
+        );
+        sqlx::query(&sql)
+            .bind(stream)
+            .bind(from_version as i64)
+            .bind(limit.min(i64::MAX as usize) as i64)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(event_from_row)
+            .collect()
+    }
+
+    async fn read_all(
+        &self,
+        after: GlobalCursor,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        // Every transaction with an xid below the snapshot's xmin has finished, so
+        // no row can still appear below that horizon: reading in (xid, position)
+        // order up to it never skips an event that commits late.
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events \
+             WHERE (xid, position) > ($1::text::xid8, $2) \
+               AND xid < pg_snapshot_xmin(pg_current_snapshot()) \
+             ORDER BY xid, position LIMIT $3"
+        );
+        sqlx::query(&sql)
+            .bind(after.xid.to_string())
+            .bind(after.position as i64)
+            .bind(limit.min(i64::MAX as usize) as i64)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(event_from_row)
+            .collect()
+    }
+
+    async fn held_back(&self, after: GlobalCursor) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE (xid, position) > ($1::text::xid8, $2) \
+               AND xid >= pg_snapshot_xmin(pg_current_snapshot()))",
+        )
+        .bind(after.xid.to_string())
+        .bind(after.position as i64)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {
+        sqlx::query("SELECT * FROM streams WHERE stream_id = $1")
+            .bind(stream)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(head_from_row)
+            .transpose()
+    }
+
+    async fn list_streams(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT stream_id FROM streams WHERE $1::text IS NULL OR stream_id > $1 ORDER BY stream_id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(stream)
+            .execute(&mut *tx)
+            .await?;
+        let head = sqlx::query("SELECT * FROM streams WHERE stream_id = $1")
+            .bind(stream)
+            .fetch_optional(&mut *tx)
+            .await?
+            .as_ref()
+            .map(head_from_row)
+            .transpose()?
+            .ok_or_else(|| StoreError::StreamNotFound(stream.to_owned()))?;
+        crate::verify::check_truncation(&head, version)?;
+        let base: Vec<u8> = sqlx::query_scalar(
+            "SELECT prev_hash FROM events WHERE stream_id = $1 AND version = $2",
+        )
+        .bind(stream)
+        .bind(version as i64)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM events WHERE stream_id = $1 AND version < $2")
+            .bind(stream)
+            .bind(version as i64)
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(
+            "UPDATE streams SET first_version = $2, base_hash = $3, epoch = $4 WHERE stream_id = $1 RETURNING *",
+        )
+        .bind(stream)
+        .bind(version as i64)
+        .bind(&base)
+        .bind(Uuid::new_v4())
+        .fetch_one(&mut *tx)
+        .await?;
+        let head = head_from_row(&row)?;
+        tx.commit().await?;
+        Ok(head)
+    }
+
+    async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT xid, position FROM checkpoints WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(
+            row.map_or(GlobalCursor::START, |(xid, position)| GlobalCursor {
+                xid: xid as u64,
+                position: position as u64,
+            }),
+        )
+    }
+
+    async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO checkpoints (name, xid, position) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = now()",
+        )
+        .bind(name)
+        .bind(at.xid as i64)
+        .bind(at.position as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    fn wake_signal(&self) -> watch::Receiver<u64> {
+        self.wake.subscribe()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

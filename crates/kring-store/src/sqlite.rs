@@ -1,0 +1,437 @@
+//! The embedded SQLite backend. All writes go through one connection, so the
+//! order of positions is the order of commits and `read_all` can walk positions.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{Row, Sqlite, Transaction};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::chain::{event_hash, to_hash, GENESIS_HASH};
+use crate::event::EncodedEvent;
+use crate::{
+    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
+    StoreError, StreamHead,
+};
+
+pub struct SqliteLog {
+    writer: SqlitePool,
+    reader: SqlitePool,
+    wake: watch::Sender<u64>,
+}
+
+impl SqliteLog {
+    /// Opens (creating if needed) the database in WAL mode with `synchronous = FULL`
+    /// and runs the embedded migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        // An in-memory database exists once per connection: read through the writer.
+        let reader = if in_memory {
+            writer.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options.read_only(true))
+                .await?
+        };
+        sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+        let (wake, _) = watch::channel(0u64);
+        Ok(Self {
+            writer,
+            reader,
+            wake,
+        })
+    }
+
+    pub fn writer_pool(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    /// WAL with synchronous = FULL keeps every acknowledged event across a power
+    /// loss; anything else is reported.
+    pub async fn check_durability(&self) -> Result<Vec<String>, StoreError> {
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&self.writer)
+            .await?;
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&self.writer)
+            .await?;
+        let mut warnings = vec![];
+        if !mode.eq_ignore_ascii_case("wal") {
+            warnings.push(format!(
+                "SQLite journal_mode is {mode}, not WAL: nothing is kept after the process ends or crashes"
+            ));
+        }
+        if sync < 2 {
+            warnings.push(format!(
+                "SQLite synchronous is {sync}, not FULL (2): events acknowledged just before a power loss may be lost"
+            ));
+        }
+        Ok(warnings)
+    }
+
+    async fn head_in(
+        tx: &mut Transaction<'_, Sqlite>,
+        stream: &str,
+    ) -> Result<Option<StreamHead>, StoreError> {
+        sqlx::query("SELECT * FROM streams WHERE stream_id = ?")
+            .bind(stream)
+            .fetch_optional(&mut **tx)
+            .await?
+            .as_ref()
+            .map(head_from_row)
+            .transpose()
+    }
+
+    /// A retried batch is one whose ids are all stored, in this stream, with the
+    /// same content in the same order. `None` when none of the ids is stored.
+    async fn find_retry(
+        tx: &mut Transaction<'_, Sqlite>,
+        stream: &str,
+        batch: &[EncodedEvent],
+    ) -> Result<Option<Appended>, StoreError> {
+        let mut stored = Vec::with_capacity(batch.len());
+        for event in batch {
+            let row = sqlx::query(&format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE event_id = ?"
+            ))
+            .bind(event.event_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            stored.push(row.as_ref().map(event_from_row).transpose()?);
+        }
+        if stored.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        for (event, found) in batch.iter().zip(&stored) {
+            let same = found.as_ref().is_some_and(|s| {
+                s.stream_id == stream
+                    && s.event_type == event.event_type
+                    && s.schema_version == event.schema_version
+                    && s.raw_payload == event.payload
+                    && s.raw_metadata == event.metadata
+            });
+            if !same {
+                return Err(StoreError::EventIdReused(event.event_id));
+            }
+        }
+        let stored: Vec<RecordedEvent> = stored.into_iter().flatten().collect();
+        let head = Self::head_in(tx, stream).await?.ok_or_else(|| {
+            StoreError::Corrupt(format!("events of {stream} without a stream row"))
+        })?;
+        Ok(Some(Appended {
+            stream_version: stored.iter().map(|e| e.version).max().unwrap_or(0),
+            first_position: stored.iter().map(|e| e.position).min().unwrap_or(0),
+            last_position: stored.iter().map(|e| e.position).max().unwrap_or(0),
+            epoch: head.epoch,
+            duplicate: true,
+        }))
+    }
+
+    async fn append_in(
+        tx: &mut Transaction<'_, Sqlite>,
+        stream: &str,
+        expected: ExpectedVersion,
+        batch: &[EncodedEvent],
+    ) -> Result<Appended, StoreError> {
+        if let Some(retry) = Self::find_retry(tx, stream, batch).await? {
+            return Ok(retry);
+        }
+        let now = Utc::now();
+        let micros = now.timestamp_micros();
+        let head = match Self::head_in(tx, stream).await? {
+            Some(head) => head,
+            None => {
+                let epoch = Uuid::new_v4();
+                sqlx::query(
+                    "INSERT INTO streams (stream_id, version, first_version, base_hash, head_hash, epoch, created_at) \
+                     VALUES (?, 0, 1, ?, ?, ?, ?)",
+                )
+                .bind(stream)
+                .bind(&GENESIS_HASH[..])
+                .bind(&GENESIS_HASH[..])
+                .bind(epoch)
+                .bind(micros)
+                .execute(&mut **tx)
+                .await?;
+                StreamHead {
+                    stream_id: stream.to_owned(),
+                    version: 0,
+                    first_version: 1,
+                    base_hash: GENESIS_HASH,
+                    head_hash: GENESIS_HASH,
+                    epoch,
+                }
+            }
+        };
+        if let ExpectedVersion::Exact(expected) = expected {
+            if head.version != expected {
+                return Err(StoreError::Conflict {
+                    stream: stream.to_owned(),
+                    expected,
+                    actual: head.version,
+                });
+            }
+        }
+        let mut hash = head.head_hash;
+        let mut version = head.version;
+        let mut positions = Vec::with_capacity(batch.len());
+        for event in batch {
+            version += 1;
+            let position: i64 = sqlx::query_scalar(
+                "INSERT INTO events (stream_id, version, event_id, event_type, schema_version, payload, metadata, recorded_at, prev_hash) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING position",
+            )
+            .bind(stream)
+            .bind(version as i64)
+            .bind(event.event_id)
+            .bind(&event.event_type)
+            .bind(event.schema_version)
+            .bind(&event.payload)
+            .bind(&event.metadata)
+            .bind(micros)
+            .bind(&hash[..])
+            .fetch_one(&mut **tx)
+            .await?;
+            positions.push(position as u64);
+            hash = event_hash(
+                &hash,
+                stream,
+                version,
+                event.event_id,
+                &event.event_type,
+                event.schema_version,
+                micros,
+                &event.payload,
+                &event.metadata,
+            );
+        }
+        sqlx::query("UPDATE streams SET version = ?, head_hash = ? WHERE stream_id = ?")
+            .bind(version as i64)
+            .bind(&hash[..])
+            .bind(stream)
+            .execute(&mut **tx)
+            .await?;
+        Ok(Appended {
+            stream_version: version,
+            first_position: positions[0],
+            last_position: positions[positions.len() - 1],
+            epoch: head.epoch,
+            duplicate: false,
+        })
+    }
+}
+
+const EVENT_COLUMNS: &str = "position, 0 AS xid, stream_id, version, event_id, event_type, \
+     schema_version, payload, metadata, recorded_at, prev_hash";
+
+fn event_from_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
+    let raw_payload: String = row.try_get("payload")?;
+    let raw_metadata: String = row.try_get("metadata")?;
+    let micros: i64 = row.try_get("recorded_at")?;
+    Ok(RecordedEvent {
+        position: row.try_get::<i64, _>("position")? as u64,
+        xid: 0,
+        stream_id: row.try_get("stream_id")?,
+        version: row.try_get::<i64, _>("version")? as u64,
+        event_id: row.try_get("event_id")?,
+        event_type: row.try_get("event_type")?,
+        schema_version: row.try_get("schema_version")?,
+        payload: serde_json::from_str(&raw_payload)?,
+        metadata: serde_json::from_str(&raw_metadata)?,
+        recorded_at: DateTime::from_timestamp_micros(micros)
+            .ok_or_else(|| StoreError::Corrupt(format!("recorded_at {micros} is out of range")))?,
+        prev_hash: to_hash(&row.try_get::<Vec<u8>, _>("prev_hash")?)?,
+        raw_payload,
+        raw_metadata,
+    })
+}
+
+fn head_from_row(row: &SqliteRow) -> Result<StreamHead, StoreError> {
+    Ok(StreamHead {
+        stream_id: row.try_get("stream_id")?,
+        version: row.try_get::<i64, _>("version")? as u64,
+        first_version: row.try_get::<i64, _>("first_version")? as u64,
+        base_hash: to_hash(&row.try_get::<Vec<u8>, _>("base_hash")?)?,
+        head_hash: to_hash(&row.try_get::<Vec<u8>, _>("head_hash")?)?,
+        epoch: row.try_get("epoch")?,
+    })
+}
+
+#[async_trait]
+impl EventLog for SqliteLog {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn append(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended, StoreError> {
+        if events.is_empty() {
+            return Err(StoreError::EmptyBatch);
+        }
+        let batch = events
+            .iter()
+            .map(NewEvent::encoded)
+            .collect::<Result<Vec<_>, _>>()?;
+        // IMMEDIATE takes the write lock up front, so another process writing the
+        // same file waits (busy_timeout) instead of failing half-way.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let appended = Self::append_in(&mut tx, stream, expected, &batch).await?;
+        tx.commit().await?;
+        if !appended.duplicate {
+            self.wake.send_modify(|n| *n += 1);
+        }
+        Ok(appended)
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from_version: u64,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?"
+        ))
+        .bind(stream)
+        .bind(from_version as i64)
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(event_from_row)
+        .collect()
+    }
+
+    async fn read_all(
+        &self,
+        after: GlobalCursor,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"
+        ))
+        .bind(after.position as i64)
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(event_from_row)
+        .collect()
+    }
+
+    async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {
+        sqlx::query("SELECT * FROM streams WHERE stream_id = ?")
+            .bind(stream)
+            .fetch_optional(&self.reader)
+            .await?
+            .as_ref()
+            .map(head_from_row)
+            .transpose()
+    }
+
+    async fn list_streams(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT stream_id FROM streams WHERE ?1 IS NULL OR stream_id > ?1 ORDER BY stream_id LIMIT ?2",
+        )
+        .bind(after)
+        .bind(limit as i64)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let head = Self::head_in(&mut tx, stream)
+            .await?
+            .ok_or_else(|| StoreError::StreamNotFound(stream.to_owned()))?;
+        crate::verify::check_truncation(&head, version)?;
+        let base: Vec<u8> =
+            sqlx::query_scalar("SELECT prev_hash FROM events WHERE stream_id = ? AND version = ?")
+                .bind(stream)
+                .bind(version as i64)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM events WHERE stream_id = ? AND version < ?")
+            .bind(stream)
+            .bind(version as i64)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE streams SET first_version = ?, base_hash = ?, epoch = ? WHERE stream_id = ?",
+        )
+        .bind(version as i64)
+        .bind(&base)
+        .bind(Uuid::new_v4())
+        .bind(stream)
+        .execute(&mut *tx)
+        .await?;
+        let head = Self::head_in(&mut tx, stream)
+            .await?
+            .ok_or_else(|| StoreError::StreamNotFound(stream.to_owned()))?;
+        tx.commit().await?;
+        Ok(head)
+    }
+
+    async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT xid, position FROM checkpoints WHERE name = ?")
+                .bind(name)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(
+            row.map_or(GlobalCursor::START, |(xid, position)| GlobalCursor {
+                xid: xid as u64,
+                position: position as u64,
+            }),
+        )
+    }
+
+    async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO checkpoints (name, xid, position, updated_at) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (name) DO UPDATE SET xid = ?2, position = ?3, updated_at = ?4",
+        )
+        .bind(name)
+        .bind(at.xid as i64)
+        .bind(at.position as i64)
+        .bind(Utc::now().timestamp_micros())
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    fn wake_signal(&self) -> watch::Receiver<u64> {
+        self.wake.subscribe()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,85 @@
+//! A named reader of the whole log that remembers how far it got.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::{EventLog, GlobalCursor, RecordedEvent, StoreError};
+
+pub struct Subscription {
+    log: Arc<dyn EventLog>,
+    name: String,
+    cursor: GlobalCursor,
+    wake: watch::Receiver<u64>,
+    poll_every: Duration,
+    batch_size: usize,
+}
+
+impl Subscription {
+    /// Resumes from the checkpoint stored under `name` (the start of the log if none).
+    pub async fn open(log: Arc<dyn EventLog>, name: &str) -> Result<Self, StoreError> {
+        let cursor = log.load_checkpoint(name).await?;
+        let wake = log.wake_signal();
+        Ok(Self {
+            log,
+            name: name.to_owned(),
+            cursor,
+            wake,
+            poll_every: Duration::from_secs(1),
+            batch_size: 500,
+        })
+    }
+
+    /// How often to look for events when no hint arrives (hints can be lost).
+    pub fn poll_every(mut self, every: Duration) -> Self {
+        self.poll_every = every;
+        self
+    }
+
+    pub fn batch_size(mut self, size: usize) -> Self {
+        self.batch_size = size.max(1);
+        self
+    }
+
+    /// The position after the last event handed out.
+    pub fn cursor(&self) -> GlobalCursor {
+        self.cursor
+    }
+
+    /// The next events after the cursor; waits until there is at least one.
+    pub async fn next_batch(&mut self) -> Result<Vec<RecordedEvent>, StoreError> {
+        let mut backoff = Duration::from_millis(2);
+        loop {
+            // Mark the doorbell seen *before* reading, so a ring during the read is not lost.
+            self.wake.borrow_and_update();
+            let batch = self.log.read_all(self.cursor, self.batch_size).await?;
+            if let Some(last) = batch.last() {
+                self.cursor = last.cursor();
+                return Ok(batch);
+            }
+            // Committed events hidden behind an older, still running transaction
+            // ring no second doorbell when they become readable: look again soon.
+            if self.log.held_back(self.cursor).await? {
+                tokio::time::sleep(backoff.min(self.poll_every)).await;
+                backoff = (backoff * 2).min(Duration::from_millis(100));
+                continue;
+            }
+            tokio::select! {
+                changed = self.wake.changed() => {
+                    if changed.is_err() {
+                        // The log is gone; fall back to polling until the caller stops.
+                        tokio::time::sleep(self.poll_every).await;
+                    }
+                }
+                _ = tokio::time::sleep(self.poll_every) => {}
+            }
+        }
+    }
+
+    /// Stores the cursor durably: after a restart, reading resumes after the
+    /// last batch handed out before this call.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        self.log.save_checkpoint(&self.name, self.cursor).await
+    }
+}

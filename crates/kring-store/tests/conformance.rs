@@ -1,0 +1,419 @@
+//! The behaviour every backend of the event log must show.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{event, read_everything, within, Harness};
+use kring_store::{
+    verify_all, verify_stream, ExpectedVersion, GlobalCursor, StoreError, Subscription,
+};
+use serde_json::json;
+
+on_both_backends!(
+    appends_and_reads_a_stream,
+    a_stale_expected_version_is_a_conflict_and_writes_nothing,
+    a_retried_batch_is_stored_once,
+    an_id_reused_for_other_content_is_refused,
+    an_empty_batch_is_refused,
+    read_all_returns_every_stream_in_commit_order,
+    an_intact_log_verifies,
+    an_edited_event_breaks_the_chain,
+    a_removed_event_breaks_the_chain,
+    reordered_events_break_the_chain,
+    a_removed_last_event_breaks_the_chain,
+    truncating_history_changes_the_epoch,
+    checkpoints_are_durable,
+    a_subscription_wakes_on_a_hint_without_polling,
+);
+
+async fn appends_and_reads_a_stream(h: Harness) {
+    let first = h
+        .log
+        .append(
+            "circle-a",
+            ExpectedVersion::Exact(0),
+            &[event("Created", 1), event("Joined", 2)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.stream_version, 2);
+    assert!(!first.duplicate);
+    let second = h
+        .log
+        .append("circle-a", ExpectedVersion::Exact(2), &[event("Posted", 3)])
+        .await
+        .unwrap();
+    assert_eq!(second.stream_version, 3);
+    assert_eq!(second.epoch, first.epoch, "appends keep the epoch");
+    assert!(second.first_position > first.last_position);
+
+    let all = h.log.read_stream("circle-a", 1, 100).await.unwrap();
+    let seen: Vec<(u64, &str, u64)> = all
+        .iter()
+        .map(|e| {
+            (
+                e.version,
+                e.event_type.as_str(),
+                e.payload["n"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![(1, "Created", 1), (2, "Joined", 2), (3, "Posted", 3)]
+    );
+    assert_eq!(all[0].metadata, json!({}));
+
+    let tail = h.log.read_stream("circle-a", 3, 100).await.unwrap();
+    assert_eq!(tail.len(), 1);
+    assert_eq!(tail[0].version, 3);
+    assert_eq!(
+        h.log.read_stream("circle-a", 1, 2).await.unwrap().len(),
+        2,
+        "limit is honoured"
+    );
+    assert!(h
+        .log
+        .read_stream("circle-none", 1, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let head = h.log.stream_head("circle-a").await.unwrap().unwrap();
+    assert_eq!(head.version, 3);
+    assert_eq!(head.head_hash, all[2].hash());
+    assert!(h.log.stream_head("circle-none").await.unwrap().is_none());
+
+    let any = h
+        .log
+        .append("circle-a", ExpectedVersion::Any, &[event("Posted", 4)])
+        .await
+        .unwrap();
+    assert_eq!(any.stream_version, 4, "Any appends at the end");
+}
+
+async fn a_stale_expected_version_is_a_conflict_and_writes_nothing(h: Harness) {
+    h.log
+        .append(
+            "s",
+            ExpectedVersion::Exact(0),
+            &[event("A", 1), event("B", 2)],
+        )
+        .await
+        .unwrap();
+    let err = h
+        .log
+        .append("s", ExpectedVersion::Exact(1), &[event("C", 3)])
+        .await
+        .unwrap_err();
+    match err {
+        StoreError::Conflict {
+            stream,
+            expected,
+            actual,
+        } => {
+            assert_eq!((stream.as_str(), expected, actual), ("s", 1, 2));
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let err = h
+        .log
+        .append("s", ExpectedVersion::Exact(0), &[event("C", 3)])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { actual: 2, .. }),
+        "{err:?}"
+    );
+    assert_eq!(h.log.read_stream("s", 1, 10).await.unwrap().len(), 2);
+
+    let err = h
+        .log
+        .append("new", ExpectedVersion::Exact(4), &[event("A", 1)])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { actual: 0, .. }),
+        "{err:?}"
+    );
+    assert!(
+        h.log.stream_head("new").await.unwrap().is_none(),
+        "a refused append creates no stream"
+    );
+    assert_eq!(read_everything(h.log.as_ref()).await.len(), 2);
+}
+
+async fn a_retried_batch_is_stored_once(h: Harness) {
+    let batch = [event("A", 1), event("B", 2)];
+    let first = h
+        .log
+        .append("s", ExpectedVersion::Exact(0), &batch)
+        .await
+        .unwrap();
+    h.log
+        .append("s", ExpectedVersion::Exact(2), &[event("C", 3)])
+        .await
+        .unwrap();
+    // The writer never heard back and sends the same batch with its old expectation.
+    let again = h
+        .log
+        .append("s", ExpectedVersion::Exact(0), &batch)
+        .await
+        .unwrap();
+    assert!(again.duplicate);
+    assert_eq!(
+        (
+            again.stream_version,
+            again.first_position,
+            again.last_position
+        ),
+        (
+            first.stream_version,
+            first.first_position,
+            first.last_position
+        )
+    );
+    assert_eq!(h.log.read_stream("s", 1, 10).await.unwrap().len(), 3);
+    assert_eq!(read_everything(h.log.as_ref()).await.len(), 3);
+}
+
+async fn an_id_reused_for_other_content_is_refused(h: Harness) {
+    let original = event("A", 1);
+    h.log
+        .append("s", ExpectedVersion::Exact(0), &[original.clone()])
+        .await
+        .unwrap();
+
+    let mut changed = original.clone();
+    changed.payload = json!({ "n": 2 });
+    let err = h
+        .log
+        .append("s", ExpectedVersion::Any, &[changed])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::EventIdReused(id) if id == original.event_id),
+        "{err:?}"
+    );
+
+    let err = h
+        .log
+        .append("other", ExpectedVersion::Exact(0), &[original.clone()])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::EventIdReused(_)),
+        "the same event in another stream: {err:?}"
+    );
+
+    // A batch of which only a part was stored before is not a retry either.
+    let err = h
+        .log
+        .append("s", ExpectedVersion::Exact(0), &[original, event("B", 2)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::EventIdReused(_)), "{err:?}");
+
+    assert_eq!(read_everything(h.log.as_ref()).await.len(), 1);
+    assert!(h.log.stream_head("other").await.unwrap().is_none());
+}
+
+async fn an_empty_batch_is_refused(h: Harness) {
+    let err = h
+        .log
+        .append("s", ExpectedVersion::Any, &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::EmptyBatch), "{err:?}");
+}
+
+async fn read_all_returns_every_stream_in_commit_order(h: Harness) {
+    let mut written = vec![];
+    for n in 0..30u64 {
+        let stream = format!("s{}", n % 4);
+        let appended = h
+            .log
+            .append(&stream, ExpectedVersion::Any, &[event("E", n)])
+            .await
+            .unwrap();
+        written.push((stream, appended.stream_version, n));
+    }
+    let all = read_everything(h.log.as_ref()).await;
+    let read: Vec<(String, u64, u64)> = all
+        .iter()
+        .map(|e| {
+            (
+                e.stream_id.clone(),
+                e.version,
+                e.payload["n"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read, written,
+        "sequential appends come back in the order they committed"
+    );
+
+    // Paging with the cursor gives the same events.
+    let mut paged = vec![];
+    let mut cursor = GlobalCursor::START;
+    loop {
+        let page = h.log.read_all(cursor, 7).await.unwrap();
+        let Some(last) = page.last() else { break };
+        cursor = last.cursor();
+        paged.extend(page.into_iter().map(|e| e.event_id));
+    }
+    assert_eq!(paged, all.iter().map(|e| e.event_id).collect::<Vec<_>>());
+}
+
+async fn write_three(h: &Harness) {
+    h.log
+        .append(
+            "s",
+            ExpectedVersion::Exact(0),
+            &[event("A", 1), event("B", 2), event("C", 3), event("D", 4)],
+        )
+        .await
+        .unwrap();
+    h.log
+        .append("t", ExpectedVersion::Exact(0), &[event("X", 1)])
+        .await
+        .unwrap();
+}
+
+async fn an_intact_log_verifies(h: Harness) {
+    write_three(&h).await;
+    let report = verify_all(h.log.as_ref()).await.unwrap();
+    assert_eq!((report.streams, report.events), (2, 5));
+    assert!(report.is_intact(), "{:?}", report.breaks);
+}
+
+async fn broken_at(h: &Harness) -> (u64, String) {
+    let (_, problem) = verify_stream(h.log.as_ref(), "s").await.unwrap();
+    let problem = problem.expect("the change is detected");
+    let report = verify_all(h.log.as_ref()).await.unwrap();
+    assert_eq!(
+        report.breaks.len(),
+        1,
+        "only the damaged stream is reported"
+    );
+    (problem.version, problem.reason)
+}
+
+async fn an_edited_event_breaks_the_chain(h: Harness) {
+    write_three(&h).await;
+    h.tamper(r#"UPDATE events SET payload = '{"n":20}' WHERE stream_id = 's' AND version = 2"#)
+        .await;
+    let (version, reason) = broken_at(&h).await;
+    assert_eq!(version, 3, "{reason}");
+}
+
+async fn a_removed_event_breaks_the_chain(h: Harness) {
+    write_three(&h).await;
+    h.tamper("DELETE FROM events WHERE stream_id = 's' AND version = 2")
+        .await;
+    let (version, reason) = broken_at(&h).await;
+    assert_eq!(version, 2, "{reason}");
+    assert!(reason.contains("missing"), "{reason}");
+}
+
+async fn reordered_events_break_the_chain(h: Harness) {
+    write_three(&h).await;
+    h.tamper(
+        "UPDATE events SET version = -1 WHERE stream_id = 's' AND version = 2;
+         UPDATE events SET version = 2 WHERE stream_id = 's' AND version = 3;
+         UPDATE events SET version = 3 WHERE stream_id = 's' AND version = -1;",
+    )
+    .await;
+    let (version, _) = broken_at(&h).await;
+    assert_eq!(version, 2);
+}
+
+async fn a_removed_last_event_breaks_the_chain(h: Harness) {
+    write_three(&h).await;
+    h.tamper("DELETE FROM events WHERE stream_id = 's' AND version = 4")
+        .await;
+    let (version, _) = broken_at(&h).await;
+    assert_eq!(version, 4);
+}
+
+async fn truncating_history_changes_the_epoch(h: Harness) {
+    write_three(&h).await;
+    let before = h.log.stream_head("s").await.unwrap().unwrap();
+    let after = h.log.truncate_before("s", 3).await.unwrap();
+    assert_ne!(after.epoch, before.epoch, "readers learn history was cut");
+    assert_eq!((after.first_version, after.version), (3, 4));
+    let left: Vec<u64> = h
+        .log
+        .read_stream("s", 1, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.version)
+        .collect();
+    assert_eq!(left, vec![3, 4]);
+    assert!(
+        verify_all(h.log.as_ref()).await.unwrap().is_intact(),
+        "the chain continues from its base"
+    );
+    let next = h
+        .log
+        .append("s", ExpectedVersion::Exact(4), &[event("E", 5)])
+        .await
+        .unwrap();
+    assert_eq!((next.stream_version, next.epoch), (5, after.epoch));
+
+    for bad in [1, 3, 9] {
+        let err = h.log.truncate_before("s", bad).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::InvalidTruncation { .. }),
+            "{bad}: {err:?}"
+        );
+    }
+    assert!(matches!(
+        h.log.truncate_before("none", 2).await.unwrap_err(),
+        StoreError::StreamNotFound(_)
+    ));
+}
+
+async fn checkpoints_are_durable(h: Harness) {
+    assert_eq!(
+        h.log.load_checkpoint("views").await.unwrap(),
+        GlobalCursor::START
+    );
+    let at = GlobalCursor {
+        xid: 7,
+        position: 42,
+    };
+    h.log.save_checkpoint("views", at).await.unwrap();
+    let moved = GlobalCursor {
+        xid: 8,
+        position: 50,
+    };
+    h.log.save_checkpoint("views", moved).await.unwrap();
+    let reopened = h.reopen().await;
+    assert_eq!(reopened.load_checkpoint("views").await.unwrap(), moved);
+    assert_eq!(
+        reopened.load_checkpoint("other").await.unwrap(),
+        GlobalCursor::START
+    );
+}
+
+async fn a_subscription_wakes_on_a_hint_without_polling(h: Harness) {
+    // Polling once an hour: only the doorbell can wake the reader in time.
+    let mut sub = Subscription::open(h.log.clone(), "test")
+        .await
+        .unwrap()
+        .poll_every(Duration::from_secs(3600));
+    let reader = tokio::spawn(async move { sub.next_batch().await.unwrap() });
+    // Let the reader find the log empty first, then append.
+    tokio::task::yield_now().await;
+    h.log
+        .append("s", ExpectedVersion::Any, &[event("A", 1)])
+        .await
+        .unwrap();
+    let batch = within("the woken subscription", reader).await.unwrap();
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].event_type, "A");
+}
