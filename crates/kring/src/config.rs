@@ -1,0 +1,129 @@
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use kring_store::{Durability, EventLog, OpenOptions};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kring",
+    version,
+    about = "Care circles around a person who needs care"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// What to do; `serve` when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve(ServeArgs),
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Check every stream's hash chain; exits with 2 when one is broken.
+    Verify,
+}
+
+impl Default for Command {
+    fn default() -> Self {
+        Command::Serve(ServeArgs::default())
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "KRING_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        // Without a subcommand clap does not parse ServeArgs, so read its env here.
+        let listen = std::env::var("KRING_LISTEN")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        Self { listen }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StoreArgs {
+    /// Where the event log lives: `sqlite:FILE` (the default, created if missing) or `postgres://…`.
+    #[arg(
+        long,
+        env = "KRING_DATABASE_URL",
+        default_value = "sqlite:kring.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// Start even if the database could lose data on a crash (fsync off). Only for throw-away data.
+    #[arg(long, env = "KRING_ALLOW_UNSAFE_DURABILITY", global = true)]
+    pub allow_unsafe_durability: bool,
+    /// Most database connections this process opens (Postgres).
+    #[arg(
+        long,
+        env = "KRING_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub database_max_connections: u32,
+}
+
+impl StoreArgs {
+    pub async fn open(&self) -> anyhow::Result<Arc<dyn EventLog>> {
+        let options = OpenOptions {
+            durability: if self.allow_unsafe_durability {
+                Durability::WarnOnly
+            } else {
+                Durability::Require
+            },
+            max_connections: self.database_max_connections,
+        };
+        kring_store::open(&self.database_url, &options)
+            .await
+            .with_context(|| format!("cannot open the event log at {}", self.display_url()))
+    }
+
+    /// The URL without its password, fit for logs and screens.
+    pub fn display_url(&self) -> String {
+        redact_password(&self.database_url)
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn passwords_never_reach_the_screen() {
+        assert_eq!(
+            redact_password("postgres://kring:s3cret@db:5432/kring"),
+            "postgres://kring:***@db:5432/kring"
+        );
+        assert_eq!(
+            redact_password("postgres://kring@db/kring"),
+            "postgres://kring@db/kring"
+        );
+        assert_eq!(redact_password("sqlite:kring.db"), "sqlite:kring.db");
+    }
+}

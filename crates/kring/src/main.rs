@@ -1,0 +1,62 @@
+//! `kring`: run the service and look after its event log.
+
+mod config;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use config::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let outcome = match cli.command.clone().unwrap_or_default() {
+        Command::Serve(args) => serve::run(&cli.store, &args).await,
+        Command::Migrate => migrate(&cli.store).await,
+        Command::Verify => verify(&cli.store).await,
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kring: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(store: &config::StoreArgs) -> anyhow::Result<ExitCode> {
+    store.open().await?;
+    println!("The database is up to date ({}).", store.display_url());
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn verify(store: &config::StoreArgs) -> anyhow::Result<ExitCode> {
+    let log = store.open().await?;
+    let report = kring_store::verify_all(log.as_ref()).await?;
+    println!(
+        "Checked {} streams with {} events in {}.",
+        report.streams,
+        report.events,
+        store.display_url()
+    );
+    if report.is_intact() {
+        println!("Every hash chain is intact.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for problem in &report.breaks {
+        println!("BROKEN: {problem}");
+    }
+    println!(
+        "{} stream(s) have a broken hash chain: events were changed, removed or reordered outside Kring.",
+        report.breaks.len()
+    );
+    Ok(ExitCode::from(2))
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the whole test suite.
+#
+# The tests need PostgreSQL as well as the embedded SQLite. They use, in order:
+# TEST_DATABASE_URL; a server on 127.0.0.1:5432 (user postgres, trust auth);
+# or a private throw-away cluster that they start themselves under target/ with
+# the machine's initdb and pg_ctl. When none of those exists, this script
+# installs Debian's postgresql package (as root), or says what to install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "The tests need Rust's cargo: install it from https://rustup.rs" >&2
+    exit 1
+fi
+
+postgres_answers() {
+    (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null
+}
+
+initdb_installed() {
+    command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
+
+if [ -z "${TEST_DATABASE_URL:-}" ] && ! postgres_answers && ! initdb_installed; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "PostgreSQL is not installed: installing Debian's postgresql package for the tests."
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    else
+        echo "The tests need PostgreSQL and none was found." >&2
+        echo "Install it (Debian/Ubuntu: sudo apt-get install postgresql)," >&2
+        echo "or point the tests at a server: TEST_DATABASE_URL=postgres://user@host:port" >&2
+        exit 1
+    fi
+fi
+
+exec cargo test --workspace --locked "$@"
