@@ -1,0 +1,166 @@
+//! A person's account: who they are to Kring, apart from any circle.
+//! Name and e-mail are sealed with the person's own key.
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use crate::{DomainError, PersonId, Sealed, Services};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: Option<PersonId>,
+    /// A keyed hash of the normalised e-mail address, to find the account at log-in
+    /// without storing the address in the clear.
+    pub email_lookup: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountCommand {
+    Register {
+        account: PersonId,
+        name: Sealed,
+        email: Sealed,
+        email_lookup: String,
+    },
+    Rename {
+        name: Sealed,
+    },
+    ChangeEmail {
+        email: Sealed,
+        email_lookup: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountEvent {
+    AccountRegistered {
+        account: PersonId,
+        name: Sealed,
+        email: Sealed,
+        email_lookup: String,
+    },
+    AccountRenamed {
+        name: Sealed,
+    },
+    EmailChanged {
+        email: Sealed,
+        email_lookup: String,
+    },
+}
+
+impl DomainEvent for AccountEvent {
+    fn event_type(&self) -> String {
+        match self {
+            AccountEvent::AccountRegistered { .. } => "AccountRegistered",
+            AccountEvent::AccountRenamed { .. } => "AccountRenamed",
+            AccountEvent::EmailChanged { .. } => "EmailChanged",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_owned()
+    }
+}
+
+impl Account {
+    pub fn decide(&self, command: AccountCommand) -> Result<Vec<AccountEvent>, DomainError> {
+        match command {
+            AccountCommand::Register {
+                account,
+                name,
+                email,
+                email_lookup,
+            } => {
+                if self.id.is_some() {
+                    return Err(DomainError::AlreadyExists);
+                }
+                if name.owner != account || email.owner != account {
+                    return Err(DomainError::Invalid(
+                        "a name and e-mail address are sealed with their owner's key",
+                    ));
+                }
+                check_lookup(&email_lookup)?;
+                Ok(vec![AccountEvent::AccountRegistered {
+                    account,
+                    name,
+                    email,
+                    email_lookup,
+                }])
+            }
+            AccountCommand::Rename { name } => {
+                let id = self.id.ok_or(DomainError::NotFound("account"))?;
+                if name.owner != id {
+                    return Err(DomainError::Invalid(
+                        "a name is sealed with its owner's key",
+                    ));
+                }
+                Ok(vec![AccountEvent::AccountRenamed { name }])
+            }
+            AccountCommand::ChangeEmail {
+                email,
+                email_lookup,
+            } => {
+                let id = self.id.ok_or(DomainError::NotFound("account"))?;
+                if email.owner != id {
+                    return Err(DomainError::Invalid(
+                        "an e-mail address is sealed with its owner's key",
+                    ));
+                }
+                check_lookup(&email_lookup)?;
+                if email_lookup == self.email_lookup {
+                    return Err(DomainError::Conflict(
+                        "this is already the e-mail address of the account",
+                    ));
+                }
+                Ok(vec![AccountEvent::EmailChanged {
+                    email,
+                    email_lookup,
+                }])
+            }
+        }
+    }
+}
+
+fn check_lookup(lookup: &str) -> Result<(), DomainError> {
+    if lookup.len() < 32 {
+        return Err(DomainError::Invalid("the e-mail lookup key is malformed"));
+    }
+    Ok(())
+}
+
+impl Aggregate for Account {
+    const TYPE: &'static str = "account";
+    type Command = AccountCommand;
+    type Event = AccountEvent;
+    type Error = DomainError;
+    type Services = Services;
+
+    async fn handle(
+        &mut self,
+        command: AccountCommand,
+        _services: &Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), DomainError> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: AccountEvent) {
+        match event {
+            AccountEvent::AccountRegistered {
+                account,
+                email_lookup,
+                ..
+            } => {
+                self.id = Some(account);
+                self.email_lookup = email_lookup;
+            }
+            AccountEvent::AccountRenamed { .. } => {}
+            AccountEvent::EmailChanged { email_lookup, .. } => self.email_lookup = email_lookup,
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! What people ask a circle to do. Every command names its actor; ids and
+//! sealed personal data are made by the caller.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::circle::events::{InvitedAs, Recurrence, ThanksFor};
+use crate::{
+    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Minutes, OfferId,
+    OrganisationId, PersonId, RequestId, Ring, Sealed, ShiftId, SwapId, TimeWindow, Visibility,
+};
+
+/// Who acts: a person, possibly on behalf of an organisation (an intermediary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub person: PersonId,
+    pub organisation: Option<OrganisationId>,
+}
+
+impl Actor {
+    pub fn person(person: PersonId) -> Actor {
+        Actor {
+            person,
+            organisation: None,
+        }
+    }
+
+    pub fn intermediary(person: PersonId, organisation: OrganisationId) -> Actor {
+        Actor {
+            person,
+            organisation: Some(organisation),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CircleCommand {
+    pub actor: Actor,
+    pub action: Action,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    CreateCircle {
+        circle: CircleId,
+        focus: PersonId,
+        focus_name: Sealed,
+        time_zone: String,
+    },
+    Invite {
+        invitation: InvitationId,
+        ring: Ring,
+        role: InvitedAs,
+        task: Option<RequestId>,
+        token_hash: String,
+        expires_at: DateTime<Utc>,
+    },
+    RevokeInvitation {
+        invitation: InvitationId,
+    },
+    AcceptInvitation {
+        invitation: InvitationId,
+        token_hash: String,
+    },
+    ChangeRing {
+        person: PersonId,
+        ring: Ring,
+    },
+    AppointCoordinator {
+        person: PersonId,
+    },
+    StepDownAsCoordinator,
+    Leave,
+    RemoveMember {
+        person: PersonId,
+    },
+    RequestHelp {
+        request: RequestId,
+        category: Category,
+        window: TimeWindow,
+        duration: Minutes,
+        details: Sealed,
+        place: Option<Sealed>,
+        on_behalf_of_focus: bool,
+    },
+    WidenRequest {
+        request: RequestId,
+        to: Ring,
+    },
+    TakeRequest {
+        request: RequestId,
+    },
+    ConfirmRequest {
+        request: RequestId,
+    },
+    MarkRequestDone {
+        request: RequestId,
+    },
+    CancelRequest {
+        request: RequestId,
+    },
+    RecordNoShow {
+        request: RequestId,
+    },
+    Thank {
+        thanks_for: ThanksFor,
+        to: PersonId,
+        note: Option<Sealed>,
+    },
+    MakeOffer {
+        offer: OfferId,
+        will: Vec<Category>,
+        wont: Vec<Category>,
+        capacity: Capacity,
+        note: Option<Sealed>,
+    },
+    WithdrawOffer {
+        offer: OfferId,
+    },
+    ScheduleShift {
+        shift: ShiftId,
+        title: Sealed,
+        starts: NaiveDateTime,
+        duration: Minutes,
+        recurrence: Recurrence,
+        helpers_needed: u8,
+        rings: Vec<Ring>,
+    },
+    SkipShiftDate {
+        shift: ShiftId,
+        date: NaiveDate,
+    },
+    ClaimShift {
+        shift: ShiftId,
+        date: NaiveDate,
+    },
+    ReleaseShift {
+        shift: ShiftId,
+        date: NaiveDate,
+        reason: Sealed,
+    },
+    ProposeSwap {
+        swap: SwapId,
+        shift: ShiftId,
+        date: NaiveDate,
+        to: PersonId,
+    },
+    AcceptSwap {
+        swap: SwapId,
+    },
+    DeclineSwap {
+        swap: SwapId,
+    },
+    WriteLogbookEntry {
+        entry: EntryId,
+        visibility: Visibility,
+        text: Sealed,
+    },
+    RedactLogbookEntry {
+        entry: EntryId,
+    },
+    GrantConsent {
+        organisation: OrganisationId,
+        scope: ConsentScope,
+        from: DateTime<Utc>,
+    },
+    RevokeConsent {
+        organisation: OrganisationId,
+    },
+    /// Put an intermediary's look on the record (the server sends this with every read).
+    RecordLook {
+        what: String,
+    },
+}

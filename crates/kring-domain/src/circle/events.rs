@@ -1,0 +1,284 @@
+//! Everything that can happen in a circle, in the past tense. Each event is
+//! appended to the circle's stream; `audience` says who may see it.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Minutes, OfferId,
+    OrganisationId, PersonId, RequestId, Ring, Sealed, ShiftId, SwapId, TimeWindow, Visibility,
+};
+
+/// The role an invitation gives besides the ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitedAs {
+    Member,
+    Coordinator,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recurrence {
+    Once,
+    /// Every week on the same weekday and local time, up to and including `until`.
+    Weekly {
+        until: Option<NaiveDate>,
+    },
+}
+
+/// Where a thank-you points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThanksFor {
+    Request(RequestId),
+    Shift(ShiftId, NaiveDate),
+    Entry(EntryId),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CircleEvent {
+    CircleCreated {
+        circle: CircleId,
+        /// The person the circle is for; their name is sealed with their own key.
+        focus: PersonId,
+        focus_name: Sealed,
+        /// The first coordinator, in the warm ring.
+        coordinator: PersonId,
+        time_zone: String,
+        at: DateTime<Utc>,
+    },
+    InvitationIssued {
+        invitation: InvitationId,
+        ring: Ring,
+        role: InvitedAs,
+        /// A cold-ring volunteer joins for this one request.
+        task: Option<RequestId>,
+        /// sha256 of the secret in the link; the secret itself is never stored.
+        token_hash: String,
+        expires_at: DateTime<Utc>,
+        by: PersonId,
+    },
+    InvitationRevoked {
+        invitation: InvitationId,
+        by: PersonId,
+    },
+    MemberJoined {
+        invitation: InvitationId,
+        person: PersonId,
+        ring: Ring,
+        coordinator: bool,
+        task: Option<RequestId>,
+    },
+    MemberRingChanged {
+        person: PersonId,
+        ring: Ring,
+        by: PersonId,
+    },
+    CoordinatorAppointed {
+        person: PersonId,
+        by: PersonId,
+    },
+    CoordinatorStepped {
+        person: PersonId,
+        by: PersonId,
+    },
+    MemberLeft {
+        person: PersonId,
+    },
+    MemberRemoved {
+        person: PersonId,
+        by: PersonId,
+    },
+    HelpRequested {
+        request: RequestId,
+        category: Category,
+        window: TimeWindow,
+        duration: Minutes,
+        /// What is needed, sealed with the asker's key.
+        details: Sealed,
+        asked_by: PersonId,
+        /// Asked by the family for the focus person.
+        on_behalf_of_focus: bool,
+    },
+    /// The address, in an event of its own so that only the asker, the
+    /// coordinators and whoever takes the request can see it.
+    RequestPlaceNoted {
+        request: RequestId,
+        place: Sealed,
+    },
+    RequestWidened {
+        request: RequestId,
+        to: Ring,
+        by: PersonId,
+    },
+    RequestTaken {
+        request: RequestId,
+        by: PersonId,
+    },
+    RequestConfirmed {
+        request: RequestId,
+        by: PersonId,
+    },
+    RequestDone {
+        request: RequestId,
+        by: PersonId,
+    },
+    RequestCancelled {
+        request: RequestId,
+        by: PersonId,
+    },
+    NoShowRecorded {
+        request: RequestId,
+        helper: PersonId,
+        by: PersonId,
+    },
+    ThanksGiven {
+        thanks_for: ThanksFor,
+        from: PersonId,
+        to: PersonId,
+        note: Option<Sealed>,
+    },
+    OfferMade {
+        offer: OfferId,
+        by: PersonId,
+        will: Vec<Category>,
+        wont: Vec<Category>,
+        capacity: Capacity,
+        note: Option<Sealed>,
+    },
+    OfferWithdrawn {
+        offer: OfferId,
+        by: PersonId,
+    },
+    ShiftScheduled {
+        shift: ShiftId,
+        title: Sealed,
+        /// Local wall-clock start in the circle's time zone.
+        starts: NaiveDateTime,
+        duration: Minutes,
+        recurrence: Recurrence,
+        helpers_needed: u8,
+        rings: Vec<Ring>,
+        by: PersonId,
+    },
+    ShiftDateSkipped {
+        shift: ShiftId,
+        date: NaiveDate,
+        by: PersonId,
+    },
+    ShiftClaimed {
+        shift: ShiftId,
+        date: NaiveDate,
+        by: PersonId,
+    },
+    ShiftReleased {
+        shift: ShiftId,
+        date: NaiveDate,
+        by: PersonId,
+        reason: Sealed,
+    },
+    SwapProposed {
+        swap: SwapId,
+        shift: ShiftId,
+        date: NaiveDate,
+        from: PersonId,
+        to: PersonId,
+    },
+    SwapAccepted {
+        swap: SwapId,
+        by: PersonId,
+    },
+    SwapDeclined {
+        swap: SwapId,
+        by: PersonId,
+    },
+    LogbookEntryWritten {
+        entry: EntryId,
+        author: PersonId,
+        visibility: Visibility,
+        text: Sealed,
+    },
+    LogbookEntryRedacted {
+        entry: EntryId,
+        by: PersonId,
+    },
+    ConsentGranted {
+        organisation: OrganisationId,
+        scope: ConsentScope,
+        from: DateTime<Utc>,
+        by: PersonId,
+    },
+    ConsentRevoked {
+        organisation: OrganisationId,
+        by: PersonId,
+    },
+    /// An intermediary read part of the circle: every look is on the record.
+    IntermediaryLooked {
+        organisation: OrganisationId,
+        person: PersonId,
+        scope: ConsentScope,
+        what: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl CircleEvent {
+    pub fn name(&self) -> &'static str {
+        use CircleEvent::*;
+        match self {
+            CircleCreated { .. } => "CircleCreated",
+            InvitationIssued { .. } => "InvitationIssued",
+            InvitationRevoked { .. } => "InvitationRevoked",
+            MemberJoined { .. } => "MemberJoined",
+            MemberRingChanged { .. } => "MemberRingChanged",
+            CoordinatorAppointed { .. } => "CoordinatorAppointed",
+            CoordinatorStepped { .. } => "CoordinatorStepped",
+            MemberLeft { .. } => "MemberLeft",
+            MemberRemoved { .. } => "MemberRemoved",
+            HelpRequested { .. } => "HelpRequested",
+            RequestPlaceNoted { .. } => "RequestPlaceNoted",
+            RequestWidened { .. } => "RequestWidened",
+            RequestTaken { .. } => "RequestTaken",
+            RequestConfirmed { .. } => "RequestConfirmed",
+            RequestDone { .. } => "RequestDone",
+            RequestCancelled { .. } => "RequestCancelled",
+            NoShowRecorded { .. } => "NoShowRecorded",
+            ThanksGiven { .. } => "ThanksGiven",
+            OfferMade { .. } => "OfferMade",
+            OfferWithdrawn { .. } => "OfferWithdrawn",
+            ShiftScheduled { .. } => "ShiftScheduled",
+            ShiftDateSkipped { .. } => "ShiftDateSkipped",
+            ShiftClaimed { .. } => "ShiftClaimed",
+            ShiftReleased { .. } => "ShiftReleased",
+            SwapProposed { .. } => "SwapProposed",
+            SwapAccepted { .. } => "SwapAccepted",
+            SwapDeclined { .. } => "SwapDeclined",
+            LogbookEntryWritten { .. } => "LogbookEntryWritten",
+            LogbookEntryRedacted { .. } => "LogbookEntryRedacted",
+            ConsentGranted { .. } => "ConsentGranted",
+            ConsentRevoked { .. } => "ConsentRevoked",
+            IntermediaryLooked { .. } => "IntermediaryLooked",
+        }
+    }
+}
+
+/// The schema version of each event type. Version 2 of LogbookEntryWritten
+/// replaced the boolean `lukewarm_may_read` by `visibility`; see `upcasters`.
+pub fn schema_version(event_type: &str) -> u32 {
+    match event_type {
+        "LogbookEntryWritten" => 2,
+        _ => 1,
+    }
+}
+
+impl DomainEvent for CircleEvent {
+    fn event_type(&self) -> String {
+        self.name().to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        schema_version(self.name()).to_string()
+    }
+}

@@ -1,0 +1,42 @@
+//! Identifiers. Callers create them (the domain has no randomness) and the
+//! aggregates refuse a second use.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! id {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self(s.parse()?))
+            }
+        }
+    )*};
+}
+
+id!(
+    /// A circle: one stream, `circle-<id>`.
+    CircleId,
+    /// A person: an account holder, or a focus person represented by the family.
+    /// Personal data is sealed with this person's key.
+    PersonId,
+    OrganisationId,
+    InvitationId,
+    RequestId,
+    OfferId,
+    ShiftId,
+    SwapId,
+    EntryId,
+);

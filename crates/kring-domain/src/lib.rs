@@ -1,0 +1,29 @@
+//! Kring's domain: the circle around a person who needs care, the accounts of
+//! the people in it, and the organisations that support circles.
+//!
+//! Pure: no IO, no clock, no randomness. Time comes in through [`Services`],
+//! ids and sealed personal data come in with the commands.
+
+mod account;
+pub mod circle;
+mod error;
+mod ids;
+mod organisation;
+mod sealed;
+mod services;
+pub mod upcasters;
+mod vocabulary;
+
+pub use account::{Account, AccountCommand, AccountEvent};
+pub use circle::audience::{audience, may_see, Audience, Viewer};
+pub use circle::commands::{Action, Actor, CircleCommand};
+pub use circle::events::{CircleEvent, InvitedAs, Recurrence, ThanksFor};
+pub use circle::Circle;
+pub use error::DomainError;
+pub use ids::*;
+pub use organisation::{Organisation, OrganisationAction, OrganisationCommand, OrganisationEvent};
+pub use sealed::Sealed;
+pub use services::{Clock, FixedClock, Services, SystemClock};
+pub use vocabulary::{
+    Capacity, Category, ConsentScope, Kind, Minutes, Ring, TimeWindow, Visibility,
+};

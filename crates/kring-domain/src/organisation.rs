@@ -1,0 +1,165 @@
+//! A care or welfare organisation and the intermediaries who work for it.
+//! Which circles it may see is decided by each circle's consent, not here.
+
+use std::collections::BTreeSet;
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use crate::{DomainError, OrganisationId, PersonId, Services};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    pub id: Option<OrganisationId>,
+    pub intermediaries: BTreeSet<PersonId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationCommand {
+    pub actor: PersonId,
+    pub action: OrganisationAction,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrganisationAction {
+    Register {
+        organisation: OrganisationId,
+        name: String,
+    },
+    AddIntermediary {
+        person: PersonId,
+    },
+    RemoveIntermediary {
+        person: PersonId,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OrganisationEvent {
+    /// The organisation's name is public, not personal data.
+    OrganisationRegistered {
+        organisation: OrganisationId,
+        name: String,
+        by: PersonId,
+    },
+    IntermediaryAdded {
+        person: PersonId,
+        by: PersonId,
+    },
+    IntermediaryRemoved {
+        person: PersonId,
+        by: PersonId,
+    },
+}
+
+impl DomainEvent for OrganisationEvent {
+    fn event_type(&self) -> String {
+        match self {
+            OrganisationEvent::OrganisationRegistered { .. } => "OrganisationRegistered",
+            OrganisationEvent::IntermediaryAdded { .. } => "IntermediaryAdded",
+            OrganisationEvent::IntermediaryRemoved { .. } => "IntermediaryRemoved",
+        }
+        .to_owned()
+    }
+
+    fn event_version(&self) -> String {
+        "1".to_owned()
+    }
+}
+
+impl Organisation {
+    pub fn decide(
+        &self,
+        command: OrganisationCommand,
+    ) -> Result<Vec<OrganisationEvent>, DomainError> {
+        let by = command.actor;
+        match command.action {
+            OrganisationAction::Register { organisation, name } => {
+                if self.id.is_some() {
+                    return Err(DomainError::AlreadyExists);
+                }
+                let name = name.trim().to_owned();
+                if name.is_empty() || name.chars().count() > 120 {
+                    return Err(DomainError::Invalid(
+                        "an organisation's name has 1 to 120 characters",
+                    ));
+                }
+                Ok(vec![OrganisationEvent::OrganisationRegistered {
+                    organisation,
+                    name,
+                    by,
+                }])
+            }
+            action => {
+                if self.id.is_none() {
+                    return Err(DomainError::NotFound("organisation"));
+                }
+                if !self.intermediaries.contains(&by) {
+                    return Err(DomainError::NotAllowed(
+                        "an intermediary of the organisation",
+                    ));
+                }
+                match action {
+                    OrganisationAction::AddIntermediary { person } => {
+                        if self.intermediaries.contains(&person) {
+                            return Err(DomainError::Conflict(
+                                "this person already works for the organisation",
+                            ));
+                        }
+                        Ok(vec![OrganisationEvent::IntermediaryAdded { person, by }])
+                    }
+                    OrganisationAction::RemoveIntermediary { person } => {
+                        if !self.intermediaries.contains(&person) {
+                            return Err(DomainError::NotFound("intermediary"));
+                        }
+                        if self.intermediaries.len() == 1 {
+                            return Err(DomainError::Conflict(
+                                "an organisation needs an intermediary: add another one first",
+                            ));
+                        }
+                        Ok(vec![OrganisationEvent::IntermediaryRemoved { person, by }])
+                    }
+                    OrganisationAction::Register { .. } => Err(DomainError::AlreadyExists),
+                }
+            }
+        }
+    }
+}
+
+impl Aggregate for Organisation {
+    const TYPE: &'static str = "organisation";
+    type Command = OrganisationCommand;
+    type Event = OrganisationEvent;
+    type Error = DomainError;
+    type Services = Services;
+
+    async fn handle(
+        &mut self,
+        command: OrganisationCommand,
+        _services: &Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), DomainError> {
+        for event in self.decide(command)? {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: OrganisationEvent) {
+        match event {
+            OrganisationEvent::OrganisationRegistered {
+                organisation, by, ..
+            } => {
+                self.id = Some(organisation);
+                self.intermediaries.insert(by);
+            }
+            OrganisationEvent::IntermediaryAdded { person, .. } => {
+                self.intermediaries.insert(person);
+            }
+            OrganisationEvent::IntermediaryRemoved { person, .. } => {
+                self.intermediaries.remove(&person);
+            }
+        }
+    }
+}

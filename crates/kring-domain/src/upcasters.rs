@@ -1,0 +1,35 @@
+//! Old event versions read as the current one. Events are never rewritten in
+//! the log; they are upgraded as they are loaded.
+
+use cqrs_es::persist::{EventUpcaster, SemanticVersionEventUpcaster};
+use serde_json::{json, Value};
+
+/// Every upcaster of the domain, in the order they apply.
+pub fn all() -> Vec<Box<dyn EventUpcaster>> {
+    vec![Box::new(logbook_entry_v2())]
+}
+
+/// LogbookEntryWritten version 1 said `lukewarm_may_read: bool`; version 2 says
+/// `visibility`. True meant warm and lukewarm, false warm only.
+pub fn logbook_entry_v2() -> SemanticVersionEventUpcaster {
+    SemanticVersionEventUpcaster::new("LogbookEntryWritten", "2", Box::new(upcast_logbook_entry))
+}
+
+fn upcast_logbook_entry(mut payload: Value) -> Value {
+    if let Some(fields) = payload
+        .get_mut("LogbookEntryWritten")
+        .and_then(Value::as_object_mut)
+    {
+        let lukewarm = fields
+            .remove("lukewarm_may_read")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        let visibility = if lukewarm {
+            "warm_and_lukewarm"
+        } else {
+            "warm_only"
+        };
+        fields.insert("visibility".into(), json!(visibility));
+    }
+    payload
+}
