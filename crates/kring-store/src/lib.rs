@@ -20,7 +20,7 @@ pub use chain::{event_hash, Hash, GENESIS_HASH};
 pub use cqrs::{stream_name, LogRepository};
 pub use error::StoreError;
 pub use event::{Appended, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StreamHead};
-pub use log::{Backend, EventLog};
+pub use log::{Backend, EventLog, PersonKey};
 pub use open::{open, Durability, OpenOptions};
 pub use postgres::PgLog;
 pub use sqlite::SqliteLog;

@@ -1,9 +1,43 @@
 use async_trait::async_trait;
 use tokio::sync::watch;
+use uuid::Uuid;
 
 use crate::{
     Appended, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError, StreamHead,
 };
+
+/// What the store holds for one person's key (personal data in events is
+/// encrypted with it; the key itself never enters the log).
+#[derive(Clone, PartialEq, Eq)]
+pub enum PersonKey {
+    /// No key was ever stored for this person.
+    Missing,
+    Active(Vec<u8>),
+    /// The key was destroyed: what was sealed with it can never be read again.
+    Forgotten,
+}
+
+impl PersonKey {
+    /// From the `key` column of the person's row, if there is a row.
+    pub(crate) fn from_row(row: Option<Option<Vec<u8>>>) -> Self {
+        match row {
+            None => PersonKey::Missing,
+            Some(Some(key)) => PersonKey::Active(key),
+            Some(None) => PersonKey::Forgotten,
+        }
+    }
+}
+
+// By hand, so a key never ends up in a log line or a panic message.
+impl std::fmt::Debug for PersonKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PersonKey::Missing => f.write_str("Missing"),
+            PersonKey::Active(_) => f.write_str("Active(..)"),
+            PersonKey::Forgotten => f.write_str("Forgotten"),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -71,4 +105,20 @@ pub trait EventLog: Send + Sync + 'static {
 
     /// A cheap round trip to the database, for readiness probes.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The key that seals this person's personal data, if any.
+    async fn person_key(&self, person: Uuid) -> Result<PersonKey, StoreError>;
+
+    /// Stores `new_key` unless the person already has a row, then returns what is
+    /// stored: racing callers all get the same key. A forgotten person stays
+    /// [`PersonKey::Forgotten`]; no key is ever made for them again.
+    async fn ensure_person_key(
+        &self,
+        person: Uuid,
+        new_key: &[u8],
+    ) -> Result<PersonKey, StoreError>;
+
+    /// Destroys the person's key and leaves a tombstone, then asks the database to
+    /// drop the old bytes from its files. True when a key was destroyed.
+    async fn forget_person_key(&self, person: Uuid) -> Result<bool, StoreError>;
 }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::chain::to_hash;
 use crate::{
-    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
+    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey, RecordedEvent,
     StoreError, StreamHead,
 };
 
@@ -398,5 +398,65 @@ impl EventLog for PgLog {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn person_key(&self, person: Uuid) -> Result<PersonKey, StoreError> {
+        let row = sqlx::query_scalar("SELECT key FROM person_keys WHERE person_id = $1")
+            .bind(person)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(PersonKey::from_row(row))
+    }
+
+    async fn ensure_person_key(
+        &self,
+        person: Uuid,
+        new_key: &[u8],
+    ) -> Result<PersonKey, StoreError> {
+        // DO NOTHING waits for a racing insert of the same person to commit; the
+        // next statement then sees the winner's key. (DO UPDATE would return it in
+        // one statement but write a new copy of the key on every call.)
+        sqlx::query(
+            "INSERT INTO person_keys (person_id, key) VALUES ($1, $2) \
+             ON CONFLICT (person_id) DO NOTHING",
+        )
+        .bind(person)
+        .bind(new_key)
+        .execute(&self.pool)
+        .await?;
+        self.person_key(person).await
+    }
+
+    async fn forget_person_key(&self, person: Uuid) -> Result<bool, StoreError> {
+        let forgotten = sqlx::query(
+            "UPDATE person_keys SET key = NULL, forgotten_at = now() \
+             WHERE person_id = $1 AND key IS NOT NULL",
+        )
+        .bind(person)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        if forgotten {
+            // The UPDATE left the old row version, key included, in the table
+            // file; VACUUM removes it and compacts the page over it (it cannot run
+            // inside a transaction, hence after the commit). PostgreSQL does not
+            // promise to zero freed space, and while an older snapshot is open the
+            // old version stays until a later (auto)vacuum. WAL segments keep the
+            // old page until they are recycled; archived WAL and backups keep it
+            // as long as they are kept.
+            if let Err(e) = sqlx::raw_sql("VACUUM person_keys")
+                .execute(&self.pool)
+                .await
+            {
+                tracing::warn!(
+                    %person,
+                    error = %e,
+                    "the key is destroyed, but VACUUM failed; autovacuum will remove \
+                     the old key bytes from the table later"
+                );
+            }
+        }
+        Ok(forgotten)
     }
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::chain::{event_hash, to_hash, GENESIS_HASH};
 use crate::event::EncodedEvent;
 use crate::{
-    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
+    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey, RecordedEvent,
     StoreError, StreamHead,
 };
 
@@ -36,7 +36,10 @@ impl SqliteLog {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Deleted and overwritten content is zeroed, so a forgotten person's
+            // key does not linger in free space inside the file.
+            .pragma("secure_delete", "ON");
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
@@ -433,5 +436,70 @@ impl EventLog for SqliteLog {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
+    }
+
+    async fn person_key(&self, person: Uuid) -> Result<PersonKey, StoreError> {
+        let row = sqlx::query_scalar("SELECT key FROM person_keys WHERE person_id = ?")
+            .bind(person)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(PersonKey::from_row(row))
+    }
+
+    async fn ensure_person_key(
+        &self,
+        person: Uuid,
+        new_key: &[u8],
+    ) -> Result<PersonKey, StoreError> {
+        // One writer, and IMMEDIATE for other processes: insert and read back
+        // cannot interleave with another caller's.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT INTO person_keys (person_id, key, created_at) VALUES (?, ?, ?) \
+             ON CONFLICT (person_id) DO NOTHING",
+        )
+        .bind(person)
+        .bind(new_key)
+        .bind(Utc::now().timestamp_micros())
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query_scalar("SELECT key FROM person_keys WHERE person_id = ?")
+            .bind(person)
+            .fetch_optional(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(PersonKey::from_row(row))
+    }
+
+    async fn forget_person_key(&self, person: Uuid) -> Result<bool, StoreError> {
+        let forgotten = sqlx::query(
+            "UPDATE person_keys SET key = NULL, forgotten_at = ? \
+             WHERE person_id = ? AND key IS NOT NULL",
+        )
+        .bind(Utc::now().timestamp_micros())
+        .bind(person)
+        .execute(&self.writer)
+        .await?
+        .rows_affected()
+            == 1;
+        if forgotten {
+            // Older copies of the key's page may still sit in the WAL file, also
+            // in stale frames past its current end: copy the zeroed page into the
+            // database file and truncate the WAL to zero bytes.
+            let checkpoint: Result<(i64, i64, i64), _> =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_one(&self.writer)
+                    .await;
+            if !matches!(checkpoint, Ok((0, _, _))) {
+                tracing::warn!(
+                    %person,
+                    outcome = ?checkpoint,
+                    "the key is destroyed, but SQLite could not clear its write-ahead log \
+                     (a long read may be running); old copies of the key may stay in the \
+                     -wal file until it is next cleared"
+                );
+            }
+        }
+        Ok(forgotten)
     }
 }

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use common::{event, read_everything, within, Harness};
 use kring_store::{
-    verify_all, verify_stream, ExpectedVersion, GlobalCursor, StoreError, Subscription,
+    verify_all, verify_stream, ExpectedVersion, GlobalCursor, PersonKey, StoreError, Subscription,
 };
 use serde_json::json;
+use uuid::Uuid;
 
 on_both_backends!(
     appends_and_reads_a_stream,
@@ -25,6 +26,10 @@ on_both_backends!(
     truncating_history_changes_the_epoch,
     checkpoints_are_durable,
     a_subscription_wakes_on_a_hint_without_polling,
+    a_person_key_is_made_once,
+    racing_callers_get_the_same_person_key,
+    a_forgotten_person_key_is_gone_for_good,
+    forgetting_an_unknown_person_changes_nothing,
 );
 
 async fn appends_and_reads_a_stream(h: Harness) {
@@ -181,7 +186,11 @@ async fn a_retried_batch_is_stored_once(h: Harness) {
 async fn an_id_reused_for_other_content_is_refused(h: Harness) {
     let original = event("A", 1);
     h.log
-        .append("s", ExpectedVersion::Exact(0), &[original.clone()])
+        .append(
+            "s",
+            ExpectedVersion::Exact(0),
+            std::slice::from_ref(&original),
+        )
         .await
         .unwrap();
 
@@ -199,7 +208,11 @@ async fn an_id_reused_for_other_content_is_refused(h: Harness) {
 
     let err = h
         .log
-        .append("other", ExpectedVersion::Exact(0), &[original.clone()])
+        .append(
+            "other",
+            ExpectedVersion::Exact(0),
+            std::slice::from_ref(&original),
+        )
         .await
         .unwrap_err();
     assert!(
@@ -416,4 +429,86 @@ async fn a_subscription_wakes_on_a_hint_without_polling(h: Harness) {
     let batch = within("the woken subscription", reader).await.unwrap();
     assert_eq!(batch.len(), 1);
     assert_eq!(batch[0].event_type, "A");
+}
+
+async fn a_person_key_is_made_once(h: Harness) {
+    let person = Uuid::new_v4();
+    assert_eq!(h.log.person_key(person).await.unwrap(), PersonKey::Missing);
+    let first = h.log.ensure_person_key(person, &[1; 32]).await.unwrap();
+    assert_eq!(first, PersonKey::Active(vec![1; 32]));
+    let second = h.log.ensure_person_key(person, &[2; 32]).await.unwrap();
+    assert_eq!(second, first, "a second call keeps the first key");
+    assert_eq!(h.log.person_key(person).await.unwrap(), first);
+    assert_eq!(
+        h.reopen().await.person_key(person).await.unwrap(),
+        first,
+        "keys are durable"
+    );
+}
+
+async fn racing_callers_get_the_same_person_key(h: Harness) {
+    let person = Uuid::new_v4();
+    let racers: Vec<_> = (0..16u8)
+        .map(|n| {
+            let log = h.log.clone();
+            tokio::spawn(async move { log.ensure_person_key(person, &[n; 32]).await })
+        })
+        .collect();
+    let mut keys = vec![];
+    for racer in racers {
+        keys.push(racer.await.unwrap().unwrap());
+    }
+    let stored = h.log.person_key(person).await.unwrap();
+    assert!(matches!(stored, PersonKey::Active(_)), "{stored:?}");
+    assert!(
+        keys.iter().all(|k| *k == stored),
+        "every racer got the stored key"
+    );
+}
+
+async fn a_forgotten_person_key_is_gone_for_good(h: Harness) {
+    let person = Uuid::new_v4();
+    let bystander = Uuid::new_v4();
+    h.log.ensure_person_key(person, &[7; 32]).await.unwrap();
+    h.log.ensure_person_key(bystander, &[8; 32]).await.unwrap();
+
+    assert!(h.log.forget_person_key(person).await.unwrap());
+    assert_eq!(
+        h.log.person_key(person).await.unwrap(),
+        PersonKey::Forgotten
+    );
+    assert_eq!(
+        h.log.ensure_person_key(person, &[9; 32]).await.unwrap(),
+        PersonKey::Forgotten,
+        "no new key for a forgotten person"
+    );
+    assert_eq!(
+        h.log.person_key(person).await.unwrap(),
+        PersonKey::Forgotten
+    );
+    assert!(
+        !h.log.forget_person_key(person).await.unwrap(),
+        "forgetting twice destroys nothing more"
+    );
+    assert_eq!(
+        h.reopen().await.person_key(person).await.unwrap(),
+        PersonKey::Forgotten,
+        "the tombstone is durable"
+    );
+    assert_eq!(
+        h.log.person_key(bystander).await.unwrap(),
+        PersonKey::Active(vec![8; 32]),
+        "other people keep their keys"
+    );
+}
+
+async fn forgetting_an_unknown_person_changes_nothing(h: Harness) {
+    let person = Uuid::new_v4();
+    assert!(!h.log.forget_person_key(person).await.unwrap());
+    assert_eq!(h.log.person_key(person).await.unwrap(), PersonKey::Missing);
+    assert_eq!(
+        h.log.ensure_person_key(person, &[3; 32]).await.unwrap(),
+        PersonKey::Active(vec![3; 32]),
+        "a person who was never known can still get a key"
+    );
 }

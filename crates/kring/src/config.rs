@@ -3,6 +3,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use kring_domain::PersonId;
 use kring_store::{Durability, EventLog, OpenOptions};
 
 #[derive(Parser, Debug)]
@@ -27,6 +28,14 @@ pub enum Command {
     Migrate,
     /// Check every stream's hash chain; exits with 2 when one is broken.
     Verify,
+    /// Forget a person: destroy the key of their personal data, so their name,
+    /// contact details and writing can never be read again. Their events stay in
+    /// the log, shown as "a former member". Exits with 1 when nobody with that id
+    /// has personal data here.
+    Forget {
+        /// The person's id (a UUID).
+        person: PersonId,
+    },
 }
 
 impl Default for Command {

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use config::{Cli, Command};
+use kring_app::Vault;
+use kring_domain::PersonId;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -22,6 +24,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&cli.store, &args).await,
         Command::Migrate => migrate(&cli.store).await,
         Command::Verify => verify(&cli.store).await,
+        Command::Forget { person } => forget(&cli.store, person).await,
     };
     match outcome {
         Ok(code) => code,
@@ -59,4 +62,18 @@ async fn verify(store: &config::StoreArgs) -> anyhow::Result<ExitCode> {
         report.breaks.len()
     );
     Ok(ExitCode::from(2))
+}
+
+async fn forget(store: &config::StoreArgs, person: PersonId) -> anyhow::Result<ExitCode> {
+    let vault = Vault::new(store.open().await?);
+    if vault.forget(person).await? {
+        println!(
+            "Forgot {person}: their name, contact details and writing can no longer be read; \
+             their events stay as \"a former member\"."
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("Nobody with id {person} has personal data here.");
+        Ok(ExitCode::FAILURE)
+    }
 }

@@ -186,3 +186,51 @@ async fn a_bad_database_url_is_explained() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("use postgres://… or sqlite:…"), "{stderr}");
 }
+
+#[tokio::test]
+async fn forget_destroys_a_persons_key_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("kring.db").display());
+    let person: kring_domain::PersonId = "5b0c8d4e-1f2a-4c3b-9d8e-7f6a5b4c3d2e".parse().unwrap();
+    let sealed = {
+        let log = open(&url, &OpenOptions::default()).await.unwrap();
+        let vault = kring_app::Vault::new(log);
+        vault.seal(person, "Marjolein Uniekenaam").await.unwrap()
+    };
+
+    let out = kring(dir.path())
+        .args(["forget", &person.to_string()])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "Forgot {person}: their name, contact details and writing can no longer be read"
+        )),
+        "{stdout}"
+    );
+    let vault = kring_app::Vault::new(open(&url, &OpenOptions::default()).await.unwrap());
+    assert_eq!(
+        vault.open(&sealed).await.unwrap(),
+        kring_app::Opened::Forgotten
+    );
+
+    let unknown = "0e1d2c3b-4a59-4687-a5b4-c3d2e1f0a9b8";
+    let out = kring(dir.path())
+        .args(["forget", unknown])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("Nobody with id {unknown} has personal data here.")),
+        "{stdout}"
+    );
+}
