@@ -3,14 +3,11 @@
 //! destroyed nothing in the database can give them back, and the log still verifies.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use kring_app::{Opened, Vault};
 use kring_domain::{PersonId, Sealed};
-use kring_store::{
-    open, verify_all, Durability, EventLog, ExpectedVersion, NewEvent, OpenOptions, PersonKey,
-};
-use kring_testkit::TestDatabase;
+use kring_store::{verify_all, EventLog, ExpectedVersion, NewEvent, PersonKey};
+use kring_testkit::{Backing, TestLog};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -18,52 +15,32 @@ const NAME: &str = "Marjolein Uniekenaam";
 const EMAIL: &str = "marjolein.uniek@example.org";
 const NOTE: &str = "Mam sliep vannacht onrustig, zegt Marjolein";
 
-enum Keep {
-    Postgres(TestDatabase),
-    Sqlite(tempfile::TempDir),
-}
-
-struct Harness {
-    log: Arc<dyn EventLog>,
-    keep: Keep,
-}
+/// Searches the stored bytes of a test database.
+struct Harness(TestLog);
 
 impl Harness {
     async fn postgres() -> Harness {
-        let db = TestDatabase::postgres().await;
-        let url = db.url.clone();
-        Harness::open(url, Keep::Postgres(db)).await
+        Harness(TestLog::postgres().await)
     }
 
     async fn sqlite() -> Harness {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite:{}", dir.path().join("kring.db").display());
-        Harness::open(url, Keep::Sqlite(dir)).await
-    }
-
-    async fn open(url: String, keep: Keep) -> Harness {
-        let options = OpenOptions {
-            durability: Durability::Require,
-            max_connections: 10,
-        };
-        let log = open(&url, &options).await.expect("open the log");
-        Harness { log, keep }
+        Harness(TestLog::sqlite().await)
     }
 
     /// Whether the stored data contains `text` anywhere.
     async fn holds_text(&self, text: &str) -> bool {
-        match &self.keep {
-            Keep::Sqlite(dir) => contains(&sqlite_files(dir.path()), text.as_bytes()),
-            Keep::Postgres(db) => postgres_rows(&db.url).await.contains(text),
+        match &self.0.backing {
+            Backing::Sqlite(dir) => contains(&sqlite_files(dir.path()), text.as_bytes()),
+            Backing::Postgres(db) => postgres_rows(&db.url).await.contains(text),
         }
     }
 
     /// Whether the stored data contains the key's bytes anywhere.
     async fn holds_key(&self, key: &[u8]) -> bool {
-        match &self.keep {
-            Keep::Sqlite(dir) => contains(&sqlite_files(dir.path()), key),
+        match &self.0.backing {
+            Backing::Sqlite(dir) => contains(&sqlite_files(dir.path()), key),
             // bytea renders as hex in a row's text.
-            Keep::Postgres(db) => postgres_rows(&db.url).await.contains(&hex(key)),
+            Backing::Postgres(db) => postgres_rows(&db.url).await.contains(&hex(key)),
         }
     }
 }
@@ -117,7 +94,7 @@ async fn opened(vault: &Vault, sealed: &Sealed) -> Opened {
 }
 
 async fn forgetting_leaves_nothing_to_read(h: Harness) {
-    let vault = Vault::new(h.log.clone());
+    let vault = Vault::new(h.0.log.clone());
     // Other people's keys share the page with hers, as they would in real use.
     for _ in 0..3 {
         let earlier = PersonId(Uuid::new_v4());
@@ -145,7 +122,7 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
             json!({ "author": marjolein, "text": note }),
         ),
     ];
-    h.log
+    h.0.log
         .append(&circle, ExpectedVersion::Exact(0), &events)
         .await
         .unwrap();
@@ -153,8 +130,8 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
     assert_eq!(opened(&vault, &name).await, Opened::Text(NAME.into()));
     assert_eq!(opened(&vault, &email).await, Opened::Text(EMAIL.into()));
     assert_eq!(opened(&vault, &note).await, Opened::Text(NOTE.into()));
-    let key = active_key(h.log.as_ref(), marjolein).await;
-    let neighbours_key = active_key(h.log.as_ref(), neighbour).await;
+    let key = active_key(h.0.log.as_ref(), marjolein).await;
+    let neighbours_key = active_key(h.0.log.as_ref(), neighbour).await;
     for text in [NAME, EMAIL, NOTE] {
         assert!(!h.holds_text(text).await, "{text:?} was stored unsealed");
     }
@@ -183,11 +160,11 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
     );
     assert!(h.holds_key(&neighbours_key).await);
 
-    let stored = h.log.read_stream(&circle, 1, 10).await.unwrap();
+    let stored = h.0.log.read_stream(&circle, 1, 10).await.unwrap();
     let payloads: Vec<_> = stored.iter().map(|e| e.payload.clone()).collect();
     let appended: Vec<_> = events.iter().map(|e| e.payload.clone()).collect();
     assert_eq!(payloads, appended, "the events themselves are untouched");
-    let report = verify_all(h.log.as_ref()).await.unwrap();
+    let report = verify_all(h.0.log.as_ref()).await.unwrap();
     assert!(report.is_intact(), "{:?}", report.breaks);
     assert_eq!((report.streams, report.events), (1, 3));
 }

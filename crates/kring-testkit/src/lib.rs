@@ -7,12 +7,14 @@
 //! the test process exits. Without any of those the test fails and says what to install.
 
 mod cluster;
+mod log;
 
 use std::sync::OnceLock;
 
 use sqlx::{Connection, PgConnection};
 
 pub use cluster::find_pg_bin;
+pub use log::{Backing, TestLog};
 
 /// A database that exists for one test.
 pub struct TestDatabase {

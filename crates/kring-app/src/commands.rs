@@ -1,0 +1,132 @@
+//! Commands through cqrs-es onto the log: load the aggregate from its stream,
+//! decide, append with the expected version. A refused command writes nothing.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use cqrs_es::persist::PersistedEventStore;
+use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use kring_domain::{
+    upcasters, Account, AccountCommand, Circle, CircleCommand, CircleId, DomainError, Organisation,
+    OrganisationCommand, OrganisationId, PersonId, Services,
+};
+use kring_store::{stream_name, EventLog, LogRepository, StoreError};
+
+type Framework<A> = CqrsFramework<A, PersistedEventStore<LogRepository, A>>;
+
+/// A command's outcome for whoever sent it.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Refused by the rules; nothing was written.
+    #[error(transparent)]
+    Refused(#[from] DomainError),
+    /// Others kept changing the same circle; nothing was written. Try again.
+    #[error("the circle is busy: please try again")]
+    Busy,
+    #[error("the event log failed")]
+    Store(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// How often a command is decided again when another one got in first.
+const ATTEMPTS: usize = 5;
+
+pub struct Commands {
+    log: Arc<dyn EventLog>,
+    circles: Framework<Circle>,
+    accounts: Framework<Account>,
+    organisations: Framework<Organisation>,
+}
+
+fn framework<A: Aggregate<Services = Services>>(
+    log: &Arc<dyn EventLog>,
+    services: &Services,
+) -> Framework<A> {
+    let store = PersistedEventStore::new_event_store(LogRepository::new(log.clone()))
+        .with_upcasters(upcasters::all());
+    CqrsFramework::new(store, vec![], services.clone())
+}
+
+impl Commands {
+    pub fn new(log: Arc<dyn EventLog>, services: Services) -> Self {
+        Self {
+            circles: framework(&log, &services),
+            accounts: framework(&log, &services),
+            organisations: framework(&log, &services),
+            log,
+        }
+    }
+
+    /// Runs a circle command; answers the circle's version after it, which a
+    /// read can wait for (read-your-writes).
+    pub async fn circle(
+        &self,
+        circle: CircleId,
+        command: CircleCommand,
+        metadata: HashMap<String, String>,
+    ) -> Result<u64, CommandError> {
+        let id = circle.to_string();
+        retry(|| {
+            self.circles
+                .execute_with_metadata(&id, command.clone(), metadata.clone())
+        })
+        .await?;
+        self.version_of(Circle::TYPE, &id).await
+    }
+
+    pub async fn account(
+        &self,
+        account: PersonId,
+        command: AccountCommand,
+    ) -> Result<u64, CommandError> {
+        let id = account.to_string();
+        retry(|| self.accounts.execute(&id, command.clone())).await?;
+        self.version_of(Account::TYPE, &id).await
+    }
+
+    pub async fn organisation(
+        &self,
+        organisation: OrganisationId,
+        command: OrganisationCommand,
+    ) -> Result<u64, CommandError> {
+        let id = organisation.to_string();
+        retry(|| self.organisations.execute(&id, command.clone())).await?;
+        self.version_of(Organisation::TYPE, &id).await
+    }
+
+    async fn version_of(&self, aggregate_type: &str, id: &str) -> Result<u64, CommandError> {
+        let head = self
+            .log
+            .stream_head(&stream_name(aggregate_type, id))
+            .await
+            .map_err(store_error)?;
+        Ok(head.map_or(0, |h| h.version))
+    }
+}
+
+/// Decides again on a version conflict: the rules see the newer state.
+async fn retry<F, Fut>(mut attempt: F) -> Result<(), CommandError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), AggregateError<DomainError>>>,
+{
+    for _ in 0..ATTEMPTS {
+        match attempt().await {
+            Ok(()) => return Ok(()),
+            Err(AggregateError::AggregateConflict) => continue,
+            Err(AggregateError::UserError(e)) => return Err(CommandError::Refused(e)),
+            Err(AggregateError::DatabaseConnectionError(e))
+            | Err(AggregateError::DeserializationError(e))
+            | Err(AggregateError::UnexpectedError(e)) => return Err(CommandError::Store(e)),
+        }
+    }
+    Err(CommandError::Busy)
+}
+
+fn store_error(e: StoreError) -> CommandError {
+    CommandError::Store(Box::new(e))
+}
+
+/// The stream that holds a circle's private log.
+pub fn circle_stream(circle: CircleId) -> String {
+    stream_name(Circle::TYPE, &circle.to_string())
+}

@@ -1,0 +1,364 @@
+//! The circle's commands written through cqrs-es onto the real log, on both backends.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use kring_app::{circle_stream, CommandError, Commands, Opened, Vault};
+use kring_domain::*;
+use kring_store::{verify_all, EventLog, ExpectedVersion, GlobalCursor, NewEvent};
+use kring_testkit::TestLog;
+use serde_json::json;
+use uuid::Uuid;
+
+struct World {
+    test: TestLog,
+    commands: Commands,
+    vault: Vault,
+    circle: CircleId,
+    focus: PersonId,
+    coordinator: PersonId,
+}
+
+impl World {
+    async fn new(test: TestLog) -> World {
+        let commands = Commands::new(test.log.clone(), Services::system());
+        let vault = Vault::new(test.log.clone());
+        World {
+            test,
+            commands,
+            vault,
+            circle: CircleId(Uuid::new_v4()),
+            focus: PersonId(Uuid::new_v4()),
+            coordinator: PersonId(Uuid::new_v4()),
+        }
+    }
+
+    fn log(&self) -> &Arc<dyn EventLog> {
+        &self.test.log
+    }
+
+    async fn run(&self, actor: PersonId, action: Action) -> Result<u64, CommandError> {
+        let command = CircleCommand {
+            actor: Actor::person(actor),
+            action,
+        };
+        let metadata = HashMap::from([("actor".to_owned(), actor.to_string())]);
+        self.commands.circle(self.circle, command, metadata).await
+    }
+
+    async fn create(&self) -> u64 {
+        let focus_name = self.vault.seal(self.focus, "Mam").await.unwrap();
+        self.run(
+            self.coordinator,
+            Action::CreateCircle {
+                circle: self.circle,
+                focus: self.focus,
+                focus_name,
+                time_zone: "Europe/Amsterdam".into(),
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Invites and admits a new member; returns their id.
+    async fn admit(&self, ring: Ring) -> PersonId {
+        let person = PersonId(Uuid::new_v4());
+        let invitation = InvitationId(Uuid::new_v4());
+        let token_hash = format!("{:064x}", Uuid::new_v4().as_u128());
+        self.run(
+            self.coordinator,
+            Action::Invite {
+                invitation,
+                ring,
+                role: InvitedAs::Member,
+                task: None,
+                token_hash: token_hash.clone(),
+                expires_at: Utc::now() + Duration::days(7),
+            },
+        )
+        .await
+        .unwrap();
+        self.run(
+            person,
+            Action::AcceptInvitation {
+                invitation,
+                token_hash,
+            },
+        )
+        .await
+        .unwrap();
+        person
+    }
+
+    fn stream(&self) -> String {
+        circle_stream(self.circle)
+    }
+
+    async fn types(&self) -> Vec<String> {
+        self.log()
+            .read_stream(&self.stream(), 1, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event_type)
+            .collect()
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::World::new(kring_testkit::TestLog::postgres().await).await).await }
+        )* }
+        mod sqlite { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name(super::World::new(kring_testkit::TestLog::sqlite().await).await).await }
+        )* }
+    };
+}
+
+on_both_backends!(
+    a_family_journey_lands_in_the_circle_stream,
+    a_refused_command_leaves_the_log_as_it_was,
+    concurrent_claims_never_overfill_a_shift,
+    an_old_event_version_is_read_as_the_new_one,
+    a_forgotten_member_leaves_a_consistent_circle,
+);
+
+async fn a_family_journey_lands_in_the_circle_stream(w: World) {
+    assert_eq!(w.create().await, 1);
+    let daughter = w.admit(Ring::Warm).await;
+    let neighbour = w.admit(Ring::Lukewarm).await;
+    let request = RequestId(Uuid::new_v4());
+    let start = Utc::now() + Duration::days(1);
+    w.run(
+        daughter,
+        Action::RequestHelp {
+            request,
+            category: Category::Groceries,
+            window: TimeWindow::new(start, start + Duration::hours(4)).unwrap(),
+            duration: Minutes::new(60).unwrap(),
+            details: w
+                .vault
+                .seal(daughter, "Boodschappen voor mam")
+                .await
+                .unwrap(),
+            place: Some(w.vault.seal(daughter, "Dorpsstraat 1").await.unwrap()),
+            on_behalf_of_focus: true,
+        },
+    )
+    .await
+    .unwrap();
+    w.run(
+        w.coordinator,
+        Action::WidenRequest {
+            request,
+            to: Ring::Lukewarm,
+        },
+    )
+    .await
+    .unwrap();
+    let version = w
+        .run(neighbour, Action::TakeRequest { request })
+        .await
+        .unwrap();
+
+    assert_eq!(
+        w.types().await,
+        [
+            "CircleCreated",
+            "InvitationIssued",
+            "MemberJoined",
+            "InvitationIssued",
+            "MemberJoined",
+            "HelpRequested",
+            "RequestPlaceNoted",
+            "RequestWidened",
+            "RequestTaken",
+        ]
+    );
+    assert_eq!(version, 9, "a command answers the circle's new version");
+    let stored = w.log().read_stream(&w.stream(), 9, 1).await.unwrap();
+    assert_eq!(
+        stored[0].metadata,
+        json!({ "actor": neighbour.to_string() })
+    );
+    assert_eq!(stored[0].schema_version, 1);
+    assert!(verify_all(w.log().as_ref()).await.unwrap().is_intact());
+}
+
+async fn a_refused_command_leaves_the_log_as_it_was(w: World) {
+    w.create().await;
+    let stranger = PersonId(Uuid::new_v4());
+    let before = w.log().read_all(GlobalCursor::START, 1000).await.unwrap();
+    let err = w.run(stranger, Action::Leave).await.unwrap_err();
+    assert!(
+        matches!(err, CommandError::Refused(DomainError::NoSuchCircle)),
+        "{err:?}"
+    );
+    let warm = w.admit(Ring::Warm).await;
+    let request = RequestId(Uuid::new_v4());
+    let start = Utc::now() + Duration::days(1);
+    w.run(
+        warm,
+        Action::RequestHelp {
+            request,
+            category: Category::Washing,
+            window: TimeWindow::new(start, start + Duration::hours(2)).unwrap(),
+            duration: Minutes::new(30).unwrap(),
+            details: w.vault.seal(warm, "Mam douchen").await.unwrap(),
+            place: None,
+            on_behalf_of_focus: true,
+        },
+    )
+    .await
+    .unwrap();
+    let head = w.log().stream_head(&w.stream()).await.unwrap().unwrap();
+    let err = w
+        .run(
+            w.coordinator,
+            Action::WidenRequest {
+                request,
+                to: Ring::Cold,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CommandError::Refused(DomainError::PersonalCareIsProfessional)
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("professional care"), "{err}");
+    assert_eq!(
+        w.log().stream_head(&w.stream()).await.unwrap().unwrap(),
+        head,
+        "nothing was written"
+    );
+    assert!(before.len() < head.version as usize);
+}
+
+async fn concurrent_claims_never_overfill_a_shift(w: World) {
+    w.create().await;
+    let mut members = vec![];
+    for _ in 0..6 {
+        members.push(w.admit(Ring::Warm).await);
+    }
+    let shift = ShiftId(Uuid::new_v4());
+    let date = (Utc::now() + Duration::days(3)).date_naive();
+    w.run(
+        w.coordinator,
+        Action::ScheduleShift {
+            shift,
+            title: w.vault.seal(w.coordinator, "Koken").await.unwrap(),
+            starts: date.and_hms_opt(17, 0, 0).unwrap(),
+            duration: Minutes::new(90).unwrap(),
+            recurrence: Recurrence::Once,
+            helpers_needed: 2,
+            rings: vec![Ring::Warm],
+        },
+    )
+    .await
+    .unwrap();
+    let w = Arc::new(w);
+    let claims = members.iter().map(|&m| {
+        let w = w.clone();
+        async move { w.run(m, Action::ClaimShift { shift, date }).await }
+    });
+    let outcomes = futures::future::join_all(claims).await;
+    let won = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(won, 2, "{outcomes:?}");
+    for o in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+        assert!(
+            matches!(
+                o,
+                CommandError::Refused(DomainError::Conflict(_)) | CommandError::Busy
+            ),
+            "{o:?}"
+        );
+    }
+    let claimed = w
+        .types()
+        .await
+        .iter()
+        .filter(|t| *t == "ShiftClaimed")
+        .count();
+    assert_eq!(claimed, 2);
+}
+
+async fn an_old_event_version_is_read_as_the_new_one(w: World) {
+    w.create().await;
+    let entry = EntryId(Uuid::new_v4());
+    let text = w
+        .vault
+        .seal(w.coordinator, "Goede dag gehad")
+        .await
+        .unwrap();
+    // Written by an older Kring: schema version 1 had a boolean instead of a visibility.
+    let old = NewEvent {
+        schema_version: 1,
+        ..NewEvent::new(
+            "LogbookEntryWritten",
+            json!({ "LogbookEntryWritten": {
+                "entry": entry, "author": w.coordinator, "lukewarm_may_read": true, "text": text
+            }}),
+        )
+    };
+    w.log()
+        .append(&w.stream(), ExpectedVersion::Exact(1), &[old])
+        .await
+        .unwrap();
+    // Loading the circle upcasts the old event; the author can then redact it.
+    w.run(w.coordinator, Action::RedactLogbookEntry { entry })
+        .await
+        .unwrap();
+    let err = w
+        .run(w.coordinator, Action::RedactLogbookEntry { entry })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, CommandError::Refused(DomainError::Conflict(_))),
+        "{err:?}"
+    );
+}
+
+async fn a_forgotten_member_leaves_a_consistent_circle(w: World) {
+    w.create().await;
+    let daughter = w.admit(Ring::Warm).await;
+    let entry = EntryId(Uuid::new_v4());
+    let text = w
+        .vault
+        .seal(daughter, "Mam was vrolijk vandaag")
+        .await
+        .unwrap();
+    w.run(
+        daughter,
+        Action::WriteLogbookEntry {
+            entry,
+            visibility: Visibility::WarmOnly,
+            text: text.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(w.vault.forget(daughter).await.unwrap());
+    assert_eq!(w.vault.open(&text).await.unwrap(), Opened::Forgotten);
+    // The circle still loads and works: the forgotten member's events stay in place.
+    let warm = w.admit(Ring::Warm).await;
+    w.run(
+        warm,
+        Action::Thank {
+            thanks_for: ThanksFor::Entry(entry),
+            to: daughter,
+            note: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(verify_all(w.log().as_ref()).await.unwrap().is_intact());
+}
