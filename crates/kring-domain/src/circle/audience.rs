@@ -75,16 +75,23 @@ pub struct Audience {
     pub people: Vec<PersonId>,
     /// Cold-ring volunteers matched to this request.
     pub task: Option<RequestId>,
-    /// Intermediaries whose consent has at least this scope.
+    /// Intermediaries whose consent has at least this scope...
     pub intermediaries: Option<ConsentScope>,
+    /// ...and, when set, only those of this organisation.
+    pub organisation: Option<OrganisationId>,
 }
 
 impl Audience {
     pub fn includes(&self, viewer: &Viewer) -> bool {
         match *viewer {
             Viewer::Outsider => false,
-            Viewer::Intermediary { scope, .. } => {
+            Viewer::Intermediary {
+                scope,
+                organisation,
+                ..
+            } => {
                 self.intermediaries.is_some_and(|needed| scope >= needed)
+                    && self.organisation.is_none_or(|only| only == organisation)
             }
             Viewer::Member {
                 person,
@@ -201,10 +208,12 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
         LogbookEntryWritten { entry, .. } => entry_audience(circle, *entry, false),
         // Whoever could read the entry learns it was withdrawn (the event holds no text).
         LogbookEntryRedacted { entry, .. } => entry_audience(circle, *entry, true),
-        // Consent concerns the family: the warm ring and the organisation itself.
-        ConsentGranted { .. } | ConsentRevoked { .. } => Audience {
+        // Consent concerns the family: the warm ring and the organisation itself
+        // (not other organisations: which ones a family involves is private).
+        ConsentGranted { organisation, .. } | ConsentRevoked { organisation, .. } => Audience {
             rings_up_to: Some(Ring::Warm),
             intermediaries: Some(ConsentScope::Signals),
+            organisation: Some(*organisation),
             ..coordinators
         },
         // "Who looked at our circle": the coordinators and the focus person.
@@ -236,8 +245,7 @@ fn request_audience(circle: &Circle, request: RequestId) -> Audience {
     }
 }
 
-/// A logbook entry is seen as its author chose; a redacted one by its author
-/// and the coordinators only. Organisations with full consent see what is
+/// A logbook entry is seen as its author chose; a redacted one by its author only. Organisations with full consent see what is
 /// shared beyond the warm ring.
 fn entry_audience(circle: &Circle, entry: crate::EntryId, as_written: bool) -> Audience {
     let Some(e) = circle.entries.get(&entry) else {

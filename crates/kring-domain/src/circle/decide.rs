@@ -817,14 +817,22 @@ impl Circle {
                     .requests
                     .get(&request)
                     .ok_or(DomainError::NotFound("request"))?;
+                // Only who could see the request may thank for it.
+                let sees = me.ring <= r.reach.min(Ring::Lukewarm)
+                    || me.coordinator
+                    || me.task == Some(request);
+                if !sees {
+                    return Err(DomainError::NotFound("request"));
+                }
                 if r.status != RequestStatus::Done || r.taker != Some(to) {
                     return Err(DomainError::Invalid(
                         "thank the helper once the help is done",
                     ));
                 }
-                if me.ring == Ring::Cold && r.asked_by != to && me.task != Some(request) {
-                    return Err(DomainError::NotFound("request"));
-                }
+            }
+            // Volunteers do not see the rota.
+            ThanksFor::Shift(..) if me.ring == Ring::Cold => {
+                return Err(DomainError::NotFound("shift"));
             }
             ThanksFor::Shift(shift, date) => {
                 let s = self
@@ -845,11 +853,11 @@ impl Circle {
                     .entries
                     .get(&entry)
                     .ok_or(DomainError::NotFound("logbook entry"))?;
-                if e.author != to || e.redacted {
-                    return Err(DomainError::Invalid("thank the author of a logbook entry"));
-                }
                 if me.ring > e.visibility.widest_ring() {
                     return Err(DomainError::NotFound("logbook entry"));
+                }
+                if e.author != to || e.redacted {
+                    return Err(DomainError::Invalid("thank the author of a logbook entry"));
                 }
             }
         }
