@@ -560,12 +560,16 @@ fn a_member_who_was_removed_or_left_sees_nothing_at_all() {
         [CircleEvent::MemberRemoved {
             person: LUKEWARM,
             by: COORD,
+            at: now(),
         }],
     );
     assert_sees_nothing(&removed, Actor::person(LUKEWARM), "a removed member");
     let left = then(
         rich_history(),
-        [CircleEvent::MemberLeft { person: VOLUNTEER }],
+        [CircleEvent::MemberLeft {
+            person: VOLUNTEER,
+            at: now(),
+        }],
     );
     assert_sees_nothing(&left, Actor::person(VOLUNTEER), "a volunteer who left");
 }

@@ -727,6 +727,7 @@ fn a_former_member_may_come_back_with_a_new_invitation() {
                 CircleEvent::MemberRemoved {
                     person: LUKEWARM,
                     by: COORD,
+                    at: now(),
                 },
                 issued(Ring::Lukewarm, InvitedAs::Member, None),
             ],
@@ -973,7 +974,7 @@ fn a_member_leaves() {
         circle()
             .given(circle_with_volunteer())
             .when(by(person, Action::Leave))
-            .then_expect_events(vec![CircleEvent::MemberLeft { person }]);
+            .then_expect_events(vec![CircleEvent::MemberLeft { person, at: now() }]);
     }
 }
 
@@ -982,7 +983,10 @@ fn a_coordinator_leaves_when_another_remains() {
     circle()
         .given(circle_with_two_coordinators())
         .when(by(COORD2, Action::Leave))
-        .then_expect_events(vec![CircleEvent::MemberLeft { person: COORD2 }]);
+        .then_expect_events(vec![CircleEvent::MemberLeft {
+            person: COORD2,
+            at: now(),
+        }]);
 }
 
 #[test]
@@ -1006,7 +1010,10 @@ fn the_last_coordinator_cannot_leave() {
     circle()
         .given(with(
             circle_with_two_coordinators(),
-            [CircleEvent::MemberLeft { person: COORD }],
+            [CircleEvent::MemberLeft {
+                person: COORD,
+                at: now(),
+            }],
         ))
         .when(by(COORD2, Action::Leave))
         .then_expect_error(DomainError::Conflict(
@@ -1018,7 +1025,10 @@ fn the_last_coordinator_cannot_leave() {
 fn someone_who_left_can_do_nothing_more() {
     let given = with(
         circle_with_members(),
-        [CircleEvent::MemberLeft { person: WARM }],
+        [CircleEvent::MemberLeft {
+            person: WARM,
+            at: now(),
+        }],
     );
     for action in every_action_but_create(WARM) {
         let name = action_name(&action);
@@ -1038,7 +1048,11 @@ fn a_coordinator_removes_a_member() {
         circle()
             .given(circle_with_volunteer())
             .when(by(COORD, Action::RemoveMember { person }))
-            .then_expect_events(vec![CircleEvent::MemberRemoved { person, by: COORD }]);
+            .then_expect_events(vec![CircleEvent::MemberRemoved {
+                person,
+                by: COORD,
+                at: now(),
+            }]);
     }
     circle()
         .given(circle_with_two_coordinators())
@@ -1046,6 +1060,7 @@ fn a_coordinator_removes_a_member() {
         .then_expect_events(vec![CircleEvent::MemberRemoved {
             person: COORD2,
             by: COORD,
+            at: now(),
         }]);
 }
 
@@ -1091,6 +1106,7 @@ fn only_a_member_is_removed() {
             [CircleEvent::MemberRemoved {
                 person: LUKEWARM,
                 by: COORD,
+                at: now(),
             }],
         ))
         .when(by(COORD, Action::RemoveMember { person: LUKEWARM }))
@@ -1104,6 +1120,7 @@ fn a_removed_member_can_do_nothing_more() {
         [CircleEvent::MemberRemoved {
             person: LUKEWARM,
             by: COORD,
+            at: now(),
         }],
     );
     for action in every_action_but_create(LUKEWARM) {
@@ -1120,6 +1137,7 @@ fn a_removed_member_can_do_nothing_more() {
         [CircleEvent::MemberRemoved {
             person: COORD2,
             by: COORD,
+            at: now(),
         }],
     );
     for action in every_action_but_create(COORD2) {

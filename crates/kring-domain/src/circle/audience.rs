@@ -136,7 +136,7 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
         | MemberRingChanged { person, .. }
         | CoordinatorAppointed { person, .. }
         | CoordinatorStepped { person, .. }
-        | MemberLeft { person }
+        | MemberLeft { person, .. }
         | MemberRemoved { person, .. } => Audience {
             rings_up_to: Some(Ring::Lukewarm),
             people: vec![*person],

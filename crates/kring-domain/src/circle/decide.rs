@@ -180,7 +180,10 @@ impl Circle {
                 if me.coordinator {
                     self.require_other_coordinator()?;
                 }
-                Ok(vec![CircleEvent::MemberLeft { person: by }])
+                Ok(vec![CircleEvent::MemberLeft {
+                    person: by,
+                    at: now,
+                }])
             }
             Action::RemoveMember { person } => {
                 self.require_coordinator(by)?;
@@ -197,7 +200,11 @@ impl Circle {
                         "the circle is there for its focus person, who cannot be removed",
                     ));
                 }
-                Ok(vec![CircleEvent::MemberRemoved { person, by }])
+                Ok(vec![CircleEvent::MemberRemoved {
+                    person,
+                    by,
+                    at: now,
+                }])
             }
             Action::RequestHelp {
                 request,
@@ -274,6 +281,9 @@ impl Circle {
                 }
                 if r.asked_by == by {
                     return Err(DomainError::Invalid("you asked for this help yourself"));
+                }
+                if r.window.end() <= now {
+                    return Err(DomainError::Invalid("the time for this help has passed"));
                 }
                 if me.ring > r.reach {
                     return Err(DomainError::NotAllowed("the rings this request is open to"));
@@ -481,6 +491,10 @@ impl Circle {
                     return Err(DomainError::Invalid(
                         "the shift does not take place on that date",
                     ));
+                }
+                // What happened stays on the record (and can be thanked for).
+                if s.start_on(date, &self.time_zone) <= now {
+                    return Err(DomainError::Invalid("this shift has already started"));
                 }
                 Ok(vec![CircleEvent::ShiftDateSkipped { shift, date, by }])
             }
@@ -842,7 +856,9 @@ impl Circle {
                 if !s.claims_on(date).contains(&to) {
                     return Err(DomainError::Invalid("that member was not on this shift"));
                 }
-                if s.start_on(date, &self.time_zone) > now {
+                let ends = s.start_on(date, &self.time_zone)
+                    + chrono::Duration::minutes(i64::from(s.duration.get()));
+                if ends > now {
                     return Err(DomainError::Invalid(
                         "thank them once the shift has taken place",
                     ));

@@ -84,12 +84,15 @@ pub enum CircleEvent {
         person: PersonId,
         by: PersonId,
     },
+    /// Leaving frees the member's coming shifts and the requests they had taken.
     MemberLeft {
         person: PersonId,
+        at: DateTime<Utc>,
     },
     MemberRemoved {
         person: PersonId,
         by: PersonId,
+        at: DateTime<Utc>,
     },
     HelpRequested {
         request: RequestId,

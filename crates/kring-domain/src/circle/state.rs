@@ -264,9 +264,10 @@ impl Circle {
             }
             CoordinatorAppointed { person, .. } => self.set_coordinator(person, true),
             CoordinatorStepped { person, .. } => self.set_coordinator(person, false),
-            MemberLeft { person } | MemberRemoved { person, .. } => {
+            MemberLeft { person, at } | MemberRemoved { person, at, .. } => {
                 self.members.remove(&person);
                 self.former.insert(person);
+                self.free_commitments(person, at);
             }
             HelpRequested {
                 request,
@@ -439,6 +440,43 @@ impl Circle {
                 }
             }
             IntermediaryLooked { .. } => {}
+        }
+    }
+
+    /// Someone who is gone cannot come: their shifts from `at` on open up again
+    /// (past ones stay, as history), their open swaps close, and requests they
+    /// had taken but not done are open again.
+    fn free_commitments(&mut self, person: PersonId, at: DateTime<Utc>) {
+        for shift in self.shifts.values_mut() {
+            let coming: Vec<NaiveDate> = shift
+                .claims
+                .keys()
+                .filter(|date| shift.start_on(**date, &self.time_zone) >= at)
+                .copied()
+                .collect();
+            for date in coming {
+                if let Some(claims) = shift.claims.get_mut(&date) {
+                    claims.retain(|p| *p != person);
+                    if claims.is_empty() {
+                        shift.claims.remove(&date);
+                    }
+                }
+            }
+        }
+        for swap in self.swaps.values_mut() {
+            if swap.from == person || swap.to == person {
+                swap.open = false;
+            }
+        }
+        for request in self.requests.values_mut() {
+            let running = matches!(
+                request.status,
+                RequestStatus::Taken | RequestStatus::Confirmed
+            );
+            if running && request.taker == Some(person) {
+                request.status = RequestStatus::Open;
+                request.taker = None;
+            }
         }
     }
 
