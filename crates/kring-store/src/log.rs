@@ -39,6 +39,16 @@ impl std::fmt::Debug for PersonKey {
     }
 }
 
+/// One stored read model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewRow {
+    pub kind: String,
+    pub key: String,
+    /// The version of the key's stream that the body reflects.
+    pub version: u64,
+    pub body: String,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Postgres,
@@ -121,4 +131,30 @@ pub trait EventLog: Send + Sync + 'static {
     /// Destroys the person's key and leaves a tombstone, then asks the database to
     /// drop the old bytes from its files. True when a key was destroyed.
     async fn forget_person_key(&self, person: Uuid) -> Result<bool, StoreError>;
+
+    /// Takes the lease named `name` if nobody holds it; `None` when another
+    /// process (or task) leads.
+    async fn try_lead(&self, name: &str) -> Result<Option<crate::Lease>, StoreError>;
+
+    /// How many events the log holds.
+    async fn event_count(&self) -> Result<u64, StoreError>;
+
+    /// One read model, if stored.
+    async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError>;
+
+    /// Every read model of a kind.
+    async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError>;
+
+    /// Stores read models and the projector's checkpoint in one transaction, so
+    /// a crash never counts an event twice nor drops one. A row never replaces
+    /// one of a later version (two projectors racing cannot move a view back).
+    async fn commit_views(
+        &self,
+        checkpoint: &str,
+        at: GlobalCursor,
+        rows: &[ViewRow],
+    ) -> Result<(), StoreError>;
+
+    /// Removes every read model and the projector's checkpoint (before a rebuild).
+    async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError>;
 }

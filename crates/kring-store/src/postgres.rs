@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::chain::to_hash;
 use crate::{
     Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey, RecordedEvent,
-    StoreError, StreamHead,
+    StoreError, StreamHead, ViewRow,
 };
 
 const CHANNEL: &str = "kring_events";
@@ -458,5 +458,108 @@ impl EventLog for PgLog {
             }
         }
         Ok(forgotten)
+    }
+
+    async fn try_lead(&self, name: &str) -> Result<Option<crate::Lease>, StoreError> {
+        // The lock belongs to the session: keep that connection for as long as we lead.
+        let mut conn = self.pool.acquire().await?;
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 1))")
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !got {
+            return Ok(None);
+        }
+        Ok(Some(crate::Lease::new(crate::leadership::PgLease(
+            conn.detach(),
+        ))))
+    }
+
+    async fn event_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+
+    async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT version, body FROM views WHERE kind = $1 AND key = $2")
+                .bind(kind)
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(version, body)| ViewRow {
+            kind: kind.to_owned(),
+            key: key.to_owned(),
+            version: version as u64,
+            body,
+        }))
+    }
+
+    async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
+        let rows: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT key, version, body FROM views WHERE kind = $1 ORDER BY key")
+                .bind(kind)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, version, body)| ViewRow {
+                kind: kind.to_owned(),
+                key,
+                version: version as u64,
+                body,
+            })
+            .collect())
+    }
+
+    async fn commit_views(
+        &self,
+        checkpoint: &str,
+        at: GlobalCursor,
+        rows: &[ViewRow],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if !rows.is_empty() {
+            let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+            let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+            let versions: Vec<i64> = rows.iter().map(|r| r.version as i64).collect();
+            let bodies: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+            sqlx::query(
+                "INSERT INTO views (kind, key, version, body) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) \
+                 ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, body = excluded.body \
+                 WHERE views.version <= excluded.version",
+            )
+            .bind(&kinds)
+            .bind(&keys)
+            .bind(&versions)
+            .bind(&bodies)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO checkpoints (name, xid, position) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = now()",
+        )
+        .bind(checkpoint)
+        .bind(at.xid as i64)
+        .bind(at.position as i64)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM views").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM checkpoints WHERE name = $1")
+            .bind(checkpoint)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

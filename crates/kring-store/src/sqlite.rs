@@ -18,13 +18,14 @@ use crate::chain::{event_hash, to_hash, GENESIS_HASH};
 use crate::event::EncodedEvent;
 use crate::{
     Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey, RecordedEvent,
-    StoreError, StreamHead,
+    StoreError, StreamHead, ViewRow,
 };
 
 pub struct SqliteLog {
     writer: SqlitePool,
     reader: SqlitePool,
     wake: watch::Sender<u64>,
+    leases: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl SqliteLog {
@@ -60,6 +61,7 @@ impl SqliteLog {
             writer,
             reader,
             wake,
+            leases: Default::default(),
         })
     }
 
@@ -501,5 +503,99 @@ impl EventLog for SqliteLog {
             }
         }
         Ok(forgotten)
+    }
+
+    async fn try_lead(&self, name: &str) -> Result<Option<crate::Lease>, StoreError> {
+        let mut names = self.leases.lock().expect("lease set");
+        if !names.insert(name.to_owned()) {
+            return Ok(None);
+        }
+        Ok(Some(crate::Lease::new(crate::leadership::LocalLease {
+            names: self.leases.clone(),
+            name: name.to_owned(),
+        })))
+    }
+
+    async fn event_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(n as u64)
+    }
+
+    async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT version, body FROM views WHERE kind = ? AND key = ?")
+                .bind(kind)
+                .bind(key)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.map(|(version, body)| ViewRow {
+            kind: kind.to_owned(),
+            key: key.to_owned(),
+            version: version as u64,
+            body,
+        }))
+    }
+
+    async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
+        let rows: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT key, version, body FROM views WHERE kind = ? ORDER BY key")
+                .bind(kind)
+                .fetch_all(&self.reader)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(key, version, body)| ViewRow {
+                kind: kind.to_owned(),
+                key,
+                version: version as u64,
+                body,
+            })
+            .collect())
+    }
+
+    async fn commit_views(
+        &self,
+        checkpoint: &str,
+        at: GlobalCursor,
+        rows: &[ViewRow],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        for row in rows {
+            sqlx::query(
+                "INSERT INTO views (kind, key, version, body) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (kind, key) DO UPDATE SET version = ?3, body = ?4 WHERE views.version <= ?3",
+            )
+            .bind(&row.kind)
+            .bind(&row.key)
+            .bind(row.version as i64)
+            .bind(&row.body)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO checkpoints (name, xid, position, updated_at) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (name) DO UPDATE SET xid = ?2, position = ?3, updated_at = ?4",
+        )
+        .bind(checkpoint)
+        .bind(at.xid as i64)
+        .bind(at.position as i64)
+        .bind(Utc::now().timestamp_micros())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM views").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM checkpoints WHERE name = ?")
+            .bind(checkpoint)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

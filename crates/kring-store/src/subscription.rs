@@ -77,6 +77,15 @@ impl Subscription {
         }
     }
 
+    /// The next events after the cursor, without waiting: empty when caught up.
+    pub async fn try_batch(&mut self) -> Result<Vec<RecordedEvent>, StoreError> {
+        let batch = self.log.read_all(self.cursor, self.batch_size).await?;
+        if let Some(last) = batch.last() {
+            self.cursor = last.cursor();
+        }
+        Ok(batch)
+    }
+
     /// Stores the cursor durably: after a restart, reading resumes after the
     /// last batch handed out before this call.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {

@@ -12,6 +12,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 on_both_backends!(
+    one_process_leads_at_a_time,
+    views_commit_with_their_checkpoint,
     appends_and_reads_a_stream,
     a_stale_expected_version_is_a_conflict_and_writes_nothing,
     a_retried_batch_is_stored_once,
@@ -511,4 +513,86 @@ async fn forgetting_an_unknown_person_changes_nothing(h: Harness) {
         PersonKey::Active(vec![3; 32]),
         "a person who was never known can still get a key"
     );
+}
+
+async fn views_commit_with_their_checkpoint(h: Harness) {
+    use kring_store::ViewRow;
+    let row = |key: &str, version: u64, body: &str| ViewRow {
+        kind: "circle".into(),
+        key: key.into(),
+        version,
+        body: body.into(),
+    };
+    let at = GlobalCursor {
+        xid: 3,
+        position: 9,
+    };
+    h.log
+        .commit_views("views", at, &[row("a", 1, "{}"), row("b", 2, "[]")])
+        .await
+        .unwrap();
+    h.log
+        .commit_views(
+            "views",
+            GlobalCursor {
+                xid: 3,
+                position: 10,
+            },
+            &[row("a", 3, "{\"x\":1}")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        h.log.load_view("circle", "a").await.unwrap(),
+        Some(row("a", 3, "{\"x\":1}"))
+    );
+    assert_eq!(h.log.load_view("circle", "none").await.unwrap(), None);
+    let all = h.log.load_views("circle").await.unwrap();
+    assert_eq!(all, vec![row("a", 3, "{\"x\":1}"), row("b", 2, "[]")]);
+    assert_eq!(
+        h.log.load_checkpoint("views").await.unwrap(),
+        GlobalCursor {
+            xid: 3,
+            position: 10
+        }
+    );
+    h.log.clear_views("views").await.unwrap();
+    assert!(h.log.load_views("circle").await.unwrap().is_empty());
+    assert_eq!(
+        h.log.load_checkpoint("views").await.unwrap(),
+        GlobalCursor::START
+    );
+}
+
+async fn one_process_leads_at_a_time(h: Harness) {
+    let other = if h.is_postgres() {
+        h.reopen().await
+    } else {
+        h.log.clone()
+    };
+    let mut lease = h
+        .log
+        .try_lead("projector")
+        .await
+        .unwrap()
+        .expect("nobody leads yet");
+    assert!(
+        other.try_lead("projector").await.unwrap().is_none(),
+        "a second leader is refused"
+    );
+    assert!(
+        other.try_lead("mailer").await.unwrap().is_some(),
+        "leases are per name"
+    );
+    assert!(lease.still_held().await);
+    drop(lease);
+    within("the lease to be released", async {
+        loop {
+            if other.try_lead("projector").await.unwrap().is_some() {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
 }

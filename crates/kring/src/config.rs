@@ -28,6 +28,8 @@ pub enum Command {
     Migrate,
     /// Check every stream's hash chain; exits with 2 when one is broken.
     Verify,
+    /// Drop every view and rebuild it from the log, with a progress bar.
+    Rebuild,
     /// Forget a person: destroy the key of their personal data, so their name,
     /// contact details and writing can never be read again. Their events stay in
     /// the log, shown as "a former member". Exits with 1 when nobody with that id

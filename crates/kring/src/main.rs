@@ -1,6 +1,7 @@
 //! `kring`: run the service and look after its event log.
 
 mod config;
+mod rebuild;
 mod serve;
 
 use std::process::ExitCode;
@@ -24,6 +25,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&cli.store, &args).await,
         Command::Migrate => migrate(&cli.store).await,
         Command::Verify => verify(&cli.store).await,
+        Command::Rebuild => rebuild::run(&cli.store).await,
         Command::Forget { person } => forget(&cli.store, person).await,
     };
     match outcome {

@@ -9,6 +9,9 @@ use crate::config::{ServeArgs, StoreArgs};
 
 pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let log = store.open().await?;
+    // Keeps the views up to date; ends with the process.
+    let projector = kring_views::Projector::open(log.clone()).await?;
+    tokio::spawn(projector.run());
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -1,0 +1,269 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use kring_domain::circle::state::RequestStatus;
+use kring_domain::{
+    may_see, Category, Circle, CircleEvent, EntryId, Minutes, PersonId, RequestId, Ring, Sealed,
+    ShiftId, ThanksFor, TimeWindow, Viewer, Visibility,
+};
+use serde::{Deserialize, Serialize};
+
+/// Everything the read side keeps about one circle.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CircleView {
+    /// The version of the last event folded in.
+    pub version: u64,
+    /// The domain's own state, which the audience function reads.
+    pub state: Circle,
+    pub focus_name: Option<Sealed>,
+    pub entries: Vec<EntryView>,
+    pub requests: BTreeMap<RequestId, RequestView>,
+    pub places: BTreeMap<RequestId, Sealed>,
+    /// Each shift's scheduling event (its title and who may see the rota).
+    pub shifts: BTreeMap<ShiftId, CircleEvent>,
+    pub thanks: Vec<ThanksView>,
+    /// When each member last helped: suggestions ask whoever helped least recently.
+    pub last_helped: BTreeMap<PersonId, DateTime<Utc>>,
+    pub last_entry_at: Option<DateTime<Utc>>,
+    /// "Who looked at our circle": (when, event).
+    pub looks: Vec<(DateTime<Utc>, CircleEvent)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryView {
+    pub entry: EntryId,
+    pub author: PersonId,
+    pub visibility: Visibility,
+    pub text: Sealed,
+    pub written_at: DateTime<Utc>,
+    pub redacted: bool,
+    pub thanks: u32,
+}
+
+impl EntryView {
+    fn as_event(&self) -> CircleEvent {
+        CircleEvent::LogbookEntryWritten {
+            entry: self.entry,
+            author: self.author,
+            visibility: self.visibility,
+            text: self.text.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestView {
+    pub request: RequestId,
+    pub category: Category,
+    pub window: TimeWindow,
+    pub duration: Minutes,
+    pub details: Sealed,
+    pub asked_by: PersonId,
+    pub on_behalf_of_focus: bool,
+    pub requested_at: DateTime<Utc>,
+    pub reach: Ring,
+    pub status: RequestStatus,
+    pub taker: Option<PersonId>,
+}
+
+impl RequestView {
+    fn as_event(&self) -> CircleEvent {
+        CircleEvent::HelpRequested {
+            request: self.request,
+            category: self.category,
+            window: self.window,
+            duration: self.duration,
+            details: self.details.clone(),
+            asked_by: self.asked_by,
+            on_behalf_of_focus: self.on_behalf_of_focus,
+        }
+    }
+
+    /// Who the help was for: the focus person when asked on their behalf.
+    pub fn receiver(&self, focus: Option<PersonId>) -> PersonId {
+        match (self.on_behalf_of_focus, focus) {
+            (true, Some(focus)) => focus,
+            _ => self.asked_by,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThanksView {
+    pub from: PersonId,
+    pub to: PersonId,
+    pub thanks_for: ThanksFor,
+    pub at: DateTime<Utc>,
+}
+
+impl CircleView {
+    /// Folds one event in. Events must come in version order.
+    pub fn apply(&mut self, version: u64, at: DateTime<Utc>, event: &CircleEvent) {
+        use CircleEvent::*;
+        match event {
+            CircleCreated { focus_name, .. } => self.focus_name = Some(focus_name.clone()),
+            LogbookEntryWritten {
+                entry,
+                author,
+                visibility,
+                text,
+            } => {
+                self.entries.push(EntryView {
+                    entry: *entry,
+                    author: *author,
+                    visibility: *visibility,
+                    text: text.clone(),
+                    written_at: at,
+                    redacted: false,
+                    thanks: 0,
+                });
+                self.last_entry_at = Some(at);
+            }
+            LogbookEntryRedacted { entry, .. } => {
+                if let Some(e) = self.entries.iter_mut().find(|e| e.entry == *entry) {
+                    e.redacted = true;
+                }
+            }
+            HelpRequested {
+                request,
+                category,
+                window,
+                duration,
+                details,
+                asked_by,
+                on_behalf_of_focus,
+            } => {
+                self.requests.insert(
+                    *request,
+                    RequestView {
+                        request: *request,
+                        category: *category,
+                        window: *window,
+                        duration: *duration,
+                        details: details.clone(),
+                        asked_by: *asked_by,
+                        on_behalf_of_focus: *on_behalf_of_focus,
+                        requested_at: at,
+                        reach: Ring::Warm,
+                        status: RequestStatus::Open,
+                        taker: None,
+                    },
+                );
+            }
+            RequestPlaceNoted { request, place } => {
+                self.places.insert(*request, place.clone());
+            }
+            RequestTaken { by, .. } => {
+                self.last_helped.insert(*by, at);
+            }
+            ShiftScheduled { shift, .. } => {
+                self.shifts.insert(*shift, event.clone());
+            }
+            ShiftClaimed { by, .. } => {
+                self.last_helped.insert(*by, at);
+            }
+            ThanksGiven {
+                thanks_for,
+                from,
+                to,
+                ..
+            } => {
+                if let ThanksFor::Entry(entry) = thanks_for {
+                    if let Some(e) = self.entries.iter_mut().find(|e| e.entry == *entry) {
+                        e.thanks += 1;
+                    }
+                }
+                self.thanks.push(ThanksView {
+                    from: *from,
+                    to: *to,
+                    thanks_for: *thanks_for,
+                    at,
+                });
+            }
+            IntermediaryLooked { .. } => self.looks.push((at, event.clone())),
+            _ => {}
+        }
+        self.state.apply(event.clone());
+        // A request's view mirrors the domain's status, reach and taker; someone
+        // leaving reopens whatever they had taken.
+        let affected: Vec<RequestId> = match (request_of(event), event) {
+            (Some(id), _) => vec![id],
+            (None, MemberLeft { .. } | MemberRemoved { .. }) => {
+                self.requests.keys().copied().collect()
+            }
+            _ => vec![],
+        };
+        for id in affected {
+            if let (Some(view), Some(r)) =
+                (self.requests.get_mut(&id), self.state.requests.get(&id))
+            {
+                view.reach = r.reach;
+                view.status = r.status;
+                view.taker = r.taker;
+            }
+        }
+        self.version = version;
+    }
+
+    pub fn viewer(&self, actor: kring_domain::Actor, now: DateTime<Utc>) -> Viewer {
+        Viewer::of(&self.state, actor, now)
+    }
+
+    /// The logbook, newest first, as `viewer` may read it. Redacted entries are
+    /// left out for everyone but their author.
+    pub fn logbook(&self, viewer: &Viewer) -> Vec<&EntryView> {
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| may_see(&self.state, &e.as_event(), viewer))
+            .collect()
+    }
+
+    /// Open and running requests `viewer` may see, soonest first, with who took what.
+    pub fn requests(&self, viewer: &Viewer) -> Vec<&RequestView> {
+        let mut visible: Vec<&RequestView> = self
+            .requests
+            .values()
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    RequestStatus::Open | RequestStatus::Taken | RequestStatus::Confirmed
+                )
+            })
+            .filter(|r| may_see(&self.state, &r.as_event(), viewer))
+            .collect();
+        visible.sort_by_key(|r| r.window.start());
+        visible
+    }
+
+    /// The address of a request, for those who may see it.
+    pub fn place(&self, request: RequestId, viewer: &Viewer) -> Option<&Sealed> {
+        let place = self.places.get(&request)?;
+        let event = CircleEvent::RequestPlaceNoted {
+            request,
+            place: place.clone(),
+        };
+        may_see(&self.state, &event, viewer).then_some(place)
+    }
+
+    /// Intermediaries' looks, for those who may see them.
+    pub fn looks(&self, viewer: &Viewer) -> Vec<&(DateTime<Utc>, CircleEvent)> {
+        self.looks
+            .iter()
+            .filter(|(_, e)| may_see(&self.state, e, viewer))
+            .collect()
+    }
+}
+
+fn request_of(event: &CircleEvent) -> Option<RequestId> {
+    use CircleEvent::*;
+    match event {
+        RequestWidened { request, .. }
+        | RequestTaken { request, .. }
+        | RequestConfirmed { request, .. }
+        | RequestDone { request, .. }
+        | RequestCancelled { request, .. }
+        | NoShowRecorded { request, .. } => Some(*request),
+        _ => None,
+    }
+}

@@ -1,0 +1,21 @@
+//! Kring's read side. Every view is a pure fold over a circle's events
+//! ([`CircleView::apply`]) plus queries that filter for the viewer through the
+//! domain's audience function, so a view can always be rebuilt from the log.
+
+mod circle_view;
+mod dashboard;
+mod health;
+mod load;
+mod projector;
+mod rota;
+mod suggestions;
+
+pub use circle_view::{CircleView, EntryView, RequestView, ThanksView};
+pub use dashboard::{dashboard, ConsentEntry, ConsentedCircles, DashboardRow, ORGANISATION_VIEW};
+pub use health::Health;
+pub use load::{iso_week_start, MemberLoad, Reciprocity};
+pub use projector::{
+    load, load_at_least, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
+};
+pub use rota::Slot;
+pub use suggestions::Suggestion;

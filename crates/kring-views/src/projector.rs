@@ -1,0 +1,331 @@
+//! Keeps the stored circle views up to date by tailing the whole log. Each
+//! batch's changed views and the checkpoint commit in one transaction.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use cqrs_es::persist::{EventUpcaster, SerializedEvent};
+use kring_domain::{upcasters, CircleEvent, CircleId, OrganisationId};
+use kring_store::{EventLog, RecordedEvent, StoreError, Subscription, ViewRow};
+use tokio::sync::watch;
+
+use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
+use crate::CircleView;
+
+/// The projector's checkpoint name.
+pub const CHECKPOINT: &str = "views";
+/// The kind under which circle views are stored.
+pub const CIRCLE_VIEW: &str = "circle";
+const CIRCLE_PREFIX: &str = "circle-";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("event {event} of {stream} cannot be read as a circle event")]
+    Undecodable {
+        stream: String,
+        event: u64,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+pub struct Projector {
+    log: Arc<dyn EventLog>,
+    subscription: Subscription,
+    /// Views folded so far, so a busy circle is not read back from the store each batch.
+    cache: HashMap<CircleId, CircleView>,
+    organisations: HashMap<OrganisationId, ConsentedCircles>,
+    upcasters: Vec<Box<dyn EventUpcaster>>,
+    progress: watch::Sender<u64>,
+}
+
+impl Projector {
+    /// Resumes from the stored checkpoint.
+    pub async fn open(log: Arc<dyn EventLog>) -> Result<Projector, ProjectionError> {
+        let subscription = Subscription::open(log.clone(), CHECKPOINT)
+            .await?
+            .batch_size(2000)
+            .poll_every(Duration::from_millis(500));
+        Ok(Projector {
+            log,
+            subscription,
+            cache: HashMap::new(),
+            organisations: HashMap::new(),
+            upcasters: upcasters::all(),
+            progress: watch::channel(0).0,
+        })
+    }
+
+    /// Moves on every commit: readers waiting for a version look again.
+    pub fn progress(&self) -> watch::Receiver<u64> {
+        self.progress.subscribe()
+    }
+
+    /// Waits for the next events, folds them in and commits. Returns how many it read.
+    pub async fn step(&mut self) -> Result<usize, ProjectionError> {
+        let batch = self.subscription.next_batch().await?;
+        self.fold_and_commit(batch).await
+    }
+
+    /// Folds whatever is readable now, without waiting. Returns how many it read (0: caught up).
+    pub async fn catch_up_once(&mut self) -> Result<usize, ProjectionError> {
+        let batch = self.subscription.try_batch().await?;
+        self.fold_and_commit(batch).await
+    }
+
+    /// Folds everything committed so far, then returns how many events it read.
+    /// Calls `progress` with the running count after each batch.
+    pub async fn catch_up(
+        &mut self,
+        mut progress: impl FnMut(u64),
+    ) -> Result<u64, ProjectionError> {
+        let mut read = 0u64;
+        loop {
+            let n = self.catch_up_once().await?;
+            if n == 0 {
+                // On Postgres, events committed behind a still-running transaction are
+                // not readable yet: wait for them rather than stop short.
+                if self.log.held_back(self.subscription.cursor()).await? {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+                return Ok(read);
+            }
+            read += n as u64;
+            progress(read);
+        }
+    }
+
+    /// Runs until the task is dropped. Of several nodes on one database only the
+    /// one holding the lease projects; the others wait to take over. A failing
+    /// batch is retried from the durable checkpoint after a pause.
+    pub async fn run(mut self) {
+        loop {
+            let mut lease = match self.log.try_lead(CHECKPOINT).await {
+                Ok(Some(lease)) => lease,
+                Ok(None) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot ask who projects; trying again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            // Another node may have moved the views on while we waited.
+            match self.reopen().await {
+                Ok(()) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "projector cannot open");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            }
+            while lease.still_held().await {
+                if let Err(e) = self.step().await {
+                    tracing::error!(error = %e, "projector failed; retrying from its checkpoint");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Starts again from the durable checkpoint, with nothing half-folded.
+    async fn reopen(&mut self) -> Result<(), ProjectionError> {
+        let fresh = Projector::open(self.log.clone()).await?;
+        self.subscription = fresh.subscription;
+        self.cache.clear();
+        self.organisations.clear();
+        Ok(())
+    }
+
+    async fn fold_and_commit(
+        &mut self,
+        batch: Vec<RecordedEvent>,
+    ) -> Result<usize, ProjectionError> {
+        let Some(last) = batch.last().map(RecordedEvent::cursor) else {
+            return Ok(0);
+        };
+        let mut touched: BTreeSet<CircleId> = BTreeSet::new();
+        let mut touched_organisations: BTreeSet<OrganisationId> = BTreeSet::new();
+        for recorded in &batch {
+            let Some((circle, event)) = self.decode(recorded)? else {
+                continue;
+            };
+            let view = match self.cache.get_mut(&circle) {
+                Some(view) => view,
+                None => {
+                    let stored = load(self.log.as_ref(), circle).await?.unwrap_or_default();
+                    self.cache.entry(circle).or_insert(stored)
+                }
+            };
+            // At-least-once delivery after a crash: skip what the view already holds.
+            if recorded.version <= view.version {
+                continue;
+            }
+            view.apply(recorded.version, recorded.recorded_at, &event);
+            touched.insert(circle);
+            if let Some(organisation) = consent_organisation(&event) {
+                let consented = match self.organisations.get_mut(&organisation) {
+                    Some(c) => c,
+                    None => {
+                        let stored = load_consented(self.log.as_ref(), organisation).await?;
+                        self.organisations.entry(organisation).or_insert(stored)
+                    }
+                };
+                consented.apply(circle, &event);
+                touched_organisations.insert(organisation);
+            }
+        }
+        let mut rows = Vec::with_capacity(touched.len() + touched_organisations.len());
+        for circle in &touched {
+            let view = &self.cache[circle];
+            rows.push(row(CIRCLE_VIEW, circle.to_string(), view.version, view)?);
+        }
+        for organisation in &touched_organisations {
+            // Organisation rows have no stream version of their own: the latest write wins.
+            let version = recorded_version(&batch);
+            rows.push(row(
+                ORGANISATION_VIEW,
+                organisation.to_string(),
+                version,
+                &self.organisations[organisation],
+            )?);
+        }
+        if let Err(e) = self.log.commit_views(CHECKPOINT, last, &rows).await {
+            // What was folded was not stored: forget it, and start again from the store.
+            self.cache.clear();
+            self.organisations.clear();
+            return Err(e.into());
+        }
+        self.progress.send_modify(|n| *n += 1);
+        Ok(batch.len())
+    }
+
+    fn decode(
+        &self,
+        recorded: &RecordedEvent,
+    ) -> Result<Option<(CircleId, CircleEvent)>, ProjectionError> {
+        let Some(id) = recorded.stream_id.strip_prefix(CIRCLE_PREFIX) else {
+            return Ok(None);
+        };
+        let Ok(circle) = id.parse::<CircleId>() else {
+            return Ok(None);
+        };
+        let mut serialized = SerializedEvent::new(
+            id.to_owned(),
+            recorded.version as usize,
+            "circle".into(),
+            recorded.event_type.clone(),
+            recorded.schema_version.to_string(),
+            recorded.payload.clone(),
+            recorded.metadata.clone(),
+        );
+        for upcaster in &self.upcasters {
+            if upcaster.can_upcast(&serialized.event_type, &serialized.event_version) {
+                serialized = upcaster.upcast(serialized);
+            }
+        }
+        let event = serde_json::from_value(serialized.payload).map_err(|source| {
+            ProjectionError::Undecodable {
+                stream: recorded.stream_id.clone(),
+                event: recorded.version,
+                source,
+            }
+        })?;
+        Ok(Some((circle, event)))
+    }
+}
+
+fn row(
+    kind: &str,
+    key: String,
+    version: u64,
+    body: &impl serde::Serialize,
+) -> Result<ViewRow, ProjectionError> {
+    Ok(ViewRow {
+        kind: kind.into(),
+        key,
+        version,
+        body: serde_json::to_string(body).map_err(StoreError::Json)?,
+    })
+}
+
+/// The global position of the batch's last event: grows with every batch.
+fn recorded_version(batch: &[RecordedEvent]) -> u64 {
+    batch.last().map_or(0, |e| e.position)
+}
+
+async fn load_consented(
+    log: &dyn EventLog,
+    organisation: OrganisationId,
+) -> Result<ConsentedCircles, ProjectionError> {
+    match log
+        .load_view(ORGANISATION_VIEW, &organisation.to_string())
+        .await?
+    {
+        Some(row) => Ok(serde_json::from_str(&row.body).map_err(StoreError::Json)?),
+        None => Ok(ConsentedCircles::default()),
+    }
+}
+
+/// The stored view of a circle, if the projector has seen it.
+pub async fn load(
+    log: &dyn EventLog,
+    circle: CircleId,
+) -> Result<Option<CircleView>, ProjectionError> {
+    let Some(row) = log.load_view(CIRCLE_VIEW, &circle.to_string()).await? else {
+        return Ok(None);
+    };
+    let view = serde_json::from_str(&row.body).map_err(StoreError::Json)?;
+    Ok(Some(view))
+}
+
+/// Read-your-writes: the circle's view once it holds at least `version`, waiting
+/// at most `patience`. `None` when the view is still behind (or the circle unknown).
+pub async fn load_at_least(
+    log: &dyn EventLog,
+    circle: CircleId,
+    version: u64,
+    mut progress: Option<watch::Receiver<u64>>,
+    patience: Duration,
+) -> Result<Option<CircleView>, ProjectionError> {
+    let deadline = tokio::time::Instant::now() + patience;
+    loop {
+        if let Some(view) = load(log, circle).await? {
+            if view.version >= version {
+                return Ok(Some(view));
+            }
+        }
+        // Woken by this node's projector, or look again shortly (it may run elsewhere).
+        let wake = async {
+            match progress.as_mut() {
+                Some(p) => {
+                    let _ = p.changed().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = wake => {}
+            _ = tokio::time::sleep(Duration::from_millis(25)) => {}
+            _ = tokio::time::sleep_until(deadline) => return Ok(None),
+        }
+    }
+}
+
+/// Drops every view and folds the whole log again. Calls `progress` with the
+/// number of events read so far after each batch.
+pub async fn rebuild(
+    log: Arc<dyn EventLog>,
+    mut progress: impl FnMut(u64),
+) -> Result<u64, ProjectionError> {
+    log.clear_views(CHECKPOINT).await?;
+    let mut projector = Projector::open(log).await?;
+    projector.catch_up(&mut progress).await
+}

@@ -1,0 +1,74 @@
+//! The rota: shifts expanded into dated slots, with who is on them and what is still open.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kring_domain::{may_see, Minutes, PersonId, Ring, Sealed, ShiftId, Viewer};
+use serde::{Deserialize, Serialize};
+
+use crate::CircleView;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    pub shift: ShiftId,
+    pub title: Sealed,
+    pub date: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    pub duration: Minutes,
+    pub helpers_needed: u8,
+    pub rings: Vec<Ring>,
+    pub claimed_by: Vec<PersonId>,
+}
+
+impl Slot {
+    pub fn open_places(&self) -> u8 {
+        self.helpers_needed
+            .saturating_sub(self.claimed_by.len() as u8)
+    }
+}
+
+impl CircleView {
+    /// Every slot from `from` for `days` days, in time order, for a viewer who may
+    /// see the rota (empty otherwise).
+    pub fn rota(&self, viewer: &Viewer, from: NaiveDate, days: u32) -> Vec<Slot> {
+        let Some((_, first)) = self.shifts.iter().next() else {
+            return vec![];
+        };
+        if !may_see(&self.state, first, viewer) {
+            return vec![];
+        }
+        self.slots(from, days)
+    }
+
+    /// All slots, unfiltered: for load, health and suggestions.
+    pub(crate) fn slots(&self, from: NaiveDate, days: u32) -> Vec<Slot> {
+        let mut slots = vec![];
+        for (id, shift) in &self.state.shifts {
+            let Some(kring_domain::CircleEvent::ShiftScheduled { title, .. }) = self.shifts.get(id)
+            else {
+                continue;
+            };
+            for offset in 0..days {
+                let date = from + Duration::days(i64::from(offset));
+                if !shift.occurs_on(date) {
+                    continue;
+                }
+                slots.push(Slot {
+                    shift: *id,
+                    title: title.clone(),
+                    date,
+                    starts_at: shift.start_on(date, &self.state.time_zone),
+                    duration: shift.duration,
+                    helpers_needed: shift.helpers_needed,
+                    rings: shift.rings.clone(),
+                    claimed_by: shift.claims_on(date).to_vec(),
+                });
+            }
+        }
+        slots.sort_by_key(|s| (s.starts_at, s.shift));
+        slots
+    }
+
+    /// The first day that has a claim or a scheduled shift: where load history starts.
+    pub(crate) fn first_rota_date(&self) -> Option<NaiveDate> {
+        self.state.shifts.values().map(|s| s.starts.date()).min()
+    }
+}

@@ -1,0 +1,78 @@
+//! Waking the lukewarm ring: who could be asked for an open request, so the
+//! family does not have to single anyone out.
+
+use chrono::{DateTime, Utc};
+use kring_domain::circle::state::RequestStatus;
+use kring_domain::{PersonId, RequestId, Ring, Viewer};
+use serde::{Deserialize, Serialize};
+
+use crate::{iso_week_start, CircleView};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub request: RequestId,
+    /// Lukewarm members whose offers fit, least recently helped first.
+    pub people: Vec<PersonId>,
+}
+
+impl CircleView {
+    /// For coordinators: per open request, lukewarm members whose standing
+    /// offers include its kind of help and who have room for it this week.
+    pub fn lukewarm_suggestions(&self, viewer: &Viewer, now: DateTime<Utc>) -> Vec<Suggestion> {
+        if !matches!(
+            viewer,
+            Viewer::Member {
+                coordinator: true,
+                ..
+            }
+        ) {
+            return vec![];
+        }
+        let mut out = vec![];
+        for r in self
+            .requests
+            .values()
+            .filter(|r| r.status == RequestStatus::Open && r.window.end() > now)
+        {
+            let week = iso_week_start(r.window.start().date_naive());
+            let committed = self.committed_minutes(week);
+            let mut people: Vec<PersonId> = self
+                .state
+                .members
+                .iter()
+                .filter(|(p, m)| m.ring == Ring::Lukewarm && **p != r.asked_by)
+                .filter(|(p, _)| {
+                    self.state.offers.values().any(|o| {
+                        o.by == **p
+                            && !o.withdrawn
+                            && o.will.contains(&r.category)
+                            && has_room(o, committed.get(*p), r)
+                    })
+                })
+                .map(|(p, _)| *p)
+                .collect();
+            // Fair rotation: whoever helped least recently (or never) first.
+            people.sort_by_key(|p| (self.last_helped.get(p).copied(), *p));
+            if !people.is_empty() {
+                out.push(Suggestion {
+                    request: r.request,
+                    people,
+                });
+            }
+        }
+        out
+    }
+}
+
+fn has_room(
+    offer: &kring_domain::circle::state::Offer,
+    committed: Option<&u32>,
+    r: &crate::RequestView,
+) -> bool {
+    match offer.capacity {
+        kring_domain::Capacity::HoursPerWeek(h) => {
+            committed.copied().unwrap_or(0) + u32::from(r.duration.get()) <= u32::from(h) * 60
+        }
+        kring_domain::Capacity::TasksPerMonth(_) => true,
+    }
+}
