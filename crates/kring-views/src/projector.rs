@@ -13,6 +13,18 @@ use tokio::sync::watch;
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
 use crate::CircleView;
 
+/// While catching up, views are stored after this many events (and at the end)
+/// rather than after every batch: a busy circle is written once, not fifty times.
+const CATCH_UP_FLUSH_EVERY: usize = 100_000;
+
+#[derive(Default)]
+struct Pending {
+    circles: BTreeSet<CircleId>,
+    organisations: BTreeSet<OrganisationId>,
+    cursor: Option<kring_store::GlobalCursor>,
+    events: usize,
+}
+
 /// The projector's checkpoint name.
 pub const CHECKPOINT: &str = "views";
 /// The kind under which circle views are stored.
@@ -38,6 +50,8 @@ pub struct Projector {
     /// Views folded so far, so a busy circle is not read back from the store each batch.
     cache: HashMap<CircleId, CircleView>,
     organisations: HashMap<OrganisationId, ConsentedCircles>,
+    /// Folded but not yet stored.
+    pending: Pending,
     upcasters: Vec<Box<dyn EventUpcaster>>,
     progress: watch::Sender<u64>,
 }
@@ -47,13 +61,14 @@ impl Projector {
     pub async fn open(log: Arc<dyn EventLog>) -> Result<Projector, ProjectionError> {
         let subscription = Subscription::open(log.clone(), CHECKPOINT)
             .await?
-            .batch_size(2000)
+            .batch_size(5000)
             .poll_every(Duration::from_millis(500));
         Ok(Projector {
             log,
             subscription,
             cache: HashMap::new(),
             organisations: HashMap::new(),
+            pending: Pending::default(),
             upcasters: upcasters::all(),
             progress: watch::channel(0).0,
         })
@@ -84,8 +99,13 @@ impl Projector {
     ) -> Result<u64, ProjectionError> {
         let mut read = 0u64;
         loop {
-            let n = self.catch_up_once().await?;
+            let batch = self.subscription.try_batch().await?;
+            let n = self.fold(batch).await?;
+            if self.pending.events >= CATCH_UP_FLUSH_EVERY {
+                self.flush().await?;
+            }
             if n == 0 {
+                self.flush().await?;
                 // On Postgres, events committed behind a still-running transaction are
                 // not readable yet: wait for them rather than stop short.
                 if self.log.held_back(self.subscription.cursor()).await? {
@@ -141,6 +161,7 @@ impl Projector {
         self.subscription = fresh.subscription;
         self.cache.clear();
         self.organisations.clear();
+        self.pending = Pending::default();
         Ok(())
     }
 
@@ -148,11 +169,16 @@ impl Projector {
         &mut self,
         batch: Vec<RecordedEvent>,
     ) -> Result<usize, ProjectionError> {
+        let n = self.fold(batch).await?;
+        self.flush().await?;
+        Ok(n)
+    }
+
+    /// Folds a batch into the cached views and notes what must be stored.
+    async fn fold(&mut self, batch: Vec<RecordedEvent>) -> Result<usize, ProjectionError> {
         let Some(last) = batch.last().map(RecordedEvent::cursor) else {
             return Ok(0);
         };
-        let mut touched: BTreeSet<CircleId> = BTreeSet::new();
-        let mut touched_organisations: BTreeSet<OrganisationId> = BTreeSet::new();
         for recorded in &batch {
             let Some((circle, event)) = self.decode(recorded)? else {
                 continue;
@@ -169,7 +195,7 @@ impl Projector {
                 continue;
             }
             view.apply(recorded.version, recorded.recorded_at, &event);
-            touched.insert(circle);
+            self.pending.circles.insert(circle);
             if let Some(organisation) = consent_organisation(&event) {
                 let consented = match self.organisations.get_mut(&organisation) {
                     Some(c) => c,
@@ -179,32 +205,42 @@ impl Projector {
                     }
                 };
                 consented.apply(circle, &event);
-                touched_organisations.insert(organisation);
+                self.pending.organisations.insert(organisation);
             }
         }
-        let mut rows = Vec::with_capacity(touched.len() + touched_organisations.len());
-        for circle in &touched {
+        self.pending.cursor = Some(last);
+        self.pending.events += batch.len();
+        Ok(batch.len())
+    }
+
+    /// Stores every view changed since the last flush, with the checkpoint.
+    async fn flush(&mut self) -> Result<(), ProjectionError> {
+        let Some(cursor) = self.pending.cursor else {
+            return Ok(());
+        };
+        let pending = std::mem::take(&mut self.pending);
+        let mut rows = Vec::with_capacity(pending.circles.len() + pending.organisations.len());
+        for circle in &pending.circles {
             let view = &self.cache[circle];
             rows.push(row(CIRCLE_VIEW, circle.to_string(), view.version, view)?);
         }
-        for organisation in &touched_organisations {
-            // Organisation rows have no stream version of their own: the latest write wins.
-            let version = recorded_version(&batch);
+        for organisation in &pending.organisations {
+            // Organisation rows have no stream of their own: the log position orders them.
             rows.push(row(
                 ORGANISATION_VIEW,
                 organisation.to_string(),
-                version,
+                cursor.position,
                 &self.organisations[organisation],
             )?);
         }
-        if let Err(e) = self.log.commit_views(CHECKPOINT, last, &rows).await {
+        if let Err(e) = self.log.commit_views(CHECKPOINT, cursor, &rows).await {
             // What was folded was not stored: forget it, and start again from the store.
             self.cache.clear();
             self.organisations.clear();
             return Err(e.into());
         }
         self.progress.send_modify(|n| *n += 1);
-        Ok(batch.len())
+        Ok(())
     }
 
     fn decode(
@@ -256,11 +292,6 @@ fn row(
     })
 }
 
-/// The global position of the batch's last event: grows with every batch.
-fn recorded_version(batch: &[RecordedEvent]) -> u64 {
-    batch.last().map_or(0, |e| e.position)
-}
-
 async fn load_consented(
     log: &dyn EventLog,
     organisation: OrganisationId,
@@ -306,7 +337,11 @@ pub async fn load_at_least(
         let wake = async {
             match progress.as_mut() {
                 Some(p) => {
-                    let _ = p.changed().await;
+                    if p.changed().await.is_err() {
+                        // That projector is gone: without this, `changed` answers at
+                        // once every time and the loop would query the store flat out.
+                        progress = None;
+                    }
                 }
                 None => std::future::pending().await,
             }

@@ -29,11 +29,13 @@ impl CircleView {
             return vec![];
         }
         let mut out = vec![];
-        for r in self
-            .requests
-            .values()
-            .filter(|r| r.status == RequestStatus::Open && r.window.end() > now)
-        {
+        for r in self.requests.values().filter(|r| {
+            r.status == RequestStatus::Open
+                && r.window.end() > now
+                // Personal matters and personal care can never be widened to the
+                // lukewarm ring: nobody there can take them, so nobody is suggested.
+                && r.category.widest_ring() >= Ring::Lukewarm
+        }) {
             let week = iso_week_start(r.window.start().date_naive());
             let committed = self.committed_minutes(week);
             let mut people: Vec<PersonId> = self
