@@ -37,7 +37,9 @@ impl CircleView {
     pub fn health(&self, now: DateTime<Utc>) -> Health {
         let today = now.date_naive();
         let open_shift_places_next_7_days = self
-            .slots(today, 8)
+            // Slots are dated in the circle's time zone, which can be a day behind
+            // or ahead of UTC: expand a day either side and filter by the instant.
+            .slots(today - Duration::days(1), 9)
             .iter()
             .filter(|s| s.starts_at >= now && s.starts_at < now + Duration::days(7))
             .map(|s| u32::from(s.open_places()))

@@ -1,0 +1,1073 @@
+//! The projector on both backends, over a large random but valid history: every
+//! event comes out of `Circle::decide`, so the log holds only what the domain
+//! allows. Incremental projection, a rebuild and a fold done here must agree.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use kring_store::{EventLog, GlobalCursor};
+use kring_testkit::TestLog;
+use kring_views::{
+    load, load_at_least, rebuild, Projector, CHECKPOINT, CIRCLE_VIEW, ORGANISATION_VIEW,
+};
+
+use history::{Appender, CircleHistory, Rng};
+
+/// Declares each listed `async fn name(t: TestLog)` as a test on both backends.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(kring_testkit::TestLog::postgres().await).await
+                }
+            )*
+        }
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(kring_testkit::TestLog::sqlite().await).await
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    incremental_views_equal_a_rebuild_and_a_fold_of_each_stream,
+    a_restarted_projector_resumes_from_its_checkpoint_and_counts_nothing_twice,
+    load_at_least_waits_for_the_projector_and_gives_up_after_its_patience,
+);
+
+/// Waits for `future` with a deadline instead of sleeping and hoping.
+async fn within<T>(seconds: u64, what: &str, future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(seconds), future)
+        .await
+        .unwrap_or_else(|_| panic!("timed out after {seconds} s waiting for {what}"))
+}
+
+/// 20 circles of at least `events` events each.
+fn world(seed: u64, events: usize) -> Vec<CircleHistory> {
+    let mut rng = Rng::new(seed);
+    let histories = history::generate(&mut rng, 20, events);
+    let total: usize = histories.iter().map(|h| h.events).sum();
+    assert!(total >= 20 * events, "{total} events");
+    histories
+}
+
+/// Every event of every kind should turn up in a history this size.
+fn assert_varied(histories: &[CircleHistory]) {
+    let mut kinds = std::collections::BTreeSet::new();
+    for event in histories.iter().flat_map(|h| h.decisions.iter().flatten()) {
+        kinds.insert(event.name());
+    }
+    for kind in [
+        "CircleCreated",
+        "InvitationIssued",
+        "InvitationRevoked",
+        "MemberJoined",
+        "MemberLeft",
+        "HelpRequested",
+        "RequestPlaceNoted",
+        "RequestWidened",
+        "RequestTaken",
+        "RequestDone",
+        "RequestCancelled",
+        "ThanksGiven",
+        "OfferMade",
+        "ShiftScheduled",
+        "ShiftDateSkipped",
+        "ShiftClaimed",
+        "ShiftReleased",
+        "SwapProposed",
+        "SwapAccepted",
+        "LogbookEntryWritten",
+        "LogbookEntryRedacted",
+        "ConsentGranted",
+        "ConsentRevoked",
+        "IntermediaryLooked",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} in the generated history");
+    }
+}
+
+/// Folds batches until every circle's stored view is at its stream's head.
+async fn catch_up_to_heads(projector: &mut Projector, log: &dyn EventLog, heads: &[(String, u64)]) {
+    within(120, "the projector to reach every stream's head", async {
+        loop {
+            if projector.catch_up_once().await.unwrap() > 0 {
+                continue;
+            }
+            if views_at(log, heads).await {
+                return;
+            }
+            // Postgres: committed events can be hidden briefly behind a running transaction.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+}
+
+async fn views_at(log: &dyn EventLog, heads: &[(String, u64)]) -> bool {
+    let rows = log.load_views(CIRCLE_VIEW).await.unwrap();
+    rows.len() == heads.len()
+        && heads
+            .iter()
+            .all(|(key, version)| rows.iter().any(|r| &r.key == key && r.version == *version))
+}
+
+/// The stored views equal, row by row (named on failure, without megabytes of JSON).
+fn assert_same_views(left: &[kring_store::ViewRow], right: &[kring_store::ViewRow], what: &str) {
+    assert_eq!(left.len(), right.len(), "{what}: number of views");
+    for (l, r) in left.iter().zip(right) {
+        assert_eq!((&l.kind, &l.key), (&r.kind, &r.key), "{what}");
+        assert_eq!(l.version, r.version, "{what}: version of {}", l.key);
+        assert!(l.body == r.body, "{what}: the bodies of {} differ", l.key);
+    }
+}
+
+/// The organisation rows' versions are batch positions, so only their bodies compare.
+async fn organisation_bodies(log: &dyn EventLog) -> Vec<(String, String)> {
+    log.load_views(ORGANISATION_VIEW)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.key, r.body))
+        .collect()
+}
+
+/// The stored view of every circle equals a fold of its stream done here.
+async fn assert_views_are_folds(log: &dyn EventLog, histories: &[CircleHistory]) {
+    for h in histories {
+        let folded = history::fold_stream(log, &h.stream()).await;
+        assert_eq!(folded.version as usize, h.events);
+        assert_eq!(
+            folded.state, h.state,
+            "the fold and the domain agree on the state"
+        );
+        let stored = load(log, h.id).await.unwrap().expect("a stored view");
+        assert!(
+            stored == folded,
+            "the stored view of {} is not the fold of its stream",
+            h.id
+        );
+    }
+}
+
+async fn incremental_views_equal_a_rebuild_and_a_fold_of_each_stream(t: TestLog) {
+    let log = t.log.clone();
+    let histories = world(1, 200);
+    assert_varied(&histories);
+    let total: usize = histories.iter().map(|h| h.events).sum();
+    let mut appender = Appender::new(2, &histories, 6);
+    let mut projector = Projector::open(log.clone()).await.unwrap();
+    let mut rng = Rng::new(3);
+
+    // (a) Append a little, fold one batch, append more: the views grow incrementally.
+    let mut rounds = 0;
+    let mut folded_between = 0;
+    loop {
+        let appended = appender
+            .append(log.as_ref(), &histories, 50 + rng.below(200) as usize)
+            .await;
+        if appended == 0 {
+            break;
+        }
+        rounds += 1;
+        for _ in 0..rng.below(3) {
+            folded_between += projector.catch_up_once().await.unwrap();
+        }
+    }
+    assert_eq!(appender.appended(), total);
+    assert!(rounds >= 15, "{rounds} rounds");
+    assert!(folded_between > 0);
+    let heads = appender.heads(&histories);
+    catch_up_to_heads(&mut projector, log.as_ref(), &heads).await;
+
+    // (b) What the projector stored.
+    let incremental = log.load_views(CIRCLE_VIEW).await.unwrap();
+    assert_eq!(incremental.len(), histories.len());
+    let organisations = organisation_bodies(log.as_ref()).await;
+    assert!(!organisations.is_empty());
+    assert_views_are_folds(log.as_ref(), &histories).await;
+
+    // (c) A rebuild from the log gives the same views, version for version.
+    let read = rebuild(log.clone(), |_| {}).await.unwrap();
+    assert_eq!(read as usize, total);
+    let rebuilt = log.load_views(CIRCLE_VIEW).await.unwrap();
+    assert_same_views(&incremental, &rebuilt, "incremental against rebuilt");
+    assert_eq!(organisation_bodies(log.as_ref()).await, organisations);
+    assert_eq!(
+        log.load_checkpoint(CHECKPOINT).await.unwrap(),
+        history::last_cursor(log.as_ref()).await
+    );
+}
+
+async fn a_restarted_projector_resumes_from_its_checkpoint_and_counts_nothing_twice(t: TestLog) {
+    let log = t.log.clone();
+    // More than one batch of the projector (5000 events).
+    let histories = world(4, 400);
+    let total: usize = histories.iter().map(|h| h.events).sum();
+    let mut appender = Appender::new(5, &histories, 6);
+    appender.append(log.as_ref(), &histories, usize::MAX).await;
+    let heads = appender.heads(&histories);
+
+    // One batch and the projector is gone, mid-way.
+    let mut first = Projector::open(log.clone()).await.unwrap();
+    let n = within(30, "a first batch", async {
+        loop {
+            match first.catch_up_once().await.unwrap() {
+                0 => tokio::time::sleep(Duration::from_millis(5)).await,
+                n => return n,
+            }
+        }
+    })
+    .await;
+    drop(first);
+    assert!(n < total, "one batch read everything ({n} events)");
+    assert_ne!(
+        log.load_checkpoint(CHECKPOINT).await.unwrap(),
+        GlobalCursor::START
+    );
+    assert!(
+        !views_at(log.as_ref(), &heads).await,
+        "not every view is done yet"
+    );
+
+    // Re-opened, it starts after its checkpoint: it reads exactly what is left.
+    let mut second = Projector::open(log.clone()).await.unwrap();
+    let rest = within(120, "the rest of the log", second.catch_up(|_| {}))
+        .await
+        .unwrap();
+    assert_eq!(rest as usize + n, total);
+    assert!(views_at(log.as_ref(), &heads).await);
+    assert_views_are_folds(log.as_ref(), &histories).await;
+    let resumed = log.load_views(CIRCLE_VIEW).await.unwrap();
+    rebuild(log.clone(), |_| {}).await.unwrap();
+    assert_same_views(
+        &resumed,
+        &log.load_views(CIRCLE_VIEW).await.unwrap(),
+        "resumed against rebuilt",
+    );
+
+    // At-least-once: events handed out again (a checkpoint behind the views, as
+    // after a crash between reading and committing) change no view.
+    log.save_checkpoint(CHECKPOINT, GlobalCursor::START)
+        .await
+        .unwrap();
+    let mut third = Projector::open(log.clone()).await.unwrap();
+    let again = within(120, "the whole log again", third.catch_up(|_| {}))
+        .await
+        .unwrap();
+    assert_eq!(again as usize, total);
+    assert_same_views(
+        &resumed,
+        &log.load_views(CIRCLE_VIEW).await.unwrap(),
+        "after everything was delivered twice",
+    );
+}
+
+async fn load_at_least_waits_for_the_projector_and_gives_up_after_its_patience(t: TestLog) {
+    let log = t.log.clone();
+    let mut rng = Rng::new(6);
+    let histories = history::generate(&mut rng, 1, 120);
+    let circle = histories[0].id;
+    let mut appender = Appender::new(7, &histories, 1);
+    appender.append(log.as_ref(), &histories, 60).await;
+    let first = appender.heads(&histories)[0].1;
+    let patience = Duration::from_millis(300);
+
+    // Nobody projects yet: the view never comes, and the wait ends with the patience.
+    let started = Instant::now();
+    let none = load_at_least(log.as_ref(), circle, first, None, patience)
+        .await
+        .unwrap();
+    assert!(none.is_none());
+    let waited = started.elapsed();
+    assert!(
+        waited >= patience && waited < Duration::from_secs(10),
+        "{waited:?}"
+    );
+
+    let projector = Projector::open(log.clone()).await.unwrap();
+    let progress = projector.progress();
+    let running = tokio::spawn(projector.run());
+
+    let view = within(
+        60,
+        "the view at the first version",
+        load_at_least(
+            log.as_ref(),
+            circle,
+            first,
+            Some(progress.clone()),
+            Duration::from_secs(60),
+        ),
+    )
+    .await
+    .unwrap()
+    .expect("the view once the projector reached the version");
+    assert!(view.version >= first);
+
+    // Read-your-writes: append, then ask for the version just written.
+    appender.append(log.as_ref(), &histories, usize::MAX).await;
+    let head = appender.heads(&histories)[0].1;
+    assert!(head > first);
+    let view = within(
+        60,
+        "the view at the head",
+        load_at_least(
+            log.as_ref(),
+            circle,
+            head,
+            Some(progress.clone()),
+            Duration::from_secs(60),
+        ),
+    )
+    .await
+    .unwrap()
+    .expect("the view at the head");
+    assert_eq!(view.version, head);
+    assert!(view == history::fold_stream(log.as_ref(), &histories[0].stream()).await);
+
+    // A version that does not exist (yet): None, after the patience.
+    let started = Instant::now();
+    let ahead = load_at_least(
+        log.as_ref(),
+        circle,
+        head + 1,
+        Some(progress.clone()),
+        patience,
+    )
+    .await
+    .unwrap();
+    assert!(ahead.is_none());
+    let waited = started.elapsed();
+    assert!(
+        waited >= patience && waited < Duration::from_secs(10),
+        "{waited:?}"
+    );
+    // A circle nobody knows: None.
+    let unknown = kring_domain::CircleId(uuid::Uuid::from_u128(42));
+    assert!(
+        load_at_least(log.as_ref(), unknown, 1, Some(progress.clone()), patience)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // With the projector gone its receiver is closed: still a patient None.
+    running.abort();
+    let _ = running.await;
+    let started = Instant::now();
+    let closed = load_at_least(log.as_ref(), circle, head + 1, Some(progress), patience)
+        .await
+        .unwrap();
+    assert!(closed.is_none());
+    assert!(started.elapsed() >= patience);
+    // What is there is still served at once.
+    let started = Instant::now();
+    let stored = load_at_least(log.as_ref(), circle, head, None, patience)
+        .await
+        .unwrap();
+    assert_eq!(stored.map(|v| v.version), Some(head));
+    assert!(started.elapsed() < patience);
+}
+
+/// A large random but valid history. The same text is in
+/// `crates/kring/tests/projector_crash.rs` (test crates cannot share modules).
+mod history {
+    use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+    use kring_domain::circle::state::RequestStatus;
+    use kring_domain::*;
+    use kring_store::{EventLog, ExpectedVersion, GlobalCursor, NewEvent};
+    use kring_views::CircleView;
+    use uuid::Uuid;
+
+    /// splitmix64: small, fast, and the same sequence on every machine.
+    pub struct Rng(u64);
+
+    impl Rng {
+        pub fn new(seed: u64) -> Rng {
+            Rng(seed)
+        }
+
+        pub fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        pub fn below(&mut self, n: u64) -> u64 {
+            if n == 0 {
+                0
+            } else {
+                self.next() % n
+            }
+        }
+
+        /// From `low` to `high`, both included.
+        pub fn range(&mut self, low: i64, high: i64) -> i64 {
+            low + self.below((high - low + 1) as u64) as i64
+        }
+
+        pub fn chance(&mut self, percent: u64) -> bool {
+            self.below(100) < percent
+        }
+
+        pub fn pick<T: Clone>(&mut self, items: &[T]) -> Option<T> {
+            if items.is_empty() {
+                None
+            } else {
+                Some(items[self.below(items.len() as u64) as usize].clone())
+            }
+        }
+
+        pub fn uuid(&mut self) -> Uuid {
+            Uuid::from_u64_pair(self.next(), self.next())
+        }
+
+        pub fn id<T: From<Uuid>>(&mut self) -> T {
+            T::from(self.uuid())
+        }
+    }
+
+    fn sealed(owner: PersonId, rng: &mut Rng) -> Sealed {
+        Sealed {
+            owner,
+            data: format!("{:016x}", rng.next()),
+        }
+    }
+
+    /// One circle's history as the domain decided it.
+    pub struct CircleHistory {
+        pub id: CircleId,
+        pub state: Circle,
+        /// The events of each accepted command, in order.
+        pub decisions: Vec<Vec<CircleEvent>>,
+        pub events: usize,
+        now: DateTime<Utc>,
+        invitations: Vec<(InvitationId, String)>,
+        organisations: Vec<(OrganisationId, PersonId)>,
+    }
+
+    /// `circles` circles of at least `events` events each.
+    pub fn generate(rng: &mut Rng, circles: usize, events: usize) -> Vec<CircleHistory> {
+        let start = Utc.with_ymd_and_hms(2026, 11, 2, 8, 0, 0).unwrap();
+        (0..circles)
+            .map(|i| CircleHistory::generate(rng, start + Duration::minutes(i as i64 * 7), events))
+            .collect()
+    }
+
+    impl CircleHistory {
+        pub fn stream(&self) -> String {
+            format!("circle-{}", self.id)
+        }
+
+        fn generate(rng: &mut Rng, start: DateTime<Utc>, target: usize) -> CircleHistory {
+            let id: CircleId = rng.id();
+            let focus: PersonId = rng.id();
+            let coordinator: PersonId = rng.id();
+            let organisations = vec![(rng.id(), rng.id()), (rng.id(), rng.id())];
+            let mut h = CircleHistory {
+                id,
+                state: Circle::default(),
+                decisions: vec![],
+                events: 0,
+                now: start,
+                invitations: vec![],
+                organisations,
+            };
+            let focus_name = sealed(focus, rng);
+            h.decide(
+                Actor::person(coordinator),
+                Action::CreateCircle {
+                    circle: id,
+                    focus,
+                    focus_name,
+                    time_zone: "Europe/Amsterdam".into(),
+                },
+            );
+            assert_eq!(h.events, 1, "the circle is created");
+            let mut attempts = 0;
+            while h.events < target {
+                attempts += 1;
+                assert!(attempts < target * 100, "stuck at {} events", h.events);
+                h.now += Duration::minutes(rng.range(1, 120));
+                if let Some((actor, action)) = h.command(rng) {
+                    h.decide(actor, action);
+                }
+            }
+            h
+        }
+
+        /// Runs the command through the domain's rules; a refusal changes nothing.
+        fn decide(&mut self, actor: Actor, action: Action) {
+            let Ok(events) = self.state.decide(CircleCommand { actor, action }, self.now) else {
+                return;
+            };
+            if events.is_empty() {
+                return;
+            }
+            for event in &events {
+                self.state.apply(event.clone());
+            }
+            self.events += events.len();
+            self.decisions.push(events);
+        }
+
+        /// A command that has a fair chance of being allowed (most are; the
+        /// domain refuses the rest).
+        fn command(&mut self, rng: &mut Rng) -> Option<(Actor, Action)> {
+            use RequestStatus::*;
+            let now = self.now;
+            let state = &self.state;
+            let members: Vec<PersonId> = state.members.keys().copied().collect();
+            let coordinators: Vec<PersonId> = state
+                .members
+                .iter()
+                .filter(|(_, m)| m.coordinator)
+                .map(|(p, _)| *p)
+                .collect();
+            let focus = state.focus?;
+            let anyone = rng.pick(&members)?;
+            let other = rng.pick(&members)?;
+            let coordinator = rng.pick(&coordinators)?;
+            let person = Actor::person;
+            let requests = |statuses: &[RequestStatus]| -> Vec<RequestId> {
+                state
+                    .requests
+                    .iter()
+                    .filter(|(_, r)| statuses.contains(&r.status))
+                    .map(|(id, _)| *id)
+                    .collect()
+            };
+            let claims: Vec<(ShiftId, NaiveDate, PersonId)> = state
+                .shifts
+                .iter()
+                .flat_map(|(id, s)| {
+                    s.claims.iter().flat_map(move |(date, people)| {
+                        people.iter().map(move |p| (*id, *date, *p))
+                    })
+                })
+                .collect();
+            let entries: Vec<(EntryId, PersonId)> = state
+                .entries
+                .iter()
+                .filter(|(_, e)| !e.redacted)
+                .map(|(id, e)| (*id, e.author))
+                .collect();
+            let command = match rng.below(44) {
+                0..=2 => {
+                    let cold: Vec<RequestId> = state
+                        .requests
+                        .iter()
+                        .filter(|(_, r)| r.reach == Ring::Cold && r.status == Open)
+                        .map(|(id, _)| *id)
+                        .collect();
+                    let (ring, role, task) = match rng.pick(&cold) {
+                        Some(task) if rng.chance(40) => (Ring::Cold, InvitedAs::Member, Some(task)),
+                        _ if rng.chance(35) => {
+                            let role = if rng.chance(30) {
+                                InvitedAs::Coordinator
+                            } else {
+                                InvitedAs::Member
+                            };
+                            (Ring::Warm, role, None)
+                        }
+                        _ => (Ring::Lukewarm, InvitedAs::Member, None),
+                    };
+                    let invitation: InvitationId = rng.id();
+                    let token_hash = format!(
+                        "{:016x}{:016x}{:016x}{:016x}",
+                        rng.next(),
+                        rng.next(),
+                        rng.next(),
+                        rng.next()
+                    );
+                    self.invitations.push((invitation, token_hash.clone()));
+                    let expires_at = now + Duration::days(rng.range(1, 14));
+                    (
+                        person(coordinator),
+                        Action::Invite {
+                            invitation,
+                            ring,
+                            role,
+                            task,
+                            token_hash,
+                            expires_at,
+                        },
+                    )
+                }
+                3..=6 => {
+                    let (invitation, token_hash) = rng.pick(&self.invitations)?;
+                    if rng.chance(15) {
+                        (person(coordinator), Action::RevokeInvitation { invitation })
+                    } else {
+                        (
+                            person(rng.id()),
+                            Action::AcceptInvitation {
+                                invitation,
+                                token_hash,
+                            },
+                        )
+                    }
+                }
+                7 => {
+                    let ring = if rng.chance(50) {
+                        Ring::Warm
+                    } else {
+                        Ring::Lukewarm
+                    };
+                    (
+                        person(coordinator),
+                        Action::ChangeRing {
+                            person: other,
+                            ring,
+                        },
+                    )
+                }
+                8 => (
+                    person(coordinator),
+                    Action::AppointCoordinator { person: other },
+                ),
+                9 if rng.chance(30) => (person(coordinator), Action::StepDownAsCoordinator),
+                10 if rng.chance(30) => (person(anyone), Action::Leave),
+                11 if rng.chance(15) => {
+                    (person(coordinator), Action::RemoveMember { person: other })
+                }
+                12..=15 => {
+                    let category = rng.pick(&Category::ALL)?;
+                    let start = now + Duration::minutes(rng.range(30, 4 * 24 * 60));
+                    let hours = rng.range(1, 8);
+                    let window = TimeWindow::new(start, start + Duration::hours(hours)).ok()?;
+                    let duration =
+                        Minutes::new((rng.range(3, (hours * 12).min(36)) * 5) as u16).ok()?;
+                    let place = if rng.chance(50) {
+                        Some(sealed(anyone, rng))
+                    } else {
+                        None
+                    };
+                    let details = sealed(anyone, rng);
+                    (
+                        person(anyone),
+                        Action::RequestHelp {
+                            request: rng.id(),
+                            category,
+                            window,
+                            duration,
+                            details,
+                            place,
+                            on_behalf_of_focus: rng.chance(30),
+                        },
+                    )
+                }
+                16 => {
+                    let request = rng.pick(&requests(&[Open]))?;
+                    let to = if rng.chance(50) {
+                        Ring::Lukewarm
+                    } else {
+                        Ring::Cold
+                    };
+                    (person(coordinator), Action::WidenRequest { request, to })
+                }
+                17..=19 => {
+                    let request = rng.pick(&requests(&[Open]))?;
+                    let r = &state.requests[&request];
+                    let takers: Vec<PersonId> = state
+                        .members
+                        .iter()
+                        .filter(|(p, m)| {
+                            **p != r.asked_by
+                                && m.ring <= r.reach
+                                && (m.ring != Ring::Cold || m.task == Some(request))
+                        })
+                        .map(|(p, _)| *p)
+                        .collect();
+                    (person(rng.pick(&takers)?), Action::TakeRequest { request })
+                }
+                20 => {
+                    let request = rng.pick(&requests(&[Taken]))?;
+                    let by = if rng.chance(50) {
+                        state.requests[&request].asked_by
+                    } else {
+                        coordinator
+                    };
+                    (person(by), Action::ConfirmRequest { request })
+                }
+                21..=22 => {
+                    let request = rng.pick(&requests(&[Taken, Confirmed]))?;
+                    let taker = state.requests[&request].taker?;
+                    (person(taker), Action::MarkRequestDone { request })
+                }
+                23 if rng.chance(40) => {
+                    let request = rng.pick(&requests(&[Open, Taken, Confirmed]))?;
+                    (
+                        person(state.requests[&request].asked_by),
+                        Action::CancelRequest { request },
+                    )
+                }
+                24 if rng.chance(30) => {
+                    let request = rng.pick(&requests(&[Taken, Confirmed]))?;
+                    (
+                        person(state.requests[&request].asked_by),
+                        Action::RecordNoShow { request },
+                    )
+                }
+                25..=27 => {
+                    let (from, thanks_for, to) = match rng.below(3) {
+                        0 => {
+                            let request = rng.pick(&requests(&[Done]))?;
+                            let r = &state.requests[&request];
+                            let to = r.taker?;
+                            let from = if r.asked_by != to {
+                                r.asked_by
+                            } else {
+                                coordinator
+                            };
+                            (from, ThanksFor::Request(request), to)
+                        }
+                        1 => {
+                            let (shift, date, to) = rng.pick(&claims)?;
+                            (anyone, ThanksFor::Shift(shift, date), to)
+                        }
+                        _ => {
+                            let (entry, author) = rng.pick(&entries)?;
+                            (anyone, ThanksFor::Entry(entry), author)
+                        }
+                    };
+                    let note = if rng.chance(30) {
+                        Some(sealed(from, rng))
+                    } else {
+                        None
+                    };
+                    (
+                        person(from),
+                        Action::Thank {
+                            thanks_for,
+                            to,
+                            note,
+                        },
+                    )
+                }
+                28 => {
+                    let mut will = vec![];
+                    for _ in 0..rng.range(1, 3) {
+                        will.push(rng.pick(&Category::ALL)?);
+                    }
+                    will.sort();
+                    will.dedup();
+                    let capacity = if rng.chance(60) {
+                        Capacity::HoursPerWeek(rng.range(1, 12) as u16)
+                    } else {
+                        Capacity::TasksPerMonth(rng.range(1, 8) as u16)
+                    };
+                    (
+                        person(anyone),
+                        Action::MakeOffer {
+                            offer: rng.id(),
+                            will,
+                            wont: vec![],
+                            capacity,
+                            note: None,
+                        },
+                    )
+                }
+                29 => {
+                    let offers: Vec<(OfferId, PersonId)> = state
+                        .offers
+                        .iter()
+                        .filter(|(_, o)| !o.withdrawn)
+                        .map(|(id, o)| (*id, o.by))
+                        .collect();
+                    let (offer, by) = rng.pick(&offers)?;
+                    (person(by), Action::WithdrawOffer { offer })
+                }
+                30 => {
+                    let day = (now + Duration::days(rng.range(1, 10))).date_naive();
+                    let starts = day.and_hms_opt(rng.range(8, 20) as u32, 0, 0)?;
+                    let recurrence = match rng.below(3) {
+                        0 => Recurrence::Once,
+                        1 => Recurrence::Weekly { until: None },
+                        _ => Recurrence::Weekly {
+                            until: Some(day + Duration::weeks(rng.range(1, 8))),
+                        },
+                    };
+                    let rings = rng.pick(&[
+                        vec![Ring::Warm],
+                        vec![Ring::Lukewarm],
+                        vec![Ring::Warm, Ring::Lukewarm],
+                    ])?;
+                    let title = sealed(coordinator, rng);
+                    (
+                        person(coordinator),
+                        Action::ScheduleShift {
+                            shift: rng.id(),
+                            title,
+                            starts,
+                            duration: Minutes::new((rng.range(2, 16) * 15) as u16).ok()?,
+                            recurrence,
+                            helpers_needed: rng.range(1, 3) as u8,
+                            rings,
+                        },
+                    )
+                }
+                31 => {
+                    let (shift, date) = occurrence(state, now, rng)?;
+                    (person(coordinator), Action::SkipShiftDate { shift, date })
+                }
+                32..=35 => {
+                    let (shift, date) = occurrence(state, now, rng)?;
+                    let rings = &state.shifts[&shift].rings;
+                    let helpers: Vec<PersonId> = state
+                        .members
+                        .iter()
+                        .filter(|(_, m)| rings.contains(&m.ring))
+                        .map(|(p, _)| *p)
+                        .collect();
+                    (
+                        person(rng.pick(&helpers)?),
+                        Action::ClaimShift { shift, date },
+                    )
+                }
+                36 => {
+                    let (shift, date, by) = rng.pick(&claims)?;
+                    let reason = sealed(by, rng);
+                    (
+                        person(by),
+                        Action::ReleaseShift {
+                            shift,
+                            date,
+                            reason,
+                        },
+                    )
+                }
+                37 => {
+                    let (shift, date, from) = rng.pick(&claims)?;
+                    let rings = &state.shifts[&shift].rings;
+                    let others: Vec<PersonId> = state
+                        .members
+                        .iter()
+                        .filter(|(p, m)| **p != from && rings.contains(&m.ring))
+                        .map(|(p, _)| *p)
+                        .collect();
+                    (
+                        person(from),
+                        Action::ProposeSwap {
+                            swap: rng.id(),
+                            shift,
+                            date,
+                            to: rng.pick(&others)?,
+                        },
+                    )
+                }
+                38 => {
+                    let open: Vec<(SwapId, PersonId, PersonId)> = state
+                        .swaps
+                        .iter()
+                        .filter(|(_, w)| w.open)
+                        .map(|(id, w)| (*id, w.from, w.to))
+                        .collect();
+                    let (swap, from, to) = rng.pick(&open)?;
+                    match rng.below(4) {
+                        0 => (person(from), Action::DeclineSwap { swap }),
+                        1 => (person(to), Action::DeclineSwap { swap }),
+                        _ => (person(to), Action::AcceptSwap { swap }),
+                    }
+                }
+                39..=40 => {
+                    let visibility = rng.pick(&[
+                        Visibility::WarmOnly,
+                        Visibility::WarmAndLukewarm,
+                        Visibility::WholeCircle,
+                    ])?;
+                    let text = sealed(anyone, rng);
+                    (
+                        person(anyone),
+                        Action::WriteLogbookEntry {
+                            entry: rng.id(),
+                            visibility,
+                            text,
+                        },
+                    )
+                }
+                41 => {
+                    let (entry, author) = rng.pick(&entries)?;
+                    (person(author), Action::RedactLogbookEntry { entry })
+                }
+                42 => {
+                    let (organisation, _) = rng.pick(&self.organisations)?;
+                    let by = if rng.chance(30) { focus } else { coordinator };
+                    if rng.chance(70) {
+                        let scope = if rng.chance(50) {
+                            ConsentScope::Full
+                        } else {
+                            ConsentScope::Signals
+                        };
+                        let from = now + Duration::minutes(rng.range(0, 120));
+                        (
+                            person(by),
+                            Action::GrantConsent {
+                                organisation,
+                                scope,
+                                from,
+                            },
+                        )
+                    } else {
+                        (person(by), Action::RevokeConsent { organisation })
+                    }
+                }
+                43 => {
+                    let (organisation, worker) = rng.pick(&self.organisations)?;
+                    let what = rng.pick(&["logbook", "rota", "health"])?;
+                    (
+                        Actor::intermediary(worker, organisation),
+                        Action::RecordLook { what: what.into() },
+                    )
+                }
+                _ => return None,
+            };
+            Some(command)
+        }
+    }
+
+    /// A date a shift takes place on, from this week on.
+    fn occurrence(
+        state: &Circle,
+        now: DateTime<Utc>,
+        rng: &mut Rng,
+    ) -> Option<(ShiftId, NaiveDate)> {
+        let shifts: Vec<ShiftId> = state.shifts.keys().copied().collect();
+        let shift = rng.pick(&shifts)?;
+        let s = &state.shifts[&shift];
+        let first = s.starts.date();
+        let date = match s.recurrence {
+            Recurrence::Once => first,
+            Recurrence::Weekly { .. } => {
+                let weeks = ((now.date_naive() - first).num_days().max(0) + 6) / 7;
+                first + Duration::weeks(weeks + rng.range(0, 3))
+            }
+        };
+        Some((shift, date))
+    }
+
+    pub fn new_event(rng: &mut Rng, event: &CircleEvent) -> NewEvent {
+        let name = event.name();
+        NewEvent {
+            event_id: rng.uuid(),
+            event_type: name.to_owned(),
+            schema_version: kring_domain::circle::events::schema_version(name) as i32,
+            payload: serde_json::to_value(event).expect("an event serialises"),
+            metadata: serde_json::json!({}),
+        }
+    }
+
+    /// Appends the histories to the log in a pseudo-random interleaving of the
+    /// circles, a few decisions per append, each with the exact expected version.
+    pub struct Appender {
+        rng: Rng,
+        next: Vec<usize>,
+        versions: Vec<u64>,
+        per_append: i64,
+        appended: usize,
+    }
+
+    impl Appender {
+        pub fn new(seed: u64, histories: &[CircleHistory], per_append: i64) -> Appender {
+            Appender {
+                rng: Rng::new(seed),
+                next: vec![0; histories.len()],
+                versions: vec![0; histories.len()],
+                per_append,
+                appended: 0,
+            }
+        }
+
+        /// Appends whole decisions until at least `events` more events are in
+        /// (or none are left). Returns how many it appended.
+        pub async fn append(
+            &mut self,
+            log: &dyn EventLog,
+            histories: &[CircleHistory],
+            events: usize,
+        ) -> usize {
+            let mut appended = 0;
+            while appended < events {
+                let open: Vec<usize> = (0..histories.len())
+                    .filter(|&i| self.next[i] < histories[i].decisions.len())
+                    .collect();
+                let Some(i) = self.rng.pick(&open) else {
+                    break;
+                };
+                let h = &histories[i];
+                let take = self.rng.range(1, self.per_append) as usize;
+                let end = (self.next[i] + take).min(h.decisions.len());
+                let batch: Vec<NewEvent> = h.decisions[self.next[i]..end]
+                    .iter()
+                    .flatten()
+                    .map(|e| new_event(&mut self.rng, e))
+                    .collect();
+                let done = log
+                    .append(
+                        &h.stream(),
+                        ExpectedVersion::Exact(self.versions[i]),
+                        &batch,
+                    )
+                    .await
+                    .expect("append");
+                assert_eq!(done.stream_version, self.versions[i] + batch.len() as u64);
+                self.versions[i] = done.stream_version;
+                self.next[i] = end;
+                appended += batch.len();
+            }
+            self.appended += appended;
+            appended
+        }
+
+        pub fn appended(&self) -> usize {
+            self.appended
+        }
+
+        /// Each circle's view key and the version its stream is at.
+        pub fn heads(&self, histories: &[CircleHistory]) -> Vec<(String, u64)> {
+            histories
+                .iter()
+                .zip(&self.versions)
+                .map(|(h, v)| (h.id.to_string(), *v))
+                .collect()
+        }
+    }
+
+    /// A fold of the stream as stored, done here.
+    pub async fn fold_stream(log: &dyn EventLog, stream: &str) -> CircleView {
+        let mut view = CircleView::default();
+        let mut from = 1;
+        loop {
+            let page = log.read_stream(stream, from, 1000).await.unwrap();
+            let Some(last) = page.last() else {
+                return view;
+            };
+            from = last.version + 1;
+            for recorded in &page {
+                let event: CircleEvent = serde_json::from_value(recorded.payload.clone()).unwrap();
+                view.apply(recorded.version, recorded.recorded_at, &event);
+            }
+        }
+    }
+
+    /// The cursor of the last event in the log.
+    pub async fn last_cursor(log: &dyn EventLog) -> GlobalCursor {
+        let mut cursor = GlobalCursor::START;
+        loop {
+            let page = log.read_all(cursor, 5000).await.unwrap();
+            match page.last() {
+                Some(last) => cursor = last.cursor(),
+                None => return cursor,
+            }
+        }
+    }
+}
