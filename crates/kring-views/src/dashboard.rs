@@ -17,6 +17,8 @@ pub const ORGANISATION_VIEW: &str = "organisation";
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConsentedCircles {
     pub circles: BTreeMap<CircleId, ConsentEntry>,
+    /// Grows with every change: the stored row's version.
+    pub revision: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +31,7 @@ pub struct ConsentEntry {
 impl ConsentedCircles {
     /// Folds a circle's consent event in; other events change nothing.
     pub fn apply(&mut self, circle: CircleId, event: &CircleEvent) {
+        self.revision += 1;
         match event {
             CircleEvent::ConsentGranted { scope, from, .. } => {
                 self.circles.insert(

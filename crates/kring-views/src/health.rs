@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use kring_domain::circle::state::RequestStatus;
+use kring_domain::circle::state::{local_date, RequestStatus};
 use kring_domain::{PersonId, Ring};
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +35,7 @@ pub struct Health {
 
 impl CircleView {
     pub fn health(&self, now: DateTime<Utc>) -> Health {
-        let today = now.date_naive();
+        let today = local_date(now, &self.state.time_zone);
         let open_shift_places_next_7_days = self
             // Slots are dated in the circle's time zone, which can be a day behind
             // or ahead of UTC: expand a day either side and filter by the instant.
@@ -48,7 +48,9 @@ impl CircleView {
             .requests
             .values()
             .filter(|r| {
-                r.status == RequestStatus::Open && r.requested_at <= now - Duration::hours(48)
+                r.status == RequestStatus::Open
+                    && r.requested_at <= now - Duration::hours(48)
+                    && r.window.end() > now
             })
             .count() as u32;
         let this_week = iso_week_start(today);
@@ -84,7 +86,7 @@ impl CircleView {
     /// The member who carried more than 60% of the hours in each of the last
     /// three weeks (this week included), if there is one.
     pub fn primary_carer(&self, now: DateTime<Utc>) -> Option<PersonId> {
-        let this_week = iso_week_start(now.date_naive());
+        let this_week = iso_week_start(local_date(now, &self.state.time_zone));
         let mut carer = None;
         for back in 0..PRIMARY_CARER_WEEKS {
             let week = self.committed_minutes(this_week - Duration::days(7 * back));
@@ -98,6 +100,7 @@ impl CircleView {
             }
             carer = Some(top);
         }
-        carer
+        // Someone who left carries nothing any more.
+        carer.filter(|c| self.state.members.contains_key(c))
     }
 }

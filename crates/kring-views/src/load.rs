@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use kring_domain::circle::state::RequestStatus;
+use kring_domain::circle::state::{local_date, RequestStatus};
 use kring_domain::{Capacity, PersonId, Viewer};
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +63,7 @@ impl CircleView {
                 RequestStatus::Taken | RequestStatus::Confirmed | RequestStatus::Done
             );
             if let (true, Some(taker)) = (committed, r.taker) {
-                if iso_week_start(r.window.start().date_naive()) == week {
+                if iso_week_start(local_date(r.window.start(), &self.state.time_zone)) == week {
                     *minutes.entry(taker).or_default() += u32::from(r.duration.get());
                 }
             }

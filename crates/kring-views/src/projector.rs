@@ -81,19 +81,44 @@ impl Projector {
 
     /// Waits for the next events, folds them in and commits. Returns how many it read.
     pub async fn step(&mut self) -> Result<usize, ProjectionError> {
-        let batch = self.subscription.next_batch().await?;
-        self.fold_and_commit(batch).await
+        let outcome = match self.subscription.next_batch().await {
+            Ok(batch) => self.fold_and_commit(batch).await,
+            Err(e) => Err(e.into()),
+        };
+        self.recover(outcome).await
     }
 
     /// Folds whatever is readable now, without waiting. Returns how many it read (0: caught up).
     pub async fn catch_up_once(&mut self) -> Result<usize, ProjectionError> {
-        let batch = self.subscription.try_batch().await?;
-        self.fold_and_commit(batch).await
+        let outcome = match self.subscription.try_batch().await {
+            Ok(batch) => self.fold_and_commit(batch).await,
+            Err(e) => Err(e.into()),
+        };
+        self.recover(outcome).await
+    }
+
+    /// After a failure the cursor may be past events that were not stored: go
+    /// back to the durable checkpoint so that nothing is skipped.
+    async fn recover<T>(
+        &mut self,
+        outcome: Result<T, ProjectionError>,
+    ) -> Result<T, ProjectionError> {
+        if outcome.is_err() {
+            if let Err(e) = self.reopen().await {
+                tracing::warn!(error = %e, "projector could not go back to its checkpoint");
+            }
+        }
+        outcome
     }
 
     /// Folds everything committed so far, then returns how many events it read.
     /// Calls `progress` with the running count after each batch.
-    pub async fn catch_up(
+    pub async fn catch_up(&mut self, progress: impl FnMut(u64)) -> Result<u64, ProjectionError> {
+        let outcome = self.catch_up_inner(progress).await;
+        self.recover(outcome).await
+    }
+
+    async fn catch_up_inner(
         &mut self,
         mut progress: impl FnMut(u64),
     ) -> Result<u64, ProjectionError> {
@@ -225,12 +250,12 @@ impl Projector {
             rows.push(row(CIRCLE_VIEW, circle.to_string(), view.version, view)?);
         }
         for organisation in &pending.organisations {
-            // Organisation rows have no stream of their own: the log position orders them.
+            let consented = &self.organisations[organisation];
             rows.push(row(
                 ORGANISATION_VIEW,
                 organisation.to_string(),
-                cursor.position,
-                &self.organisations[organisation],
+                consented.revision,
+                consented,
             )?);
         }
         if let Err(e) = self.log.commit_views(CHECKPOINT, cursor, &rows).await {

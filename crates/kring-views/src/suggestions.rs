@@ -2,7 +2,7 @@
 //! family does not have to single anyone out.
 
 use chrono::{DateTime, Utc};
-use kring_domain::circle::state::RequestStatus;
+use kring_domain::circle::state::{local_date, RequestStatus};
 use kring_domain::{PersonId, RequestId, Ring, Viewer};
 use serde::{Deserialize, Serialize};
 
@@ -36,20 +36,20 @@ impl CircleView {
                 // lukewarm ring: nobody there can take them, so nobody is suggested.
                 && r.category.widest_ring() >= Ring::Lukewarm
         }) {
-            let week = iso_week_start(r.window.start().date_naive());
+            let week = iso_week_start(local_date(r.window.start(), &self.state.time_zone));
+            let declared = self.capacity_hours();
             let committed = self.committed_minutes(week);
             let mut people: Vec<PersonId> = self
                 .state
                 .members
                 .iter()
                 .filter(|(p, m)| m.ring == Ring::Lukewarm && **p != r.asked_by)
+                .filter(|(p, _)| has_room(declared.get(*p), committed.get(*p), r))
                 .filter(|(p, _)| {
-                    self.state.offers.values().any(|o| {
-                        o.by == **p
-                            && !o.withdrawn
-                            && o.will.contains(&r.category)
-                            && has_room(o, committed.get(*p), r)
-                    })
+                    self.state
+                        .offers
+                        .values()
+                        .any(|o| o.by == **p && !o.withdrawn && o.will.contains(&r.category))
                 })
                 .map(|(p, _)| *p)
                 .collect();
@@ -66,15 +66,11 @@ impl CircleView {
     }
 }
 
-fn has_room(
-    offer: &kring_domain::circle::state::Offer,
-    committed: Option<&u32>,
-    r: &crate::RequestView,
-) -> bool {
-    match offer.capacity {
-        kring_domain::Capacity::HoursPerWeek(h) => {
-            committed.copied().unwrap_or(0) + u32::from(r.duration.get()) <= u32::from(h) * 60
-        }
-        kring_domain::Capacity::TasksPerMonth(_) => true,
+/// Room this week against everything the member declared in hours (all their
+/// offers together); capacity counted in tasks a month does not limit hours.
+fn has_room(declared_hours: Option<&u32>, committed: Option<&u32>, r: &crate::RequestView) -> bool {
+    match declared_hours {
+        Some(h) => committed.copied().unwrap_or(0) + u32::from(r.duration.get()) <= h * 60,
+        None => true,
     }
 }

@@ -132,6 +132,12 @@ pub fn local_to_utc(local: NaiveDateTime, time_zone: &str) -> DateTime<Utc> {
         .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
 }
 
+/// The calendar date of an instant in a zone (for weeks as people count them).
+pub fn local_date(at: DateTime<Utc>, time_zone: &str) -> NaiveDate {
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    at.with_timezone(&tz).date_naive()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Swap {
     pub shift: ShiftId,
