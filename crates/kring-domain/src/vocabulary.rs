@@ -181,11 +181,26 @@ impl Capacity {
     }
 }
 
-/// When something may happen: a start strictly before an end.
+/// When something may happen: a start strictly before an end. Checked when
+/// deserialised too, so a command read from JSON cannot skip the rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawWindow")]
 pub struct TimeWindow {
     start: DateTime<Utc>,
     end: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct RawWindow {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl TryFrom<RawWindow> for TimeWindow {
+    type Error = DomainError;
+    fn try_from(raw: RawWindow) -> Result<Self, DomainError> {
+        TimeWindow::new(raw.start, raw.end)
+    }
 }
 
 impl TimeWindow {
@@ -214,8 +229,21 @@ impl TimeWindow {
 
 /// Minutes a piece of help is expected to take: 5 minutes to 12 hours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(try_from = "u16", into = "u16")]
 pub struct Minutes(u16);
+
+impl TryFrom<u16> for Minutes {
+    type Error = DomainError;
+    fn try_from(minutes: u16) -> Result<Self, DomainError> {
+        Minutes::new(minutes)
+    }
+}
+
+impl From<Minutes> for u16 {
+    fn from(minutes: Minutes) -> u16 {
+        minutes.0
+    }
+}
 
 impl Minutes {
     pub fn new(minutes: u16) -> Result<Minutes, DomainError> {

@@ -2639,3 +2639,33 @@ fn a_request_whose_time_has_passed_cannot_be_taken() {
         .when(by(WARM, Action::TakeRequest { request: id(77) }))
         .then_expect_error(DomainError::Invalid("the time for this help has passed"));
 }
+
+#[test]
+fn a_lukewarm_member_thanks_the_helper_of_their_own_request() {
+    let mut events = circle_with_members();
+    events.push(help_requested(id(78), Category::Groceries, LUKEWARM));
+    events.push(CircleEvent::RequestTaken { request: id(78), by: WARM });
+    events.push(CircleEvent::RequestDone { request: id(78), by: WARM });
+    circle()
+        .given(events)
+        .when(by(
+            LUKEWARM,
+            Action::Thank { thanks_for: ThanksFor::Request(id(78)), to: WARM, note: None },
+        ))
+        .then_expect_events(vec![CircleEvent::ThanksGiven {
+            thanks_for: ThanksFor::Request(id(78)),
+            from: LUKEWARM,
+            to: WARM,
+            note: None,
+        }]);
+}
+
+#[test]
+fn minutes_and_windows_read_from_json_keep_their_rules() {
+    assert!(serde_json::from_str::<Minutes>("0").is_err());
+    assert_eq!(serde_json::from_str::<Minutes>("30").unwrap(), Minutes::new(30).unwrap());
+    let backwards = r#"{"start":"2026-11-25T10:00:00Z","end":"2026-11-25T09:00:00Z"}"#;
+    assert!(serde_json::from_str::<TimeWindow>(backwards).is_err());
+    let fine = r#"{"start":"2026-11-25T09:00:00Z","end":"2026-11-25T10:00:00Z"}"#;
+    assert_eq!(serde_json::to_string(&serde_json::from_str::<TimeWindow>(fine).unwrap()).unwrap(), fine);
+}

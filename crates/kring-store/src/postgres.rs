@@ -81,7 +81,8 @@ impl PgLog {
             .fetch_one(&self.pool)
             .await?;
         Ok(match sync.as_str() {
-            "on" | "remote_apply" | "remote_write" => vec![],
+            // `local` waits for the local flush: durable on a single server.
+            "on" | "remote_apply" | "remote_write" | "local" => vec![],
             other => vec![format!(
                 "Postgres runs with synchronous_commit = {other}; events acknowledged just before a crash may be lost. Set synchronous_commit = on."
             )],
@@ -115,6 +116,7 @@ async fn listen_for_doorbell(pool: PgPool, wake: watch::Sender<u64>) {
             }
         };
         if listener.listen(CHANNEL).await.is_err() {
+            tokio::time::sleep(Duration::from_secs(1)).await;
             continue;
         }
         // After (re)connecting a hint may have been missed: wake readers once.

@@ -42,10 +42,12 @@ impl SqliteLog {
             // key does not linger in free space inside the file.
             .pragma("secure_delete", "ON");
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
+        let mut writer = SqlitePoolOptions::new().max_connections(1);
+        if in_memory {
+            // Closing the only connection would drop the whole database.
+            writer = writer.min_connections(1).idle_timeout(None).max_lifetime(None);
+        }
+        let writer = writer.connect_with(options.clone()).await?;
         // An in-memory database exists once per connection: read through the writer.
         let reader = if in_memory {
             writer.clone()

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::circle::commands::{Action, Actor, CircleCommand};
+use crate::Viewer;
 use crate::circle::events::{CircleEvent, InvitedAs, Recurrence, ThanksFor};
 use crate::circle::state::{Circle, InvitationState, Member, RequestStatus};
 use crate::{DomainError, Kind, PersonId, Ring, Sealed, ShiftId};
@@ -374,7 +375,7 @@ impl Circle {
                 if let Some(note) = &note {
                     own_writing(by, note)?;
                 }
-                self.check_thanks(thanks_for, to, &me, now)?;
+                self.check_thanks(thanks_for, to, by, &me, now)?;
                 Ok(vec![CircleEvent::ThanksGiven {
                     thanks_for,
                     from: by,
@@ -822,6 +823,7 @@ impl Circle {
         &self,
         thanks_for: ThanksFor,
         to: PersonId,
+        by: PersonId,
         me: &Member,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
@@ -831,10 +833,9 @@ impl Circle {
                     .requests
                     .get(&request)
                     .ok_or(DomainError::NotFound("request"))?;
-                // Only who could see the request may thank for it.
-                let sees = me.ring <= r.reach.min(Ring::Lukewarm)
-                    || me.coordinator
-                    || me.task == Some(request);
+                // Only who may see the request may thank for it (the audience decides).
+                let done = CircleEvent::RequestDone { request, by: to };
+                let sees = crate::may_see(self, &done, &Viewer::of(self, Actor::person(by), now));
                 if !sees {
                     return Err(DomainError::NotFound("request"));
                 }
