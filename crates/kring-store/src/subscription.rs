@@ -65,6 +65,13 @@ impl Subscription {
                 backoff = (backoff * 2).min(Duration::from_millis(100));
                 continue;
             }
+            // The horizon may have moved between the read and that check: what
+            // was hidden during the read is readable now, so read once more.
+            let batch = self.log.read_all(self.cursor, self.batch_size).await?;
+            if let Some(last) = batch.last() {
+                self.cursor = last.cursor();
+                return Ok(batch);
+            }
             tokio::select! {
                 changed = self.wake.changed() => {
                     if changed.is_err() {
@@ -75,6 +82,11 @@ impl Subscription {
                 _ = tokio::time::sleep(self.poll_every) => {}
             }
         }
+    }
+
+    /// Goes back to `to` (a cursor handed out earlier): what came after is read again.
+    pub fn rewind(&mut self, to: GlobalCursor) {
+        self.cursor = to;
     }
 
     /// The next events after the cursor, without waiting: empty when caught up.

@@ -8,8 +8,10 @@ use kring_domain::{
 };
 use serde::{Deserialize, Serialize};
 
-/// Everything the read side keeps about one circle.
+/// Everything the read side keeps about one circle. Fields added later read
+/// as empty from rows stored before them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CircleView {
     /// The version of the last event folded in.
     pub version: u64,
@@ -37,7 +39,6 @@ pub struct EntryView {
     pub text: Sealed,
     pub written_at: DateTime<Utc>,
     pub redacted: bool,
-    pub thanks: u32,
 }
 
 impl EntryView {
@@ -115,7 +116,6 @@ impl CircleView {
                     text: text.clone(),
                     written_at: at,
                     redacted: false,
-                    thanks: 0,
                 });
                 self.last_entry_at = Some(at);
             }
@@ -168,11 +168,6 @@ impl CircleView {
                 to,
                 ..
             } => {
-                if let ThanksFor::Entry(entry) = thanks_for {
-                    if let Some(e) = self.entries.iter_mut().find(|e| e.entry == *entry) {
-                        e.thanks += 1;
-                    }
-                }
                 self.thanks.push(ThanksView {
                     from: *from,
                     to: *to,
@@ -234,6 +229,24 @@ impl CircleView {
             .collect();
         visible.sort_by_key(|r| r.window.start());
         visible
+    }
+
+    /// How many thanks for `entry` the viewer may know of (thanks are private to
+    /// the two people and the coordinators).
+    pub fn entry_thanks(&self, entry: EntryId, viewer: &Viewer) -> usize {
+        self.thanks
+            .iter()
+            .filter(|t| t.thanks_for == ThanksFor::Entry(entry))
+            .filter(|t| {
+                let event = CircleEvent::ThanksGiven {
+                    thanks_for: t.thanks_for,
+                    from: t.from,
+                    to: t.to,
+                    note: None,
+                };
+                may_see(&self.state, &event, viewer)
+            })
+            .count()
     }
 
     /// The address of a request, for those who may see it.

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use kring_domain::circle::state::local_date;
 use kring_domain::{Actor, CircleEvent, CircleId, ConsentScope, OrganisationId, PersonId, Sealed};
 use kring_store::EventLog;
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ pub const ORGANISATION_VIEW: &str = "organisation";
 pub struct ConsentedCircles {
     pub circles: BTreeMap<CircleId, ConsentEntry>,
     /// Grows with every change: the stored row's version.
+    #[serde(default)]
     pub revision: u64,
 }
 
@@ -105,7 +107,8 @@ pub async fn dashboard(
             scope,
             focus_name: view.focus_name.clone(),
             health: view.health(now),
-            rota: (scope == ConsentScope::Full).then(|| view.rota(&viewer, now.date_naive(), 7)),
+            rota: (scope == ConsentScope::Full)
+                .then(|| view.rota(&viewer, local_date(now, &view.state.time_zone), 7)),
         });
     }
     Ok(rows)

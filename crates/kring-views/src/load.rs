@@ -128,7 +128,10 @@ impl CircleView {
             row(&mut rows, r.receiver(focus)).received += 1;
         }
         if let Some(first) = self.first_rota_date() {
-            let days = (now.date_naive() - first).num_days().max(0) as u32 + 1;
+            let days = (local_date(now, &self.state.time_zone) - first)
+                .num_days()
+                .max(0) as u32
+                + 1;
             for slot in self
                 .slots(first, days)
                 .into_iter()

@@ -17,6 +17,9 @@ use crate::CircleView;
 /// rather than after every batch: a busy circle is written once, not fifty times.
 const CATCH_UP_FLUSH_EVERY: usize = 100_000;
 
+/// Views kept in memory between live batches.
+const MAX_CACHED_VIEWS: usize = 10_000;
+
 #[derive(Default)]
 struct Pending {
     circles: BTreeSet<CircleId>,
@@ -35,6 +38,8 @@ const CIRCLE_PREFIX: &str = "circle-";
 pub enum ProjectionError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("a running kring serve keeps the views up to date: stop it before rebuilding")]
+    Busy,
     #[error("event {event} of {stream} cannot be read as a circle event")]
     Undecodable {
         stream: String,
@@ -52,6 +57,8 @@ pub struct Projector {
     organisations: HashMap<OrganisationId, ConsentedCircles>,
     /// Folded but not yet stored.
     pending: Pending,
+    /// Where the stored views stand: a failure goes back here.
+    committed: kring_store::GlobalCursor,
     upcasters: Vec<Box<dyn EventUpcaster>>,
     progress: watch::Sender<u64>,
 }
@@ -63,12 +70,14 @@ impl Projector {
             .await?
             .batch_size(5000)
             .poll_every(Duration::from_millis(500));
+        let committed = subscription.cursor();
         Ok(Projector {
             log,
             subscription,
             cache: HashMap::new(),
             organisations: HashMap::new(),
             pending: Pending::default(),
+            committed,
             upcasters: upcasters::all(),
             progress: watch::channel(0).0,
         })
@@ -97,16 +106,18 @@ impl Projector {
         self.recover(outcome).await
     }
 
-    /// After a failure the cursor may be past events that were not stored: go
-    /// back to the durable checkpoint so that nothing is skipped.
+    /// After a failure the cursor may be past events that were not stored and
+    /// the caches half-folded: go back to what is stored, without touching the
+    /// database (which may be what failed).
     async fn recover<T>(
         &mut self,
         outcome: Result<T, ProjectionError>,
     ) -> Result<T, ProjectionError> {
         if outcome.is_err() {
-            if let Err(e) = self.reopen().await {
-                tracing::warn!(error = %e, "projector could not go back to its checkpoint");
-            }
+            self.subscription.rewind(self.committed);
+            self.cache.clear();
+            self.organisations.clear();
+            self.pending = Pending::default();
         }
         outcome
     }
@@ -123,6 +134,9 @@ impl Projector {
         mut progress: impl FnMut(u64),
     ) -> Result<u64, ProjectionError> {
         let mut read = 0u64;
+        // Set once nothing was hidden behind a running transaction: the next
+        // empty read means caught up (the horizon may move between the two).
+        let mut nothing_hidden = false;
         loop {
             let batch = self.subscription.try_batch().await?;
             let n = self.fold(batch).await?;
@@ -133,12 +147,17 @@ impl Projector {
                 self.flush().await?;
                 // On Postgres, events committed behind a still-running transaction are
                 // not readable yet: wait for them rather than stop short.
+                if nothing_hidden {
+                    return Ok(read);
+                }
                 if self.log.held_back(self.subscription.cursor()).await? {
                     tokio::time::sleep(Duration::from_millis(10)).await;
-                    continue;
+                } else {
+                    nothing_hidden = true;
                 }
-                return Ok(read);
+                continue;
             }
+            nothing_hidden = false;
             read += n as u64;
             progress(read);
         }
@@ -173,7 +192,14 @@ impl Projector {
             while lease.still_held().await {
                 if let Err(e) = self.step().await {
                     tracing::error!(error = %e, "projector failed; retrying from its checkpoint");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    // An event this version cannot read (a newer node wrote it): let
+                    // another node lead, and look again later.
+                    let pause = match e {
+                        ProjectionError::Undecodable { .. } => Duration::from_secs(30),
+                        _ => Duration::from_secs(1),
+                    };
+                    drop(lease);
+                    tokio::time::sleep(pause).await;
                     break;
                 }
             }
@@ -184,6 +210,7 @@ impl Projector {
     async fn reopen(&mut self) -> Result<(), ProjectionError> {
         let fresh = Projector::open(self.log.clone()).await?;
         self.subscription = fresh.subscription;
+        self.committed = fresh.committed;
         self.cache.clear();
         self.organisations.clear();
         self.pending = Pending::default();
@@ -205,7 +232,7 @@ impl Projector {
             return Ok(0);
         };
         for recorded in &batch {
-            let Some((circle, event)) = self.decode(recorded)? else {
+            let Some((circle, event)) = decode(&self.upcasters, recorded)? else {
                 continue;
             };
             let view = match self.cache.get_mut(&circle) {
@@ -218,6 +245,23 @@ impl Projector {
             // At-least-once delivery after a crash: skip what the view already holds.
             if recorded.version <= view.version {
                 continue;
+            }
+            // A view that misses earlier events (stored by someone who started
+            // from an empty view, say during a rebuild) is completed from its stream.
+            if recorded.version > view.version + 1 {
+                let missing = self
+                    .log
+                    .read_stream(
+                        &recorded.stream_id,
+                        view.version + 1,
+                        (recorded.version - view.version - 1) as usize,
+                    )
+                    .await?;
+                for earlier in &missing {
+                    if let Some((_, e)) = decode(&self.upcasters, earlier)? {
+                        view.apply(earlier.version, earlier.recorded_at, &e);
+                    }
+                }
             }
             view.apply(recorded.version, recorded.recorded_at, &event);
             self.pending.circles.insert(circle);
@@ -264,43 +308,50 @@ impl Projector {
             self.organisations.clear();
             return Err(e.into());
         }
+        self.committed = cursor;
+        // Tailing live, keep memory bounded: views are read back when needed.
+        if self.cache.len() > MAX_CACHED_VIEWS && pending.events < CATCH_UP_FLUSH_EVERY {
+            self.cache.clear();
+            self.organisations.clear();
+        }
         self.progress.send_modify(|n| *n += 1);
         Ok(())
     }
+}
 
-    fn decode(
-        &self,
-        recorded: &RecordedEvent,
-    ) -> Result<Option<(CircleId, CircleEvent)>, ProjectionError> {
-        let Some(id) = recorded.stream_id.strip_prefix(CIRCLE_PREFIX) else {
-            return Ok(None);
-        };
-        let Ok(circle) = id.parse::<CircleId>() else {
-            return Ok(None);
-        };
-        let mut serialized = SerializedEvent::new(
-            id.to_owned(),
-            recorded.version as usize,
-            "circle".into(),
-            recorded.event_type.clone(),
-            recorded.schema_version.to_string(),
-            recorded.payload.clone(),
-            recorded.metadata.clone(),
-        );
-        for upcaster in &self.upcasters {
-            if upcaster.can_upcast(&serialized.event_type, &serialized.event_version) {
-                serialized = upcaster.upcast(serialized);
-            }
+/// A circle event from the log, upcast to the current version; `None` for other streams.
+fn decode(
+    upcasters: &[Box<dyn EventUpcaster>],
+    recorded: &RecordedEvent,
+) -> Result<Option<(CircleId, CircleEvent)>, ProjectionError> {
+    let Some(id) = recorded.stream_id.strip_prefix(CIRCLE_PREFIX) else {
+        return Ok(None);
+    };
+    let Ok(circle) = id.parse::<CircleId>() else {
+        return Ok(None);
+    };
+    let mut serialized = SerializedEvent::new(
+        id.to_owned(),
+        recorded.version as usize,
+        "circle".into(),
+        recorded.event_type.clone(),
+        recorded.schema_version.to_string(),
+        recorded.payload.clone(),
+        recorded.metadata.clone(),
+    );
+    for upcaster in upcasters {
+        if upcaster.can_upcast(&serialized.event_type, &serialized.event_version) {
+            serialized = upcaster.upcast(serialized);
         }
-        let event = serde_json::from_value(serialized.payload).map_err(|source| {
-            ProjectionError::Undecodable {
-                stream: recorded.stream_id.clone(),
-                event: recorded.version,
-                source,
-            }
-        })?;
-        Ok(Some((circle, event)))
     }
+    let event = serde_json::from_value(serialized.payload).map_err(|source| {
+        ProjectionError::Undecodable {
+            stream: recorded.stream_id.clone(),
+            event: recorded.version,
+            source,
+        }
+    })?;
+    Ok(Some((circle, event)))
 }
 
 fn row(
@@ -325,7 +376,13 @@ async fn load_consented(
         .load_view(ORGANISATION_VIEW, &organisation.to_string())
         .await?
     {
-        Some(row) => Ok(serde_json::from_str(&row.body).map_err(StoreError::Json)?),
+        Some(row) => {
+            let mut consented: ConsentedCircles =
+                serde_json::from_str(&row.body).map_err(StoreError::Json)?;
+            // The stored row's version is the floor: revisions only grow.
+            consented.revision = consented.revision.max(row.version);
+            Ok(consented)
+        }
         None => Ok(ConsentedCircles::default()),
     }
 }
@@ -385,6 +442,10 @@ pub async fn rebuild(
     log: Arc<dyn EventLog>,
     mut progress: impl FnMut(u64),
 ) -> Result<u64, ProjectionError> {
+    // A projector running meanwhile would store views folded from nothing.
+    let Some(_lease) = log.try_lead(CHECKPOINT).await? else {
+        return Err(ProjectionError::Busy);
+    };
     log.clear_views(CHECKPOINT).await?;
     let mut projector = Projector::open(log).await?;
     projector.catch_up(&mut progress).await

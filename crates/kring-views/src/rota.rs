@@ -1,10 +1,13 @@
 //! The rota: shifts expanded into dated slots, with who is on them and what is still open.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kring_domain::{may_see, Minutes, PersonId, Ring, Sealed, ShiftId, Viewer};
 use serde::{Deserialize, Serialize};
 
 use crate::CircleView;
+
+/// The longest stretch a rota is expanded for in one query.
+const MAX_DAYS: u32 = 400;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
@@ -46,8 +49,10 @@ impl CircleView {
             else {
                 continue;
             };
-            for offset in 0..days {
-                let date = from + Duration::days(i64::from(offset));
+            for offset in 0..days.min(MAX_DAYS) {
+                let Some(date) = from.checked_add_days(chrono::Days::new(u64::from(offset))) else {
+                    break;
+                };
                 if !shift.occurs_on(date) {
                     continue;
                 }

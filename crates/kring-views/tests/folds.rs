@@ -387,9 +387,13 @@ fn the_logbook_shows_each_viewer_what_the_entries_rings_allow_newest_first() {
     assert_eq!(entry_ids(&warm), vec![E5, E3, E2, E1]);
     assert!(warm[0].redacted);
 
-    // Thanks for an entry are counted on it; the last entry's time is kept.
+    // Thanks for an entry are counted for those who may know of them: the
+    // author and the coordinators, not every reader; the last entry's time is kept.
+    assert_eq!(view.entry_thanks(E3, &member(&view, LUKE, now)), 1);
+    assert_eq!(view.entry_thanks(E3, &member(&view, COORD, now)), 1);
+    assert_eq!(view.entry_thanks(E3, &member(&view, VOLUNTEER, now)), 0);
+    assert_eq!(view.entry_thanks(E3, &social_worker(&view, now)), 0);
     let e3 = view.entries.iter().find(|e| e.entry == E3).unwrap();
-    assert_eq!(e3.thanks, 1);
     assert_eq!(e3.author, LUKE);
     let e5_written = h
         .events

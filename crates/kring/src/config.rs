@@ -40,9 +40,15 @@ pub enum Command {
     },
 }
 
-impl Default for Command {
-    fn default() -> Self {
-        Command::Serve(ServeArgs::default())
+impl Cli {
+    /// Parses the command line; without a subcommand it is `serve`, parsed by
+    /// clap like any other (so a bad `KRING_LISTEN` is an error, not ignored).
+    pub fn parse_with_default() -> Cli {
+        let cli = Cli::parse();
+        if cli.command.is_some() {
+            return cli;
+        }
+        Cli::parse_from(std::env::args_os().chain(["serve".into()]))
     }
 }
 
@@ -51,17 +57,6 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "KRING_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-}
-
-impl Default for ServeArgs {
-    fn default() -> Self {
-        // Without a subcommand clap does not parse ServeArgs, so read its env here.
-        let listen = std::env::var("KRING_LISTEN")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
-        Self { listen }
-    }
 }
 
 #[derive(Args, Debug, Clone)]

@@ -6,14 +6,13 @@ mod serve;
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use config::{Cli, Command};
 use kring_app::Vault;
 use kring_domain::PersonId;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_with_default();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -21,7 +20,7 @@ async fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let outcome = match cli.command.clone().unwrap_or_default() {
+    let outcome = match cli.command.clone().expect("a subcommand, serve by default") {
         Command::Serve(args) => serve::run(&cli.store, &args).await,
         Command::Migrate => migrate(&cli.store).await,
         Command::Verify => verify(&cli.store).await,

@@ -234,3 +234,16 @@ async fn forget_destroys_a_persons_key_and_says_so() {
         "{stdout}"
     );
 }
+
+#[tokio::test]
+async fn a_bad_listen_address_is_refused_even_without_a_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kring(dir.path())
+        .env("KRING_LISTEN", "not-an-address")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not-an-address"), "{stderr}");
+}
