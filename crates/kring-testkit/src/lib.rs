@@ -7,6 +7,7 @@
 //! the test process exits. Without any of those the test fails and says what to install.
 
 mod cluster;
+pub mod history;
 mod log;
 
 use std::sync::OnceLock;
