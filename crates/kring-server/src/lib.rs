@@ -1,22 +1,112 @@
-//! The HTTP side of Kring. For now: the front page and the probes that a
-//! process supervisor or load balancer asks (`/healthz`, `/readyz`).
+//! The HTTP side of Kring: the JSON API under `/api/v1` (wire types in
+//! `kring-protocol`), the front page, and the probes that a process supervisor
+//! or load balancer asks (`/healthz`, `/readyz`).
+//!
+//! Each API resource is one module under `api/` with its own `router()`;
+//! every failure is an [`ApiError`], answered as `application/problem+json`.
 
+mod api;
+mod error;
 mod health;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use kring_app::{AccountError, Accounts, Commands, EmailLookup, Vault};
+use kring_domain::Services;
 use kring_store::EventLog;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_http::trace::TraceLayer;
+
+pub use api::{SessionCookie, MAX_BODY_BYTES};
+pub use error::ApiError;
+
+/// How the server is set up, apart from its database.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where people reach this server (`https://kring.example.org`). It decides
+    /// the session cookie: see [`SessionCookie`]. `None`: plain HTTP (local use).
+    pub public_url: Option<String>,
+    /// The key of the e-mail lookup hash (`KRING_SECRET`); `None`: the one made
+    /// and stored in the database on first start.
+    pub secret: Option<String>,
+    /// How long a read with `min_version` waits for the views to catch up.
+    pub read_patience: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            secret: None,
+            read_patience: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("the public URL {0:?} must start with https:// or http://")]
+    PublicUrl(String),
+    #[error("cannot set up the server secret")]
+    Secret(#[source] AccountError),
+}
 
 #[derive(Clone)]
 pub struct AppState {
     pub log: Arc<dyn EventLog>,
+    pub(crate) app: Arc<App>,
+}
+
+/// What the handlers share.
+pub(crate) struct App {
+    pub commands: Arc<Commands>,
+    pub accounts: Accounts,
+    pub vault: Vault,
+    pub cookie: SessionCookie,
+    /// Moves when the projector commits; `None` when it runs elsewhere (then reads poll).
+    pub views: Option<watch::Receiver<u64>>,
+    pub read_patience: Duration,
+}
+
+impl AppState {
+    /// `views` is the progress of a projector in this process, if one runs here
+    /// (`Projector::progress`). Some projector must run against the same
+    /// database, or circle reads never see new events.
+    pub async fn new(
+        log: Arc<dyn EventLog>,
+        settings: Settings,
+        views: Option<watch::Receiver<u64>>,
+    ) -> Result<AppState, SetupError> {
+        let cookie = SessionCookie::for_public_url(settings.public_url.as_deref())?;
+        let secret = kring_app::server_secret(log.as_ref(), settings.secret.as_deref())
+            .await
+            .map_err(SetupError::Secret)?;
+        let commands = Arc::new(Commands::new(log.clone(), Services::system()));
+        let accounts = Accounts::new(log.clone(), commands.clone(), EmailLookup::new(&secret));
+        Ok(AppState {
+            app: Arc::new(App {
+                commands,
+                accounts,
+                vault: Vault::new(log.clone()),
+                cookie,
+                views,
+                read_patience: settings.read_patience,
+            }),
+            log,
+        })
+    }
 }
 
 pub fn router(state: AppState) -> Router {
-    health::router().with_state(state)
+    health::router()
+        .nest(kring_protocol::v1::PREFIX, api::router())
+        .with_state(state)
+        .layer(TraceLayer::new_for_http())
 }
 
 /// Serves until `shutdown` completes, then lets open requests finish.

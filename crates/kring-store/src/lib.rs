@@ -5,6 +5,7 @@
 //! a global position, and the hash of its predecessor in the stream (a hash chain).
 //! This crate knows no domain type: payloads are JSON values.
 
+mod accounts;
 mod chain;
 mod cqrs;
 mod error;
@@ -17,6 +18,7 @@ mod sqlite;
 mod subscription;
 mod verify;
 
+pub use accounts::{Credentials, Session};
 pub use chain::{event_hash, Hash, GENESIS_HASH};
 pub use cqrs::{stream_name, LogRepository};
 pub use error::StoreError;

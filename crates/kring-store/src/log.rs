@@ -1,9 +1,11 @@
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::{
-    Appended, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError, StreamHead,
+    Appended, Credentials, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, Session,
+    StoreError, StreamHead,
 };
 
 /// What the store holds for one person's key (personal data in events is
@@ -157,4 +159,52 @@ pub trait EventLog: Send + Sync + 'static {
 
     /// Removes every read model and the projector's checkpoint (before a rebuild).
     async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError>;
+
+    /// Stores an account's log-in credentials, unless the account or the e-mail
+    /// lookup already has some. True when stored; false (and nothing written) when taken.
+    async fn add_credentials(
+        &self,
+        account: Uuid,
+        email_lookup: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// The credentials stored under an e-mail lookup.
+    async fn credentials_by_email(
+        &self,
+        email_lookup: &str,
+    ) -> Result<Option<Credentials>, StoreError>;
+
+    /// Removes an account's credentials and ends all its sessions. True when
+    /// there were credentials.
+    async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError>;
+
+    /// Stores a session under the hash of its token. The account must have credentials.
+    async fn start_session(
+        &self,
+        token_hash: &[u8],
+        account: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// The session stored under `token_hash`, unless it expired at or before `now`.
+    async fn session(
+        &self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError>;
+
+    /// Ends one session. True when there was one.
+    async fn end_session(&self, token_hash: &[u8]) -> Result<bool, StoreError>;
+
+    /// Removes every session that expired at or before `now`; answers how many.
+    async fn end_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+
+    /// Stores `new_secret` under `name` unless a secret of that name exists, then
+    /// returns what is stored: racing callers (and nodes) all get the same secret.
+    async fn ensure_server_secret(
+        &self,
+        name: &str,
+        new_secret: &[u8],
+    ) -> Result<Vec<u8>, StoreError>;
 }

@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use crate::chain::to_hash;
 use crate::{
-    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey, RecordedEvent,
-    StoreError, StreamHead, ViewRow,
+    Appended, Backend, Credentials, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey,
+    RecordedEvent, Session, StoreError, StreamHead, ViewRow,
 };
 
 const CHANNEL: &str = "kring_events";
@@ -563,5 +563,129 @@ impl EventLog for PgLog {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn add_credentials(
+        &self,
+        account: Uuid,
+        email_lookup: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "INSERT INTO credentials (account_id, email_lookup, password_hash) \
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(account)
+        .bind(email_lookup)
+        .bind(password_hash)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    async fn credentials_by_email(
+        &self,
+        email_lookup: &str,
+    ) -> Result<Option<Credentials>, StoreError> {
+        let row: Option<(Uuid, String, String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT account_id, email_lookup, password_hash, created_at \
+             FROM credentials WHERE email_lookup = $1",
+        )
+        .bind(email_lookup)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(account, email_lookup, password_hash, created_at)| Credentials {
+                account,
+                email_lookup,
+                password_hash,
+                created_at,
+            },
+        ))
+    }
+
+    async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError> {
+        // Sessions go with them (ON DELETE CASCADE).
+        Ok(sqlx::query("DELETE FROM credentials WHERE account_id = $1")
+            .bind(account)
+            .execute(&self.pool)
+            .await?
+            .rows_affected()
+            == 1)
+    }
+
+    async fn start_session(
+        &self,
+        token_hash: &[u8],
+        account: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(account)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError> {
+        let row: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT account_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(account, expires_at)| Session {
+            account,
+            expires_at,
+        }))
+    }
+
+    async fn end_session(&self, token_hash: &[u8]) -> Result<bool, StoreError> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?
+            .rows_affected()
+            == 1)
+    }
+
+    async fn end_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
+    async fn ensure_server_secret(
+        &self,
+        name: &str,
+        new_secret: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        // DO NOTHING waits for a racing insert of the same name to commit; the
+        // next statement then sees the winner's secret.
+        sqlx::query(
+            "INSERT INTO server_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(new_secret)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT secret FROM server_secrets WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }

@@ -17,8 +17,8 @@ use uuid::Uuid;
 use crate::chain::{event_hash, to_hash, GENESIS_HASH};
 use crate::event::EncodedEvent;
 use crate::{
-    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey, RecordedEvent,
-    StoreError, StreamHead, ViewRow,
+    Appended, Backend, Credentials, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey,
+    RecordedEvent, Session, StoreError, StreamHead, ViewRow,
 };
 
 pub struct SqliteLog {
@@ -45,7 +45,10 @@ impl SqliteLog {
         let mut writer = SqlitePoolOptions::new().max_connections(1);
         if in_memory {
             // Closing the only connection would drop the whole database.
-            writer = writer.min_connections(1).idle_timeout(None).max_lifetime(None);
+            writer = writer
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
         }
         let writer = writer.connect_with(options.clone()).await?;
         // An in-memory database exists once per connection: read through the writer.
@@ -600,4 +603,142 @@ impl EventLog for SqliteLog {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn add_credentials(
+        &self,
+        account: Uuid,
+        email_lookup: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "INSERT INTO credentials (account_id, email_lookup, password_hash, created_at) \
+             VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(account)
+        .bind(email_lookup)
+        .bind(password_hash)
+        .bind(Utc::now().timestamp_micros())
+        .execute(&self.writer)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    async fn credentials_by_email(
+        &self,
+        email_lookup: &str,
+    ) -> Result<Option<Credentials>, StoreError> {
+        let row: Option<(Uuid, String, String, i64)> = sqlx::query_as(
+            "SELECT account_id, email_lookup, password_hash, created_at \
+             FROM credentials WHERE email_lookup = ?",
+        )
+        .bind(email_lookup)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|(account, email_lookup, password_hash, created_at)| {
+            Ok(Credentials {
+                account,
+                email_lookup,
+                password_hash,
+                created_at: from_micros(created_at)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError> {
+        // Sessions go with them (ON DELETE CASCADE; connections enforce foreign keys).
+        Ok(sqlx::query("DELETE FROM credentials WHERE account_id = ?")
+            .bind(account)
+            .execute(&self.writer)
+            .await?
+            .rows_affected()
+            == 1)
+    }
+
+    async fn start_session(
+        &self,
+        token_hash: &[u8],
+        account: Uuid,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(account)
+        .bind(Utc::now().timestamp_micros())
+        .bind(expires_at.timestamp_micros())
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        token_hash: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Option<Session>, StoreError> {
+        let row: Option<(Uuid, i64)> = sqlx::query_as(
+            "SELECT account_id, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now.timestamp_micros())
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|(account, expires_at)| {
+            Ok(Session {
+                account,
+                expires_at: from_micros(expires_at)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn end_session(&self, token_hash: &[u8]) -> Result<bool, StoreError> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await?
+            .rows_affected()
+            == 1)
+    }
+
+    async fn end_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+            .bind(now.timestamp_micros())
+            .execute(&self.writer)
+            .await?
+            .rows_affected())
+    }
+
+    async fn ensure_server_secret(
+        &self,
+        name: &str,
+        new_secret: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        // As for person keys: insert and read back cannot interleave with another caller's.
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT INTO server_secrets (name, secret, created_at) VALUES (?, ?, ?) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(new_secret)
+        .bind(Utc::now().timestamp_micros())
+        .execute(&mut *tx)
+        .await?;
+        let secret = sqlx::query_scalar("SELECT secret FROM server_secrets WHERE name = ?")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+}
+
+fn from_micros(micros: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_micros(micros)
+        .ok_or_else(|| StoreError::Corrupt(format!("time {micros} is out of range")))
 }

@@ -32,6 +32,11 @@ on_both_backends!(
     racing_callers_get_the_same_person_key,
     a_forgotten_person_key_is_gone_for_good,
     forgetting_an_unknown_person_changes_nothing,
+    credentials_are_unique_per_account_and_email,
+    removing_credentials_ends_their_sessions,
+    a_session_is_found_by_its_token_hash_until_it_expires,
+    a_session_needs_credentials,
+    a_server_secret_is_made_once,
 );
 
 async fn appends_and_reads_a_stream(h: Harness) {
@@ -595,4 +600,197 @@ async fn one_process_leads_at_a_time(h: Harness) {
         }
     })
     .await;
+}
+
+async fn credentials_are_unique_per_account_and_email(h: Harness) {
+    let (ann, bob) = (Uuid::new_v4(), Uuid::new_v4());
+    assert!(h
+        .log
+        .credentials_by_email("lookup-ann")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(h
+        .log
+        .add_credentials(ann, "lookup-ann", "$argon2id$ann")
+        .await
+        .unwrap());
+    let stored = h
+        .log
+        .credentials_by_email("lookup-ann")
+        .await
+        .unwrap()
+        .expect("stored");
+    assert_eq!(stored.account, ann);
+    assert_eq!(stored.email_lookup, "lookup-ann");
+    assert_eq!(stored.password_hash, "$argon2id$ann");
+    assert!((chrono::Utc::now() - stored.created_at).num_seconds().abs() < 60);
+    assert!(
+        !format!("{stored:?}").contains("$argon2id"),
+        "a password hash stays out of log lines"
+    );
+
+    assert!(
+        !h.log
+            .add_credentials(bob, "lookup-ann", "$argon2id$bob")
+            .await
+            .unwrap(),
+        "one account per e-mail address"
+    );
+    assert!(
+        !h.log
+            .add_credentials(ann, "lookup-other", "$argon2id$ann2")
+            .await
+            .unwrap(),
+        "one e-mail address per account"
+    );
+    let again = h.log.credentials_by_email("lookup-ann").await.unwrap();
+    assert_eq!(again, Some(stored), "a refused insert changes nothing");
+    assert!(h
+        .log
+        .credentials_by_email("lookup-other")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(h
+        .reopen()
+        .await
+        .credentials_by_email("lookup-ann")
+        .await
+        .unwrap()
+        .is_some());
+}
+
+async fn removing_credentials_ends_their_sessions(h: Harness) {
+    let (ann, bob) = (Uuid::new_v4(), Uuid::new_v4());
+    let later = chrono::Utc::now() + chrono::Duration::days(1);
+    let now = chrono::Utc::now();
+    h.log.add_credentials(ann, "ann", "h").await.unwrap();
+    h.log.add_credentials(bob, "bob", "h").await.unwrap();
+    h.log.start_session(&[1; 32], ann, later).await.unwrap();
+    h.log.start_session(&[2; 32], ann, later).await.unwrap();
+    h.log.start_session(&[3; 32], bob, later).await.unwrap();
+
+    assert!(h.log.remove_credentials(ann).await.unwrap());
+    assert!(
+        !h.log.remove_credentials(ann).await.unwrap(),
+        "already gone"
+    );
+    assert!(h.log.credentials_by_email("ann").await.unwrap().is_none());
+    assert!(h.log.session(&[1; 32], now).await.unwrap().is_none());
+    assert!(h.log.session(&[2; 32], now).await.unwrap().is_none());
+    assert!(
+        h.log.session(&[3; 32], now).await.unwrap().is_some(),
+        "other accounts keep their sessions"
+    );
+    assert!(
+        h.log
+            .add_credentials(Uuid::new_v4(), "ann", "h")
+            .await
+            .unwrap(),
+        "the e-mail address is free again"
+    );
+}
+
+async fn a_session_is_found_by_its_token_hash_until_it_expires(h: Harness) {
+    let ann = Uuid::new_v4();
+    h.log.add_credentials(ann, "ann", "h").await.unwrap();
+    let now = chrono::Utc::now();
+    // Whole microseconds: what both backends store.
+    let expires = chrono::DateTime::from_timestamp_micros(
+        (now + chrono::Duration::hours(1)).timestamp_micros(),
+    )
+    .unwrap();
+    h.log.start_session(&[7; 32], ann, expires).await.unwrap();
+    h.log
+        .start_session(&[8; 32], ann, now - chrono::Duration::seconds(1))
+        .await
+        .unwrap();
+
+    let found = h.log.session(&[7; 32], now).await.unwrap();
+    assert_eq!(
+        found,
+        Some(kring_store::Session {
+            account: ann,
+            expires_at: expires
+        })
+    );
+    assert!(
+        h.log.session(&[9; 32], now).await.unwrap().is_none(),
+        "unknown token"
+    );
+    assert!(
+        h.log.session(&[8; 32], now).await.unwrap().is_none(),
+        "an expired session is no session"
+    );
+    assert!(
+        h.log.session(&[7; 32], expires).await.unwrap().is_none(),
+        "a session ends at its expiry"
+    );
+    assert!(
+        h.log.start_session(&[7; 32], ann, expires).await.is_err(),
+        "a token hash is stored once"
+    );
+
+    assert_eq!(h.log.end_expired_sessions(now).await.unwrap(), 1);
+    assert_eq!(h.log.end_expired_sessions(now).await.unwrap(), 0);
+    assert!(h.log.session(&[7; 32], now).await.unwrap().is_some());
+    assert!(h.log.end_session(&[7; 32]).await.unwrap());
+    assert!(!h.log.end_session(&[7; 32]).await.unwrap(), "already ended");
+    assert!(h.log.session(&[7; 32], now).await.unwrap().is_none());
+}
+
+async fn a_session_needs_credentials(h: Harness) {
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    assert!(h
+        .log
+        .start_session(&[1; 32], Uuid::new_v4(), later)
+        .await
+        .is_err());
+    assert!(h
+        .log
+        .session(&[1; 32], chrono::Utc::now())
+        .await
+        .unwrap()
+        .is_none());
+}
+
+async fn a_server_secret_is_made_once(h: Harness) {
+    let first = h
+        .log
+        .ensure_server_secret("email_lookup", &[1; 32])
+        .await
+        .unwrap();
+    assert_eq!(first, vec![1; 32]);
+    let second = h
+        .log
+        .ensure_server_secret("email_lookup", &[2; 32])
+        .await
+        .unwrap();
+    assert_eq!(second, first, "a second call keeps the first secret");
+    assert_eq!(
+        h.log.ensure_server_secret("other", &[3; 32]).await.unwrap(),
+        vec![3; 32],
+        "secrets are per name"
+    );
+    let racers: Vec<_> = (10..18u8)
+        .map(|n| {
+            let log = h.log.clone();
+            tokio::spawn(async move { log.ensure_server_secret("raced", &[n; 32]).await })
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for racer in racers {
+        seen.insert(racer.await.unwrap().unwrap());
+    }
+    assert_eq!(seen.len(), 1, "racing callers get the same secret");
+    assert_eq!(
+        h.reopen()
+            .await
+            .ensure_server_secret("email_lookup", &[4; 32])
+            .await
+            .unwrap(),
+        first,
+        "secrets are durable"
+    );
 }

@@ -57,6 +57,33 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "KRING_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Where people reach Kring, such as `https://kring.example.org` (default: the
+    /// listen address over plain HTTP). Behind https the session cookie is
+    /// `__Host-kring_session` and Secure; over plain HTTP it is `kring_session`.
+    #[arg(long, env = "KRING_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Key (at least 32 characters) of the hash that finds accounts by e-mail
+    /// address. Left out, one is made and kept in the database on first start.
+    /// Set it before the first start or never: a new key makes every account unfindable.
+    #[arg(long, env = "KRING_SECRET", hide_env_values = true)]
+    pub secret: Option<Secret>,
+}
+
+/// A secret from the command line or the environment: never printed.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
 }
 
 #[derive(Args, Debug, Clone)]

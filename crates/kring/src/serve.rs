@@ -2,20 +2,30 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use kring_server::AppState;
+use kring_server::{AppState, Settings};
 use tokio::net::TcpListener;
 
 use crate::config::{ServeArgs, StoreArgs};
 
 pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let log = store.open().await?;
-    // Keeps the views up to date; ends with the process.
+    // Keeps the views up to date; ends with the process. Its progress wakes
+    // reads that wait for a version (read-your-writes).
     let projector = kring_views::Projector::open(log.clone()).await?;
+    let views = projector.progress();
     tokio::spawn(projector.run());
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let address = listener.local_addr()?;
+    let settings = Settings {
+        public_url: args.public_url.clone(),
+        secret: args.secret.as_ref().map(|s| s.0.clone()),
+        ..Settings::default()
+    };
+    let state = AppState::new(log, settings, Some(views))
+        .await
+        .context("cannot set up the HTTP server")?;
     // A closed stdout (a detached supervisor) must not stop the server.
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "Kring is running: open http://{address}/");
@@ -23,7 +33,7 @@ pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
     let _ = out.flush();
     drop(out);
     tracing::info!(%address, database = %store.display_url(), "serving");
-    kring_server::serve(listener, AppState { log }, shutdown_signal()).await?;
+    kring_server::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

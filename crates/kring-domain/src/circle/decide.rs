@@ -4,9 +4,9 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::circle::commands::{Action, Actor, CircleCommand};
-use crate::Viewer;
 use crate::circle::events::{CircleEvent, InvitedAs, Recurrence, ThanksFor};
 use crate::circle::state::{Circle, InvitationState, Member, RequestStatus};
+use crate::Viewer;
 use crate::{DomainError, Kind, PersonId, Ring, Sealed, ShiftId};
 
 type Decision = Result<Vec<CircleEvent>, DomainError>;

@@ -1,0 +1,280 @@
+//! Accounts: signing up, logging in and out, and whose a session is.
+//!
+//! The account itself is an aggregate in the log (`account-<id>`), its name and
+//! e-mail address sealed with the account holder's key. What lets a person log
+//! in lives beside the log: credentials (the e-mail lookup hash and an argon2id
+//! password hash) and sessions (the SHA-256 of a random token). No plaintext
+//! e-mail address, password or session token is stored anywhere.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use cqrs_es::Aggregate;
+use kring_domain::{Account, AccountCommand, AccountEvent, PersonId, Sealed};
+use kring_store::{stream_name, EventLog, StoreError};
+use uuid::Uuid;
+
+use crate::credentials::{
+    check_name, check_password, hash_password, verify_password, Email, EmailLookup, SessionToken,
+};
+use crate::{CommandError, Commands, Opened, Vault, VaultError};
+
+/// How long a session lasts after logging in.
+pub const SESSION_LIFETIME: Duration = Duration::days(30);
+
+/// Credentials whose account was never registered (the process stopped between
+/// the two steps of signing up) free their e-mail address after this long.
+const ABANDONED_AFTER: Duration = Duration::minutes(10);
+
+/// Why an account operation did not happen. The first three are the person's
+/// to fix; the rest are failures of the system.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Input that can never be right (a short password, not an e-mail address).
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error("an account with this e-mail address already exists")]
+    EmailTaken,
+    /// Deliberately vague: says neither which of the two was wrong.
+    #[error("the e-mail address or the password is wrong")]
+    WrongCredentials,
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a password could not be hashed or checked: {0}")]
+    Hashing(String),
+    #[error("the system could not provide random numbers")]
+    NoRandomness(#[source] getrandom::Error),
+    #[error("the account's events cannot be read: {0}")]
+    Undecodable(#[source] serde_json::Error),
+}
+
+/// A session that was just started: the token goes to the browser, once.
+#[derive(Debug)]
+pub struct NewSession {
+    pub token: SessionToken,
+    pub account: PersonId,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What an account holder may read about themself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub account: PersonId,
+    pub name: Opened,
+    pub email: Opened,
+}
+
+#[derive(Clone)]
+pub struct Accounts {
+    log: Arc<dyn EventLog>,
+    commands: Arc<Commands>,
+    vault: Vault,
+    lookup: EmailLookup,
+}
+
+impl Accounts {
+    /// `lookup` is keyed with the server secret ([`crate::server_secret`]).
+    pub fn new(log: Arc<dyn EventLog>, commands: Arc<Commands>, lookup: EmailLookup) -> Self {
+        Self {
+            vault: Vault::new(log.clone()),
+            log,
+            commands,
+            lookup,
+        }
+    }
+
+    /// Makes an account. Nothing enters the log unless the e-mail address was
+    /// free and the account was registered; a refused sign-up leaves no trace.
+    pub async fn sign_up(
+        &self,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<PersonId, AccountError> {
+        let name = check_name(name)?;
+        let email = Email::parse(email)?;
+        check_password(password)?;
+        let lookup = self.lookup.of(&email);
+        let password_hash = hash_password(password).await?;
+        let account = PersonId(Uuid::new_v4());
+        // First the unique claim on the address, so that a second sign-up with it
+        // writes nothing at all; then the account's event.
+        self.claim_email(account, &lookup, &password_hash).await?;
+        if let Err(e) = self.register(account, &name, &email, lookup).await {
+            if let Err(undo) = self.log.remove_credentials(account.0).await {
+                tracing::warn!(
+                    %account,
+                    error = %undo,
+                    "signing up failed and its e-mail claim could not be undone; \
+                     the address is free again in a few minutes"
+                );
+            }
+            return Err(e);
+        }
+        Ok(account)
+    }
+
+    async fn claim_email(
+        &self,
+        account: PersonId,
+        lookup: &str,
+        password_hash: &str,
+    ) -> Result<(), AccountError> {
+        if self
+            .log
+            .add_credentials(account.0, lookup, password_hash)
+            .await?
+        {
+            return Ok(());
+        }
+        // Taken: by an account, or by a sign-up that stopped between its two steps.
+        if let Some(existing) = self.log.credentials_by_email(lookup).await? {
+            let abandoned = Utc::now() - existing.created_at > ABANDONED_AFTER
+                && !self.is_registered(PersonId(existing.account)).await?;
+            if abandoned {
+                self.log.remove_credentials(existing.account).await?;
+                if self
+                    .log
+                    .add_credentials(account.0, lookup, password_hash)
+                    .await?
+                {
+                    return Ok(());
+                }
+            }
+        }
+        Err(AccountError::EmailTaken)
+    }
+
+    async fn register(
+        &self,
+        account: PersonId,
+        name: &str,
+        email: &Email,
+        email_lookup: String,
+    ) -> Result<(), AccountError> {
+        let name = self.vault.seal(account, name).await?;
+        let email = self.vault.seal(account, &email.as_typed).await?;
+        self.commands
+            .account(
+                account,
+                AccountCommand::Register {
+                    account,
+                    name,
+                    email,
+                    email_lookup,
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn is_registered(&self, account: PersonId) -> Result<bool, AccountError> {
+        let stream = stream_name(Account::TYPE, &account.to_string());
+        Ok(self.log.stream_head(&stream).await?.is_some())
+    }
+
+    /// Starts a session when the password matches the account of this address.
+    pub async fn log_in(&self, email: &str, password: &str) -> Result<NewSession, AccountError> {
+        let email = Email::parse(email)?;
+        let found = self
+            .log
+            .credentials_by_email(&self.lookup.of(&email))
+            .await?;
+        let matches =
+            verify_password(password, found.as_ref().map(|c| c.password_hash.as_str())).await?;
+        let Some(found) = found.filter(|_| matches) else {
+            return Err(AccountError::WrongCredentials);
+        };
+        let account = PersonId(found.account);
+        if !self.is_registered(account).await? {
+            return Err(AccountError::WrongCredentials);
+        }
+        let now = Utc::now();
+        if let Err(e) = self.log.end_expired_sessions(now).await {
+            tracing::warn!(error = %e, "could not remove expired sessions; trying again at the next log-in");
+        }
+        let token = SessionToken::generate()?;
+        let expires_at = now + SESSION_LIFETIME;
+        self.log
+            .start_session(&token.hash(), account.0, expires_at)
+            .await?;
+        Ok(NewSession {
+            token,
+            account,
+            expires_at,
+        })
+    }
+
+    /// The account a browser's session token belongs to, while the session lasts.
+    pub async fn session(&self, token: &str) -> Result<Option<PersonId>, AccountError> {
+        let Some(hash) = SessionToken::hash_of(token) else {
+            return Ok(None);
+        };
+        Ok(self
+            .log
+            .session(&hash, Utc::now())
+            .await?
+            .map(|s| PersonId(s.account)))
+    }
+
+    /// Ends the session of this token. True when there was one.
+    pub async fn log_out(&self, token: &str) -> Result<bool, AccountError> {
+        let Some(hash) = SessionToken::hash_of(token) else {
+            return Ok(false);
+        };
+        Ok(self.log.end_session(&hash).await?)
+    }
+
+    /// The account holder's name and e-mail address, opened; `None` when there
+    /// is no such account.
+    pub async fn profile(&self, account: PersonId) -> Result<Option<Profile>, AccountError> {
+        let Some((name, email)) = self.sealed_profile(account).await? else {
+            return Ok(None);
+        };
+        Ok(Some(Profile {
+            account,
+            name: self.vault.open(&name).await?,
+            email: self.vault.open(&email).await?,
+        }))
+    }
+
+    /// A person's name as others see it: `None` when they have no account.
+    pub async fn name_of(&self, person: PersonId) -> Result<Option<Opened>, AccountError> {
+        match self.sealed_profile(person).await? {
+            Some((name, _)) => Ok(Some(self.vault.open(&name).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The latest sealed name and e-mail address from the account's events.
+    async fn sealed_profile(
+        &self,
+        account: PersonId,
+    ) -> Result<Option<(Sealed, Sealed)>, AccountError> {
+        let stream = stream_name(Account::TYPE, &account.to_string());
+        let mut profile: Option<(Sealed, Sealed)> = None;
+        let mut from = 1;
+        loop {
+            let page = self.log.read_stream(&stream, from, 500).await?;
+            let Some(last) = page.last() else { break };
+            from = last.version + 1;
+            for recorded in &page {
+                let event: AccountEvent = serde_json::from_value(recorded.payload.clone())
+                    .map_err(AccountError::Undecodable)?;
+                match (event, &mut profile) {
+                    (AccountEvent::AccountRegistered { name, email, .. }, _) => {
+                        profile = Some((name, email))
+                    }
+                    (AccountEvent::AccountRenamed { name }, Some(p)) => p.0 = name,
+                    (AccountEvent::EmailChanged { email, .. }, Some(p)) => p.1 = email,
+                    (_, None) => {}
+                }
+            }
+        }
+        Ok(profile)
+    }
+}

@@ -1,0 +1,34 @@
+//! `POST /api/v1/accounts`: sign up. Signing up does not log in: that is a
+//! separate step (`POST /api/v1/session`), so a later e-mail check can sit between.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::{Json, Router};
+use kring_protocol::v1;
+
+use super::extract::Body;
+use crate::{ApiError, AppState};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/accounts", post(sign_up))
+}
+
+/// 201 with the new account's id; 409 when the address has an account; 422
+/// for a name, address or password that cannot be right.
+async fn sign_up(
+    State(state): State<AppState>,
+    Body(body): Body<v1::SignUp>,
+) -> Result<impl IntoResponse, ApiError> {
+    let account = state
+        .app
+        .accounts
+        .sign_up(&body.name, &body.email, &body.password)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("{}/me", v1::PREFIX))],
+        Json(v1::AccountCreated { id: account.0 }),
+    ))
+}

@@ -1,0 +1,52 @@
+//! `POST /api/v1/session`: log in (sets the session cookie).
+//! `DELETE /api/v1/session`: log out (ends the session, clears the cookie).
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::{Json, Router};
+use kring_protocol::v1;
+
+use super::extract::Body;
+use super::me::me_of;
+use crate::{ApiError, AppState};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/session", post(log_in).delete(log_out))
+}
+
+/// 200 with the account and a fresh session cookie; 401 when the address or
+/// password is wrong (which one is not said).
+async fn log_in(
+    State(state): State<AppState>,
+    Body(body): Body<v1::LogIn>,
+) -> Result<impl IntoResponse, ApiError> {
+    let session = state
+        .app
+        .accounts
+        .log_in(&body.email, &body.password)
+        .await?;
+    let me = me_of(&state, session.account).await?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            state.app.cookie.set(session.token.as_str()),
+        )],
+        Json(me),
+    ))
+}
+
+/// 204, logged in or not: afterwards the caller is logged out either way.
+async fn log_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    if let Some(token) = state.app.cookie.token(&headers) {
+        state.app.accounts.log_out(&token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, state.app.cookie.clear())],
+    ))
+}

@@ -1,0 +1,51 @@
+//! Between the domain's words and the wire's: the protocol crate knows no
+//! domain type, so every translation lives here.
+
+use kring_app::Opened;
+use kring_domain::{PersonId, Ring, Visibility};
+use kring_protocol::v1;
+
+/// What is shown for a person whose key was destroyed.
+pub(crate) const FORMER_MEMBER: &str = "a former member";
+
+pub(crate) fn ring(ring: Ring) -> v1::Ring {
+    match ring {
+        Ring::Warm => v1::Ring::Warm,
+        Ring::Lukewarm => v1::Ring::Lukewarm,
+        Ring::Cold => v1::Ring::Cold,
+    }
+}
+
+pub(crate) fn visibility(visibility: Visibility) -> v1::Visibility {
+    match visibility {
+        Visibility::WarmOnly => v1::Visibility::WarmOnly,
+        Visibility::WarmAndLukewarm => v1::Visibility::WarmAndLukewarm,
+        Visibility::WholeCircle => v1::Visibility::WholeCircle,
+    }
+}
+
+pub(crate) fn domain_visibility(visibility: v1::Visibility) -> Visibility {
+    match visibility {
+        v1::Visibility::WarmOnly => Visibility::WarmOnly,
+        v1::Visibility::WarmAndLukewarm => Visibility::WarmAndLukewarm,
+        v1::Visibility::WholeCircle => Visibility::WholeCircle,
+    }
+}
+
+/// Opened text, or `None` when its owner was forgotten.
+pub(crate) fn text(opened: Opened) -> Option<String> {
+    match opened {
+        Opened::Text(text) => Some(text),
+        Opened::Forgotten => None,
+    }
+}
+
+/// A person as others see them. `name` is `None` when they were forgotten
+/// (or never had a name here).
+pub(crate) fn person(id: PersonId, name: Option<String>) -> v1::Person {
+    v1::Person {
+        id: id.0,
+        forgotten: name.is_none(),
+        name: name.unwrap_or_else(|| FORMER_MEMBER.to_owned()),
+    }
+}

@@ -1,0 +1,188 @@
+//! A real server on 127.0.0.1:0 with its own projector and a fresh database,
+//! and HTTP clients that keep cookies like a browser.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use kring_server::{AppState, Settings};
+use kring_testkit::TestLog;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub struct Server {
+    pub base: String,
+    pub test: TestLog,
+    shutdown: Option<oneshot::Sender<()>>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Server {
+    pub async fn start(test: TestLog) -> Server {
+        let projector = kring_views::Projector::open(test.log.clone())
+            .await
+            .expect("open the projector");
+        let views = projector.progress();
+        let projector = tokio::spawn(projector.run());
+        let settings = Settings {
+            read_patience: Duration::from_secs(2),
+            ..Settings::default()
+        };
+        let state = AppState::new(test.log.clone(), settings, Some(views))
+            .await
+            .expect("set up the server");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            kring_server::serve(listener, state, async {
+                let _ = stop.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Server {
+            base: format!("http://{address}"),
+            test,
+            shutdown: Some(shutdown),
+            tasks: vec![server, projector],
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client: keeps the cookies it is given.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: Client::builder()
+                .cookie_store(true)
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+        }
+    }
+
+    pub async fn events(&self) -> u64 {
+        self.test.log.event_count().await.expect("count events")
+    }
+
+    /// Signs up and logs in a new person; returns their browser and account id.
+    pub async fn person(&self, name: &str, email: &str) -> (Browser, String) {
+        let browser = self.browser();
+        let (status, body) = browser
+            .post(
+                "/api/v1/accounts",
+                json!({"name": name, "email": email, "password": "correct horse battery"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, me) = browser
+            .post(
+                "/api/v1/session",
+                json!({"email": email, "password": "correct horse battery"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{me}");
+        (browser, body["id"].as_str().expect("an id").to_owned())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        read(self.client.get(format!("{}{path}", self.base)).send().await).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        read(
+            self.client
+                .post(format!("{}{path}", self.base))
+                .json(&body)
+                .send()
+                .await,
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        read(
+            self.client
+                .delete(format!("{}{path}", self.base))
+                .send()
+                .await,
+        )
+        .await
+    }
+}
+
+/// Status and JSON body (`null` when empty). An error must be problem+json.
+pub async fn read(response: reqwest::Result<Response>) -> (StatusCode, Value) {
+    let response = response.expect("the server answers");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned());
+    let text = response.text().await.expect("a body");
+    if status.is_client_error() || status.is_server_error() {
+        assert_eq!(
+            content_type.as_deref(),
+            Some("application/problem+json"),
+            "{status}: {text}"
+        );
+    }
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}: not JSON ({e}): {text}"))
+    };
+    if body.get("status").is_some() {
+        assert_eq!(body["status"], status.as_u16(), "{body}");
+        assert!(body["type"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:kring:problem:"));
+        assert!(body["title"].is_string());
+        assert!(body["detail"].is_string());
+    }
+    (status, body)
+}
+
+/// Declares each listed `async fn name(s: Server)` as a test on both backends.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod postgres { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name(super::common::Server::start(kring_testkit::TestLog::postgres().await).await).await
+            }
+        )* }
+        mod sqlite { $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name(super::common::Server::start(kring_testkit::TestLog::sqlite().await).await).await
+            }
+        )* }
+    };
+}
