@@ -1,7 +1,9 @@
-//! Shared pieces of Kring's benchmarks: throw-away databases, the concurrent
-//! writer workload every system runs, and latency figures.
+//! Shared pieces of Kring's benchmarks: throw-away databases and directories,
+//! the concurrent writer workload every system runs, latency figures and the
+//! process's memory.
 
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -79,6 +81,58 @@ async fn admin(server: &str) -> anyhow::Result<PgConnection> {
     PgConnection::connect(&format!("{server}/postgres"))
         .await
         .with_context(|| format!("connect to {server}/postgres"))
+}
+
+/// A directory of its own under the system's temp dir, removed when dropped.
+pub struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    pub fn create(label: &str) -> anyhow::Result<ScratchDir> {
+        let path = std::env::temp_dir().join(format!("kring_bench_{label}_{}", std::process::id()));
+        // A run that died earlier may have left one with the same pid behind.
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).with_context(|| format!("create {}", path.display()))?;
+        Ok(ScratchDir(path))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A `Vm…` line of /proc/self/status in MiB (Linux only).
+fn proc_status_mib(field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// The process's peak resident set (VmHWM) in MiB, since start or the last [`reset_peak_rss`].
+pub fn peak_rss_mib() -> Option<f64> {
+    proc_status_mib("VmHWM:")
+}
+
+/// The process's resident set now (VmRSS) in MiB.
+pub fn rss_mib() -> Option<f64> {
+    proc_status_mib("VmRSS:")
+}
+
+/// Starts the peak resident set over from the current one (Linux: `5` into
+/// /proc/self/clear_refs). False when the kernel does not allow it.
+pub fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// `1234 MiB`, or `?` where /proc is not there.
+pub fn mib(value: Option<f64>) -> String {
+    value.map_or_else(|| "?".into(), |v| format!("{v:.0} MiB"))
 }
 
 /// An env var as a number, or the default when it is unset.

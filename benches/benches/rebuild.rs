@@ -1,0 +1,1447 @@
+//! Rebuilding every view from a realistic log, on SQLite and on Postgres, and
+//! what one page load of the rota costs under that data. See benches/README.md.
+//!
+//! The history is made by running commands through the domain's rules
+//! (`Circle::decide`, then `apply`), one append per command, circles
+//! interleaved as real traffic would be. It is deterministic: both backends get
+//! the same circles with the same events (ids included).
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use cqrs_es::persist::{EventUpcaster, SerializedEvent};
+use kring_benches::{
+    env_number, median, mib, peak_rss_mib, reset_peak_rss, rss_mib, Database, Run, ScratchDir,
+};
+use kring_domain::circle::events::schema_version;
+use kring_domain::circle::state::{Member, RequestStatus};
+use kring_domain::{
+    Action, Actor, Capacity, Category, Circle, CircleCommand, CircleEvent, CircleId, ConsentScope,
+    InvitationId, InvitedAs, Kind, Minutes, OrganisationId, PersonId, Recurrence, RequestId, Ring,
+    Sealed, ShiftId, ThanksFor, TimeWindow, Visibility,
+};
+use kring_store::{
+    Durability, EventLog, ExpectedVersion, GlobalCursor, NewEvent, OpenOptions, SqliteLog, ViewRow,
+};
+use kring_views::{CircleView, CHECKPOINT, CIRCLE_VIEW};
+use serde_json::json;
+use sqlx::{Connection, PgConnection};
+use uuid::Uuid;
+
+/// Concurrent writers; each owns the circles i ≡ w (mod WRITERS).
+const WRITERS: usize = 16;
+/// Postgres connections: the writers, the doorbell and its listener, and a few spare.
+const POOL: u32 = 24;
+/// The history covers this many days up to the start of the run.
+const SPAN_DAYS: i64 = 182;
+const SEED: u64 = 0x6b72_696e_6721;
+const ORGANISATIONS: usize = 20;
+/// The projector's page size (`Projector::open`) and its catch-up flush interval
+/// (`CATCH_UP_FLUSH_EVERY`), replicated by the phase breakdown.
+const PAGE: usize = 5_000;
+const FLUSH_EVERY: usize = 100_000;
+const ROTA_DAYS: u32 = 28;
+const ROTA_WARM_UP: usize = 200;
+
+// ------------------------------------------------------------------ randomness
+
+/// splitmix64: small, and the same everywhere, so both backends get the same history.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// Uniform in lo..=hi.
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+
+    fn pick<T: Clone>(&mut self, items: &[T]) -> Option<T> {
+        (!items.is_empty()).then(|| items[self.below(items.len())].clone())
+    }
+
+    fn uuid(&mut self) -> Uuid {
+        let bits = (u128::from(self.next()) << 64) | u128::from(self.next());
+        uuid::Builder::from_random_bytes(bits.to_le_bytes()).into_uuid()
+    }
+
+    fn id<T: From<Uuid>>(&mut self) -> T {
+        T::from(self.uuid())
+    }
+
+    fn text(&mut self, len: usize, alphabet: &[u8]) -> String {
+        (0..len)
+            .map(|_| alphabet[self.below(alphabet.len())] as char)
+            .collect()
+    }
+}
+
+/// What the vault stores for `plain` bytes of text: base64 of a 24-byte nonce,
+/// the ciphertext and a 16-byte tag, under its writer's own key.
+fn sealed(rng: &mut Rng, owner: PersonId, plain: usize) -> Sealed {
+    const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    Sealed {
+        owner,
+        data: rng.text((plain + 40).div_ceil(3) * 4, BASE64),
+    }
+}
+
+fn organisation(n: usize) -> OrganisationId {
+    OrganisationId(Uuid::from_u128(0x0a00 + n as u128))
+}
+
+/// The one person of each organisation who looks at circles.
+fn intermediary(organisation: OrganisationId) -> PersonId {
+    PersonId(Uuid::from_u128(organisation.0.as_u128() + 0x1_0000))
+}
+
+// ------------------------------------------------------------------ one circle
+
+type Command = (Actor, Action);
+/// An invitation and who is going to accept it.
+type Invited = (InvitationId, String, PersonId);
+
+#[derive(Clone, Copy)]
+enum Activity {
+    Claim,
+    Release,
+    ThankShift,
+    RequestHelp,
+    Widen,
+    Take,
+    Confirm,
+    Done,
+    ThankRequest,
+    Cancel,
+    Entry,
+    ThankEntry,
+    Redact,
+    Offer,
+    Withdraw,
+    Invite,
+    InviteVolunteer,
+    ProposeSwap,
+    SettleSwap,
+    Leave,
+    ChangeRing,
+    Look,
+    Skip,
+}
+
+/// How often each activity is tried, once a circle is set up.
+const ACTIVITIES: [(Activity, usize); 23] = [
+    (Activity::Claim, 26),
+    (Activity::Release, 3),
+    (Activity::ThankShift, 6),
+    (Activity::RequestHelp, 7),
+    (Activity::Widen, 4),
+    (Activity::Take, 20),
+    (Activity::Confirm, 3),
+    (Activity::Done, 8),
+    (Activity::ThankRequest, 6),
+    (Activity::Cancel, 1),
+    (Activity::Entry, 11),
+    (Activity::ThankEntry, 4),
+    (Activity::Redact, 1),
+    (Activity::Offer, 2),
+    (Activity::Withdraw, 1),
+    (Activity::Invite, 1),
+    (Activity::InviteVolunteer, 1),
+    (Activity::ProposeSwap, 2),
+    (Activity::SettleSwap, 3),
+    (Activity::Leave, 1),
+    (Activity::ChangeRing, 1),
+    (Activity::Look, 3),
+    (Activity::Skip, 1),
+];
+
+/// A circle being lived: its domain state, and what its people are about to do.
+struct Sim {
+    rng: Rng,
+    id: CircleId,
+    stream: String,
+    state: Circle,
+    version: u64,
+    /// Events this circle will have.
+    target: u64,
+    coordinator: PersonId,
+    focus: PersonId,
+    time_zone: &'static str,
+    members_wanted: usize,
+    shifts_wanted: usize,
+    consent: Option<(OrganisationId, ConsentScope)>,
+    /// Issued invitations whose person has not accepted yet.
+    invited: Vec<Invited>,
+    /// Requests done and not thanked for yet.
+    done: Vec<RequestId>,
+}
+
+impl Sim {
+    fn new(index: usize, target: u64) -> Sim {
+        let mut rng = Rng::new(SEED ^ (index as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+        let id: CircleId = rng.id();
+        let consent = rng.chance(0.2).then(|| {
+            let scope = if rng.chance(0.5) {
+                ConsentScope::Full
+            } else {
+                ConsentScope::Signals
+            };
+            (organisation(rng.below(ORGANISATIONS)), scope)
+        });
+        Sim {
+            id,
+            stream: format!("circle-{id}"),
+            state: Circle::default(),
+            version: 0,
+            target,
+            coordinator: rng.id(),
+            focus: rng.id(),
+            time_zone: if rng.chance(0.8) {
+                "Europe/Amsterdam"
+            } else {
+                "Europe/Brussels"
+            },
+            members_wanted: rng.range(5, 10) as usize,
+            shifts_wanted: rng.range(1, 3) as usize,
+            consent,
+            invited: vec![],
+            done: vec![],
+            rng,
+        }
+    }
+
+    fn remaining(&self) -> u64 {
+        self.target.saturating_sub(self.version)
+    }
+
+    fn setting_up(&self) -> bool {
+        !self.state.exists()
+            || !self.invited.is_empty()
+            || self.state.members.len() + self.invited.len() < self.members_wanted
+            || self.state.shifts.len() < self.shifts_wanted
+    }
+
+    /// Time to this circle's next command: hours while it is being set up, then
+    /// its remaining events spread over the time left.
+    fn gap(&mut self, now: DateTime<Utc>, end: DateTime<Utc>) -> TimeDelta {
+        let mean = if self.setting_up() {
+            4.0 * 3600.0
+        } else {
+            (end - now).num_seconds().max(60) as f64 / self.remaining().max(1) as f64
+        };
+        let seconds = -(1.0 - self.rng.unit()).ln() * mean;
+        TimeDelta::seconds(seconds.clamp(1.0, 14.0 * 86_400.0) as i64)
+    }
+
+    /// Members who act for themselves (everyone but the focus person) that `keep` accepts.
+    fn people(&self, keep: impl Fn(PersonId, &Member) -> bool) -> Vec<PersonId> {
+        self.state
+            .members
+            .iter()
+            .filter(|(p, m)| **p != self.focus && keep(**p, m))
+            .map(|(p, _)| *p)
+            .collect()
+    }
+
+    fn ring_of(&self, person: PersonId) -> Option<Ring> {
+        self.state.members.get(&person).map(|m| m.ring)
+    }
+
+    /// The next command, and the invitation it issues (accepted later).
+    fn next_command(&mut self, now: DateTime<Utc>) -> (Command, Option<Invited>) {
+        if !self.state.exists() {
+            let focus_name = sealed(&mut self.rng, self.focus, 20);
+            let create = Action::CreateCircle {
+                circle: self.id,
+                focus: self.focus,
+                focus_name,
+                time_zone: self.time_zone.into(),
+            };
+            return ((Actor::person(self.coordinator), create), None);
+        }
+        let members = self.state.members.len();
+        if !self.invited.is_empty()
+            && (self.rng.chance(0.6) || members + self.invited.len() >= self.members_wanted)
+        {
+            let (invitation, token_hash, person) = self.invited.remove(0);
+            let accept = Action::AcceptInvitation {
+                invitation,
+                token_hash,
+            };
+            return ((Actor::person(person), accept), None);
+        }
+        if members + self.invited.len() < self.members_wanted {
+            let ring = if self.rng.chance(0.4) {
+                Ring::Warm
+            } else {
+                Ring::Lukewarm
+            };
+            return self.invite(now, ring, None);
+        }
+        if self.state.shifts.len() < self.shifts_wanted {
+            return (self.schedule_shift(now), None);
+        }
+        if let Some((organisation, scope)) = self.consent {
+            if !self.state.consents.contains_key(&organisation) {
+                let grant = Action::GrantConsent {
+                    organisation,
+                    scope,
+                    from: now,
+                };
+                return ((Actor::person(self.coordinator), grant), None);
+            }
+        }
+        let total: usize = ACTIVITIES.iter().map(|(_, w)| w).sum();
+        for _ in 0..20 {
+            let mut roll = self.rng.below(total);
+            let activity = ACTIVITIES
+                .iter()
+                .find(|(_, w)| {
+                    let hit = roll < *w;
+                    roll = roll.saturating_sub(*w);
+                    hit
+                })
+                .map_or(Activity::Entry, |(a, _)| *a);
+            if let Some(found) = self.activity(activity, now) {
+                return found;
+            }
+        }
+        (self.write_entry(), None)
+    }
+
+    fn activity(
+        &mut self,
+        activity: Activity,
+        now: DateTime<Utc>,
+    ) -> Option<(Command, Option<Invited>)> {
+        let command = match activity {
+            Activity::Claim => self.claim(now),
+            Activity::Release => self.release(now),
+            Activity::ThankShift => self.thank_shift(now),
+            Activity::RequestHelp => self.request_help(now),
+            Activity::Widen => self.widen(now),
+            Activity::Take => self.take(now),
+            Activity::Confirm => self.confirm(),
+            Activity::Done => self.mark_done(now),
+            Activity::ThankRequest => self.thank_request(),
+            Activity::Cancel => self.cancel(),
+            Activity::Entry => Some(self.write_entry()),
+            Activity::ThankEntry => self.thank_entry(),
+            Activity::Redact => self.redact(),
+            Activity::Offer => self.offer(),
+            Activity::Withdraw => self.withdraw(),
+            Activity::Invite => {
+                let ring = if self.rng.chance(0.4) {
+                    Ring::Warm
+                } else {
+                    Ring::Lukewarm
+                };
+                return Some(self.invite(now, ring, None));
+            }
+            Activity::InviteVolunteer => return self.invite_volunteer(now),
+            Activity::ProposeSwap => self.propose_swap(now),
+            Activity::SettleSwap => self.settle_swap(now),
+            Activity::Leave => self.leave(),
+            Activity::ChangeRing => self.change_ring(),
+            Activity::Look => self.look(now),
+            Activity::Skip => self.skip(now),
+        };
+        command.map(|c| (c, None))
+    }
+
+    fn invite(
+        &mut self,
+        now: DateTime<Utc>,
+        ring: Ring,
+        task: Option<RequestId>,
+    ) -> (Command, Option<Invited>) {
+        let invitation: InvitationId = self.rng.id();
+        let token_hash = self.rng.text(64, b"0123456789abcdef");
+        let person: PersonId = self.rng.id();
+        let action = Action::Invite {
+            invitation,
+            ring,
+            role: InvitedAs::Member,
+            task,
+            token_hash: token_hash.clone(),
+            expires_at: now + TimeDelta::days(14),
+        };
+        (
+            (Actor::person(self.coordinator), action),
+            Some((invitation, token_hash, person)),
+        )
+    }
+
+    fn schedule_shift(&mut self, now: DateTime<Utc>) -> Command {
+        let day = now.date_naive() + TimeDelta::days(self.rng.range(2, 8));
+        let hour = [9, 13, 17, 19][self.rng.below(4)];
+        let rings = if self.rng.chance(0.3) {
+            vec![Ring::Warm]
+        } else {
+            vec![Ring::Warm, Ring::Lukewarm]
+        };
+        let action = Action::ScheduleShift {
+            shift: self.rng.id(),
+            title: sealed(&mut self.rng, self.coordinator, 16),
+            starts: day.and_hms_opt(hour, 0, 0).expect("a valid hour"),
+            duration: Minutes::new(30 * self.rng.range(2, 6) as u16).expect("in range"),
+            recurrence: Recurrence::Weekly { until: None },
+            helpers_needed: self.rng.range(1, 2) as u8,
+            rings,
+        };
+        (Actor::person(self.coordinator), action)
+    }
+
+    /// Claims by current members on coming dates: (shift, date, person).
+    fn coming_claims(&self, now: DateTime<Utc>) -> Vec<(ShiftId, NaiveDate, PersonId)> {
+        let mut found = vec![];
+        for (id, s) in &self.state.shifts {
+            for (date, people) in s.claims.range(now.date_naive()..) {
+                if s.start_on(*date, &self.state.time_zone) > now {
+                    found.extend(
+                        people
+                            .iter()
+                            .filter(|p| self.state.members.contains_key(p))
+                            .map(|p| (*id, *date, *p)),
+                    );
+                }
+            }
+        }
+        found
+    }
+
+    /// Open coming dates of a shift within three weeks.
+    fn open_dates(&self, shift: ShiftId, now: DateTime<Utc>) -> Vec<NaiveDate> {
+        let s = &self.state.shifts[&shift];
+        (0..21)
+            .map(|d| now.date_naive() + TimeDelta::days(d))
+            .filter(|d| {
+                s.occurs_on(*d)
+                    && s.start_on(*d, &self.state.time_zone) > now
+                    && s.claims_on(*d).len() < usize::from(s.helpers_needed)
+            })
+            .collect()
+    }
+
+    fn claim(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let shifts: Vec<ShiftId> = self.state.shifts.keys().copied().collect();
+        let shift = self.rng.pick(&shifts)?;
+        let dates = self.open_dates(shift, now);
+        let date = self.rng.pick(&dates)?;
+        let s = &self.state.shifts[&shift];
+        let who = self.people(|p, m| s.rings.contains(&m.ring) && !s.claims_on(date).contains(&p));
+        let by = self.rng.pick(&who)?;
+        Some((Actor::person(by), Action::ClaimShift { shift, date }))
+    }
+
+    fn release(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let claims = self.coming_claims(now);
+        let (shift, date, by) = self.rng.pick(&claims)?;
+        let reason = sealed(&mut self.rng, by, 50);
+        let action = Action::ReleaseShift {
+            shift,
+            date,
+            reason,
+        };
+        Some((Actor::person(by), action))
+    }
+
+    fn thank_shift(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let since = now.date_naive() - TimeDelta::days(14);
+        let mut past = vec![];
+        for (id, s) in &self.state.shifts {
+            for (date, people) in s.claims.range(since..) {
+                let ends = s.start_on(*date, &self.state.time_zone)
+                    + TimeDelta::minutes(i64::from(s.duration.get()));
+                if ends <= now {
+                    past.extend(people.iter().map(|p| (*id, *date, *p)));
+                }
+            }
+        }
+        let (shift, date, to) = self.rng.pick(&past)?;
+        let from = self
+            .rng
+            .pick(&self.people(|p, m| p != to && m.ring != Ring::Cold))?;
+        let note = self
+            .rng
+            .chance(0.4)
+            .then(|| sealed(&mut self.rng, from, 40));
+        let action = Action::Thank {
+            thanks_for: ThanksFor::Shift(shift, date),
+            to,
+            note,
+        };
+        Some((Actor::person(from), action))
+    }
+
+    fn request_help(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let by = self.rng.pick(&self.people(|_, m| m.ring != Ring::Cold))?;
+        let warm = self.ring_of(by) == Some(Ring::Warm);
+        let category = self.rng.pick(&Category::ALL)?;
+        let start = now + TimeDelta::hours(self.rng.range(24, 240));
+        let window = TimeWindow::new(start, start + TimeDelta::hours(self.rng.range(1, 8))).ok()?;
+        let duration = Minutes::new(self.rng.range(15, 60) as u16).ok()?;
+        let plain = self.rng.range(20, 200) as usize;
+        let details = sealed(&mut self.rng, by, plain);
+        // A place makes the command two events; the last event of a circle is one.
+        let place =
+            (self.remaining() > 1 && self.rng.chance(0.3)).then(|| sealed(&mut self.rng, by, 40));
+        let action = Action::RequestHelp {
+            request: self.rng.id(),
+            category,
+            window,
+            duration,
+            details,
+            place,
+            on_behalf_of_focus: warm && self.rng.chance(0.5),
+        };
+        Some((Actor::person(by), action))
+    }
+
+    fn requests_where(
+        &self,
+        keep: impl Fn(&kring_domain::circle::state::Request) -> bool,
+    ) -> Vec<RequestId> {
+        self.state
+            .requests
+            .iter()
+            .filter(|(_, r)| keep(r))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    fn coordinators(&self) -> Vec<PersonId> {
+        self.people(|_, m| m.coordinator)
+    }
+
+    fn widen(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let open = self.requests_where(|r| {
+            r.status == RequestStatus::Open
+                && r.reach < r.category.widest_ring()
+                && r.window.end() > now
+        });
+        let request = self.rng.pick(&open)?;
+        let to = match self.state.requests[&request].reach {
+            Ring::Warm => Ring::Lukewarm,
+            // The marketplace is a last resort.
+            _ if self.rng.chance(0.3) => Ring::Cold,
+            _ => return None,
+        };
+        let by = self.rng.pick(&self.coordinators())?;
+        Some((Actor::person(by), Action::WidenRequest { request, to }))
+    }
+
+    fn take(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let open = self.requests_where(|r| r.status == RequestStatus::Open && r.window.end() > now);
+        // Requests someone may take, with who may.
+        let takeable: Vec<(RequestId, Vec<PersonId>)> = open
+            .into_iter()
+            .map(|request| {
+                let r = &self.state.requests[&request];
+                let who = self.people(|p, m| {
+                    p != r.asked_by
+                        && if m.ring == Ring::Cold {
+                            m.task == Some(request) && r.category.kind() != Kind::PersonalCare
+                        } else {
+                            m.ring <= r.reach
+                        }
+                });
+                (request, who)
+            })
+            .filter(|(_, who)| !who.is_empty())
+            .collect();
+        let (request, who) = self.rng.pick(&takeable)?;
+        let by = self.rng.pick(&who)?;
+        Some((Actor::person(by), Action::TakeRequest { request }))
+    }
+
+    /// Whoever asked, while still a member; a coordinator otherwise.
+    fn asker_or_coordinator(&mut self, request: RequestId) -> Option<PersonId> {
+        let asker = self.state.requests[&request].asked_by;
+        if self.state.members.contains_key(&asker) {
+            return Some(asker);
+        }
+        self.rng.pick(&self.coordinators())
+    }
+
+    fn confirm(&mut self) -> Option<Command> {
+        let taken = self.requests_where(|r| r.status == RequestStatus::Taken);
+        let request = self.rng.pick(&taken)?;
+        let by = self.asker_or_coordinator(request)?;
+        Some((Actor::person(by), Action::ConfirmRequest { request }))
+    }
+
+    fn mark_done(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let running = self.requests_where(|r| {
+            matches!(r.status, RequestStatus::Taken | RequestStatus::Confirmed)
+                && r.window.start() <= now
+        });
+        let request = self.rng.pick(&running)?;
+        let taker = self.state.requests[&request].taker;
+        let by = match taker.filter(|t| self.state.members.contains_key(t)) {
+            Some(taker) if self.rng.chance(0.7) => taker,
+            _ => self.asker_or_coordinator(request)?,
+        };
+        Some((Actor::person(by), Action::MarkRequestDone { request }))
+    }
+
+    fn thank_request(&mut self) -> Option<Command> {
+        if self.done.is_empty() {
+            return None;
+        }
+        let request = self.done.swap_remove(self.rng.below(self.done.len()));
+        let r = self.state.requests.get(&request)?;
+        let to = r.taker.filter(|_| r.status == RequestStatus::Done)?;
+        let reach = r.reach.min(Ring::Lukewarm);
+        let sees = |m: &Member| m.ring <= reach || m.coordinator;
+        let asker = r.asked_by;
+        let from = match self.state.members.get(&asker) {
+            Some(m) if asker != to && m.ring != Ring::Cold && sees(m) => asker,
+            _ => self
+                .rng
+                .pick(&self.people(|p, m| m.coordinator && p != to))?,
+        };
+        let note = self
+            .rng
+            .chance(0.5)
+            .then(|| sealed(&mut self.rng, from, 60));
+        let action = Action::Thank {
+            thanks_for: ThanksFor::Request(request),
+            to,
+            note,
+        };
+        Some((Actor::person(from), action))
+    }
+
+    fn cancel(&mut self) -> Option<Command> {
+        let open = self.requests_where(|r| r.status == RequestStatus::Open);
+        let request = self.rng.pick(&open)?;
+        let by = self.asker_or_coordinator(request)?;
+        Some((Actor::person(by), Action::CancelRequest { request }))
+    }
+
+    fn write_entry(&mut self) -> Command {
+        let author = self
+            .rng
+            .pick(&self.people(|_, _| true))
+            .unwrap_or(self.coordinator);
+        let visibility = if self.ring_of(author) == Some(Ring::Cold) {
+            Visibility::WholeCircle
+        } else {
+            [
+                Visibility::WarmOnly,
+                Visibility::WarmAndLukewarm,
+                Visibility::WarmAndLukewarm,
+                Visibility::WholeCircle,
+            ][self.rng.below(4)]
+        };
+        let plain = self.rng.range(40, 600) as usize;
+        let action = Action::WriteLogbookEntry {
+            entry: self.rng.id(),
+            visibility,
+            text: sealed(&mut self.rng, author, plain),
+        };
+        (Actor::person(author), action)
+    }
+
+    fn thank_entry(&mut self) -> Option<Command> {
+        let entries: Vec<_> = self
+            .state
+            .entries
+            .iter()
+            .filter(|(_, e)| !e.redacted)
+            .map(|(id, e)| (*id, e.author, e.visibility.widest_ring()))
+            .collect();
+        let (entry, author, widest) = self.rng.pick(&entries)?;
+        let from = self
+            .rng
+            .pick(&self.people(|p, m| p != author && m.ring != Ring::Cold && m.ring <= widest))?;
+        let action = Action::Thank {
+            thanks_for: ThanksFor::Entry(entry),
+            to: author,
+            note: None,
+        };
+        Some((Actor::person(from), action))
+    }
+
+    fn redact(&mut self) -> Option<Command> {
+        let entries: Vec<_> = self
+            .state
+            .entries
+            .iter()
+            .filter(|(_, e)| !e.redacted && self.state.members.contains_key(&e.author))
+            .map(|(id, e)| (*id, e.author))
+            .collect();
+        let (entry, by) = self.rng.pick(&entries)?;
+        Some((Actor::person(by), Action::RedactLogbookEntry { entry }))
+    }
+
+    fn offer(&mut self) -> Option<Command> {
+        let by = self.rng.pick(&self.people(|_, m| m.ring != Ring::Cold))?;
+        let warm = self.ring_of(by) == Some(Ring::Warm);
+        let allowed: Vec<Category> = Category::ALL
+            .into_iter()
+            .filter(|c| warm || c.kind() != Kind::PersonalCare)
+            .collect();
+        let mut will = vec![];
+        for _ in 0..self.rng.range(1, 3) {
+            let c = self.rng.pick(&allowed)?;
+            if !will.contains(&c) {
+                will.push(c);
+            }
+        }
+        let wont: Vec<Category> = self
+            .rng
+            .pick(&Category::ALL)
+            .filter(|c| !will.contains(c))
+            .into_iter()
+            .collect();
+        let capacity = if self.rng.chance(0.5) {
+            Capacity::HoursPerWeek(self.rng.range(1, 10) as u16)
+        } else {
+            Capacity::TasksPerMonth(self.rng.range(1, 8) as u16)
+        };
+        let note = self.rng.chance(0.3).then(|| sealed(&mut self.rng, by, 80));
+        let action = Action::MakeOffer {
+            offer: self.rng.id(),
+            will,
+            wont,
+            capacity,
+            note,
+        };
+        Some((Actor::person(by), action))
+    }
+
+    fn withdraw(&mut self) -> Option<Command> {
+        let offers: Vec<_> = self
+            .state
+            .offers
+            .iter()
+            .filter(|(_, o)| !o.withdrawn && self.state.members.contains_key(&o.by))
+            .map(|(id, o)| (*id, o.by))
+            .collect();
+        let (offer, by) = self.rng.pick(&offers)?;
+        Some((Actor::person(by), Action::WithdrawOffer { offer }))
+    }
+
+    /// A volunteer from the marketplace for a request that was widened that far.
+    fn invite_volunteer(&mut self, now: DateTime<Utc>) -> Option<(Command, Option<Invited>)> {
+        let matched: BTreeSet<RequestId> =
+            self.state.members.values().filter_map(|m| m.task).collect();
+        let open = self.requests_where(|r| {
+            r.status == RequestStatus::Open && r.reach == Ring::Cold && r.window.end() > now
+        });
+        let open: Vec<RequestId> = open.into_iter().filter(|r| !matched.contains(r)).collect();
+        let request = self.rng.pick(&open)?;
+        Some(self.invite(now, Ring::Cold, Some(request)))
+    }
+
+    fn propose_swap(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let claims = self.coming_claims(now);
+        let (shift, date, from) = self.rng.pick(&claims)?;
+        let asked = self
+            .state
+            .swaps
+            .values()
+            .any(|w| w.open && w.shift == shift && w.date == date && w.from == from);
+        if asked {
+            return None;
+        }
+        let s = &self.state.shifts[&shift];
+        let to = self.rng.pick(
+            &self.people(|p, m| s.rings.contains(&m.ring) && !s.claims_on(date).contains(&p)),
+        )?;
+        let action = Action::ProposeSwap {
+            swap: self.rng.id(),
+            shift,
+            date,
+            to,
+        };
+        Some((Actor::person(from), action))
+    }
+
+    fn settle_swap(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let open: Vec<_> = self
+            .state
+            .swaps
+            .iter()
+            .filter(|(_, w)| w.open)
+            .map(|(id, w)| (*id, w.clone()))
+            .collect();
+        let (swap, w) = self.rng.pick(&open)?;
+        let s = self.state.shifts.get(&w.shift)?;
+        let acceptable = self
+            .state
+            .members
+            .get(&w.to)
+            .is_some_and(|m| s.rings.contains(&m.ring))
+            && s.claims_on(w.date).contains(&w.from)
+            && !s.claims_on(w.date).contains(&w.to)
+            && s.start_on(w.date, &self.state.time_zone) > now;
+        if acceptable && self.rng.chance(0.8) {
+            return Some((Actor::person(w.to), Action::AcceptSwap { swap }));
+        }
+        let by = [w.to, w.from]
+            .into_iter()
+            .find(|p| self.state.members.contains_key(p))?;
+        Some((Actor::person(by), Action::DeclineSwap { swap }))
+    }
+
+    fn leave(&mut self) -> Option<Command> {
+        if self.state.members.len() <= 4 {
+            return None;
+        }
+        let by = self.rng.pick(&self.people(|_, m| !m.coordinator))?;
+        Some((Actor::person(by), Action::Leave))
+    }
+
+    fn change_ring(&mut self) -> Option<Command> {
+        let person = self
+            .rng
+            .pick(&self.people(|_, m| !m.coordinator && m.ring != Ring::Cold))?;
+        let ring = match self.ring_of(person)? {
+            Ring::Warm => Ring::Lukewarm,
+            _ => Ring::Warm,
+        };
+        let by = self.rng.pick(&self.coordinators())?;
+        Some((Actor::person(by), Action::ChangeRing { person, ring }))
+    }
+
+    fn look(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let (organisation, _) = self.consent?;
+        self.state.consent_at(organisation, now)?;
+        let what = ["rota", "logbook", "health"][self.rng.below(3)].to_owned();
+        let actor = Actor::intermediary(intermediary(organisation), organisation);
+        Some((actor, Action::RecordLook { what }))
+    }
+
+    fn skip(&mut self, now: DateTime<Utc>) -> Option<Command> {
+        let shifts: Vec<ShiftId> = self.state.shifts.keys().copied().collect();
+        let shift = self.rng.pick(&shifts)?;
+        let s = &self.state.shifts[&shift];
+        let dates: Vec<NaiveDate> = (1..21)
+            .map(|d| now.date_naive() + TimeDelta::days(d))
+            .filter(|d| s.occurs_on(*d) && s.start_on(*d, &self.state.time_zone) > now)
+            .collect();
+        let date = self.rng.pick(&dates)?;
+        let by = self.rng.pick(&self.coordinators())?;
+        Some((Actor::person(by), Action::SkipShiftDate { shift, date }))
+    }
+
+    /// Folds the decided events in and turns them into one append.
+    fn record(&mut self, events: Vec<CircleEvent>, invited: Option<Invited>) -> Batch {
+        let expected = self.version;
+        let mut batch = Vec::with_capacity(events.len());
+        for event in events {
+            if let CircleEvent::RequestDone { request, .. } = &event {
+                self.done.push(*request);
+            }
+            batch.push(NewEvent {
+                event_id: self.rng.uuid(),
+                event_type: event.name().into(),
+                schema_version: schema_version(event.name()) as i32,
+                payload: serde_json::to_value(&event).expect("events serialise"),
+                metadata: json!({}),
+            });
+            self.state.apply(event);
+        }
+        self.version += batch.len() as u64;
+        self.invited.extend(invited);
+        Batch {
+            stream: self.stream.clone(),
+            expected,
+            events: batch,
+        }
+    }
+
+    /// A member who may see the rota (warm or lukewarm), to look at it as.
+    fn rota_viewer(&mut self) -> (CircleId, PersonId) {
+        let who = self.people(|_, m| m.ring != Ring::Cold);
+        (self.id, self.rng.pick(&who).unwrap_or(self.coordinator))
+    }
+}
+
+// ------------------------------------------------------------------ the writers' histories
+
+struct Batch {
+    stream: String,
+    expected: u64,
+    events: Vec<NewEvent>,
+}
+
+/// Events per circle: 0.4 to 1.6 times the mean, summing to `events` exactly.
+fn targets(circles: usize, events: u64) -> Vec<u64> {
+    let mut rng = Rng::new(SEED);
+    let weights: Vec<f64> = (0..circles).map(|_| 0.4 + 1.2 * rng.unit()).collect();
+    let sum: f64 = weights.iter().sum();
+    let mut targets: Vec<u64> = weights
+        .iter()
+        .map(|w| (events as f64 * w / sum).floor() as u64)
+        .collect();
+    let short = events - targets.iter().sum::<u64>();
+    for i in 0..short as usize {
+        targets[i % circles] += 1;
+    }
+    targets
+}
+
+/// One writer's circles, each acting at its own times; `next` hands out the
+/// earliest command of any of them, so the circles interleave.
+struct History {
+    sims: Vec<Sim>,
+    queue: BinaryHeap<Reverse<(i64, usize)>>,
+    end: DateTime<Utc>,
+    refused: usize,
+    first_refusal: Option<String>,
+}
+
+impl History {
+    fn new(writer: usize, writers: usize, targets: &[u64], end: DateTime<Utc>) -> History {
+        let begin = end - TimeDelta::days(SPAN_DAYS);
+        let mut sims = vec![];
+        let mut queue = BinaryHeap::new();
+        for index in (writer..targets.len()).step_by(writers) {
+            let mut sim = Sim::new(index, targets[index]);
+            // Circles start during the first 70 % of the span and live until its end.
+            let offset = (SPAN_DAYS * 86_400) as f64 * 0.7 * sim.rng.unit();
+            let start = begin + TimeDelta::seconds(offset as i64);
+            queue.push(Reverse((start.timestamp_micros(), sims.len())));
+            sims.push(sim);
+        }
+        History {
+            sims,
+            queue,
+            end,
+            refused: 0,
+            first_refusal: None,
+        }
+    }
+
+    fn next(&mut self) -> Option<Batch> {
+        loop {
+            let Reverse((micros, i)) = self.queue.pop()?;
+            let now = DateTime::from_timestamp_micros(micros).expect("in range");
+            let sim = &mut self.sims[i];
+            let ((actor, action), invited) = sim.next_command(now);
+            let shown = format!("{action:?}");
+            let batch = match sim.state.decide(CircleCommand { actor, action }, now) {
+                Ok(events) => Some(sim.record(events, invited)),
+                Err(e) => {
+                    self.refused += 1;
+                    self.first_refusal
+                        .get_or_insert_with(|| format!("{e}: {shown:.160}"));
+                    None
+                }
+            };
+            if sim.remaining() > 0 {
+                let next = now + sim.gap(now, self.end);
+                self.queue.push(Reverse((next.timestamp_micros(), i)));
+            }
+            if batch.is_some() {
+                return batch;
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Generated {
+    events: u64,
+    appends: u64,
+    refused: usize,
+    first_refusal: Option<String>,
+    /// One (circle, member) per circle, for the rota query.
+    viewers: Vec<(CircleId, PersonId)>,
+}
+
+/// Writes the whole history into `log` with `WRITERS` concurrent writers. On
+/// Postgres (`analyze`: its URL) the tables are analyzed every 30 s meanwhile.
+async fn generate(
+    label: &str,
+    log: Arc<dyn EventLog>,
+    targets: Arc<Vec<u64>>,
+    end: DateTime<Utc>,
+    analyze: Option<String>,
+) -> anyhow::Result<Generated> {
+    let total: u64 = targets.iter().sum();
+    let written = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let ticker = {
+        let (written, label) = (written.clone(), label.to_owned());
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                let n = written.load(Ordering::Relaxed);
+                println!(
+                    "{label:<8} generating: {n}/{total} events, {:.0}/s",
+                    n as f64 / started.elapsed().as_secs_f64()
+                );
+                // Without statistics, `append_events` keeps the generic plans it made
+                // on the empty tables, and its event-id probe scans the whole log on
+                // every append (appends fall from ~1,000/s to under 200/s by 200,000
+                // events). Autovacuum would analyze, but it may be off (it is here).
+                if let Some(url) = &analyze {
+                    if let Ok(mut c) = PgConnection::connect(url).await {
+                        let _ = sqlx::query("ANALYZE").execute(&mut c).await;
+                    }
+                }
+            }
+        })
+    };
+    let tasks: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let (log, targets, written) = (log.clone(), targets.clone(), written.clone());
+            tokio::spawn(async move {
+                let mut history = History::new(w, WRITERS, &targets, end);
+                let mut appends = 0;
+                while let Some(batch) = history.next() {
+                    let n = batch.events.len() as u64;
+                    log.append(
+                        &batch.stream,
+                        ExpectedVersion::Exact(batch.expected),
+                        &batch.events,
+                    )
+                    .await
+                    .with_context(|| format!("append to {}", batch.stream))?;
+                    written.fetch_add(n, Ordering::Relaxed);
+                    appends += 1;
+                }
+                let mut g = Generated {
+                    events: history.sims.iter().map(|s| s.version).sum(),
+                    appends,
+                    refused: history.refused,
+                    first_refusal: history.first_refusal.take(),
+                    viewers: vec![],
+                };
+                g.viewers = history.sims.iter_mut().map(Sim::rota_viewer).collect();
+                anyhow::Ok(g)
+            })
+        })
+        .collect();
+    let mut all = Generated::default();
+    for task in tasks {
+        let g = task.await??;
+        all.events += g.events;
+        all.appends += g.appends;
+        all.refused += g.refused;
+        all.first_refusal = all.first_refusal.or(g.first_refusal);
+        all.viewers.extend(g.viewers);
+    }
+    ticker.abort();
+    all.viewers.sort();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{label:<8} generated {} events in {} appends ({} circles) in {seconds:.0} s ({:.0} events/s); {} commands refused{}",
+        all.events,
+        all.appends,
+        all.viewers.len(),
+        all.events as f64 / seconds,
+        all.refused,
+        all.first_refusal
+            .as_deref()
+            .map_or(String::new(), |f| format!(", the first: {f}")),
+    );
+    Ok(all)
+}
+
+// ------------------------------------------------------------------ measurements
+
+/// The 1-minute load average: other work on the machine shows in the figures.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// `kring_views::rebuild` as `kring rebuild` runs it; the median of `rounds`.
+async fn rebuild(
+    label: &str,
+    log: &Arc<dyn EventLog>,
+    expected: u64,
+    rounds: usize,
+) -> anyhow::Result<f64> {
+    let mut rates = vec![];
+    for round in 1..=rounds {
+        let before = rss_mib();
+        let reset = reset_peak_rss();
+        let started = Instant::now();
+        let read = kring_views::rebuild(log.clone(), |_| ()).await?;
+        let seconds = started.elapsed().as_secs_f64();
+        let peak = peak_rss_mib();
+        anyhow::ensure!(
+            read == expected,
+            "rebuilt from {read} events, wrote {expected}"
+        );
+        let rate = read as f64 / seconds;
+        println!(
+            "{label:<8} rebuild round {round}: {read} events in {seconds:.2} s = {rate:.0} events/s, peak RSS {} ({} before{}), load average {}",
+            mib(peak),
+            mib(before),
+            if reset { "" } else { "; peak since the start" },
+            load_average(),
+        );
+        rates.push(rate);
+    }
+    let rate = median(&rates);
+    println!("{label:<8} rebuild median {rate:.0} events/s over {rounds} rounds");
+    Ok(rate)
+}
+
+#[derive(Default)]
+struct Phases {
+    read: Duration,
+    decode: Duration,
+    first_loads: Duration,
+    fold: Duration,
+    serialise: Duration,
+    commit: Duration,
+    rows: usize,
+    body_bytes: usize,
+    flushes: usize,
+}
+
+/// The projector's decode, as `Projector::decode` does it.
+fn decode(
+    recorded: &kring_store::RecordedEvent,
+    upcasters: &[Box<dyn EventUpcaster>],
+) -> anyhow::Result<Option<(CircleId, CircleEvent)>> {
+    let Some(id) = recorded.stream_id.strip_prefix("circle-") else {
+        return Ok(None);
+    };
+    let Ok(circle) = id.parse::<CircleId>() else {
+        return Ok(None);
+    };
+    let mut serialized = SerializedEvent::new(
+        id.to_owned(),
+        recorded.version as usize,
+        "circle".into(),
+        recorded.event_type.clone(),
+        recorded.schema_version.to_string(),
+        recorded.payload.clone(),
+        recorded.metadata.clone(),
+    );
+    for upcaster in upcasters {
+        if upcaster.can_upcast(&serialized.event_type, &serialized.event_version) {
+            serialized = upcaster.upcast(serialized);
+        }
+    }
+    Ok(Some((circle, serde_json::from_value(serialized.payload)?)))
+}
+
+/// The rebuild again, step by step as the projector takes them (organisation
+/// views left out), timing each: where the time goes.
+async fn phases(label: &str, log: &Arc<dyn EventLog>) -> anyhow::Result<()> {
+    let started = Instant::now();
+    log.clear_views(CHECKPOINT).await?;
+    let upcasters = kring_domain::upcasters::all();
+    let mut p = Phases::default();
+    let mut views: HashMap<CircleId, CircleView> = HashMap::new();
+    let mut touched: BTreeSet<CircleId> = BTreeSet::new();
+    let (mut cursor, mut since_flush, mut events) = (GlobalCursor::START, 0, 0);
+    loop {
+        let t = Instant::now();
+        let page = log.read_all(cursor, PAGE).await?;
+        p.read += t.elapsed();
+        let Some(last) = page.last() else { break };
+        cursor = last.cursor();
+        let t = Instant::now();
+        let mut decoded = Vec::with_capacity(page.len());
+        for recorded in &page {
+            if let Some((circle, event)) = decode(recorded, &upcasters)? {
+                decoded.push((circle, recorded.version, recorded.recorded_at, event));
+            }
+        }
+        p.decode += t.elapsed();
+        for (circle, version, at, event) in &decoded {
+            if !views.contains_key(circle) {
+                // The projector asks the store for every circle it has not cached yet.
+                let t = Instant::now();
+                let stored = kring_views::load(log.as_ref(), *circle).await?;
+                p.first_loads += t.elapsed();
+                views.insert(*circle, stored.unwrap_or_default());
+            }
+            let t = Instant::now();
+            let view = views.get_mut(circle).expect("inserted above");
+            if *version > view.version {
+                view.apply(*version, *at, event);
+                touched.insert(*circle);
+            }
+            p.fold += t.elapsed();
+        }
+        events += page.len();
+        since_flush += page.len();
+        if since_flush >= FLUSH_EVERY {
+            flush(log, &views, &mut touched, cursor, &mut p).await?;
+            since_flush = 0;
+        }
+    }
+    flush(log, &views, &mut touched, cursor, &mut p).await?;
+    let s = |d: Duration| d.as_secs_f64();
+    println!(
+        "{label:<8} phases over {events} events ({:.1} s in all): read_all {:.2} s, decode {:.2} s, \
+         first loads ({} circles) {:.2} s, fold {:.2} s, serialise {:.2} s, commit {:.2} s; \
+         {} flushes wrote {} view rows, {:.0} MiB of JSON ({:.1} KiB a row)",
+        s(started.elapsed()),
+        s(p.read),
+        s(p.decode),
+        views.len(),
+        s(p.first_loads),
+        s(p.fold),
+        s(p.serialise),
+        s(p.commit),
+        p.flushes,
+        p.rows,
+        p.body_bytes as f64 / (1 << 20) as f64,
+        p.body_bytes as f64 / p.rows.max(1) as f64 / 1024.0,
+    );
+    Ok(())
+}
+
+async fn flush(
+    log: &Arc<dyn EventLog>,
+    views: &HashMap<CircleId, CircleView>,
+    touched: &mut BTreeSet<CircleId>,
+    cursor: GlobalCursor,
+    p: &mut Phases,
+) -> anyhow::Result<()> {
+    let t = Instant::now();
+    let mut rows = Vec::with_capacity(touched.len());
+    for circle in std::mem::take(touched) {
+        let view = &views[&circle];
+        rows.push(ViewRow {
+            kind: CIRCLE_VIEW.into(),
+            key: circle.to_string(),
+            version: view.version,
+            body: serde_json::to_string(view)?,
+        });
+    }
+    p.serialise += t.elapsed();
+    p.rows += rows.len();
+    p.body_bytes += rows.iter().map(|r| r.body.len()).sum::<usize>();
+    p.flushes += 1;
+    let t = Instant::now();
+    log.commit_views(CHECKPOINT, cursor, &rows).await?;
+    p.commit += t.elapsed();
+    Ok(())
+}
+
+/// What a page load of the rota does: the circle's stored view, the viewer, the
+/// next `ROTA_DAYS` days. One at a time, circles drawn at random.
+async fn rota_query(
+    label: &str,
+    log: &Arc<dyn EventLog>,
+    viewers: &[(CircleId, PersonId)],
+    samples: usize,
+) -> anyhow::Result<Run> {
+    let mut rng = Rng::new(SEED ^ 0x707);
+    let (mut total, mut loads, mut rotas) = (vec![], vec![], vec![]);
+    let (mut slots, mut empty) = (0, 0);
+    let started = Instant::now();
+    for i in 0..ROTA_WARM_UP + samples {
+        let (circle, person) = viewers[rng.below(viewers.len())];
+        let t0 = Instant::now();
+        let view = kring_views::load(log.as_ref(), circle)
+            .await?
+            .with_context(|| format!("no stored view of circle {circle}"))?;
+        let t1 = Instant::now();
+        let now = Utc::now();
+        let viewer = view.viewer(Actor::person(person), now);
+        let rota = view.rota(&viewer, now.date_naive(), ROTA_DAYS);
+        let t2 = Instant::now();
+        if i >= ROTA_WARM_UP {
+            total.push(t2 - t0);
+            loads.push(t1 - t0);
+            rotas.push(t2 - t1);
+            slots += rota.len();
+            empty += usize::from(rota.is_empty());
+        }
+    }
+    let elapsed = started.elapsed();
+    let (total, loads, rotas) = (
+        Run::new(samples, elapsed, total),
+        Run::new(samples, elapsed, loads),
+        Run::new(samples, elapsed, rotas),
+    );
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "{label:<8} rota query ({samples} samples after {ROTA_WARM_UP} warm-up): p50 {:.2} ms, p99 {:.2} ms \
+         (load p50 {:.2} / p99 {:.2} ms, rota p50 {:.3} / p99 {:.3} ms); {:.1} slots a page, {empty} empty",
+        ms(total.percentile(50.0)),
+        ms(total.percentile(99.0)),
+        ms(loads.percentile(50.0)),
+        ms(loads.percentile(99.0)),
+        ms(rotas.percentile(50.0)),
+        ms(rotas.percentile(99.0)),
+        slots as f64 / samples as f64,
+    );
+    Ok(total)
+}
+
+// ------------------------------------------------------------------ the two backends
+
+struct Spec {
+    targets: Arc<Vec<u64>>,
+    end: DateTime<Utc>,
+    rounds: usize,
+    samples: usize,
+    phases: bool,
+}
+
+struct Figures {
+    rebuild: f64,
+    rota_p99_ms: f64,
+}
+
+async fn sqlite(spec: &Spec) -> anyhow::Result<(Figures, Generated)> {
+    let dir = ScratchDir::create("rebuild")?;
+    let file = dir.path().join("kring.db");
+    let sqlite = Arc::new(SqliteLog::connect(&format!("sqlite:{}", file.display())).await?);
+    // Generation only: no fsync per append (WAL keeps every commit across a crash
+    // of the process). FULL again before anything is measured.
+    sqlx::query("PRAGMA synchronous = NORMAL")
+        .execute(sqlite.writer_pool())
+        .await?;
+    let log: Arc<dyn EventLog> = sqlite.clone();
+    let generated = generate("sqlite", log.clone(), spec.targets.clone(), spec.end, None).await?;
+    sqlx::query("PRAGMA synchronous = FULL")
+        .execute(sqlite.writer_pool())
+        .await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(sqlite.writer_pool())
+        .await?;
+    let warnings = sqlite.check_durability().await?;
+    anyhow::ensure!(warnings.is_empty(), "SQLite is not durable: {warnings:?}");
+    let (count, payload): (i64, f64) =
+        sqlx::query_as("SELECT count(*), avg(length(payload)) FROM events")
+            .fetch_one(sqlite.writer_pool())
+            .await?;
+    println!(
+        "sqlite   {count} events, payload {payload:.0} B on average, file {:.0} MiB; synchronous = FULL, WAL",
+        std::fs::metadata(&file)?.len() as f64 / (1 << 20) as f64
+    );
+    let mix: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT event_type, count(*) FROM events GROUP BY event_type ORDER BY 2 DESC, 1",
+    )
+    .fetch_all(sqlite.writer_pool())
+    .await?;
+    let mix: Vec<String> = mix
+        .iter()
+        .map(|(t, n)| format!("{t} {:.1} %", *n as f64 * 100.0 / count as f64))
+        .collect();
+    println!("sqlite   event mix: {}", mix.join(", "));
+    let figures = measure("sqlite", &log, &generated, spec).await?;
+    drop(log);
+    drop(sqlite);
+    Ok((figures, generated))
+}
+
+async fn postgres(spec: &Spec, db: &Database) -> anyhow::Result<(Figures, Generated)> {
+    let options = OpenOptions {
+        durability: Durability::WarnOnly,
+        max_connections: POOL,
+    };
+    let log = kring_store::open(&db.url, &options).await?;
+    let generated = generate(
+        "postgres",
+        log.clone(),
+        spec.targets.clone(),
+        spec.end,
+        Some(db.url.clone()),
+    )
+    .await?;
+    // A database that has been running a while has been vacuumed and analyzed:
+    // the rebuild should not pay for setting hint bits on a million fresh rows.
+    let mut c = PgConnection::connect(&db.url).await?;
+    sqlx::query("VACUUM ANALYZE").execute(&mut c).await?;
+    db.checkpoint().await;
+    let (server, size): (String, String) = sqlx::query_as(
+        "SELECT current_setting('server_version'), pg_size_pretty(pg_database_size(current_database()))",
+    )
+    .fetch_one(&mut c)
+    .await?;
+    println!(
+        "postgres PostgreSQL {server}, database {size}, {WRITERS} writers during generation, pool {POOL}"
+    );
+    c.close().await?;
+    let figures = measure("postgres", &log, &generated, spec).await?;
+    Ok((figures, generated))
+}
+
+async fn measure(
+    label: &str,
+    log: &Arc<dyn EventLog>,
+    generated: &Generated,
+    spec: &Spec,
+) -> anyhow::Result<Figures> {
+    let rebuild = rebuild(label, log, generated.events, spec.rounds).await?;
+    if spec.phases {
+        phases(label, log).await?;
+    }
+    let rota = rota_query(label, log, &generated.viewers, spec.samples).await?;
+    Ok(Figures {
+        rebuild,
+        rota_p99_ms: rota.percentile(99.0).as_secs_f64() * 1e3,
+    })
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let circles = env_number("KRING_BENCH_CIRCLES", 10_000)?.max(1);
+    let events = env_number("KRING_BENCH_EVENTS", 1_000_000)?.max(circles) as u64;
+    let spec = Spec {
+        targets: Arc::new(targets(circles, events)),
+        end: DateTime::from_timestamp(Utc::now().timestamp(), 0).expect("now is in range"),
+        rounds: env_number("KRING_BENCH_ROUNDS", 3)?.max(1),
+        samples: env_number("KRING_BENCH_ROTA_SAMPLES", 2_000)?.max(1),
+        phases: env_number("KRING_BENCH_PHASES", 1)? != 0,
+    };
+    println!(
+        "{circles} circles, {events} events over {SPAN_DAYS} days up to {}; {} CPUs; rebuild rounds {}",
+        spec.end,
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        spec.rounds
+    );
+    let (lite, lite_history) = sqlite(&spec).await?;
+    let db = Database::create("rebuild").await?;
+    let pg = postgres(&spec, &db).await;
+    db.drop().await?;
+    let (pg, pg_history) = pg?;
+    anyhow::ensure!(
+        lite_history.events == pg_history.events && lite_history.viewers == pg_history.viewers,
+        "the two backends got different histories"
+    );
+    println!(
+        "rebuild: sqlite_events_per_s={:.0} postgres_events_per_s={:.0} rota_query_p99_ms={:.2}",
+        lite.rebuild, pg.rebuild, lite.rota_p99_ms,
+    );
+    Ok(())
+}
