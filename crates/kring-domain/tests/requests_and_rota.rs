@@ -2644,13 +2644,23 @@ fn a_request_whose_time_has_passed_cannot_be_taken() {
 fn a_lukewarm_member_thanks_the_helper_of_their_own_request() {
     let mut events = circle_with_members();
     events.push(help_requested(id(78), Category::Groceries, LUKEWARM));
-    events.push(CircleEvent::RequestTaken { request: id(78), by: WARM });
-    events.push(CircleEvent::RequestDone { request: id(78), by: WARM });
+    events.push(CircleEvent::RequestTaken {
+        request: id(78),
+        by: WARM,
+    });
+    events.push(CircleEvent::RequestDone {
+        request: id(78),
+        by: WARM,
+    });
     circle()
         .given(events)
         .when(by(
             LUKEWARM,
-            Action::Thank { thanks_for: ThanksFor::Request(id(78)), to: WARM, note: None },
+            Action::Thank {
+                thanks_for: ThanksFor::Request(id(78)),
+                to: WARM,
+                note: None,
+            },
         ))
         .then_expect_events(vec![CircleEvent::ThanksGiven {
             thanks_for: ThanksFor::Request(id(78)),
@@ -2663,9 +2673,15 @@ fn a_lukewarm_member_thanks_the_helper_of_their_own_request() {
 #[test]
 fn minutes_and_windows_read_from_json_keep_their_rules() {
     assert!(serde_json::from_str::<Minutes>("0").is_err());
-    assert_eq!(serde_json::from_str::<Minutes>("30").unwrap(), Minutes::new(30).unwrap());
+    assert_eq!(
+        serde_json::from_str::<Minutes>("30").unwrap(),
+        Minutes::new(30).unwrap()
+    );
     let backwards = r#"{"start":"2026-11-25T10:00:00Z","end":"2026-11-25T09:00:00Z"}"#;
     assert!(serde_json::from_str::<TimeWindow>(backwards).is_err());
     let fine = r#"{"start":"2026-11-25T09:00:00Z","end":"2026-11-25T10:00:00Z"}"#;
-    assert_eq!(serde_json::to_string(&serde_json::from_str::<TimeWindow>(fine).unwrap()).unwrap(), fine);
+    assert_eq!(
+        serde_json::to_string(&serde_json::from_str::<TimeWindow>(fine).unwrap()).unwrap(),
+        fine
+    );
 }
