@@ -47,6 +47,7 @@ const PAGE: usize = 5_000;
 const FLUSH_EVERY: usize = 100_000;
 const ROTA_DAYS: u32 = 28;
 const ROTA_WARM_UP: usize = 200;
+const ROUND_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 // ------------------------------------------------------------------ randomness
 
@@ -1094,7 +1095,13 @@ async fn rebuild(
         let before = rss_mib();
         let reset = reset_peak_rss();
         let started = Instant::now();
-        let read = kring_views::rebuild(log.clone(), |_| ()).await?;
+        // Once (2026-11-24, Postgres) a rebuild stalled for good with a connection idle
+        // in its transaction after the views' INSERT: fail rather than hang.
+        let read = tokio::time::timeout(ROUND_LIMIT, kring_views::rebuild(log.clone(), |_| ()))
+            .await
+            .with_context(|| {
+                format!("{label}: rebuild round {round} still running after {ROUND_LIMIT:?}")
+            })??;
         let seconds = started.elapsed().as_secs_f64();
         let peak = peak_rss_mib();
         anyhow::ensure!(
