@@ -272,12 +272,14 @@ impl EventLog for PgLog {
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         // Every transaction with an xid below the snapshot's xmin has finished, so
         // no row can still appear below that horizon: reading in (xid, position)
-        // order up to it never skips an event that commits late.
+        // order up to it never skips an event that commits late. The ORDER BY names
+        // the table columns: bare `xid` would bind to the text-cast output alias
+        // and sort every page instead of walking the (xid, position) index.
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events \
              WHERE (xid, position) > ($1::text::xid8, $2) \
                AND xid < pg_snapshot_xmin(pg_current_snapshot()) \
-             ORDER BY xid, position LIMIT $3"
+             ORDER BY events.xid, events.position LIMIT $3"
         );
         sqlx::query(&sql)
             .bind(after.xid.to_string())
