@@ -209,6 +209,22 @@ impl Accounts {
         })
     }
 
+    /// The account registered under an e-mail address, if any: for adding a
+    /// colleague to an organisation, which must not reveal more than that.
+    pub async fn find(&self, email: &str) -> Result<Option<PersonId>, AccountError> {
+        let email = Email::parse(email)?;
+        let found = self
+            .log
+            .credentials_by_email(&self.lookup.of(&email))
+            .await?;
+        match found {
+            Some(found) if self.is_registered(PersonId(found.account)).await? => {
+                Ok(Some(PersonId(found.account)))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// The account a browser's session token belongs to, while the session lasts.
     pub async fn session(&self, token: &str) -> Result<Option<PersonId>, AccountError> {
         let Some(hash) = SessionToken::hash_of(token) else {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use cqrs_es::persist::PersistedEventStore;
-use cqrs_es::{Aggregate, AggregateError, CqrsFramework};
+use cqrs_es::{Aggregate, AggregateError, CqrsFramework, EventStore};
 use kring_domain::{
     upcasters, Account, AccountCommand, Circle, CircleCommand, CircleId, DomainError, Organisation,
     OrganisationCommand, OrganisationId, PersonId, Services,
@@ -91,6 +91,22 @@ impl Commands {
         let id = organisation.to_string();
         retry(|| self.organisations.execute(&id, command.clone())).await?;
         self.version_of(Organisation::TYPE, &id).await
+    }
+
+    /// An organisation as its events left it; `None` when it was never registered.
+    /// The server asks this before it lets someone read a circle as an intermediary.
+    pub async fn organisation_state(
+        &self,
+        organisation: OrganisationId,
+    ) -> Result<Option<Organisation>, CommandError> {
+        let store = PersistedEventStore::<LogRepository, Organisation>::new_event_store(
+            LogRepository::new(self.log.clone()),
+        );
+        let context = store
+            .load_aggregate(&organisation.to_string())
+            .await
+            .map_err(|e| CommandError::Store(Box::new(e)))?;
+        Ok(context.aggregate.id.is_some().then_some(context.aggregate))
     }
 
     async fn version_of(&self, aggregate_type: &str, id: &str) -> Result<u64, CommandError> {

@@ -12,6 +12,8 @@ use crate::{DomainError, OrganisationId, PersonId, Services};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     pub id: Option<OrganisationId>,
+    #[serde(default)]
+    pub name: String,
     pub intermediaries: BTreeSet<PersonId>,
 }
 
@@ -149,9 +151,12 @@ impl Aggregate for Organisation {
     fn apply(&mut self, event: OrganisationEvent) {
         match event {
             OrganisationEvent::OrganisationRegistered {
-                organisation, by, ..
+                organisation,
+                name,
+                by,
             } => {
                 self.id = Some(organisation);
+                self.name = name;
                 self.intermediaries.insert(by);
             }
             OrganisationEvent::IntermediaryAdded { person, .. } => {

@@ -52,12 +52,25 @@ pub enum ApiError {
     /// 422: well-formed, but not acceptable (a short password, an unknown word).
     #[error("{0}")]
     Invalid(String),
+    /// 429: this address made too many attempts (log-in, sign-up, invitations);
+    /// answered with `Retry-After`.
+    #[error(
+        "too many attempts: try again in {retry_after_secs} second{}",
+        if *.retry_after_secs == 1 { "" } else { "s" }
+    )]
+    TooManyRequests { retry_after_secs: u64 },
     /// 503: the circle's view has not caught up with the asked version yet.
     #[error("the circle is being updated: try again in a moment")]
     NotReady,
     /// 503: others kept changing the same circle.
     #[error("the circle is busy: please try again")]
     Busy,
+    /// 503: the answer took longer than the server waits (see `protect::timeout`).
+    #[error(
+        "the server took too long to answer: try again in a moment \
+         (a change you sent may have been made all the same, so look first)"
+    )]
+    TimedOut,
     /// 500: the cause is logged, not shown.
     #[error("something went wrong on our side; it has been logged")]
     Internal(#[source] Cause),
@@ -76,7 +89,8 @@ impl ApiError {
             TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            NotReady | Busy => StatusCode::SERVICE_UNAVAILABLE,
+            TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            NotReady | Busy | TimedOut => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,6 +112,8 @@ impl ApiError {
             Invalid(_) => ("invalid", "Invalid input"),
             NotReady => ("not-ready", "Not ready yet"),
             Busy => ("busy", "Busy"),
+            TooManyRequests { .. } => ("too-many-requests", "Too many requests"),
+            TimedOut => ("timed-out", "Timed out"),
             Internal(_) => ("internal", "Internal error"),
         }
     }
@@ -126,6 +142,9 @@ impl ApiError {
             StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            // Handlers answer their own 503s with a problem body; a bare one is
+            // the request timeout's (see `protect::timeout`).
+            StatusCode::SERVICE_UNAVAILABLE => ApiError::TimedOut,
             other => {
                 ApiError::internal(format!("an answer with status {other} and no problem body"))
             }
@@ -145,6 +164,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if matches!(self, ApiError::NotReady | ApiError::Busy) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
     }

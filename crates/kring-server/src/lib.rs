@@ -8,8 +8,10 @@
 mod api;
 mod error;
 mod health;
+mod protect;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,8 +23,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
-pub use api::{SessionCookie, MAX_BODY_BYTES};
+pub use api::{openapi, SessionCookie, MAX_BODY_BYTES};
 pub use error::ApiError;
+pub use protect::{Limit, RateLimits};
 
 /// How the server is set up, apart from its database.
 #[derive(Clone, Debug)]
@@ -35,6 +38,8 @@ pub struct Settings {
     pub secret: Option<String>,
     /// How long a read with `min_version` waits for the views to catch up.
     pub read_patience: Duration,
+    /// How often one client address may log in, sign up and invite.
+    pub rate_limits: RateLimits,
 }
 
 impl Default for Settings {
@@ -43,6 +48,7 @@ impl Default for Settings {
             public_url: None,
             secret: None,
             read_patience: Duration::from_secs(3),
+            rate_limits: RateLimits::default(),
         }
     }
 }
@@ -71,6 +77,10 @@ pub(crate) struct App {
     /// Moves when the projector commits; `None` when it runs elsewhere (then reads poll).
     pub views: Option<watch::Receiver<u64>>,
     pub read_patience: Duration,
+    /// `Settings::public_url`: where people reach this server (calendar feed addresses).
+    pub public_url: Option<String>,
+    /// Same origin, rate limits, timeout and security headers (see `protect`).
+    pub protection: Arc<protect::Protection>,
 }
 
 impl AppState {
@@ -83,6 +93,11 @@ impl AppState {
         views: Option<watch::Receiver<u64>>,
     ) -> Result<AppState, SetupError> {
         let cookie = SessionCookie::for_public_url(settings.public_url.as_deref())?;
+        let protection = Arc::new(protect::Protection::new(
+            settings.public_url.as_deref(),
+            cookie.clone(),
+            &settings.rate_limits,
+        ));
         let secret = kring_app::server_secret(log.as_ref(), settings.secret.as_deref())
             .await
             .map_err(SetupError::Secret)?;
@@ -96,6 +111,8 @@ impl AppState {
                 cookie,
                 views,
                 read_patience: settings.read_patience,
+                public_url: settings.public_url.clone(),
+                protection,
             }),
             log,
         })
@@ -103,19 +120,23 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    health::router()
+    let protection = state.app.protection.clone();
+    let routes = health::router()
         .nest(kring_protocol::v1::PREFIX, api::router())
-        .with_state(state)
-        .layer(TraceLayer::new_for_http())
+        .merge(api::calendar::feeds())
+        .with_state(state);
+    protect::around(routes, protection).layer(TraceLayer::new_for_http())
 }
 
-/// Serves until `shutdown` completes, then lets open requests finish.
+/// Serves until `shutdown` completes, then lets open requests finish. Knows
+/// each client's address (`ConnectInfo`): the rate limits count per address.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -6,6 +6,7 @@
 //! This crate knows no domain type: payloads are JSON values.
 
 mod accounts;
+mod calendar;
 mod chain;
 mod cqrs;
 mod error;
@@ -19,6 +20,7 @@ mod subscription;
 mod verify;
 
 pub use accounts::{Credentials, Session};
+pub use calendar::{CalendarFeed, CalendarScope};
 pub use chain::{event_hash, Hash, GENESIS_HASH};
 pub use cqrs::{stream_name, LogRepository};
 pub use error::StoreError;

@@ -4,8 +4,8 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::{
-    Appended, Credentials, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, Session,
-    StoreError, StreamHead,
+    Appended, CalendarFeed, CalendarScope, Credentials, ExpectedVersion, GlobalCursor, NewEvent,
+    RecordedEvent, Session, StoreError, StreamHead,
 };
 
 /// What the store holds for one person's key (personal data in events is
@@ -207,4 +207,35 @@ pub trait EventLog: Send + Sync + 'static {
         name: &str,
         new_secret: &[u8],
     ) -> Result<Vec<u8>, StoreError>;
+
+    /// Stores a calendar feed under the hash of its token. The person must have
+    /// credentials; removing them ends the person's feeds, as it ends sessions.
+    async fn add_calendar_feed(
+        &self,
+        id: Uuid,
+        token_hash: &[u8],
+        person: Uuid,
+        circle: Uuid,
+        scope: CalendarScope,
+    ) -> Result<(), StoreError>;
+
+    /// The feed stored under `token_hash`, unless it was revoked.
+    async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError>;
+
+    /// A person's feeds of one circle that are not revoked, oldest first.
+    async fn calendar_feeds(
+        &self,
+        person: Uuid,
+        circle: Uuid,
+    ) -> Result<Vec<CalendarFeed>, StoreError>;
+
+    /// Revokes the feed `id` if it is `person`'s, of `circle`, and not revoked
+    /// yet; the row stays with `revoked_at = at`. True when it was revoked now.
+    async fn revoke_calendar_feed(
+        &self,
+        id: Uuid,
+        person: Uuid,
+        circle: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 }

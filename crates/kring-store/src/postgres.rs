@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use crate::chain::to_hash;
 use crate::{
-    Appended, Backend, Credentials, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey,
-    RecordedEvent, Session, StoreError, StreamHead, ViewRow,
+    Appended, Backend, CalendarFeed, CalendarScope, Credentials, EventLog, ExpectedVersion,
+    GlobalCursor, NewEvent, PersonKey, RecordedEvent, Session, StoreError, StreamHead, ViewRow,
 };
 
 const CHANNEL: &str = "kring_events";
@@ -689,5 +689,76 @@ impl EventLog for PgLog {
                 .fetch_one(&self.pool)
                 .await?,
         )
+    }
+
+    async fn add_calendar_feed(
+        &self,
+        id: Uuid,
+        token_hash: &[u8],
+        person: Uuid,
+        circle: Uuid,
+        scope: CalendarScope,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO calendar_feeds (id, token_hash, person_id, circle_id, scope) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(token_hash)
+        .bind(person)
+        .bind(circle)
+        .bind(scope.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError> {
+        let row: Option<(Uuid, Uuid, Uuid, String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT id, person_id, circle_id, scope, created_at FROM calendar_feeds \
+             WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(CalendarFeed::from_row).transpose()
+    }
+
+    async fn calendar_feeds(
+        &self,
+        person: Uuid,
+        circle: Uuid,
+    ) -> Result<Vec<CalendarFeed>, StoreError> {
+        let rows: Vec<(Uuid, Uuid, Uuid, String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT id, person_id, circle_id, scope, created_at FROM calendar_feeds \
+             WHERE person_id = $1 AND circle_id = $2 AND revoked_at IS NULL \
+             ORDER BY created_at, id",
+        )
+        .bind(person)
+        .bind(circle)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(CalendarFeed::from_row).collect()
+    }
+
+    async fn revoke_calendar_feed(
+        &self,
+        id: Uuid,
+        person: Uuid,
+        circle: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = $4 \
+             WHERE id = $1 AND person_id = $2 AND circle_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(person)
+        .bind(circle)
+        .bind(at)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
     }
 }

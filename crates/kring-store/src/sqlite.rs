@@ -17,8 +17,8 @@ use uuid::Uuid;
 use crate::chain::{event_hash, to_hash, GENESIS_HASH};
 use crate::event::EncodedEvent;
 use crate::{
-    Appended, Backend, Credentials, EventLog, ExpectedVersion, GlobalCursor, NewEvent, PersonKey,
-    RecordedEvent, Session, StoreError, StreamHead, ViewRow,
+    Appended, Backend, CalendarFeed, CalendarScope, Credentials, EventLog, ExpectedVersion,
+    GlobalCursor, NewEvent, PersonKey, RecordedEvent, Session, StoreError, StreamHead, ViewRow,
 };
 
 pub struct SqliteLog {
@@ -736,6 +736,84 @@ impl EventLog for SqliteLog {
         tx.commit().await?;
         Ok(secret)
     }
+
+    async fn add_calendar_feed(
+        &self,
+        id: Uuid,
+        token_hash: &[u8],
+        person: Uuid,
+        circle: Uuid,
+        scope: CalendarScope,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO calendar_feeds (id, token_hash, person_id, circle_id, scope, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(token_hash)
+        .bind(person)
+        .bind(circle)
+        .bind(scope.as_str())
+        .bind(Utc::now().timestamp_micros())
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError> {
+        let row: Option<(Uuid, Uuid, Uuid, String, i64)> = sqlx::query_as(
+            "SELECT id, person_id, circle_id, scope, created_at FROM calendar_feeds \
+             WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(calendar_feed_from_row).transpose()
+    }
+
+    async fn calendar_feeds(
+        &self,
+        person: Uuid,
+        circle: Uuid,
+    ) -> Result<Vec<CalendarFeed>, StoreError> {
+        let rows: Vec<(Uuid, Uuid, Uuid, String, i64)> = sqlx::query_as(
+            "SELECT id, person_id, circle_id, scope, created_at FROM calendar_feeds \
+             WHERE person_id = ? AND circle_id = ? AND revoked_at IS NULL \
+             ORDER BY created_at, id",
+        )
+        .bind(person)
+        .bind(circle)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(calendar_feed_from_row).collect()
+    }
+
+    async fn revoke_calendar_feed(
+        &self,
+        id: Uuid,
+        person: Uuid,
+        circle: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = ? \
+             WHERE id = ? AND person_id = ? AND circle_id = ? AND revoked_at IS NULL",
+        )
+        .bind(at.timestamp_micros())
+        .bind(id)
+        .bind(person)
+        .bind(circle)
+        .execute(&self.writer)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+}
+
+fn calendar_feed_from_row(
+    (id, person, circle, scope, created_at): (Uuid, Uuid, Uuid, String, i64),
+) -> Result<CalendarFeed, StoreError> {
+    CalendarFeed::from_row((id, person, circle, scope, from_micros(created_at)?))
 }
 
 fn from_micros(micros: i64) -> Result<DateTime<Utc>, StoreError> {

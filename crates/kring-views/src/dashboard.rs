@@ -68,6 +68,7 @@ pub(crate) fn consent_organisation(event: &CircleEvent) -> Option<OrganisationId
 pub struct DashboardRow {
     pub circle: CircleId,
     pub scope: ConsentScope,
+    pub focus: Option<PersonId>,
     pub focus_name: Option<Sealed>,
     pub health: Health,
     /// The next 7 days of the rota: only under `full` consent.
@@ -105,6 +106,7 @@ pub async fn dashboard(
         rows.push(DashboardRow {
             circle,
             scope,
+            focus: view.state.focus,
             focus_name: view.focus_name.clone(),
             health: view.health(now),
             rota: (scope == ConsentScope::Full)

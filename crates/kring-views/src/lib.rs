@@ -5,7 +5,9 @@
 mod circle_view;
 mod dashboard;
 mod health;
+mod history;
 mod load;
+mod memberships;
 mod projector;
 mod rota;
 mod suggestions;
@@ -13,7 +15,9 @@ mod suggestions;
 pub use circle_view::{CircleView, EntryView, RequestView, ThanksView};
 pub use dashboard::{dashboard, ConsentEntry, ConsentedCircles, DashboardRow, ORGANISATION_VIEW};
 pub use health::Health;
+pub use history::{circle_history, HistoryEvent};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
+pub use memberships::{circles_of, PersonCircles, MEMBERSHIP_VIEW};
 pub use projector::{
     load, load_at_least, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
 };

@@ -6,11 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
-use kring_domain::{upcasters, CircleEvent, CircleId, OrganisationId};
+use kring_domain::{upcasters, CircleEvent, CircleId, OrganisationId, PersonId};
 use kring_store::{EventLog, RecordedEvent, StoreError, Subscription, ViewRow};
 use tokio::sync::watch;
 
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
+use crate::memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 use crate::CircleView;
 
 /// While catching up, views are stored after this many events (and at the end)
@@ -24,6 +25,7 @@ const MAX_CACHED_VIEWS: usize = 10_000;
 struct Pending {
     circles: BTreeSet<CircleId>,
     organisations: BTreeSet<OrganisationId>,
+    people: BTreeSet<PersonId>,
     cursor: Option<kring_store::GlobalCursor>,
     events: usize,
 }
@@ -32,7 +34,7 @@ struct Pending {
 pub const CHECKPOINT: &str = "views";
 /// The kind under which circle views are stored.
 pub const CIRCLE_VIEW: &str = "circle";
-const CIRCLE_PREFIX: &str = "circle-";
+pub(crate) const CIRCLE_PREFIX: &str = "circle-";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {
@@ -55,6 +57,7 @@ pub struct Projector {
     /// Views folded so far, so a busy circle is not read back from the store each batch.
     cache: HashMap<CircleId, CircleView>,
     organisations: HashMap<OrganisationId, ConsentedCircles>,
+    people: HashMap<PersonId, PersonCircles>,
     /// Folded but not yet stored.
     pending: Pending,
     /// Where the stored views stand: a failure goes back here.
@@ -76,6 +79,7 @@ impl Projector {
             subscription,
             cache: HashMap::new(),
             organisations: HashMap::new(),
+            people: HashMap::new(),
             pending: Pending::default(),
             committed,
             upcasters: upcasters::all(),
@@ -117,6 +121,7 @@ impl Projector {
             self.subscription.rewind(self.committed);
             self.cache.clear();
             self.organisations.clear();
+            self.people.clear();
             self.pending = Pending::default();
         }
         outcome
@@ -213,6 +218,7 @@ impl Projector {
         self.committed = fresh.committed;
         self.cache.clear();
         self.organisations.clear();
+        self.people.clear();
         self.pending = Pending::default();
         Ok(())
     }
@@ -246,6 +252,8 @@ impl Projector {
             if recorded.version <= view.version {
                 continue;
             }
+            // Who joined or left, in the missing events too.
+            let mut joins_and_leaves = vec![];
             // A view that misses earlier events (stored by someone who started
             // from an empty view, say during a rebuild) is completed from its stream.
             if recorded.version > view.version + 1 {
@@ -260,6 +268,7 @@ impl Projector {
                 for earlier in &missing {
                     if let Some((_, e)) = decode(&self.upcasters, earlier)? {
                         view.apply(earlier.version, earlier.recorded_at, &e);
+                        joins_and_leaves.extend(membership_change(&e));
                     }
                 }
             }
@@ -275,6 +284,18 @@ impl Projector {
                 };
                 consented.apply(circle, &event);
                 self.pending.organisations.insert(organisation);
+            }
+            joins_and_leaves.extend(membership_change(&event));
+            for (person, joined) in joins_and_leaves {
+                let circles = match self.people.get_mut(&person) {
+                    Some(c) => c,
+                    None => {
+                        let stored = circles_of(self.log.as_ref(), person).await?;
+                        self.people.entry(person).or_insert(stored)
+                    }
+                };
+                circles.apply(circle, joined);
+                self.pending.people.insert(person);
             }
         }
         self.pending.cursor = Some(last);
@@ -302,10 +323,20 @@ impl Projector {
                 consented,
             )?);
         }
+        for person in &pending.people {
+            let circles = &self.people[person];
+            rows.push(row(
+                MEMBERSHIP_VIEW,
+                person.to_string(),
+                circles.revision,
+                circles,
+            )?);
+        }
         if let Err(e) = self.log.commit_views(CHECKPOINT, cursor, &rows).await {
             // What was folded was not stored: forget it, and start again from the store.
             self.cache.clear();
             self.organisations.clear();
+            self.people.clear();
             return Err(e.into());
         }
         self.committed = cursor;
@@ -313,6 +344,7 @@ impl Projector {
         if self.cache.len() > MAX_CACHED_VIEWS && pending.events < CATCH_UP_FLUSH_EVERY {
             self.cache.clear();
             self.organisations.clear();
+            self.people.clear();
         }
         self.progress.send_modify(|n| *n += 1);
         Ok(())
@@ -320,7 +352,7 @@ impl Projector {
 }
 
 /// A circle event from the log, upcast to the current version; `None` for other streams.
-fn decode(
+pub(crate) fn decode(
     upcasters: &[Box<dyn EventUpcaster>],
     recorded: &RecordedEvent,
 ) -> Result<Option<(CircleId, CircleEvent)>, ProjectionError> {

@@ -4,19 +4,24 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use kring_protocol::v1;
 
 use super::extract::Body;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::Problems;
 use crate::{ApiError, AppState};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/accounts", post(sign_up))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sign_up))
 }
 
 /// 201 with the new account's id; 409 when the address has an account; 422
 /// for a name, address or password that cannot be right.
+#[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = v1::SignUp,
+    responses((status = 201, body = v1::AccountCreated), Problems))]
 async fn sign_up(
     State(state): State<AppState>,
     Body(body): Body<v1::SignUp>,

@@ -1,32 +1,72 @@
-//! `POST /api/v1/circles/{id}/logbook`: write a logbook entry. The text is
-//! sealed with the writer's key; who may read it is the writer's choice
-//! (`visibility`) and the domain's audience rules.
-
-use std::collections::HashMap;
+//! The logbook: `GET` the entries one may read, `POST` one (its text sealed
+//! with the writer's key; who may read it is the writer's `visibility` and the
+//! domain's audience rules), `DELETE` one's own (redaction: the text stays the
+//! writer's, nobody else sees it any more).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
-use kring_domain::{Action, Actor, CircleCommand, EntryId};
+use axum::Json;
+use kring_domain::{Action, EntryId, Viewer};
 use kring_protocol::v1;
+use kring_views::CircleView;
 use uuid::Uuid;
 
+use super::access::{circle_id, Member};
 use super::auth::SignedIn;
-use super::circles::circle_id;
 use super::extract::Body;
-use super::wire;
+use super::policy::{Op, Resource};
+use super::{command, wire, Problems};
 use crate::{ApiError, AppState};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Most characters of one entry.
 const MAX_ENTRY_CHARS: usize = 5000;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/circles/{id}/logbook", post(write))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, write))
+        .routes(routes!(redact))
+}
+
+/// The entries the caller may read, newest first.
+#[utoipa::path(get, path = "/circles/{id}/logbook", tag = "logbook",
+    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
+    responses((status = 200, body = Vec<v1::LogbookEntry>), Problems))]
+async fn list(
+    State(state): State<AppState>,
+    member: Member,
+) -> Result<Json<Vec<v1::LogbookEntry>>, ApiError> {
+    member.may(Resource::Logbook, Op::Read)?;
+    Ok(Json(entries(&state, &member.view, &member.viewer).await?))
+}
+
+/// Withdraw an entry you wrote: afterwards only you still see it. 404 for an
+/// entry that is not there; 403 for someone else's.
+#[utoipa::path(delete, path = "/circles/{id}/logbook/{entry}", tag = "logbook",
+    params(("id" = Uuid, Path, description = "the circle"),
+           ("entry" = Uuid, Path, description = "the entry")),
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn redact(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path((id, entry)): Path<(String, String)>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let circle = circle_id(&id)?;
+    let entry = entry
+        .parse()
+        .map(EntryId)
+        .map_err(|_| ApiError::NotFound("there is no such entry in this circle".into()))?;
+    let version = command::run(&state, circle, me, Action::RedactLogbookEntry { entry }).await?;
+    Ok(Json(v1::Changed { version }))
 }
 
 /// 201 with the entry's id and the circle's version after it; 404 for a
 /// circle that does not exist or that the caller is not in.
+#[utoipa::path(post, path = "/circles/{id}/logbook", tag = "logbook",
+    params(("id" = Uuid, Path, description = "the circle")),
+    request_body = v1::WriteLogbookEntry,
+    responses((status = 201, body = v1::Created), Problems))]
 async fn write(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
@@ -42,16 +82,12 @@ async fn write(
     }
     let entry = EntryId(Uuid::new_v4());
     let text = state.app.vault.seal(me, text).await?;
-    let command = CircleCommand {
-        actor: Actor::person(me),
-        action: Action::WriteLogbookEntry {
-            entry,
-            visibility: wire::domain_visibility(body.visibility),
-            text,
-        },
+    let action = Action::WriteLogbookEntry {
+        entry,
+        visibility: wire::domain_visibility(body.visibility),
+        text,
     };
-    let metadata = HashMap::from([("actor".to_owned(), me.to_string())]);
-    let version = state.app.commands.circle(circle, command, metadata).await?;
+    let version = command::run(&state, circle, me, action).await?;
     Ok((
         StatusCode::CREATED,
         Json(v1::Created {
@@ -59,4 +95,27 @@ async fn write(
             version,
         }),
     ))
+}
+
+/// The entries `viewer` may read, newest first, with names and text opened.
+pub(super) async fn entries(
+    state: &AppState,
+    view: &CircleView,
+    viewer: &Viewer,
+) -> Result<Vec<v1::LogbookEntry>, ApiError> {
+    let mut names = wire::Names::default();
+    let mut logbook = vec![];
+    for entry in view.logbook(viewer) {
+        let author = names.of(state, entry.author).await?;
+        logbook.push(v1::LogbookEntry {
+            id: entry.entry.0,
+            author,
+            visibility: wire::visibility(entry.visibility),
+            text: wire::text(state.app.vault.open(&entry.text).await?),
+            written_at: entry.written_at,
+            redacted: entry.redacted,
+            thanks: u32::try_from(view.entry_thanks(entry.entry, viewer)).unwrap_or(u32::MAX),
+        });
+    }
+    Ok(logbook)
 }

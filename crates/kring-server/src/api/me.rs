@@ -1,19 +1,24 @@
 //! `GET /api/v1/me`: the logged-in account holder.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use kring_domain::PersonId;
 use kring_protocol::v1;
 
 use super::auth::SignedIn;
 use super::wire::{self, FORMER_MEMBER};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::Problems;
 use crate::{ApiError, AppState};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/me", get(me))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me))
 }
 
+#[utoipa::path(get, path = "/me", tag = "accounts",
+    responses((status = 200, body = v1::Me), Problems))]
 async fn me(
     State(state): State<AppState>,
     SignedIn(account): SignedIn,

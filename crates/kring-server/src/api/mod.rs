@@ -1,14 +1,32 @@
 //! The JSON API, version 1 (`/api/v1`). One module per resource, each with a
-//! `router()`; the shared parts are the extractors (`extract`), the session
-//! cookie (`auth`) and the translation between domain and wire (`wire`).
+//! `router()` whose handlers carry their own OpenAPI description, so the
+//! served routes and `proto/openapi.json` come from the same lines. The shared
+//! parts: the extractors (`extract`), the session cookie (`auth`), who the
+//! caller is to a circle (`access`) and what that lets them do (`policy`),
+//! running commands (`command`), and the translation between domain and wire (`wire`).
 
+mod access;
 mod accounts;
 mod auth;
+pub(crate) mod calendar;
 mod circles;
+mod command;
+mod consent;
+mod export;
 mod extract;
+mod figures;
+mod invitations;
 mod logbook;
 mod me;
+mod members;
+mod offers;
+mod organisations;
+pub(crate) mod policy;
+mod requests;
 mod session;
+mod shifts;
+mod swaps;
+mod thanks;
 mod wire;
 
 use axum::extract::DefaultBodyLimit;
@@ -16,8 +34,11 @@ use axum::http::{header, HeaderValue};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use kring_protocol::v1::PROBLEM_JSON;
+use kring_protocol::v1::{self, PROBLEM_JSON};
 use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::openapi::OpenApi as Description;
+use utoipa::{IntoResponses, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
 
 pub use auth::SessionCookie;
 
@@ -26,13 +47,66 @@ use crate::{ApiError, AppState};
 /// The largest request body the API reads: far above any form a person fills in.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
+/// Every resource's routes with their descriptions.
+fn resources() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::router())
         .merge(session::router())
         .merge(me::router())
         .merge(circles::router())
+        .merge(members::router())
+        .merge(invitations::router())
+        .merge(requests::router())
+        .merge(offers::router())
+        .merge(thanks::router())
+        .merge(shifts::router())
+        .merge(swaps::router())
         .merge(logbook::router())
+        .merge(consent::router())
+        .merge(figures::router())
+        .merge(calendar::router())
+        .merge(export::router())
+        .merge(organisations::router())
+}
+
+/// The API's description: what `proto/openapi.json` holds.
+pub fn openapi() -> Description {
+    resources().split_for_parts().1
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kring",
+        description = "Care circles: the people around someone who needs care, their rota, requests and logbook.",
+    ),
+    servers((url = "/api/v1")),
+    components(schemas(v1::Problem)),
+)]
+struct ApiDoc;
+
+/// Every error answer: problem+json with a `detail` for the person who tried.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // only describes the answers
+pub(crate) enum Problems {
+    #[response(
+        status = "4XX",
+        description = "the request cannot be done; `detail` says why",
+        content_type = "application/problem+json"
+    )]
+    Client(#[to_schema] v1::Problem),
+    #[response(
+        status = "5XX",
+        description = "a fault on the server or a busy moment; try again",
+        content_type = "application/problem+json"
+    )]
+    Server(#[to_schema] v1::Problem),
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    resources()
+        .split_for_parts()
+        .0
         .fallback(|| async { ApiError::NotFound("there is nothing at this address".into()) })
         // One limit, enforced by tower-http whether or not the length is announced.
         .layer(DefaultBodyLimit::disable())

@@ -4,20 +4,25 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use kring_protocol::v1;
 
 use super::extract::Body;
 use super::me::me_of;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::Problems;
 use crate::{ApiError, AppState};
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/session", post(log_in).delete(log_out))
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(log_in, log_out))
 }
 
 /// 200 with the account and a fresh session cookie; 401 when the address or
 /// password is wrong (which one is not said).
+#[utoipa::path(post, path = "/session", tag = "accounts", request_body = v1::LogIn,
+    responses((status = 200, body = v1::Me, description = "logged in; the session cookie is set"), Problems))]
 async fn log_in(
     State(state): State<AppState>,
     Body(body): Body<v1::LogIn>,
@@ -38,6 +43,8 @@ async fn log_in(
 }
 
 /// 204, logged in or not: afterwards the caller is logged out either way.
+#[utoipa::path(delete, path = "/session", tag = "accounts",
+    responses((status = 204, description = "logged out; the cookie is cleared"), Problems))]
 async fn log_out(
     State(state): State<AppState>,
     headers: HeaderMap,

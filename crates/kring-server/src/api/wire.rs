@@ -1,9 +1,13 @@
 //! Between the domain's words and the wire's: the protocol crate knows no
 //! domain type, so every translation lives here.
 
+use std::collections::HashMap;
+
 use kring_app::Opened;
 use kring_domain::{PersonId, Ring, Visibility};
 use kring_protocol::v1;
+
+use crate::{ApiError, AppState};
 
 /// What is shown for a person whose key was destroyed.
 pub(crate) const FORMER_MEMBER: &str = "a former member";
@@ -47,5 +51,25 @@ pub(crate) fn person(id: PersonId, name: Option<String>) -> v1::Person {
         id: id.0,
         forgotten: name.is_none(),
         name: name.unwrap_or_else(|| FORMER_MEMBER.to_owned()),
+    }
+}
+
+/// Account names looked up once per request.
+#[derive(Default)]
+pub(crate) struct Names(HashMap<PersonId, v1::Person>);
+
+impl Names {
+    pub(crate) async fn of(
+        &mut self,
+        state: &AppState,
+        person: PersonId,
+    ) -> Result<v1::Person, ApiError> {
+        if let Some(known) = self.0.get(&person) {
+            return Ok(known.clone());
+        }
+        let name = state.app.accounts.name_of(person).await?.and_then(text);
+        let shown = self::person(person, name);
+        self.0.insert(person, shown.clone());
+        Ok(shown)
     }
 }

@@ -26,8 +26,16 @@ impl Server {
             .expect("open the projector");
         let views = projector.progress();
         let projector = tokio::spawn(projector.run());
+        // Journeys sign up and invite many people from one address in
+        // seconds; the limits themselves are tested in protection.rs.
+        let roomy = kring_server::Limit::per_minute(10_000);
         let settings = Settings {
             read_patience: Duration::from_secs(2),
+            rate_limits: kring_server::RateLimits {
+                log_in: roomy,
+                sign_up: roomy,
+                invitations: roomy,
+            },
             ..Settings::default()
         };
         let state = AppState::new(test.log.clone(), settings, Some(views))
@@ -185,4 +193,101 @@ macro_rules! on_both_backends {
             }
         )* }
     };
+}
+
+impl Server {
+    /// Like [`Server::start`], with the caller's settings (tight rate limits, a public URL).
+    pub async fn start_with(test: TestLog, settings: Settings) -> Server {
+        let projector = kring_views::Projector::open(test.log.clone())
+            .await
+            .expect("open the projector");
+        let views = projector.progress();
+        let projector = tokio::spawn(projector.run());
+        let state = AppState::new(test.log.clone(), settings, Some(views))
+            .await
+            .expect("set up the server");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            kring_server::serve(listener, state, async {
+                let _ = stop.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Server {
+            base: format!("http://{address}"),
+            test,
+            shutdown: Some(shutdown),
+            tasks: vec![server, projector],
+        }
+    }
+
+    /// A browser-like client whose connections come from `address` (on Linux
+    /// every address of 127.0.0.0/8 is this machine), as another client would.
+    pub fn browser_from(&self, address: std::net::IpAddr) -> Browser {
+        Browser {
+            client: Client::builder()
+                .cookie_store(true)
+                .local_address(address)
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+        }
+    }
+}
+
+impl Browser {
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        read(
+            self.client
+                .put(format!("{}{path}", self.base))
+                .json(&body)
+                .send()
+                .await,
+        )
+        .await
+    }
+}
+
+impl Server {
+    /// Signs up a new person and has them join `circle` in `ring` ("warm" or
+    /// "lukewarm") through the invitation routes: `coordinator` invites, the
+    /// newcomer accepts the code. Returns once the newcomer can read the
+    /// circle, with their browser and person id.
+    pub async fn join(&self, coordinator: &Browser, circle: &str, ring: &str) -> (Browser, String) {
+        let name = format!("A {ring} member");
+        self.join_with(coordinator, circle, &name, json!({ "ring": ring }))
+            .await
+    }
+
+    /// Like [`Server::join`], with the newcomer's name and the whole invitation
+    /// (`{"ring": "cold", "task": request}` for a volunteer, `"role": "coordinator"`).
+    pub async fn join_with(
+        &self,
+        coordinator: &Browser,
+        circle: &str,
+        name: &str,
+        invitation: Value,
+    ) -> (Browser, String) {
+        let email = format!("{}@example.org", uuid::Uuid::new_v4().simple());
+        let (browser, person) = self.person(name, &email).await;
+        let (status, invited) = coordinator
+            .post(&format!("/api/v1/circles/{circle}/invitations"), invitation)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{invited}");
+        let code = invited["code"].as_str().expect("a code");
+        let (status, joined) = browser
+            .post("/api/v1/invitations/accept", json!({ "code": code }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{joined}");
+        let version = joined["version"].as_u64().expect("a version");
+        let (status, seen) = browser
+            .get(&format!("/api/v1/circles/{circle}?min_version={version}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        (browser, person)
+    }
 }

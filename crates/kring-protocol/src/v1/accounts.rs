@@ -1,0 +1,48 @@
+//! Signing up, logging in, the account holder.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `POST /api/v1/accounts`: sign up.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SignUp {
+    pub name: String,
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+}
+
+/// `POST /api/v1/session`: log in.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LogIn {
+    pub email: String,
+    pub password: String,
+}
+
+// By hand, so a password never ends up in a log line or a panic message.
+impl std::fmt::Debug for SignUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignUp").finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for LogIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogIn").finish_non_exhaustive()
+    }
+}
+
+/// The answer to signing up (201).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AccountCreated {
+    pub id: Uuid,
+}
+
+/// `GET /api/v1/me`, and the answer to logging in: the account holder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+}

@@ -1,0 +1,63 @@
+//! Circles, and who one is in them.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{LogbookEntry, Person, Ring};
+
+/// `POST /api/v1/circles`: start a circle around a person. The caller becomes
+/// its first coordinator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreateCircle {
+    /// The name of the person the circle is for.
+    pub focus_name: String,
+    /// An IANA time zone name; `Europe/Amsterdam` when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// The circle is for the caller: they are its focus person as well as
+    /// its first coordinator.
+    #[serde(default)]
+    pub for_myself: bool,
+}
+
+/// `GET /api/v1/circles/{id}`: the circle as the caller may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Circle {
+    pub id: Uuid,
+    /// The version of the circle's log this view reflects.
+    pub version: u64,
+    pub time_zone: String,
+    /// The person the circle is for.
+    pub focus: Person,
+    /// The caller's place in the circle.
+    pub you: Membership,
+    /// Members per ring, as far as the caller may see them.
+    pub members: RingCounts,
+    /// Newest first; only entries the caller may read.
+    pub logbook: Vec<LogbookEntry>,
+}
+
+/// One row of `GET /api/v1/circles`: a circle the caller is in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CircleSummary {
+    pub id: Uuid,
+    pub version: u64,
+    pub focus: Person,
+    pub you: Membership,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Membership {
+    pub person: Uuid,
+    pub ring: Ring,
+    pub coordinator: bool,
+    pub focus: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RingCounts {
+    pub warm: u32,
+    pub lukewarm: u32,
+    pub cold: u32,
+}

@@ -1,0 +1,100 @@
+//! Care organisations, their intermediaries, and what they see of the circles
+//! that consented: signals always, the rota and shared writing under `full`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{LogbookEntry, Person, RingCounts};
+
+/// `POST /api/v1/organisations`: register an organisation; the caller becomes
+/// its first intermediary. Answers [`super::Created`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RegisterOrganisation {
+    /// Public: circles see it when they consent. 1 to 120 characters.
+    pub name: String,
+}
+
+/// `GET /api/v1/organisations/{org}`: for its intermediaries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub intermediaries: Vec<Person>,
+}
+
+/// `POST /api/v1/organisations/{org}/intermediaries`: add a colleague who has
+/// an account. Answers [`super::Changed`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AddIntermediary {
+    pub email: String,
+}
+
+/// How much of a circle an organisation may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// How the circle is doing, without any content.
+    Signals,
+    /// Also the rota, requests, and logbook entries shared beyond the warm ring.
+    Full,
+}
+
+/// How a circle is doing, without content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Signals {
+    /// Places still open on shifts in the next 7 days.
+    pub open_shift_places_next_7_days: u32,
+    /// Requests nobody answered for 48 hours.
+    pub requests_unanswered_48h: u32,
+    pub members_over_capacity: u32,
+    /// One member carried more than 60% of the hours for three weeks running.
+    pub primary_carer_at_risk: bool,
+    pub days_since_last_entry: Option<i64>,
+    pub members: RingCounts,
+    /// Only the warm ring carries the circle.
+    pub only_warm: bool,
+    /// Minutes of help committed this week and last week.
+    pub minutes_this_week: u32,
+    pub minutes_last_week: u32,
+}
+
+/// A slot of the rota as an organisation sees it: when, and whether it is covered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CoverSlot {
+    pub date: NaiveDate,
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: u16,
+    pub helpers_needed: u8,
+    pub open_places: u8,
+}
+
+/// One row of `GET /api/v1/organisations/{org}/dashboard`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DashboardCircle {
+    pub circle: Uuid,
+    /// The person the circle is for.
+    pub focus: Person,
+    pub scope: Scope,
+    pub signals: Signals,
+    /// The next 7 days, under `full` consent only.
+    pub rota: Option<Vec<CoverSlot>>,
+}
+
+/// `GET /api/v1/organisations/{org}/circles/{id}`: one circle as the
+/// organisation may see it. Every such read is recorded in the circle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ConsentedCircle {
+    pub id: Uuid,
+    pub version: u64,
+    pub focus: Person,
+    pub scope: Scope,
+    pub signals: Signals,
+    /// Under `full`: the next 14 days of the rota.
+    pub rota: Option<Vec<CoverSlot>>,
+    /// Under `full`: requests still open.
+    pub open_requests: Option<u32>,
+    /// Under `full`: entries shared beyond the warm ring, newest first.
+    pub logbook: Option<Vec<LogbookEntry>>,
+}

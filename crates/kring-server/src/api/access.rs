@@ -1,0 +1,211 @@
+//! Who the caller is to a circle, established once per request.
+//!
+//! - [`Member`]: routes under `/circles/{id}`: the signed-in person as a member.
+//! - [`Intermediary`]: routes under `/organisations/{org}/circles/{id}`: the
+//!   signed-in person on behalf of an organisation they work for, under the
+//!   circle's consent. Every such read is put on the circle's record first
+//!   (`RecordLook`), so "who looked at our circle" misses nothing.
+//!
+//! Both load the projector's stored view, wait for `min_version` when asked,
+//! and answer 404 to anyone the circle does not know, as for no circle at all.
+
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use chrono::Utc;
+use kring_app::circle_stream;
+use kring_domain::{Action, Actor, CircleId, OrganisationId, PersonId, Viewer};
+use kring_protocol::v1;
+use kring_views::CircleView;
+
+use super::auth::SignedIn;
+use super::command;
+use super::extract::Query;
+use super::policy::{decide, Op, Resource};
+use crate::{ApiError, AppState};
+
+/// A circle id from the path. Anything that is not one is "no such circle",
+/// like an id nobody uses.
+pub(crate) fn circle_id(text: &str) -> Result<CircleId, ApiError> {
+    text.parse().map_err(|_| ApiError::NoSuchCircle)
+}
+
+/// An organisation id from the path; anything else is no such organisation.
+pub(crate) fn organisation_id(text: &str) -> Result<OrganisationId, ApiError> {
+    text.parse().map_err(|_| no_such_organisation())
+}
+
+pub(crate) fn no_such_organisation() -> ApiError {
+    ApiError::NotFound("there is no such organisation, or you do not work for it".into())
+}
+
+/// The signed-in caller as a member of the circle in the path (`{id}`).
+pub(crate) struct Member {
+    pub circle: CircleId,
+    pub me: PersonId,
+    pub view: CircleView,
+    pub viewer: Viewer,
+}
+
+impl Member {
+    /// 403/404 unless the policy lets this member `op` on `resource`.
+    pub(crate) fn may(&self, resource: Resource, op: Op) -> Result<(), ApiError> {
+        decide(&self.viewer, resource, op).check()
+    }
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedIn(me) = SignedIn::from_request_parts(parts, state).await?;
+        let circle = circle_id(&path_param(parts, state, "id").await?)?;
+        let Query(query) = Query::<v1::ReadQuery>::from_request_parts(parts, state).await?;
+        let actor = Actor::person(me);
+        let (view, viewer) = view_as(state, circle, actor, query.min_version.unwrap_or(0)).await?;
+        Ok(Member {
+            circle,
+            me,
+            view,
+            viewer,
+        })
+    }
+}
+
+/// The signed-in caller reading the circle `{id}` for the organisation `{org}`.
+pub(crate) struct Intermediary {
+    pub circle: CircleId,
+    pub organisation: OrganisationId,
+    pub me: PersonId,
+    pub view: CircleView,
+    pub viewer: Viewer,
+}
+
+impl Intermediary {
+    /// Checks the policy, then records the look (`what`) before anything is shown.
+    pub(crate) async fn look(
+        &self,
+        state: &AppState,
+        resource: Resource,
+        what: &str,
+    ) -> Result<(), ApiError> {
+        decide(&self.viewer, resource, Op::Read).check()?;
+        record_look(state, self.circle, self.me, self.organisation, what).await
+    }
+}
+
+impl FromRequestParts<AppState> for Intermediary {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedIn(me) = SignedIn::from_request_parts(parts, state).await?;
+        let organisation = organisation_id(&path_param(parts, state, "org").await?)?;
+        works_for(state, me, organisation).await?;
+        let circle = circle_id(&path_param(parts, state, "id").await?)?;
+        let Query(query) = Query::<v1::ReadQuery>::from_request_parts(parts, state).await?;
+        let actor = Actor::intermediary(me, organisation);
+        let (view, viewer) = view_as(state, circle, actor, query.min_version.unwrap_or(0)).await?;
+        Ok(Intermediary {
+            circle,
+            organisation,
+            me,
+            view,
+            viewer,
+        })
+    }
+}
+
+/// 404 unless `person` is an intermediary of `organisation` now.
+pub(crate) async fn works_for(
+    state: &AppState,
+    person: PersonId,
+    organisation: OrganisationId,
+) -> Result<(), ApiError> {
+    match state.app.commands.organisation_state(organisation).await? {
+        Some(org) if org.intermediaries.contains(&person) => Ok(()),
+        _ => Err(no_such_organisation()),
+    }
+}
+
+/// Puts an intermediary's look on the circle's record. The domain checks the
+/// consent again, against the circle as it is at that moment.
+pub(crate) async fn record_look(
+    state: &AppState,
+    circle: CircleId,
+    person: PersonId,
+    organisation: OrganisationId,
+    what: &str,
+) -> Result<(), ApiError> {
+    command::run_as(
+        state,
+        circle,
+        Actor::intermediary(person, organisation),
+        Action::RecordLook {
+            what: what.to_owned(),
+        },
+    )
+    .await
+    .map(|_| ())
+}
+
+async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Result<String, ApiError> {
+    let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| ApiError::NotFound("there is nothing at this address".into()))?;
+    params
+        .get(name)
+        .cloned()
+        .ok_or_else(|| ApiError::internal(format!("the route has no {{{name}}} in its path")))
+}
+
+/// The stored view and who `actor` is in it; waits up to the read patience for
+/// `min_version`.
+async fn view_as(
+    state: &AppState,
+    circle: CircleId,
+    actor: Actor,
+    min_version: u64,
+) -> Result<(CircleView, Viewer), ApiError> {
+    let log = state.log.as_ref();
+    let viewer_in = |view: &CircleView| view.viewer(actor, Utc::now());
+    let view = if min_version == 0 {
+        kring_views::load(log, circle).await?
+    } else {
+        let progress = state.app.views.clone().map(|mut progress| {
+            progress.borrow_and_update();
+            progress
+        });
+        let caught_up =
+            kring_views::load_at_least(log, circle, min_version, progress, state.app.read_patience)
+                .await?;
+        if caught_up.is_none() {
+            // Still behind: someone the circle knows learns to try again (or
+            // that the version does not exist); everyone else sees no circle.
+            if let Some(view) = kring_views::load(log, circle).await? {
+                if viewer_in(&view).sees_circle() {
+                    return Err(behind(state, circle, min_version).await);
+                }
+            }
+        }
+        caught_up
+    };
+    let view = view.ok_or(ApiError::NoSuchCircle)?;
+    let viewer = viewer_in(&view);
+    if !viewer.sees_circle() {
+        return Err(ApiError::NoSuchCircle);
+    }
+    Ok((view, viewer))
+}
+
+/// Why a view is behind `min_version`.
+async fn behind(state: &AppState, circle: CircleId, min_version: u64) -> ApiError {
+    match state.log.stream_head(&circle_stream(circle)).await {
+        Ok(Some(head)) if head.version < min_version => ApiError::Invalid(format!(
+            "this circle is at version {}: min_version {min_version} has not happened",
+            head.version
+        )),
+        Ok(_) => ApiError::NotReady,
+        Err(e) => e.into(),
+    }
+}

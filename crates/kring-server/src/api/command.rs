@@ -1,0 +1,33 @@
+//! Running a circle command for a request: who acted goes into the event's
+//! metadata; the answer is the circle's version after it (read-your-writes).
+
+use std::collections::HashMap;
+
+use kring_domain::{Action, Actor, CircleCommand, CircleId, PersonId};
+
+use crate::{ApiError, AppState};
+
+/// Runs `action` by `me` in `circle`. A refusal writes nothing and is answered
+/// with the domain's reason; a non-member is told there is no such circle.
+pub(crate) async fn run(
+    state: &AppState,
+    circle: CircleId,
+    me: PersonId,
+    action: Action,
+) -> Result<u64, ApiError> {
+    run_as(state, circle, Actor::person(me), action).await
+}
+
+pub(crate) async fn run_as(
+    state: &AppState,
+    circle: CircleId,
+    actor: Actor,
+    action: Action,
+) -> Result<u64, ApiError> {
+    let mut metadata = HashMap::from([("actor".to_owned(), actor.person.to_string())]);
+    if let Some(organisation) = actor.organisation {
+        metadata.insert("organisation".to_owned(), organisation.to_string());
+    }
+    let command = CircleCommand { actor, action };
+    Ok(state.app.commands.circle(circle, command, metadata).await?)
+}

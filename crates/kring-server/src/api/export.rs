@@ -1,0 +1,197 @@
+//! Exports, as readable JSON:
+//! - `GET /circles/{id}/export`: a coordinator takes the whole circle: every
+//!   event they may see, personal text opened, with everyone's names.
+//! - `GET /me/export`: anyone takes their own data: their account and, per
+//!   circle they are in, every event they caused.
+//!
+//! Visibility is the audience function's, as everywhere: an export shows no
+//! more than the exporter could read in Kring itself.
+
+use std::collections::BTreeSet;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Json;
+use chrono::Utc;
+use kring_domain::{may_see, Actor, CircleId, PersonId, Viewer};
+use kring_protocol::v1;
+use kring_views::{circle_history, HistoryEvent};
+use serde_json::Value;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::access::Member;
+use super::auth::SignedIn;
+use super::policy::{Op, Resource};
+use super::{wire, Problems};
+use crate::{ApiError, AppState};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(circle))
+        .routes(routes!(personal))
+}
+
+#[utoipa::path(get, path = "/circles/{id}/export", tag = "export",
+    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
+    responses((status = 200, body = v1::CircleExport), Problems))]
+async fn circle(
+    State(state): State<AppState>,
+    member: Member,
+) -> Result<impl IntoResponse, ApiError> {
+    member.may(Resource::Export, Op::Read)?;
+    let view = &member.view;
+    let mut events = vec![];
+    for event in circle_history(state.log.as_ref(), member.circle).await? {
+        // The export holds what the views hold, and no event written since.
+        if event.version > view.version {
+            break;
+        }
+        if may_see(&view.state, &event.event, &member.viewer) {
+            events.push(exported(&state, &event).await?);
+        }
+    }
+    let focus = super::circles::focus(&state, member.circle, view).await?;
+    let mut names = wire::Names::default();
+    let mut people = vec![focus.clone()];
+    let known: BTreeSet<PersonId> = view
+        .state
+        .members
+        .keys()
+        .chain(&view.state.former)
+        .copied()
+        .filter(|person| Some(*person) != view.state.focus)
+        .collect();
+    for person in known {
+        people.push(names.of(&state, person).await?);
+    }
+    let export = v1::CircleExport {
+        exported_at: Utc::now(),
+        circle: member.circle.0,
+        version: view.version,
+        time_zone: view.state.time_zone.clone(),
+        focus,
+        people,
+        events,
+    };
+    Ok(download(
+        &format!("kring-circle-{}.json", member.circle),
+        export,
+    ))
+}
+
+#[utoipa::path(get, path = "/me/export", tag = "export",
+    responses((status = 200, body = v1::PersonalExport), Problems))]
+async fn personal(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+) -> Result<impl IntoResponse, ApiError> {
+    let account = super::me::me_of(&state, me).await?;
+    let log = state.log.as_ref();
+    let mut circles = vec![];
+    for circle in kring_views::circles_of(log, me).await?.circles {
+        if let Some(yours) = circle_of_yours(&state, circle, me).await? {
+            circles.push(yours);
+        }
+    }
+    let export = v1::PersonalExport {
+        exported_at: Utc::now(),
+        account,
+        circles,
+    };
+    Ok(download(&format!("kring-{me}.json"), export))
+}
+
+async fn circle_of_yours(
+    state: &AppState,
+    circle: CircleId,
+    me: PersonId,
+) -> Result<Option<v1::CircleOfYours>, ApiError> {
+    let Some(view) = kring_views::load(state.log.as_ref(), circle).await? else {
+        return Ok(None);
+    };
+    let Viewer::Member {
+        ring,
+        coordinator,
+        focus,
+        ..
+    } = view.viewer(Actor::person(me), Utc::now())
+    else {
+        return Ok(None);
+    };
+    let mine = me.to_string();
+    let mut events = vec![];
+    for event in circle_history(state.log.as_ref(), circle).await? {
+        if event.actor.as_deref() == Some(mine.as_str()) {
+            events.push(exported(state, &event).await?);
+        }
+    }
+    Ok(Some(v1::CircleOfYours {
+        circle: circle.0,
+        focus: super::circles::focus(state, circle, &view).await?,
+        you: v1::Membership {
+            person: me.0,
+            ring: wire::ring(ring),
+            coordinator,
+            focus,
+        },
+        events,
+    }))
+}
+
+/// The JSON, offered as a file to save.
+fn download(file_name: &str, body: impl serde::Serialize) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        )],
+        Json(body),
+    )
+}
+
+/// An event as readable JSON: its kind, who did it, its fields with every
+/// sealed text opened (`null` when its owner was forgotten).
+async fn exported(state: &AppState, event: &HistoryEvent) -> Result<v1::ExportedEvent, ApiError> {
+    let tagged = serde_json::to_value(&event.event).map_err(ApiError::internal)?;
+    let (kind, mut data) = match tagged {
+        Value::Object(map) if map.len() == 1 => map.into_iter().next().expect("one entry"),
+        Value::String(kind) => (kind, Value::Null),
+        other => {
+            return Err(ApiError::internal(format!(
+                "an event serialised as {other}"
+            )))
+        }
+    };
+    open_sealed(state, &mut data).await?;
+    Ok(v1::ExportedEvent {
+        version: event.version,
+        at: event.recorded_at,
+        kind,
+        by: event.actor.as_deref().and_then(|a| a.parse().ok()),
+        data,
+    })
+}
+
+/// Replaces every sealed field (an object of exactly `owner` and `data`) by its text.
+async fn open_sealed(state: &AppState, value: &mut Value) -> Result<(), ApiError> {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map)
+                if map.len() == 2 && map.contains_key("owner") && map.contains_key("data") =>
+            {
+                let sealed: kring_domain::Sealed =
+                    serde_json::from_value(Value::Object(map.clone()))
+                        .map_err(ApiError::internal)?;
+                let text = wire::text(state.app.vault.open(&sealed).await?);
+                *value = text.map_or(Value::Null, Value::String);
+            }
+            Value::Object(map) => stack.extend(map.values_mut()),
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    Ok(())
+}

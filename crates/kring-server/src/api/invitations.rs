@@ -1,0 +1,241 @@
+//! Invitations and joining.
+//!
+//! - `POST /api/v1/circles/{id}/invitations`: a coordinator invites someone;
+//!   the answer holds the secret code and link, shown this once.
+//! - `GET /api/v1/circles/{id}/invitations`: the open ones, without secrets.
+//! - `DELETE /api/v1/circles/{id}/invitations/{invitation}`: revoke one.
+//! - `POST /api/v1/invitations/accept`: the signed-in person joins with a code.
+//!
+//! The secret is 32 random bytes; the circle's log holds only its SHA-256
+//! (`token_hash`), so neither the log nor the views can be used to join. The
+//! code is `<circle>.<invitation>.<secret>` and the link carries it after `#`,
+//! which browsers never send to a server: it stays out of access logs. A code
+//! that does not work, for whatever reason (wrong, expired, revoked, used), is
+//! answered with one 404 that does not say which.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::Json;
+use chrono::{Duration, Utc};
+use kring_app::SessionToken;
+use kring_domain::circle::state::InvitationState;
+use kring_domain::{Action, InvitationId, InvitedAs, RequestId};
+use kring_protocol::v1;
+use uuid::Uuid;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::access::{circle_id, Member};
+use super::auth::SignedIn;
+use super::command;
+use super::extract::Body;
+use super::members::domain_ring;
+use super::policy::{Op, Resource};
+use super::{wire, Problems};
+use crate::{ApiError, AppState};
+
+/// How long an invitation works when the coordinator does not say.
+const DEFAULT_DAYS: u32 = 14;
+/// The longest an invitation may work (the domain's limit too).
+const LONGEST_DAYS: u32 = 30;
+
+/// The one answer to every code that does not (or no longer) work.
+const LINK_GONE: &str =
+    "this invitation link does not work any more: ask whoever invited you for a new one";
+
+/// What the domain answers when the invitation is good but the caller is in already.
+const ALREADY_MEMBER: &str = "you are already a member of this circle";
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(invite, list))
+        .routes(routes!(revoke))
+        .routes(routes!(accept))
+}
+
+/// 201 with the invitation's id, the circle's version, and the secret code and
+/// link (only in this answer). Coordinators only (403 for other members).
+#[utoipa::path(post, path = "/circles/{id}/invitations", tag = "invitations",
+    params(("id" = Uuid, Path, description = "the circle")),
+    request_body = v1::Invite,
+    responses((status = 201, body = v1::InvitationCreated), Problems))]
+async fn invite(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Body(body): Body<v1::Invite>,
+) -> Result<(StatusCode, Json<v1::InvitationCreated>), ApiError> {
+    let circle = circle_id(&id)?;
+    let days = body.expires_in_days.unwrap_or(DEFAULT_DAYS);
+    if !(1..=LONGEST_DAYS).contains(&days) {
+        return Err(ApiError::Invalid(format!(
+            "an invitation works for 1 to {LONGEST_DAYS} days"
+        )));
+    }
+    let invitation = InvitationId(Uuid::new_v4());
+    let secret = SessionToken::generate()?;
+    let expires_at = Utc::now() + Duration::days(i64::from(days));
+    let action = Action::Invite {
+        invitation,
+        ring: domain_ring(body.ring),
+        role: match body.role {
+            v1::Role::Member => InvitedAs::Member,
+            v1::Role::Coordinator => InvitedAs::Coordinator,
+        },
+        task: body.task.map(RequestId),
+        token_hash: hex(&secret.hash()),
+        expires_at,
+    };
+    let version = command::run(&state, circle, me, action).await?;
+    let code = format!("{circle}.{invitation}.{}", secret.as_str());
+    let link = format!("{}/join#{code}", public_base(&state, &headers));
+    Ok((
+        StatusCode::CREATED,
+        Json(v1::InvitationCreated {
+            id: invitation.0,
+            version,
+            code,
+            link,
+            expires_at,
+        }),
+    ))
+}
+
+/// The open invitations, soonest to expire first, without their secrets.
+/// Coordinators only.
+#[utoipa::path(get, path = "/circles/{id}/invitations", tag = "invitations",
+    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
+    responses((status = 200, body = v1::Invitations), Problems))]
+async fn list(member: Member) -> Result<Json<v1::Invitations>, ApiError> {
+    member.may(Resource::Invitations, Op::Read)?;
+    let now = Utc::now();
+    let mut invitations: Vec<v1::Invitation> = member
+        .view
+        .state
+        .invitations
+        .iter()
+        .filter(|(_, i)| i.state == InvitationState::Open && i.expires_at > now)
+        .map(|(id, i)| v1::Invitation {
+            id: id.0,
+            ring: wire::ring(i.ring),
+            role: match i.role {
+                InvitedAs::Member => v1::Role::Member,
+                InvitedAs::Coordinator => v1::Role::Coordinator,
+            },
+            task: i.task.map(|t| t.0),
+            expires_at: i.expires_at,
+        })
+        .collect();
+    invitations.sort_by_key(|i| (i.expires_at, i.id));
+    Ok(Json(v1::Invitations {
+        version: member.view.version,
+        invitations,
+    }))
+}
+
+/// Revokes an open invitation: its link stops working. Coordinators only;
+/// 404 for an invitation the circle does not have, 409 for one already used
+/// or revoked.
+#[utoipa::path(delete, path = "/circles/{id}/invitations/{invitation}", tag = "invitations",
+    params(("id" = Uuid, Path, description = "the circle"),
+        ("invitation" = Uuid, Path, description = "the invitation")),
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn revoke(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path((id, invitation)): Path<(String, String)>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let circle = circle_id(&id)?;
+    // An id that cannot be one is like one the circle does not have; the
+    // domain answers that, after it has checked that the caller is a member.
+    let invitation = invitation.parse().unwrap_or(Uuid::nil());
+    let action = Action::RevokeInvitation {
+        invitation: InvitationId(invitation),
+    };
+    let version = command::run(&state, circle, me, action).await?;
+    Ok(Json(v1::Changed { version }))
+}
+
+/// Joins the circle of the code, in the invitation's ring. Every code that
+/// does not work (wrong, expired, revoked, already used) gets the same 404;
+/// 409 when the caller is a member already.
+#[utoipa::path(post, path = "/invitations/accept", tag = "invitations",
+    request_body = v1::AcceptInvitation,
+    responses((status = 200, body = v1::Joined), Problems))]
+async fn accept(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Body(body): Body<v1::AcceptInvitation>,
+) -> Result<Json<v1::Joined>, ApiError> {
+    let gone = || ApiError::NotFound(LINK_GONE.to_owned());
+    let (circle, invitation, token_hash) = parse_code(&body.code).ok_or_else(gone)?;
+    let action = Action::AcceptInvitation {
+        invitation,
+        token_hash,
+    };
+    match command::run(&state, circle, me, action).await {
+        Ok(version) => Ok(Json(v1::Joined {
+            circle: circle.0,
+            version,
+        })),
+        Err(ApiError::Conflict(why)) if why == ALREADY_MEMBER => Err(ApiError::Conflict(why)),
+        // Wrong secret or circle (404), or used, revoked, expired (409): the
+        // same answer for each, so a code reveals nothing about its invitation.
+        Err(ApiError::NoSuchCircle | ApiError::Conflict(_) | ApiError::NotFound(_)) => Err(gone()),
+        Err(other) => Err(other),
+    }
+}
+
+/// `<circle>.<invitation>.<secret>` → the ids and the secret's stored form.
+fn parse_code(code: &str) -> Option<(kring_domain::CircleId, InvitationId, String)> {
+    let mut parts = code.trim().splitn(3, '.');
+    let circle = parts.next()?.parse().ok()?;
+    let invitation = InvitationId(parts.next()?.parse().ok()?);
+    let hash = SessionToken::hash_of(parts.next()?)?;
+    Some((circle, invitation, hex(&hash)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Where people reach this server: `https://` behind TLS (a secure session
+/// cookie means a public `https://` URL), the host the request was sent to.
+fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    let scheme = if state.app.cookie.secure {
+        "https"
+    } else {
+        "http"
+    };
+    match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+        Some(host) => format!("{scheme}://{host}"),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_is_parsed_back_into_the_hash_the_invitation_stored() {
+        let secret = SessionToken::generate().unwrap();
+        let circle = Uuid::new_v4();
+        let invitation = Uuid::new_v4();
+        let code = format!("{circle}.{invitation}.{}", secret.as_str());
+        let (c, i, hash) = parse_code(&code).unwrap();
+        assert_eq!((c.0, i.0), (circle, invitation));
+        assert_eq!(hash, hex(&secret.hash()));
+        assert_eq!(hash.len(), 64);
+        for broken in [
+            "",
+            "x.y.z",
+            &format!("{circle}.{invitation}"),
+            &format!("{circle}.{invitation}.short"),
+        ] {
+            assert!(parse_code(broken).is_none(), "{broken}");
+        }
+    }
+}

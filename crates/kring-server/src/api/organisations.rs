@@ -1,0 +1,299 @@
+//! Organisations and what their intermediaries see.
+//!
+//! - `POST /organisations`: register one; the caller is its first intermediary.
+//! - `GET /organisations/{org}`, `POST .../intermediaries`, `DELETE .../intermediaries/{person}`:
+//!   for its intermediaries only (404 for everyone else, as for no organisation).
+//! - `GET /organisations/{org}/dashboard`: every circle that consented, with its signals.
+//! - `GET /organisations/{org}/circles/{id}`: one circle, as far as its consent goes.
+//!
+//! Each circle an intermediary sees is recorded in that circle first ("who
+//! looked at our circle"); a circle whose consent ended in between is left out.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use kring_domain::circle::state::local_date;
+use kring_domain::{
+    ConsentScope, OrganisationAction, OrganisationCommand, OrganisationId, PersonId, Ring, Viewer,
+};
+use kring_protocol::v1;
+use kring_views::{Health, Slot};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::access::{no_such_organisation, organisation_id, record_look, works_for, Intermediary};
+use super::auth::SignedIn;
+use super::extract::Body;
+use super::policy::Resource;
+use super::{wire, Problems};
+use crate::{ApiError, AppState};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(read))
+        .routes(routes!(add_intermediary))
+        .routes(routes!(remove_intermediary))
+        .routes(routes!(dashboard))
+        .routes(routes!(circle))
+}
+
+#[utoipa::path(post, path = "/organisations", tag = "organisations",
+    request_body = v1::RegisterOrganisation,
+    responses((status = 201, body = v1::Created), Problems))]
+async fn register(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Body(body): Body<v1::RegisterOrganisation>,
+) -> Result<(StatusCode, Json<v1::Created>), ApiError> {
+    let organisation = OrganisationId(Uuid::new_v4());
+    let command = OrganisationCommand {
+        actor: me,
+        action: OrganisationAction::Register {
+            organisation,
+            name: body.name,
+        },
+    };
+    let version = state
+        .app
+        .commands
+        .organisation(organisation, command)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(v1::Created {
+            id: organisation.0,
+            version,
+        }),
+    ))
+}
+
+#[utoipa::path(get, path = "/organisations/{org}", tag = "organisations",
+    params(("org" = Uuid, Path, description = "the organisation")),
+    responses((status = 200, body = v1::Organisation), Problems))]
+async fn read(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(org): Path<String>,
+) -> Result<Json<v1::Organisation>, ApiError> {
+    let id = organisation_id(&org)?;
+    let organisation = state
+        .app
+        .commands
+        .organisation_state(id)
+        .await?
+        .filter(|o| o.intermediaries.contains(&me))
+        .ok_or_else(no_such_organisation)?;
+    let mut names = wire::Names::default();
+    let mut intermediaries = vec![];
+    for person in &organisation.intermediaries {
+        intermediaries.push(names.of(&state, *person).await?);
+    }
+    Ok(Json(v1::Organisation {
+        id: id.0,
+        name: organisation.name,
+        intermediaries,
+    }))
+}
+
+#[utoipa::path(post, path = "/organisations/{org}/intermediaries", tag = "organisations",
+    params(("org" = Uuid, Path, description = "the organisation")),
+    request_body = v1::AddIntermediary,
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn add_intermediary(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(org): Path<String>,
+    Body(body): Body<v1::AddIntermediary>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let organisation = organisation_id(&org)?;
+    works_for(&state, me, organisation).await?;
+    let person = state.app.accounts.find(&body.email).await?.ok_or_else(|| {
+        ApiError::Invalid(
+            "nobody has an account with this e-mail address: ask your colleague to sign up first"
+                .into(),
+        )
+    })?;
+    change(
+        &state,
+        me,
+        organisation,
+        OrganisationAction::AddIntermediary { person },
+    )
+    .await
+}
+
+#[utoipa::path(delete, path = "/organisations/{org}/intermediaries/{person}", tag = "organisations",
+    params(("org" = Uuid, Path, description = "the organisation"),
+           ("person" = Uuid, Path, description = "the intermediary")),
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn remove_intermediary(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path((org, person)): Path<(String, String)>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let organisation = organisation_id(&org)?;
+    works_for(&state, me, organisation).await?;
+    let person: Uuid = person
+        .parse()
+        .map_err(|_| ApiError::NotFound("there is no such intermediary".into()))?;
+    let action = OrganisationAction::RemoveIntermediary {
+        person: PersonId(person),
+    };
+    change(&state, me, organisation, action).await
+}
+
+async fn change(
+    state: &AppState,
+    me: PersonId,
+    organisation: OrganisationId,
+    action: OrganisationAction,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let command = OrganisationCommand { actor: me, action };
+    let version = state
+        .app
+        .commands
+        .organisation(organisation, command)
+        .await?;
+    Ok(Json(v1::Changed { version }))
+}
+
+/// Every consented circle with its signals (and, under `full`, the next week's
+/// cover). Each circle shown is recorded in that circle as a look.
+#[utoipa::path(get, path = "/organisations/{org}/dashboard", tag = "organisations",
+    params(("org" = Uuid, Path, description = "the organisation")),
+    responses((status = 200, body = Vec<v1::DashboardCircle>), Problems))]
+async fn dashboard(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(org): Path<String>,
+) -> Result<Json<Vec<v1::DashboardCircle>>, ApiError> {
+    let organisation = organisation_id(&org)?;
+    works_for(&state, me, organisation).await?;
+    let rows = kring_views::dashboard(state.log.as_ref(), organisation, me, Utc::now()).await?;
+    let mut circles = vec![];
+    for row in rows {
+        let what = match row.scope {
+            ConsentScope::Signals => "the dashboard: signals",
+            ConsentScope::Full => "the dashboard: signals and next week's rota",
+        };
+        match record_look(&state, row.circle, me, organisation, what).await {
+            Ok(()) => {}
+            // Consent ended since the dashboard was read: show nothing of it.
+            Err(ApiError::NoSuchCircle | ApiError::NotAllowed(_)) => continue,
+            Err(e) => return Err(e),
+        }
+        let focus_name = match &row.focus_name {
+            Some(sealed) => wire::text(state.app.vault.open(sealed).await?),
+            None => None,
+        };
+        let focus_id = row.focus.ok_or_else(|| {
+            ApiError::internal(format!(
+                "the view of circle {} has no focus person",
+                row.circle
+            ))
+        })?;
+        let focus = wire::person(focus_id, focus_name);
+        circles.push(v1::DashboardCircle {
+            circle: row.circle.0,
+            focus,
+            scope: scope(row.scope),
+            signals: signals(&row.health),
+            rota: row.rota.as_deref().map(cover),
+        });
+    }
+    Ok(Json(circles))
+}
+
+/// One consented circle, as far as its consent goes.
+#[utoipa::path(get, path = "/organisations/{org}/circles/{id}", tag = "organisations",
+    params(("org" = Uuid, Path, description = "the organisation"),
+           ("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
+    responses((status = 200, body = v1::ConsentedCircle), Problems))]
+async fn circle(
+    State(state): State<AppState>,
+    look: Intermediary,
+) -> Result<Json<v1::ConsentedCircle>, ApiError> {
+    let Viewer::Intermediary { scope: granted, .. } = look.viewer else {
+        return Err(ApiError::NoSuchCircle);
+    };
+    let full = granted == ConsentScope::Full;
+    let what = if full {
+        "the circle: signals, rota, open requests and shared logbook"
+    } else {
+        "the circle: signals"
+    };
+    look.look(&state, Resource::Health, what).await?;
+    let view = &look.view;
+    let now = Utc::now();
+    let focus = super::circles::focus(&state, look.circle, view).await?;
+    let (rota, open_requests, logbook) = if full {
+        let today = local_date(now, &view.state.time_zone);
+        let rota = cover(&view.rota(&look.viewer, today, 14));
+        let open = view
+            .requests(&look.viewer)
+            .iter()
+            .filter(|r| r.taker.is_none())
+            .count();
+        let logbook = super::logbook::entries(&state, view, &look.viewer).await?;
+        (
+            Some(rota),
+            Some(u32::try_from(open).unwrap_or(u32::MAX)),
+            Some(logbook),
+        )
+    } else {
+        (None, None, None)
+    };
+    Ok(Json(v1::ConsentedCircle {
+        id: look.circle.0,
+        version: view.version,
+        focus,
+        scope: scope(granted),
+        signals: signals(&view.health(now)),
+        rota,
+        open_requests,
+        logbook,
+    }))
+}
+
+fn scope(scope: ConsentScope) -> v1::Scope {
+    match scope {
+        ConsentScope::Signals => v1::Scope::Signals,
+        ConsentScope::Full => v1::Scope::Full,
+    }
+}
+
+fn signals(health: &Health) -> v1::Signals {
+    let count = |ring| health.members_per_ring.get(&ring).copied().unwrap_or(0);
+    v1::Signals {
+        open_shift_places_next_7_days: health.open_shift_places_next_7_days,
+        requests_unanswered_48h: health.requests_unanswered_48h,
+        members_over_capacity: health.members_over_capacity,
+        primary_carer_at_risk: health.primary_carer_at_risk,
+        days_since_last_entry: health.days_since_last_entry,
+        members: v1::RingCounts {
+            warm: count(Ring::Warm),
+            lukewarm: count(Ring::Lukewarm),
+            cold: count(Ring::Cold),
+        },
+        only_warm: health.only_warm,
+        minutes_this_week: health.minutes_this_week,
+        minutes_last_week: health.minutes_last_week,
+    }
+}
+
+/// Cover without names or titles: an organisation sees gaps, not who or what.
+fn cover(slots: &[Slot]) -> Vec<v1::CoverSlot> {
+    slots
+        .iter()
+        .map(|slot| v1::CoverSlot {
+            date: slot.date,
+            starts_at: slot.starts_at,
+            duration_minutes: slot.duration.get(),
+            helpers_needed: slot.helpers_needed,
+            open_places: slot.open_places(),
+        })
+        .collect()
+}

@@ -1,0 +1,292 @@
+//! Requests for help.
+//!
+//! - `GET /api/v1/circles/{id}/requests`: the open and running requests the
+//!   caller may see (the audience rules: the rings a request is open to, whoever
+//!   asked or took it, the coordinators), with the address only for those the
+//!   domain lets see it.
+//! - `POST /api/v1/circles/{id}/requests`: ask for help; it starts open to the warm ring.
+//! - `POST /api/v1/circles/{id}/requests/{request}/widen`: a coordinator opens
+//!   it to a farther ring, never beyond what its category allows.
+//! - `POST /api/v1/circles/{id}/requests/{request}/{action}`: take, confirm,
+//!   done, cancel, no-show. The domain decides who may do each.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use kring_domain::circle::state::RequestStatus;
+use kring_domain::{Action, Category, CircleId, Minutes, RequestId, TimeWindow};
+use kring_protocol::v1;
+use uuid::Uuid;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::access::{circle_id, Member};
+use super::auth::SignedIn;
+use super::extract::Body;
+use super::policy::{Op, Resource};
+use super::{command, wire, Problems};
+use crate::{ApiError, AppState};
+
+/// Most characters of a request's details.
+const MAX_DETAILS_CHARS: usize = 2000;
+/// Most characters of an address.
+const MAX_PLACE_CHARS: usize = 300;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, ask))
+        .routes(routes!(widen))
+        .routes(routes!(step))
+}
+
+/// The open and running requests the caller may see, soonest first.
+#[utoipa::path(get, path = "/circles/{id}/requests", tag = "requests",
+    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
+    responses((status = 200, body = v1::Requests), Problems))]
+async fn list(
+    State(state): State<AppState>,
+    member: Member,
+) -> Result<Json<v1::Requests>, ApiError> {
+    member.may(Resource::Requests, Op::Read)?;
+    let (view, viewer) = (&member.view, &member.viewer);
+    let mut names = wire::Names::default();
+    let mut requests = vec![];
+    for r in view.requests(viewer) {
+        let taker = match r.taker {
+            Some(taker) => Some(names.of(&state, taker).await?),
+            None => None,
+        };
+        let place = match view.place(r.request, viewer) {
+            Some(sealed) => wire::text(state.app.vault.open(sealed).await?),
+            None => None,
+        };
+        requests.push(v1::HelpRequest {
+            id: r.request.0,
+            category: category(r.category),
+            window_start: r.window.start(),
+            window_end: r.window.end(),
+            duration_minutes: r.duration.get(),
+            details: wire::text(state.app.vault.open(&r.details).await?),
+            asked_by: names.of(&state, r.asked_by).await?,
+            on_behalf_of_focus: r.on_behalf_of_focus,
+            reach: wire::ring(r.reach),
+            status: status(r.status),
+            taker,
+            place,
+            requested_at: r.requested_at,
+        });
+    }
+    Ok(Json(v1::Requests {
+        version: view.version,
+        requests,
+    }))
+}
+
+/// 201 with the request's id; 422 for a window, duration or text that cannot
+/// be right; 403 to ask for the focus person from outside the warm ring.
+#[utoipa::path(post, path = "/circles/{id}/requests", tag = "requests",
+    params(("id" = Uuid, Path, description = "the circle")),
+    request_body = v1::AskForHelp,
+    responses((status = 201, body = v1::Created), Problems))]
+async fn ask(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+    Body(body): Body<v1::AskForHelp>,
+) -> Result<(StatusCode, Json<v1::Created>), ApiError> {
+    let circle = circle_id(&id)?;
+    let window = TimeWindow::new(body.window_start, body.window_end)?;
+    let duration = Minutes::new(body.duration_minutes)?;
+    let details = body.details.trim();
+    if details.is_empty() || details.chars().count() > MAX_DETAILS_CHARS {
+        return Err(ApiError::Invalid(format!(
+            "say what is needed in 1 to {MAX_DETAILS_CHARS} characters"
+        )));
+    }
+    let place = optional_text(
+        body.place.as_deref(),
+        MAX_PLACE_CHARS,
+        "an address has at most",
+    )?;
+    let request = RequestId(Uuid::new_v4());
+    let details = state.app.vault.seal(me, details).await?;
+    let place = match place {
+        Some(place) => Some(state.app.vault.seal(me, place).await?),
+        None => None,
+    };
+    let action = Action::RequestHelp {
+        request,
+        category: domain_category(body.category),
+        window,
+        duration,
+        details,
+        place,
+        on_behalf_of_focus: body.on_behalf_of_focus,
+    };
+    let version = command::run(&state, circle, me, action).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(v1::Created {
+            id: request.0,
+            version,
+        }),
+    ))
+}
+
+/// 200 with the circle's version; 403 unless the caller is a coordinator; 422
+/// beyond what the category allows (personal care and personal matters stay
+/// warm); 409 when the request is closed or already open to that ring.
+#[utoipa::path(post, path = "/circles/{id}/requests/{request}/widen", tag = "requests",
+    params(
+        ("id" = Uuid, Path, description = "the circle"),
+        ("request" = Uuid, Path, description = "the request"),
+    ),
+    request_body = v1::WidenRequest,
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn widen(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path((id, request)): Path<(String, String)>,
+    Body(body): Body<v1::WidenRequest>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let (circle, request) = ids(&id, &request)?;
+    let action = Action::WidenRequest {
+        request,
+        to: wire_ring(body.to),
+    };
+    let version = command::run(&state, circle, me, action).await?;
+    Ok(Json(v1::Changed { version }))
+}
+
+/// A step in the life of a request: `take`, `confirm`, `done`, `cancel` or
+/// `no-show`. 200 with the circle's version; 403 for someone the step is not
+/// for; 409 when the request is not at a point where the step fits; 404 for
+/// another word.
+#[utoipa::path(post, path = "/circles/{id}/requests/{request}/{action}", tag = "requests",
+    params(
+        ("id" = Uuid, Path, description = "the circle"),
+        ("request" = Uuid, Path, description = "the request"),
+        ("action" = inline(v1::RequestAction), Path, description = "the step"),
+    ),
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn step(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path((id, request, action)): Path<(String, String, String)>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let step = v1::RequestAction::parse(&action)
+        .ok_or_else(|| ApiError::NotFound("there is nothing at this address".into()))?;
+    let (circle, request) = ids(&id, &request)?;
+    let action = match step {
+        v1::RequestAction::Take => Action::TakeRequest { request },
+        v1::RequestAction::Confirm => Action::ConfirmRequest { request },
+        v1::RequestAction::Done => Action::MarkRequestDone { request },
+        v1::RequestAction::Cancel => Action::CancelRequest { request },
+        v1::RequestAction::NoShow => Action::RecordNoShow { request },
+    };
+    let version = command::run(&state, circle, me, action).await?;
+    Ok(Json(v1::Changed { version }))
+}
+
+/// The circle and request ids from the path; anything that is not an id is no
+/// such circle or no such request, as for an id nobody uses.
+fn ids(circle: &str, request: &str) -> Result<(CircleId, RequestId), ApiError> {
+    let circle = circle_id(circle)?;
+    let request = request.parse().map_err(|_| no_such("request"))?;
+    Ok((circle, request))
+}
+
+/// The domain's own words for something that is not there.
+pub(super) fn no_such(what: &'static str) -> ApiError {
+    kring_domain::DomainError::NotFound(what).into()
+}
+
+/// Optional text: trimmed, blank counts as left out, at most `max` characters.
+pub(super) fn optional_text<'a>(
+    text: Option<&'a str>,
+    max: usize,
+    what: &str,
+) -> Result<Option<&'a str>, ApiError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) if text.chars().count() > max => {
+            Err(ApiError::Invalid(format!("{what} {max} characters")))
+        }
+        Some(text) => Ok(Some(text)),
+    }
+}
+
+fn wire_ring(ring: v1::Ring) -> kring_domain::Ring {
+    match ring {
+        v1::Ring::Warm => kring_domain::Ring::Warm,
+        v1::Ring::Lukewarm => kring_domain::Ring::Lukewarm,
+        v1::Ring::Cold => kring_domain::Ring::Cold,
+    }
+}
+
+pub(super) fn category(category: Category) -> v1::Category {
+    use Category::*;
+    match category {
+        Groceries => v1::Category::Groceries,
+        Transport => v1::Category::Transport,
+        Chores => v1::Category::Chores,
+        OddJobs => v1::Category::OddJobs,
+        Visit => v1::Category::Visit,
+        Walk => v1::Category::Walk,
+        Coffee => v1::Category::Coffee,
+        Finances => v1::Category::Finances,
+        Paperwork => v1::Category::Paperwork,
+        EmotionalSupport => v1::Category::EmotionalSupport,
+        Washing => v1::Category::Washing,
+        Dressing => v1::Category::Dressing,
+        Medication => v1::Category::Medication,
+    }
+}
+
+pub(super) fn domain_category(category: v1::Category) -> Category {
+    use v1::Category::*;
+    match category {
+        Groceries => Category::Groceries,
+        Transport => Category::Transport,
+        Chores => Category::Chores,
+        OddJobs => Category::OddJobs,
+        Visit => Category::Visit,
+        Walk => Category::Walk,
+        Coffee => Category::Coffee,
+        Finances => Category::Finances,
+        Paperwork => Category::Paperwork,
+        EmotionalSupport => Category::EmotionalSupport,
+        Washing => Category::Washing,
+        Dressing => Category::Dressing,
+        Medication => Category::Medication,
+    }
+}
+
+fn status(status: RequestStatus) -> v1::RequestStatus {
+    match status {
+        RequestStatus::Open => v1::RequestStatus::Open,
+        RequestStatus::Taken => v1::RequestStatus::Taken,
+        RequestStatus::Confirmed => v1::RequestStatus::Confirmed,
+        RequestStatus::Done => v1::RequestStatus::Done,
+        RequestStatus::Cancelled => v1::RequestStatus::Cancelled,
+        RequestStatus::NoShow => v1::RequestStatus::NoShow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_category_crosses_the_wire_and_back() {
+        for c in Category::ALL {
+            assert_eq!(domain_category(category(c)), c);
+            // The same word on both sides.
+            assert_eq!(
+                serde_json::to_value(c).unwrap(),
+                serde_json::to_value(category(c)).unwrap()
+            );
+        }
+    }
+}

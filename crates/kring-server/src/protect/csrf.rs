@@ -1,0 +1,340 @@
+//! Cross-site request forgery: another site making a visitor's browser send a
+//! write to Kring, with Kring's session cookie attached.
+//!
+//! A write (any method but GET, HEAD, OPTIONS and TRACE) under `/api/v1` that
+//! carries the session cookie is refused with 403 when the browser says it
+//! comes from elsewhere: `Sec-Fetch-Site: cross-site` or `same-site` (another
+//! host under the same domain is not Kring either), or an `Origin` that is not
+//! Kring's own. Kring's own origin is the public URL's when one is set, and
+//! otherwise `http://` plus the request's `Host`.
+//!
+//! A request with neither header passes: browsers send at least one of them
+//! on every cross-origin write, so such a request comes from curl or an app,
+//! which hold their own cookies. Older browsers without either header are
+//! still covered by the API taking only `application/json` bodies: a
+//! cross-site HTML form cannot send that type, and a script can only after a
+//! CORS preflight, which Kring never grants. Without the session cookie there
+//! is nothing to abuse, so such requests pass too.
+
+use axum::http::{header, HeaderMap, Method, Uri};
+
+use crate::{ApiError, SessionCookie};
+
+pub(crate) struct SameOrigin {
+    cookie: SessionCookie,
+    /// The public URL's origin, the only one allowed; `None`: the request's own.
+    public_origin: Option<String>,
+}
+
+impl SameOrigin {
+    pub(crate) fn new(public_url: Option<&str>, cookie: SessionCookie) -> SameOrigin {
+        SameOrigin {
+            cookie,
+            public_origin: public_url.and_then(origin_of),
+        }
+    }
+
+    pub(crate) fn check(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+    ) -> Result<(), ApiError> {
+        let safe = matches!(
+            *method,
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+        );
+        if safe || !under_api(uri.path()) || self.cookie.token(headers).is_none() {
+            return Ok(());
+        }
+        let elsewhere = headers.get_all("sec-fetch-site").iter().any(|site| {
+            let site = site.as_bytes();
+            site.eq_ignore_ascii_case(b"cross-site") || site.eq_ignore_ascii_case(b"same-site")
+        });
+        if elsewhere {
+            return Err(refusal());
+        }
+        let mut origins = headers.get_all(header::ORIGIN).iter().peekable();
+        if origins.peek().is_some() {
+            let own = self.own_origin(uri, headers);
+            for origin in origins {
+                let origin = origin.to_str().ok().and_then(origin_of);
+                if own.is_none() || origin != own {
+                    tracing::info!(
+                        origin = ?headers.get(header::ORIGIN),
+                        own = ?own,
+                        "refused a write from another origin"
+                    );
+                    return Err(refusal());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The origin a browser on Kring's own pages sends.
+    fn own_origin(&self, uri: &Uri, headers: &HeaderMap) -> Option<String> {
+        if let Some(public) = &self.public_origin {
+            return Some(public.clone());
+        }
+        // HTTP/1.1 has `Host`; HTTP/2 carries the same in the URI (`:authority`).
+        let host = match headers.get(header::HOST) {
+            Some(host) => host.to_str().ok()?,
+            None => uri.authority()?.as_str(),
+        };
+        origin_of(&format!("http://{host}"))
+    }
+}
+
+fn refusal() -> ApiError {
+    ApiError::NotAllowed(
+        "this request came from another site; Kring refuses it to protect your account".into(),
+    )
+}
+
+fn under_api(path: &str) -> bool {
+    path.strip_prefix(kring_protocol::v1::PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// `scheme://host[:port]` of a URL or an `Origin` header, in lower case and
+/// without the scheme's default port, so that equal origins compare equal.
+/// `None` for anything else (such as the `Origin: null` of sandboxed pages).
+fn origin_of(url: &str) -> Option<String> {
+    let url = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = url.split_once("://")?;
+    let default_port = match scheme {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = host.strip_suffix(default_port).unwrap_or(host);
+    if host.is_empty() {
+        return None;
+    }
+    Some(format!("{scheme}://{host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(*name, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    fn plain() -> SameOrigin {
+        SameOrigin::new(None, SessionCookie::for_public_url(None).unwrap())
+    }
+
+    const COOKIE: (&str, &str) = ("cookie", "kring_session=abc");
+    const HOST: (&str, &str) = ("host", "kring.test:8080");
+
+    fn allowed(
+        guard: &SameOrigin,
+        method: Method,
+        path: &str,
+        pairs: &[(&'static str, &'static str)],
+    ) -> bool {
+        let uri: Uri = path.parse().unwrap();
+        guard.check(&method, &uri, &headers(pairs)).is_ok()
+    }
+
+    #[test]
+    fn a_write_with_the_cookie_from_elsewhere_is_refused() {
+        let guard = plain();
+        let circles = "/api/v1/circles";
+        for pairs in [
+            [COOKIE, HOST, ("sec-fetch-site", "cross-site")],
+            [COOKIE, HOST, ("sec-fetch-site", "same-site")],
+            [COOKIE, HOST, ("sec-fetch-site", "Cross-Site")],
+            [COOKIE, HOST, ("origin", "http://evil.test")],
+            [COOKIE, HOST, ("origin", "null")],
+            [COOKIE, HOST, ("origin", "https://kring.test:8080")],
+            [COOKIE, HOST, ("origin", "http://kring.test:8081")],
+            [COOKIE, HOST, ("origin", "http://kring.test")],
+        ] {
+            for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+                assert!(
+                    !allowed(&guard, method.clone(), circles, &pairs),
+                    "{method} {pairs:?}"
+                );
+            }
+        }
+        let error = guard
+            .check(
+                &Method::POST,
+                &circles.parse().unwrap(),
+                &headers(&[COOKIE, ("origin", "http://evil.test")]),
+            )
+            .unwrap_err();
+        assert_eq!(error.problem().status, 403);
+        assert!(error.to_string().contains("another site"), "{error}");
+        // Without a Host there is no own origin to compare with.
+        assert!(!allowed(
+            &guard,
+            Method::POST,
+            circles,
+            &[COOKIE, ("origin", "http://kring.test")]
+        ));
+        // Each of two Origin headers must be right.
+        assert!(!allowed(
+            &guard,
+            Method::POST,
+            circles,
+            &[
+                COOKIE,
+                HOST,
+                ("origin", "http://kring.test:8080"),
+                ("origin", "http://evil.test")
+            ]
+        ));
+    }
+
+    #[test]
+    fn own_pages_curl_reads_and_cookieless_requests_pass() {
+        let guard = plain();
+        let circles = "/api/v1/circles";
+        for pairs in [
+            vec![
+                COOKIE,
+                HOST,
+                ("origin", "http://kring.test:8080"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+            vec![COOKIE, HOST, ("origin", "HTTP://Kring.Test:8080")],
+            vec![COOKIE, HOST, ("sec-fetch-site", "same-origin")],
+            vec![COOKIE, HOST, ("sec-fetch-site", "none")],
+            vec![COOKIE, HOST],
+            vec![COOKIE],
+            vec![
+                HOST,
+                ("origin", "http://evil.test"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+            vec![("cookie", "theme=dark"), ("origin", "http://evil.test")],
+        ] {
+            assert!(allowed(&guard, Method::POST, circles, &pairs), "{pairs:?}");
+        }
+        let evil = [
+            COOKIE,
+            HOST,
+            ("origin", "http://evil.test"),
+            ("sec-fetch-site", "cross-site"),
+        ];
+        assert!(
+            allowed(&guard, Method::GET, circles, &evil),
+            "reads are not writes"
+        );
+        assert!(allowed(&guard, Method::HEAD, circles, &evil));
+        assert!(
+            allowed(&guard, Method::POST, "/healthz", &evil),
+            "only the API"
+        );
+        assert!(allowed(&guard, Method::POST, "/api/v1x", &evil));
+        assert!(!allowed(&guard, Method::POST, "/api/v1", &evil));
+        // The default port is the same origin, spelled or not.
+        let host = [
+            COOKIE,
+            ("host", "kring.test:80"),
+            ("origin", "http://kring.test"),
+        ];
+        assert!(allowed(&guard, Method::POST, circles, &host));
+        // HTTP/2: no Host header, the authority is in the URI.
+        assert!(allowed(
+            &guard,
+            Method::POST,
+            "http://kring.test:8080/api/v1/circles",
+            &[COOKIE, ("origin", "http://kring.test:8080")]
+        ));
+    }
+
+    #[test]
+    fn with_a_public_url_only_its_origin_may_write() {
+        let url = "https://Kring.example.org:443/start?x=1";
+        let guard = SameOrigin::new(Some(url), SessionCookie::for_public_url(Some(url)).unwrap());
+        let cookie = ("cookie", "__Host-kring_session=abc");
+        let host = ("host", "10.0.0.5:8080");
+        let circles = "/api/v1/circles";
+        assert!(allowed(
+            &guard,
+            Method::POST,
+            circles,
+            &[cookie, host, ("origin", "https://kring.example.org")]
+        ));
+        assert!(!allowed(
+            &guard,
+            Method::POST,
+            circles,
+            &[cookie, host, ("origin", "http://kring.example.org")]
+        ));
+        assert!(!allowed(
+            &guard,
+            Method::POST,
+            circles,
+            &[cookie, host, ("origin", "http://10.0.0.5:8080")]
+        ));
+        assert!(!allowed(
+            &guard,
+            Method::POST,
+            circles,
+            &[
+                cookie,
+                ("host", "evil.test"),
+                ("origin", "http://evil.test")
+            ]
+        ));
+        // Only the session cookie of this setting counts.
+        assert!(allowed(
+            &guard,
+            Method::POST,
+            circles,
+            &[COOKIE, host, ("origin", "http://evil.test")]
+        ));
+    }
+
+    #[test]
+    fn origins_are_compared_in_one_spelling() {
+        assert_eq!(
+            origin_of("https://A.example:443/x").as_deref(),
+            Some("https://a.example")
+        );
+        assert_eq!(
+            origin_of("http://a.example:80").as_deref(),
+            Some("http://a.example")
+        );
+        assert_eq!(
+            origin_of("http://a.example:8080").as_deref(),
+            Some("http://a.example:8080")
+        );
+        assert_eq!(
+            origin_of("https://a.example:80").as_deref(),
+            Some("https://a.example:80")
+        );
+        assert_eq!(
+            origin_of("http://[::1]:80").as_deref(),
+            Some("http://[::1]")
+        );
+        assert_eq!(
+            origin_of("http://[::1]:8080").as_deref(),
+            Some("http://[::1]:8080")
+        );
+        assert_eq!(
+            origin_of("http://me@a.example/").as_deref(),
+            Some("http://a.example")
+        );
+        for nothing in ["null", "", "ftp://a.example", "http://", "a.example"] {
+            assert_eq!(origin_of(nothing), None, "{nothing}");
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Rate limits on the addresses a script would hammer: log-in (guessing
+//! passwords), sign-up (making accounts by the thousand) and invitations
+//! (sending or trying them in bulk). Each is a GCRA limiter from `governor`,
+//! keyed by the client's address: a burst at once, then one attempt more per
+//! interval. Every attempt counts, right or wrong, and is counted before the
+//! handler runs (and so before any password hashing).
+//!
+//! The client address is the TCP peer (`ConnectInfo`, see `kring_server::serve`).
+//! IPv6 addresses count per /64, the block one home or phone is usually given,
+//! so that walking through one's own block gains nothing. Behind a reverse
+//! proxy every request comes from the proxy, and all share one allowance.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::http::Method;
+use governor::clock::Clock;
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+use crate::ApiError;
+
+/// The allowances per client address (the TCP peer: behind a reverse proxy
+/// that is the proxy, so all its clients share one). The numbers live here,
+/// in `Default`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateLimits {
+    /// `POST /api/v1/session`.
+    pub log_in: Limit,
+    /// `POST /api/v1/accounts`.
+    pub sign_up: Limit,
+    /// `POST /api/v1/circles/{id}/invitations` and `POST /api/v1/invitations/accept`, together.
+    pub invitations: Limit,
+}
+
+impl Default for RateLimits {
+    /// One address can be a whole family, a care home's wifi or a mobile
+    /// carrier's shared address, so each burst leaves room for several people
+    /// at once; the steady pace after it is what stops a script.
+    fn default() -> Self {
+        RateLimits {
+            // Retyping a password, or a household logging in together; then one
+            // try every 6 s: 600 guesses an hour, each also paying for argon2id.
+            log_in: Limit::per_minute(10),
+            // One every 12 s after a burst of 10 (a family signing up together):
+            // nobody makes an account every few seconds for long.
+            sign_up: Limit::per_minute(5).with_burst(10),
+            // A coordinator inviting a whole family at once, and the invited
+            // accepting; one every 2 s after that.
+            invitations: Limit::per_minute(30),
+        }
+    }
+}
+
+/// A burst of attempts at once, then one more each time an interval has passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    burst: NonZeroU32,
+    interval: Duration,
+}
+
+impl Limit {
+    /// `n` attempts a minute, all of which may come at once. Panics when `n` is 0.
+    pub const fn per_minute(n: u32) -> Limit {
+        Limit::spread(n, 60)
+    }
+
+    /// `n` attempts an hour, all of which may come at once. Panics when `n` is 0.
+    pub const fn per_hour(n: u32) -> Limit {
+        Limit::spread(n, 3600)
+    }
+
+    /// The same pace, with `burst` attempts at once. Panics when `burst` is 0.
+    pub const fn with_burst(self, burst: u32) -> Limit {
+        match NonZeroU32::new(burst) {
+            Some(burst) => Limit { burst, ..self },
+            None => panic!("a rate limit allows at least one attempt"),
+        }
+    }
+
+    const fn spread(n: u32, seconds: u64) -> Limit {
+        match NonZeroU32::new(n) {
+            Some(burst) => Limit {
+                burst,
+                interval: Duration::from_nanos(seconds * 1_000_000_000 / n as u64),
+            },
+            None => panic!("a rate limit allows at least one attempt"),
+        }
+    }
+
+    fn quota(self) -> Quota {
+        Quota::with_period(self.interval)
+            .expect("the interval of a limit is not zero")
+            .allow_burst(self.burst)
+    }
+}
+
+/// Every this many checks, addresses whose allowance is whole again are
+/// forgotten. An address is kept at most burst × interval after its last
+/// attempt (two minutes with the defaults), so memory stays proportional to
+/// the addresses seen in that time, plus at most this many.
+const SWEEP_EVERY: u64 = 1024;
+
+type Limiter = DefaultKeyedRateLimiter<IpAddr>;
+
+pub(crate) struct Limiters {
+    log_in: Limiter,
+    sign_up: Limiter,
+    invitations: Limiter,
+    checks: AtomicU64,
+}
+
+impl Limiters {
+    pub(crate) fn new(limits: &RateLimits) -> Limiters {
+        Limiters {
+            log_in: Limiter::keyed(limits.log_in.quota()),
+            sign_up: Limiter::keyed(limits.sign_up.quota()),
+            invitations: Limiter::keyed(limits.invitations.quota()),
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    /// 429 when `client` has used up its allowance for this kind of request;
+    /// `client` is `None` when the server does not know it (all such share one).
+    pub(crate) fn check(
+        &self,
+        method: &Method,
+        path: &str,
+        client: Option<SocketAddr>,
+    ) -> Result<(), ApiError> {
+        let Some(limiter) = self.limiter_for(method, path) else {
+            return Ok(());
+        };
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.sweep();
+        }
+        limiter.check_key(&key(client)).map_err(|not_until| {
+            let wait = not_until.wait_time_from(limiter.clock().now());
+            ApiError::TooManyRequests {
+                // Whole seconds, rounded up: waiting that long is always enough.
+                retry_after_secs: (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1),
+            }
+        })
+    }
+
+    /// The limited requests, matched by method and path (so a route that is
+    /// added or moved later stays limited as long as its address is the same).
+    fn limiter_for(&self, method: &Method, path: &str) -> Option<&Limiter> {
+        if method != Method::POST {
+            return None;
+        }
+        let rest = path.strip_prefix(kring_protocol::v1::PREFIX)?;
+        let mut segments = rest.strip_prefix('/')?.split('/');
+        let segments = (
+            segments.next(),
+            segments.next(),
+            segments.next(),
+            segments.next(),
+        );
+        match segments {
+            (Some("session"), None, None, None) => Some(&self.log_in),
+            (Some("accounts"), None, None, None) => Some(&self.sign_up),
+            (Some("circles"), Some(id), Some("invitations"), None) if !id.is_empty() => {
+                Some(&self.invitations)
+            }
+            (Some("invitations"), Some("accept"), None, None) => Some(&self.invitations),
+            _ => None,
+        }
+    }
+
+    fn sweep(&self) {
+        for limiter in [&self.log_in, &self.sign_up, &self.invitations] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// The key of a client: its IPv4 address, or its IPv6 /64.
+fn key(client: Option<SocketAddr>) -> IpAddr {
+    match client.map(|address| address.ip().to_canonical()) {
+        Some(IpAddr::V6(v6)) => {
+            let prefix = u128::from(v6) & !(u128::MAX >> 64);
+            IpAddr::V6(Ipv6Addr::from(prefix))
+        }
+        Some(v4) => v4,
+        None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    fn address(text: &str) -> Option<SocketAddr> {
+        Some(text.parse().unwrap())
+    }
+
+    fn tight() -> RateLimits {
+        RateLimits {
+            log_in: Limit::per_hour(3),
+            sign_up: Limit::per_hour(1),
+            invitations: Limit::per_hour(2),
+        }
+    }
+
+    #[test]
+    fn each_kind_has_its_own_allowance_per_address() {
+        let limiters = Limiters::new(&tight());
+        let post = Method::POST;
+        let ann = address("192.0.2.1:5000");
+        for _ in 0..3 {
+            assert!(limiters.check(&post, "/api/v1/session", ann).is_ok());
+        }
+        let refused = limiters.check(&post, "/api/v1/session", ann).unwrap_err();
+        let ApiError::TooManyRequests { retry_after_secs } = refused else {
+            panic!("{refused:?}");
+        };
+        assert!(
+            (1_195..=1_200).contains(&retry_after_secs),
+            "one attempt comes back every 20 minutes: {retry_after_secs}"
+        );
+        assert_eq!(refused.problem().status, 429);
+        assert_eq!(
+            refused.problem().kind,
+            "urn:kring:problem:too-many-requests"
+        );
+        assert_eq!(refused.problem().title, "Too many requests");
+        assert!(
+            refused
+                .to_string()
+                .starts_with("too many attempts: try again in 1"),
+            "{refused}"
+        );
+        // Another port of the same address is the same client; another address is not.
+        assert!(limiters
+            .check(&post, "/api/v1/session", address("192.0.2.1:6000"))
+            .is_err());
+        assert!(limiters
+            .check(&post, "/api/v1/session", address("192.0.2.2:5000"))
+            .is_ok());
+        // Another kind of request has its own allowance.
+        assert!(limiters.check(&post, "/api/v1/accounts", ann).is_ok());
+        assert!(limiters.check(&post, "/api/v1/accounts", ann).is_err());
+        // The two invitation addresses share one.
+        assert!(limiters
+            .check(&post, "/api/v1/circles/c1/invitations", ann)
+            .is_ok());
+        assert!(limiters
+            .check(&post, "/api/v1/invitations/accept", ann)
+            .is_ok());
+        assert!(limiters
+            .check(&post, "/api/v1/circles/c2/invitations", ann)
+            .is_err());
+        assert!(limiters
+            .check(&post, "/api/v1/invitations/accept", ann)
+            .is_err());
+        // Reads and other addresses are not limited.
+        for (method, path) in [
+            (Method::GET, "/api/v1/session"),
+            (Method::DELETE, "/api/v1/session"),
+            (Method::GET, "/api/v1/circles/c1/invitations"),
+            (Method::POST, "/api/v1/circles"),
+            (Method::POST, "/api/v1/circles/c1/logbook"),
+            (Method::POST, "/api/v1/session/extra"),
+            (Method::POST, "/api/v1/circles//invitations"),
+            (Method::POST, "/api/v1/invitations"),
+            (Method::POST, "/session"),
+        ] {
+            assert!(
+                limiters.check(&method, path, ann).is_ok(),
+                "{method} {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn ipv6_counts_per_64_block_and_mapped_ipv4_as_ipv4() {
+        assert_eq!(
+            key(address("[2001:db8:1:2:aaaa::1]:443")),
+            key(address("[2001:db8:1:2:ffff::9]:80"))
+        );
+        assert_ne!(
+            key(address("[2001:db8:1:2::1]:443")),
+            key(address("[2001:db8:1:3::1]:443"))
+        );
+        assert_eq!(
+            key(address("[::ffff:192.0.2.1]:1")),
+            key(address("192.0.2.1:2"))
+        );
+        assert_eq!(key(None), IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    }
+
+    #[test]
+    fn addresses_whose_allowance_is_whole_again_are_forgotten() {
+        let quick = Limit {
+            burst: NonZeroU32::MIN,
+            interval: Duration::from_millis(1),
+        };
+        let limiters = Limiters::new(&RateLimits {
+            log_in: quick,
+            ..tight()
+        });
+        for n in 0..=255u8 {
+            let client = Some(SocketAddr::from(([198, 51, 100, n], 1)));
+            limiters
+                .check(&Method::POST, "/api/v1/session", client)
+                .unwrap();
+        }
+        assert_eq!(limiters.log_in.len(), 256);
+        // Checks of any kind sweep now and then; a millisecond after their
+        // attempt, those 256 addresses have their whole allowance back.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let other = address("203.0.113.1:1");
+        while !limiters.log_in.is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "{} still remembered",
+                limiters.log_in.len()
+            );
+            for _ in 0..SWEEP_EVERY {
+                let _ = limiters.check(&Method::POST, "/api/v1/accounts", other);
+            }
+        }
+        assert_eq!(limiters.sign_up.len(), 1, "a recent one is kept");
+    }
+
+    #[test]
+    fn the_defaults_are_the_documented_ones() {
+        let limits = RateLimits::default();
+        assert_eq!(
+            limits.log_in.quota(),
+            Quota::per_minute(NonZeroU32::new(10).unwrap())
+        );
+        assert_eq!(limits.sign_up.interval, Duration::from_secs(12));
+        assert_eq!(limits.sign_up.burst.get(), 10);
+        assert_eq!(limits.invitations.interval, Duration::from_secs(2));
+    }
+}

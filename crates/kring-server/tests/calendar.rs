@@ -1,0 +1,570 @@
+//! Calendar feeds over real HTTP, on both backends. Feeds are read by a client
+//! without cookies (as a calendar app) and parsed by an independent iCalendar
+//! parser (the `ical` crate), not by the crate that wrote them.
+
+mod common;
+
+use std::io::BufReader;
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Utc};
+use common::{Browser, Server};
+use kring_server::Settings;
+use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+on_both_backends!(
+    a_feed_holds_the_shifts_in_utc_with_titles_and_who_is_on_them,
+    mine_holds_only_the_shifts_i_am_on,
+    a_revoked_feed_is_404_and_only_its_owner_revokes_it,
+    the_feed_of_a_member_who_was_removed_is_404,
+    unknown_feed_addresses_are_404,
+    a_non_member_cannot_make_or_list_feeds,
+    a_shift_whose_author_was_forgotten_is_a_shift,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_address_starts_with_the_public_url() {
+    let settings = Settings {
+        // Plain http, so that the test client may carry the session cookie.
+        public_url: Some("http://kring.example.org/".into()),
+        ..Settings::default()
+    };
+    let s = Server::start_with(kring_testkit::TestLog::sqlite().await, settings).await;
+    let (ann, circle) = coordinator(&s).await;
+    let feed = make_feed(&ann, &circle, "circle").await;
+    let url = feed["url"].as_str().unwrap();
+    let token = url
+        .strip_prefix("http://kring.example.org/calendar/")
+        .and_then(|rest| rest.strip_suffix(".ics"))
+        .unwrap_or_else(|| panic!("{url}"));
+    assert_eq!(token.len(), 43, "256 bits in base64url: {token}");
+    // The same feed through the address the test server really has.
+    let (status, _, _) = fetch(&s.url(&format!("/calendar/{token}.ics"))).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+// ---- the feeds' content --------------------------------------------------
+
+const SOUP: &str = "Soup, bread; and a \\ backslash\nthen the dishes";
+const LONG: &str = "Avondeten bij Mam — soep, brood; daarna samen de krant lezen, \
+                    thee drinken en de planten water geven (ongeveer anderhalf uur) ☕";
+
+async fn a_feed_holds_the_shifts_in_utc_with_titles_and_who_is_on_them(s: Server) {
+    let (ann, circle) = coordinator(&s).await;
+    let (bob, _) = s
+        .join_with(
+            &ann,
+            &circle,
+            "Bob; \"the neighbour\", jr.",
+            json!({"ring": "warm"}),
+        )
+        .await;
+    let first = winter_date();
+    let soup = schedule(&ann, &circle, SOUP, first, "10:00", 120, Some(2), 2).await;
+    let dinner = schedule(&ann, &circle, LONG, next(first), "19:30", 90, None, 1).await;
+    claim(&ann, &circle, &soup, first).await;
+    claim(&bob, &circle, &soup, first).await;
+    let version = claim(&bob, &circle, &dinner, next(first)).await;
+    caught_up(&ann, &circle, version).await;
+
+    let feed = make_feed(&bob, &circle, "circle").await;
+    assert_eq!(feed["scope"], "circle");
+    let (status, headers, body) = fetch(feed["url"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[CONTENT_TYPE], "text/calendar; charset=utf-8");
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    well_formed(&body);
+
+    let calendar = parse(&body);
+    assert_eq!(
+        calendar.name.as_deref(),
+        Some("Kring: shifts for Mam, \"our\" mother; at home")
+    );
+    let seen: Vec<(&str, DateTime<Utc>, DateTime<Utc>, &str)> = calendar
+        .events
+        .iter()
+        .map(|e| (e.uid.as_str(), e.starts, e.ends, e.status.as_str()))
+        .collect();
+    let soup_uid = |date: NaiveDate| format!("{soup}-{date}@kring");
+    let dinner_uid = format!("{dinner}-{}@kring", next(first));
+    let second = first + Days::new(7);
+    let third = first + Days::new(14);
+    assert_eq!(
+        seen,
+        vec![
+            // 10:00 in Amsterdam in winter (UTC+1) is 09:00Z.
+            (
+                soup_uid(first).as_str(),
+                utc(first, 9, 0),
+                utc(first, 11, 0),
+                "CONFIRMED"
+            ),
+            (
+                dinner_uid.as_str(),
+                utc(next(first), 18, 30),
+                utc(next(first), 20, 0),
+                "CONFIRMED"
+            ),
+            (
+                soup_uid(second).as_str(),
+                utc(second, 9, 0),
+                utc(second, 11, 0),
+                "TENTATIVE"
+            ),
+            (
+                soup_uid(third).as_str(),
+                utc(third, 9, 0),
+                utc(third, 11, 0),
+                "TENTATIVE"
+            ),
+        ]
+    );
+    let by_uid = |uid: &str| calendar.events.iter().find(|e| e.uid == uid).unwrap();
+    assert_eq!(by_uid(&soup_uid(first)).summary, SOUP);
+    assert_eq!(by_uid(&dinner_uid).summary, LONG);
+    assert_eq!(
+        by_uid(&soup_uid(first)).description,
+        "On it: Ann de Vries, Bob; \"the neighbour\", jr..\nEvery place is taken."
+    );
+    assert_eq!(
+        by_uid(&soup_uid(second)).description,
+        "Nobody is on it yet.\n2 of 2 places are open."
+    );
+    for event in &calendar.events {
+        let stamp = event.stamp;
+        assert!(
+            (Utc::now() - stamp).num_minutes().abs() < 5,
+            "DTSTAMP is when the feed was made: {stamp}"
+        );
+    }
+}
+
+async fn mine_holds_only_the_shifts_i_am_on(s: Server) {
+    let (ann, circle) = coordinator(&s).await;
+    let (bob, _) = s.join(&ann, &circle, "lukewarm").await;
+    let first = winter_date();
+    let soup = schedule(&ann, &circle, SOUP, first, "10:00", 60, Some(2), 1).await;
+    let dinner = schedule(&ann, &circle, LONG, next(first), "19:30", 90, None, 1).await;
+    let second = first + Days::new(7);
+    claim(&bob, &circle, &soup, second).await;
+    let version = claim(&ann, &circle, &dinner, next(first)).await;
+    caught_up(&ann, &circle, version).await;
+
+    let bobs = make_feed(&bob, &circle, "mine").await;
+    assert_eq!(bobs["scope"], "mine");
+    let anns = make_feed(&ann, &circle, "mine").await;
+    let everything = make_feed(&ann, &circle, "circle").await;
+    let uids = |feed: &Value| {
+        let url = feed["url"].as_str().unwrap().to_owned();
+        async move {
+            let (status, _, body) = fetch(&url).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            parse(&body)
+                .events
+                .into_iter()
+                .map(|e| e.uid)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(uids(&bobs).await, vec![format!("{soup}-{second}@kring")]);
+    assert_eq!(
+        uids(&anns).await,
+        vec![format!("{dinner}-{}@kring", next(first))]
+    );
+    assert_eq!(uids(&everything).await.len(), 4, "three soups and a dinner");
+    let (_, _, body) = fetch(anns["url"].as_str().unwrap()).await;
+    assert!(parse(&body)
+        .name
+        .unwrap()
+        .starts_with("Kring: my shifts for "));
+
+    // Giving a place back takes it out of "mine" at the next look.
+    let (status, released) = bob
+        .post(
+            &format!("/api/v1/circles/{circle}/shifts/{soup}/dates/{second}/release"),
+            json!({"reason": "away that week"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{released}");
+    caught_up(&bob, &circle, released["version"].as_u64().unwrap()).await;
+    assert_eq!(uids(&bobs).await, Vec::<String>::new());
+}
+
+// ---- who may see a feed --------------------------------------------------
+
+async fn a_revoked_feed_is_404_and_only_its_owner_revokes_it(s: Server) {
+    let (ann, circle) = coordinator(&s).await;
+    let (bob, _) = s.join(&ann, &circle, "warm").await;
+    let kept = make_feed(&bob, &circle, "mine").await;
+    let revoked = make_feed(&bob, &circle, "circle").await;
+    let anns = make_feed(&ann, &circle, "circle").await;
+    for feed in [&kept, &revoked, &anns] {
+        let (status, _, _) = fetch(feed["url"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+
+    let feeds = format!("/api/v1/circles/{circle}/calendar-feeds");
+    let (status, listed) = bob.get(&feeds).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let ids: Vec<&Value> = listed["feeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["id"])
+        .collect();
+    assert_eq!(
+        ids,
+        vec![&kept["id"], &revoked["id"]],
+        "only bob's own, oldest first"
+    );
+    assert_eq!(listed["feeds"][0]["scope"], "mine");
+    assert!(listed["feeds"][0]["created_at"].is_string());
+    assert!(
+        !listed.to_string().contains("/calendar/"),
+        "a list shows no addresses: {listed}"
+    );
+
+    let revoke = format!("{feeds}/{}", revoked["id"].as_str().unwrap());
+    let (status, refused) = ann.delete(&revoke).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not ann's to revoke: {refused}"
+    );
+    let (status, _, _) = fetch(revoked["url"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "still there");
+
+    let (status, body) = bob.delete(&revoke).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, headers, body) = fetch(revoked["url"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(headers[CACHE_CONTROL], "no-store");
+    let (status, _) = bob.delete(&revoke).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "already revoked");
+    let (status, _) = bob.delete(&format!("{feeds}/not-a-feed")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    for feed in [&kept, &anns] {
+        let (status, _, _) = fetch(feed["url"].as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "the others stay");
+    }
+    let (_, listed) = bob.get(&feeds).await;
+    assert_eq!(listed["feeds"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["feeds"][0]["id"], kept["id"]);
+}
+
+async fn the_feed_of_a_member_who_was_removed_is_404(s: Server) {
+    let (ann, circle) = coordinator(&s).await;
+    let (bob, bob_id) = s.join(&ann, &circle, "warm").await;
+    let first = winter_date();
+    let soup = schedule(&ann, &circle, SOUP, first, "10:00", 60, None, 1).await;
+    let version = claim(&bob, &circle, &soup, first).await;
+    caught_up(&ann, &circle, version).await;
+    let feed = make_feed(&bob, &circle, "mine").await;
+    let url = feed["url"].as_str().unwrap();
+    let (status, _, body) = fetch(url).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(parse(&body).events.len(), 1);
+
+    let (status, removed) = ann
+        .delete(&format!("/api/v1/circles/{circle}/members/{bob_id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{removed}");
+    caught_up(&ann, &circle, removed["version"].as_u64().unwrap()).await;
+
+    let (status, headers, body) = fetch(url).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(headers[CONTENT_TYPE], "application/problem+json");
+    let unknown = fetch(&s.url(&format!("/calendar/{}.ics", "A".repeat(43)))).await;
+    assert_eq!(
+        body, unknown.2,
+        "the same answer as for an address that never existed"
+    );
+    let (status, _) = bob
+        .get(&format!("/api/v1/circles/{circle}/calendar-feeds"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "bob no longer sees the circle"
+    );
+}
+
+async fn unknown_feed_addresses_are_404(s: Server) {
+    let (ann, circle) = coordinator(&s).await;
+    let real = make_feed(&ann, &circle, "circle").await;
+    let real = real["url"].as_str().unwrap();
+    let without_suffix = real.strip_suffix(".ics").unwrap();
+    for url in [
+        s.url(&format!("/calendar/{}.ics", "A".repeat(43))),
+        s.url("/calendar/not-a-token.ics"),
+        s.url("/calendar/.ics"),
+        without_suffix.to_owned(),
+        format!("{without_suffix}.ICS"),
+        format!("{without_suffix}x.ics"),
+    ] {
+        let (status, headers, body) = fetch(&url).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{url}: {body}");
+        assert_eq!(headers[CACHE_CONTROL], "no-store", "{url}");
+        let problem: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(problem["detail"], "there is no calendar at this address");
+    }
+    let (status, _, _) = fetch(real).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn a_non_member_cannot_make_or_list_feeds(s: Server) {
+    let (ann, circle) = coordinator(&s).await;
+    let (stranger, _) = s.person("Sam", "sam@example.org").await;
+    let events = s.events().await;
+    let feeds = format!("/api/v1/circles/{circle}/calendar-feeds");
+    let (status, body) = stranger.post(&feeds, json!({"scope": "circle"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (_, no_circle) = stranger
+        .post(
+            &format!("/api/v1/circles/{}/calendar-feeds", uuid::Uuid::new_v4()),
+            json!({"scope": "circle"}),
+        )
+        .await;
+    assert_eq!(
+        body, no_circle,
+        "the same as for a circle that does not exist"
+    );
+    let (status, _) = stranger.get(&feeds).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = s.browser().post(&feeds, json!({"scope": "circle"})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = ann.post(&feeds, json!({"scope": "everything"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(s.events().await, events, "nothing was written to the log");
+    let (_, listed) = ann.get(&feeds).await;
+    assert_eq!(listed["feeds"], json!([]), "nor a feed made");
+}
+
+async fn a_shift_whose_author_was_forgotten_is_a_shift(s: Server) {
+    let (ann, circle) = coordinator(&s).await;
+    let (bob, _) = s.join(&ann, &circle, "warm").await;
+    let first = winter_date();
+    let soup = schedule(&ann, &circle, SOUP, first, "10:00", 60, None, 2).await;
+    claim(&ann, &circle, &soup, first).await;
+    let version = claim(&bob, &circle, &soup, first).await;
+    caught_up(&bob, &circle, version).await;
+    let feed = make_feed(&bob, &circle, "mine").await;
+    let (status, me) = ann.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    let ann_id = me["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap();
+
+    let vault = kring_app::Vault::new(s.test.log.clone());
+    assert!(vault.forget(kring_domain::PersonId(ann_id)).await.unwrap());
+
+    let (status, _, body) = fetch(feed["url"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let calendar = parse(&body);
+    assert_eq!(calendar.events.len(), 1);
+    assert_eq!(calendar.events[0].summary, "a shift");
+    assert_eq!(
+        calendar.events[0].description,
+        "On it: a former member, A warm member.\nEvery place is taken."
+    );
+}
+
+// ---- helpers ---------------------------------------------------------------
+
+/// A coordinator and their circle around "Mam" (in Europe/Amsterdam).
+async fn coordinator(s: &Server) -> (Browser, String) {
+    let email = format!("{}@example.org", uuid::Uuid::new_v4().simple());
+    let (ann, _) = s.person("Ann de Vries", &email).await;
+    let (status, created) = ann
+        .post(
+            "/api/v1/circles",
+            json!({"focus_name": "Mam, \"our\" mother; at home", "time_zone": "Europe/Amsterdam"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let circle = created["id"].as_str().unwrap().to_owned();
+    caught_up(&ann, &circle, created["version"].as_u64().unwrap()).await;
+    (ann, circle)
+}
+
+/// The first date at least two days from now that lies, with the two weeks
+/// after it, in Amsterdam's winter time (UTC+1): early December to early February.
+fn winter_date() -> NaiveDate {
+    let mut date = Utc::now().date_naive() + Days::new(2);
+    while !(date.month() == 12 || date.month() == 1 || (date.month() == 2 && date.day() <= 7)) {
+        date = date + Days::new(1);
+    }
+    date
+}
+
+fn next(date: NaiveDate) -> NaiveDate {
+    date + Days::new(1)
+}
+
+fn utc(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    date.and_hms_opt(hour, minute, 0).unwrap().and_utc()
+}
+
+/// Schedules a shift; `weekly_for`: weekly until that many weeks after `date`.
+#[allow(clippy::too_many_arguments)]
+async fn schedule(
+    coordinator: &Browser,
+    circle: &str,
+    title: &str,
+    date: NaiveDate,
+    time: &str,
+    minutes: u16,
+    weekly_for: Option<u64>,
+    helpers: u8,
+) -> String {
+    let mut body = json!({
+        "title": title,
+        "starts": format!("{date}T{time}"),
+        "duration_minutes": minutes,
+        "helpers_needed": helpers,
+        "rings": ["warm", "lukewarm"],
+    });
+    if let Some(weeks) = weekly_for {
+        body["weekly"] = json!({"until": date + Days::new(7 * weeks)});
+    }
+    let (status, created) = coordinator
+        .post(&format!("/api/v1/circles/{circle}/shifts"), body)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    created["id"].as_str().unwrap().to_owned()
+}
+
+/// Claims a place; answers the circle's version after it.
+async fn claim(member: &Browser, circle: &str, shift: &str, date: NaiveDate) -> u64 {
+    let (status, claimed) = member
+        .post(
+            &format!("/api/v1/circles/{circle}/shifts/{shift}/dates/{date}/claim"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{claimed}");
+    claimed["version"].as_u64().unwrap()
+}
+
+/// Waits until the stored view holds `version`: feeds are read from it.
+async fn caught_up(member: &Browser, circle: &str, version: u64) {
+    let (status, body) = member
+        .get(&format!("/api/v1/circles/{circle}?min_version={version}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+async fn make_feed(member: &Browser, circle: &str, scope: &str) -> Value {
+    let (status, feed) = member
+        .post(
+            &format!("/api/v1/circles/{circle}/calendar-feeds"),
+            json!({"scope": scope}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{feed}");
+    feed
+}
+
+/// A calendar app: no cookies, no session.
+async fn fetch(url: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    let response = reqwest::get(url).await.expect("the server answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.expect("a body"))
+}
+
+/// RFC 5545 §3.1: CRLF line ends, and no line longer than 75 octets.
+fn well_formed(body: &str) {
+    assert!(body.ends_with("\r\n"));
+    for line in body.split_terminator("\r\n") {
+        assert!(!line.contains(['\r', '\n']), "a bare line break: {line:?}");
+        assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+    }
+}
+
+struct Feed {
+    name: Option<String>,
+    events: Vec<FeedEvent>,
+}
+
+struct FeedEvent {
+    uid: String,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    stamp: DateTime<Utc>,
+    summary: String,
+    description: String,
+    status: String,
+}
+
+/// Unfolds the content lines as RFC 5545 §3.1 says (remove CRLF and the one
+/// space or tab after it), then lets `ical` read the rest. Not `ical`'s own
+/// unfolding: ical 0.11 also trims whitespace at the end of every folded
+/// line, so a space just before a fold (valid, and what icalendar writes when
+/// a fold lands after one) would be lost.
+fn parse(body: &str) -> Feed {
+    let unfolded = body.replace("\r\n ", "").replace("\r\n\t", "");
+    let mut parser = ical::IcalParser::new(BufReader::new(unfolded.as_bytes()));
+    let calendar = parser.next().expect("a calendar").expect("it parses");
+    assert!(parser.next().is_none(), "one calendar");
+    let value = |properties: &[ical::property::Property], name: &str| {
+        properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.as_deref())
+            .map(unescape)
+    };
+    assert_eq!(
+        value(&calendar.properties, "VERSION").as_deref(),
+        Some("2.0")
+    );
+    let time = |properties: &[ical::property::Property], name: &str| {
+        let property = properties
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no {name}"));
+        assert_eq!(property.params, None, "{name} in UTC, without TZID");
+        let text = property.value.as_deref().unwrap();
+        NaiveDateTime::parse_from_str(text, "%Y%m%dT%H%M%SZ")
+            .unwrap_or_else(|e| panic!("{name}:{text}: {e}"))
+            .and_utc()
+    };
+    let events = calendar
+        .events
+        .iter()
+        .map(|e| {
+            let p = &e.properties;
+            FeedEvent {
+                uid: value(p, "UID").expect("a UID"),
+                starts: time(p, "DTSTART"),
+                ends: time(p, "DTEND"),
+                stamp: time(p, "DTSTAMP"),
+                summary: value(p, "SUMMARY").expect("a SUMMARY"),
+                description: value(p, "DESCRIPTION").expect("a DESCRIPTION"),
+                status: value(p, "STATUS").expect("a STATUS"),
+            }
+        })
+        .collect();
+    Feed {
+        name: value(&calendar.properties, "X-WR-CALNAME"),
+        events,
+    }
+}
+
+/// TEXT values (RFC 5545 §3.3.11): `ical` unfolds lines but leaves escapes.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(escaped @ ('\\' | ';' | ',')) => out.push(escaped),
+            other => panic!("not an RFC 5545 escape: \\{other:?} in {text:?}"),
+        }
+    }
+    out
+}

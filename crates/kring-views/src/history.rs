@@ -1,0 +1,46 @@
+//! A circle's whole history, decoded and upcast: for exports, which show
+//! every event a viewer may see, not only what the views keep.
+
+use chrono::{DateTime, Utc};
+use kring_domain::{upcasters, CircleEvent, CircleId};
+use kring_store::EventLog;
+
+use crate::projector::{decode, CIRCLE_PREFIX};
+use crate::ProjectionError;
+
+/// One event of a circle's log, as the domain reads it today.
+#[derive(Clone, Debug)]
+pub struct HistoryEvent {
+    pub version: u64,
+    pub recorded_at: DateTime<Utc>,
+    /// Who sent the command, from the event's metadata (absent on old events).
+    pub actor: Option<String>,
+    pub event: CircleEvent,
+}
+
+/// Every event of `circle`, oldest first.
+pub async fn circle_history(
+    log: &dyn EventLog,
+    circle: CircleId,
+) -> Result<Vec<HistoryEvent>, ProjectionError> {
+    let upcasters = upcasters::all();
+    let stream = format!("{CIRCLE_PREFIX}{circle}");
+    let mut history = vec![];
+    let mut from = 1;
+    loop {
+        let page = log.read_stream(&stream, from, 1000).await?;
+        let Some(last) = page.last() else { break };
+        from = last.version + 1;
+        for recorded in &page {
+            if let Some((_, event)) = decode(&upcasters, recorded)? {
+                history.push(HistoryEvent {
+                    version: recorded.version,
+                    recorded_at: recorded.recorded_at,
+                    actor: recorded.metadata["actor"].as_str().map(str::to_owned),
+                    event,
+                });
+            }
+        }
+    }
+    Ok(history)
+}

@@ -1,0 +1,59 @@
+//! Which circles each person is in: the index behind "my circles". Kept by the
+//! projector next to the circle views, one row per person.
+
+use std::collections::BTreeSet;
+
+use kring_domain::{CircleEvent, CircleId, PersonId};
+use kring_store::EventLog;
+use serde::{Deserialize, Serialize};
+
+use crate::ProjectionError;
+
+/// The kind under which a person's circles are stored.
+pub const MEMBERSHIP_VIEW: &str = "member";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonCircles {
+    pub circles: BTreeSet<CircleId>,
+    /// Grows with every change: the stored row's version.
+    pub revision: u64,
+}
+
+/// Whom `event` brings into (`true`) or takes out of (`false`) its circle.
+pub fn membership_change(event: &CircleEvent) -> Option<(PersonId, bool)> {
+    match event {
+        CircleEvent::CircleCreated { coordinator, .. } => Some((*coordinator, true)),
+        CircleEvent::MemberJoined { person, .. } => Some((*person, true)),
+        CircleEvent::MemberLeft { person, .. } | CircleEvent::MemberRemoved { person, .. } => {
+            Some((*person, false))
+        }
+        _ => None,
+    }
+}
+
+impl PersonCircles {
+    pub fn apply(&mut self, circle: CircleId, joined: bool) {
+        if joined {
+            self.circles.insert(circle);
+        } else {
+            self.circles.remove(&circle);
+        }
+        self.revision += 1;
+    }
+}
+
+/// The circles `person` is in, as far as the projector got.
+pub async fn circles_of(
+    log: &dyn EventLog,
+    person: PersonId,
+) -> Result<PersonCircles, ProjectionError> {
+    match log.load_view(MEMBERSHIP_VIEW, &person.to_string()).await? {
+        Some(row) => {
+            let mut circles: PersonCircles =
+                serde_json::from_str(&row.body).map_err(kring_store::StoreError::Json)?;
+            circles.revision = circles.revision.max(row.version);
+            Ok(circles)
+        }
+        None => Ok(PersonCircles::default()),
+    }
+}

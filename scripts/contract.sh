@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Contract test: schemathesis (from PyPI) against proto/openapi.json on a real
+# `kring serve`. Fails on any 5xx and on any answer the description does not
+# allow (status, content type, body schema); prints schemathesis's report.
+#
+# It keeps schemathesis in a virtualenv under target/contract-venv (made once,
+# reused), builds target/debug/kring, serves it on a free port of 127.0.0.1 with
+# a throw-away SQLite database, signs up and logs in one account (the session
+# cookie goes with every generated request), makes one circle whose id is fed
+# to some of the generated requests, and runs schemathesis. The server and its
+# temporary directory are removed on every exit, Ctrl+C and kill included.
+#
+# Knobs (environment): KRING_CONTRACT_MAX_EXAMPLES (examples per operation),
+# KRING_CONTRACT_SEED (replay a run: schemathesis prints the seed it used).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+VENV=target/contract-venv
+MAX_EXAMPLES=${KRING_CONTRACT_MAX_EXAMPLES:-20}
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "The contract test needs Python 3 with venv and pip, to install schemathesis from PyPI." >&2
+    echo "Install it (Debian/Ubuntu: sudo apt-get install python3 python3-venv python3-pip)." >&2
+    exit 1
+fi
+if ! command -v curl >/dev/null 2>&1; then
+    echo "The contract test needs curl (Debian/Ubuntu: sudo apt-get install curl)." >&2
+    exit 1
+fi
+
+# schemathesis, pinned, in its own virtualenv (reused when it has that version).
+if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+    echo "Installing schemathesis $SCHEMATHESIS_VERSION into $VENV."
+    rm -rf "$VENV"
+    if ! python3 -m venv "$VENV"; then
+        rm -rf "$VENV"
+        echo "python3 cannot make a virtualenv: install its venv module" >&2
+        echo "(Debian/Ubuntu: sudo apt-get install python3-venv)." >&2
+        exit 1
+    fi
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+cargo build -p kring --locked
+KRING="$TARGET_DIR/debug/kring"
+
+# Everything this run makes lives here; the trap removes it and stops the server.
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kring-contract.XXXXXX")
+SERVER_PID=
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM HUP
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [ "$status" != 0 ] && [ -s "$WORK/server.log" ]; then
+        echo "--- the last lines of the server's log ---" >&2
+        tail -n 40 "$WORK/server.log" >&2
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# Port 0: the kernel picks a free port, and kring prints the address it got.
+# setpriv stops the server with SIGTERM should this script be killed outright.
+PDEATHSIG=()
+if command -v setpriv >/dev/null 2>&1; then
+    PDEATHSIG=(setpriv --pdeathsig TERM --)
+fi
+"${PDEATHSIG[@]}" "$KRING" serve --listen 127.0.0.1:0 \
+    --database-url "sqlite:$WORK/kring.db" >"$WORK/server.out" 2>"$WORK/server.log" &
+SERVER_PID=$!
+
+deadline=$((SECONDS + 60))
+BASE=
+while [ -z "$BASE" ]; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "kring serve stopped before it was ready." >&2
+        exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+        echo "kring serve printed no address within 60 s." >&2
+        exit 1
+    fi
+    BASE=$(sed -n 's|^Kring is running: open \(http://[^/]*\)/$|\1|p' "$WORK/server.out")
+    [ -n "$BASE" ] || sleep 0.1
+done
+until curl -fsS -o /dev/null "$BASE/readyz" 2>/dev/null; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "kring serve stopped before it was ready." >&2
+        exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+        echo "$BASE/readyz did not answer 200 within 60 s." >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+API="$BASE/api/v1"
+echo "Kring is ready at $BASE (database under $WORK)."
+
+# One account and two sessions: one for every request, one for log-out to end.
+post() { # path body [cookie]: prints the body, fails on a status other than 2xx
+    curl --fail-with-body -sS -X POST "$API$1" -H 'Content-Type: application/json' \
+        ${3:+-H "Cookie: kring_session=$3"} -D "$WORK/headers" --data "$2"
+}
+session_of_last_answer() {
+    sed -n 's/^[Ss]et-[Cc]ookie: kring_session=\([^;]*\);.*$/\1/p' "$WORK/headers" | tr -d '\r'
+}
+EMAIL=contract@example.org
+PASSWORD=contract-test-password
+post /accounts "{\"name\":\"Contract\",\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+post /session "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+SESSION=$(session_of_last_answer)
+post /session "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" >/dev/null
+SESSION_TO_END=$(session_of_last_answer)
+if [ -z "$SESSION" ] || [ -z "$SESSION_TO_END" ]; then
+    echo "Logging in set no kring_session cookie." >&2
+    exit 1
+fi
+CIRCLE=$(post /circles '{"focus_name":"Mam"}' "$SESSION" |
+    "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+echo "Signed up, logged in, made circle $CIRCLE."
+
+# Most requests that name a circle name this one, the rest a generated id.
+# Log-out gets a session of its own, so that it ends only that one.
+cat >"$WORK/schemathesis.toml" <<EOF
+[dictionaries.circle]
+values = ["$CIRCLE"]
+
+[parameters]
+"path.id" = { dictionary = "circle", probability = 0.75 }
+
+[[operations]]
+include-path = "/session"
+include-method = "DELETE"
+headers = { Cookie = "kring_session=$SESSION_TO_END" }
+EOF
+
+SEED=()
+if [ -n "${KRING_CONTRACT_SEED:-}" ]; then
+    SEED=(--seed "$KRING_CONTRACT_SEED")
+fi
+RUN=("$VENV/bin/schemathesis" --config-file "$WORK/schemathesis.toml" run proto/openapi.json
+    --url "$API"
+    --header "Cookie: kring_session=$SESSION"
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
+    --max-examples "$MAX_EXAMPLES"
+    --workers 2
+    --request-timeout 40
+    --generation-database none
+    --no-color
+    "${SEED[@]}")
+echo "+ ${RUN[*]}"
+"${RUN[@]}"
