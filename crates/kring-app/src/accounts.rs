@@ -238,6 +238,33 @@ impl Accounts {
     }
 
     /// Ends the session of this token. True when there was one.
+    /// Changes the password after checking the current one; every other
+    /// session of the account ends (a stolen session does not outlive it).
+    pub async fn change_password(
+        &self,
+        account: PersonId,
+        session_token: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AccountError> {
+        check_password(new)?;
+        let Some(Opened::Text(email)) = self.profile(account).await?.map(|p| p.email) else {
+            return Err(AccountError::WrongCredentials);
+        };
+        let lookup = self.lookup.of(&Email::parse(&email)?);
+        let found = self.log.credentials_by_email(&lookup).await?;
+        let found = found.filter(|c| c.account == account.0);
+        if !verify_password(current, found.as_ref().map(|c| c.password_hash.as_str())).await? {
+            return Err(AccountError::WrongCredentials);
+        }
+        let keep = SessionToken::hash_of(session_token).unwrap_or_default();
+        let hash = hash_password(new).await?;
+        if !self.log.change_password(account.0, &hash, &keep).await? {
+            return Err(AccountError::WrongCredentials);
+        }
+        Ok(())
+    }
+
     pub async fn log_out(&self, token: &str) -> Result<bool, AccountError> {
         let Some(hash) = SessionToken::hash_of(token) else {
             return Ok(false);

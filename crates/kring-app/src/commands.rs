@@ -99,14 +99,30 @@ impl Commands {
         &self,
         organisation: OrganisationId,
     ) -> Result<Option<Organisation>, CommandError> {
-        let store = PersistedEventStore::<LogRepository, Organisation>::new_event_store(
-            LogRepository::new(self.log.clone()),
-        );
+        let organisation: Organisation = self.state_of(&organisation.to_string()).await?;
+        Ok(organisation.id.is_some().then_some(organisation))
+    }
+
+    /// A circle as its events left it, read from the log itself: for when the
+    /// views have not caught up yet. `None` when it does not exist.
+    pub async fn circle_state(&self, circle: CircleId) -> Result<Option<Circle>, CommandError> {
+        let circle: Circle = self.state_of(&circle.to_string()).await?;
+        Ok(circle.exists().then_some(circle))
+    }
+
+    async fn state_of<A: Aggregate<Error = DomainError>>(
+        &self,
+        id: &str,
+    ) -> Result<A, CommandError> {
+        let store = PersistedEventStore::<LogRepository, A>::new_event_store(LogRepository::new(
+            self.log.clone(),
+        ))
+        .with_upcasters(upcasters::all());
         let context = store
-            .load_aggregate(&organisation.to_string())
+            .load_aggregate(id)
             .await
             .map_err(|e| CommandError::Store(Box::new(e)))?;
-        Ok(context.aggregate.id.is_some().then_some(context.aggregate))
+        Ok(context.aggregate)
     }
 
     async fn version_of(&self, aggregate_type: &str, id: &str) -> Result<u64, CommandError> {

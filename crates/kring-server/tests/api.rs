@@ -22,7 +22,66 @@ on_both_backends!(
     input_that_cannot_be_right_is_422,
     unknown_addresses_and_methods_are_problems_too,
     a_version_the_circle_never_had_is_not_waited_for,
+    changing_the_password_ends_every_other_session,
 );
+
+async fn changing_the_password_ends_every_other_session(s: Server) {
+    let (laptop, _) = s.person("Ann", "ann@example.org").await;
+    let phone = s.browser();
+    let (status, _) = phone
+        .post(
+            "/api/v1/session",
+            json!({"email": "ann@example.org", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = laptop
+        .put(
+            "/api/v1/me/password",
+            json!({"current_password": "not my password", "new_password": "a much longer secret"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = laptop
+        .put(
+            "/api/v1/me/password",
+            json!({"current_password": "correct horse battery", "new_password": "short"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = phone.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK, "refusals change nothing");
+
+    let (status, body) = laptop
+        .put(
+            "/api/v1/me/password",
+            json!({"current_password": "correct horse battery", "new_password": "a much longer secret"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, _) = laptop.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK, "the session that changed it stays");
+    let (status, _) = phone.get("/api/v1/me").await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "every other session ended"
+    );
+    let (status, _) = phone
+        .post(
+            "/api/v1/session",
+            json!({"email": "ann@example.org", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = phone
+        .post(
+            "/api/v1/session",
+            json!({"email": "ann@example.org", "password": "a much longer secret"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
 
 async fn sign_up_log_in_create_a_circle_and_write_in_its_logbook(s: Server) {
     let ann = s.browser();

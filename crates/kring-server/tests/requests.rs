@@ -510,7 +510,9 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
             "id": bobs_offer,
             "by": {"id": bob_id, "name": "Bob", "forgotten": false},
             "will": ["groceries", "transport"],
+            "wont": ["finances"],
             "capacity": {"hours_per_week": 3},
+            "note": "Evenings are best",
         })]
     );
     assert_eq!(offers(&dave, &circle, made).await, Vec::<Value>::new());

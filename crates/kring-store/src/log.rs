@@ -179,6 +179,16 @@ pub trait EventLog: Send + Sync + 'static {
     /// there were credentials.
     async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError>;
 
+    /// Replaces an account's password hash and ends every session of the
+    /// account but `keep` (the one that changed it), in one transaction. True
+    /// when the account has credentials.
+    async fn change_password(
+        &self,
+        account: Uuid,
+        password_hash: &str,
+        keep: &[u8],
+    ) -> Result<bool, StoreError>;
+
     /// Stores a session under the hash of its token. The account must have credentials.
     async fn start_session(
         &self,

@@ -617,6 +617,30 @@ impl EventLog for PgLog {
             == 1)
     }
 
+    async fn change_password(
+        &self,
+        account: Uuid,
+        password_hash: &str,
+        keep: &[u8],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed =
+            sqlx::query("UPDATE credentials SET password_hash = $1 WHERE account_id = $2")
+                .bind(password_hash)
+                .bind(account)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+            .bind(account)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     async fn start_session(
         &self,
         token_hash: &[u8],

@@ -656,6 +656,29 @@ impl EventLog for SqliteLog {
             == 1)
     }
 
+    async fn change_password(
+        &self,
+        account: Uuid,
+        password_hash: &str,
+        keep: &[u8],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.writer.begin().await?;
+        let changed = sqlx::query("UPDATE credentials SET password_hash = ? WHERE account_id = ?")
+            .bind(password_hash)
+            .bind(account)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            == 1;
+        sqlx::query("DELETE FROM sessions WHERE account_id = ? AND token_hash <> ?")
+            .bind(account)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     async fn start_session(
         &self,
         token_hash: &[u8],

@@ -3,8 +3,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use kring_domain::circle::state::RequestStatus;
 use kring_domain::{
-    may_see, Category, Circle, CircleEvent, EntryId, Minutes, PersonId, RequestId, Ring, Sealed,
-    ShiftId, ThanksFor, TimeWindow, Viewer, Visibility,
+    may_see, Category, Circle, CircleEvent, EntryId, Minutes, OfferId, PersonId, RequestId, Ring,
+    Sealed, ShiftId, ThanksFor, TimeWindow, Viewer, Visibility,
 };
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,9 @@ pub struct CircleView {
     pub places: BTreeMap<RequestId, Sealed>,
     /// Each shift's scheduling event (its title and who may see the rota).
     pub shifts: BTreeMap<ShiftId, CircleEvent>,
+    /// Each standing offer's event, with what the domain state leaves out
+    /// (what they won't do, their note).
+    pub offers: BTreeMap<OfferId, CircleEvent>,
     pub thanks: Vec<ThanksView>,
     /// When each member last helped: suggestions ask whoever helped least recently.
     pub last_helped: BTreeMap<PersonId, DateTime<Utc>>,
@@ -158,6 +161,9 @@ impl CircleView {
             }
             ShiftScheduled { shift, .. } => {
                 self.shifts.insert(*shift, event.clone());
+            }
+            OfferMade { offer, .. } => {
+                self.offers.insert(*offer, event.clone());
             }
             ShiftClaimed { by, .. } => {
                 self.last_helped.insert(*by, at);

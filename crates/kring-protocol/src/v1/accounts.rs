@@ -20,6 +20,21 @@ pub struct LogIn {
     pub password: String,
 }
 
+/// `PUT /api/v1/me/password`: change one's password. Every other session of
+/// the account ends.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// At least 10 characters.
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangePassword").finish_non_exhaustive()
+    }
+}
+
 // By hand, so a password never ends up in a log line or a panic message.
 impl std::fmt::Debug for SignUp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

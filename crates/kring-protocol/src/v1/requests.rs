@@ -195,7 +195,11 @@ pub struct Offer {
     pub id: Uuid,
     pub by: Person,
     pub will: Vec<Category>,
+    /// What they would rather not do.
+    pub wont: Vec<Category>,
     pub capacity: Capacity,
+    /// `None` when there is none, or its writer was forgotten.
+    pub note: Option<String>,
 }
 
 // ---- thanks ---------------------------------------------------------------

@@ -182,8 +182,10 @@ async fn view_as(
         if caught_up.is_none() {
             // Still behind: someone the circle knows learns to try again (or
             // that the version does not exist); everyone else sees no circle.
-            if let Some(view) = kring_views::load(log, circle).await? {
-                if viewer_in(&view).sees_circle() {
+            // Who the circle knows is read from the log itself, since the view
+            // may not show a newcomer, or may not exist yet at all.
+            if let Some(now) = state.app.commands.circle_state(circle).await? {
+                if Viewer::of(&now, actor, Utc::now()).sees_circle() {
                     return Err(behind(state, circle, min_version).await);
                 }
             }

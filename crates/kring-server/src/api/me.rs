@@ -1,11 +1,14 @@
 //! `GET /api/v1/me`: the logged-in account holder.
 
 use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
+use kring_app::AccountError;
 use kring_domain::PersonId;
 use kring_protocol::v1;
 
 use super::auth::SignedIn;
+use super::extract::Body;
 use super::wire::{self, FORMER_MEMBER};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,7 +17,9 @@ use super::Problems;
 use crate::{ApiError, AppState};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(change_password))
 }
 
 #[utoipa::path(get, path = "/me", tag = "accounts",
@@ -24,6 +29,30 @@ async fn me(
     SignedIn(account): SignedIn,
 ) -> Result<Json<v1::Me>, ApiError> {
     Ok(Json(me_of(&state, account).await?))
+}
+
+/// 204; 403 when the current password is wrong; 422 for a new one that is too short.
+#[utoipa::path(put, path = "/me/password", tag = "accounts", request_body = v1::ChangePassword,
+    responses((status = 204, description = "changed; other sessions have ended"), Problems))]
+async fn change_password(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    headers: HeaderMap,
+    Body(body): Body<v1::ChangePassword>,
+) -> Result<StatusCode, ApiError> {
+    let token = state.app.cookie.token(&headers).unwrap_or_default();
+    match state
+        .app
+        .accounts
+        .change_password(account, &token, &body.current_password, &body.new_password)
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(AccountError::WrongCredentials) => Err(ApiError::NotAllowed(
+            "your current password is not right".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The account's name and address, opened. An account without events (which a

@@ -48,24 +48,38 @@ async fn list(State(state): State<AppState>, member: Member) -> Result<Json<v1::
         if offer.withdrawn {
             continue;
         }
-        // The audience is decided on the offer's own event; what the read side
-        // does not keep (what they won't do, the note) plays no part in it.
-        let made = CircleEvent::OfferMade {
-            offer: *id,
-            by: offer.by,
-            will: offer.will.clone(),
-            wont: vec![],
-            capacity: offer.capacity,
-            note: None,
-        };
+        // The audience is decided on the offer's own event, as folded by the
+        // read side; offers stored before it kept them are read without the
+        // parts the domain state leaves out.
+        let made = view
+            .offers
+            .get(id)
+            .cloned()
+            .unwrap_or(CircleEvent::OfferMade {
+                offer: *id,
+                by: offer.by,
+                will: offer.will.clone(),
+                wont: vec![],
+                capacity: offer.capacity,
+                note: None,
+            });
         if !may_see(&view.state, &made, viewer) {
             continue;
         }
+        let CircleEvent::OfferMade { wont, note, .. } = &made else {
+            continue;
+        };
+        let note = match note {
+            Some(sealed) => wire::text(state.app.vault.open(sealed).await?),
+            None => None,
+        };
         offers.push(v1::Offer {
             id: id.0,
             by: names.of(&state, offer.by).await?,
             will: offer.will.iter().copied().map(category).collect(),
+            wont: wont.iter().copied().map(category).collect(),
             capacity: capacity(offer.capacity),
+            note,
         });
     }
     Ok(Json(v1::Offers {

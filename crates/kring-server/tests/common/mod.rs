@@ -291,3 +291,16 @@ impl Server {
         (browser, person)
     }
 }
+
+impl Server {
+    /// A handle on a server the test started itself (its own settings, no
+    /// projector): for `person`, `browser` and `events`.
+    pub fn detached(base: String, test: TestLog) -> Server {
+        Server {
+            base,
+            test,
+            shutdown: None,
+            tasks: vec![],
+        }
+    }
+}
