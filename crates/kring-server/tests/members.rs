@@ -667,7 +667,11 @@ async fn members_leave_and_are_removed(s: Server) {
         .get(&format!("/api/v1/circles/{circle}?min_version={at}"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    let (status, problem) = dave.get(&format!("/api/v1/circles/{circle}/members")).await;
+    let (status, problem) = dave
+        .get(&format!(
+            "/api/v1/circles/{circle}/members?min_version={at}"
+        ))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
     let before = s.events().await;
     let (status, problem) = dave.delete(&member(&dave_id)).await;
@@ -1103,4 +1107,26 @@ async fn health_and_suggestions_are_for_coordinators(s: Server) {
             assert_eq!(status, StatusCode::FORBIDDEN, "{what}: {problem}");
         }
     }
+}
+
+/// With a public URL set, invitation links point there, not at whatever host
+/// the request named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitation_links_use_the_public_url() {
+    let settings = kring_server::Settings {
+        public_url: Some("http://kring.example.org:8080/".into()),
+        ..kring_server::Settings::default()
+    };
+    let s = Server::start_with(kring_testkit::TestLog::sqlite().await, settings).await;
+    let (ann, _, circle) = circle(&s).await;
+    let (status, invited) = ann
+        .post(
+            &format!("/api/v1/circles/{circle}/invitations"),
+            json!({"ring": "warm"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{invited}");
+    let link = invited["link"].as_str().unwrap();
+    let code = invited["code"].as_str().unwrap();
+    assert_eq!(link, format!("http://kring.example.org:8080/join#{code}"));
 }

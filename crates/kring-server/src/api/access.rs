@@ -168,46 +168,58 @@ async fn view_as(
     min_version: u64,
 ) -> Result<(CircleView, Viewer), ApiError> {
     let log = state.log.as_ref();
-    let viewer_in = |view: &CircleView| view.viewer(actor, Utc::now());
-    let view = if min_version == 0 {
-        kring_views::load(log, circle).await?
-    } else {
-        let progress = state.app.views.clone().map(|mut progress| {
-            progress.borrow_and_update();
-            progress
-        });
-        let caught_up =
-            kring_views::load_at_least(log, circle, min_version, progress, state.app.read_patience)
-                .await?;
-        if caught_up.is_none() {
-            // Still behind: someone the circle knows learns to try again (or
-            // that the version does not exist); everyone else sees no circle.
-            // Who the circle knows is read from the log itself, since the view
-            // may not show a newcomer, or may not exist yet at all.
-            if let Some(now) = state.app.commands.circle_state(circle).await? {
-                if Viewer::of(&now, actor, Utc::now()).sees_circle() {
-                    return Err(behind(state, circle, min_version).await);
-                }
-            }
+    let mut view = kring_views::load(log, circle).await?;
+    if min_version > view.as_ref().map_or(0, |v| v.version) {
+        view = Some(wait_for(state, circle, actor, min_version).await?);
+    } else if view.is_none() {
+        // A circle so new that the projector has not stored it yet: its
+        // creator reading it at once should not be told it does not exist.
+        let head = state.log.stream_head(&circle_stream(circle)).await?;
+        if let Some(head) = head {
+            view = Some(wait_for(state, circle, actor, head.version).await?);
         }
-        caught_up
-    };
+    }
     let view = view.ok_or(ApiError::NoSuchCircle)?;
-    let viewer = viewer_in(&view);
+    let viewer = view.viewer(actor, Utc::now());
     if !viewer.sees_circle() {
         return Err(ApiError::NoSuchCircle);
     }
     Ok((view, viewer))
 }
 
-/// Why a view is behind `min_version`.
-async fn behind(state: &AppState, circle: CircleId, min_version: u64) -> ApiError {
-    match state.log.stream_head(&circle_stream(circle)).await {
-        Ok(Some(head)) if head.version < min_version => ApiError::Invalid(format!(
-            "this circle is at version {}: min_version {min_version} has not happened",
-            head.version
-        )),
-        Ok(_) => ApiError::NotReady,
-        Err(e) => e.into(),
+/// The view once it holds `min_version`, for someone the circle knows.
+///
+/// Who the circle knows is read from the log itself here, since the view may
+/// not show a newcomer yet, or not exist at all. Everyone else gets the 404
+/// of no circle, whatever the version; someone it knows learns that the
+/// version has not happened (422, at once), or to try again when the views
+/// stay behind for longer than the read patience (503).
+async fn wait_for(
+    state: &AppState,
+    circle: CircleId,
+    actor: Actor,
+    min_version: u64,
+) -> Result<CircleView, ApiError> {
+    let known = match state.app.commands.circle_state(circle).await? {
+        Some(now) => Viewer::of(&now, actor, Utc::now()).sees_circle(),
+        None => false,
+    };
+    if !known {
+        return Err(ApiError::NoSuchCircle);
     }
+    let head = state.log.stream_head(&circle_stream(circle)).await?;
+    let head = head.map_or(0, |h| h.version);
+    if head < min_version {
+        return Err(ApiError::Invalid(format!(
+            "this circle is at version {head}: min_version {min_version} has not happened"
+        )));
+    }
+    let progress = state.app.views.clone().map(|mut progress| {
+        progress.borrow_and_update();
+        progress
+    });
+    let log = state.log.as_ref();
+    kring_views::load_at_least(log, circle, min_version, progress, state.app.read_patience)
+        .await?
+        .ok_or(ApiError::NotReady)
 }

@@ -38,7 +38,7 @@ use uuid::Uuid;
 use super::access::Member;
 use super::extract::Body;
 use super::policy::{decide, Decision, Op, Resource};
-use super::{wire, Problems};
+use super::{links, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// The most feeds one person keeps for one circle: enough for a phone, a
@@ -98,7 +98,7 @@ async fn create(
             "you already have {MAX_FEEDS} calendar feeds of this circle: revoke one you no longer use first"
         )));
     }
-    let base = public_base(&state, &headers)?;
+    let base = links::public_base(&state, &headers)?;
     let token = SessionToken::generate()?;
     let id = Uuid::new_v4();
     state
@@ -316,27 +316,6 @@ fn one_line(text: &str) -> String {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Where people reach this server: the public URL when set, otherwise plain
-/// HTTP to the host the request was sent to (local use).
-fn public_base(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
-    if let Some(url) = &state.app.public_url {
-        return Ok(url.trim_end_matches('/').to_owned());
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|host| host.to_str().ok())
-        .filter(|host| {
-            !host.is_empty()
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .ok_or_else(|| {
-            ApiError::BadRequest("the request names no host to make the feed's address with".into())
-        })?;
-    Ok(format!("http://{host}"))
 }
 
 fn store_scope(scope: v1::CalendarScope) -> CalendarScope {

@@ -14,7 +14,7 @@
 //! answered with one 404 that does not say which.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{Duration, Utc};
 use kring_app::SessionToken;
@@ -32,7 +32,7 @@ use super::command;
 use super::extract::Body;
 use super::members::domain_ring;
 use super::policy::{Op, Resource};
-use super::{wire, Problems};
+use super::{links, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// How long an invitation works when the coordinator does not say.
@@ -90,7 +90,7 @@ async fn invite(
     };
     let version = command::run(&state, circle, me, action).await?;
     let code = format!("{circle}.{invitation}.{}", secret.as_str());
-    let link = format!("{}/join#{code}", public_base(&state, &headers));
+    let link = format!("{}/join#{code}", links::public_base(&state, &headers)?);
     Ok((
         StatusCode::CREATED,
         Json(v1::InvitationCreated {
@@ -199,20 +199,6 @@ fn parse_code(code: &str) -> Option<(kring_domain::CircleId, InvitationId, Strin
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Where people reach this server: `https://` behind TLS (a secure session
-/// cookie means a public `https://` URL), the host the request was sent to.
-fn public_base(state: &AppState, headers: &HeaderMap) -> String {
-    let scheme = if state.app.cookie.secure {
-        "https"
-    } else {
-        "http"
-    };
-    match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
-        Some(host) => format!("{scheme}://{host}"),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

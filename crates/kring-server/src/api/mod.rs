@@ -16,6 +16,7 @@ mod export;
 mod extract;
 mod figures;
 mod invitations;
+mod links;
 mod logbook;
 mod me;
 mod members;
