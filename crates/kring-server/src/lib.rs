@@ -8,6 +8,7 @@
 mod api;
 mod error;
 mod health;
+mod metrics;
 mod protect;
 
 use std::future::Future;
@@ -23,6 +24,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
+pub use api::live::LiveOptions;
 pub use api::{openapi, SessionCookie, MAX_BODY_BYTES};
 pub use error::ApiError;
 pub use protect::{Limit, RateLimits};
@@ -40,6 +42,12 @@ pub struct Settings {
     pub read_patience: Duration,
     /// How often one client address may log in, sign up and invite.
     pub rate_limits: RateLimits,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: a request from one
+    /// of these counts against the right-most address in that header that is
+    /// not one of them (see `protect/client.rs`). Empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Live updates: queues, pings, limits, allowed origins.
+    pub live: LiveOptions,
 }
 
 impl Default for Settings {
@@ -49,6 +57,8 @@ impl Default for Settings {
             secret: None,
             read_patience: Duration::from_secs(3),
             rate_limits: RateLimits::default(),
+            trusted_proxies: Vec::new(),
+            live: LiveOptions::default(),
         }
     }
 }
@@ -60,6 +70,8 @@ pub enum SetupError {
     PublicUrl(String),
     #[error("cannot set up the server secret")]
     Secret(#[source] AccountError),
+    #[error("cannot start the live hub")]
+    Live(#[source] kring_store::StoreError),
 }
 
 #[derive(Clone)]
@@ -81,6 +93,9 @@ pub(crate) struct App {
     pub public_url: Option<String>,
     /// Same origin, rate limits, timeout and security headers (see `protect`).
     pub protection: Arc<protect::Protection>,
+    /// This node's live hub (`/api/v1/live`).
+    pub live: Option<kring_live::Hub>,
+    pub live_options: LiveOptions,
 }
 
 impl AppState {
@@ -97,11 +112,16 @@ impl AppState {
             settings.public_url.as_deref(),
             cookie.clone(),
             &settings.rate_limits,
+            &settings.trusted_proxies,
         ));
+        metrics::install();
         let secret = kring_app::server_secret(log.as_ref(), settings.secret.as_deref())
             .await
             .map_err(SetupError::Secret)?;
         let commands = Arc::new(Commands::new(log.clone(), Services::system()));
+        let live = kring_live::Hub::start(log.clone(), settings.live.hub.clone())
+            .await
+            .map_err(SetupError::Live)?;
         let accounts = Accounts::new(log.clone(), commands.clone(), EmailLookup::new(&secret));
         Ok(AppState {
             app: Arc::new(App {
@@ -113,6 +133,8 @@ impl AppState {
                 read_patience: settings.read_patience,
                 public_url: settings.public_url.clone(),
                 protection,
+                live: Some(live),
+                live_options: settings.live,
             }),
             log,
         })
@@ -122,6 +144,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let protection = state.app.protection.clone();
     let routes = health::router()
+        .merge(metrics::router())
         .nest(kring_protocol::v1::PREFIX, api::router())
         .merge(api::calendar::feeds())
         .with_state(state);
@@ -132,7 +155,9 @@ pub fn router(state: AppState) -> Router {
             path = %loggable_path(request.uri().path()),
         )
     });
-    protect::around(routes, protection).layer(traced)
+    protect::around(routes, protection)
+        .layer(traced)
+        .layer(axum::middleware::from_fn(metrics::count_requests))
 }
 
 /// A request's path as the logs show it: a calendar feed's address is its

@@ -32,6 +32,19 @@ fn proto_openapi_json_is_what_the_code_describes() {
 }
 
 #[test]
+fn operation_ids_are_unique() {
+    let doc: serde_json::Value = serde_json::from_str(&generated()).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for operations in doc["paths"].as_object().unwrap().values() {
+        for operation in operations.as_object().unwrap().values() {
+            let id = operation["operationId"].as_str().expect("an operationId");
+            assert!(seen.insert(id.to_owned()), "{id} twice");
+        }
+    }
+    assert!(seen.contains("get_circles_id_rota"), "{seen:?}");
+}
+
+#[test]
 fn every_operation_describes_its_problems_and_a_success() {
     let doc: serde_json::Value = serde_json::from_str(&generated()).unwrap();
     let paths = doc["paths"].as_object().expect("paths");

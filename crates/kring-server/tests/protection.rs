@@ -1,5 +1,6 @@
 //! The HTTP protections over real HTTP: same-origin writes, rate limits per
-//! client address, and the security headers. (The request timeout is tested
+//! client address (behind a trusted proxy, the address it forwards), and the
+//! security headers. (The request timeout is tested
 //! on a tiny router in `src/protect/timeout.rs`: no handler here is slow.)
 
 mod common;
@@ -418,4 +419,135 @@ async fn behind_https_browsers_are_told_to_keep_to_https() {
         );
         assert_security_headers(path, response.headers());
     }
+}
+
+/// Behind a trusted reverse proxy on 127.0.0.1, clients that reach Kring from
+/// 127.0.0.2 come straight in.
+fn behind_a_proxy_on_localhost(log_in: Limit) -> Settings {
+    Settings {
+        trusted_proxies: vec!["127.0.0.1/32".parse().unwrap()],
+        ..tight(RateLimits {
+            log_in,
+            ..RateLimits::default()
+        })
+    }
+}
+
+/// A log-in attempt (a wrong one: it counts all the same) with the given
+/// `X-Forwarded-For`, if any; answers the status.
+async fn log_in_forwarded_for(browser: &Browser, forwarded_for: Option<&str>) -> StatusCode {
+    let body = json!({"email": "nobody@example.org", "password": "not the password"});
+    let headers: Vec<(&str, &str)> = forwarded_for
+        .map(|f| ("x-forwarded-for", f))
+        .into_iter()
+        .collect();
+    send(
+        browser,
+        Method::POST,
+        "/api/v1/session",
+        &headers,
+        Some(&body),
+    )
+    .await
+    .0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_allowance() {
+    let s = Server::start_with(
+        TestLog::sqlite().await,
+        behind_a_proxy_on_localhost(Limit::per_hour(1)),
+    )
+    .await;
+    let proxy = s.browser_from(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let ann = Some("198.51.100.7");
+    assert_eq!(
+        log_in_forwarded_for(&proxy, ann).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in_forwarded_for(&proxy, ann).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Ann's allowance is used up"
+    );
+    // What Ann writes into the header herself stands left of what the proxy
+    // appended: she cannot pose as someone else.
+    assert_eq!(
+        log_in_forwarded_for(&proxy, Some("203.0.113.50, 198.51.100.7")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client of the same proxy still has its own.
+    assert_eq!(
+        log_in_forwarded_for(&proxy, Some("198.51.100.8")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    // Through a second trusted proxy the client is still the one it saw.
+    assert_eq!(
+        log_in_forwarded_for(&proxy, Some("198.51.100.9, 127.0.0.1")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in_forwarded_for(&proxy, Some("198.51.100.9")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The proxy's own requests (no header) count against the proxy, not
+    // against any client.
+    assert_eq!(
+        log_in_forwarded_for(&proxy, None).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in_forwarded_for(&proxy, None).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_an_untrusted_peer_x_forwarded_for_is_ignored() {
+    let s = Server::start_with(
+        TestLog::sqlite().await,
+        behind_a_proxy_on_localhost(Limit::per_hour(1)),
+    )
+    .await;
+    let direct = s.browser_from(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)));
+    assert_eq!(
+        log_in_forwarded_for(&direct, Some("198.51.100.7")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    // A new made-up address every time gains nothing: the peer counts.
+    for made_up in ["198.51.100.8", "203.0.113.1", "127.0.0.1"] {
+        assert_eq!(
+            log_in_forwarded_for(&direct, Some(made_up)).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{made_up}"
+        );
+    }
+    // Nor did it spend the allowance of the address it claimed.
+    let proxy = s.browser_from(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    assert_eq!(
+        log_in_forwarded_for(&proxy, Some("198.51.100.7")).await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_trusted_proxies_the_header_changes_nothing() {
+    let s = Server::start_with(
+        TestLog::sqlite().await,
+        tight(RateLimits {
+            log_in: Limit::per_hour(1),
+            ..RateLimits::default()
+        }),
+    )
+    .await;
+    let proxy = s.browser_from(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    assert_eq!(
+        log_in_forwarded_for(&proxy, Some("198.51.100.7")).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in_forwarded_for(&proxy, Some("198.51.100.8")).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "every client of an untrusted proxy shares its allowance"
+    );
 }

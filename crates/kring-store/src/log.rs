@@ -107,6 +107,10 @@ pub trait EventLog: Send + Sync + 'static {
     /// readers that had seen less than `version` must start over.
     async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError>;
 
+    /// The position after the last event a reader of the whole log can see
+    /// now: a reader starting here gets every event that becomes readable later.
+    async fn end_cursor(&self) -> Result<GlobalCursor, StoreError>;
+
     /// The stored position of a named reader (the start of the log when none is stored).
     async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError>;
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError>;

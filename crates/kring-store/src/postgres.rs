@@ -176,6 +176,8 @@ fn append_error(
             .unwrap_or_default();
         match db.code().as_deref() {
             Some("KR001") => {
+                metrics::counter!("kring_append_conflicts_total", "backend" => "postgres")
+                    .increment(1);
                 return StoreError::Conflict {
                     stream: stream.to_owned(),
                     expected: match expected {
@@ -183,7 +185,7 @@ fn append_error(
                         ExpectedVersion::Any => 0,
                     },
                     actual: detail.parse().unwrap_or(0),
-                }
+                };
             }
             Some("KR002") => {
                 return StoreError::EventIdReused(detail.parse().unwrap_or(ids[0]));
@@ -240,6 +242,10 @@ impl EventLog for PgLog {
             epoch: row.try_get("epoch")?,
             duplicate: row.try_get("duplicate")?,
         };
+        metrics::counter!("kring_appends_total", "backend" => "postgres").increment(1);
+        // A retried batch (`duplicate`) wrote no event.
+        metrics::counter!("kring_appended_events_total", "backend" => "postgres")
+            .increment(u64::from(!appended.duplicate) * ids.len() as u64);
         self.wake.send_modify(|n| *n += 1);
         self.appended_here.notify_one();
         Ok(appended)
@@ -290,6 +296,27 @@ impl EventLog for PgLog {
             .iter()
             .map(event_from_row)
             .collect()
+    }
+
+    async fn end_cursor(&self) -> Result<GlobalCursor, StoreError> {
+        // Below the horizon every transaction has ended: what appears later has
+        // a larger xid, so it sorts after this cursor.
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT xid::text, position FROM events \
+             WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) \
+             ORDER BY events.xid DESC, events.position DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some((xid, position)) => GlobalCursor {
+                xid: xid
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("xid {xid:?}")))?,
+                position: position as u64,
+            },
+            None => GlobalCursor::START,
+        })
     }
 
     async fn held_back(&self, after: GlobalCursor) -> Result<bool, StoreError> {

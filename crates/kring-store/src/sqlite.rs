@@ -193,6 +193,8 @@ impl SqliteLog {
         };
         if let ExpectedVersion::Exact(expected) = expected {
             if head.version != expected {
+                metrics::counter!("kring_append_conflicts_total", "backend" => "sqlite")
+                    .increment(1);
                 return Err(StoreError::Conflict {
                     stream: stream.to_owned(),
                     expected,
@@ -309,7 +311,10 @@ impl EventLog for SqliteLog {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         let appended = Self::append_in(&mut tx, stream, expected, &batch).await?;
         tx.commit().await?;
+        metrics::counter!("kring_appends_total", "backend" => "sqlite").increment(1);
         if !appended.duplicate {
+            metrics::counter!("kring_appended_events_total", "backend" => "sqlite")
+                .increment(batch.len() as u64);
             self.wake.send_modify(|n| *n += 1);
         }
         Ok(appended)
@@ -349,6 +354,17 @@ impl EventLog for SqliteLog {
         .iter()
         .map(event_from_row)
         .collect()
+    }
+
+    async fn end_cursor(&self) -> Result<GlobalCursor, StoreError> {
+        // One writer: positions become visible in order, so the largest is the end.
+        let last: Option<i64> = sqlx::query_scalar("SELECT max(position) FROM events")
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(GlobalCursor {
+            xid: 0,
+            position: last.unwrap_or(0) as u64,
+        })
     }
 
     async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {

@@ -19,7 +19,7 @@ pub use history::{circle_history, HistoryEvent};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
 pub use memberships::{circles_of, PersonCircles, MEMBERSHIP_VIEW};
 pub use projector::{
-    load, load_at_least, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
+    decode, load, load_at_least, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
 };
 pub use rota::Slot;
 pub use suggestions::Suggestion;

@@ -197,6 +197,7 @@ impl Projector {
             while lease.still_held().await {
                 if let Err(e) = self.step().await {
                     tracing::error!(error = %e, "projector failed; retrying from its checkpoint");
+                    metrics::counter!("kring_projector_failures_total").increment(1);
                     // An event this version cannot read (a newer node wrote it): let
                     // another node lead, and look again later.
                     let pause = match e {
@@ -340,6 +341,11 @@ impl Projector {
             return Err(e.into());
         }
         self.committed = cursor;
+        // How far behind the views are is measured where it is scraped, from the
+        // stored checkpoint (kring-server's metrics.rs): right on every node.
+        metrics::counter!("kring_projector_batches_total").increment(1);
+        metrics::counter!("kring_projector_events_total").increment(pending.events as u64);
+        metrics::gauge!("kring_projector_committed_position").set(cursor.position as f64);
         // Tailing live, keep memory bounded: views are read back when needed.
         if self.cache.len() > MAX_CACHED_VIEWS && pending.events < CATCH_UP_FLUSH_EVERY {
             self.cache.clear();
@@ -352,7 +358,8 @@ impl Projector {
 }
 
 /// A circle event from the log, upcast to the current version; `None` for other streams.
-pub(crate) fn decode(
+/// The live hub reads the log with it too.
+pub fn decode(
     upcasters: &[Box<dyn EventUpcaster>],
     recorded: &RecordedEvent,
 ) -> Result<Option<(CircleId, CircleEvent)>, ProjectionError> {

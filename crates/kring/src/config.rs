@@ -2,7 +2,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ipnet::IpNet;
 use kring_domain::PersonId;
 use kring_store::{Durability, EventLog, OpenOptions};
 
@@ -15,6 +16,16 @@ use kring_store::{Durability, EventLog, OpenOptions};
 pub struct Cli {
     #[command(flatten)]
     pub store: StoreArgs,
+    /// How log lines on stderr look: `text` for people, `json` (one object a
+    /// line) for a log collector.
+    #[arg(
+        long,
+        env = "KRING_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
     /// What to do; `serve` when left out.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -67,6 +78,33 @@ pub struct ServeArgs {
     /// Set it before the first start or never: a new key makes every account unfindable.
     #[arg(long, env = "KRING_SECRET", hide_env_values = true)]
     pub secret: Option<Secret>,
+    /// A reverse proxy (an address or CIDR range such as `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` is believed, so that the rate limits count per client
+    /// rather than per proxy. Repeat the flag for several; in the environment,
+    /// separate them with commas.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KRING_TRUSTED_PROXIES",
+        value_name = "CIDR",
+        value_delimiter = ',',
+        value_parser = parse_network
+    )]
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A CIDR range, or one address (as a /32 or /128).
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| format!("{text:?} is neither an address nor a CIDR range such as 10.0.0.0/8"))
 }
 
 /// A secret from the command line or the environment: never printed.
@@ -93,6 +131,8 @@ pub struct StoreArgs {
         long,
         env = "KRING_DATABASE_URL",
         default_value = "sqlite:kring.db",
+        // Its password must not appear in `--help`.
+        hide_env_values = true,
         global = true
     )]
     pub database_url: String,
@@ -145,7 +185,58 @@ fn redact_password(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_password;
+    use super::{parse_network, redact_password};
+
+    #[test]
+    fn trusted_proxies_are_ranges_or_single_addresses() {
+        assert_eq!(
+            parse_network("10.0.0.0/8").unwrap().to_string(),
+            "10.0.0.0/8"
+        );
+        assert_eq!(
+            parse_network(" 10.1.2.3/8 ").unwrap().to_string(),
+            "10.0.0.0/8"
+        );
+        assert_eq!(
+            parse_network("192.0.2.7").unwrap().to_string(),
+            "192.0.2.7/32"
+        );
+        assert_eq!(
+            parse_network("2001:db8::/32").unwrap().to_string(),
+            "2001:db8::/32"
+        );
+        assert_eq!(parse_network("::1").unwrap().to_string(), "::1/128");
+        assert!(parse_network("proxy.internal").is_err());
+        assert!(parse_network("10.0.0.0/33").is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_repeat_or_come_comma_separated() {
+        use clap::Parser;
+        let proxies = |args: &[&str]| {
+            let cli = super::Cli::try_parse_from(["kring", "serve"].iter().chain(args)).unwrap();
+            match cli.command {
+                Some(super::Command::Serve(serve)) => serve
+                    .trusted_proxies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let both = ["10.0.0.0/8", "192.0.2.1/32"];
+        assert_eq!(
+            proxies(&[
+                "--trusted-proxy",
+                "10.0.0.0/8",
+                "--trusted-proxy",
+                "192.0.2.1"
+            ]),
+            both
+        );
+        assert_eq!(proxies(&["--trusted-proxy", "10.0.0.0/8, 192.0.2.1"]), both);
+        assert!(proxies(&[]).is_empty() || std::env::var_os("KRING_TRUSTED_PROXIES").is_some());
+    }
 
     #[test]
     fn passwords_never_reach_the_screen() {

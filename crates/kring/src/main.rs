@@ -4,22 +4,17 @@ mod config;
 mod rebuild;
 mod serve;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use config::{Cli, Command};
+use config::{Cli, Command, LogFormat};
 use kring_app::Vault;
 use kring_domain::PersonId;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse_with_default();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs(cli.log_format);
     let outcome = match cli.command.clone().expect("a subcommand, serve by default") {
         Command::Serve(args) => serve::run(&cli.store, &args).await,
         Command::Migrate => migrate(&cli.store).await,
@@ -33,6 +28,28 @@ async fn main() -> ExitCode {
             eprintln!("kring: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Log lines to stderr, filtered by `RUST_LOG`: text for people, or one JSON
+/// object a line (`timestamp`, `level`, `target`, the event's fields such as
+/// `message` at the top level, and the request's `span`) for a log collector.
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    // Colours only for a person at a terminal, not in journald or a file.
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
     }
 }
 

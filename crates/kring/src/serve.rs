@@ -21,6 +21,7 @@ pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
     let settings = Settings {
         public_url: args.public_url.clone(),
         secret: args.secret.as_ref().map(|s| s.0.clone()),
+        trusted_proxies: args.trusted_proxies.clone(),
         ..Settings::default()
     };
     let state = AppState::new(log, settings, Some(views))

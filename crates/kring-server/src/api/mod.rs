@@ -17,6 +17,7 @@ mod extract;
 mod figures;
 mod invitations;
 mod links;
+pub(crate) mod live;
 mod logbook;
 mod me;
 mod members;
@@ -72,7 +73,63 @@ fn resources() -> OpenApiRouter<AppState> {
 
 /// The API's description: what `proto/openapi.json` holds.
 pub fn openapi() -> Description {
-    resources().split_for_parts().1
+    let mut description = resources().split_for_parts().1;
+    name_operations(&mut description);
+    describe_session(&mut description);
+    description
+}
+
+/// Operation ids from method and path (`get_circles_id_rota`): unique by
+/// construction, where handler names (`list`, `create`) repeat across modules.
+fn name_operations(description: &mut Description) {
+    for (path, item) in description.paths.paths.iter_mut() {
+        let slug: String = path
+            .split('/')
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.trim_matches(|c| c == '{' || c == '}')
+                    .replace('-', "_")
+            })
+            .collect::<Vec<_>>()
+            .join("_");
+        for (method, operation) in [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("put", &mut item.put),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ] {
+            if let Some(operation) = operation {
+                operation.operation_id = Some(format!("{method}_{slug}"));
+            }
+        }
+    }
+}
+
+/// The session cookie is how every route but signing up and logging in knows
+/// its caller.
+fn describe_session(description: &mut Description) {
+    use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+    let components = description.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            SessionCookie::PLAIN_NAME,
+            "set by POST /session; named __Host-kring_session behind HTTPS",
+        ))),
+    );
+    description.security = Some(vec![SecurityRequirement::new(
+        "session",
+        Vec::<String>::new(),
+    )]);
+    for (path, item) in description.paths.paths.iter_mut() {
+        // Open to anyone: signing up and logging in (and out, which works either way).
+        if path == "/accounts" || path == "/session" {
+            for operation in [&mut item.post, &mut item.delete].into_iter().flatten() {
+                operation.security = Some(vec![SecurityRequirement::default()]);
+            }
+        }
+    }
 }
 
 #[derive(OpenApi)]
@@ -82,7 +139,7 @@ pub fn openapi() -> Description {
         description = "Care circles: the people around someone who needs care, their rota, requests and logbook.",
     ),
     servers((url = "/api/v1")),
-    components(schemas(v1::Problem)),
+    components(schemas(v1::Problem, v1::ClientMessage, v1::ServerMessage)),
 )]
 struct ApiDoc;
 
@@ -108,6 +165,9 @@ pub(crate) fn router() -> Router<AppState> {
     resources()
         .split_for_parts()
         .0
+        // A WebSocket: its messages are described in kring-protocol (v1::live),
+        // and as components of proto/openapi.json.
+        .merge(live::router())
         .fallback(|| async { ApiError::NotFound("there is nothing at this address".into()) })
         // One limit, enforced by tower-http whether or not the length is announced.
         .layer(DefaultBodyLimit::disable())

@@ -2,13 +2,15 @@
 //!
 //! - `csrf`: a write that carries the session cookie must come from Kring's own
 //!   pages (403 otherwise);
-//! - `rate_limit`: log-in, sign-up and invitations, per client address (429);
+//! - `rate_limit`: log-in, sign-up and invitations, per client address (429),
+//!   which `client` finds (the TCP peer, or behind trusted proxies `X-Forwarded-For`);
 //! - `timeout`: no request holds the server longer than [`REQUEST_TIMEOUT`] (503);
 //! - `headers`: the security headers on every response, pages and API alike.
 //!
 //! From the outside in: trace (in `lib.rs`), headers, timeout, then the guard
 //! (same origin first, then the rate limit), then the routes.
 
+mod client;
 mod csrf;
 mod headers;
 mod rate_limit;
@@ -23,6 +25,7 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use ipnet::IpNet;
 
 pub use rate_limit::{Limit, RateLimits};
 
@@ -37,6 +40,7 @@ pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) struct Protection {
     same_origin: csrf::SameOrigin,
     limits: rate_limit::Limiters,
+    clients: client::ClientAddress,
     /// The public URL is `https://`: browsers are told to keep to it (HSTS).
     https: bool,
 }
@@ -46,12 +50,26 @@ impl Protection {
         public_url: Option<&str>,
         cookie: SessionCookie,
         limits: &RateLimits,
+        trusted_proxies: &[IpNet],
     ) -> Protection {
         Protection {
             https: cookie.secure,
             same_origin: csrf::SameOrigin::new(public_url, cookie),
             limits: rate_limit::Limiters::new(limits),
+            clients: client::ClientAddress::new(trusted_proxies),
         }
+    }
+}
+
+impl Protection {
+    /// True when a trusted reverse proxy passed this request on from outside
+    /// (see `client.rs`); `/metrics` is not for such requests.
+    pub(crate) fn forwarded(&self, request: &Request) -> bool {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip());
+        self.clients.forwarded(peer, request.headers())
     }
 }
 
@@ -74,10 +92,11 @@ async fn guard(
         .same_origin
         .check(request.method(), request.uri(), request.headers())
         .and_then(|()| {
-            let client = request
+            let peer = request
                 .extensions()
                 .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(address)| *address);
+                .map(|ConnectInfo(address)| address.ip());
+            let client = protection.clients.of(peer, request.headers());
             protection
                 .limits
                 .check(request.method(), request.uri().path(), client)
@@ -106,7 +125,7 @@ mod tests {
 
     fn app(limits: &RateLimits) -> Router {
         let cookie = SessionCookie::for_public_url(None).unwrap();
-        let protection = Arc::new(Protection::new(None, cookie, limits));
+        let protection = Arc::new(Protection::new(None, cookie, limits, &[]));
         let routes = Router::new().route("/api/v1/session", post(|| async { "welcome" }));
         around(routes, protection)
     }

@@ -5,12 +5,13 @@
 //! interval. Every attempt counts, right or wrong, and is counted before the
 //! handler runs (and so before any password hashing).
 //!
-//! The client address is the TCP peer (`ConnectInfo`, see `kring_server::serve`).
+//! The client address is the TCP peer (`ConnectInfo`, see `kring_server::serve`),
+//! or behind a trusted reverse proxy the address it saw (`client.rs`; without
+//! `Settings::trusted_proxies` every client of a proxy shares its allowance).
 //! IPv6 addresses count per /64, the block one home or phone is usually given,
-//! so that walking through one's own block gains nothing. Behind a reverse
-//! proxy every request comes from the proxy, and all share one allowance.
+//! so that walking through one's own block gains nothing.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -21,9 +22,8 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 
 use crate::ApiError;
 
-/// The allowances per client address (the TCP peer: behind a reverse proxy
-/// that is the proxy, so all its clients share one). The numbers live here,
-/// in `Default`.
+/// The allowances per client address (see the module's documentation for
+/// which address that is behind a proxy). The numbers live here, in `Default`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateLimits {
     /// `POST /api/v1/session`.
@@ -127,7 +127,7 @@ impl Limiters {
         &self,
         method: &Method,
         path: &str,
-        client: Option<SocketAddr>,
+        client: Option<IpAddr>,
     ) -> Result<(), ApiError> {
         let Some(limiter) = self.limiter_for(method, path) else {
             return Ok(());
@@ -178,8 +178,8 @@ impl Limiters {
 }
 
 /// The key of a client: its IPv4 address, or its IPv6 /64.
-fn key(client: Option<SocketAddr>) -> IpAddr {
-    match client.map(|address| address.ip().to_canonical()) {
+fn key(client: Option<IpAddr>) -> IpAddr {
+    match client.map(|address| address.to_canonical()) {
         Some(IpAddr::V6(v6)) => {
             let prefix = u128::from(v6) & !(u128::MAX >> 64);
             IpAddr::V6(Ipv6Addr::from(prefix))
@@ -191,12 +191,14 @@ fn key(client: Option<SocketAddr>) -> IpAddr {
 
 #[cfg(test)]
 mod tests {
+    use std::net::SocketAddr;
     use std::time::Instant;
 
     use super::*;
 
-    fn address(text: &str) -> Option<SocketAddr> {
-        Some(text.parse().unwrap())
+    /// The address of a peer written with its port (which makes no difference).
+    fn address(text: &str) -> Option<IpAddr> {
+        Some(text.parse::<SocketAddr>().unwrap().ip())
     }
 
     fn tight() -> RateLimits {
@@ -305,7 +307,7 @@ mod tests {
             ..tight()
         });
         for n in 0..=255u8 {
-            let client = Some(SocketAddr::from(([198, 51, 100, n], 1)));
+            let client = Some(IpAddr::from([198, 51, 100, n]));
             limiters
                 .check(&Method::POST, "/api/v1/session", client)
                 .unwrap();

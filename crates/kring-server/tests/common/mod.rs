@@ -305,3 +305,97 @@ impl Server {
         }
     }
 }
+
+/// A live-updates client: a WebSocket on `/api/v1/live` with a person's session.
+pub mod live {
+    use std::time::Duration;
+
+    use futures::{SinkExt, StreamExt};
+    use serde_json::{json, Value};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::Message;
+
+    pub type Socket = tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >;
+
+    /// Logs `email` in on its own (a fresh session) and answers the cookie header.
+    pub async fn session_cookie(base: &str, email: &str) -> String {
+        let response = reqwest::Client::new()
+            .post(format!("{base}/api/v1/session"))
+            .json(&json!({"email": email, "password": "correct horse battery"}))
+            .send()
+            .await
+            .expect("log in");
+        assert!(response.status().is_success(), "{}", response.status());
+        let set = response.headers()["set-cookie"].to_str().unwrap();
+        set.split(';').next().unwrap().to_owned()
+    }
+
+    pub async fn connect(base: &str, cookie: &str) -> Socket {
+        let url = format!("{}/api/v1/live", base.replacen("http://", "ws://", 1));
+        let mut request = url.into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("cookie", cookie.parse().unwrap());
+        let (socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        socket
+    }
+
+    pub async fn send(socket: &mut Socket, message: Value) {
+        socket
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .expect("send");
+    }
+
+    /// The next JSON message, within ten seconds.
+    pub async fn next(socket: &mut Socket) -> Value {
+        let deadline = Duration::from_secs(10);
+        loop {
+            let message = tokio::time::timeout(deadline, socket.next())
+                .await
+                .expect("a message within 10 s")
+                .expect("the socket is open")
+                .expect("a frame");
+            match message {
+                Message::Text(text) => return serde_json::from_str(&text).unwrap(),
+                Message::Close(frame) => {
+                    return json!({"type": "closed", "frame": format!("{frame:?}")})
+                }
+                _ => continue,
+            }
+        }
+    }
+
+    /// Nothing arrives for `quiet` (pings aside).
+    pub async fn silent(socket: &mut Socket, quiet: Duration) -> Option<Value> {
+        loop {
+            match tokio::time::timeout(quiet, socket.next()).await {
+                Err(_) => return None,
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    return Some(serde_json::from_str(&text).unwrap())
+                }
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+                Ok(other) => return Some(json!({"type": "other", "what": format!("{other:?}")})),
+            }
+        }
+    }
+
+    /// Messages until `subscribed` for the circle (included).
+    pub async fn until_subscribed(socket: &mut Socket) -> Vec<Value> {
+        let mut got = vec![];
+        loop {
+            let message = next(socket).await;
+            let done = message["type"] == "subscribed"
+                || message["type"] == "error"
+                || message["type"] == "reload";
+            got.push(message);
+            if done {
+                return got;
+            }
+        }
+    }
+}

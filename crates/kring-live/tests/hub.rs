@@ -1,0 +1,104 @@
+//! The hub on its own: a consumer that stops reading is dropped without
+//! holding up anyone else, and subscribers get each version once, in order.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use kring_app::{Commands, Vault};
+use kring_domain::{
+    Action, Actor, CircleCommand, CircleId, EntryId, PersonId, Services, Visibility,
+};
+use kring_live::{Hub, LiveSettings, Outbox};
+use kring_testkit::TestLog;
+use serde_json::Value;
+use uuid::Uuid;
+
+async fn within<T>(what: &str, future: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(10), future)
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not happen within 10 s"))
+}
+
+async fn a_slow_consumer_is_dropped_and_the_others_keep_up(test: TestLog) {
+    let commands = Commands::new(test.log.clone(), Services::system());
+    let vault = Vault::new(test.log.clone());
+    let (circle, ann) = (CircleId(Uuid::new_v4()), PersonId(Uuid::new_v4()));
+    let focus = PersonId(Uuid::new_v4());
+    let run = |action: Action| {
+        let command = CircleCommand {
+            actor: Actor::person(ann),
+            action,
+        };
+        let metadata = HashMap::from([("actor".to_owned(), ann.to_string())]);
+        commands.circle(circle, command, metadata)
+    };
+    run(Action::CreateCircle {
+        circle,
+        focus,
+        focus_name: vault.seal(focus, "Mam").await.unwrap(),
+        time_zone: "Europe/Amsterdam".into(),
+    })
+    .await
+    .unwrap();
+
+    let hub = Hub::start(test.log.clone(), LiveSettings::default())
+        .await
+        .unwrap();
+    let (fast, mut fast_inbox) = Outbox::channel(1000);
+    let (slow, slow_inbox) = Outbox::channel(3);
+    let fell_behind = slow_inbox.fell_behind();
+    hub.subscribe(circle, Actor::person(ann), 1, None, fast)
+        .await
+        .unwrap();
+    hub.subscribe(circle, Actor::person(ann), 1, None, slow)
+        .await
+        .unwrap();
+
+    let text = vault.seal(ann, "an entry").await.unwrap();
+    let mut last = 1;
+    for _ in 0..30 {
+        last = run(Action::WriteLogbookEntry {
+            entry: EntryId(Uuid::new_v4()),
+            visibility: Visibility::WholeCircle,
+            text: text.clone(),
+        })
+        .await
+        .unwrap();
+    }
+    within("the slow consumer being dropped", fell_behind.wait()).await;
+
+    // The fast one got `subscribed` and then every version, in order, once.
+    let first = within("subscribed", fast_inbox.recv()).await.unwrap();
+    let subscribed: Value = serde_json::from_str(&first.text).unwrap();
+    assert_eq!(subscribed["type"], "subscribed", "{subscribed}");
+    let mut versions = vec![];
+    while versions.last() != Some(&last) {
+        let frame = within("every event at the fast consumer", fast_inbox.recv())
+            .await
+            .unwrap();
+        versions.push(frame.version);
+    }
+    assert_eq!(versions, (2..=last).collect::<Vec<_>>());
+    // The slow one was let go: its room no longer holds it, so the queue it
+    // never read stays as it was when it overflowed.
+    drop(slow_inbox);
+    let later = run(Action::WriteLogbookEntry {
+        entry: EntryId(Uuid::new_v4()),
+        visibility: Visibility::WholeCircle,
+        text,
+    })
+    .await
+    .unwrap();
+    let frame = within("the next event", fast_inbox.recv()).await.unwrap();
+    assert_eq!(frame.version, later);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite() {
+    a_slow_consumer_is_dropped_and_the_others_keep_up(TestLog::sqlite().await).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres() {
+    a_slow_consumer_is_dropped_and_the_others_keep_up(TestLog::postgres().await).await
+}

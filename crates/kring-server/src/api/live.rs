@@ -1,0 +1,308 @@
+//! `GET /api/v1/live`: the WebSocket of live updates (messages:
+//! `kring_protocol::v1::{ClientMessage, ServerMessage}`).
+//!
+//! Authenticated by the session cookie, like every other route (no token in
+//! the URL); a browser's `Origin` must be this server's own or one allowed in
+//! the settings, so no other site can open a socket in a member's name. The
+//! hub (`kring-live`) decides what each socket receives; this module is the
+//! socket itself: its queue, ping and idle timeout, message size and rate
+//! limits, and closing a socket that falls behind with its positions.
+
+use std::collections::{HashMap, HashSet};
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use futures::{SinkExt, StreamExt};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use kring_domain::{Actor, CircleId, OrganisationId, PersonId};
+use kring_live::{Outbox, SubscribeError};
+use kring_protocol::v1::{ClientMessage, Position, ServerMessage};
+
+use super::access::{record_look, works_for};
+use super::auth::SignedIn;
+use super::links;
+use crate::{ApiError, AppState};
+
+/// How sockets behave; the defaults suit production.
+#[derive(Clone, Debug)]
+pub struct LiveOptions {
+    /// Frames waiting for one socket before it counts as too slow.
+    pub queue: usize,
+    /// A ping this often...
+    pub ping_every: Duration,
+    /// ...and a socket silent this long is closed.
+    pub idle_timeout: Duration,
+    /// A write that takes longer than this means the client stopped reading.
+    pub write_timeout: Duration,
+    /// Messages a client may send per second (with a burst of twice that).
+    pub messages_per_second: u32,
+    /// Circles one socket may follow at once.
+    pub max_subscriptions: usize,
+    /// Origins besides this server's own that may open a socket.
+    pub allowed_origins: Vec<String>,
+    pub hub: kring_live::LiveSettings,
+}
+
+impl Default for LiveOptions {
+    fn default() -> Self {
+        LiveOptions {
+            queue: 1024,
+            ping_every: Duration::from_secs(25),
+            idle_timeout: Duration::from_secs(70),
+            write_timeout: Duration::from_secs(10),
+            messages_per_second: 10,
+            max_subscriptions: 100,
+            allowed_origins: vec![],
+            hub: kring_live::LiveSettings::default(),
+        }
+    }
+}
+
+/// The largest message a client may send: subscriptions are small.
+const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
+
+/// The close code for a socket closed because it fell behind (private range).
+const CLOSE_TOO_SLOW: u16 = 4008;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new().route("/live", get(upgrade))
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    check_origin(&state, &headers)?;
+    Ok(upgrade
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        // Small buffers: an idle socket should cost little memory.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| serve_socket(socket, state, me)))
+}
+
+/// A browser names the page that opens the socket: it must be ours.
+fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(()); // not a browser: the cookie alone decides
+    };
+    let origin = origin.to_str().unwrap_or_default().trim_end_matches('/');
+    let own = links::public_base(state, headers).ok();
+    let allowed = own.as_deref() == Some(origin)
+        || (state.app.public_url.is_none()
+            && headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .is_some_and(|host| origin == format!("https://{host}")))
+        || state
+            .app
+            .live_options
+            .allowed_origins
+            .iter()
+            .any(|o| o.trim_end_matches('/') == origin);
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::NotAllowed(
+            "live updates open only from Kring's own pages".into(),
+        ))
+    }
+}
+
+async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
+    metrics::gauge!("kring_live_sockets").increment(1.0);
+    let options = state.app.live_options.clone();
+    let (outbox, mut inbox) = Outbox::channel(options.queue);
+    let fell_behind = inbox.fell_behind();
+    let (mut sink, mut stream) = socket.split();
+    let mut following: HashSet<CircleId> = HashSet::new();
+    let mut positions: HashMap<CircleId, u64> = HashMap::new();
+    let per_second = NonZeroU32::new(options.messages_per_second.max(1)).expect("at least one");
+    let limiter: DefaultDirectRateLimiter = RateLimiter::direct(
+        Quota::per_second(per_second)
+            .allow_burst(per_second.saturating_mul(NonZeroU32::new(2).expect("two"))),
+    );
+    let mut last_heard = Instant::now();
+    let mut ping = tokio::time::interval(options.ping_every);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            biased;
+            () = fell_behind.wait() => {
+                let closing = ServerMessage::Closing {
+                    reason: "this connection fell behind: reconnect and subscribe from these positions".into(),
+                    positions: positions_of(&positions),
+                };
+                let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                    sink.send(text(&closing)).await?;
+                    sink.send(Message::Close(Some(CloseFrame { code: CLOSE_TOO_SLOW, reason: "too slow".into() }))).await
+                }).await;
+                break;
+            }
+            frame = inbox.recv() => {
+                let Some(frame) = frame else { break };
+                positions.insert(frame.circle, frame.version);
+                let sent = tokio::time::timeout(
+                    options.write_timeout,
+                    sink.send(Message::Text(Utf8Bytes::from(frame.text.as_ref()))),
+                ).await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    break;
+                }
+            }
+            message = stream.next() => {
+                let Some(Ok(message)) = message else { break };
+                last_heard = Instant::now();
+                match message {
+                    Message::Text(text) => {
+                        if limiter.check().is_err() {
+                            let _ = sink.send(Message::Close(Some(CloseFrame {
+                                code: axum::extract::ws::close_code::POLICY,
+                                reason: "too many messages".into(),
+                            }))).await;
+                            break;
+                        }
+                        let answer = handle(&state, me, &outbox, &mut following, &options, text.as_str()).await;
+                        if let Some(answer) = answer {
+                            if sink.send(self::text(&answer)).await.is_err() {
+                                break;
+                            }
+                        }
+                    }
+                    Message::Binary(_) => {
+                        let error = ServerMessage::Error { circle: None, message: "send JSON text messages".into() };
+                        if sink.send(text(&error)).await.is_err() {
+                            break;
+                        }
+                    }
+                    Message::Close(_) => break,
+                    Message::Ping(_) | Message::Pong(_) => {}
+                }
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() > options.idle_timeout {
+                    let _ = sink.send(Message::Close(Some(CloseFrame {
+                        code: axum::extract::ws::close_code::AWAY,
+                        reason: "idle".into(),
+                    }))).await;
+                    break;
+                }
+                if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(hub) = &state.app.live {
+        for circle in following {
+            hub.unsubscribe(circle, &outbox);
+        }
+    }
+    metrics::gauge!("kring_live_sockets").decrement(1.0);
+}
+
+/// One client message; the answer to send at once, if any.
+async fn handle(
+    state: &AppState,
+    me: PersonId,
+    outbox: &Outbox,
+    following: &mut HashSet<CircleId>,
+    options: &LiveOptions,
+    text: &str,
+) -> Option<ServerMessage> {
+    let error = |circle: Option<CircleId>, message: String| {
+        Some(ServerMessage::Error {
+            circle: circle.map(|c| c.0),
+            message,
+        })
+    };
+    let message: ClientMessage = match serde_json::from_str(text) {
+        Ok(message) => message,
+        Err(e) => return error(None, format!("this message cannot be read: {e}")),
+    };
+    let hub = state.app.live.as_ref()?;
+    match message {
+        ClientMessage::Subscribe {
+            circle,
+            after,
+            epoch,
+            organisation,
+        } => {
+            let circle = CircleId(circle);
+            if !following.contains(&circle) && following.len() >= options.max_subscriptions {
+                return error(
+                    Some(circle),
+                    format!(
+                        "one connection follows at most {} circles",
+                        options.max_subscriptions
+                    ),
+                );
+            }
+            let actor = match organisation.map(OrganisationId) {
+                None => Actor::person(me),
+                Some(organisation) => {
+                    // Looking as an organisation is a look like any other: on the record.
+                    let known = works_for(state, me, organisation).await.is_ok()
+                        && record_look(state, circle, me, organisation, "live updates")
+                            .await
+                            .is_ok();
+                    if !known {
+                        return error(Some(circle), SubscribeError::NoSuchCircle.to_string());
+                    }
+                    Actor::intermediary(me, organisation)
+                }
+            };
+            match hub
+                .subscribe(circle, actor, after, epoch, outbox.clone())
+                .await
+            {
+                Ok(()) => {
+                    following.insert(circle);
+                    None
+                }
+                Err(SubscribeError::NoSuchCircle) => {
+                    error(Some(circle), SubscribeError::NoSuchCircle.to_string())
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, %circle, "a live subscription failed");
+                    error(
+                        Some(circle),
+                        "something went wrong on our side; try again".into(),
+                    )
+                }
+            }
+        }
+        ClientMessage::Unsubscribe { circle } => {
+            let circle = CircleId(circle);
+            if following.remove(&circle) {
+                hub.unsubscribe(circle, outbox);
+            }
+            None
+        }
+    }
+}
+
+fn positions_of(positions: &HashMap<CircleId, u64>) -> Vec<Position> {
+    positions
+        .iter()
+        .map(|(circle, version)| Position {
+            circle: circle.0,
+            version: *version,
+        })
+        .collect()
+}
+
+fn text(message: &ServerMessage) -> Message {
+    Message::Text(Utf8Bytes::from(
+        serde_json::to_string(message).expect("a server message serialises"),
+    ))
+}

@@ -1,0 +1,458 @@
+//! Live updates over a real WebSocket: resume without gap or duplicate, what
+//! each viewer receives, removal, and a consumer that falls behind.
+
+mod common;
+
+use std::time::Duration;
+
+use common::live::{connect, next, send, session_cookie, silent, until_subscribed};
+use common::{Browser, Server};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+async fn circle(s: &Server) -> (Browser, String, String) {
+    let (ann, _) = s.person("Ann", "ann@example.org").await;
+    let (status, created) = ann
+        .post("/api/v1/circles", json!({"focus_name": "Mam"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let cookie = session_cookie(&s.base, "ann@example.org").await;
+    (ann, created["id"].as_str().unwrap().to_owned(), cookie)
+}
+
+async fn write(browser: &Browser, circle: &str, text: &str, visibility: &str) -> u64 {
+    let (status, body) = browser
+        .post(
+            &format!("/api/v1/circles/{circle}/logbook"),
+            json!({"text": text, "visibility": visibility}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["version"].as_u64().unwrap()
+}
+
+fn versions(messages: &[Value]) -> Vec<u64> {
+    messages
+        .iter()
+        .filter(|m| m["type"] == "event")
+        .map(|m| m["version"].as_u64().unwrap())
+        .collect()
+}
+
+async fn a_client_resumes_with_exactly_what_it_missed(s: Server) {
+    let (ann, circle, cookie) = circle(&s).await;
+    let mut socket = connect(&s.base, &cookie).await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "circle": circle, "after": 0}),
+    )
+    .await;
+    let first = until_subscribed(&mut socket).await;
+    assert_eq!(versions(&first), [1], "{first:?}");
+    assert_eq!(first[0]["kind"], "CircleCreated");
+    assert_eq!(
+        first[0]["data"]["focus_name"],
+        Value::Null,
+        "no personal text"
+    );
+    let subscribed = first.last().unwrap().clone();
+    assert_eq!(subscribed["version"], 1);
+
+    let live = write(&ann, &circle, "first", "whole_circle").await;
+    let event = next(&mut socket).await;
+    assert_eq!(
+        (event["type"].as_str(), event["version"].as_u64()),
+        (Some("event"), Some(live))
+    );
+    drop(socket);
+
+    // Gone through a tunnel: three entries meanwhile.
+    let mut last = live;
+    for text in ["second", "third", "fourth"] {
+        last = write(&ann, &circle, text, "whole_circle").await;
+    }
+    let mut socket = connect(&s.base, &cookie).await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "circle": circle, "after": live, "epoch": subscribed["epoch"]}),
+    )
+    .await;
+    let missed = until_subscribed(&mut socket).await;
+    assert_eq!(
+        versions(&missed),
+        [live + 1, live + 2, live + 3],
+        "{missed:?}"
+    );
+    assert_eq!(missed.last().unwrap()["version"], last);
+    let then = write(&ann, &circle, "fifth", "whole_circle").await;
+    let event = next(&mut socket).await;
+    assert_eq!(event["version"], then, "live after the replay: {event}");
+    assert_eq!(
+        silent(&mut socket, Duration::from_millis(300)).await,
+        None,
+        "no duplicate"
+    );
+
+    // Another epoch: told to reload instead of replaying.
+    send(
+        &mut socket,
+        json!({"type": "unsubscribe", "circle": circle}),
+    )
+    .await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "circle": circle, "after": 2, "epoch": uuid::Uuid::new_v4()}),
+    )
+    .await;
+    let answer = next(&mut socket).await;
+    assert_eq!(answer["type"], "reload", "{answer}");
+}
+
+/// `name` signs up with `email` and joins through an invitation; answers the
+/// cookie of a fresh session of theirs.
+async fn member(
+    s: &Server,
+    ann: &Browser,
+    circle: &str,
+    email: &str,
+    invitation: Value,
+) -> (String, String) {
+    let (browser, id) = s.person(email, email).await;
+    let (status, invited) = ann
+        .post(&format!("/api/v1/circles/{circle}/invitations"), invitation)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{invited}");
+    let (status, joined) = browser
+        .post(
+            "/api/v1/invitations/accept",
+            json!({"code": invited["code"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{joined}");
+    (session_cookie(&s.base, email).await, id)
+}
+
+/// An organisation registered by `email`, with consent of `scope` from the circle.
+async fn intermediary(
+    s: &Server,
+    ann: &Browser,
+    circle: &str,
+    email: &str,
+    scope: &str,
+) -> (String, String) {
+    let (worker, _) = s.person(email, email).await;
+    let (status, org) = worker
+        .post(
+            "/api/v1/organisations",
+            json!({"name": format!("Team {email}")}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{org}");
+    let org = org["id"].as_str().unwrap().to_owned();
+    let (status, body) = ann
+        .put(
+            &format!("/api/v1/circles/{circle}/consents/{org}"),
+            json!({"scope": scope}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (session_cookie(&s.base, email).await, org)
+}
+
+/// Subscribes from the circle's current version; answers the socket.
+async fn follow(
+    s: &Server,
+    cookie: &str,
+    circle: &str,
+    organisation: Option<&str>,
+) -> common::live::Socket {
+    let mut socket = connect(&s.base, cookie).await;
+    let mut subscribe = json!({"type": "subscribe", "circle": circle});
+    if let Some(org) = organisation {
+        subscribe["organisation"] = json!(org);
+    }
+    // From where the log stands now: nothing to replay.
+    let head = s
+        .test
+        .log
+        .stream_head(&format!("circle-{circle}"))
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
+    subscribe["after"] = json!(head);
+    send(&mut socket, subscribe).await;
+    let got = until_subscribed(&mut socket).await;
+    assert_eq!(got.last().unwrap()["type"], "subscribed", "{got:?}");
+    socket
+}
+
+/// Every event version a socket receives until it has been quiet for a moment.
+async fn drain(socket: &mut common::live::Socket) -> Vec<Value> {
+    let mut got = vec![];
+    while let Some(message) = silent(socket, Duration::from_millis(700)).await {
+        got.push(message);
+    }
+    got
+}
+
+async fn each_viewer_receives_what_they_may_see(s: Server) {
+    let (ann, circle, ann_cookie) = circle(&s).await;
+    let (wim, _) = member(
+        &s,
+        &ann,
+        &circle,
+        "wim@example.org",
+        json!({"ring": "warm"}),
+    )
+    .await;
+    let (lia, _) = member(
+        &s,
+        &ann,
+        &circle,
+        "lia@example.org",
+        json!({"ring": "lukewarm"}),
+    )
+    .await;
+    let soon = chrono::Utc::now() + chrono::Duration::days(1);
+    let (status, asked) = ann
+        .post(
+            &format!("/api/v1/circles/{circle}/requests"),
+            json!({"category": "groceries", "window_start": soon, "window_end": soon + chrono::Duration::hours(2), "duration_minutes": 60, "details": "Bread"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{asked}");
+    let request = asked["id"].as_str().unwrap().to_owned();
+    let (status, body) = ann
+        .post(
+            &format!("/api/v1/circles/{circle}/requests/{request}/widen"),
+            json!({"to": "cold"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (cas, _) = member(
+        &s,
+        &ann,
+        &circle,
+        "cas@example.org",
+        json!({"ring": "cold", "task": request}),
+    )
+    .await;
+    let (olga, full) = intermediary(&s, &ann, &circle, "olga@team.example", "full").await;
+    let (sid, signals) = intermediary(&s, &ann, &circle, "sid@team.example", "signals").await;
+
+    // The organisations first: their subscribing is on the record (a look,
+    // which the coordinators would receive), and that is not what this checks.
+    let full = follow(&s, &olga, &circle, Some(&full)).await;
+    let signals = follow(&s, &sid, &circle, Some(&signals)).await;
+    let mut sockets = vec![
+        ("coordinator", follow(&s, &ann_cookie, &circle, None).await),
+        ("warm", follow(&s, &wim, &circle, None).await),
+        ("lukewarm", follow(&s, &lia, &circle, None).await),
+        ("cold", follow(&s, &cas, &circle, None).await),
+        ("full", full),
+        ("signals", signals),
+    ];
+    let warm_only = write(&ann, &circle, "The cardiologist says rest", "warm_only").await;
+    let everyone = write(&ann, &circle, "Thank you all", "whole_circle").await;
+    let next_week = (chrono::Utc::now() + chrono::Duration::days(8)).date_naive();
+    let (status, shift) = ann
+        .post(
+            &format!("/api/v1/circles/{circle}/shifts"),
+            json!({"title": "Evening meal", "starts": format!("{next_week}T18:00"), "duration_minutes": 90, "helpers_needed": 1, "rings": ["warm", "lukewarm"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{shift}");
+    let rota = shift["version"].as_u64().unwrap();
+
+    let expected: [(&str, Vec<u64>); 6] = [
+        ("coordinator", vec![warm_only, everyone, rota]),
+        ("warm", vec![warm_only, everyone, rota]),
+        ("lukewarm", vec![everyone, rota]),
+        ("cold", vec![everyone]),
+        ("full", vec![everyone, rota]),
+        ("signals", vec![]),
+    ];
+    for ((who, socket), (_, want)) in sockets.iter_mut().zip(expected) {
+        let got = drain(socket).await;
+        assert_eq!(versions(&got), want, "{who}: {got:?}");
+        assert!(got.iter().all(|m| m["type"] == "event"), "{who}: {got:?}");
+    }
+}
+
+async fn removal_and_revoked_consent_stop_a_socket_at_once(s: Server) {
+    let (ann, circle, _) = circle(&s).await;
+    let (lia, lia_id) = member(
+        &s,
+        &ann,
+        &circle,
+        "lia@example.org",
+        json!({"ring": "lukewarm"}),
+    )
+    .await;
+    let (olga, org) = intermediary(&s, &ann, &circle, "olga@team.example", "full").await;
+    let mut lias = follow(&s, &lia, &circle, None).await;
+    let mut olgas = follow(&s, &olga, &circle, Some(&org)).await;
+
+    let (status, body) = ann
+        .delete(&format!("/api/v1/circles/{circle}/members/{lia_id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let removed = next(&mut lias).await;
+    assert_eq!(removed["type"], "removed", "{removed}");
+    let (status, body) = ann
+        .delete(&format!("/api/v1/circles/{circle}/consents/{org}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Olga saw the removal (full consent), then her consent ended.
+    let mut olga_got = vec![next(&mut olgas).await];
+    while olga_got.last().unwrap()["type"] == "event" {
+        olga_got.push(next(&mut olgas).await);
+    }
+    assert_eq!(olga_got.last().unwrap()["type"], "removed", "{olga_got:?}");
+
+    write(&ann, &circle, "Nobody outside hears this", "whole_circle").await;
+    assert_eq!(silent(&mut lias, Duration::from_millis(700)).await, None);
+    assert_eq!(silent(&mut olgas, Duration::from_millis(700)).await, None);
+    // Subscribing again is refused like for any stranger.
+    send(&mut lias, json!({"type": "subscribe", "circle": circle})).await;
+    let answer = next(&mut lias).await;
+    assert_eq!(answer["type"], "error", "{answer}");
+}
+
+async fn a_socket_from_another_site_is_refused(s: Server) {
+    let (_, _, cookie) = circle(&s).await;
+    let url = format!("{}/api/v1/live", s.base.replacen("http://", "ws://", 1));
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = url.clone().into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", cookie.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    let refused = tokio_tungstenite::connect_async(request).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403)
+        }
+        other => panic!("expected 403, got {other:?}"),
+    }
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", cookie.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", s.base.parse().unwrap());
+    assert!(
+        tokio_tungstenite::connect_async(request).await.is_ok(),
+        "own origin"
+    );
+    // Without a session: 401.
+    let request = format!("{}/api/v1/live", s.base.replacen("http://", "ws://", 1));
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 401)
+        }
+        other => panic!("expected 401, got {other:?}"),
+    }
+}
+
+/// A queue of two frames: a replay of more overflows it while the socket's task
+/// is busy subscribing, so the socket is the slow consumer, deterministically.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_that_falls_behind_is_closed_with_its_positions() {
+    let mut settings = kring_server::Settings::default();
+    settings.live.queue = 2;
+    let s = Server::start_with(kring_testkit::TestLog::sqlite().await, settings).await;
+    let (ann, first, cookie) = circle(&s).await;
+    let (status, second) = ann
+        .post("/api/v1/circles", json!({"focus_name": "Pa"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let second = second["id"].as_str().unwrap().to_owned();
+    for n in 0..5 {
+        write(&ann, &second, &format!("entry {n}"), "whole_circle").await;
+    }
+    let mut socket = connect(&s.base, &cookie).await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "circle": first, "after": 1}),
+    )
+    .await;
+    let subscribed = next(&mut socket).await;
+    assert_eq!(subscribed["type"], "subscribed", "{subscribed}");
+    // A bystander on the same circle keeps receiving.
+    let mut bystander = connect(&s.base, &session_cookie(&s.base, "ann@example.org").await).await;
+    send(
+        &mut bystander,
+        json!({"type": "subscribe", "circle": second, "after": 6}),
+    )
+    .await;
+    assert_eq!(next(&mut bystander).await["type"], "subscribed");
+
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "circle": second, "after": 0}),
+    )
+    .await;
+    let mut got = vec![];
+    loop {
+        let message = next(&mut socket).await;
+        let kind = message["type"].as_str().unwrap().to_owned();
+        got.push(message);
+        if kind == "closing" || kind == "closed" {
+            break;
+        }
+    }
+    let closing = got
+        .iter()
+        .find(|m| m["type"] == "closing")
+        .expect("a closing message");
+    let positions = closing["positions"].as_array().unwrap();
+    assert!(
+        positions.contains(&json!({"circle": first, "version": 1})),
+        "{closing}"
+    );
+    let closed = next(&mut socket).await;
+    assert_eq!(closed["type"], "closed", "{closed}");
+    assert!(
+        closed["frame"].as_str().unwrap().contains("4008"),
+        "{closed}"
+    );
+
+    let later = write(&ann, &second, "after the slow one left", "whole_circle").await;
+    let event = next(&mut bystander).await;
+    assert_eq!(event["version"], later, "{event}");
+}
+
+async fn a_stranger_cannot_subscribe(s: Server) {
+    let (_, circle, _) = circle(&s).await;
+    s.person("Eve", "eve@example.org").await;
+    let eve = session_cookie(&s.base, "eve@example.org").await;
+    let mut socket = connect(&s.base, &eve).await;
+    for subscribe in [
+        json!({"type": "subscribe", "circle": circle}),
+        json!({"type": "subscribe", "circle": uuid::Uuid::new_v4()}),
+    ] {
+        send(&mut socket, subscribe).await;
+        let answer = next(&mut socket).await;
+        assert_eq!(answer["type"], "error", "{answer}");
+        assert_eq!(
+            answer["message"],
+            "there is no such circle, or it is not yours to see"
+        );
+    }
+    send(&mut socket, json!({"type": "dance"})).await;
+    let answer = next(&mut socket).await;
+    assert_eq!(answer["type"], "error", "{answer}");
+}
+
+on_both_backends!(
+    a_client_resumes_with_exactly_what_it_missed,
+    each_viewer_receives_what_they_may_see,
+    removal_and_revoked_consent_stop_a_socket_at_once,
+    a_stranger_cannot_subscribe,
+    a_socket_from_another_site_is_refused,
+);
