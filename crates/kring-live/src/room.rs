@@ -9,6 +9,7 @@
 use std::sync::Weak;
 
 use chrono::{DateTime, Utc};
+use cqrs_es::persist::EventUpcaster;
 use kring_domain::{audience, Actor, Circle, CircleEvent, CircleId, Viewer};
 use kring_store::{EventLog, RecordedEvent};
 use tokio::sync::{mpsc, oneshot};
@@ -35,6 +36,8 @@ pub(crate) struct Room {
     hub: Weak<Inner>,
     loaded: Option<Loaded>,
     subscribers: Vec<Subscriber>,
+    /// Made once: reading old event versions as today's.
+    upcasters: Vec<Box<dyn EventUpcaster>>,
 }
 
 struct Loaded {
@@ -60,6 +63,7 @@ impl Room {
             hub,
             loaded: None,
             subscribers: vec![],
+            upcasters: kring_domain::upcasters::all(),
         };
         tokio::spawn(room.run(rx));
         tx
@@ -175,7 +179,7 @@ impl Room {
     /// One new event: the state moves, then each subscriber who may see it
     /// gets it, judged against the circle as it is now.
     fn fold(&mut self, recorded: &RecordedEvent) -> Result<(), SubscribeError> {
-        let Some((_, event)) = kring_views::decode(&kring_domain::upcasters::all(), recorded)
+        let Some((_, event)) = kring_views::decode(&self.upcasters, recorded)
             .map_err(|e| SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string())))?
         else {
             return Ok(());
@@ -262,9 +266,9 @@ impl Room {
                 .await?;
             for recorded in &missed {
                 let Some((_, event)) =
-                    kring_views::decode(&kring_domain::upcasters::all(), recorded).map_err(
-                        |e| SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string())),
-                    )?
+                    kring_views::decode(&self.upcasters, recorded).map_err(|e| {
+                        SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string()))
+                    })?
                 else {
                     continue;
                 };

@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::Utc;
 use kring_domain::circle::state::local_date;
-use kring_domain::Ring;
+
 use kring_protocol::v1;
 use kring_views::iso_week_start;
 
@@ -25,7 +25,7 @@ use super::access::Member;
 use super::extract::Query;
 use super::members::People;
 use super::policy::{Op, Resource};
-use super::Problems;
+use super::{wire, Problems};
 use crate::{ApiError, AppState};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -112,22 +112,7 @@ async fn health(
     let view = &member.view;
     let now = Utc::now();
     let health = view.health(now);
-    let count = |ring| health.members_per_ring.get(&ring).copied().unwrap_or(0);
-    let signals = v1::Signals {
-        open_shift_places_next_7_days: health.open_shift_places_next_7_days,
-        requests_unanswered_48h: health.requests_unanswered_48h,
-        members_over_capacity: health.members_over_capacity,
-        primary_carer_at_risk: health.primary_carer_at_risk,
-        days_since_last_entry: health.days_since_last_entry,
-        members: v1::RingCounts {
-            warm: count(Ring::Warm),
-            lukewarm: count(Ring::Lukewarm),
-            cold: count(Ring::Cold),
-        },
-        only_warm: health.only_warm,
-        minutes_this_week: health.minutes_this_week,
-        minutes_last_week: health.minutes_last_week,
-    };
+    let signals = wire::signals(&health);
     let primary_carer = match view.primary_carer(now) {
         Some(person) => Some(People::of(view).person(&state, person).await?),
         None => None,

@@ -15,10 +15,10 @@ use axum::Json;
 use chrono::Utc;
 use kring_domain::circle::state::local_date;
 use kring_domain::{
-    ConsentScope, OrganisationAction, OrganisationCommand, OrganisationId, PersonId, Ring, Viewer,
+    ConsentScope, OrganisationAction, OrganisationCommand, OrganisationId, PersonId, Viewer,
 };
 use kring_protocol::v1;
-use kring_views::{Health, Slot};
+use kring_views::Slot;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -200,7 +200,7 @@ async fn dashboard(
             circle: row.circle.0,
             focus,
             scope: scope(row.scope),
-            signals: signals(&row.health),
+            signals: wire::signals(&row.health),
             rota: row.rota.as_deref().map(cover),
         });
     }
@@ -251,7 +251,7 @@ async fn circle(
         version: view.version,
         focus,
         scope: scope(granted),
-        signals: signals(&view.health(now)),
+        signals: wire::signals(&view.health(now)),
         rota,
         open_requests,
         logbook,
@@ -262,25 +262,6 @@ fn scope(scope: ConsentScope) -> v1::Scope {
     match scope {
         ConsentScope::Signals => v1::Scope::Signals,
         ConsentScope::Full => v1::Scope::Full,
-    }
-}
-
-fn signals(health: &Health) -> v1::Signals {
-    let count = |ring| health.members_per_ring.get(&ring).copied().unwrap_or(0);
-    v1::Signals {
-        open_shift_places_next_7_days: health.open_shift_places_next_7_days,
-        requests_unanswered_48h: health.requests_unanswered_48h,
-        members_over_capacity: health.members_over_capacity,
-        primary_carer_at_risk: health.primary_carer_at_risk,
-        days_since_last_entry: health.days_since_last_entry,
-        members: v1::RingCounts {
-            warm: count(Ring::Warm),
-            lukewarm: count(Ring::Lukewarm),
-            cold: count(Ring::Cold),
-        },
-        only_warm: health.only_warm,
-        minutes_this_week: health.minutes_this_week,
-        minutes_last_week: health.minutes_last_week,
     }
 }
 

@@ -73,3 +73,23 @@ impl Names {
         Ok(shown)
     }
 }
+
+/// How a circle is doing, without content: for coordinators and organisations alike.
+pub(crate) fn signals(health: &kring_views::Health) -> v1::Signals {
+    let count = |ring| health.members_per_ring.get(&ring).copied().unwrap_or(0);
+    v1::Signals {
+        open_shift_places_next_7_days: health.open_shift_places_next_7_days,
+        requests_unanswered_48h: health.requests_unanswered_48h,
+        members_over_capacity: health.members_over_capacity,
+        primary_carer_at_risk: health.primary_carer_at_risk,
+        days_since_last_entry: health.days_since_last_entry,
+        members: v1::RingCounts {
+            warm: count(kring_domain::Ring::Warm),
+            lukewarm: count(kring_domain::Ring::Lukewarm),
+            cold: count(kring_domain::Ring::Cold),
+        },
+        only_warm: health.only_warm,
+        minutes_this_week: health.minutes_this_week,
+        minutes_last_week: health.minutes_last_week,
+    }
+}

@@ -21,11 +21,6 @@ pub struct Server {
 
 impl Server {
     pub async fn start(test: TestLog) -> Server {
-        let projector = kring_views::Projector::open(test.log.clone())
-            .await
-            .expect("open the projector");
-        let views = projector.progress();
-        let projector = tokio::spawn(projector.run());
         // Journeys sign up and invite many people from one address in
         // seconds; the limits themselves are tested in protection.rs.
         let roomy = kring_server::Limit::per_minute(10_000);
@@ -39,25 +34,7 @@ impl Server {
             },
             ..Settings::default()
         };
-        let state = AppState::new(test.log.clone(), settings, Some(views))
-            .await
-            .expect("set up the server");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let address = listener.local_addr().expect("address");
-        let (shutdown, stop) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            kring_server::serve(listener, state, async {
-                let _ = stop.await;
-            })
-            .await
-            .expect("serve");
-        });
-        Server {
-            base: format!("http://{address}"),
-            test,
-            shutdown: Some(shutdown),
-            tasks: vec![server, projector],
-        }
+        Server::start_with(test, settings).await
     }
 
     pub fn url(&self, path: &str) -> String {
