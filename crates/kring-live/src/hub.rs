@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
-use kring_domain::{Actor, CircleId};
+use kring_domain::{Actor, CircleId, OrganisationId};
 use kring_store::{EventLog, RecordedEvent, StoreError, Subscription};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -154,6 +154,25 @@ async fn tail(hub: Weak<Inner>, mut subscription: Subscription) {
 }
 
 fn deliver(hub: &Inner, recorded: RecordedEvent) {
+    if let Some(organisation) = organisation_of(&recorded) {
+        // Someone who no longer works for an organisation sees nothing more
+        // through it, on any circle this node serves them.
+        if recorded.event_type == "IntermediaryRemoved" {
+            if let Some(person) = recorded.payload["IntermediaryRemoved"]["person"]
+                .as_str()
+                .and_then(|p| p.parse().ok())
+            {
+                let rooms = hub.rooms.lock().expect("rooms lock");
+                for room in rooms.values() {
+                    let _ = room.send(RoomMessage::Dismiss(Actor::intermediary(
+                        person,
+                        organisation,
+                    )));
+                }
+            }
+        }
+        return;
+    }
     let Some(circle) = circle_of(&recorded) else {
         return;
     };
@@ -161,6 +180,14 @@ fn deliver(hub: &Inner, recorded: RecordedEvent) {
     if let Some(room) = rooms.get(&circle) {
         let _ = room.send(RoomMessage::Event(Box::new(recorded)));
     }
+}
+
+fn organisation_of(recorded: &RecordedEvent) -> Option<OrganisationId> {
+    recorded
+        .stream_id
+        .strip_prefix("organisation-")?
+        .parse()
+        .ok()
 }
 
 fn circle_of(recorded: &RecordedEvent) -> Option<CircleId> {

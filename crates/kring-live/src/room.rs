@@ -28,6 +28,8 @@ pub(crate) enum RoomMessage {
         reply: oneshot::Sender<Result<(), SubscribeError>>,
     },
     Unsubscribe(SocketId),
+    /// This actor may no longer look (an intermediary left their organisation).
+    Dismiss(Actor),
 }
 
 pub(crate) struct Room {
@@ -98,6 +100,7 @@ impl Room {
                 RoomMessage::Unsubscribe(socket) => {
                     self.subscribers.retain(|s| s.outbox.socket != socket);
                 }
+                RoomMessage::Dismiss(actor) => self.dismiss(actor),
             }
             self.subscribers.retain(|s| s.outbox.is_open());
             if self.subscribers.is_empty() && hub.retire(self.circle, || !inbox.is_empty()) {
@@ -287,6 +290,21 @@ impl Room {
             .retain(|s| s.outbox.socket != outbox.socket);
         self.subscribers.push(Subscriber { actor, outbox });
         Ok(())
+    }
+
+    fn dismiss(&mut self, actor: Actor) {
+        let (circle, version) = (self.circle, self.loaded.as_ref().map_or(0, |l| l.version));
+        self.subscribers.retain(|subscriber| {
+            if subscriber.actor != actor {
+                return true;
+            }
+            subscriber.outbox.offer(Outgoing {
+                circle,
+                version,
+                text: frame::removed(circle),
+            });
+            false
+        });
     }
 
     /// Everyone reloads: the room lost its place in the log.

@@ -320,6 +320,41 @@ async fn removal_and_revoked_consent_stop_a_socket_at_once(s: Server) {
     assert_eq!(answer["type"], "error", "{answer}");
 }
 
+async fn an_intermediary_who_leaves_the_organisation_hears_nothing_more(s: Server) {
+    let (ann, circle, _) = circle(&s).await;
+    let (olga, org) = intermediary(&s, &ann, &circle, "olga@team.example", "full").await;
+    let (cor, olga_id) = {
+        let (cor, _) = s.person("Cor", "cor@team.example").await;
+        let olga_browser = s.browser();
+        let (status, me) = olga_browser
+            .post(
+                "/api/v1/session",
+                json!({"email": "olga@team.example", "password": "correct horse battery"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{me}");
+        let (status, body) = olga_browser
+            .post(
+                &format!("/api/v1/organisations/{org}/intermediaries"),
+                json!({"email": "cor@team.example"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (cor, me["id"].as_str().unwrap().to_owned())
+    };
+    let mut olgas = follow(&s, &olga, &circle, Some(&org)).await;
+    let (status, body) = cor
+        .delete(&format!(
+            "/api/v1/organisations/{org}/intermediaries/{olga_id}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let removed = next(&mut olgas).await;
+    assert_eq!(removed["type"], "removed", "{removed}");
+    write(&ann, &circle, "Only the family now", "whole_circle").await;
+    assert_eq!(silent(&mut olgas, Duration::from_millis(700)).await, None);
+}
+
 async fn a_socket_from_another_site_is_refused(s: Server) {
     let (_, _, cookie) = circle(&s).await;
     let url = format!("{}/api/v1/live", s.base.replacen("http://", "ws://", 1));
@@ -453,6 +488,7 @@ on_both_backends!(
     a_client_resumes_with_exactly_what_it_missed,
     each_viewer_receives_what_they_may_see,
     removal_and_revoked_consent_stop_a_socket_at_once,
+    an_intermediary_who_leaves_the_organisation_hears_nothing_more,
     a_stranger_cannot_subscribe,
     a_socket_from_another_site_is_refused,
 );
