@@ -28,7 +28,7 @@ pub enum CommandError {
 }
 
 /// How often a command is decided again when another one got in first.
-const ATTEMPTS: usize = 5;
+const ATTEMPTS: u32 = 8;
 
 pub struct Commands {
     log: Arc<dyn EventLog>,
@@ -141,10 +141,15 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), AggregateError<DomainError>>>,
 {
-    for _ in 0..ATTEMPTS {
+    for tried in 0..ATTEMPTS {
         match attempt().await {
             Ok(()) => return Ok(()),
-            Err(AggregateError::AggregateConflict) => continue,
+            Err(AggregateError::AggregateConflict) => {
+                // Writers of one circle that collided would collide again in
+                // lockstep: wait a random while that grows with each try.
+                tokio::time::sleep(backoff(tried)).await;
+                continue;
+            }
             Err(AggregateError::UserError(e)) => return Err(CommandError::Refused(e)),
             Err(AggregateError::DatabaseConnectionError(e))
             | Err(AggregateError::DeserializationError(e))
@@ -152,6 +157,15 @@ where
         }
     }
     Err(CommandError::Busy)
+}
+
+/// Up to 2^tried milliseconds, at random (1 ms, then up to 2, 4, ... 128).
+fn backoff(tried: u32) -> std::time::Duration {
+    let mut bytes = [0u8; 2];
+    // Without randomness the fixed floor still spreads the tries out.
+    let random = getrandom::fill(&mut bytes).map_or(0, |()| u16::from_le_bytes(bytes));
+    let ceiling = 1u64 << tried.min(7);
+    std::time::Duration::from_micros(1000 + u64::from(random) % (ceiling * 1000))
 }
 
 fn store_error(e: StoreError) -> CommandError {

@@ -18,11 +18,13 @@ impl SocketId {
 }
 
 /// One frame for one socket. `version` is the circle's version it brings the
-/// socket to (for resume positions); control frames carry the current one.
+/// socket to, when it does (`resumable`: an event, or `subscribed`); a socket
+/// closed later names it as where to resume.
 #[derive(Clone, Debug)]
 pub struct Outgoing {
     pub circle: CircleId,
     pub version: u64,
+    pub resumable: bool,
     pub text: Arc<str>,
 }
 

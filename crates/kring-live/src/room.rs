@@ -201,6 +201,7 @@ impl Room {
                 subscriber.outbox.offer(Outgoing {
                     circle,
                     version,
+                    resumable: false,
                     text: frame::removed(circle),
                 });
                 return false;
@@ -214,6 +215,7 @@ impl Room {
                 if subscriber.outbox.offer(Outgoing {
                     circle,
                     version,
+                    resumable: true,
                     text,
                 }) {
                     metrics::counter!("kring_live_frames_sent_total").increment(1);
@@ -242,11 +244,11 @@ impl Room {
             return Err(SubscribeError::NoSuchCircle);
         }
         let version = loaded.version;
-        let first = log
-            .stream_head(&self.stream)
-            .await?
-            .map_or(1, |head| head.first_version);
-        let cannot_replay = if epoch.is_some_and(|e| e != loaded.epoch) || after > version {
+        let head = log.stream_head(&self.stream).await?;
+        let first = head.as_ref().map_or(1, |head| head.first_version);
+        // History cut since this room loaded: the stream's epoch is the truth.
+        let epoch_now = head.map_or(loaded.epoch, |head| head.epoch);
+        let cannot_replay = if epoch.is_some_and(|e| e != epoch_now) || after > version {
             Some("the circle's history changed since you last saw it")
         } else if after + 1 < first {
             Some("the events you missed are no longer kept")
@@ -259,6 +261,7 @@ impl Room {
             outbox.offer(Outgoing {
                 circle,
                 version,
+                resumable: false,
                 text: frame::reload(circle, reason),
             });
             return Ok(());
@@ -284,7 +287,8 @@ impl Room {
         outbox.offer(Outgoing {
             circle,
             version,
-            text: frame::subscribed(circle, version, loaded.epoch),
+            resumable: true,
+            text: frame::subscribed(circle, version, epoch_now),
         });
         self.subscribers
             .retain(|s| s.outbox.socket != outbox.socket);
@@ -301,6 +305,7 @@ impl Room {
             subscriber.outbox.offer(Outgoing {
                 circle,
                 version,
+                resumable: false,
                 text: frame::removed(circle),
             });
             false
@@ -314,6 +319,7 @@ impl Room {
             subscriber.outbox.offer(Outgoing {
                 circle: self.circle,
                 version,
+                resumable: false,
                 text: frame::reload(
                     self.circle,
                     "the server lost its place in the circle's history",
@@ -329,6 +335,7 @@ fn replayed(circle: CircleId, recorded: &RecordedEvent, event: &CircleEvent) -> 
     Outgoing {
         circle,
         version: recorded.version,
+        resumable: true,
         text: frame::event(circle, recorded.version, at, event),
     }
 }

@@ -95,6 +95,8 @@ pub(crate) struct App {
     pub protection: Arc<protect::Protection>,
     /// This node's live hub (`/api/v1/live`).
     pub live: Option<kring_live::Hub>,
+    /// Tells open sockets that the server stops; counts them.
+    pub live_stopping: api::live::Stopping,
     pub live_options: LiveOptions,
 }
 
@@ -134,6 +136,7 @@ impl AppState {
                 public_url: settings.public_url.clone(),
                 protection,
                 live: Some(live),
+                live_stopping: api::live::Stopping::default(),
                 live_options: settings.live,
             }),
             log,
@@ -177,9 +180,15 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let live = api::live::Stopping::of(&state);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Open sockets are not HTTP requests the server waits for: tell
+            // each to close with its positions, and give them a moment.
+            live.stop_all(Duration::from_secs(2)).await;
+        })
         .await
 }
 

@@ -462,6 +462,60 @@ async fn a_consumer_that_falls_behind_is_closed_with_its_positions() {
     assert_eq!(event["version"], later, "{event}");
 }
 
+/// A server that stops tells its sockets where to resume, instead of
+/// dropping them as a crash would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_server_says_goodbye_with_positions() {
+    let test = kring_testkit::TestLog::sqlite().await;
+    let projector = kring_views::Projector::open(test.log.clone())
+        .await
+        .unwrap();
+    let views = projector.progress();
+    let projector = tokio::spawn(projector.run());
+    let state = kring_server::AppState::new(
+        test.log.clone(),
+        kring_server::Settings::default(),
+        Some(views),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(kring_server::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let s = Server::detached(base, test);
+    let (_, circle, cookie) = circle(&s).await;
+    let mut socket = connect(&s.base, &cookie).await;
+    send(
+        &mut socket,
+        json!({"type": "subscribe", "circle": circle, "after": 0}),
+    )
+    .await;
+    let got = until_subscribed(&mut socket).await;
+    assert_eq!(got.last().unwrap()["type"], "subscribed", "{got:?}");
+
+    stop.send(()).unwrap();
+    let closing = next(&mut socket).await;
+    assert_eq!(closing["type"], "closing", "{closing}");
+    assert_eq!(
+        closing["positions"],
+        json!([{"circle": circle, "version": 1}])
+    );
+    let closed = next(&mut socket).await;
+    assert!(
+        closed["frame"].as_str().unwrap().contains("Restart"),
+        "{closed}"
+    );
+    tokio::time::timeout(Duration::from_secs(10), serving)
+        .await
+        .expect("the server stops")
+        .unwrap()
+        .unwrap();
+    projector.abort();
+}
+
 async fn a_stranger_cannot_subscribe(s: Server) {
     let (_, circle, _) = circle(&s).await;
     s.person("Eve", "eve@example.org").await;

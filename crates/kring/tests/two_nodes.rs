@@ -1,11 +1,13 @@
 //! Live updates across nodes, with the real binary: two `kring serve` processes
 //! on one Postgres database, whose only channel to each other is the shared log.
 //!
-//! - Sockets on node A receive every event of the commands sent to node B, in
-//!   version order, each exactly once.
+//! - Sockets on node A receive every event of the commands sent to node B (four
+//!   writers at once), in version order, each exactly once; so does a socket
+//!   that subscribes from the start while the writes flow (replay, then live).
 //! - Node A is SIGKILLed while a writer keeps writing through node B; A's
-//!   clients reconnect to B with the last version (and epoch) they saw, and what
-//!   they received before and after is every version exactly once, in order.
+//!   clients reconnect to B with the last version (and epoch) they saw, some
+//!   at once and some after missing a few, and what they received before and
+//!   after is every version exactly once, in order.
 //!
 //! Every process a test starts is killed by a guard when the test ends, also
 //! when it fails; every wait has a deadline.
@@ -407,11 +409,18 @@ fn median_max(mut samples: Vec<f64>) -> (f64, f64) {
 /// Events, each with the moment it arrived.
 type Arrivals = Vec<(Value, Instant)>;
 
-/// Reads events until `last` arrived, then checks that nothing follows.
-async fn collect(mut socket: Socket, circle: String, last: u64, who: String) -> Arrivals {
+/// Reads events after version `from` until `last` arrived, then checks that
+/// nothing follows.
+async fn collect(
+    mut socket: Socket,
+    circle: String,
+    from: u64,
+    last: u64,
+    who: String,
+) -> Arrivals {
     let mut got = vec![];
     let deadline = Instant::now() + PATIENCE;
-    while got.last().map_or(0, |(e, _)| version(e)) < last {
+    while got.last().map_or(from, |(e, _)| version(e)) < last {
         let remaining = deadline.saturating_duration_since(Instant::now());
         match next_within(&mut socket, remaining).await {
             Some(Frame::Json(message)) => {
@@ -438,6 +447,8 @@ async fn collect(mut socket: Socket, circle: String, last: u64, who: String) -> 
 async fn sockets_on_node_a_receive_every_event_written_through_node_b_in_order() {
     const ENTRIES: u64 = 200;
     const WRITERS: u64 = 4;
+    /// The late socket subscribes once B answered this version.
+    const LATE_AT: u64 = 60;
     let db = TestDatabase::postgres().await;
     let dir = tempfile::tempdir().expect("a directory");
     let (a, b) = tokio::join!(
@@ -459,11 +470,46 @@ async fn sockets_on_node_a_receive_every_event_written_through_node_b_in_order()
         let replayed: Vec<u64> = replayed.iter().map(version).collect();
         assert_eq!(replayed, [1], "{who}: the circle's creation");
         assert_eq!(subscribed["version"], 1, "{who}: {subscribed}");
-        let task = tokio::spawn(collect(socket, circle.clone(), 1 + ENTRIES, who.to_owned()));
+        let task = tokio::spawn(collect(
+            socket,
+            circle.clone(),
+            1,
+            1 + ENTRIES,
+            who.to_owned(),
+        ));
         collectors.push((who.to_owned(), task));
     }
 
     // Four writers at once through B: 200 entries; each write answers its version.
+    // One more socket on A subscribes while the writes flow, from the start:
+    // its replay and the live events after it meet without gap or duplicate.
+    let (answered, mut answered_rx) = watch::channel(1u64);
+    let answered = Arc::new(answered);
+    let late = tokio::spawn({
+        let cookie = log_in(&client, &a, EMAIL).await;
+        let (base, circle) = (a.base.clone(), circle.clone());
+        async move {
+            let who = "A-late";
+            tokio::time::timeout(PATIENCE, answered_rx.wait_for(|v| *v >= LATE_AT))
+                .await
+                .expect("the writers get going")
+                .expect("the writers are there");
+            let mut socket = connect(&base, &cookie).await;
+            let (replayed, subscribed) = subscribe(&mut socket, &circle, 1, None, who).await;
+            let at = subscribed["version"].as_u64().expect("a version");
+            for event in &replayed {
+                assert_entry(event, &circle, who);
+            }
+            let replayed: Vec<u64> = replayed.iter().map(version).collect();
+            assert_exactly(&replayed, 2, at, "A-late's replay");
+            let live = collect(socket, circle, at, 1 + ENTRIES, who.to_owned()).await;
+            (
+                replayed,
+                live.iter().map(|(e, _)| version(e)).collect::<Vec<_>>(),
+            )
+        }
+    });
+
     let started = Instant::now();
     let busy = Arc::new(AtomicU64::new(0));
     let writes: Vec<JoinHandle<Vec<(u64, Instant)>>> = (0..WRITERS)
@@ -474,13 +520,14 @@ async fn sockets_on_node_a_receive_every_event_written_through_node_b_in_order()
                 writer.clone(),
                 circle.clone(),
             );
-            let busy = busy.clone();
+            let (busy, answered) = (busy.clone(), answered.clone());
             tokio::spawn(async move {
                 let mut acknowledged = vec![];
                 for n in 0..ENTRIES / WRITERS {
                     let text = format!("writer {w}, entry {n}");
                     let (version, retries) = write(&client, &base, &cookie, &circle, &text).await;
                     busy.fetch_add(u64::from(retries), Ordering::SeqCst);
+                    answered.send_modify(|v| *v = (*v).max(version));
                     acknowledged.push((version, Instant::now()));
                 }
                 acknowledged
@@ -537,19 +584,23 @@ async fn sockets_on_node_a_receive_every_event_written_through_node_b_in_order()
                 }
             })
             .collect();
-        if std::env::var_os("TWO_NODES_DEBUG").is_some() {
-            for ((event, arrived), l) in got.iter().zip(&lag) {
-                if *l > 50.0 {
-                    eprintln!("{who}: v{} lag {l:.0} ms, arrived at {:.0} ms", version(event), millis(arrived.duration_since(started)));
-                }
-            }
-        }
         let (median, max) = median_max(lag);
         let done = millis(got.last().expect("events").1.duration_since(started));
         eprintln!(
             "{who}: {ENTRIES} events in order; last one {done:.0} ms after the first write; lag after B's answer: median {median:.1} ms, max {max:.1} ms"
         );
     }
+    let (replayed, live) = tokio::time::timeout(PATIENCE + QUIET * 2, late)
+        .await
+        .expect("A-late finishes in time")
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+    let union: Vec<u64> = replayed.iter().chain(&live).copied().collect();
+    assert_exactly(&union, 2, last, "A-late");
+    eprintln!(
+        "A-late: subscribed after B answered {LATE_AT}: {} replayed, then {} live, in order",
+        replayed.len(),
+        live.len()
+    );
     eprintln!(
         "{ENTRIES} entries written through B by {WRITERS} writers at once in {:.0} ms; B said \"busy, try again\" {} times",
         millis(written_in),
@@ -585,20 +636,42 @@ struct Trace {
     reconnect: Duration,
 }
 
+/// One client of node A and what it needs to move to node B.
+struct Moving {
+    who: String,
+    socket: Socket,
+    /// Its session, made on A (sessions live in the shared database).
+    cookie: String,
+    circle: String,
+    /// From A's `subscribed`.
+    epoch: Value,
+    /// Node B's address.
+    b: String,
+    /// Versions B is to answer after the last one seen before reconnecting.
+    away_for: u64,
+    /// The newest version the writer was answered.
+    answered: watch::Receiver<u64>,
+    progress: watch::Sender<Progress>,
+    /// How far the writer went, once it stopped.
+    last: watch::Receiver<Option<u64>>,
+}
+
 /// One client: follows the circle on A until A's socket ends, reconnects to B
 /// with its last version and epoch, and follows on B until `last` says how
 /// far the writer got and that version arrived.
-#[allow(clippy::too_many_arguments)]
-async fn client_that_moves(
-    who: String,
-    mut socket: Socket,
-    cookie: String,
-    circle: String,
-    epoch: Value,
-    b: String,
-    progress: watch::Sender<Progress>,
-    mut last: watch::Receiver<Option<u64>>,
-) -> Trace {
+async fn client_that_moves(client: Moving) -> Trace {
+    let Moving {
+        who,
+        mut socket,
+        cookie,
+        circle,
+        epoch,
+        b,
+        away_for,
+        mut answered,
+        progress,
+        mut last,
+    } = client;
     let mut from_a = vec![1];
     let ended = loop {
         match next_within(&mut socket, PATIENCE).await {
@@ -613,6 +686,11 @@ async fn client_that_moves(
     };
     let gone = Instant::now();
     let seen = *from_a.last().expect("at least the first event");
+    // Away for a while (a tunnel, a phone asleep): B answers more writes meanwhile.
+    tokio::time::timeout(PATIENCE, answered.wait_for(|v| *v >= seen + away_for))
+        .await
+        .unwrap_or_else(|_| panic!("{who}: the writer did not reach {}", seen + away_for))
+        .expect("the writer is there");
 
     let mut socket = connect(&b, &cookie).await;
     let (replayed, subscribed) = subscribe(&mut socket, &circle, seen, Some(&epoch), &who).await;
@@ -625,6 +703,11 @@ async fn client_that_moves(
         "{who}: B knows the circle's epoch as A did"
     );
     let replayed: Vec<u64> = replayed.iter().map(version).collect();
+    assert!(
+        replayed.len() as u64 >= away_for,
+        "{who}: away for {away_for} versions, {} replayed",
+        replayed.len()
+    );
     assert_eq!(
         subscribed["version"].as_u64(),
         Some(replayed.last().copied().unwrap_or(seen)),
@@ -704,6 +787,7 @@ async fn clients_of_a_killed_node_resume_on_the_other_without_gap_or_duplicate()
     let circle = create_circle(&client, &b, &writer_cookie).await;
 
     let (last_tx, last_rx) = watch::channel(None::<u64>);
+    let (answered, answered_rx) = watch::channel(1u64);
     let mut progress = vec![];
     let mut clients = vec![];
     for n in 1..=CLIENTS {
@@ -721,21 +805,24 @@ async fn clients_of_a_killed_node_resume_on_the_other_without_gap_or_duplicate()
         assert!(epoch.is_string(), "{who}: {subscribed}");
         let (tx, rx) = watch::channel(Progress::default());
         progress.push(rx);
-        clients.push(tokio::spawn(client_that_moves(
+        clients.push(tokio::spawn(client_that_moves(Moving {
             who,
             socket,
             cookie,
-            circle.clone(),
+            circle: circle.clone(),
             epoch,
-            b.base.clone(),
-            tx,
-            last_rx.clone(),
-        )));
+            b: b.base.clone(),
+            // The first reconnects at once, the others after missing some.
+            away_for: 5 * (n as u64 - 1),
+            answered: answered_rx.clone(),
+            progress: tx,
+            last: last_rx.clone(),
+        })));
     }
 
     // One writer through B, one entry after the other, until told to stop.
     let stop = Arc::new(AtomicBool::new(false));
-    let newest = Arc::new(AtomicU64::new(1));
+    let answered = Arc::new(answered);
     let writer = tokio::spawn({
         let (client, base, cookie, circle) = (
             client.clone(),
@@ -743,13 +830,13 @@ async fn clients_of_a_killed_node_resume_on_the_other_without_gap_or_duplicate()
             writer_cookie,
             circle.clone(),
         );
-        let (stop, newest) = (stop.clone(), newest.clone());
+        let (stop, answered) = (stop.clone(), answered.clone());
         async move {
             let mut written = vec![];
             while !stop.load(Ordering::SeqCst) {
                 let text = format!("entry {}", written.len());
                 let (version, _) = write(&client, &base, &cookie, &circle, &text).await;
-                newest.store(version, Ordering::SeqCst);
+                answered.send_replace(version);
                 written.push(version);
             }
             written
@@ -766,7 +853,7 @@ async fn clients_of_a_killed_node_resume_on_the_other_without_gap_or_duplicate()
             _ => panic!("the writer stopped before A was killed"),
         }
     }
-    let written_at_kill = newest.load(Ordering::SeqCst);
+    let written_at_kill = *answered.borrow();
     let killed = Instant::now();
     let status = a.kill();
     assert_eq!(status.signal(), Some(9), "A was killed: {status}");

@@ -46,7 +46,9 @@ pub struct Created {
 }
 
 /// The answer to a change that makes nothing new (200): the circle's version
-/// after it, to pass as `min_version`.
+/// after it, to pass as `min_version`. With others writing at the same time it
+/// can be higher than your change's own event: reading at it still shows your
+/// change. (For live updates, resume from versions the socket delivered.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Changed {
     pub version: u64,

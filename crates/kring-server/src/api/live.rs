@@ -10,6 +10,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -60,6 +62,38 @@ impl Default for LiveOptions {
             max_subscriptions: 100,
             allowed_origins: vec![],
             hub: kring_live::LiveSettings::default(),
+        }
+    }
+}
+
+/// Tells every open socket of this server that it stops, and counts them, so
+/// that stopping can wait (briefly) until each has said goodbye.
+#[derive(Clone)]
+pub(crate) struct Stopping {
+    signal: tokio::sync::watch::Sender<bool>,
+    open: Arc<AtomicUsize>,
+}
+
+impl Default for Stopping {
+    fn default() -> Self {
+        Stopping {
+            signal: tokio::sync::watch::channel(false).0,
+            open: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+}
+
+impl Stopping {
+    pub(crate) fn of(state: &AppState) -> Stopping {
+        state.app.live_stopping.clone()
+    }
+
+    /// Asks every socket to close, then waits until they have or `patience` passed.
+    pub(crate) async fn stop_all(&self, patience: Duration) {
+        self.signal.send_replace(true);
+        let deadline = tokio::time::Instant::now() + patience;
+        while self.open.load(Ordering::SeqCst) > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 }
@@ -120,6 +154,9 @@ fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 
 async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
     metrics::gauge!("kring_live_sockets").increment(1.0);
+    let stopping = state.app.live_stopping.clone();
+    stopping.open.fetch_add(1, Ordering::SeqCst);
+    let mut stop = stopping.signal.subscribe();
     let options = state.app.live_options.clone();
     let (outbox, mut inbox) = Outbox::channel(options.queue);
     let fell_behind = inbox.fell_behind();
@@ -137,6 +174,20 @@ async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
     loop {
         tokio::select! {
             biased;
+            () = async { let _ = stop.wait_for(|stopping| *stopping).await; } => {
+                let closing = ServerMessage::Closing {
+                    reason: "the server is stopping: reconnect and subscribe from these positions".into(),
+                    positions: positions_of(&positions),
+                };
+                let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                    sink.send(text(&closing)).await?;
+                    sink.send(Message::Close(Some(CloseFrame {
+                        code: axum::extract::ws::close_code::RESTART,
+                        reason: "server stopping".into(),
+                    }))).await
+                }).await;
+                break;
+            }
             () = fell_behind.wait() => {
                 let closing = ServerMessage::Closing {
                     reason: "this connection fell behind: reconnect and subscribe from these positions".into(),
@@ -150,7 +201,12 @@ async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
             }
             frame = inbox.recv() => {
                 let Some(frame) = frame else { break };
-                positions.insert(frame.circle, frame.version);
+                if frame.resumable {
+                    positions.insert(frame.circle, frame.version);
+                } else {
+                    // Told to reload, or no longer theirs: nothing to resume from.
+                    positions.remove(&frame.circle);
+                }
                 let sent = tokio::time::timeout(
                     options.write_timeout,
                     sink.send(Message::Text(Utf8Bytes::from(frame.text.as_ref()))),
@@ -208,6 +264,7 @@ async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
         }
     }
     metrics::gauge!("kring_live_sockets").decrement(1.0);
+    stopping.open.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// One client message; the answer to send at once, if any.
