@@ -35,6 +35,27 @@ if [ -z "${TEST_DATABASE_URL:-}" ] && ! postgres_answers && ! initdb_installed; 
     fi
 fi
 
+# The browser tests (crates/kring-web/tests) drive headless Chromium through
+# chromedriver: Debian's chromium and chromium-driver, installed here (as root)
+# when missing. Without them those tests fail; they are never skipped.
+browser_installed() {
+    { [ -n "${KRING_CHROMIUM:-}" ] || command -v chromium >/dev/null 2>&1; } &&
+        { [ -n "${KRING_CHROMEDRIVER:-}" ] || command -v chromedriver >/dev/null 2>&1; }
+}
+
+if ! browser_installed; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Chromium or chromedriver is not installed: installing Debian's chromium and chromium-driver for the browser tests."
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    else
+        echo "The browser tests need Chromium and chromedriver and they were not found." >&2
+        echo "Install them (Debian/Ubuntu: sudo apt-get install chromium chromium-driver)," >&2
+        echo "or name them: KRING_CHROMIUM=/path/to/chromium KRING_CHROMEDRIVER=/path/to/chromedriver" >&2
+        exit 1
+    fi
+fi
+
 cargo test --workspace --locked "$@"
 
 # The API against its contract: schemathesis sends generated requests to a

@@ -3,13 +3,15 @@
 //! floor is a bare tokio-tungstenite server that broadcasts the same frames to
 //! the same sockets. See benches/README.md.
 //!
-//! Two processes: this one is the node (Kring's server in-process on SQLite,
-//! later the floor server); a child, this same binary with
-//! `KRING_BENCH_FANOUT_ROLE=clients`, holds every client socket and makes the
-//! commands. One process may not hold both sides: 10,000 sockets on each side
-//! and the database need more than the 20,000 descriptors the hard limit
-//! allows here. It also keeps the node's memory free of the clients' own.
-//! The two talk over the child's stdin and stdout, one JSON line each way.
+//! Processes: this one is the node (Kring's server in-process, on SQLite).
+//! The clients are a child, this same binary with
+//! `KRING_BENCH_FANOUT_ROLE=clients`: it holds every client socket and makes
+//! the commands. One process may not hold both sides here (10,000 sockets on
+//! each side and the database need more than the hard limit of 20,000 open
+//! files), and apart, the node's memory holds none of the clients'. The floor
+//! server is a child too (`=floor`), so that its memory is measured in a fresh
+//! process, and each phase gets a fresh clients' process. They talk over the
+//! children's stdin and stdout, one JSON line each way.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -27,7 +29,8 @@ use futures::{SinkExt, StreamExt, TryStreamExt};
 use kring_app::{Commands, SessionToken, Vault, SESSION_LIFETIME};
 use kring_benches::{env_number, rss_mib, Run, ScratchDir};
 use kring_domain::{
-    Action, Actor, CircleCommand, CircleId, InvitationId, InvitedAs, PersonId, Ring, Services,
+    AccountCommand, Action, Actor, CircleCommand, CircleId, InvitationId, InvitedAs, PersonId,
+    Ring, Services,
 };
 use kring_protocol::v1::{ClientMessage, ServerMessage};
 use kring_server::{AppState, Limit, RateLimits, Settings};
@@ -87,15 +90,21 @@ enum Order {
         from: usize,
         to: usize,
     },
+    /// `warm_up` commands, then `commands` measured ones, one at a time,
+    /// started `every_us` apart (or as soon as the previous one's frames are
+    /// all there, if later).
     Measure {
         target: Target,
         warm_up: usize,
         commands: usize,
+        every_us: u64,
     },
     /// Every socket closes.
     Close,
-    /// Nothing: just the reply, with the clients' memory.
+    /// Nothing: just the reply, with the process's memory.
     Report,
+    /// The floor: when each publish began (and forget them).
+    Starts,
     Quit,
 }
 
@@ -104,17 +113,26 @@ enum Order {
 enum Target {
     /// Logbook entries through Kring's API.
     Kring { base: String },
-    /// The frames Kring sent in its measurement, published on the floor server.
-    Floor { base: String },
+    /// The frames Kring sent in its measurement (circle, version, text, in
+    /// command order), published on the floor server.
+    Floor {
+        base: String,
+        frames: Vec<(usize, u64, String)>,
+    },
 }
 
 /// The clients' answer to each order, once it is done.
 #[derive(Serialize, Deserialize)]
 struct Reply {
-    /// The clients' process's VmRSS.
+    /// The replying process's VmRSS, and the CPU time it has used.
     rss_kib: f64,
     #[serde(default)]
+    cpu_s: f64,
+    #[serde(default)]
     measured: Option<Measured>,
+    /// The floor's answer to `Starts`: wall-clock microseconds.
+    #[serde(default)]
+    starts_us: Vec<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -124,18 +142,70 @@ struct Measured {
     after_answer_us: Vec<u64>,
     /// From sending the command to its frame at the last member.
     after_request_us: Vec<u64>,
+    /// Wall clock of the last member's frame, for every command (warm-up
+    /// included), to set against when the node began (another process).
+    last_wall_us: Vec<u64>,
     /// The command's HTTP round trip.
     answer_us: Vec<u64>,
+    /// From the first member's frame to the last one's.
+    spread_us: Vec<u64>,
     /// Commands whose frames had all arrived before their answer.
     early: usize,
     /// Length of the frames, in bytes.
     frame_bytes: usize,
+    /// The measured commands, from the first to the last frame of the last.
     elapsed_ms: u64,
+    /// All commands, warm-up included.
+    window_ms: u64,
+    /// Every frame that arrived, as for `Target::Floor`.
+    frames: Vec<(usize, u64, String)>,
+}
+
+/// What the floor's process says when it has started.
+#[derive(Serialize, Deserialize)]
+struct FloorReady {
+    ws: SocketAddr,
+    http: SocketAddr,
 }
 
 fn rss_kib() -> f64 {
     rss_mib().map_or(f64::NAN, |m| m * 1024.0)
 }
+
+/// User and system CPU time of this process so far, in seconds (Linux).
+fn cpu_s() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    // After the command name in parentheses: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| fields.get(i - 3).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(14), ticks(15)) {
+        // The kernel counts in USER_HZ, 100 on Linux.
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
+}
+
+fn reply(measured: Option<Measured>) -> Reply {
+    Reply {
+        rss_kib: rss_kib(),
+        cpu_s: cpu_s(),
+        measured,
+        starts_us: vec![],
+    }
+}
+
+/// The wall clock in microseconds: the one clock the processes share.
+fn wall_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+type Starts = Arc<Mutex<Vec<u64>>>;
 
 /// Soft limit up to the hard limit: each process holds one side of every socket.
 fn raise_open_files(needed: usize) -> anyhow::Result<()> {
@@ -171,6 +241,7 @@ struct Spec {
     members: usize,
     warm_up: usize,
     commands: usize,
+    every: Duration,
 }
 
 impl Spec {
@@ -190,16 +261,20 @@ async fn node() -> anyhow::Result<()> {
         circles: sockets / members,
         members,
         warm_up: env_number("KRING_BENCH_FANOUT_WARM_UP", 20)?,
-        commands: env_number("KRING_BENCH_FANOUT_COMMANDS", 400)?,
+        commands: env_number("KRING_BENCH_FANOUT_COMMANDS", 1_000)?,
+        every: Duration::from_secs_f64(
+            1.0 / env_number("KRING_BENCH_FANOUT_RATE", 40)?.max(1) as f64,
+        ),
     };
     raise_open_files(spec.sockets() + 200)?;
     println!(
-        "fanout: {} sockets = {} circles x {} members; {} commands after {} warm-up ones; SQLite; 2 processes (node, clients)",
+        "fanout: {} sockets = {} circles x {} members; {} commands after {} warm-up ones, {:.0} ms apart; SQLite",
         spec.sockets(),
         spec.circles,
         spec.members,
         spec.commands,
-        spec.warm_up
+        spec.warm_up,
+        spec.every.as_secs_f64() * 1e3,
     );
 
     // The database, made directly (no argon2, no rate limits): see README.md.
@@ -228,7 +303,13 @@ async fn node() -> anyhow::Result<()> {
     let mut projector = kring_views::Projector::open(log.clone()).await?;
     let projected = projector.catch_up(|_| {}).await?;
     let views = projector.progress();
-    let projector = tokio::spawn(projector.run());
+    // Diagnostic: without a projector the node does only the command and the fan-out.
+    let projector = if env_number("KRING_BENCH_FANOUT_PROJECTOR", 1)? == 0 {
+        println!("setup    NO projector runs (KRING_BENCH_FANOUT_PROJECTOR=0): a diagnostic, not Kring as it runs");
+        tokio::spawn(async {})
+    } else {
+        tokio::spawn(projector.run())
+    };
     println!(
         "setup    {} events, {} sessions, {projected} projected in {:.1} s",
         log.event_count().await?,
@@ -236,7 +317,7 @@ async fn node() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     let roomy = Limit::per_minute(1_000_000);
-    let settings = Settings {
+    let mut settings = Settings {
         rate_limits: RateLimits {
             log_in: roomy,
             sign_up: roomy,
@@ -244,7 +325,46 @@ async fn node() -> anyhow::Result<()> {
         },
         ..Settings::default()
     };
+    // Diagnostic: another ping interval than Kring's (the idle timeout follows).
+    if let Ok(seconds) = std::env::var("KRING_BENCH_FANOUT_PING_S") {
+        let every = Duration::from_secs(seconds.parse().context("KRING_BENCH_FANOUT_PING_S")?);
+        println!("setup    pings every {every:?} (KRING_BENCH_FANOUT_PING_S): a diagnostic, not Kring's default");
+        settings.live.ping_every = every;
+        settings.live.idle_timeout = every * 3;
+    }
     let state = AppState::new(log.clone(), settings, Some(views)).await?;
+    // When each append rang the doorbell that wakes the live hub's tailer (and
+    // the projector): where Kring's fan-out begins. One append per command.
+    let doorbells: Starts = Arc::default();
+    let ringing = {
+        let (doorbells, mut wake) = (doorbells.clone(), log.wake_signal());
+        tokio::spawn(async move {
+            while wake.changed().await.is_ok() {
+                doorbells.lock().expect("doorbells").push(wall_us());
+            }
+        })
+    };
+    // Diagnostic: a second reader like the hub's tailer, to time its first step
+    // (the doorbell to the new event read back from the log). It adds a read per event.
+    let read_back: Option<Starts> = if env_number("KRING_BENCH_FANOUT_PROBE", 0)? == 1 {
+        let read_back = Starts::default();
+        let mut subscription = kring_store::Subscription::from_end(log.clone())
+            .await?
+            .poll_every(Duration::from_millis(500));
+        let times = read_back.clone();
+        tokio::spawn(async move {
+            while let Ok(batch) = subscription.next_batch().await {
+                let now = wall_us();
+                times
+                    .lock()
+                    .expect("read back")
+                    .extend(batch.iter().map(|_| now));
+            }
+        });
+        Some(read_back)
+    } else {
+        None
+    };
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let kring = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -252,10 +372,10 @@ async fn node() -> anyhow::Result<()> {
         let _ = stopped.await;
     }));
 
-    let mut clients = Clients::spawn(&plan_file).await?;
-    let ours = phase(
-        &mut clients,
+    let (ours, frames) = phase(
+        &plan_file,
         &spec,
+        &mut Node::Kring(doorbells),
         &format!("ws://{kring}/api/v1/live"),
         Target::Kring {
             base: format!("http://{kring}"),
@@ -263,23 +383,58 @@ async fn node() -> anyhow::Result<()> {
     )
     .await?;
     ours.print("kring");
+    if let Some(read_back) = read_back {
+        let read_back = std::mem::take(&mut *read_back.lock().expect("read back"));
+        let (rings, lasts) = (&ours.starts, &ours.last_wall);
+        let n = read_back.len();
+        if n >= lasts.len() && rings.len() == lasts.len() {
+            // The measurement's commands are the last ones read back.
+            let read_back = &read_back[n - lasts.len()..];
+            let spans = |from: &[u64], to: &[u64]| {
+                let us: Vec<Duration> = from
+                    .iter()
+                    .zip(to)
+                    .skip(spec.warm_up)
+                    .map(|(a, b)| Duration::from_micros(b.saturating_sub(*a)))
+                    .collect();
+                Run::new(us.len(), Duration::from_secs(1), us)
+            };
+            let ms = |d: Duration| d.as_secs_f64() * 1e3;
+            let (read, rest) = (spans(rings, read_back), spans(read_back, lasts));
+            println!(
+                "probe    doorbell -> event read back by a second tailer: p50 {:.2} ms, p99 {:.2} ms; read back -> last member: p50 {:.2} ms, p99 {:.2} ms",
+                ms(read.percentile(50.0)),
+                ms(read.percentile(99.0)),
+                ms(rest.percentile(50.0)),
+                ms(rest.percentile(99.0)),
+            );
+        } else {
+            println!(
+                "probe    {n} events read back, {} commands: no split",
+                lasts.len()
+            );
+        }
+    }
     let _ = stop.send(());
     server.abort();
     projector.abort();
+    ringing.abort();
 
-    let floor_server = Floor::start().await?;
-    let floor = phase(
-        &mut clients,
+    let mut floor_process = Peer::spawn("floor", None).await?;
+    let ready: FloorReady = floor_process.line().await?;
+    let (floor, _) = phase(
+        &plan_file,
         &spec,
-        &format!("ws://{}", floor_server.ws),
+        &mut Node::Floor(&mut floor_process),
+        &format!("ws://{}", ready.ws),
         Target::Floor {
-            base: format!("http://{}", floor_server.http),
+            base: format!("http://{}", ready.http),
+            frames,
         },
     )
     .await?;
     floor.print("floor");
-    clients.quit().await?;
-    floor_server.stop();
+    floor_process.quit().await?;
 
     let p50 = ours.latency.percentile(50.0);
     let p99 = ours.latency.percentile(99.0);
@@ -305,10 +460,10 @@ async fn node() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Circles through `kring_app::Commands` (the rules, cqrs-es, the log) as the
-/// API runs them; each person's key made by the vault, as signing up does; a
-/// session row per member, as logging in makes it. No Account aggregate and no
-/// credentials: nothing on the measured path reads them.
+/// Accounts, circles and memberships through `kring_app::Commands` (the rules,
+/// cqrs-es, the log) as the API runs them, personal fields sealed by the
+/// vault, and a session row per member as logging in makes it; only argon2
+/// (and so the real password check) is left out.
 async fn populate(log: Arc<dyn EventLog>, spec: &Spec) -> anyhow::Result<Plan> {
     let commands = Arc::new(Commands::new(log.clone(), Services::system()));
     let vault = Vault::new(log.clone());
@@ -331,7 +486,20 @@ async fn make_circle(
     let people: Vec<PersonId> = (0..members).map(|_| PersonId(Uuid::new_v4())).collect();
     let coordinator = people[0];
     for (i, person) in people.iter().enumerate() {
-        vault.seal(*person, &format!("Member {i}")).await?;
+        // What signing up does, but for argon2: the e-mail claim (with a hash
+        // nobody checks), the person's key and the account's event.
+        let email_lookup = format!("bench-{}", person.0.simple());
+        log.add_credentials(person.0, &email_lookup, "$argon2id$not-used-by-this-bench")
+            .await?;
+        let register = AccountCommand::Register {
+            account: *person,
+            name: vault.seal(*person, &format!("Member {i}")).await?,
+            email: vault
+                .seal(*person, &format!("member{i}@example.org"))
+                .await?,
+            email_lookup,
+        };
+        commands.account(*person, register).await?;
     }
     let focus = PersonId(Uuid::new_v4());
     let focus_name = vault.seal(focus, "Mam").await?;
@@ -437,9 +605,20 @@ struct Phase {
     memory: Memory,
     latency: Run,
     after_request: Run,
+    /// From the node's start of the fan-out (Kring: the append's doorbell;
+    /// the floor: its publish handler) to the last member; the wall clock.
+    after_start: Option<Run>,
     answer: Run,
+    spread: Run,
     early: usize,
     frame_bytes: usize,
+    /// Wall clock of each command's start of fan-out and of its last frame (warm-up included).
+    starts: Vec<u64>,
+    last_wall: Vec<u64>,
+    /// The node's CPU seconds while the commands ran (warm-up included), and
+    /// how long that took.
+    cpu: f64,
+    window: Duration,
 }
 
 impl Phase {
@@ -467,30 +646,86 @@ impl Phase {
             self.frame_bytes,
         );
         println!(
-            "{label:<8} request -> last member: p50 {:.2} ms, p99 {:.2} ms; the command's HTTP round trip: p50 {:.2} ms, p99 {:.2} ms",
+            "{label:<8} request -> last member: p50 {:.2} ms, p99 {:.2} ms; the command's HTTP round trip: p50 {:.2} ms, p99 {:.2} ms; first -> last member: p50 {:.2} ms, p99 {:.2} ms",
             ms(self.after_request.percentile(50.0)),
             ms(self.after_request.percentile(99.0)),
             ms(self.answer.percentile(50.0)),
             ms(self.answer.percentile(99.0)),
+            ms(self.spread.percentile(50.0)),
+            ms(self.spread.percentile(99.0)),
+        );
+        if let Some(run) = &self.after_start {
+            println!(
+                "{label:<8} fan-out start ({}) -> last member: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
+                if label == "kring" { "the append's doorbell" } else { "the publish handler" },
+                ms(run.percentile(50.0)),
+                ms(run.percentile(90.0)),
+                ms(run.percentile(99.0)),
+            );
+        }
+        println!(
+            "{label:<8} node CPU while the commands ran: {:.2} s in {:.1} s = {:.0} % of one core (pings of the idle sockets included)",
+            self.cpu,
+            self.window.as_secs_f64(),
+            100.0 * self.cpu / self.window.as_secs_f64(),
         );
     }
 }
 
-/// Opens and subscribes every socket in two halves (by circle), reading the
-/// node's memory after each step, then measures and closes them all.
+/// Whose memory a phase measures.
+enum Node<'a> {
+    /// This process, and when its doorbell rang.
+    Kring(Starts),
+    /// The floor's process.
+    Floor(&'a mut Peer),
+}
+
+impl Node<'_> {
+    /// The node's VmRSS in KiB, once what it was doing has settled.
+    async fn rss_kib(&mut self) -> anyhow::Result<f64> {
+        tokio::time::sleep(SETTLE).await;
+        Ok(self.report().await?.rss_kib)
+    }
+
+    fn pid(&self) -> u32 {
+        match self {
+            Node::Kring(_) => std::process::id(),
+            Node::Floor(peer) => peer.child.id().unwrap_or(0),
+        }
+    }
+
+    async fn report(&mut self) -> anyhow::Result<Reply> {
+        match self {
+            Node::Kring(_) => Ok(reply(None)),
+            Node::Floor(peer) => peer.ask(&Order::Report).await,
+        }
+    }
+
+    /// When the node began each command's fan-out since the last call.
+    async fn starts(&mut self) -> anyhow::Result<Vec<u64>> {
+        match self {
+            Node::Kring(doorbells) => {
+                Ok(std::mem::take(&mut *doorbells.lock().expect("doorbells")))
+            }
+            Node::Floor(peer) => Ok(peer.ask(&Order::Starts).await?.starts_us),
+        }
+    }
+}
+
+/// With a fresh clients' process: opens and subscribes every socket in two
+/// halves (by circle), reading the node's memory after each step, then
+/// measures and closes them all. Also answers the frames that arrived.
 async fn phase(
-    clients: &mut Clients,
+    plan: &Path,
     spec: &Spec,
+    node: &mut Node<'_>,
     url: &str,
     target: Target,
-) -> anyhow::Result<Phase> {
+) -> anyhow::Result<(Phase, Vec<(usize, u64, String)>)> {
     let half = spec.circles / 2;
-    let settled = || async {
-        tokio::time::sleep(SETTLE).await;
-        rss_kib()
-    };
-    let clients_before = clients.ask(&Order::Report).await?.rss_kib;
-    let before = settled().await;
+    let mut clients = Peer::spawn("clients", Some(plan)).await?;
+    let clients_before = clients.reply().await?.rss_kib;
+    let before = node.rss_kib().await?;
     clients
         .ask(&Order::Connect {
             url: url.into(),
@@ -498,9 +733,9 @@ async fn phase(
             to: half,
         })
         .await?;
-    let half_connected = settled().await;
+    let half_connected = node.rss_kib().await?;
     clients.ask(&Order::Subscribe { from: 0, to: half }).await?;
-    let half_subscribed = settled().await;
+    let half_subscribed = node.rss_kib().await?;
     clients
         .ask(&Order::Connect {
             url: url.into(),
@@ -508,7 +743,7 @@ async fn phase(
             to: spec.circles,
         })
         .await?;
-    let connected = settled().await;
+    let connected = node.rss_kib().await?;
     let clients_subscribed = clients
         .ask(&Order::Subscribe {
             from: half,
@@ -516,17 +751,45 @@ async fn phase(
         })
         .await?
         .rss_kib;
-    let subscribed = settled().await;
+    let subscribed = node.rss_kib().await?;
+    let cpu_before = node.report().await?.cpu_s;
+    node.starts().await?;
+    // For a profiler: what runs now, and where.
+    eprintln!(
+        "fanout: measuring {url} (node pid {}, clients pid {})",
+        node.pid(),
+        clients.child.id().unwrap_or(0)
+    );
     let measured = clients
         .ask(&Order::Measure {
             target,
             warm_up: spec.warm_up,
             commands: spec.commands,
+            every_us: spec.every.as_micros() as u64,
         })
         .await?
         .measured
         .context("no measurement came back")?;
+    let cpu = node.report().await?.cpu_s - cpu_before;
+    let starts = node.starts().await?;
+    let after_start_us: Option<Vec<u64>> =
+        (starts.len() == measured.last_wall_us.len()).then(|| {
+            starts
+                .iter()
+                .zip(&measured.last_wall_us)
+                .skip(spec.warm_up)
+                .map(|(start, last)| last.saturating_sub(*start))
+                .collect()
+        });
+    if after_start_us.is_none() {
+        println!(
+            "         ({} fan-outs began for {} commands: no start -> last member figure)",
+            starts.len(),
+            measured.last_wall_us.len()
+        );
+    }
     clients.ask(&Order::Close).await?;
+    clients.quit().await?;
     // The node's side of the sockets ends with the clients'.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let elapsed = Duration::from_millis(measured.elapsed_ms);
@@ -537,7 +800,7 @@ async fn phase(
             us.iter().map(|&u| Duration::from_micros(u)).collect(),
         )
     };
-    Ok(Phase {
+    let phase = Phase {
         memory: Memory {
             sockets: spec.sockets(),
             before,
@@ -550,39 +813,47 @@ async fn phase(
         },
         latency: run(&measured.after_answer_us),
         after_request: run(&measured.after_request_us),
+        after_start: after_start_us.map(|us| run(&us)),
         answer: run(&measured.answer_us),
+        spread: run(&measured.spread_us),
         early: measured.early,
         frame_bytes: measured.frame_bytes,
-    })
+        cpu,
+        window: Duration::from_millis(measured.window_ms),
+        starts,
+        last_wall: measured.last_wall_us.clone(),
+    };
+    Ok((phase, measured.frames))
 }
 
-/// The clients' process, from the node's side.
-struct Clients {
+/// A child process of this bench (clients or floor), from the node's side.
+struct Peer {
     child: Child,
     stdin: ChildStdin,
     stdout: Lines<BufReader<ChildStdout>>,
 }
 
-impl Clients {
-    async fn spawn(plan: &Path) -> anyhow::Result<Clients> {
-        let mut child = tokio::process::Command::new(std::env::current_exe()?)
-            .env(ROLE, "clients")
-            .env(PLAN, plan)
+impl Peer {
+    async fn spawn(role: &str, plan: Option<&Path>) -> anyhow::Result<Peer> {
+        let mut command = tokio::process::Command::new(std::env::current_exe()?);
+        command.env(ROLE, role);
+        if let Some(plan) = plan {
+            command.env(PLAN, plan);
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .kill_on_drop(true)
             .spawn()
-            .context("start the clients' process")?;
+            .with_context(|| format!("start the {role} process"))?;
         let stdin = child.stdin.take().context("stdin")?;
         let stdout = BufReader::new(child.stdout.take().context("stdout")?).lines();
-        let mut clients = Clients {
+        Ok(Peer {
             child,
             stdin,
             stdout,
-        };
-        clients.reply().await?; // ready
-        Ok(clients)
+        })
     }
 
     async fn ask(&mut self, order: &Order) -> anyhow::Result<Reply> {
@@ -594,11 +865,15 @@ impl Clients {
     }
 
     async fn reply(&mut self) -> anyhow::Result<Reply> {
+        self.line().await
+    }
+
+    async fn line<T: serde::de::DeserializeOwned>(&mut self) -> anyhow::Result<T> {
         let line = tokio::time::timeout(STAGE_DEADLINE, self.stdout.next_line())
             .await
-            .context("the clients' process did not answer in time")??
-            .context("the clients' process ended")?;
-        serde_json::from_str(&line).with_context(|| format!("from the clients: {line}"))
+            .context("a child process did not answer in time")??
+            .context("a child process ended")?;
+        serde_json::from_str(&line).with_context(|| format!("from a child process: {line}"))
     }
 
     async fn quit(mut self) -> anyhow::Result<()> {
@@ -606,10 +881,10 @@ impl Clients {
         self.stdin.write_all(line.as_bytes()).await?;
         self.stdin.flush().await?;
         match tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await {
-            Ok(status) => ensure!(status?.success(), "the clients' process failed"),
+            Ok(status) => ensure!(status?.success(), "a child process failed"),
             Err(_) => {
                 self.child.kill().await?;
-                bail!("the clients' process did not stop");
+                bail!("a child process did not stop");
             }
         }
         Ok(())
@@ -621,6 +896,12 @@ impl Clients {
 type ServerSink = SplitSink<WebSocketStream<TcpStream>, Message>;
 type Groups = Arc<Mutex<HashMap<Uuid, Vec<Arc<tokio::sync::Mutex<ServerSink>>>>>>;
 
+#[derive(Clone, Default)]
+struct FloorState {
+    groups: Groups,
+    starts: Starts,
+}
+
 /// The least a server can do: tokio-tungstenite with the buffers Kring's
 /// sockets get, each socket in the group of the circle its first message
 /// names, and each published frame written to that group's sockets one after
@@ -628,12 +909,14 @@ type Groups = Arc<Mutex<HashMap<Uuid, Vec<Arc<tokio::sync::Mutex<ServerSink>>>>>
 struct Floor {
     ws: SocketAddr,
     http: SocketAddr,
+    starts: Starts,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl Floor {
     async fn start() -> anyhow::Result<Floor> {
-        let groups: Groups = Arc::default();
+        let state = FloorState::default();
+        let (groups, starts) = (state.groups.clone(), state.starts.clone());
         let ws_listener = TcpListener::bind("127.0.0.1:0").await?;
         let http_listener = TcpListener::bind("127.0.0.1:0").await?;
         let (ws, http) = (ws_listener.local_addr()?, http_listener.local_addr()?);
@@ -647,13 +930,14 @@ impl Floor {
         };
         let router = axum::Router::new()
             .route("/publish/{circle}", axum::routing::post(publish))
-            .with_state(groups);
+            .with_state(state);
         let publishing = tokio::spawn(async move {
             let _ = axum::serve(http_listener, router).await;
         });
         Ok(Floor {
             ws,
             http,
+            starts,
             tasks: vec![accepting, publishing],
         })
     }
@@ -663,6 +947,38 @@ impl Floor {
             task.abort();
         }
     }
+}
+
+/// The floor's process: says where it listens, then answers each order with
+/// its memory until it is told to quit.
+async fn floor() -> anyhow::Result<()> {
+    let sockets = env_number("KRING_BENCH_FANOUT_SOCKETS", 10_000)?;
+    raise_open_files(sockets + 200)?;
+    let floor = Floor::start().await?;
+    let mut out = tokio::io::stdout();
+    let ready = FloorReady {
+        ws: floor.ws,
+        http: floor.http,
+    };
+    out.write_all((serde_json::to_string(&ready)? + "\n").as_bytes())
+        .await?;
+    out.flush().await?;
+    let mut orders = BufReader::new(tokio::io::stdin()).lines();
+    while let Some(order) = orders.next_line().await? {
+        let mut reply = reply(None);
+        match serde_json::from_str(&order)? {
+            Order::Quit => break,
+            Order::Starts => {
+                reply.starts_us = std::mem::take(&mut *floor.starts.lock().expect("starts"));
+            }
+            _ => {}
+        }
+        out.write_all((serde_json::to_string(&reply)? + "\n").as_bytes())
+            .await?;
+        out.flush().await?;
+    }
+    floor.stop();
+    Ok(())
 }
 
 async fn floor_socket(tcp: TcpStream, groups: Groups) {
@@ -707,11 +1023,13 @@ async fn floor_socket(tcp: TcpStream, groups: Groups) {
 
 /// The floor's "command": answers at once and writes the frame to the group.
 async fn publish(
-    State(groups): State<Groups>,
+    State(state): State<FloorState>,
     UrlPath(circle): UrlPath<Uuid>,
     frame: String,
 ) -> StatusCode {
-    let sockets = groups
+    state.starts.lock().expect("starts").push(wall_us());
+    let sockets = state
+        .groups
         .lock()
         .expect("groups")
         .get(&circle)
@@ -754,7 +1072,9 @@ struct Arrivals {
 
 struct Arrival {
     count: usize,
+    first: Instant,
     last: Instant,
+    last_wall: u64,
     frame: String,
 }
 
@@ -770,7 +1090,7 @@ struct Incoming {
 
 impl Shared {
     fn heard(&self, text: &str) {
-        let at = Instant::now();
+        let (at, wall) = (Instant::now(), wall_us());
         let incoming: Incoming = match serde_json::from_str(text) {
             Ok(incoming) => incoming,
             Err(e) => {
@@ -788,10 +1108,13 @@ impl Shared {
                         .and_modify(|a| {
                             a.count += 1;
                             a.last = at;
+                            a.last_wall = wall;
                         })
                         .or_insert_with(|| Arrival {
                             count: 1,
+                            first: at,
                             last: at,
+                            last_wall: wall,
                             frame: text.to_owned(),
                         });
                 }
@@ -839,8 +1162,6 @@ struct ClientSide {
     sockets: Vec<Socket>,
     shared: Arc<Shared>,
     http: reqwest::Client,
-    /// Kring's frames of the last measurement, in command order, for the floor.
-    recorded: Vec<(usize, u64, String)>,
 }
 
 async fn clients() -> anyhow::Result<()> {
@@ -856,16 +1177,12 @@ async fn clients() -> anyhow::Result<()> {
         http: reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()?,
-        recorded: vec![],
     };
     let mut out = tokio::io::stdout();
     let mut orders = BufReader::new(tokio::io::stdin()).lines();
-    let mut reply = Reply {
-        rss_kib: rss_kib(),
-        measured: None,
-    };
+    let mut answer = reply(None);
     loop {
-        let line = serde_json::to_string(&reply)? + "\n";
+        let line = serde_json::to_string(&answer)? + "\n";
         out.write_all(line.as_bytes()).await?;
         out.flush().await?;
         let Some(order) = orders.next_line().await? else {
@@ -880,15 +1197,16 @@ async fn clients() -> anyhow::Result<()> {
                 target,
                 warm_up,
                 commands,
-            } => measured = Some(side.measure(&target, warm_up, commands).await?),
+                every_us,
+            } => {
+                let every = Duration::from_micros(every_us);
+                measured = Some(side.measure(&target, warm_up, commands, every).await?);
+            }
             Order::Close => side.close().await,
-            Order::Report => {}
+            Order::Report | Order::Starts => {}
             Order::Quit => return Ok(()),
         }
-        reply = Reply {
-            rss_kib: rss_kib(),
-            measured,
-        };
+        answer = reply(measured);
     }
 }
 
@@ -963,19 +1281,28 @@ impl ClientSide {
         target: &Target,
         warm_up: usize,
         commands: usize,
+        every: Duration,
     ) -> anyhow::Result<Measured> {
         let circles = self.plan.circles.len();
         let mut measured = Measured {
             after_answer_us: vec![],
             after_request_us: vec![],
+            last_wall_us: vec![],
             answer_us: vec![],
+            spread_us: vec![],
             early: 0,
             frame_bytes: 0,
             elapsed_ms: 0,
+            window_ms: 0,
+            frames: vec![],
         };
-        let replay = std::mem::take(&mut self.recorded);
-        let started = Instant::now();
+        let started = tokio::time::Instant::now();
+        let mut measuring = None;
         for k in 0..warm_up + commands {
+            tokio::time::sleep_until(started + every * k as u32).await;
+            if k == warm_up {
+                measuring = Some(Instant::now());
+            }
             let c = circle_of(k, circles);
             let planned = &self.plan.circles[c];
             let members = planned.cookies.len();
@@ -1000,8 +1327,8 @@ impl ClientSide {
                     );
                     body["version"].as_u64().context("a version")?
                 }
-                Target::Floor { base } => {
-                    let (circle, version, frame) = replay
+                Target::Floor { base, frames } => {
+                    let (circle, version, frame) = frames
                         .get(k)
                         .cloned()
                         .context("the floor replays Kring's frames: measure Kring first")?;
@@ -1020,26 +1347,25 @@ impl ClientSide {
             };
             let answered = Instant::now();
             let key = (planned.id, version);
-            let (last, frame) = self
+            let (first, last, last_wall, frame) = self
                 .shared
                 .until(FRAME_DEADLINE, |a| {
                     let complete = a.events.get(&key).is_some_and(|e| e.count >= members);
                     complete
                         .then(|| a.events.remove(&key))
                         .flatten()
-                        .map(|e| (e.last, e.frame))
+                        .map(|e| (e.first, e.last, e.last_wall, e.frame))
                 })
                 .await
                 .with_context(|| {
                     format!("command {k}: version {version} of circle {c} at all {members} members")
                 })?;
-            if matches!(target, Target::Kring { .. }) {
-                self.recorded.push((c, version, frame.clone()));
-            }
+            measured.frame_bytes = frame.len();
+            measured.frames.push((c, version, frame));
+            measured.last_wall_us.push(last_wall);
             if k < warm_up {
                 continue;
             }
-            measured.frame_bytes = frame.len();
             let us = |d: Duration| d.as_micros() as u64;
             if last < answered {
                 measured.early += 1;
@@ -1049,8 +1375,10 @@ impl ClientSide {
                 .push(us(last.saturating_duration_since(answered)));
             measured.after_request_us.push(us(last - sent));
             measured.answer_us.push(us(answered - sent));
+            measured.spread_us.push(us(last - first));
         }
-        measured.elapsed_ms = started.elapsed().as_millis() as u64;
+        measured.elapsed_ms = measuring.map_or(0, |m| m.elapsed().as_millis() as u64);
+        measured.window_ms = started.elapsed().as_millis() as u64;
         Ok(measured)
     }
 
@@ -1107,9 +1435,9 @@ async fn read(mut stream: SplitStream<ClientSocket>, shared: Arc<Shared>) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    if std::env::var(ROLE).as_deref() == Ok("clients") {
-        clients().await
-    } else {
-        node().await
+    match std::env::var(ROLE).as_deref() {
+        Ok("clients") => clients().await,
+        Ok("floor") => floor().await,
+        _ => node().await,
     }
 }

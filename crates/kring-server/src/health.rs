@@ -1,6 +1,6 @@
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 
@@ -8,7 +8,6 @@ use crate::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(front_page))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
 }
@@ -30,24 +29,4 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             )
         }
     }
-}
-
-async fn front_page(State(state): State<AppState>) -> impl IntoResponse {
-    let database = match state.log.ping().await {
-        Ok(()) => "answering",
-        Err(_) => "not answering",
-    };
-    (
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>Kring</title></head><body><main>\
-             <h1>Kring</h1>\
-             <p>Care circles: a family organises care around a relative, together with friends, \
-             neighbours and volunteers.</p>\
-             <p>This node is running; its event log is {database}.</p>\
-             </main></body></html>"
-        )),
-    )
 }

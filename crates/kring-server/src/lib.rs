@@ -1,6 +1,7 @@
 //! The HTTP side of Kring: the JSON API under `/api/v1` (wire types in
-//! `kring-protocol`), the front page, and the probes that a process supervisor
-//! or load balancer asks (`/healthz`, `/readyz`).
+//! `kring-protocol`), live updates at `/api/v1/live`, calendar feeds, the pages
+//! of `kring-web` (mounted on this API), `/metrics`, and the probes that a
+//! process supervisor or load balancer asks (`/healthz`, `/readyz`).
 //!
 //! Each API resource is one module under `api/` with its own `router()`;
 //! every failure is an [`ApiError`], answered as `application/problem+json`.
@@ -150,7 +151,9 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::router())
         .nest(kring_protocol::v1::PREFIX, api::router())
         .merge(api::calendar::feeds())
-        .with_state(state);
+        .with_state(state.clone())
+        // The pages (kring-web) call this same API in-process, as a browser would.
+        .merge(kring_web::routes(api::router().with_state(state)));
     let traced = TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
         tracing::info_span!(
             "request",

@@ -41,6 +41,14 @@ pub enum Command {
     Verify,
     /// Drop every view and rebuild it from the log, with a progress bar.
     Rebuild,
+    /// Fill an empty database with a demo circle (a family around a mother at
+    /// home after heart surgery) and print its accounts; adds nothing to a
+    /// database that holds circles already.
+    Demo {
+        /// The server secret `kring serve` will use (see `serve --secret`).
+        #[arg(long, env = "KRING_SECRET", hide_env_values = true)]
+        secret: Option<Secret>,
+    },
     /// Forget a person: destroy the key of their personal data, so their name,
     /// contact details and writing can never be read again. Their events stay in
     /// the log, shown as "a former member". Exits with 1 when nobody with that id
@@ -90,6 +98,10 @@ pub struct ServeArgs {
         value_parser = parse_network
     )]
     pub trusted_proxies: Vec<IpNet>,
+    /// Before serving, fill the database with the demo circle (as `kring demo`)
+    /// when it holds no circles yet, and print the demo accounts.
+    #[arg(long, env = "KRING_DEMO")]
+    pub demo: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! `kring`: run the service and look after its event log.
 
 mod config;
+mod demo;
 mod rebuild;
 mod serve;
 
@@ -16,7 +17,17 @@ async fn main() -> ExitCode {
     let cli = Cli::parse_with_default();
     init_logs(cli.log_format);
     let outcome = match cli.command.clone().expect("a subcommand, serve by default") {
+        Command::Serve(args) if args.demo => {
+            let secret = args.secret.as_ref().map(|s| s.0.as_str());
+            match demo::fill(&cli.store, secret).await {
+                Ok(_) => serve::run(&cli.store, &args).await,
+                Err(e) => Err(e),
+            }
+        }
         Command::Serve(args) => serve::run(&cli.store, &args).await,
+        Command::Demo { secret } => {
+            demo::run(&cli.store, secret.as_ref().map(|s| s.0.as_str())).await
+        }
         Command::Migrate => migrate(&cli.store).await,
         Command::Verify => verify(&cli.store).await,
         Command::Rebuild => rebuild::run(&cli.store).await,

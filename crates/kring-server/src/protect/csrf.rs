@@ -1,20 +1,23 @@
 //! Cross-site request forgery: another site making a visitor's browser send a
 //! write to Kring, with Kring's session cookie attached.
 //!
-//! A write (any method but GET, HEAD, OPTIONS and TRACE) under `/api/v1` that
-//! carries the session cookie is refused with 403 when the browser says it
-//! comes from elsewhere: `Sec-Fetch-Site: cross-site` or `same-site` (another
-//! host under the same domain is not Kring either), or an `Origin` that is not
-//! Kring's own. Kring's own origin is the public URL's when one is set, and
-//! otherwise `http://` plus the request's `Host`.
+//! A write (any method but GET, HEAD, OPTIONS and TRACE) to any path, the API
+//! under `/api/v1` and the pages' forms alike, that carries the session cookie
+//! is refused with 403 when the browser says it comes from elsewhere:
+//! `Sec-Fetch-Site: cross-site` or `same-site` (another host under the same
+//! domain is not Kring either), or an `Origin` that is not Kring's own.
+//! Kring's own origin is the public URL's when one is set, and otherwise
+//! `http://` plus the request's `Host`.
 //!
 //! A request with neither header passes: browsers send at least one of them
 //! on every cross-origin write, so such a request comes from curl or an app,
 //! which hold their own cookies. Older browsers without either header are
 //! still covered by the API taking only `application/json` bodies: a
 //! cross-site HTML form cannot send that type, and a script can only after a
-//! CORS preflight, which Kring never grants. Without the session cookie there
-//! is nothing to abuse, so such requests pass too.
+//! CORS preflight, which Kring never grants. The pages' forms (kring-web) do
+//! take form bodies; for them the cookie's `SameSite=Lax` is the second
+//! guard: browsers leave it off a cross-site post. Without the session cookie
+//! there is nothing to abuse, so such requests pass too.
 
 use axum::http::{header, HeaderMap, Method, Uri};
 
@@ -44,7 +47,7 @@ impl SameOrigin {
             *method,
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
         );
-        if safe || !under_api(uri.path()) || self.cookie.token(headers).is_none() {
+        if safe || self.cookie.token(headers).is_none() {
             return Ok(());
         }
         let elsewhere = headers.get_all("sec-fetch-site").iter().any(|site| {
@@ -90,11 +93,6 @@ fn refusal() -> ApiError {
     ApiError::NotAllowed(
         "this request came from another site; Kring refuses it to protect your account".into(),
     )
-}
-
-fn under_api(path: &str) -> bool {
-    path.strip_prefix(kring_protocol::v1::PREFIX)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// `scheme://host[:port]` of a URL or an `Origin` header, in lower case and
@@ -237,12 +235,24 @@ mod tests {
             "reads are not writes"
         );
         assert!(allowed(&guard, Method::HEAD, circles, &evil));
-        assert!(
-            allowed(&guard, Method::POST, "/healthz", &evil),
-            "only the API"
-        );
-        assert!(allowed(&guard, Method::POST, "/api/v1x", &evil));
-        assert!(!allowed(&guard, Method::POST, "/api/v1", &evil));
+        // The pages' forms are writes like the API's.
+        for path in [
+            "/api/v1",
+            "/api/v1x",
+            "/healthz",
+            "/login",
+            "/logout",
+            "/circles/c1/logbook",
+            "/circles/c1/rota/claim",
+        ] {
+            assert!(!allowed(&guard, Method::POST, path, &evil), "{path}");
+        }
+        assert!(allowed(
+            &guard,
+            Method::POST,
+            "/circles/c1/logbook",
+            &[COOKIE, HOST, ("origin", "http://kring.test:8080")]
+        ));
         // The default port is the same origin, spelled or not.
         let host = [
             COOKIE,

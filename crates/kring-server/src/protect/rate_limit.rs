@@ -1,6 +1,8 @@
 //! Rate limits on the addresses a script would hammer: log-in (guessing
 //! passwords), sign-up (making accounts by the thousand) and invitations
-//! (sending or trying them in bulk). Each is a GCRA limiter from `governor`,
+//! (sending or trying them in bulk), in the API and in the pages' forms
+//! (kring-web calls the API in-process, past this guard, so its forms are
+//! counted here as their API counterparts). Each is a GCRA limiter from `governor`,
 //! keyed by the client's address: a burst at once, then one attempt more per
 //! interval. Every attempt counts, right or wrong, and is counted before the
 //! handler runs (and so before any password hashing).
@@ -26,11 +28,12 @@ use crate::ApiError;
 /// which address that is behind a proxy). The numbers live here, in `Default`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateLimits {
-    /// `POST /api/v1/session`.
+    /// `POST /api/v1/session` and the page's `POST /login`.
     pub log_in: Limit,
-    /// `POST /api/v1/accounts`.
+    /// `POST /api/v1/accounts` and the page's `POST /signup`.
     pub sign_up: Limit,
-    /// `POST /api/v1/circles/{id}/invitations` and `POST /api/v1/invitations/accept`, together.
+    /// `POST /api/v1/circles/{id}/invitations` and `POST /api/v1/invitations/accept`,
+    /// and the pages' `POST /circles/{id}/members` (invite) and `POST /join`, together.
     pub invitations: Limit,
 }
 
@@ -150,7 +153,10 @@ impl Limiters {
         if method != Method::POST {
             return None;
         }
-        let rest = path.strip_prefix(kring_protocol::v1::PREFIX)?;
+        let (api, rest) = match path.strip_prefix(kring_protocol::v1::PREFIX) {
+            Some(rest) => (true, rest),
+            None => (false, path),
+        };
         let mut segments = rest.strip_prefix('/')?.split('/');
         let segments = (
             segments.next(),
@@ -158,13 +164,20 @@ impl Limiters {
             segments.next(),
             segments.next(),
         );
-        match segments {
-            (Some("session"), None, None, None) => Some(&self.log_in),
-            (Some("accounts"), None, None, None) => Some(&self.sign_up),
-            (Some("circles"), Some(id), Some("invitations"), None) if !id.is_empty() => {
+        match (api, segments) {
+            (true, (Some("session"), None, None, None)) => Some(&self.log_in),
+            (true, (Some("accounts"), None, None, None)) => Some(&self.sign_up),
+            (true, (Some("circles"), Some(id), Some("invitations"), None)) if !id.is_empty() => {
                 Some(&self.invitations)
             }
-            (Some("invitations"), Some("accept"), None, None) => Some(&self.invitations),
+            (true, (Some("invitations"), Some("accept"), None, None)) => Some(&self.invitations),
+            // The pages' forms (kring-web).
+            (false, (Some("login"), None, None, None)) => Some(&self.log_in),
+            (false, (Some("signup"), None, None, None)) => Some(&self.sign_up),
+            (false, (Some("join"), None, None, None)) => Some(&self.invitations),
+            (false, (Some("circles"), Some(id), Some("members"), None)) if !id.is_empty() => {
+                Some(&self.invitations)
+            }
             _ => None,
         }
     }
@@ -260,6 +273,20 @@ mod tests {
         assert!(limiters
             .check(&post, "/api/v1/invitations/accept", ann)
             .is_err());
+        // The pages' forms count with their API counterparts.
+        let bob = address("192.0.2.7:5000");
+        for _ in 0..2 {
+            assert!(limiters.check(&post, "/login", bob).is_ok());
+        }
+        assert!(limiters.check(&post, "/api/v1/session", bob).is_ok());
+        assert!(limiters.check(&post, "/login", bob).is_err());
+        assert!(limiters.check(&post, "/signup", bob).is_ok());
+        assert!(limiters.check(&post, "/api/v1/accounts", bob).is_err());
+        assert!(limiters.check(&post, "/circles/c1/members", bob).is_ok());
+        assert!(limiters.check(&post, "/join", bob).is_ok());
+        assert!(limiters
+            .check(&post, "/api/v1/invitations/accept", bob)
+            .is_err());
         // Reads and other addresses are not limited.
         for (method, path) in [
             (Method::GET, "/api/v1/session"),
@@ -271,6 +298,12 @@ mod tests {
             (Method::POST, "/api/v1/circles//invitations"),
             (Method::POST, "/api/v1/invitations"),
             (Method::POST, "/session"),
+            (Method::GET, "/login"),
+            (Method::GET, "/join"),
+            (Method::POST, "/login/extra"),
+            (Method::POST, "/circles/c1/logbook"),
+            (Method::POST, "/circles//members"),
+            (Method::POST, "/circles/c1/members/p1/ring"),
         ] {
             assert!(
                 limiters.check(&method, path, ann).is_ok(),

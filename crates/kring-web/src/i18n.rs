@@ -1,0 +1,654 @@
+//! Every word the pages show, in plain Dutch (B1) and English, in one table;
+//! and which language a visitor gets: the one they chose with the switch (the
+//! `kring_lang` cookie), else the first of Dutch and English their browser
+//! asks for (`Accept-Language`), else Dutch.
+//!
+//! A text with `{0}`, `{1}` ... is filled with [`fill`].
+
+use kring_protocol::v1::{Category, RequestStatus, Ring, Scope, Visibility};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    /// `nl` or `en`: for `<html lang>` and the cookie.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Nl => "Nederlands",
+            Lang::En => "English",
+        }
+    }
+
+    fn of_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The cookie's choice, else the browser's preference, else Dutch.
+    pub fn choose(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(lang) = cookie.and_then(Lang::of_tag) {
+            return lang;
+        }
+        let Some(header) = accept_language else {
+            return Lang::Nl;
+        };
+        // The highest `q` wins; among equals, the first named.
+        let mut best: Option<(u32, Lang)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let Some(lang) = parts.next().and_then(Lang::of_tag) else {
+                continue;
+            };
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1000), |q| {
+                    q.trim()
+                        .parse::<f32>()
+                        .ok()
+                        .map(|q| (q.clamp(0.0, 1.0) * 1000.0) as u32)
+                });
+            let Some(q) = q.filter(|q| *q > 0) else {
+                continue;
+            };
+            if best.is_none_or(|(top, _)| q > top) {
+                best = Some((q, lang));
+            }
+        }
+        best.map_or(Lang::Nl, |(_, lang)| lang)
+    }
+
+    pub fn t(self, key: T) -> &'static str {
+        match self {
+            Lang::Nl => key.nl(),
+            Lang::En => key.en(),
+        }
+    }
+}
+
+/// `text` with `{0}`, `{1}` ... replaced by `args`.
+pub fn fill(text: &str, args: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for (i, arg) in args.iter().enumerate() {
+        out = out.replace(&format!("{{{i}}}"), arg);
+    }
+    out
+}
+
+/// `one` for 1, `many` otherwise, filled with the number.
+pub fn count(lang: Lang, n: impl Into<u64>, one: T, many: T) -> String {
+    let n = n.into();
+    fill(lang.t(if n == 1 { one } else { many }), &[&n.to_string()])
+}
+
+macro_rules! table {
+    ($($key:ident => $nl:literal, $en:literal;)*) => {
+        /// A text of the pages.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum T { $($key,)* }
+
+        impl T {
+            pub const ALL: &'static [T] = &[$(T::$key,)*];
+
+            pub fn nl(self) -> &'static str {
+                match self { $(T::$key => $nl,)* }
+            }
+
+            pub fn en(self) -> &'static str {
+                match self { $(T::$key => $en,)* }
+            }
+        }
+    };
+}
+
+table! {
+    // ---- frame ----
+    SkipToContent => "Naar de inhoud", "Skip to content";
+    NavMainLabel => "Hoofdmenu", "Main menu";
+    MyCircles => "Mijn kringen", "My circles";
+    LogIn => "Inloggen", "Log in";
+    LogOut => "Uitloggen", "Log out";
+    SignUp => "Account maken", "Sign up";
+    FooterLine => "Kring: samen zorgen voor iemand die je lief is.", "Kring: caring together for someone you love.";
+    CircleNavLabel => "Kring rond {0}", "Circle around {0}";
+    NavHome => "Overzicht", "Overview";
+    NavRota => "Rooster", "Rota";
+    NavRequests => "Hulpvragen", "Requests";
+    NavLogbook => "Logboek", "Logbook";
+    NavMembers => "Leden", "Members";
+    NavFigures => "Cijfers", "Figures";
+    NavConsent => "Toestemming", "Consent";
+    LiveUpdated => "De pagina is bijgewerkt.", "The page was updated.";
+    LiveRemoved => "Je hoort niet meer bij deze kring.", "You are no longer part of this circle.";
+    LiveSignedOut => "Je bent uitgelogd. Log opnieuw in om verder te gaan.", "You are logged out. Log in again to go on.";
+    LiveStarting => "Live bijwerken start…", "Live updates starting…";
+    LiveOn => "Live: wijzigingen verschijnen vanzelf.", "Live: changes appear by themselves.";
+    LiveOff => "Geen verbinding. We proberen het opnieuw…", "No connection. Trying again…";
+    Copied => "Gekopieerd.", "Copied.";
+    NotDone => "Dat lukte niet.", "That did not work.";
+    Saved => "Opgeslagen.", "Saved.";
+    TryAgainLater => "Er ging iets mis bij ons. Probeer het zo nog eens.", "Something went wrong on our side. Please try again in a moment.";
+    NotFoundTitle => "Niet gevonden", "Not found";
+    NotFoundText => "Deze pagina bestaat niet, of je mag hem niet zien.", "This page does not exist, or you may not see it.";
+    NotFoundAction => "Dit bestaat niet (meer).", "This does not exist (any more).";
+    ProblemTitle => "Dat lukte niet", "That did not work";
+    BackToMyCircles => "Terug naar mijn kringen", "Back to my circles";
+    FormIncomplete => "Vul alle verplichte velden in.", "Please fill in every required field.";
+    FormerMember => "een oud-lid", "a former member";
+    You => "jij", "you";
+    Untitled => "(zonder titel)", "(untitled)";
+    Today => "vandaag", "today";
+
+    // ---- welcome, log-in, sign-up ----
+    WelcomeLead => "Kring helpt families om samen de zorg te regelen voor iemand die hulp nodig heeft. Met vrienden, buren en vrijwilligers, in één besloten kring.", "Kring helps families arrange care together for someone who needs help. With friends, neighbours and volunteers, in one closed circle.";
+    WelcomePoint1 => "Zie in één rooster wie wanneer komt, en waar nog iemand nodig is.", "See in one rota who comes when, and where someone is still needed.";
+    WelcomePoint2 => "Vraag om hulp zonder dat je één persoon hoeft aan te spreken.", "Ask for help without having to single anyone out.";
+    WelcomePoint3 => "Houd samen een logboek bij. Jij kiest wie wat mag lezen.", "Keep a logbook together. You choose who may read what.";
+    WelcomeInvited => "Heb je een uitnodiging gekregen? Open de link. Daarna log je in of maak je een account.", "Did you get an invitation? Open its link. Then log in or sign up.";
+    Email => "E-mailadres", "E-mail address";
+    Password => "Wachtwoord", "Password";
+    PasswordHint => "Minstens 10 tekens. Een zin van een paar woorden is goed te onthouden.", "At least 10 characters. A phrase of a few words is easy to remember.";
+    YourName => "Je naam", "Your name";
+    WrongLogIn => "Dit e-mailadres of wachtwoord klopt niet.", "This e-mail address or password is not right.";
+    NoAccountYet => "Nog geen account?", "No account yet?";
+    HaveAccount => "Heb je al een account?", "Already have an account?";
+    LoggedInAs => "Je bent ingelogd als {0}.", "You are logged in as {0}.";
+
+    // ---- my circles, new circle, organisations ----
+    NoCirclesYet => "Je hoort nog bij geen enkele kring. Start een kring, of open de uitnodiging die je kreeg.", "You are not in any circle yet. Start a circle, or open the invitation you were sent.";
+    CircleAround => "Kring rond {0}", "Circle around {0}";
+    YourPlace => "Jouw plek", "Your place";
+    Coordinator => "coördinator", "coordinator";
+    FocusPerson => "voor wie de kring is", "the person the circle is for";
+    StartCircle => "Start een kring", "Start a circle";
+    StartCircleText => "Je start een kring rond iemand die zorg nodig heeft. Jij wordt de eerste coördinator. Daarna nodig je anderen uit.", "You start a circle around someone who needs care. You become its first coordinator. Then you invite others.";
+    FocusName => "Voor wie is de kring?", "Who is the circle for?";
+    FocusNameHint => "Een naam die iedereen in de kring kent, bijvoorbeeld ‘Mam’ of ‘Opa Jan’.", "A name everyone in the circle knows, such as ‘Mum’ or ‘Grandpa John’.";
+    ForMyself => "De kring is voor mijzelf", "The circle is for myself";
+    TimeZone => "Tijdzone", "Time zone";
+    JoinWithInvitation => "Meedoen met een uitnodiging", "Join with an invitation";
+    ForOrganisations => "Voor zorg- en welzijnsorganisaties", "For care and welfare organisations";
+    ForOrganisationsText => "Werk je bij een organisatie die kringen steunt? Meld je organisatie aan. Kringen kunnen je daarna toestemming geven om mee te kijken.", "Do you work for an organisation that supports circles? Register your organisation. Circles can then give you consent to look along.";
+    OrganisationName => "Naam van de organisatie", "Name of the organisation";
+    RegisterOrganisation => "Organisatie aanmelden", "Register organisation";
+
+    // ---- circle home ----
+    WhatsNext => "Wat komt er voor jou", "What's next for you";
+    NothingPlannedForYou => "Er staat de komende twee weken niets voor je gepland.", "Nothing is planned for you in the next two weeks.";
+    OpenRequests => "Open hulpvragen", "Open requests";
+    NoOpenRequests => "Er zijn nu geen open hulpvragen.", "There are no open requests now.";
+    AllRequests => "Alle hulpvragen", "All requests";
+    RotaGaps => "Gaten in het rooster", "Gaps in the rota";
+    NoRotaGaps => "Geen gaten in de komende {0} dagen.", "No gaps in the next {0} days.";
+    PlaceOpen => "nog {0} plek vrij", "{0} place open";
+    PlacesOpen => "nog {0} plekken vrij", "{0} places open";
+    WholeRota => "Het hele rooster", "The whole rota";
+    RecentLogbook => "Laatste berichten in het logboek", "Latest in the logbook";
+    NoEntries => "Er staat nog niets in het logboek.", "The logbook is still empty.";
+    WholeLogbook => "Het hele logboek", "The whole logbook";
+    WhoIsInIt => "Wie doen er mee", "Who is in it";
+    OnlyWarmHint => "Alleen de warme kring draagt nu de zorg. Nodig ook buren, kennissen of de sportclub uit: zij willen vaak best helpen.", "Only the warm ring carries the care now. Invite neighbours, acquaintances or the sports club too: they often want to help.";
+    MembersAndOffers => "Leden en hun aanbod", "Members and their offers";
+
+    // ---- rota ----
+    WeekOf => "{0} tot en met {1}", "{0} to {1}";
+    OtherWeeks => "Andere weken", "Other weeks";
+    PreviousWeek => "Vorige week", "Previous week";
+    ThisWeek => "Deze week", "This week";
+    NextWeek => "Volgende week", "Next week";
+    NothingPlanned => "Niets gepland.", "Nothing planned.";
+    SwapsWaiting => "Ruilverzoeken", "Swap requests";
+    SwapFromTo => "{0} vraagt {1} om het over te nemen", "{0} asks {1} to take over";
+    AcceptSwap => "Overnemen", "Take over";
+    DeclineSwap => "Liever niet", "Decline";
+    Covered => "bezet", "covered";
+    HelpersNeeded => "{0} nodig", "{0} needed";
+    OpenTo => "Voor", "Open to";
+    OnIt => "Wie komt", "Who comes";
+    Nobody => "nog niemand", "nobody yet";
+    Claim => "Ik doe het", "I'll do it";
+    Release => "Toch niet", "Step down";
+    ReleaseReason => "Waarom niet? (voor de coördinatoren)", "Why not? (for the coordinators)";
+    AskSwap => "Vraag iemand om te ruilen", "Ask someone to swap";
+    SwapWith => "Wie vraag je?", "Whom do you ask?";
+    SendSwap => "Vraag het", "Ask";
+    SkipDate => "Deze keer niet", "Skip this date";
+    ThankPerson => "Bedank {0}", "Thank {0}";
+    ScheduleShift => "Dienst plannen", "Schedule a shift";
+    ShiftTitle => "Wat is het?", "What is it?";
+    ShiftTitleHint => "Bijvoorbeeld ‘Avondeten met mam’.", "For example ‘Evening meal with Mum’.";
+    Date => "Datum", "Date";
+    StartTime => "Begintijd", "Start time";
+    DurationMinutes => "Hoe lang (minuten)", "How long (minutes)";
+    HelpersNeededLabel => "Hoeveel mensen nodig", "How many people needed";
+    WhoMayTakeIt => "Wie mag het doen?", "Who may take it?";
+    RingWarm => "Warme kring (familie en goede vrienden)", "Warm ring (family and close friends)";
+    RingLukewarm => "Lauwe kring (buren, kennissen)", "Lukewarm ring (neighbours, acquaintances)";
+    EveryWeek => "Elke week op dezelfde dag en tijd", "Every week on the same day and time";
+    WeeklyUntil => "Elke week tot en met (mag leeg)", "Every week until (may be empty)";
+    WeeklyUntilHint => "Leeg: zonder einddatum.", "Empty: no end date.";
+    ShiftScheduled => "De dienst staat in het rooster.", "The shift is on the rota.";
+    Claimed => "Genoteerd: jij doet het. Dank je!", "Noted: you'll do it. Thank you!";
+    Released => "Je staat er niet meer op. De coördinatoren zien waarom.", "You are off it. The coordinators see why.";
+    Skipped => "Deze keer gaat niet door.", "This date is skipped.";
+    SwapAsked => "Je ruilverzoek is verstuurd.", "Your swap request was sent.";
+    SwapAccepted => "Je neemt het over. Dank je!", "You are taking over. Thank you!";
+    SwapDeclined => "Je zei nee tegen de ruil.", "You declined the swap.";
+    Thanked => "Je bedankje is verstuurd.", "Your thanks were sent.";
+
+    // ---- requests ----
+    When => "Wanneer", "When";
+    HowLong => "Hoe lang", "How long";
+    AskedBy => "Gevraagd door", "Asked by";
+    OnBehalfOf => "(voor {0})", "(for {0})";
+    TakenBy => "Wie helpt", "Who helps";
+    Place => "Adres", "Address";
+    SuggestedToAsk => "Misschien kunnen deze mensen helpen", "These people might help";
+    Take => "Ik help", "I'll help";
+    Confirm => "Bevestig de helper", "Confirm the helper";
+    MarkDone => "Gedaan", "Done";
+    NoShow => "Niet gekomen", "Did not come";
+    CancelRequest => "Intrekken", "Call off";
+    WidenTo => "Ook vragen aan", "Also ask";
+    Widen => "Vraag breder", "Widen";
+    SayThanksTo => "Wil je {0} bedanken?", "Would you like to thank {0}?";
+    TheHelper => "de helper", "the helper";
+    ThanksNote => "Een paar woorden (mag leeg)", "A few words (may be empty)";
+    SayThanks => "Bedank", "Say thank you";
+    NotNow => "Nu niet", "Not now";
+    AskForHelp => "Vraag om hulp", "Ask for help";
+    AskForHelpText => "Je vraag gaat eerst naar de warme kring. Een coördinator kan hem daarna breder uitzetten.", "Your request goes to the warm ring first. A coordinator can widen it later.";
+    WhatKindOfHelp => "Wat voor hulp?", "What kind of help?";
+    CategoryHint => "Persoonlijke verzorging (wassen, aankleden, medicijnen) is voor familie en professionals, niet voor buren of vrijwilligers.", "Personal care (washing, dressing, medication) is for family and professionals, not for neighbours or volunteers.";
+    WhatIsNeeded => "Wat is er nodig?", "What is needed?";
+    FromDate => "Vanaf (datum)", "From (date)";
+    FromTime => "Vanaf (tijd)", "From (time)";
+    UntilDate => "Uiterlijk (datum)", "At the latest (date)";
+    UntilTime => "Uiterlijk (tijd)", "At the latest (time)";
+    PlaceOptional => "Adres (mag leeg)", "Address (may be empty)";
+    PlaceHint => "Alleen wie helpt en de coördinatoren zien het adres.", "Only whoever helps and the coordinators see the address.";
+    AskOnBehalf => "Ik vraag het voor {0}", "I ask on behalf of {0}";
+    GroupPractical => "Praktisch", "Practical";
+    GroupCompany => "Gezelschap", "Company";
+    GroupPersonal => "Persoonlijke zaken (alleen warme kring)", "Personal matters (warm ring only)";
+    GroupCare => "Persoonlijke verzorging (alleen familie)", "Personal care (family only)";
+    RequestAsked => "Je hulpvraag staat uit.", "Your request is out.";
+    Taken => "Genoteerd: jij helpt. Dank je!", "Noted: you'll help. Thank you!";
+    Confirmed => "De helper is bevestigd.", "The helper is confirmed.";
+    MarkedDone => "Genoteerd als gedaan.", "Marked as done.";
+    Cancelled => "De hulpvraag is ingetrokken.", "The request was called off.";
+    NoShowNoted => "Genoteerd: de helper kwam niet.", "Noted: the helper did not come.";
+    Widened => "De hulpvraag gaat nu naar meer mensen.", "The request now goes to more people.";
+
+    // ---- logbook ----
+    WriteEntry => "Schrijf in het logboek", "Write in the logbook";
+    HowIsItGoing => "Hoe gaat het?", "How is it going?";
+    WhoMayRead => "Wie mag dit lezen?", "Who may read this?";
+    WriteEntryButton => "Plaats bericht", "Post entry";
+    Entries => "Berichten", "Entries";
+    Withdrawn => "Je hebt dit bericht ingetrokken. Alleen jij ziet het nog.", "You withdrew this entry. Only you still see it.";
+    TextGone => "Deze tekst is niet meer te lezen.", "This text can no longer be read.";
+    ThankedOnce => "{0} keer bedankt", "thanked {0} time";
+    ThanksCount => "{0} keer bedankt", "thanked {0} times";
+    Withdraw => "Intrekken", "Withdraw";
+    EntryWritten => "Je bericht staat in het logboek.", "Your entry is in the logbook.";
+    EntryWithdrawn => "Je bericht is ingetrokken.", "Your entry was withdrawn.";
+
+    // ---- members, offers, invitations ----
+    VolunteerForTask => "Vrijwilliger voor één taak", "Volunteer for one task";
+    MoveToRing => "Naar {0}", "Move to {0}";
+    MakeCoordinator => "Maak coördinator", "Make coordinator";
+    StopCoordinator => "Stop als coördinator", "Step down as coordinator";
+    RemoveMember => "Uit de kring halen", "Remove from the circle";
+    LeaveCircle => "De kring verlaten", "Leave the circle";
+    LeaveCircleText => "Je ziet daarna niets meer van deze kring.", "After this you see nothing of this circle any more.";
+    LeaveCircleButton => "Ja, ik verlaat de kring", "Yes, I leave the circle";
+    Offers => "Aanbod", "Offers";
+    OffersText => "Wat mensen willen doen, en hoeveel tijd ze hebben.", "What people are willing to do, and how much time they have.";
+    NoOffers => "Nog geen aanbod.", "No offers yet.";
+    WillDo => "Wil doen", "Will do";
+    WontDo => "Liever niet", "Rather not";
+    WithdrawOffer => "Aanbod intrekken", "Withdraw offer";
+    HourPerWeek => "{0} uur per week", "{0} hour a week";
+    HoursPerWeek => "{0} uur per week", "{0} hours a week";
+    TaskPerMonth => "{0} taak per maand", "{0} task a month";
+    TasksPerMonth => "{0} taken per maand", "{0} tasks a month";
+    MakeOffer => "Bied hulp aan", "Offer help";
+    HowMuch => "Hoeveel tijd heb je?", "How much time do you have?";
+    HoursPerWeekLabel => "Uren per week", "Hours a week";
+    TasksPerMonthLabel => "Taken per maand", "Tasks a month";
+    Amount => "Aantal", "Number";
+    NoteOptional => "Toelichting (mag leeg)", "Note (may be empty)";
+    OfferNoteHint => "Bijvoorbeeld ‘Ik kan op dinsdag rijden’.", "For example ‘I can drive on Tuesdays’.";
+    MakeOfferButton => "Aanbod plaatsen", "Make offer";
+    OfferMade => "Je aanbod staat erin. Dank je!", "Your offer is in. Thank you!";
+    OfferWithdrawn => "Je aanbod is ingetrokken.", "Your offer was withdrawn.";
+    Invite => "Iemand uitnodigen", "Invite someone";
+    InviteText => "Je krijgt een link die één keer werkt. Stuur hem zelf door, bijvoorbeeld via de app of mail.", "You get a link that works once. Send it yourself, for example by message or e-mail.";
+    Ring => "In welke kring?", "Which ring?";
+    InviteAsCoordinator => "Ook als coördinator (alleen warme kring)", "As a coordinator too (warm ring only)";
+    InviteTask => "Voor welke taak? (alleen koude kring)", "For which task? (cold ring only)";
+    InviteTaskHint => "Een vrijwilliger ziet alleen de taak waarvoor hij of zij komt.", "A volunteer sees only the task they come for.";
+    NoTask => "Geen taak", "No task";
+    ValidForDays => "Hoeveel dagen geldig (1 tot 30)", "Valid for how many days (1 to 30)";
+    MakeInvitation => "Maak de uitnodiging", "Make the invitation";
+    InvitationReady => "De uitnodiging is klaar", "The invitation is ready";
+    InvitationLinkLabel => "Link om door te sturen", "Link to send on";
+    CopyLink => "Kopieer de link", "Copy the link";
+    InvitationOnce => "Je ziet deze link maar één keer. Hij werkt voor één persoon.", "You see this link only once. It works for one person.";
+    ValidUntil => "Geldig tot {0}.", "Valid until {0}.";
+    ValidUntilShort => "geldig tot", "valid until";
+    OpenInvitations => "Uitnodigingen die nog open staan", "Invitations still open";
+    Revoke => "Intrekken", "Revoke";
+    InvitationRevoked => "De uitnodiging werkt niet meer.", "The invitation no longer works.";
+    RingChanged => "De kring van dit lid is aangepast.", "This member's ring was changed.";
+    MemberRemoved => "Het lid is uit de kring.", "The member is out of the circle.";
+
+    // ---- join ----
+    JoinTitle => "Meedoen met een kring", "Join a circle";
+    JoinText => "Je bent uitgenodigd voor een kring. Klik op de knop om mee te doen.", "You were invited to a circle. Press the button to join.";
+    JoinSignedOut => "Je bent uitgenodigd voor een kring. Log eerst in, of maak een account. Daarna kom je hier terug.", "You were invited to a circle. Log in first, or sign up. Then you come back here.";
+    InvitationCode => "Code van de uitnodiging", "Invitation code";
+    InvitationCodeHint => "Staat al ingevuld als je de link opende. Anders: plak hier het deel van de link na het #-teken.", "Already filled in if you opened the link. Otherwise paste the part of the link after the # sign here.";
+    JoinButton => "Doe mee", "Join";
+    Joined => "Welkom in de kring!", "Welcome to the circle!";
+    InvitationUnknown => "Deze uitnodiging werkt niet (meer). Vraag om een nieuwe.", "This invitation does not work (any more). Ask for a new one.";
+
+    // ---- figures ----
+    FiguresPrivate => "Alleen jij en de coördinatoren zien deze cijfers. Het is geen score: het laat zien of het werk eerlijk verdeeld is.", "Only you and the coordinators see these figures. They are not a score: they show whether the work is shared fairly.";
+    Load => "Draaglast", "Load";
+    LoadCaption => "Uren per lid in deze week", "Hours per member in this week";
+    ReciprocityCaption => "Geven en krijgen per lid", "Giving and receiving per member";
+    LooksCaption => "Elke keer dat iemand van een organisatie keek", "Every time someone of an organisation looked";
+    NothingCommitted => "Niemand heeft deze week iets op zich genomen.", "Nobody has taken anything on this week.";
+    Member => "Lid", "Member";
+    HoursCommitted => "Uren toegezegd", "Hours committed";
+    HoursOffered => "Uren aangeboden", "Hours offered";
+    State => "Hoe gaat het", "How it is";
+    OverCapacity => "Meer dan aangeboden", "More than offered";
+    WithinCapacity => "Goed", "Fine";
+    Reciprocity => "Geven en krijgen", "Giving and receiving";
+    ReciprocityText => "Ook wie weinig kan geven, krijgt hulp. Een bedankje telt ook.", "Whoever can give little still gets help. A thank-you counts too.";
+    Given => "Gegeven", "Given";
+    Received => "Gekregen", "Received";
+    ThanksReceived => "Bedankjes gekregen", "Thanks received";
+    ThanksGiven => "Bedankjes gegeven", "Thanks given";
+    Signals => "Hoe gaat het met de kring", "How the circle is doing";
+    SignalOpenPlaces => "Open plekken in het rooster, komende 7 dagen: {0}", "Open places on the rota, next 7 days: {0}";
+    SignalUnanswered => "Hulpvragen al 48 uur zonder antwoord: {0}", "Requests unanswered for 48 hours: {0}";
+    SignalOverCapacity => "Leden die meer doen dan ze aanboden: {0}", "Members doing more than they offered: {0}";
+    SignalPrimaryCarer => "Eén persoon draagt al weken het meeste werk.", "One person has carried most of the work for weeks.";
+    SignalDaysSinceEntry => "Dagen sinds het laatste logboekbericht: {0}", "Days since the last logbook entry: {0}";
+    SignalNoEntry => "Nog geen logboekbericht.", "No logbook entry yet.";
+    SignalRings => "Leden: {0} warm, {1} lauw, {2} koud.", "Members: {0} warm, {1} lukewarm, {2} cold.";
+    SignalOnlyWarm => "Alleen de warme kring: kwetsbaar.", "Only the warm ring: fragile.";
+    SignalTrend => "Uren hulp deze week: {0} (vorige week: {1})", "Hours of help this week: {0} (last week: {1})";
+    PrimaryCarerIs => "{0} draagt al drie weken het meeste werk. Kan iemand iets overnemen?", "{0} has carried most of the work for three weeks. Can someone take something over?";
+
+    // ---- consent ----
+    ConsentText => "Een zorg- of welzijnsorganisatie kan met jullie toestemming meekijken. Je kiest hoeveel. Elke keer dat iemand kijkt, zie je hier terug.", "A care or welfare organisation can look along with your consent. You choose how much. Every time someone looks, you see it here.";
+    ConsentNotForYou => "De warme kring en de coördinatoren beslissen wat organisaties zien.", "The warm ring and the coordinators decide what organisations see.";
+    Consents => "Organisaties met toestemming", "Organisations with consent";
+    NoConsents => "Geen enkele organisatie kijkt mee.", "No organisation looks along.";
+    ConsentActiveSince => "Kijkt mee sinds", "Looking along since";
+    ConsentStartsAt => "Mag meekijken vanaf", "May look along from";
+    RevokeConsent => "Toestemming intrekken", "Revoke consent";
+    GrantConsent => "Toestemming geven", "Give consent";
+    OrganisationCode => "Code van de organisatie", "Organisation code";
+    OrganisationCodeHint => "De organisatie geeft je deze code.", "The organisation gives you this code.";
+    OrganisationCodeWrong => "Deze code klopt niet. Vraag de organisatie om de juiste code.", "This code is not right. Ask the organisation for the right code.";
+    HowMuchMaySee => "Wat mag de organisatie zien?", "What may the organisation see?";
+    ConsentFrom => "Vanaf (mag leeg)", "From (may be empty)";
+    ConsentFromHint => "Leeg: vanaf nu.", "Empty: from now on.";
+    GrantConsentButton => "Geef toestemming", "Give consent";
+    ConsentGiven => "De organisatie mag nu meekijken.", "The organisation may now look along.";
+    ConsentRevoked => "De organisatie kijkt niet meer mee.", "The organisation no longer looks along.";
+    WhoLooked => "Wie keek er mee", "Who looked at our circle";
+    NobodyLooked => "Nog niemand heeft gekeken.", "Nobody has looked yet.";
+    Who => "Wie", "Who";
+    Organisation => "Organisatie", "Organisation";
+    Scope => "Toestemming", "Consent";
+    WhatTheySaw => "Wat", "What";
+
+    // ---- organisations ----
+    DashboardText => "De kringen die jullie toestemming gaven. Elke keer dat je deze pagina opent, ziet de kring dat terug.", "The circles that gave you consent. Each time you open this page, the circle sees it.";
+    ConsentedCircles => "Kringen", "Circles";
+    NoConsentedCircles => "Nog geen kring heeft jullie toestemming gegeven.", "No circle has given you consent yet.";
+    NeedsAttention => "aandacht nodig", "needs attention";
+    GiveCirclesCode => "Geef deze code aan een kring die jullie wil laten meekijken.", "Give this code to a circle that wants you to look along.";
+    CopyCode => "Kopieer de code", "Copy the code";
+    Colleagues => "Collega's", "Colleagues";
+    ColleagueEmail => "E-mailadres van een collega met een account", "E-mail address of a colleague with an account";
+    AddColleague => "Collega toevoegen", "Add colleague";
+    ColleagueAdded => "Je collega is toegevoegd.", "Your colleague was added.";
+    Cover => "Rooster, komende dagen", "Rota, coming days";
+    BackToDashboard => "Terug naar het overzicht", "Back to the dashboard";
+    LookRecorded => "De kring ziet dat je keek.", "The circle sees that you looked.";
+    OpenRequestsCount => "Open hulpvragen: {0}", "Open requests: {0}";
+    SharedLogbook => "Gedeelde logboekberichten", "Shared logbook entries";
+
+    // ---- words of the API ----
+    CatGroceries => "Boodschappen", "Groceries";
+    CatTransport => "Vervoer", "Transport";
+    CatChores => "Klusjes in huis", "Chores";
+    CatOddJobs => "Kleine klussen", "Odd jobs";
+    CatVisit => "Op bezoek", "A visit";
+    CatWalk => "Wandelen", "A walk";
+    CatCoffee => "Koffie drinken", "Coffee";
+    CatFinances => "Geldzaken", "Finances";
+    CatPaperwork => "Papierwerk", "Paperwork";
+    CatEmotionalSupport => "Steun en een luisterend oor", "Emotional support";
+    CatWashing => "Wassen", "Washing";
+    CatDressing => "Aankleden", "Dressing";
+    CatMedication => "Medicijnen", "Medication";
+    StatusOpen => "open", "open";
+    StatusTaken => "iemand helpt", "someone helps";
+    StatusConfirmed => "bevestigd", "confirmed";
+    StatusDone => "gedaan", "done";
+    StatusCancelled => "ingetrokken", "called off";
+    StatusNoShow => "niet gekomen", "did not come";
+    RingWarmShort => "warm", "warm";
+    RingLukewarmShort => "lauw", "lukewarm";
+    RingColdShort => "koud", "cold";
+    RingColdExplained => "Koude kring (vrijwilliger voor één taak)", "Cold ring (volunteer for one task)";
+    ReachWarm => "de warme kring", "the warm ring";
+    ReachLukewarm => "de warme en lauwe kring", "the warm and lukewarm rings";
+    ReachCold => "ook vrijwilligers", "volunteers too";
+    VisWarmOnly => "Alleen de warme kring", "Warm ring only";
+    VisWarmAndLukewarm => "Warme en lauwe kring", "Warm and lukewarm rings";
+    VisWholeCircle => "De hele kring", "The whole circle";
+    ScopeSignals => "alleen signalen", "signals only";
+    ScopeFull => "volledig", "full";
+    ScopeSignalsExplained => "Alleen signalen: hoe het gaat met de kring, zonder namen of berichten.", "Signals only: how the circle is doing, without names or messages.";
+    ScopeFullExplained => "Volledig: ook het rooster, de hulpvragen en berichten die buiten de warme kring gedeeld zijn.", "Full: also the rota, the requests and entries shared beyond the warm ring.";
+    LookDashboard => "het overzicht: signalen", "the dashboard: signals";
+    LookDashboardRota => "het overzicht: signalen en het rooster van volgende week", "the dashboard: signals and next week's rota";
+    LookCircle => "de kring: signalen", "the circle: signals";
+    LookCircleFull => "de kring: signalen, rooster, open hulpvragen en gedeeld logboek", "the circle: signals, rota, open requests and shared logbook";
+}
+
+pub fn category(category: Category) -> T {
+    match category {
+        Category::Groceries => T::CatGroceries,
+        Category::Transport => T::CatTransport,
+        Category::Chores => T::CatChores,
+        Category::OddJobs => T::CatOddJobs,
+        Category::Visit => T::CatVisit,
+        Category::Walk => T::CatWalk,
+        Category::Coffee => T::CatCoffee,
+        Category::Finances => T::CatFinances,
+        Category::Paperwork => T::CatPaperwork,
+        Category::EmotionalSupport => T::CatEmotionalSupport,
+        Category::Washing => T::CatWashing,
+        Category::Dressing => T::CatDressing,
+        Category::Medication => T::CatMedication,
+    }
+}
+
+pub fn status(status: RequestStatus) -> T {
+    match status {
+        RequestStatus::Open => T::StatusOpen,
+        RequestStatus::Taken => T::StatusTaken,
+        RequestStatus::Confirmed => T::StatusConfirmed,
+        RequestStatus::Done => T::StatusDone,
+        RequestStatus::Cancelled => T::StatusCancelled,
+        RequestStatus::NoShow => T::StatusNoShow,
+    }
+}
+
+/// A ring in one word, for badges.
+pub fn ring(ring: Ring) -> T {
+    match ring {
+        Ring::Warm => T::RingWarmShort,
+        Ring::Lukewarm => T::RingLukewarmShort,
+        Ring::Cold => T::RingColdShort,
+    }
+}
+
+/// A ring with who is in it, for choices.
+pub fn ring_explained(ring: Ring) -> T {
+    match ring {
+        Ring::Warm => T::RingWarm,
+        Ring::Lukewarm => T::RingLukewarm,
+        Ring::Cold => T::RingColdExplained,
+    }
+}
+
+/// Who a request with this reach goes to.
+pub fn reach(ring: Ring) -> T {
+    match ring {
+        Ring::Warm => T::ReachWarm,
+        Ring::Lukewarm => T::ReachLukewarm,
+        Ring::Cold => T::ReachCold,
+    }
+}
+
+pub fn visibility(visibility: Visibility) -> T {
+    match visibility {
+        Visibility::WarmOnly => T::VisWarmOnly,
+        Visibility::WarmAndLukewarm => T::VisWarmAndLukewarm,
+        Visibility::WholeCircle => T::VisWholeCircle,
+    }
+}
+
+pub fn scope(scope: Scope) -> T {
+    match scope {
+        Scope::Signals => T::ScopeSignals,
+        Scope::Full => T::ScopeFull,
+    }
+}
+
+pub fn scope_explained(scope: Scope) -> T {
+    match scope {
+        Scope::Signals => T::ScopeSignalsExplained,
+        Scope::Full => T::ScopeFullExplained,
+    }
+}
+
+/// What an intermediary looked at, as the API records it (in English), in
+/// the reader's language when it is one the pages know.
+pub fn look_what(lang: Lang, what: &str) -> String {
+    let known = [
+        T::LookDashboard,
+        T::LookDashboardRota,
+        T::LookCircle,
+        T::LookCircleFull,
+    ];
+    known
+        .into_iter()
+        .find(|key| key.en() == what)
+        .map_or_else(|| what.to_owned(), |key| lang.t(key).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_wins_then_the_browser_then_dutch() {
+        assert_eq!(Lang::choose(Some("en"), Some("nl-NL")), Lang::En);
+        assert_eq!(Lang::choose(Some("nl"), Some("en")), Lang::Nl);
+        assert_eq!(Lang::choose(Some("fr"), Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::choose(None, None), Lang::Nl);
+        assert_eq!(
+            Lang::choose(None, Some("en-US,en;q=0.9,nl;q=0.8")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::choose(None, Some("nl-BE,nl;q=0.9,en;q=0.8")),
+            Lang::Nl
+        );
+        assert_eq!(
+            Lang::choose(None, Some("de-DE,de;q=0.9,en;q=0.7,nl;q=0.5")),
+            Lang::En
+        );
+        assert_eq!(Lang::choose(None, Some("fr, nl;q=0.3, en;q=0.4")), Lang::En);
+        assert_eq!(Lang::choose(None, Some("en;q=0, nl;q=0.1")), Lang::Nl);
+        assert_eq!(Lang::choose(None, Some("de, fr")), Lang::Nl);
+        assert_eq!(Lang::choose(None, Some("EN_gb")), Lang::En);
+        assert_eq!(Lang::choose(None, Some("*")), Lang::Nl);
+    }
+
+    #[test]
+    fn every_text_exists_in_both_languages_with_the_same_blanks() {
+        let blanks = |text: &str| -> Vec<usize> {
+            (0..4)
+                .filter(|i| text.contains(&format!("{{{i}}}")))
+                .collect()
+        };
+        for key in T::ALL {
+            let (nl, en) = (key.nl(), key.en());
+            assert!(!nl.trim().is_empty() && !en.trim().is_empty(), "{key:?}");
+            assert_eq!(blanks(nl), blanks(en), "{key:?}");
+            assert!(
+                !nl.contains('<') && !en.contains('<'),
+                "{key:?}: text, not markup"
+            );
+        }
+    }
+
+    #[test]
+    fn texts_are_filled_in() {
+        assert_eq!(
+            fill(Lang::Nl.t(T::CircleAround), &["Mam"]),
+            "Kring rond Mam"
+        );
+        assert_eq!(
+            fill(Lang::En.t(T::SignalRings), &["3", "1", "0"]),
+            "Members: 3 warm, 1 lukewarm, 0 cold."
+        );
+        assert_eq!(Lang::En.t(T::LogIn), "Log in");
+        assert_eq!(
+            count(Lang::Nl, 1u8, T::PlaceOpen, T::PlacesOpen),
+            "nog 1 plek vrij"
+        );
+        assert_eq!(
+            count(Lang::En, 3u8, T::PlaceOpen, T::PlacesOpen),
+            "3 places open"
+        );
+        assert_eq!(Lang::Nl.t(T::LogIn), "Inloggen");
+    }
+
+    #[test]
+    fn what_was_looked_at_is_translated_when_known() {
+        assert_eq!(
+            look_what(Lang::Nl, "the circle: signals"),
+            "de kring: signalen"
+        );
+        assert_eq!(look_what(Lang::Nl, "something new"), "something new");
+    }
+}

@@ -1,0 +1,229 @@
+//! `/organisations/{org}`: an organisation's dashboard for its intermediaries:
+//! the circles that consented, with their signals (every circle shown is
+//! recorded in that circle as a look); its colleagues; and
+//! `/organisations/{org}/circles/{id}`: one circle as far as its consent goes.
+
+use axum::extract::Path;
+use axum::response::Response;
+use http::StatusCode;
+use kring_protocol::v1::{self, Scope};
+use maud::{html, Markup};
+
+use super::figures::signals_list;
+use super::{changed, id};
+use crate::api::{with_min_version, Failure};
+use crate::ctx::{see_other, Ctx};
+use crate::form::Fields;
+use crate::i18n::{self, fill, T};
+use crate::layout::{self, person};
+use crate::time;
+
+pub async fn show(ctx: Ctx, Path(org): Path<String>) -> Response {
+    match render(&ctx, &org).await {
+        Ok(response) => response,
+        Err(failure) => ctx.failure(failure),
+    }
+}
+
+async fn render(ctx: &Ctx, org: &str) -> Result<Response, Failure> {
+    let org = id(org)?;
+    let organisation: v1::Organisation = ctx.client.get(&format!("/organisations/{org}")).await?;
+    let circles: Vec<v1::DashboardCircle> = ctx
+        .client
+        .get(&format!("/organisations/{org}/dashboard"))
+        .await?;
+    let zone = time::DEFAULT_ZONE;
+    let content = html! {
+        h1 { (organisation.name) }
+        p.hint { (ctx.t(T::DashboardText)) }
+        section aria-labelledby="circles-heading" {
+            h2 #circles-heading { (ctx.t(T::ConsentedCircles)) " (" (circles.len()) ")" }
+            @if circles.is_empty() {
+                p { (ctx.t(T::NoConsentedCircles)) }
+            }
+            ul.cards {
+                @for circle in &circles {
+                    @let at_risk = risky(&circle.signals);
+                    li.card .risk[at_risk] data-testid="dashboard-circle" {
+                        h3 {
+                            a href=(format!("/organisations/{org}/circles/{}", circle.circle)) {
+                                (fill(ctx.t(T::CircleAround), &[&display(ctx, &circle.focus)]))
+                            }
+                            " " span.badge.role { (ctx.t(i18n::scope(circle.scope))) }
+                            @if at_risk { " " span.badge.gap { (ctx.t(T::NeedsAttention)) } }
+                        }
+                        (signals_list(ctx, &circle.signals))
+                        @if let Some(rota) = &circle.rota {
+                            (cover(ctx, rota, zone))
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="code-heading" {
+            h2 #code-heading { (ctx.t(T::OrganisationCode)) }
+            p { (ctx.t(T::GiveCirclesCode)) }
+            div.field {
+                label for="org-code" { (ctx.t(T::OrganisationCode)) }
+                div.copy-row {
+                    input #org-code type="text" readonly value=(org);
+                    button type="button" data-copy="org-code" { (ctx.t(T::CopyCode)) }
+                }
+            }
+        }
+        section aria-labelledby="colleagues-heading" {
+            h2 #colleagues-heading { (ctx.t(T::Colleagues)) }
+            ul.list {
+                @for colleague in &organisation.intermediaries {
+                    li { (person(ctx, colleague)) }
+                }
+            }
+            form.stack method="post" action=(format!("/organisations/{org}/intermediaries")) {
+                div.field {
+                    label for="colleague-email" { (ctx.t(T::ColleagueEmail)) }
+                    input #colleague-email type="email" name="email" required autocomplete="off";
+                }
+                button type="submit" { (ctx.t(T::AddColleague)) }
+            }
+        }
+    };
+    Ok(ctx.html(
+        StatusCode::OK,
+        layout::page(ctx, &organisation.name, None, content),
+    ))
+}
+
+/// A circle whose signals ask for a look.
+fn risky(s: &v1::Signals) -> bool {
+    s.primary_carer_at_risk
+        || s.members_over_capacity > 0
+        || s.requests_unanswered_48h > 0
+        || s.only_warm
+        || s.open_shift_places_next_7_days > 0
+}
+
+fn display(ctx: &Ctx, p: &v1::Person) -> String {
+    if p.forgotten {
+        ctx.t(T::FormerMember).to_owned()
+    } else {
+        p.name.clone()
+    }
+}
+
+fn cover(ctx: &Ctx, rota: &[v1::CoverSlot], zone: chrono_tz::Tz) -> Markup {
+    html! {
+        details {
+            summary { (ctx.t(T::Cover)) }
+            (cover_list(ctx, rota, zone))
+        }
+    }
+}
+
+fn cover_list(ctx: &Ctx, rota: &[v1::CoverSlot], zone: chrono_tz::Tz) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        @if rota.is_empty() {
+                p { (ctx.t(T::NothingPlanned)) }
+            }
+            ul.list {
+                @for slot in rota {
+                    li {
+                        (layout::moment(lang, slot.starts_at, zone)) " ("
+                        (time::duration(lang, slot.duration_minutes.into())) "): "
+                        @if slot.open_places > 0 {
+                            span.badge.gap { (i18n::count(lang, slot.open_places, T::PlaceOpen, T::PlacesOpen)) }
+                        } @else {
+                            span.badge.full { (ctx.t(T::Covered)) }
+                        }
+                    }
+                }
+            }
+    }
+}
+
+/// `GET /organisations/{org}/circles/{id}`: recorded in the circle as a look.
+pub async fn circle(ctx: Ctx, Path((org, circle)): Path<(String, String)>) -> Response {
+    let (Ok(org), Ok(circle)) = (id(&org), id(&circle)) else {
+        return ctx.failure(Failure::NotFound);
+    };
+    let seen: v1::ConsentedCircle = match ctx
+        .client
+        .get(&format!("/organisations/{org}/circles/{circle}"))
+        .await
+    {
+        Ok(seen) => seen,
+        Err(failure) => return ctx.failure(failure),
+    };
+    let lang = ctx.lang;
+    let zone = time::DEFAULT_ZONE;
+    let title = fill(ctx.t(T::CircleAround), &[&display(&ctx, &seen.focus)]);
+    let content = html! {
+        p { a href=(format!("/organisations/{org}")) { "← " (ctx.t(T::BackToDashboard)) } }
+        h1 { (title) }
+        p.hint { (ctx.t(T::LookRecorded)) " " (ctx.t(i18n::scope_explained(seen.scope))) }
+        section aria-labelledby="signals-heading" {
+            h2 #signals-heading { (ctx.t(T::Signals)) }
+            (signals_list(&ctx, &seen.signals))
+        }
+        @if seen.scope == Scope::Full {
+            @if let Some(open) = seen.open_requests {
+                p { (fill(ctx.t(T::OpenRequestsCount), &[&open.to_string()])) }
+            }
+            @if let Some(rota) = &seen.rota {
+                section aria-labelledby="cover-heading" {
+                    h2 #cover-heading { (ctx.t(T::Cover)) }
+                    (cover_list(&ctx, rota, zone))
+                }
+            }
+            @if let Some(entries) = &seen.logbook {
+                section aria-labelledby="shared-heading" {
+                    h2 #shared-heading { (ctx.t(T::SharedLogbook)) }
+                    @if entries.is_empty() { p { (ctx.t(T::NoEntries)) } }
+                    @for entry in entries {
+                        article.entry {
+                            p.meta { strong { (person(&ctx, &entry.author)) } ", " (layout::moment(lang, entry.written_at, zone)) }
+                            @if let Some(text) = &entry.text { (layout::written(text)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    ctx.html(StatusCode::OK, layout::page(&ctx, &title, None, content))
+}
+
+/// `POST /organisations`: register an organisation; its page comes next.
+pub async fn register(ctx: Ctx, fields: Fields) -> Response {
+    let body = v1::RegisterOrganisation {
+        name: fields.get("name").unwrap_or_default().to_owned(),
+    };
+    match ctx
+        .client
+        .post::<_, v1::Created>("/organisations", &body)
+        .await
+    {
+        Ok(created) => see_other(&format!("/organisations/{}", created.id)),
+        Err(failure) => ctx.refused(failure, "/"),
+    }
+}
+
+/// `POST /organisations/{org}/intermediaries`: add a colleague by e-mail address.
+pub async fn add_colleague(ctx: Ctx, Path(org): Path<String>, fields: Fields) -> Response {
+    let Ok(org) = id(&org) else {
+        return ctx.failure(Failure::NotFound);
+    };
+    let back = format!("/organisations/{org}");
+    let body = v1::AddIntermediary {
+        email: fields.get("email").unwrap_or_default().to_owned(),
+    };
+    let outcome = ctx
+        .client
+        .post::<_, v1::Changed>(&format!("/organisations/{org}/intermediaries"), &body)
+        .await;
+    // The organisation's version is not a circle's: no min_version to pass.
+    ctx.after(
+        changed(outcome).map(|_| None),
+        &with_min_version(&back, None),
+        T::ColleagueAdded,
+    )
+}

@@ -1,0 +1,228 @@
+//! Every page rendered against a stand-in API (canned answers in the
+//! protocol's shapes): each answers, in the asked language, and keeps the
+//! rules of the frame: no inline script or style, a label for every field,
+//! unique ids, the circle and version on `<main>` for the live script.
+
+use std::collections::HashSet;
+
+use axum::body::{to_bytes, Body};
+use axum::routing::get;
+use axum::{Json, Router};
+use http::{Request, StatusCode};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const CIRCLE: &str = "a2f08ad9-ff28-4d3e-a966-a089445b8c87";
+const ANN: &str = "11111111-1111-4111-8111-111111111111";
+const BOB: &str = "22222222-2222-4222-8222-222222222222";
+const SHIFT: &str = "33333333-3333-4333-8333-333333333333";
+const REQUEST: &str = "44444444-4444-4444-8444-444444444444";
+const ORG: &str = "55555555-5555-4555-8555-555555555555";
+
+fn person(id: &str, name: &str) -> Value {
+    json!({"id": id, "name": name, "forgotten": false})
+}
+
+fn signals() -> Value {
+    json!({"open_shift_places_next_7_days": 1, "requests_unanswered_48h": 0,
+        "members_over_capacity": 1, "primary_carer_at_risk": true, "days_since_last_entry": 3,
+        "members": {"warm": 2, "lukewarm": 1, "cold": 0}, "only_warm": false,
+        "minutes_this_week": 150, "minutes_last_week": 60})
+}
+
+/// The API as Ann, a coordinator in the warm ring, sees a small circle.
+fn api() -> Router {
+    let entry = json!({"id": "66666666-6666-4666-8666-666666666666", "author": person(BOB, "Bob"),
+        "visibility": "whole_circle", "text": "Mam slaapt <b>goed</b>", "written_at": "2026-05-04T08:00:00Z",
+        "redacted": false, "thanks": 1});
+    let circle = json!({"id": CIRCLE, "version": 7, "time_zone": "Europe/Amsterdam",
+        "focus": person("77777777-7777-4777-8777-777777777777", "Mam"),
+        "you": {"person": ANN, "ring": "warm", "coordinator": true, "focus": false},
+        "members": {"warm": 2, "lukewarm": 1, "cold": 0}, "logbook": [entry.clone()]});
+    let request = json!({"id": REQUEST, "category": "groceries", "window_start": "2030-05-04T08:00:00Z",
+        "window_end": "2030-05-06T16:00:00Z", "duration_minutes": 60, "details": "Melk en brood",
+        "asked_by": person(ANN, "Ann"), "on_behalf_of_focus": true, "reach": "warm", "status": "open",
+        "taker": null, "place": "Dorpsstraat 1", "requested_at": "2026-05-01T08:00:00Z"});
+    let slot = json!({"shift": SHIFT, "title": "Avondeten", "date": "2030-05-06",
+        "starts_at": "2030-05-06T16:00:00Z", "starts_local": "2030-05-06T18:00:00", "duration_minutes": 90,
+        "helpers_needed": 2, "open_places": 1, "rings": ["warm", "lukewarm"],
+        "claimed_by": [person(ANN, "Ann")], "you_are_on": true});
+    let rota = json!({"version": 7, "time_zone": "Europe/Amsterdam", "from": "2030-05-06", "days": 7,
+        "slots": [slot], "swaps": [{"id": "88888888-8888-4888-8888-888888888888", "shift": SHIFT,
+        "title": "Avondeten", "date": "2030-05-06", "starts_at": "2030-05-06T16:00:00Z",
+        "from": person(BOB, "Bob"), "to": person(ANN, "Ann")}]});
+    let members = json!({"version": 7, "members": [
+        {"person": person(ANN, "Ann"), "ring": "warm", "coordinator": true, "focus": false},
+        {"person": person(BOB, "Bob"), "ring": "lukewarm", "coordinator": false, "focus": false}]});
+    let base = format!("/circles/{CIRCLE}");
+    let answer = |value: Value| get(move || async move { Json(value) });
+    Router::new()
+        .route("/me", answer(json!({"id": ANN, "name": "Ann", "email": "ann@example.org"})))
+        .route("/circles", answer(json!([{"id": CIRCLE, "version": 7, "focus": circle["focus"],
+            "you": circle["you"]}])))
+        .route(&base, answer(circle))
+        .route(&format!("{base}/requests"), answer(json!({"version": 7, "requests": [request]})))
+        .route(&format!("{base}/suggestions"), answer(json!({"version": 7,
+            "suggestions": [{"request": REQUEST, "people": [person(BOB, "Bob")]}]})))
+        .route(&format!("{base}/rota"), answer(rota))
+        .route(&format!("{base}/members"), answer(members))
+        .route(&format!("{base}/offers"), answer(json!({"version": 7, "offers": [{"id": SHIFT,
+            "by": person(BOB, "Bob"), "will": ["groceries", "walk"], "wont": ["finances"],
+            "capacity": {"hours_per_week": 3}, "note": "Dinsdag"}]})))
+        .route(&format!("{base}/invitations"), answer(json!({"version": 7, "invitations": [
+            {"id": SHIFT, "ring": "lukewarm", "role": "member", "expires_at": "2030-05-06T16:00:00Z"}]})))
+        .route(&format!("{base}/logbook"), answer(json!([entry])))
+        .route(&format!("{base}/load"), answer(json!({"version": 7, "week": "2030-05-06", "members": [
+            {"person": person(ANN, "Ann"), "committed_minutes": 270, "capacity_hours": 4, "over_capacity": true}]})))
+        .route(&format!("{base}/reciprocity"), answer(json!({"version": 7, "members": [
+            {"person": person(ANN, "Ann"), "given": 3, "received": 0, "thanks_received": 2, "thanks_given": 1}]})))
+        .route(&format!("{base}/health"), answer(json!({"version": 7, "signals": signals(),
+            "primary_carer": person(ANN, "Ann")})))
+        .route(&format!("{base}/consents"), answer(json!({"version": 7, "consents": [{"organisation":
+            {"id": ORG, "name": "Welzijn Oost"}, "scope": "full", "from": "2026-05-01T08:00:00Z", "active": true}]})))
+        .route(&format!("{base}/looks"), answer(json!({"version": 7, "looks": [{"at": "2026-05-02T08:00:00Z",
+            "who": person(BOB, "Carla"), "organisation": {"id": ORG, "name": "Welzijn Oost"}, "scope": "full",
+            "what": "the circle: signals"}]})))
+        .route(&format!("/organisations/{ORG}"), answer(json!({"id": ORG, "name": "Welzijn Oost",
+            "intermediaries": [person(BOB, "Carla")]})))
+        .route(&format!("/organisations/{ORG}/dashboard"), answer(json!([{"circle": CIRCLE,
+            "focus": person(ANN, "Mam"), "scope": "full", "signals": signals(), "rota": [{"date": "2030-05-06",
+            "starts_at": "2030-05-06T16:00:00Z", "duration_minutes": 90, "helpers_needed": 2, "open_places": 1}]}])))
+}
+
+async fn page(path: &str, lang: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .uri(path)
+        .header("cookie", format!("kring_session=abc; kring_lang={lang}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = crate::routes(api()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+/// The values of `attribute` in the markup, in order.
+fn values<'a>(html: &'a str, attribute: &str) -> Vec<&'a str> {
+    let needle = format!(" {attribute}=\"");
+    html.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+fn check_frame(path: &str, html: &str) {
+    for forbidden in [
+        " style=",
+        " onclick=",
+        " onload=",
+        " onsubmit=",
+        "<script>",
+        "javascript:",
+    ] {
+        assert!(!html.contains(forbidden), "{path}: {forbidden}");
+    }
+    let ids = values(html, "id");
+    let mut seen = HashSet::new();
+    for id in &ids {
+        assert!(seen.insert(*id), "{path}: the id {id} twice");
+    }
+    // Every field a person fills in has a label.
+    let labelled: HashSet<&str> = values(html, "for").into_iter().collect();
+    for tag in html.split('<').filter(|t| {
+        (t.starts_with("input ") && !t.contains("type=\"hidden\""))
+            || t.starts_with("select ")
+            || t.starts_with("textarea ")
+    }) {
+        let tag = format!("<{tag}");
+        let id = values(&tag, "id");
+        assert!(
+            id.first().is_some_and(|id| labelled.contains(id)),
+            "{path}: a field without a label: {tag}"
+        );
+    }
+    assert!(
+        html.contains("<main id=\"main\""),
+        "{path}: the main landmark"
+    );
+    assert!(html.contains("href=\"#main\""), "{path}: the skip link");
+}
+
+#[tokio::test]
+async fn every_page_renders_in_both_languages_by_the_frames_rules() {
+    let circle = format!("/circles/{CIRCLE}");
+    let pages = [
+        "/".to_owned(),
+        "/login".to_owned(),
+        "/signup".to_owned(),
+        "/join".to_owned(),
+        "/circles/new".to_owned(),
+        circle.clone(),
+        format!("{circle}/rota?week=2030-05-08"),
+        format!("{circle}/requests?thank={REQUEST}&to={BOB}"),
+        format!("{circle}/logbook"),
+        format!("{circle}/members"),
+        format!("{circle}/figures"),
+        format!("{circle}/consent"),
+        format!("/organisations/{ORG}"),
+    ];
+    for lang in ["nl", "en"] {
+        for path in &pages {
+            let (status, html) = page(path, lang).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{path}");
+            check_frame(path, &html);
+            if path.starts_with("/circles/a") {
+                assert!(
+                    html.contains(&format!("data-circle=\"{CIRCLE}\" data-version=\"7\"")),
+                    "{path}: live needs the circle and version"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn what_people_wrote_is_escaped_and_times_are_local() {
+    let (_, html) = page(&format!("/circles/{CIRCLE}/logbook"), "en").await;
+    assert!(
+        html.contains("Mam slaapt &lt;b&gt;goed&lt;/b&gt;"),
+        "{html}"
+    );
+    let (_, html) = page(&format!("/circles/{CIRCLE}/rota?week=2030-05-08"), "nl").await;
+    assert!(
+        html.contains("maandag 6 mei 2030"),
+        "the week of the date asked"
+    );
+    assert!(html.contains("18:00–19:30"), "local wall-clock times");
+    assert!(html.contains("Bob vraagt Ann om het over te nemen"));
+    let (_, html) = page(&format!("/circles/{CIRCLE}/requests"), "en").await;
+    assert!(html.contains("Dorpsstraat 1"));
+    assert!(html.contains("(for Mam)"));
+    assert!(html.contains("These people might help"));
+}
+
+#[tokio::test]
+async fn strangers_are_sent_to_log_in_and_unknown_circles_are_not_found() {
+    let request = Request::builder()
+        .uri(format!("/circles/{CIRCLE}/rota"))
+        .body(Body::empty())
+        .unwrap();
+    let unauthorised = Router::new().fallback(|| async {
+        (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"type": "x", "title": "t", "status": 401})),
+        )
+    });
+    let response = crate::routes(unauthorised).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/login?next=%2Fcircles%2F{CIRCLE}%2Frota")
+    );
+    let (status, html) = page("/circles/not-a-circle", "en").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Not found"));
+}

@@ -1,0 +1,138 @@
+//! Kring in this process: a fresh SQLite file, its projector, and HTTP
+//! servers on 127.0.0.1 serving the pages and the API, as `kring serve` does.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use kring_server::{AppState, Settings};
+use kring_testkit::TestLog;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+
+/// One database with its projector. Servers come and go on top of it
+/// ([`Kring::serve`]); the projector runs until this is dropped.
+pub struct Kring {
+    pub test: TestLog,
+    views: watch::Receiver<u64>,
+    projector: JoinHandle<()>,
+}
+
+impl Kring {
+    pub async fn start() -> Kring {
+        let test = TestLog::sqlite().await;
+        let projector = kring_views::Projector::open(test.log.clone())
+            .await
+            .expect("open the projector");
+        let views = projector.progress();
+        let projector = tokio::spawn(projector.run());
+        Kring {
+            test,
+            views,
+            projector,
+        }
+    }
+
+    /// A database with a server on a free port.
+    pub async fn with_server() -> (Kring, Server) {
+        let kring = Kring::start().await;
+        let server = kring.serve().await;
+        (kring, server)
+    }
+
+    /// A new server on a free port of 127.0.0.1.
+    pub async fn serve(&self) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        self.serve_on(listener).await
+    }
+
+    /// A new server on `address`, such as the one of a server that was
+    /// stopped (browsers reconnect to the same address).
+    pub async fn serve_at(&self, address: SocketAddr) -> Server {
+        let listener = super::within(super::WAIT, &format!("{address} to be free"), || async {
+            TcpListener::bind(address).await.map_err(|e| e.to_string())
+        })
+        .await;
+        self.serve_on(listener).await
+    }
+
+    async fn serve_on(&self, listener: TcpListener) -> Server {
+        // Journeys sign up, log in and invite many people from one address
+        // within seconds; the limits themselves are tested in kring-server.
+        let roomy = kring_server::Limit::per_minute(10_000);
+        let settings = Settings {
+            read_patience: Duration::from_secs(15),
+            rate_limits: kring_server::RateLimits {
+                log_in: roomy,
+                sign_up: roomy,
+                invitations: roomy,
+            },
+            ..Settings::default()
+        };
+        let state = AppState::new(self.test.log.clone(), settings, Some(self.views.clone()))
+            .await
+            .expect("set up the server");
+        let address = listener.local_addr().expect("address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            kring_server::serve(listener, state, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Server {
+            base: format!("http://{address}"),
+            address,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+}
+
+impl Drop for Kring {
+    fn drop(&mut self) {
+        self.projector.abort();
+    }
+}
+
+/// One HTTP server; stopped when dropped.
+pub struct Server {
+    /// `http://127.0.0.1:<port>`, without a slash at the end.
+    pub base: String,
+    pub address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Stops the server as `kring serve` stops on SIGTERM: open sockets are
+    /// closed, and it no longer listens once this returns.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(super::WAIT, task).await.is_err() {
+                abort.abort();
+                panic!("the server did not stop within {:?}", super::WAIT);
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

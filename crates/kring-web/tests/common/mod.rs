@@ -1,0 +1,63 @@
+//! The harness of the browser tests: a Kring server in this process over a
+//! fresh SQLite file ([`kring::Kring`]), headless Chromium driven through
+//! chromedriver with fantoccini ([`browser::Browser`]), axe-core in the page
+//! ([`axe`]), and an API client to set the scene ([`api::Person`]).
+//!
+//! Chromium and chromedriver are Debian's `chromium` and `chromium-driver`
+//! (`scripts/test.sh` installs them); without them the tests fail, they are
+//! not skipped. Every process a test starts (chromedriver, Chromium, the
+//! server) is stopped by a guard's `Drop`, also when the test fails.
+//!
+//! Waiting is always for a condition with a deadline ([`WAIT`]), never a sleep.
+#![allow(dead_code)]
+
+pub mod api;
+pub mod axe;
+pub mod browser;
+pub mod kring;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+pub use api::Person;
+pub use browser::{Browser, Size};
+pub use kring::{Kring, Server};
+
+/// How long a test waits for what a person would see before it fails. Generous
+/// for a loaded two-core CI machine; a wait ends as soon as the condition holds.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// How often a condition is looked at again while waiting.
+pub const POLL: Duration = Duration::from_millis(50);
+
+/// The password of everyone the tests make.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Polls `check` until it answers `Some`, or fails the test after `deadline`
+/// with `what` and the last thing `check` said (its `Err`).
+pub async fn within<T, F, Fut>(deadline: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, String>>,
+{
+    let start = Instant::now();
+    loop {
+        let last = match check().await {
+            Ok(found) => return found,
+            Err(why) => why,
+        };
+        if start.elapsed() > deadline {
+            panic!("waited {deadline:?} for {what}; last seen: {last}");
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// A unique e-mail address for one person of one test.
+pub fn email(who: &str) -> String {
+    format!(
+        "{}-{}@example.org",
+        who.to_lowercase().replace(' ', "."),
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    )
+}

@@ -1,0 +1,650 @@
+//! What people do with Kring's pages, in headless Chromium: each journey runs
+//! in one browser window, and each page on the way is looked at in both
+//! window sizes (a screenshot in `target/screenshots/` and an axe-core check
+//! that fails on serious or critical violations).
+//!
+//! People and circles a journey needs but is not about are set up over the
+//! JSON API (`common::Person`); what the journey is about goes through the
+//! pages, by label and button name, as a person would.
+
+mod common;
+
+use common::{Browser, Kring, Person, Size, PASSWORD};
+use fantoccini::key::Key;
+use serde_json::json;
+
+/// A date `days` from today, as `YYYY-MM-DD` (the circle's zone is
+/// Amsterdam; a day or two ahead is safely in the future everywhere).
+fn in_days(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_start_a_circle_log_out_and_in_again() {
+    let (_kring, server) = Kring::with_server().await;
+    let mut browser = Browser::open(&server, Size::Desktop).await;
+    let email = common::email("ann");
+
+    browser.go("/").await;
+    browser.wait_for_text("Kring helps families").await;
+    browser.look("welcome").await;
+
+    browser.follow("Sign up").await;
+    browser.wait_for_path("/signup").await;
+    browser.look("sign-up").await;
+    // Someone has this address already: the API's reason, in an alert.
+    let taken = Person::sign_up(&server, "Someone").await;
+    browser.fill("Your name", "Ann de Wit").await;
+    browser.fill("E-mail address", &taken.email).await;
+    browser.fill("Password", PASSWORD).await;
+    browser.click("Sign up").await;
+    browser.wait_for("[role=alert]").await;
+    let alert = browser.text_of("[role=alert]").await;
+    assert!(alert.contains("already exists"), "{alert}");
+    browser.look("sign-up-refused").await;
+    // A short password: the browser itself asks for more before sending.
+    browser.fill("E-mail address", &email).await;
+    browser.fill("Password", "short").await;
+    browser.click("Sign up").await;
+    let invalid = browser
+        .script(
+            "return document.querySelector('input[type=password]').validity.valid",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        invalid,
+        json!(false),
+        "a 5-character password is invalid in the form"
+    );
+    browser.wait_for_path("/signup").await;
+    browser.fill("Password", PASSWORD).await;
+    browser.click("Sign up").await;
+
+    // Signed up and in: no circles yet.
+    browser.wait_for_text("You are not in any circle yet").await;
+    browser.wait_for_text("Ann de Wit").await;
+    browser.look("my-circles-empty").await;
+
+    browser.follow("Start a circle").await;
+    browser.wait_for_path("/circles/new").await;
+    browser.look("new-circle").await;
+    browser.fill("Who is the circle for?", "Mam").await;
+    browser.click("Start a circle").await;
+    browser.wait_for_text("Circle around Mam").await;
+    assert!(browser.path().await.starts_with("/circles/"));
+    let circle_home = browser.path().await.split('?').next().unwrap().to_owned();
+    browser.wait_for_text("coordinator").await;
+    browser.wait_for_text("The logbook is still empty.").await;
+    browser.look("circle-home-new").await;
+
+    browser.log_out().await;
+    browser.go(&circle_home).await;
+    // Signed out, a circle is not there to see: the log-in page instead.
+    browser.wait_for_path("/login").await;
+    browser.look("log-in").await;
+    browser.fill("E-mail address", &email).await;
+    browser.fill("Password", "not the password").await;
+    browser
+        .click_in(&browser.find("main form").await, "Log in")
+        .await;
+    browser
+        .wait_for_text("This e-mail address or password is not right.")
+        .await;
+    browser.look("log-in-refused").await;
+    browser.fill("Password", PASSWORD).await;
+    browser
+        .click_in(&browser.find("main form").await, "Log in")
+        .await;
+    // Back where she was going.
+    browser.wait_for_text("Circle around Mam").await;
+    browser.follow("My circles").await;
+    browser.wait_for_text("Your place").await;
+    browser.look("my-circles").await;
+    browser.follow("Circle around Mam").await;
+    browser.wait_for_path(&circle_home).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_only_log_in() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    ann.circle("Mam").await;
+    let browser = Browser::open(&server, Size::Desktop).await;
+    browser.go("/login").await;
+    // The first stop is the skip link, and it leads to the content.
+    let first = browser.tab_to("Skip to content", 1).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    browser.tab_to("E-mail address", 10).await;
+    browser.keys(&ann.email).await;
+    browser.tab_to("Password", 3).await;
+    browser.keys(PASSWORD).await;
+    assert_focus_visible(&browser).await;
+    browser.keys(&Key::Enter.to_string()).await;
+    browser.wait_for_text("Circle around Mam").await;
+    // And on from there by keyboard: the circle's link, then Enter.
+    browser.tab_to("Circle around Mam", 15).await;
+    assert_focus_visible(&browser).await;
+    browser.keys(&Key::Enter.to_string()).await;
+    browser.wait_for_text("What's next for you").await;
+}
+
+/// The focused element shows that it has the focus (an outline or a ring).
+async fn assert_focus_visible(browser: &Browser) {
+    let style = browser
+        .script(
+            "const s = getComputedStyle(document.activeElement); \
+             return [s.outlineStyle, s.outlineWidth, s.boxShadow]",
+            vec![],
+        )
+        .await;
+    let outline = style[0].as_str() != Some("none") && style[1].as_str() != Some("0px");
+    let ring = style[2].as_str().is_some_and(|s| s != "none");
+    assert!(
+        outline || ring,
+        "{} has the focus but does not show it: {style}",
+        browser.focused().await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dutch_and_english() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    // A browser that prefers Dutch gets Dutch.
+    let mut browser = Browser::open_in(&server, Size::Phone, "nl").await;
+    browser.go("/").await;
+    browser.wait_for_text("Kring helpt families").await;
+    assert_eq!(
+        browser
+            .script("return document.documentElement.lang", vec![])
+            .await,
+        "nl"
+    );
+    browser.log_in(&ann.email, PASSWORD).await;
+    browser.wait_for_text("Mijn kringen").await;
+    browser.go(&format!("/circles/{circle}")).await;
+    browser.wait_for_text("Kring rond Mam").await;
+    browser.look("circle-home-nl").await;
+    // The switch: English from now on, on every page.
+    browser.click("English").await;
+    browser.wait_for_text("Circle around Mam").await;
+    assert_eq!(
+        browser
+            .script("return document.documentElement.lang", vec![])
+            .await,
+        "en"
+    );
+    browser.go(&format!("/circles/{circle}/logbook")).await;
+    browser.wait_for_text("Write in the logbook").await;
+    browser.click("Nederlands").await;
+    browser.wait_for_text("Schrijf in het logboek").await;
+    assert_eq!(
+        browser
+            .script("return document.documentElement.lang", vec![])
+            .await,
+        "nl"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_someone_who_joins_with_the_link() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    let bob = Person::sign_up(&server, "Bob Buur").await;
+
+    let mut coordinator = Browser::open(&server, Size::Desktop).await;
+    coordinator.log_in(&ann.email, PASSWORD).await;
+    coordinator.go(&format!("/circles/{circle}/members")).await;
+    coordinator.wait_for_text("Invite someone").await;
+    coordinator.look("members-coordinator").await;
+    coordinator
+        .fill("Which ring?", "Lukewarm ring (neighbours, acquaintances)")
+        .await;
+    coordinator.click("Make the invitation").await;
+    coordinator.wait_for_text("The invitation is ready").await;
+    let link = coordinator
+        .script(
+            "const f = Array.from(document.querySelectorAll('input')).find((i) => i.value.includes('/join#')); \
+             return f ? f.value : null",
+            vec![],
+        )
+        .await;
+    let link = link
+        .as_str()
+        .expect("the invitation link in a field")
+        .to_owned();
+    coordinator.look("invitation-ready").await;
+    let (_, fragment) = link.split_once("/join").expect("a /join link");
+
+    // Bob opens the link signed out, logs in, and comes back to join.
+    let mut newcomer = Browser::open(&server, Size::Phone).await;
+    newcomer.go(&format!("/join{fragment}")).await;
+    newcomer.wait_for_text("Log in first").await;
+    newcomer.look("join-signed-out").await;
+    newcomer.follow("Log in").await;
+    newcomer.fill("E-mail address", &bob.email).await;
+    newcomer.fill("Password", PASSWORD).await;
+    newcomer
+        .click_in(&newcomer.find("main form").await, "Log in")
+        .await;
+    newcomer.wait_for_path("/join").await;
+    newcomer.wait_for_text("Press the button to join").await;
+    let code = newcomer
+        .script(
+            "return document.querySelector('[data-join-code]').value",
+            vec![],
+        )
+        .await;
+    assert!(
+        code.as_str()
+            .is_some_and(|c| !c.is_empty() && fragment.ends_with(c)),
+        "the code is filled in from the link: {code}"
+    );
+    newcomer.look("join").await;
+    newcomer.click("Join").await;
+    newcomer.wait_for_text("Welcome to the circle!").await;
+    newcomer.wait_for_text("Circle around Mam").await;
+    newcomer.look("circle-home-lukewarm").await;
+
+    // The coordinator sees Bob among the members.
+    coordinator.go(&format!("/circles/{circle}/members")).await;
+    coordinator.wait_for_text("Bob Buur").await;
+    let (status, members) = ann.get(&format!("/circles/{circle}/members")).await;
+    assert!(status.is_success());
+    assert!(members["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["person"]["name"] == "Bob Buur" && m["ring"] == "lukewarm"));
+    // The same link does not work twice.
+    let carl = Person::sign_up(&server, "Carl").await;
+    newcomer.log_out().await;
+    newcomer.log_in(&carl.email, PASSWORD).await;
+    newcomer.go(&format!("/join{fragment}")).await;
+    newcomer.click("Join").await;
+    newcomer
+        .wait_for_text("This invitation does not work (any more).")
+        .await;
+}
+
+/// The Monday of the week of `date` (`YYYY-MM-DD`): the rota page's week.
+fn monday_of(date: &str) -> String {
+    use chrono::Datelike;
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+    (date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()))).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rota_schedule_claim_swap_and_step_down() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    let bob = Person::sign_up(&server, "Bob Buur").await;
+    ann.bring_in(&circle, &bob, "lukewarm").await;
+    let day = in_days(3);
+    let week = format!("/circles/{circle}/rota?week={}", monday_of(&day));
+
+    // The coordinator schedules a shift on the rota page.
+    let mut coordinator = Browser::open(&server, Size::Desktop).await;
+    coordinator.log_in(&ann.email, PASSWORD).await;
+    coordinator.go(&week).await;
+    coordinator.wait_for_text("Schedule a shift").await;
+    coordinator.look("rota-empty").await;
+    coordinator
+        .fill("What is it?", "Evening meal with Mam")
+        .await;
+    coordinator.fill("Date", &day).await;
+    coordinator.fill("Start time", "18:00").await;
+    coordinator.fill("How long (minutes)", "90").await;
+    coordinator.fill("How many people needed", "1").await;
+    coordinator
+        .choose("Lukewarm ring (neighbours, acquaintances)")
+        .await;
+    coordinator.click("Schedule a shift").await;
+    coordinator.wait_for_text("The shift is on the rota.").await;
+    let (_, rota) = ann
+        .get(&format!("/circles/{circle}/rota?from={day}&days=1"))
+        .await;
+    let slot = &rota["slots"][0];
+    assert_eq!(slot["title"], "Evening meal with Mam", "{rota}");
+    assert_eq!(slot["rings"], json!(["warm", "lukewarm"]), "{rota}");
+    let key = format!("{}-{day}", slot["shift"].as_str().unwrap());
+    let slot_css = format!("#slot-{key}");
+
+    // She takes it, then asks Bob to swap.
+    coordinator.go(&week).await;
+    let card = coordinator.wait_for(&slot_css).await;
+    coordinator.look("rota-gap").await;
+    coordinator.click_in(&card, "I'll do it").await;
+    coordinator
+        .wait_for_text("Noted: you'll do it. Thank you!")
+        .await;
+    let card = coordinator.wait_for(&slot_css).await;
+    assert!(card.text().await.unwrap().contains("Ann (you)"));
+    coordinator.click_in(&card, "Ask someone to swap").await;
+    coordinator
+        .fill_in(&card, "Whom do you ask?", "Bob Buur")
+        .await;
+    let form = coordinator.find(&format!("#swap-{key} form")).await;
+    coordinator.click_in(&form, "Ask").await;
+    coordinator
+        .wait_for_text("Your swap request was sent.")
+        .await;
+    coordinator.wait_for_text("Swap requests").await;
+    coordinator.look("rota-swap-asked").await;
+
+    // Bob takes over on his phone.
+    let mut neighbour = Browser::open(&server, Size::Phone).await;
+    neighbour.log_in(&bob.email, PASSWORD).await;
+    neighbour.go(&week).await;
+    neighbour
+        .wait_for_text("Ann asks Bob Buur to take over")
+        .await;
+    neighbour.look("rota-swap-waiting").await;
+    let swap = neighbour.item("Ann asks Bob Buur to take over").await;
+    neighbour.click_in(&swap, "Take over").await;
+    neighbour
+        .wait_for_text("You are taking over. Thank you!")
+        .await;
+    let card = neighbour.wait_for(&slot_css).await;
+    assert!(card.text().await.unwrap().contains("Bob Buur (you)"));
+
+    // Then he cannot after all: he steps down and says why.
+    neighbour.click_in(&card, "Step down").await;
+    let form = neighbour.find(&format!("#release-{key} form")).await;
+    neighbour
+        .fill_in(
+            &form,
+            "Why not? (for the coordinators)",
+            "I have to work late",
+        )
+        .await;
+    neighbour.look("rota-step-down").await;
+    neighbour.click_in(&form, "Step down").await;
+    neighbour.wait_for_text("You are off it.").await;
+    let card = neighbour.wait_for(&slot_css).await;
+    let shown = card.text().await.unwrap();
+    assert!(shown.contains("nobody yet"), "{shown}");
+    assert!(shown.contains("1 place open"), "{shown}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_ask_widen_take_confirm_done_and_thank() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    let bob = Person::sign_up(&server, "Bob Buur").await;
+    ann.bring_in(&circle, &bob, "lukewarm").await;
+    let requests = format!("/circles/{circle}/requests");
+
+    let mut coordinator = Browser::open(&server, Size::Desktop).await;
+    coordinator.log_in(&ann.email, PASSWORD).await;
+    coordinator.go(&requests).await;
+    coordinator.wait_for_text("What kind of help?").await;
+    coordinator.look("requests-empty").await;
+    coordinator.fill("What kind of help?", "Groceries").await;
+    coordinator
+        .fill(
+            "What is needed?",
+            "Groceries for the week, the list is on the fridge",
+        )
+        .await;
+    coordinator.fill("From (date)", &in_days(1)).await;
+    coordinator.fill("From (time)", "10:00").await;
+    coordinator.fill("At the latest (date)", &in_days(2)).await;
+    coordinator.fill("At the latest (time)", "18:00").await;
+    coordinator.fill("How long (minutes)", "60").await;
+    coordinator
+        .fill("Address (may be empty)", "Lindelaan 12, Utrecht")
+        .await;
+    coordinator.choose("I ask on behalf of Mam").await;
+    coordinator.click("Ask for help").await;
+    coordinator.wait_for_text("Your request is out.").await;
+    let card = coordinator.wait_for("[data-testid=request]").await;
+    let shown = card.text().await.unwrap();
+    assert!(shown.contains("the warm ring"), "{shown}");
+    assert!(shown.contains("(for Mam)"), "{shown}");
+    coordinator.look("requests-open").await;
+
+    // Open it to the neighbours too.
+    coordinator
+        .fill_in(&card, "Also ask", "the warm and lukewarm rings")
+        .await;
+    coordinator.click_in(&card, "Widen").await;
+    coordinator
+        .wait_for_text("The request now goes to more people.")
+        .await;
+
+    // Bob sees it and helps.
+    let mut neighbour = Browser::open(&server, Size::Phone).await;
+    neighbour.log_in(&bob.email, PASSWORD).await;
+    neighbour.go(&requests).await;
+    neighbour.wait_for_text("Groceries for the week").await;
+    neighbour.look("requests-lukewarm").await;
+    assert!(
+        !neighbour.text().await.contains("Lindelaan"),
+        "the address is for whoever helps and the coordinators"
+    );
+    let card = neighbour.wait_for("[data-testid=request]").await;
+    neighbour.click_in(&card, "I'll help").await;
+    neighbour
+        .wait_for_text("Noted: you'll help. Thank you!")
+        .await;
+    neighbour.wait_for_text("Lindelaan 12, Utrecht").await;
+
+    // Ann confirms, marks it done and thanks him.
+    coordinator.go(&requests).await;
+    let card = coordinator.wait_for("[data-testid=request]").await;
+    assert!(card.text().await.unwrap().contains("Bob Buur"));
+    coordinator.click_in(&card, "Confirm the helper").await;
+    coordinator.wait_for_text("The helper is confirmed.").await;
+    let card = coordinator.wait_for("[data-testid=request]").await;
+    coordinator.click_in(&card, "Done").await;
+    coordinator
+        .wait_for_text("Would you like to thank Bob Buur?")
+        .await;
+    coordinator.look("requests-thank").await;
+    coordinator
+        .fill("A few words (may be empty)", "Thank you, Bob!")
+        .await;
+    coordinator.click("Say thank you").await;
+    coordinator.wait_for_text("Your thanks were sent.").await;
+    let (_, reciprocity) = ann.get(&format!("/circles/{circle}/reciprocity")).await;
+    let bobs = reciprocity["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person"]["name"] == "Bob Buur")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(bobs["thanks_received"], 1, "{reciprocity}");
+    assert_eq!(bobs["given"], 1, "{reciprocity}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logbook_write_for_some_and_withdraw() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    let bob = Person::sign_up(&server, "Bob Buur").await;
+    ann.bring_in(&circle, &bob, "lukewarm").await;
+    let logbook = format!("/circles/{circle}/logbook");
+
+    let mut writer = Browser::open(&server, Size::Desktop).await;
+    writer.log_in(&ann.email, PASSWORD).await;
+    writer.go(&logbook).await;
+    writer.wait_for_text("The logbook is still empty.").await;
+    writer.look("logbook-empty").await;
+    writer
+        .fill(
+            "How is it going?",
+            "The cardiologist is pleased with the wound",
+        )
+        .await;
+    writer.choose("Warm ring only").await;
+    writer.click("Post entry").await;
+    writer.wait_for_text("Your entry is in the logbook.").await;
+    writer
+        .fill("How is it going?", "Mam sang along with the choir today")
+        .await;
+    writer.choose("The whole circle").await;
+    writer.click("Post entry").await;
+    writer
+        .wait_for_text("Mam sang along with the choir today")
+        .await;
+    writer.look("logbook").await;
+
+    // The neighbour reads what is for the whole circle, not the warm ring's.
+    let mut neighbour = Browser::open(&server, Size::Phone).await;
+    neighbour.log_in(&bob.email, PASSWORD).await;
+    neighbour.go(&logbook).await;
+    neighbour
+        .wait_for_text("Mam sang along with the choir today")
+        .await;
+    assert!(!neighbour.text().await.contains("cardiologist"));
+    neighbour.look("logbook-lukewarm").await;
+    let entry = neighbour.item("Mam sang along").await;
+    neighbour.click_in(&entry, "Say thank you").await;
+    neighbour.wait_for_text("Your thanks were sent.").await;
+
+    // Ann withdraws the choir entry: Bob no longer reads it.
+    writer.go(&logbook).await;
+    let entry = writer.item("Mam sang along").await;
+    writer.click_in(&entry, "Withdraw").await;
+    writer.wait_for_text("Your entry was withdrawn.").await;
+    writer
+        .wait_for_text("You withdrew this entry. Only you still see it.")
+        .await;
+    neighbour.go(&logbook).await;
+    neighbour.wait_for_text("Write in the logbook").await;
+    neighbour.wait_for_text_gone("Mam sang along").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_offers_and_rings() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    let bob = Person::sign_up(&server, "Bob Buur").await;
+    ann.bring_in(&circle, &bob, "lukewarm").await;
+    let members = format!("/circles/{circle}/members");
+
+    // Bob offers help.
+    let mut neighbour = Browser::open(&server, Size::Phone).await;
+    neighbour.log_in(&bob.email, PASSWORD).await;
+    neighbour.go(&members).await;
+    neighbour.wait_for_text("No offers yet.").await;
+    neighbour.look("members-lukewarm").await;
+    neighbour.click("Offer help").await;
+    let will = neighbour.find("#offer-form fieldset:nth-of-type(1)").await;
+    neighbour.choose_in(&will, "Groceries").await;
+    neighbour.choose_in(&will, "Odd jobs").await;
+    let wont = neighbour.find("#offer-form fieldset:nth-of-type(2)").await;
+    neighbour.choose_in(&wont, "Finances").await;
+    neighbour.choose("Hours a week").await;
+    neighbour.fill("Number", "3").await;
+    neighbour
+        .fill("Note (may be empty)", "I can drive on Tuesdays")
+        .await;
+    neighbour.look("offer-form").await;
+    neighbour.click("Make offer").await;
+    neighbour
+        .wait_for_text("Your offer is in. Thank you!")
+        .await;
+    neighbour.wait_for_text("I can drive on Tuesdays").await;
+    neighbour.wait_for_text("3 hours a week").await;
+
+    // Ann moves Bob to the warm ring.
+    let mut coordinator = Browser::open(&server, Size::Desktop).await;
+    coordinator.log_in(&ann.email, PASSWORD).await;
+    coordinator.go(&members).await;
+    let card = coordinator.card("[data-testid=member]", "Bob Buur").await;
+    coordinator.look("members-with-offer").await;
+    coordinator.click_in(&card, "Move to warm").await;
+    coordinator
+        .wait_for_text("This member's ring was changed.")
+        .await;
+    let (_, list) = ann.get(&format!("/circles/{circle}/members")).await;
+    assert!(list["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["person"]["name"] == "Bob Buur" && m["ring"] == "warm"));
+
+    // The figures show who does what.
+    coordinator.go(&format!("/circles/{circle}/figures")).await;
+    coordinator.wait_for_text("Giving and receiving").await;
+    coordinator.wait_for_text("Bob Buur").await;
+    coordinator.look("figures").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consent_a_look_on_the_record_and_the_organisation_dashboard() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    let olga = Person::sign_up(&server, "Olga Visser").await;
+
+    // Olga registers her neighbourhood team.
+    let mut team = Browser::open(&server, Size::Desktop).await;
+    team.log_in(&olga.email, PASSWORD).await;
+    team.fill("Name of the organisation", "Buurtteam Oost")
+        .await;
+    team.click("Register organisation").await;
+    team.wait_for_path("/organisations/").await;
+    team.wait_for_text("No circle has given you consent yet.")
+        .await;
+    team.look("organisation-empty").await;
+    let code = team
+        .script("return document.getElementById('org-code').value", vec![])
+        .await
+        .as_str()
+        .expect("the organisation's code")
+        .to_owned();
+    let dashboard = team.path().await;
+
+    // Ann gives the team full consent.
+    let mut family = Browser::open(&server, Size::Phone).await;
+    family.log_in(&ann.email, PASSWORD).await;
+    family.go(&format!("/circles/{circle}/consent")).await;
+    family.wait_for_text("No organisation looks along.").await;
+    family.look("consent-none").await;
+    family.fill("Organisation code", &code).await;
+    family.choose("Full:").await;
+    family.click("Give consent").await;
+    family
+        .wait_for_text("The organisation may now look along.")
+        .await;
+    family.wait_for_text("Buurtteam Oost").await;
+    family.wait_for_text("Nobody has looked yet.").await;
+
+    // The team's dashboard shows the circle; a look is on the record.
+    team.go(&dashboard).await;
+    team.wait_for_text("Mam").await;
+    team.look("organisation-dashboard").await;
+    team.follow("Circle around Mam").await;
+    team.wait_for_text("The circle sees that you looked.").await;
+    team.look("organisation-circle").await;
+
+    family.go(&format!("/circles/{circle}/consent")).await;
+    family.wait_for_text("Who looked at our circle").await;
+    family.wait_for_text("Olga Visser").await;
+    family
+        .wait_for_text("the circle: signals, rota, open requests and shared logbook")
+        .await;
+    family.look("consent-looks").await;
+
+    // Consent revoked: the dashboard no longer shows the circle.
+    family.click("Revoke consent").await;
+    family
+        .wait_for_text("The organisation no longer looks along.")
+        .await;
+    team.go(&dashboard).await;
+    team.wait_for_text("No circle has given you consent yet.")
+        .await;
+}
