@@ -752,6 +752,11 @@ async fn phase(
         .await?
         .rss_kib;
     let subscribed = node.rss_kib().await?;
+    if matches!(node, Node::Kring(_)) && env_number("KRING_BENCH_FANOUT_EXIT_IDLE", 0)? == 1 {
+        // Diagnostic: what is alive with every socket idle, for a heap profiler.
+        println!("exit     with every socket subscribed and idle (KRING_BENCH_FANOUT_EXIT_IDLE=1)");
+        std::process::exit(0);
+    }
     let cpu_before = node.report().await?.cpu_s;
     node.starts().await?;
     // For a profiler: what runs now, and where.
@@ -836,7 +841,8 @@ struct Peer {
 impl Peer {
     async fn spawn(role: &str, plan: Option<&Path>) -> anyhow::Result<Peer> {
         let mut command = tokio::process::Command::new(std::env::current_exe()?);
-        command.env(ROLE, role);
+        // A heap profiler preloaded into the node stays out of its children.
+        command.env(ROLE, role).env_remove("LD_PRELOAD");
         if let Some(plan) = plan {
             command.env(PLAN, plan);
         }
