@@ -126,16 +126,11 @@ async fn my_circles_lists_the_circles_i_am_in(s: Server) {
         ids.push(created["id"].as_str().unwrap().to_owned());
     }
     let (bob, bob_id) = s.join(&ann, &ids[1], "warm").await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    let mine = loop {
-        let (status, mine) = ann.get("/api/v1/circles").await;
-        assert_eq!(status, StatusCode::OK);
-        if mine.as_array().unwrap().len() == 2 {
-            break mine;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{mine}");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+    let mine = ann
+        .get_until("/api/v1/circles", |mine| {
+            mine.as_array().unwrap().len() == 2
+        })
+        .await;
     assert_eq!(mine[0]["focus"]["name"], "Mam", "sorted by name: {mine}");
     assert_eq!(mine[1]["focus"]["name"], "Pa");
     assert_eq!(mine[0]["you"]["coordinator"], true);
@@ -148,15 +143,8 @@ async fn my_circles_lists_the_circles_i_am_in(s: Server) {
         .delete(&format!("/api/v1/circles/{}/members/{bob_id}", ids[1]))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let (_, bobs) = bob.get("/api/v1/circles").await;
-        if bobs == json!([]) {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{bobs}");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    bob.get_until("/api/v1/circles", |bobs| bobs == &json!([]))
+        .await;
 }
 
 async fn the_logbook_lists_what_one_may_read_and_redaction_hides_it(s: Server) {

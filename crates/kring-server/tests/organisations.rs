@@ -120,19 +120,9 @@ async fn the_dashboard_lists_consented_circles_and_records_each_look(s: Server) 
     let (family, circle, worker, org) = setting(&s).await;
     let version = consent(&family, &circle, &org, "signals").await;
     let dashboard = format!("/api/v1/organisations/{org}/dashboard");
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    let rows = loop {
-        let (status, rows) = worker.get(&dashboard).await;
-        assert_eq!(status, StatusCode::OK, "{rows}");
-        if rows.as_array().unwrap().len() == 1 {
-            break rows;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the consent never reached the dashboard"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+    let rows = worker
+        .get_until(&dashboard, |rows| rows.as_array().unwrap().len() == 1)
+        .await;
     assert_eq!(rows[0]["circle"], circle.as_str());
     assert_eq!(rows[0]["focus"]["name"], "Mam");
     assert!(rows[0]["rota"].is_null(), "signals only: {rows}");
@@ -149,18 +139,9 @@ async fn the_dashboard_lists_consented_circles_and_records_each_look(s: Server) 
         .delete(&format!("/api/v1/circles/{circle}/consents/{org}"))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let (_, rows) = worker.get(&dashboard).await;
-        if rows == json!([]) {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "still on the dashboard: {rows}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    worker
+        .get_until(&dashboard, |rows| rows == &json!([]))
+        .await;
     let (status, _) = worker
         .get(&format!("/api/v1/organisations/{org}/circles/{circle}"))
         .await;

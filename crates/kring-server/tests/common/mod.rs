@@ -376,3 +376,23 @@ pub mod live {
         }
     }
 }
+
+impl Browser {
+    /// GETs `path` until its body satisfies `done` (the read side catching up
+    /// with something not tied to a circle version), for at most ten seconds.
+    pub async fn get_until(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let (status, body) = self.get(path).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {body}");
+            if done(&body) {
+                return body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{path} did not come to the expected answer within 10 s: {body}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
