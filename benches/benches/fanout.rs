@@ -368,9 +368,14 @@ async fn node() -> anyhow::Result<()> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let kring = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(kring_server::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(kring_server::serve(
+        listener,
+        state,
+        axum::Router::new(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
 
     let (ours, frames) = phase(
         &plan_file,

@@ -1,7 +1,12 @@
 //! The HTTP side of Kring: the JSON API under `/api/v1` (wire types in
-//! `kring-protocol`), live updates at `/api/v1/live`, calendar feeds, the pages
-//! of `kring-web` (mounted on this API), `/metrics`, and the probes that a
-//! process supervisor or load balancer asks (`/healthz`, `/readyz`).
+//! `kring-protocol`), live updates at `/api/v1/live`, calendar feeds,
+//! `/metrics`, and the probes that a process supervisor or load balancer asks
+//! (`/healthz`, `/readyz`).
+//!
+//! The pages are not this crate's: [`router`] and [`serve`] take them as a
+//! router of their own (the binary hands in `kring-web`'s, built on
+//! [`api_router`]) and put them behind the same protection, security headers,
+//! timeout, tracing and metrics as the API.
 //!
 //! Each API resource is one module under `api/` with its own `router()`;
 //! every failure is an [`ApiError`], answered as `application/problem+json`.
@@ -95,7 +100,7 @@ pub(crate) struct App {
     /// Same origin, rate limits, timeout and security headers (see `protect`).
     pub protection: Arc<protect::Protection>,
     /// This node's live hub (`/api/v1/live`).
-    pub live: Option<kring_live::Hub>,
+    pub live: kring_live::Hub,
     /// Tells open sockets that the server stops; counts them.
     pub live_stopping: api::live::Stopping,
     pub live_options: LiveOptions,
@@ -136,7 +141,7 @@ impl AppState {
                 read_patience: settings.read_patience,
                 public_url: settings.public_url.clone(),
                 protection,
-                live: Some(live),
+                live,
                 live_stopping: api::live::Stopping::default(),
                 live_options: settings.live,
             }),
@@ -145,15 +150,25 @@ impl AppState {
     }
 }
 
-pub fn router(state: AppState) -> Router {
+/// The JSON API with its state, as [`router`] nests it under `/api/v1` (its
+/// paths are `/circles`, `/session`, ...): what the pages call in-process, as
+/// a browser would call it over HTTP.
+pub fn api_router(state: &AppState) -> Router {
+    api::router().with_state(state.clone())
+}
+
+/// Everything a node answers: the probes, `/metrics`, the API under `/api/v1`,
+/// the calendar feeds, and `pages` at the root, all behind the protection of
+/// `protect` (same origin, rate limits, timeout, security headers), tracing
+/// and the request metrics. `pages` may be `Router::new()`: the API alone.
+pub fn router(state: AppState, pages: Router) -> Router {
     let protection = state.app.protection.clone();
     let routes = health::router()
         .merge(metrics::router())
         .nest(kring_protocol::v1::PREFIX, api::router())
         .merge(api::calendar::feeds())
-        .with_state(state.clone())
-        // The pages (kring-web) call this same API in-process, as a browser would.
-        .merge(kring_web::routes(api::router().with_state(state)));
+        .with_state(state)
+        .merge(pages);
     let traced = TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
         tracing::info_span!(
             "request",
@@ -176,15 +191,17 @@ fn loggable_path(path: &str) -> &str {
     }
 }
 
-/// Serves until `shutdown` completes, then lets open requests finish. Knows
-/// each client's address (`ConnectInfo`): the rate limits count per address.
+/// Serves [`router`]`(state, pages)` until `shutdown` completes, then lets
+/// open requests finish. Knows each client's address (`ConnectInfo`): the rate
+/// limits count per address.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    pages: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let live = api::live::Stopping::of(&state);
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(state, pages).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

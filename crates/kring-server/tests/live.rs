@@ -482,9 +482,14 @@ async fn a_stopping_server_says_goodbye_with_positions() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let serving = tokio::spawn(kring_server::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
+    let serving = tokio::spawn(kring_server::serve(
+        listener,
+        state,
+        axum::Router::new(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     let s = Server::detached(base, test);
     let (_, circle, cookie) = circle(&s).await;
     let mut socket = connect(&s.base, &cookie).await;

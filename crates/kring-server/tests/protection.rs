@@ -286,6 +286,47 @@ async fn the_eleventh_log_in_in_a_minute_is_429_with_retry_after() {
     assert!(s.events().await > events);
 }
 
+/// The pages are mounted beside the API (the binary hands them in): a log-in
+/// by the page's form counts against the same allowance as the API's, and a
+/// cross-site form post with the cookie never reaches the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_forms_stand_behind_the_same_protection() {
+    let s = Server::start_with(
+        TestLog::sqlite().await,
+        tight(RateLimits {
+            log_in: Limit::per_hour(2),
+            ..RateLimits::default()
+        }),
+    )
+    .await;
+    let ann = s.browser();
+    let wrong = json!({"email": "ann@example.org", "password": "not the password"});
+    assert_eq!(
+        ann.post("/api/v1/session", wrong).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let form = |browser: &Browser| {
+        browser
+            .client
+            .post(s.url("/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("email=ann%40example.org&password=x")
+    };
+    let response = form(&ann).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_security_headers("/login", response.headers());
+    let response = form(&ann).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_security_headers("/login", response.headers());
+    let response = form(&s.browser_from(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2))))
+        .header("origin", "http://evil.test")
+        .header("cookie", "kring_session=abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_client_address_has_its_own_allowance() {
     let s = Server::start_with(

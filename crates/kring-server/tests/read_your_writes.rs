@@ -26,7 +26,7 @@ async fn without_views(test: TestLog) -> (Server, tokio::task::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let serving = tokio::spawn(async move {
-        kring_server::serve(listener, state, std::future::pending())
+        kring_server::serve(listener, state, axum::Router::new(), std::future::pending())
             .await
             .unwrap();
     });

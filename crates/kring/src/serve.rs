@@ -34,7 +34,10 @@ pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
     let _ = out.flush();
     drop(out);
     tracing::info!(%address, database = %store.display_url(), "serving");
-    kring_server::serve(listener, state, shutdown_signal()).await?;
+    // The pages call the API in-process, as a browser would; both stand
+    // behind the same protection.
+    let pages = kring_web::routes(kring_server::api_router(&state));
+    kring_server::serve(listener, state, pages, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -258,10 +258,8 @@ async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
             }
         }
     }
-    if let Some(hub) = &state.app.live {
-        for circle in following {
-            hub.unsubscribe(circle, &outbox);
-        }
+    for circle in following {
+        state.app.live.unsubscribe(circle, &outbox);
     }
     metrics::gauge!("kring_live_sockets").decrement(1.0);
     stopping.open.fetch_sub(1, Ordering::SeqCst);
@@ -286,7 +284,7 @@ async fn handle(
         Ok(message) => message,
         Err(e) => return error(None, format!("this message cannot be read: {e}")),
     };
-    let hub = state.app.live.as_ref()?;
+    let hub = &state.app.live;
     match message {
         ClientMessage::Subscribe {
             circle,

@@ -154,6 +154,24 @@ pub async fn read(response: reqwest::Result<Response>) -> (StatusCode, Value) {
     (status, body)
 }
 
+/// Pages as the binary mounts kring-web's beside the API, without the UI:
+/// a home page and a log-in form, so the tests see the protection, headers
+/// and metrics around the pages too.
+pub fn stand_in_pages() -> axum::Router {
+    use axum::response::Html;
+    use axum::routing::get;
+    axum::Router::new()
+        .route(
+            "/",
+            get(|| async { Html("<!DOCTYPE html><title>Kring</title>") }),
+        )
+        .route(
+            "/login",
+            get(|| async { Html("<form method=post></form>") })
+                .post(|| async { axum::http::StatusCode::SEE_OTHER }),
+        )
+}
+
 /// Declares each listed `async fn name(s: Server)` as a test on both backends.
 #[macro_export]
 macro_rules! on_both_backends {
@@ -188,7 +206,7 @@ impl Server {
         let address = listener.local_addr().expect("address");
         let (shutdown, stop) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            kring_server::serve(listener, state, async {
+            kring_server::serve(listener, state, stand_in_pages(), async {
                 let _ = stop.await;
             })
             .await

@@ -75,7 +75,9 @@ impl Kring {
         let address = listener.local_addr().expect("address");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            kring_server::serve(listener, state, async {
+            // As `kring serve` mounts them: the pages on the API, beside it.
+            let pages = kring_web::routes(kring_server::api_router(&state));
+            kring_server::serve(listener, state, pages, async {
                 let _ = stopped.await;
             })
             .await
