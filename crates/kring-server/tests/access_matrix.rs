@@ -83,6 +83,8 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("GET", "/me/export", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         ("PUT", "/me/password", json!({"current_password": "not the password", "new_password": "a longer new secret"}), [ANON, NO, NO, NO, NO, NO, NO, NO, NO, NO]),
         ("GET", "/circles", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+        // ---- the same for everyone -------------------------------------------
+        ("GET", "/categories", json!(null), [OK; 10]),
         // ---- organisations (an intermediary's own; the first one for everyone else)
         ("GET", "/organisations/{org}", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),
         ("GET", "/organisations/{org}/dashboard", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),

@@ -31,6 +31,7 @@ on_both_backends!(
     looks_are_for_the_coordinators_and_the_focus_person,
     load_and_reciprocity_are_private_to_each_member,
     health_and_suggestions_are_for_coordinators,
+    the_circle_says_what_each_member_may_read,
 );
 
 const LINK_GONE: &str =
@@ -1129,4 +1130,47 @@ async fn invitation_links_use_the_public_url() {
     let link = invited["link"].as_str().unwrap();
     let code = invited["code"].as_str().unwrap();
     assert_eq!(link, format!("http://kring.example.org:8080/join#{code}"));
+}
+
+/// The circle's `may` is the policy's answer: each flag agrees with what the
+/// route itself answers to the same member.
+async fn the_circle_says_what_each_member_may_read(s: Server) {
+    let (ann, _, circle) = circle(&s).await;
+    let (warm, _) = s.join(&ann, &circle, "warm").await;
+    let (lukewarm, _) = s.join(&ann, &circle, "lukewarm").await;
+    let reads = [
+        ("read_rota", "rota"),
+        ("read_invitations", "invitations"),
+        ("read_consents", "consents"),
+        ("read_looks", "looks"),
+        ("read_health", "health"),
+        ("export", "export"),
+    ];
+    for (who, browser, decides) in [
+        ("coordinator", &ann, true),
+        ("warm", &warm, false),
+        ("lukewarm", &lukewarm, false),
+    ] {
+        let (status, seen) = browser.get(&format!("/api/v1/circles/{circle}")).await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        let may = &seen["may"];
+        assert_eq!(may["decide_consent"], decides, "{who}: {may}");
+        for (flag, route) in reads {
+            let (status, answer) = browser
+                .get(&format!("/api/v1/circles/{circle}/{route}"))
+                .await;
+            let allowed = match status {
+                StatusCode::OK => true,
+                StatusCode::FORBIDDEN => false,
+                other => panic!("{who} {route}: {other} {answer}"),
+            };
+            assert_eq!(may[flag], allowed, "{who}: {flag} against /{route}");
+        }
+    }
+    let (_, seen) = warm.get(&format!("/api/v1/circles/{circle}")).await;
+    assert_eq!(
+        seen["may"],
+        json!({"read_rota": true, "read_invitations": false, "read_consents": true,
+            "read_looks": false, "read_health": false, "export": false, "decide_consent": false})
+    );
 }

@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::collections::HashMap;
+
 use chrono::{Duration, SecondsFormat, Utc};
 use common::{Browser, Server};
 use reqwest::StatusCode;
@@ -12,6 +14,7 @@ on_both_backends!(
     refused_requests_leave_the_log_as_it_was,
     offers_are_made_withdrawn_and_seen_by_the_right_people,
     a_place_is_seen_only_by_the_asker_the_taker_and_the_coordinators,
+    requests_widen_only_as_far_as_their_kind_allows,
 );
 
 /// Ann starts a circle for Mam; answers Ann, her id and the circle's id.
@@ -666,4 +669,62 @@ async fn a_place_is_seen_only_by_the_asker_the_taker_and_the_coordinators(s: Ser
     assert_eq!(status, StatusCode::OK, "{cancelled}");
     let left = requests(&bob, &circle, version(&cancelled)).await;
     assert!(left.iter().all(|r| r["id"] != request.as_str()), "{left:?}");
+}
+
+/// Each request says how much farther it may go; practical help and company
+/// as far as the cold ring, personal matters and care never beyond the warm.
+async fn requests_widen_only_as_far_as_their_kind_allows(s: Server) {
+    let (ann, _, circle) = circle(&s).await;
+    let base = format!("/api/v1/circles/{circle}/requests");
+    let mut ids = HashMap::new();
+    let mut at = 0;
+    for category in ["groceries", "walk", "coffee", "finances", "washing"] {
+        let (status, created) = ann.post(&base, ask(category, "Something")).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        ids.insert(category, created["id"].as_str().unwrap().to_owned());
+        at = version(&created);
+    }
+    for (category, to) in [("walk", "lukewarm"), ("coffee", "cold")] {
+        let (status, widened) = ann
+            .post(
+                &format!("{base}/{}/widen", ids[category]),
+                json!({ "to": to }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{widened}");
+        at = version(&widened);
+    }
+    let seen = requests(&ann, &circle, at).await;
+    let widen_to = |category: &str| {
+        seen.iter()
+            .find(|r| r["id"] == ids[category].as_str())
+            .map(|r| r["widen_to"].clone())
+            .unwrap_or_else(|| panic!("{category} in {seen:?}"))
+    };
+    assert_eq!(widen_to("groceries"), json!(["lukewarm", "cold"]));
+    assert_eq!(widen_to("walk"), json!(["cold"]));
+    assert_eq!(widen_to("coffee"), json!([]));
+    assert_eq!(widen_to("finances"), json!([]));
+    assert_eq!(widen_to("washing"), json!([]));
+
+    // The bounds themselves, for a form that offers the kinds of help.
+    let (status, categories) = s.browser().get("/api/v1/categories").await;
+    assert_eq!(status, StatusCode::OK, "{categories}");
+    let categories = categories["categories"].as_array().unwrap();
+    assert_eq!(categories.len(), 13);
+    assert_eq!(
+        categories[0],
+        json!({"category": "groceries", "group": "practical", "widest_ring": "cold"})
+    );
+    for (category, group, widest) in [
+        ("walk", "company", "cold"),
+        ("finances", "personal_matters", "warm"),
+        ("medication", "personal_care", "warm"),
+    ] {
+        assert!(
+            categories
+                .contains(&json!({"category": category, "group": group, "widest_ring": widest})),
+            "{category}"
+        );
+    }
 }

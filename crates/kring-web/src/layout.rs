@@ -63,12 +63,12 @@ impl Section {
         }
     }
 
-    /// Whether the caller may open this part at all (the API decides; this
-    /// only leaves out links that would be refused).
-    fn open_to(self, you: &v1::Membership) -> bool {
+    /// Whether the caller may open this part at all (the API says so in the
+    /// circle's `may`; this only leaves out links that would be refused).
+    fn open_to(self, may: &v1::May) -> bool {
         match self {
-            Section::Rota => you.ring != v1::Ring::Cold || you.coordinator,
-            Section::Consent => you.coordinator || you.focus || you.ring == v1::Ring::Warm,
+            Section::Rota => may.read_rota,
+            Section::Consent => may.read_consents || may.read_looks,
             _ => true,
         }
     }
@@ -185,7 +185,7 @@ fn circle_nav(ctx: &Ctx, c: &CirclePage<'_>) -> Markup {
         nav.circle-nav aria-label=(label) {
             ul {
                 @for section in Section::ALL {
-                    @if section.open_to(&c.circle.you) {
+                    @if section.open_to(&c.circle.may) {
                         li {
                             @if section == c.section {
                                 a href=(section.path(c.circle.id)) aria-current="page" { (ctx.t(section.name())) }

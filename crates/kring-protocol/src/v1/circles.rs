@@ -32,10 +32,34 @@ pub struct Circle {
     pub focus: Person,
     /// The caller's place in the circle.
     pub you: Membership,
+    /// What the caller may read and decide here, as the server's policy and
+    /// the circle's rules say: a client leaves out what would be refused.
+    pub may: May,
     /// Members per ring, as far as the caller may see them.
     pub members: RingCounts,
     /// Newest first; only entries the caller may read.
     pub logbook: Vec<LogbookEntry>,
+}
+
+/// What the caller of `GET /api/v1/circles/{id}` may read and decide in the
+/// circle. Every read is also open to the circle itself, its members, its
+/// requests, its logbook and its figures (load and reciprocity).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct May {
+    /// The rota, its shifts and swaps, standing offers, calendar feeds.
+    pub read_rota: bool,
+    /// The open invitations.
+    pub read_invitations: bool,
+    /// Which organisations the circle shares with.
+    pub read_consents: bool,
+    /// Who of an organisation looked at the circle.
+    pub read_looks: bool,
+    /// The circle's health signals and whom to ask next.
+    pub read_health: bool,
+    /// The whole circle, exported.
+    pub export: bool,
+    /// Give and revoke an organisation's consent.
+    pub decide_consent: bool,
 }
 
 /// One row of `GET /api/v1/circles`: a circle the caller is in.

@@ -30,6 +30,36 @@ pub enum Category {
     Medication,
 }
 
+/// The group a category belongs to; it decides how far a request of the
+/// category may be widened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryGroup {
+    /// Groceries, transport, chores, odd jobs.
+    Practical,
+    /// Visits, walks, coffee.
+    Company,
+    /// Finances, paperwork, emotional support.
+    PersonalMatters,
+    /// Washing, dressing, medication.
+    PersonalCare,
+}
+
+/// `GET /api/v1/categories`: every kind of help, in the order a form offers them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Categories {
+    pub categories: Vec<CategoryInfo>,
+}
+
+/// One kind of help and its bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CategoryInfo {
+    pub category: Category,
+    pub group: CategoryGroup,
+    /// The farthest ring a request of this category may be opened to.
+    pub widest_ring: Ring,
+}
+
 /// Where a request is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -94,6 +124,9 @@ pub struct HelpRequest {
     pub on_behalf_of_focus: bool,
     /// The farthest ring that may take it.
     pub reach: Ring,
+    /// The farther rings it may still be opened to, nearest first: empty
+    /// unless it is open, and never beyond its category's widest ring.
+    pub widen_to: Vec<Ring>,
     pub status: RequestStatus,
     /// Who took it, if anyone.
     pub taker: Option<Person>,

@@ -22,7 +22,7 @@ use kring_views::CircleView;
 use super::auth::SignedIn;
 use super::command;
 use super::extract::Query;
-use super::policy::{decide, Op, Resource};
+use super::policy::{decide, Resource};
 use crate::{ApiError, AppState};
 
 /// A circle id from the path. Anything that is not one is "no such circle",
@@ -50,8 +50,8 @@ pub(crate) struct Member {
 
 impl Member {
     /// 403/404 unless the policy lets this member `op` on `resource`.
-    pub(crate) fn may(&self, resource: Resource, op: Op) -> Result<(), ApiError> {
-        decide(&self.viewer, resource, op).check()
+    pub(crate) fn may(&self, resource: Resource) -> Result<(), ApiError> {
+        decide(&self.viewer, resource).check()
     }
 }
 
@@ -90,7 +90,7 @@ impl Intermediary {
         resource: Resource,
         what: &str,
     ) -> Result<(), ApiError> {
-        decide(&self.viewer, resource, Op::Read).check()?;
+        decide(&self.viewer, resource).check()?;
         record_look(state, self.circle, self.me, self.organisation, what).await
     }
 }

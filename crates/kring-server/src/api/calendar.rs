@@ -37,7 +37,7 @@ use uuid::Uuid;
 
 use super::access::Member;
 use super::extract::Body;
-use super::policy::{decide, Decision, Op, Resource};
+use super::policy::{decide, Decision, Resource};
 use super::{links, wire, Problems};
 use crate::{ApiError, AppState};
 
@@ -87,7 +87,7 @@ async fn create(
     headers: HeaderMap,
     Body(body): Body<v1::CreateCalendarFeed>,
 ) -> Result<(StatusCode, Json<v1::CalendarFeedCreated>), ApiError> {
-    member.may(Resource::Calendar, Op::Read)?;
+    member.may(Resource::Calendar)?;
     let kept = state
         .log
         .calendar_feeds(member.me.0, member.circle.0)
@@ -197,7 +197,7 @@ async fn feed(
     let now = Utc::now();
     let person = PersonId(feed.person);
     let viewer = view.viewer(Actor::person(person), now);
-    if decide(&viewer, Resource::Calendar, Op::Read) != Decision::Allow {
+    if decide(&viewer, Resource::Calendar) != Decision::Allow {
         return Err(no_such_calendar());
     }
     let calendar = render(&state, &view, &viewer, person, feed.scope, now).await?;

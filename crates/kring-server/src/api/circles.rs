@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use super::access::Member;
 use super::auth::SignedIn;
 use super::extract::Body;
-use super::policy::{Op, Resource};
+use super::policy::{decide, Decision, Resource};
 use super::{command, wire, Problems};
 use crate::{ApiError, AppState};
 
@@ -105,7 +105,7 @@ async fn mine(
     params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
     responses((status = 200, body = v1::Circle), Problems))]
 async fn read(State(state): State<AppState>, member: Member) -> Result<Json<v1::Circle>, ApiError> {
-    member.may(Resource::Circle, Op::Read)?;
+    member.may(Resource::Circle)?;
     Ok(Json(
         present(&state, member.circle, &member.view, &member.viewer).await?,
     ))
@@ -125,9 +125,29 @@ async fn present(
         time_zone: view.state.time_zone.clone(),
         focus: focus(state, circle, view).await?,
         you,
+        may: may(viewer),
         members: members(view, viewer),
         logbook: super::logbook::entries(state, view, viewer).await?,
     })
+}
+
+/// What the caller may read (the policy's answers) and decide (the domain's
+/// rule for consent: `Action::GrantConsent` and `RevokeConsent` are for the
+/// coordinators and the focus person), so that clients need neither.
+fn may(viewer: &Viewer) -> v1::May {
+    let reads = |resource| decide(viewer, resource) == Decision::Allow;
+    v1::May {
+        read_rota: reads(Resource::Rota),
+        read_invitations: reads(Resource::Invitations),
+        read_consents: reads(Resource::Consent),
+        read_looks: reads(Resource::Looks),
+        read_health: reads(Resource::Health),
+        export: reads(Resource::Export),
+        decide_consent: matches!(
+            *viewer,
+            Viewer::Member { coordinator, focus, .. } if coordinator || focus
+        ),
+    }
 }
 
 /// The caller's place in the circle, if they are a member.

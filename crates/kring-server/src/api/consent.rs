@@ -25,7 +25,7 @@ use super::auth::SignedIn;
 use super::command;
 use super::extract::Body;
 use super::members::People;
-use super::policy::{Op, Resource};
+use super::policy::Resource;
 use super::Problems;
 use crate::{ApiError, AppState};
 
@@ -87,7 +87,7 @@ async fn list(
     State(state): State<AppState>,
     member: Member,
 ) -> Result<Json<v1::Consents>, ApiError> {
-    member.may(Resource::Consent, Op::Read)?;
+    member.may(Resource::Consent)?;
     let now = Utc::now();
     let mut organisations = Organisations::default();
     let mut consents = vec![];
@@ -177,7 +177,7 @@ async fn revoke(
     params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
     responses((status = 200, body = v1::Looks), Problems))]
 async fn looks(State(state): State<AppState>, member: Member) -> Result<Json<v1::Looks>, ApiError> {
-    member.may(Resource::Looks, Op::Read)?;
+    member.may(Resource::Looks)?;
     let mut people = People::of(&member.view);
     let mut organisations = Organisations::default();
     let mut looks = vec![];

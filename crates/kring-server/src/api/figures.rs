@@ -24,7 +24,7 @@ use utoipa_axum::routes;
 use super::access::Member;
 use super::extract::Query;
 use super::members::People;
-use super::policy::{Op, Resource};
+use super::policy::Resource;
 use super::{wire, Problems};
 use crate::{ApiError, AppState};
 
@@ -47,7 +47,7 @@ async fn load(
     member: Member,
     Query(query): Query<v1::LoadQuery>,
 ) -> Result<Json<v1::Load>, ApiError> {
-    member.may(Resource::Figures, Op::Read)?;
+    member.may(Resource::Figures)?;
     let view = &member.view;
     let day = query
         .week
@@ -80,7 +80,7 @@ async fn reciprocity(
     State(state): State<AppState>,
     member: Member,
 ) -> Result<Json<v1::Reciprocities>, ApiError> {
-    member.may(Resource::Figures, Op::Read)?;
+    member.may(Resource::Figures)?;
     let view = &member.view;
     let mut people = People::of(view);
     let mut members = vec![];
@@ -108,7 +108,7 @@ async fn health(
     State(state): State<AppState>,
     member: Member,
 ) -> Result<Json<v1::Health>, ApiError> {
-    member.may(Resource::Health, Op::Read)?;
+    member.may(Resource::Health)?;
     let view = &member.view;
     let now = Utc::now();
     let health = view.health(now);
@@ -134,7 +134,7 @@ async fn suggestions(
     State(state): State<AppState>,
     member: Member,
 ) -> Result<Json<v1::Suggestions>, ApiError> {
-    member.may(Resource::Health, Op::Read)?;
+    member.may(Resource::Health)?;
     let view = &member.view;
     let mut people = People::of(view);
     let mut suggestions = vec![];

@@ -27,7 +27,7 @@ use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::command;
 use super::extract::Body;
-use super::policy::{Op, Resource};
+use super::policy::Resource;
 use super::{wire, Problems};
 use crate::{ApiError, AppState};
 
@@ -110,7 +110,7 @@ async fn list(
     State(state): State<AppState>,
     member: Member,
 ) -> Result<Json<v1::Members>, ApiError> {
-    member.may(Resource::Members, Op::Read)?;
+    member.may(Resource::Members)?;
     let view = &member.view;
     let mut people = People::of(view);
     let mut members = vec![];

@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::extract::Body;
-use super::policy::{Op, Resource};
+use super::policy::Resource;
 use super::requests::{category, domain_category, no_such, optional_text};
 use super::{command, wire, Problems};
 use crate::{ApiError, AppState};
@@ -40,7 +40,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
     responses((status = 200, body = v1::Offers), Problems))]
 async fn list(State(state): State<AppState>, member: Member) -> Result<Json<v1::Offers>, ApiError> {
-    member.may(Resource::Offers, Op::Read)?;
+    member.may(Resource::Offers)?;
     let (view, viewer) = (&member.view, &member.viewer);
     let mut names = wire::Names::default();
     let mut offers = vec![];

@@ -42,12 +42,6 @@ pub(crate) enum Resource {
     Calendar,
 }
 
-/// What the caller does with a resource. Only reads are decided here (see above).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Op {
-    Read,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Decision {
     Allow,
@@ -67,44 +61,41 @@ impl Decision {
     }
 }
 
-pub(crate) fn decide(viewer: &Viewer, resource: Resource, op: Op) -> Decision {
+/// Whether `viewer` may read `resource` (changes are the domain's: see above).
+pub(crate) fn decide(viewer: &Viewer, resource: Resource) -> Decision {
     use Decision::*;
     use Resource::*;
     match *viewer {
         Viewer::Outsider => Hide,
-        Viewer::Intermediary { scope, .. } => match (op, resource, scope) {
-            (Op::Read, Health, _) => Allow,
-            (Op::Read, Circle | Members | Requests | Rota | Logbook, ConsentScope::Full) => Allow,
-            (Op::Read, Circle | Members | Requests | Rota | Logbook, ConsentScope::Signals) => {
+        Viewer::Intermediary { scope, .. } => match (resource, scope) {
+            (Health, _) => Allow,
+            (Circle | Members | Requests | Rota | Logbook, ConsentScope::Full) => Allow,
+            (Circle | Members | Requests | Rota | Logbook, ConsentScope::Signals) => {
                 Forbid("this circle shares only its signals with your organisation")
             }
-            (Op::Read, ..) => Forbid("this part of a circle is for its members only"),
+            _ => Forbid("this part of a circle is for its members only"),
         },
         Viewer::Member {
             ring,
             coordinator,
             focus,
             ..
-        } => match (op, resource) {
-            (Op::Read, Circle | Members | Requests | Logbook | Figures) => Allow,
-            (Op::Read, Rota | Offers | Calendar) if ring == Ring::Cold && !coordinator => {
+        } => match resource {
+            Circle | Members | Requests | Logbook | Figures => Allow,
+            Rota | Offers | Calendar if ring == Ring::Cold && !coordinator => {
                 Forbid("volunteers see the task they joined for, not the rota")
             }
-            (Op::Read, Rota | Offers | Calendar) => Allow,
-            (Op::Read, Invitations | Health | Export) if coordinator => Allow,
-            (Op::Read, Invitations) => Forbid("the coordinators of the circle"),
-            (Op::Read, Health) => Forbid("the coordinators watch over the circle's signals"),
-            (Op::Read, Export) => Forbid(
+            Rota | Offers | Calendar => Allow,
+            Invitations | Health | Export if coordinator => Allow,
+            Invitations => Forbid("the coordinators of the circle"),
+            Health => Forbid("the coordinators watch over the circle's signals"),
+            Export => Forbid(
                 "a coordinator exports the whole circle; export your own data from your account",
             ),
-            (Op::Read, Consent) if coordinator || ring == Ring::Warm => Allow,
-            (Op::Read, Consent) => {
-                Forbid("the warm ring and the coordinators decide what organisations see")
-            }
-            (Op::Read, Looks) if coordinator || focus => Allow,
-            (Op::Read, Looks) => {
-                Forbid("the coordinators and the person the circle is for see who looked")
-            }
+            Consent if coordinator || ring == Ring::Warm => Allow,
+            Consent => Forbid("the warm ring and the coordinators decide what organisations see"),
+            Looks if coordinator || focus => Allow,
+            Looks => Forbid("the coordinators and the person the circle is for see who looked"),
         },
     }
 }

@@ -9,12 +9,14 @@
 //!   it to a farther ring, never beyond what its category allows.
 //! - `POST /api/v1/circles/{id}/requests/{request}/{action}`: take, confirm,
 //!   done, cancel, no-show. The domain decides who may do each.
+//! - `GET /api/v1/categories`: the kinds of help, their groups, and how far a
+//!   request of each may be widened (the domain's bounds).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kring_domain::circle::state::RequestStatus;
-use kring_domain::{Action, Category, CircleId, Minutes, RequestId, TimeWindow};
+use kring_domain::{Action, Category, CircleId, Kind, Minutes, RequestId, Ring, TimeWindow};
 use kring_protocol::v1;
 use uuid::Uuid;
 
@@ -24,7 +26,7 @@ use utoipa_axum::routes;
 use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::extract::Body;
-use super::policy::{Op, Resource};
+use super::policy::Resource;
 use super::{command, wire, Problems};
 use crate::{ApiError, AppState};
 
@@ -38,6 +40,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, ask))
         .routes(routes!(widen))
         .routes(routes!(step))
+        .routes(routes!(categories))
 }
 
 /// The open and running requests the caller may see, soonest first.
@@ -48,7 +51,7 @@ async fn list(
     State(state): State<AppState>,
     member: Member,
 ) -> Result<Json<v1::Requests>, ApiError> {
-    member.may(Resource::Requests, Op::Read)?;
+    member.may(Resource::Requests)?;
     let (view, viewer) = (&member.view, &member.viewer);
     let mut names = wire::Names::default();
     let mut requests = vec![];
@@ -71,6 +74,15 @@ async fn list(
             asked_by: names.of(&state, r.asked_by).await?,
             on_behalf_of_focus: r.on_behalf_of_focus,
             reach: wire::ring(r.reach),
+            widen_to: if r.status == RequestStatus::Open {
+                Ring::ALL
+                    .into_iter()
+                    .filter(|ring| *ring > r.reach && *ring <= r.category.widest_ring())
+                    .map(wire::ring)
+                    .collect()
+            } else {
+                vec![]
+            },
             status: status(r.status),
             taker,
             place,
@@ -81,6 +93,27 @@ async fn list(
         version: view.version,
         requests,
     }))
+}
+
+/// Every kind of help, with its group and the farthest ring a request of it
+/// may be opened to; the same for everyone, signed in or not.
+#[utoipa::path(get, path = "/categories", tag = "requests",
+    responses((status = 200, body = v1::Categories)))]
+async fn categories() -> Json<v1::Categories> {
+    let categories = Category::ALL
+        .into_iter()
+        .map(|c| v1::CategoryInfo {
+            category: category(c),
+            group: match c.kind() {
+                Kind::Practical => v1::CategoryGroup::Practical,
+                Kind::Company => v1::CategoryGroup::Company,
+                Kind::PersonalMatters => v1::CategoryGroup::PersonalMatters,
+                Kind::PersonalCare => v1::CategoryGroup::PersonalCare,
+            },
+            widest_ring: wire::ring(c.widest_ring()),
+        })
+        .collect();
+    Json(v1::Categories { categories })
 }
 
 /// 201 with the request's id; 422 for a window, duration or text that cannot

@@ -31,7 +31,7 @@ use utoipa_axum::routes;
 use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::extract::{Body, Query};
-use super::policy::{Op, Resource};
+use super::policy::Resource;
 use super::{command, wire, Problems};
 use crate::{ApiError, AppState};
 
@@ -71,7 +71,7 @@ async fn rota(
     member: Member,
     Query(query): Query<RawRotaQuery>,
 ) -> Result<Json<v1::Rota>, ApiError> {
-    member.may(Resource::Rota, Op::Read)?;
+    member.may(Resource::Rota)?;
     let time_zone = member.view.state.time_zone.clone();
     let from = match query.from.as_deref() {
         Some(text) => date(text)?,

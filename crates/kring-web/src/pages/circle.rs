@@ -29,7 +29,7 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
     let today = time::today(tz);
     let base = format!("/circles/{}", circle.id);
     let requests: Option<v1::Requests> = read_if_allowed(ctx, &format!("{base}/requests")).await?;
-    let rota: Option<v1::Rota> = if circle.you.ring == v1::Ring::Cold && !circle.you.coordinator {
+    let rota: Option<v1::Rota> = if !circle.may.read_rota {
         None
     } else {
         read_if_allowed(ctx, &format!("{base}/rota?from={today}&days={DAYS_AHEAD}")).await?

@@ -29,7 +29,7 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
     let base = format!("/circles/{}", circle.id);
     let consents: Option<v1::Consents> = read_if_allowed(ctx, &format!("{base}/consents")).await?;
     let looks: Option<v1::Looks> = read_if_allowed(ctx, &format!("{base}/looks")).await?;
-    let decides = circle.you.coordinator || circle.you.focus;
+    let decides = circle.may.decide_consent;
     let lang = ctx.lang;
     let title = ctx.t(T::NavConsent);
     let content = html! {

@@ -37,7 +37,7 @@ async fn render(ctx: &Ctx, circle: &str, week: Option<&str>) -> Result<Response,
     let base = format!("/circles/{}", circle.id);
     let load: v1::Load = read(ctx, &format!("{base}/load?week={monday}")).await?;
     let reciprocity: v1::Reciprocities = read(ctx, &format!("{base}/reciprocity")).await?;
-    let health: Option<v1::Health> = if circle.you.coordinator {
+    let health: Option<v1::Health> = if circle.may.read_health {
         read_if_allowed(ctx, &format!("{base}/health")).await?
     } else {
         None

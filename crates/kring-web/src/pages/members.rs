@@ -57,7 +57,7 @@ async fn render(
     let base = format!("/circles/{}", circle.id);
     let members: v1::Members = read(ctx, &format!("{base}/members")).await?;
     let offers: Option<v1::Offers> = read_if_allowed(ctx, &format!("{base}/offers")).await?;
-    let invitations: Option<v1::Invitations> = if circle.you.coordinator {
+    let invitations: Option<v1::Invitations> = if circle.may.read_invitations {
         read_if_allowed(ctx, &format!("{base}/invitations")).await?
     } else {
         None

@@ -48,7 +48,8 @@ async fn render(
     let tz = time::zone(&circle.time_zone);
     let base = format!("/circles/{}", circle.id);
     let requests: v1::Requests = read(ctx, &format!("{base}/requests")).await?;
-    let suggestions: Option<v1::Suggestions> = if circle.you.coordinator {
+    let categories: v1::Categories = read(ctx, "/categories").await?;
+    let suggestions: Option<v1::Suggestions> = if circle.may.read_health {
         read_if_allowed(ctx, &format!("{base}/suggestions")).await?
     } else {
         None
@@ -102,7 +103,7 @@ async fn render(
                 .find(|s| s.request == request.id).map(|s| &s.people);
             (request_card(ctx, &circle, request, people, tz))
         }
-        (ask_form(ctx, &circle, refused.as_ref().map(|r| r.fields), tz))
+        (ask_form(ctx, &circle, &categories, refused.as_ref().map(|r| r.fields), tz))
     };
     let status = refused.map_or(StatusCode::OK, |r| r.status);
     Ok(ctx.html(
@@ -118,27 +119,6 @@ async fn render(
             content,
         ),
     ))
-}
-
-/// How far a category may be widened: practical help and company to the
-/// marketplace, the rest stays in the warm ring.
-fn farthest(category: Category) -> Ring {
-    use Category::*;
-    match category {
-        Groceries | Transport | Chores | OddJobs | Visit | Walk | Coffee => Ring::Cold,
-        Finances | Paperwork | EmotionalSupport | Washing | Dressing | Medication => Ring::Warm,
-    }
-}
-
-fn widen_to(request: &v1::HelpRequest) -> Vec<Ring> {
-    let order = [Ring::Warm, Ring::Lukewarm, Ring::Cold];
-    let rank = |ring: Ring| order.iter().position(|r| *r == ring).unwrap_or(0);
-    order
-        .into_iter()
-        .filter(|ring| {
-            rank(*ring) > rank(request.reach) && rank(*ring) <= rank(farthest(request.category))
-        })
-        .collect()
 }
 
 fn request_card(
@@ -177,7 +157,7 @@ fn request_card(
             }
         }
     };
-    let widen = widen_to(request);
+    let widen = &request.widen_to;
     html! {
         article.request #(format!("request-{}", request.id)) data-testid="request"
             aria-labelledby=(format!("request-{}-title", request.id)) {
@@ -238,7 +218,7 @@ fn request_card(
                         label for=(format!("widen-{}", request.id)) { (ctx.t(T::WidenTo)) (for_reader(&what)) }
                         " "
                         select #(format!("widen-{}", request.id)) name="to" {
-                            @for ring in &widen {
+                            @for ring in widen {
                                 option value=(word_of(ring)) { (ctx.t(i18n::reach(*ring))) }
                             }
                         }
@@ -251,35 +231,35 @@ fn request_card(
     }
 }
 
-const GROUPS: [(T, &[Category]); 4] = [
-    (
-        T::GroupPractical,
-        &[
-            Category::Groceries,
-            Category::Transport,
-            Category::Chores,
-            Category::OddJobs,
-        ],
-    ),
-    (
-        T::GroupCompany,
-        &[Category::Visit, Category::Walk, Category::Coffee],
-    ),
-    (
-        T::GroupPersonal,
-        &[
-            Category::Finances,
-            Category::Paperwork,
-            Category::EmotionalSupport,
-        ],
-    ),
-    (
-        T::GroupCare,
-        &[Category::Washing, Category::Dressing, Category::Medication],
-    ),
-];
+/// The name of a group of categories.
+fn group_name(group: v1::CategoryGroup) -> T {
+    match group {
+        v1::CategoryGroup::Practical => T::GroupPractical,
+        v1::CategoryGroup::Company => T::GroupCompany,
+        v1::CategoryGroup::PersonalMatters => T::GroupPersonal,
+        v1::CategoryGroup::PersonalCare => T::GroupCare,
+    }
+}
 
-fn ask_form(ctx: &Ctx, circle: &v1::Circle, fields: Option<&Fields>, tz: chrono_tz::Tz) -> Markup {
+/// The categories in the API's order, each group with its own.
+fn groups(categories: &v1::Categories) -> Vec<(v1::CategoryGroup, Vec<Category>)> {
+    let mut groups: Vec<(v1::CategoryGroup, Vec<Category>)> = vec![];
+    for info in &categories.categories {
+        match groups.last_mut() {
+            Some((group, members)) if *group == info.group => members.push(info.category),
+            _ => groups.push((info.group, vec![info.category])),
+        }
+    }
+    groups
+}
+
+fn ask_form(
+    ctx: &Ctx,
+    circle: &v1::Circle,
+    categories: &v1::Categories,
+    fields: Option<&Fields>,
+    tz: chrono_tz::Tz,
+) -> Markup {
     let today = time::today(tz);
     let value = |name: &str, default: String| {
         fields
@@ -299,8 +279,8 @@ fn ask_form(ctx: &Ctx, circle: &v1::Circle, fields: Option<&Fields>, tz: chrono_
                 div.field {
                     label for="ask-category" { (ctx.t(T::WhatKindOfHelp)) }
                     select #ask-category name="category" aria-describedby="ask-category-hint" {
-                        @for (group, categories) in GROUPS {
-                            optgroup label=(ctx.t(group)) {
+                        @for (group, categories) in groups(categories) {
+                            optgroup label=(ctx.t(group_name(group))) {
                                 @for category in categories.iter() {
                                     option value=(word_of(category)) selected[word_of(category) == chosen] {
                                         (ctx.t(i18n::category(*category)))
@@ -514,41 +494,29 @@ pub async fn thank(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Resp
 mod tests {
     use super::*;
 
-    fn request(category: Category, reach: Ring) -> v1::HelpRequest {
-        let person = v1::Person {
-            id: Uuid::nil(),
-            name: "Ann".into(),
-            forgotten: false,
-        };
-        v1::HelpRequest {
-            id: Uuid::nil(),
-            category,
-            window_start: Utc::now(),
-            window_end: Utc::now(),
-            duration_minutes: 60,
-            details: None,
-            asked_by: person,
-            on_behalf_of_focus: false,
-            reach,
-            status: RequestStatus::Open,
-            taker: None,
-            place: None,
-            requested_at: Utc::now(),
-        }
-    }
-
     #[test]
-    fn requests_widen_only_as_far_as_their_kind_allows() {
+    fn the_ask_form_groups_categories_as_the_api_lists_them() {
+        use v1::CategoryGroup::*;
+        let info = |category, group| v1::CategoryInfo {
+            category,
+            group,
+            widest_ring: Ring::Cold,
+        };
+        let categories = v1::Categories {
+            categories: vec![
+                info(Category::Groceries, Practical),
+                info(Category::Chores, Practical),
+                info(Category::Walk, Company),
+                info(Category::Washing, PersonalCare),
+            ],
+        };
         assert_eq!(
-            widen_to(&request(Category::Groceries, Ring::Warm)),
-            [Ring::Lukewarm, Ring::Cold]
+            groups(&categories),
+            [
+                (Practical, vec![Category::Groceries, Category::Chores]),
+                (Company, vec![Category::Walk]),
+                (PersonalCare, vec![Category::Washing]),
+            ]
         );
-        assert_eq!(
-            widen_to(&request(Category::Walk, Ring::Lukewarm)),
-            [Ring::Cold]
-        );
-        assert_eq!(widen_to(&request(Category::Coffee, Ring::Cold)), []);
-        assert_eq!(widen_to(&request(Category::Finances, Ring::Warm)), []);
-        assert_eq!(widen_to(&request(Category::Washing, Ring::Warm)), []);
     }
 }

@@ -38,10 +38,13 @@ fn api() -> Router {
     let circle = json!({"id": CIRCLE, "version": 7, "time_zone": "Europe/Amsterdam",
         "focus": person("77777777-7777-4777-8777-777777777777", "Mam"),
         "you": {"person": ANN, "ring": "warm", "coordinator": true, "focus": false},
+        "may": {"read_rota": true, "read_invitations": true, "read_consents": true, "read_looks": true,
+            "read_health": true, "export": true, "decide_consent": true},
         "members": {"warm": 2, "lukewarm": 1, "cold": 0}, "logbook": [entry.clone()]});
     let request = json!({"id": REQUEST, "category": "groceries", "window_start": "2030-05-04T08:00:00Z",
         "window_end": "2030-05-06T16:00:00Z", "duration_minutes": 60, "details": "Melk en brood",
-        "asked_by": person(ANN, "Ann"), "on_behalf_of_focus": true, "reach": "warm", "status": "open",
+        "asked_by": person(ANN, "Ann"), "on_behalf_of_focus": true, "reach": "warm",
+        "widen_to": ["lukewarm", "cold"], "status": "open",
         "taker": null, "place": "Dorpsstraat 1", "requested_at": "2026-05-01T08:00:00Z"});
     let slot = json!({"shift": SHIFT, "title": "Avondeten", "date": "2030-05-06",
         "starts_at": "2030-05-06T16:00:00Z", "starts_local": "2030-05-06T18:00:00", "duration_minutes": 90,
@@ -54,12 +57,24 @@ fn api() -> Router {
     let members = json!({"version": 7, "members": [
         {"person": person(ANN, "Ann"), "ring": "warm", "coordinator": true, "focus": false},
         {"person": person(BOB, "Bob"), "ring": "lukewarm", "coordinator": false, "focus": false}]});
+    let categories: Vec<Value> = [
+        ("groceries", "practical", "cold"), ("transport", "practical", "cold"),
+        ("chores", "practical", "cold"), ("odd_jobs", "practical", "cold"),
+        ("visit", "company", "cold"), ("walk", "company", "cold"), ("coffee", "company", "cold"),
+        ("finances", "personal_matters", "warm"), ("paperwork", "personal_matters", "warm"),
+        ("emotional_support", "personal_matters", "warm"), ("washing", "personal_care", "warm"),
+        ("dressing", "personal_care", "warm"), ("medication", "personal_care", "warm"),
+    ]
+    .into_iter()
+    .map(|(category, group, widest)| json!({"category": category, "group": group, "widest_ring": widest}))
+    .collect();
     let base = format!("/circles/{CIRCLE}");
     let answer = |value: Value| get(move || async move { Json(value) });
     Router::new()
         .route("/me", answer(json!({"id": ANN, "name": "Ann", "email": "ann@example.org"})))
         .route("/circles", answer(json!([{"id": CIRCLE, "version": 7, "focus": circle["focus"],
             "you": circle["you"]}])))
+        .route("/categories", answer(json!({"categories": categories})))
         .route(&base, answer(circle))
         .route(&format!("{base}/requests"), answer(json!({"version": 7, "requests": [request]})))
         .route(&format!("{base}/suggestions"), answer(json!({"version": 7,
