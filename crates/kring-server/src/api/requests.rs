@@ -98,7 +98,7 @@ async fn list(
 /// Every kind of help, with its group and the farthest ring a request of it
 /// may be opened to; the same for everyone, signed in or not.
 #[utoipa::path(get, path = "/categories", tag = "requests",
-    responses((status = 200, body = v1::Categories)))]
+    responses((status = 200, body = v1::Categories), Problems))]
 async fn categories() -> Json<v1::Categories> {
     let categories = Category::ALL
         .into_iter()
