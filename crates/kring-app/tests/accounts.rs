@@ -8,7 +8,7 @@ use kring_app::{
 };
 use kring_domain::{PersonId, Services};
 use kring_store::EventLog;
-use kring_testkit::TestLog;
+use kring_testkit::{on_both_backends, TestLog};
 use uuid::Uuid;
 
 struct World {
@@ -38,20 +38,8 @@ impl World {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::World::new(kring_testkit::TestLog::postgres().await).await).await }
-        )* }
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::World::new(kring_testkit::TestLog::sqlite().await).await).await }
-        )* }
-    };
-}
-
 on_both_backends!(
+    World::new =>
     sign_up_log_in_and_out,
     no_plaintext_email_is_stored,
     an_address_is_taken_once_whatever_its_case,

@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use kring_app::{circle_stream, CommandError, Commands, Opened, Vault};
 use kring_domain::*;
 use kring_store::{verify_all, EventLog, ExpectedVersion, GlobalCursor, NewEvent};
-use kring_testkit::TestLog;
+use kring_testkit::{on_both_backends, TestLog};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -107,20 +107,8 @@ impl World {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::World::new(kring_testkit::TestLog::postgres().await).await).await }
-        )* }
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(super::World::new(kring_testkit::TestLog::sqlite().await).await).await }
-        )* }
-    };
-}
-
 on_both_backends!(
+    World::new =>
     a_family_journey_lands_in_the_circle_stream,
     a_refused_command_leaves_the_log_as_it_was,
     concurrent_claims_never_overfill_a_shift,

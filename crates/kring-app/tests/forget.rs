@@ -7,7 +7,7 @@ use std::path::Path;
 use kring_app::{Opened, Vault};
 use kring_domain::{PersonId, Sealed};
 use kring_store::{verify_all, EventLog, ExpectedVersion, NewEvent, PersonKey};
-use kring_testkit::{Backing, TestLog};
+use kring_testkit::{on_both_backends, Backing, TestLog};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -19,12 +19,8 @@ const NOTE: &str = "Mam sliep vannacht onrustig, zegt Marjolein";
 struct Harness(TestLog);
 
 impl Harness {
-    async fn postgres() -> Harness {
-        Harness(TestLog::postgres().await)
-    }
-
-    async fn sqlite() -> Harness {
-        Harness(TestLog::sqlite().await)
+    async fn new(test: TestLog) -> Harness {
+        Harness(test)
     }
 
     /// Whether the stored data contains `text` anywhere.
@@ -169,12 +165,4 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
     assert_eq!((report.streams, report.events), (1, 3));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forgetting_leaves_nothing_to_read_on_sqlite() {
-    forgetting_leaves_nothing_to_read(Harness::sqlite().await).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forgetting_leaves_nothing_to_read_on_postgres() {
-    forgetting_leaves_nothing_to_read(Harness::postgres().await).await
-}
+on_both_backends!(Harness::new => forgetting_leaves_nothing_to_read);

@@ -9,15 +9,12 @@ use kring_domain::{
     Action, Actor, CircleCommand, CircleId, EntryId, PersonId, Services, Visibility,
 };
 use kring_live::{Hub, LiveSettings, Outbox};
-use kring_testkit::TestLog;
+use kring_testkit::{on_both_backends, within, TestLog};
 use serde_json::Value;
 use uuid::Uuid;
 
-async fn within<T>(what: &str, future: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(10), future)
-        .await
-        .unwrap_or_else(|_| panic!("{what} did not happen within 10 s"))
-}
+/// How long the hub gets for what it should do at once.
+const WAIT: Duration = Duration::from_secs(10);
 
 async fn a_slow_consumer_is_dropped_and_the_others_keep_up(test: TestLog) {
     let commands = Commands::new(test.log.clone(), Services::system());
@@ -65,15 +62,15 @@ async fn a_slow_consumer_is_dropped_and_the_others_keep_up(test: TestLog) {
         .await
         .unwrap();
     }
-    within("the slow consumer being dropped", fell_behind.wait()).await;
+    within(WAIT, "the slow consumer being dropped", fell_behind.wait()).await;
 
     // The fast one got `subscribed` and then every version, in order, once.
-    let first = within("subscribed", fast_inbox.recv()).await.unwrap();
+    let first = within(WAIT, "subscribed", fast_inbox.recv()).await.unwrap();
     let subscribed: Value = serde_json::from_str(&first.text).unwrap();
     assert_eq!(subscribed["type"], "subscribed", "{subscribed}");
     let mut versions = vec![];
     while versions.last() != Some(&last) {
-        let frame = within("every event at the fast consumer", fast_inbox.recv())
+        let frame = within(WAIT, "every event at the fast consumer", fast_inbox.recv())
             .await
             .unwrap();
         versions.push(frame.version);
@@ -89,16 +86,10 @@ async fn a_slow_consumer_is_dropped_and_the_others_keep_up(test: TestLog) {
     })
     .await
     .unwrap();
-    let frame = within("the next event", fast_inbox.recv()).await.unwrap();
+    let frame = within(WAIT, "the next event", fast_inbox.recv())
+        .await
+        .unwrap();
     assert_eq!(frame.version, later);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite() {
-    a_slow_consumer_is_dropped_and_the_others_keep_up(TestLog::sqlite().await).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres() {
-    a_slow_consumer_is_dropped_and_the_others_keep_up(TestLog::postgres().await).await
-}
+on_both_backends!(a_slow_consumer_is_dropped_and_the_others_keep_up);

@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, Duration, Utc};
 use common::{Browser, Server};
+use kring_testkit::on_both_backends;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -509,4 +510,4 @@ async fn every_route_answers_every_viewer_as_the_policy_says(s: Server) {
     }
 }
 
-on_both_backends!(every_route_answers_every_viewer_as_the_policy_says);
+on_both_backends!(Server::start => every_route_answers_every_viewer_as_the_policy_says);

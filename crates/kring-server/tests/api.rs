@@ -5,12 +5,14 @@ mod common;
 use std::time::Duration;
 
 use common::{read, Server};
+use kring_testkit::on_both_backends;
 use reqwest::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 on_both_backends!(
+    Server::start =>
     sign_up_log_in_create_a_circle_and_write_in_its_logbook,
     a_wrong_password_is_401_and_leaves_the_log_as_it_was,
     a_second_account_with_the_same_address_is_409,

@@ -9,11 +9,13 @@ use std::io::BufReader;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Utc};
 use common::{Browser, Server};
 use kring_server::Settings;
+use kring_testkit::on_both_backends;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 on_both_backends!(
+    Server::start =>
     a_feed_holds_the_shifts_in_utc_with_titles_and_who_is_on_them,
     mine_holds_only_the_shifts_i_am_on,
     a_revoked_feed_is_404_and_only_its_owner_revokes_it,

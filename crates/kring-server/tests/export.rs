@@ -4,6 +4,7 @@
 mod common;
 
 use common::Server;
+use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -190,6 +191,7 @@ async fn the_logbook_lists_what_one_may_read_and_redaction_hides_it(s: Server) {
 }
 
 on_both_backends!(
+    Server::start =>
     a_coordinator_exports_the_circle_a_member_exports_their_own,
     my_circles_lists_the_circles_i_am_in,
     the_logbook_lists_what_one_may_read_and_redaction_hides_it,

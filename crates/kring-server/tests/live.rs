@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::live::{connect, next, send, session_cookie, silent, until_subscribed};
 use common::{Browser, Server};
+use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -544,6 +545,7 @@ async fn a_stranger_cannot_subscribe(s: Server) {
 }
 
 on_both_backends!(
+    Server::start =>
     a_client_resumes_with_exactly_what_it_missed,
     each_viewer_receives_what_they_may_see,
     removal_and_revoked_consent_stop_a_socket_at_once,

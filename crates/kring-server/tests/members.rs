@@ -15,11 +15,13 @@ use kring_domain::{
     OrganisationAction, OrganisationCommand, OrganisationId, PersonId, RequestId, Ring, Services,
     ThanksFor, TimeWindow,
 };
+use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 on_both_backends!(
+    Server::start =>
     invite_and_join,
     a_code_that_does_not_work_is_one_404_whatever_the_reason,
     only_coordinators_invite_and_see_invitations,

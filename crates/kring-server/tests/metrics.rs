@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use common::Server;
+use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::json;
 
-on_both_backends!(requests_and_writes_move_the_counters);
+on_both_backends!(Server::start => requests_and_writes_move_the_counters);
 
 /// One sample line: `name{label="value",…} value`.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{Browser, Server};
+use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -200,6 +201,7 @@ async fn only_intermediaries_reach_an_organisation(s: Server) {
 }
 
 on_both_backends!(
+    Server::start =>
     an_intermediary_sees_nothing_before_consent_and_signals_after,
     full_consent_shows_shared_writing_but_not_the_warm_ring_s,
     the_dashboard_lists_consented_circles_and_records_each_look,

@@ -9,12 +9,14 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use common::{read, Browser, Server};
 use kring_server::{Limit, RateLimits, Settings};
+use kring_testkit::on_both_backends;
 use kring_testkit::TestLog;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 on_both_backends!(
+    Server::start =>
     a_cross_site_write_with_the_session_cookie_is_403_and_writes_nothing,
     a_write_from_kring_s_own_pages_works,
     a_write_without_origin_headers_works_like_curl,

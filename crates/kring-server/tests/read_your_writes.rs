@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::Server;
 use kring_server::{AppState, Settings};
-use kring_testkit::TestLog;
+use kring_testkit::{on_both_backends, TestLog};
 use reqwest::StatusCode;
 use serde_json::json;
 use tokio::net::TcpListener;
@@ -79,12 +79,4 @@ async fn a_member_is_told_to_wait_a_stranger_sees_nothing(test: TestLog) {
     serving.abort();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite() {
-    a_member_is_told_to_wait_a_stranger_sees_nothing(TestLog::sqlite().await).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres() {
-    a_member_is_told_to_wait_a_stranger_sees_nothing(TestLog::postgres().await).await
-}
+on_both_backends!(a_member_is_told_to_wait_a_stranger_sees_nothing);

@@ -6,10 +6,12 @@ use std::collections::HashMap;
 
 use chrono::{Duration, SecondsFormat, Utc};
 use common::{Browser, Server};
+use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 on_both_backends!(
+    Server::start =>
     post_and_widen_a_request,
     refused_requests_leave_the_log_as_it_was,
     offers_are_made_withdrawn_and_seen_by_the_right_people,

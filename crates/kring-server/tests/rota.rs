@@ -7,11 +7,13 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use common::{Browser, Server};
+use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
 on_both_backends!(
+    Server::start =>
     claim_and_release_a_shift,
     a_claim_beyond_the_helpers_needed_is_409_and_writes_nothing,
     a_volunteer_of_the_cold_ring_does_not_see_the_rota,

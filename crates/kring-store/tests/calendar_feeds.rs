@@ -7,6 +7,7 @@ mod common;
 use chrono::{Duration, Utc};
 use common::Harness;
 use kring_store::{CalendarFeed, CalendarScope};
+use kring_testkit::on_both_backends;
 use uuid::Uuid;
 
 on_both_backends!(

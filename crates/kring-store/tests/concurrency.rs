@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use common::{event, within, Harness};
+use common::{event, within, Harness, WAIT};
 use kring_store::{ExpectedVersion, RecordedEvent, Subscription};
+use kring_testkit::on_both_backends;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -126,9 +127,9 @@ async fn run_workload(h: &Harness, slow_writers: u64) -> Outcome {
         seen
     });
     for w in writers {
-        within("the writers", w).await.unwrap();
+        within(WAIT, "the writers", w).await.unwrap();
     }
-    let seen = within("the tailer to see every event", tailer)
+    let seen = within(WAIT, "the tailer to see every event", tailer)
         .await
         .unwrap();
     let acknowledged = acknowledged.lock().unwrap().clone();
@@ -170,9 +171,13 @@ async fn slow_writer(
         // Hold the transaction until a few fast appends committed after us (or all are done).
         let mut acks = fast_acks.subscribe();
         let enough = (*acks.borrow() + 20).min(target_total);
-        within("fast writers to overtake", acks.wait_for(|n| *n >= enough))
-            .await
-            .unwrap();
+        within(
+            WAIT,
+            "fast writers to overtake",
+            acks.wait_for(|n| *n >= enough),
+        )
+        .await
+        .unwrap();
         let later: i64 = sqlx::query_scalar("SELECT coalesce(max(position), 0) FROM events")
             .fetch_one(&pool)
             .await

@@ -4,10 +4,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{event, read_everything, within, Harness};
+use common::{event, read_everything, within, Harness, WAIT};
 use kring_store::{
     verify_all, verify_stream, ExpectedVersion, GlobalCursor, PersonKey, StoreError, Subscription,
 };
+use kring_testkit::on_both_backends;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -434,7 +435,9 @@ async fn a_subscription_wakes_on_a_hint_without_polling(h: Harness) {
         .append("s", ExpectedVersion::Any, &[event("A", 1)])
         .await
         .unwrap();
-    let batch = within("the woken subscription", reader).await.unwrap();
+    let batch = within(WAIT, "the woken subscription", reader)
+        .await
+        .unwrap();
     assert_eq!(batch.len(), 1);
     assert_eq!(batch[0].event_type, "A");
 }
@@ -463,7 +466,10 @@ async fn a_reader_from_the_end_gets_only_what_comes_later(h: Harness) {
     // just before may come too. Nothing after the start is ever missed.
     let mut seen = vec![];
     while seen.iter().filter(|(stream, _)| stream == "after").count() < 2 {
-        for e in within("the next events", sub.next_batch()).await.unwrap() {
+        for e in within(WAIT, "the next events", sub.next_batch())
+            .await
+            .unwrap()
+        {
             seen.push((e.stream_id.clone(), e.version));
         }
     }
@@ -633,7 +639,7 @@ async fn one_process_leads_at_a_time(h: Harness) {
     );
     assert!(lease.still_held().await);
     drop(lease);
-    within("the lease to be released", async {
+    within(WAIT, "the lease to be released", async {
         loop {
             if other.try_lead("projector").await.unwrap().is_some() {
                 return;

@@ -11,6 +11,7 @@ use cqrs_es::persist::{
 };
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework, DomainEvent, EventStore};
 use kring_store::{stream_name, LogRepository};
+use kring_testkit::on_both_backends;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 

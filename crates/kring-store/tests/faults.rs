@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{event, read_everything, within, Harness};
+use common::{event, read_everything, within, Harness, WAIT};
 use kring_store::{verify_all, ExpectedVersion, Subscription};
+use kring_testkit::on_both_backends;
 use uuid::Uuid;
 
 on_both_backends!(a_restarted_tailer_resumes_from_its_checkpoint);
@@ -61,7 +62,7 @@ async fn postgres_backends_terminated_during_appends_lose_and_duplicate_nothing(
     let mut killed = 0i64;
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     tokio::pin!(writers);
-    let results = within("the writers under fire", async {
+    let results = within(WAIT, "the writers under fire", async {
         loop {
             tokio::select! {
                 results = &mut writers => return results,
@@ -146,7 +147,7 @@ async fn a_restarted_tailer_resumes_from_its_checkpoint(h: Harness) {
         .unwrap()
         .batch_size(40);
     let mut after_restart = vec![];
-    within("the restarted tailer to finish", async {
+    within(WAIT, "the restarted tailer to finish", async {
         while handled.len() + after_restart.len() < 300 {
             after_restart.extend(
                 second

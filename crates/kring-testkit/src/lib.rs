@@ -5,10 +5,16 @@
 //! 127.0.0.1:5432 as user postgres if it answers; a private throw-away cluster
 //! started with the machine's `initdb` and `pg_ctl` under `target/`, stopped when
 //! the test process exits. Without any of those the test fails and says what to install.
+//!
+//! [`on_both_backends!`] declares a test once for Postgres and once for SQLite
+//! on a [`TestLog`]; [`within`] and [`eventually`] wait with a deadline;
+//! [`history`] makes large random but valid histories, [`world`] the small
+//! fixed circle of the hand-written tests.
 
 mod cluster;
 pub mod history;
 mod log;
+mod wait;
 
 use std::sync::OnceLock;
 
@@ -16,6 +22,7 @@ use sqlx::{Connection, PgConnection};
 
 pub use cluster::find_pg_bin;
 pub use log::{Backing, TestLog};
+pub use wait::{eventually, within};
 
 /// A database that exists for one test.
 pub struct TestDatabase {

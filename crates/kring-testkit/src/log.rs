@@ -35,10 +35,36 @@ impl TestLog {
     async fn open(url: String, backing: Backing) -> TestLog {
         let options = OpenOptions {
             durability: Durability::Require,
-            max_connections: 20,
+            // Room for the store's concurrency tests (sixteen writers and a tailer).
+            max_connections: 40,
         };
         let log = open(&url, &options).await.expect("open the log");
         TestLog { log, url, backing }
+    }
+
+    /// Opens a second, independent handle on the same database (a restart).
+    pub async fn reopen(&self) -> Arc<dyn EventLog> {
+        open(&self.url, &OpenOptions::default())
+            .await
+            .expect("reopen the log")
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backing, Backing::Postgres(_))
+    }
+
+    /// Runs raw SQL behind the log's back, as an intruder or a broken disk would.
+    pub async fn tamper(&self, sql: &str) {
+        match &self.backing {
+            Backing::Postgres(_) => {
+                let pool = sqlx::PgPool::connect(&self.url).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+            }
+            Backing::Sqlite(_) => {
+                let pool = sqlx::SqlitePool::connect(&self.url).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+            }
+        }
     }
 
     /// The SQLite database file, when on SQLite.

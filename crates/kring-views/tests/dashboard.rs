@@ -3,7 +3,7 @@
 use chrono::{Duration, Utc};
 use kring_domain::*;
 use kring_store::{EventLog, ExpectedVersion, NewEvent};
-use kring_testkit::TestLog;
+use kring_testkit::{on_both_backends, TestLog};
 use kring_views::{dashboard, Projector};
 use uuid::Uuid;
 
@@ -165,19 +165,6 @@ async fn the_rota_reaches_the_dashboard_only_under_full_consent(test: TestLog) {
     assert_eq!(rota.len(), 1);
     assert_eq!(rota[0].open_places(), 2);
     assert_eq!(rows[0].health.open_shift_places_next_7_days, 2);
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(kring_testkit::TestLog::postgres().await).await }
-        )* }
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(kring_testkit::TestLog::sqlite().await).await }
-        )* }
-    };
 }
 
 on_both_backends!(

@@ -2,51 +2,21 @@
 //! event comes out of `Circle::decide`, so the log holds only what the domain
 //! allows. Incremental projection, a rebuild and a fold done here must agree.
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
 use kring_store::{EventLog, GlobalCursor};
-use kring_testkit::TestLog;
+use kring_testkit::{on_both_backends, within, TestLog};
 use kring_views::{
     load, load_at_least, rebuild, Projector, CHECKPOINT, CIRCLE_VIEW, ORGANISATION_VIEW,
 };
 
 use kring_testkit::history::{Appender, CircleHistory, Rng};
 
-/// Declares each listed `async fn name(t: TestLog)` as a test on both backends.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(kring_testkit::TestLog::postgres().await).await
-                }
-            )*
-        }
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(kring_testkit::TestLog::sqlite().await).await
-                }
-            )*
-        }
-    };
-}
-
 on_both_backends!(
     incremental_views_equal_a_rebuild_and_a_fold_of_each_stream,
     a_restarted_projector_resumes_from_its_checkpoint_and_counts_nothing_twice,
     load_at_least_waits_for_the_projector_and_gives_up_after_its_patience,
 );
-
-/// Waits for `future` with a deadline instead of sleeping and hoping.
-async fn within<T>(seconds: u64, what: &str, future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(seconds), future)
-        .await
-        .unwrap_or_else(|_| panic!("timed out after {seconds} s waiting for {what}"))
-}
 
 /// 20 circles of at least `events` events each.
 fn world(seed: u64, events: usize) -> Vec<CircleHistory> {
@@ -95,18 +65,22 @@ fn assert_varied(histories: &[CircleHistory]) {
 
 /// Folds batches until every circle's stored view is at its stream's head.
 async fn catch_up_to_heads(projector: &mut Projector, log: &dyn EventLog, heads: &[(String, u64)]) {
-    within(120, "the projector to reach every stream's head", async {
-        loop {
-            if projector.catch_up_once().await.unwrap() > 0 {
-                continue;
+    within(
+        Duration::from_secs(120),
+        "the projector to reach every stream's head",
+        async {
+            loop {
+                if projector.catch_up_once().await.unwrap() > 0 {
+                    continue;
+                }
+                if views_at(log, heads).await {
+                    return;
+                }
+                // Postgres: committed events can be hidden briefly behind a running transaction.
+                tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            if views_at(log, heads).await {
-                return;
-            }
-            // Postgres: committed events can be hidden briefly behind a running transaction.
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
+        },
+    )
     .await
 }
 
@@ -216,7 +190,7 @@ async fn a_restarted_projector_resumes_from_its_checkpoint_and_counts_nothing_tw
 
     // One batch and the projector is gone, mid-way.
     let mut first = Projector::open(log.clone()).await.unwrap();
-    let n = within(30, "a first batch", async {
+    let n = within(Duration::from_secs(30), "a first batch", async {
         loop {
             match first.catch_up_once().await.unwrap() {
                 0 => tokio::time::sleep(Duration::from_millis(5)).await,
@@ -238,9 +212,13 @@ async fn a_restarted_projector_resumes_from_its_checkpoint_and_counts_nothing_tw
 
     // Re-opened, it starts after its checkpoint: it reads exactly what is left.
     let mut second = Projector::open(log.clone()).await.unwrap();
-    let rest = within(120, "the rest of the log", second.catch_up(|_| {}))
-        .await
-        .unwrap();
+    let rest = within(
+        Duration::from_secs(120),
+        "the rest of the log",
+        second.catch_up(|_| {}),
+    )
+    .await
+    .unwrap();
     assert_eq!(rest as usize + n, total);
     assert!(views_at(log.as_ref(), &heads).await);
     assert_views_are_folds(log.as_ref(), &histories).await;
@@ -258,9 +236,13 @@ async fn a_restarted_projector_resumes_from_its_checkpoint_and_counts_nothing_tw
         .await
         .unwrap();
     let mut third = Projector::open(log.clone()).await.unwrap();
-    let again = within(120, "the whole log again", third.catch_up(|_| {}))
-        .await
-        .unwrap();
+    let again = within(
+        Duration::from_secs(120),
+        "the whole log again",
+        third.catch_up(|_| {}),
+    )
+    .await
+    .unwrap();
     assert_eq!(again as usize, total);
     assert_same_views(
         &resumed,
@@ -296,7 +278,7 @@ async fn load_at_least_waits_for_the_projector_and_gives_up_after_its_patience(t
     let running = tokio::spawn(projector.run());
 
     let view = within(
-        60,
+        Duration::from_secs(60),
         "the view at the first version",
         load_at_least(
             log.as_ref(),
@@ -316,7 +298,7 @@ async fn load_at_least_waits_for_the_projector_and_gives_up_after_its_patience(t
     let head = appender.heads(&histories)[0].1;
     assert!(head > first);
     let view = within(
-        60,
+        Duration::from_secs(60),
         "the view at the head",
         load_at_least(
             log.as_ref(),

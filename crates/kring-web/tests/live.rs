@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{within, Browser, Kring, Person, Server, Size, PASSWORD, WAIT};
+use common::{eventually, Browser, Kring, Person, Server, Size, PASSWORD, WAIT};
 use serde_json::json;
 
 /// A circle with Ann (coordinator) and Bob (lukewarm), and one evening meal
@@ -98,7 +98,7 @@ async fn a_claim_in_one_browser_shows_in_the_other_within_a_second() {
 /// Waits a second at most, from `since`, for `text` in the element `css`.
 async fn shows_within_a_second(browser: &Browser, css: &str, text: &str, since: Instant) {
     let rest = Duration::from_secs(1).saturating_sub(since.elapsed());
-    within(rest, &format!("{text:?} in {css} (live)"), || async {
+    eventually(rest, &format!("{text:?} in {css} (live)"), || async {
         let shown = browser.text_of(css).await;
         if shown.contains(text) {
             Ok(())
@@ -152,7 +152,7 @@ async fn after_the_server_drops_the_socket_the_page_catches_up_by_itself() {
     // Back on the same address: the page reconnects and catches up, by itself.
     let back = kring.serve_at(address).await;
     let started = Instant::now();
-    within(WAIT, "the missed claim in the page", || async {
+    eventually(WAIT, "the missed claim in the page", || async {
         let shown = watcher.text_of(&slot).await;
         if shown.contains("Ann") {
             Ok(())

@@ -172,25 +172,6 @@ pub fn stand_in_pages() -> axum::Router {
         )
 }
 
-/// Declares each listed `async fn name(s: Server)` as a test on both backends.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod postgres { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name(super::common::Server::start(kring_testkit::TestLog::postgres().await).await).await
-            }
-        )* }
-        mod sqlite { $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name(super::common::Server::start(kring_testkit::TestLog::sqlite().await).await).await
-            }
-        )* }
-    };
-}
-
 impl Server {
     /// Like [`Server::start`], with the caller's settings (tight rate limits, a public URL).
     pub async fn start_with(test: TestLog, settings: Settings) -> Server {
@@ -399,18 +380,16 @@ impl Browser {
     /// GETs `path` until its body satisfies `done` (the read side catching up
     /// with something not tied to a circle version), for at most ten seconds.
     pub async fn get_until(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        loop {
+        let what = format!("{path} to come to the expected answer");
+        kring_testkit::eventually(Duration::from_secs(10), &what, || async {
             let (status, body) = self.get(path).await;
             assert_eq!(status, StatusCode::OK, "{path}: {body}");
             if done(&body) {
-                return body;
+                Ok(body)
+            } else {
+                Err(body.to_string())
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{path} did not come to the expected answer within 10 s: {body}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        })
+        .await
     }
 }

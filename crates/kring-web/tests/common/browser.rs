@@ -21,7 +21,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-use super::{within, Server, WAIT};
+use super::{eventually, Server, WAIT};
 
 /// The two window sizes every page is looked at in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -477,7 +477,7 @@ impl Browser {
 
     /// Waits until the page shows `text` (in its visible text).
     pub async fn wait_for_text(&self, text: &str) {
-        within(WAIT, &format!("{text:?} on the page"), || async {
+        eventually(WAIT, &format!("{text:?} on the page"), || async {
             let shown = self.text().await;
             if shown.contains(text) {
                 Ok(())
@@ -490,7 +490,7 @@ impl Browser {
 
     /// Waits until the page no longer shows `text`.
     pub async fn wait_for_text_gone(&self, text: &str) {
-        within(WAIT, &format!("{text:?} to leave the page"), || async {
+        eventually(WAIT, &format!("{text:?} to leave the page"), || async {
             let shown = self.text().await;
             if shown.contains(text) {
                 Err(self.describe(&shown).await)
@@ -503,7 +503,7 @@ impl Browser {
 
     /// The element matching the CSS selector `css`, visible or not; waits for it.
     pub async fn find(&self, css: &str) -> Element {
-        within(WAIT, &format!("an element {css:?}"), || async {
+        eventually(WAIT, &format!("an element {css:?}"), || async {
             match self.client.find(Locator::Css(css)).await {
                 Ok(element) => Ok(element),
                 Err(e) => Err(format!("{e} at {}", self.path().await)),
@@ -519,7 +519,7 @@ impl Browser {
 
     /// Waits until an element matching the CSS selector `css` is visible.
     pub async fn wait_for(&self, css: &str) -> Element {
-        within(WAIT, &format!("an element {css:?}"), || async {
+        eventually(WAIT, &format!("an element {css:?}"), || async {
             match self.client.find(Locator::Css(css)).await {
                 Ok(element) if element.is_displayed().await.unwrap_or(false) => Ok(element),
                 Ok(_) => Err(format!("{css} is there but hidden")),
@@ -531,7 +531,7 @@ impl Browser {
 
     /// Waits until the address (path and query) starts with `path`.
     pub async fn wait_for_path(&self, path: &str) {
-        within(WAIT, &format!("the address {path}"), || async {
+        eventually(WAIT, &format!("the address {path}"), || async {
             let here = self.path().await;
             if here.starts_with(path) {
                 Ok(())
@@ -552,7 +552,7 @@ impl Browser {
         let root = root.map_or(Value::Null, |r| {
             serde_json::to_value(r).expect("an element")
         });
-        within(WAIT, &format!("one {kind} named {name:?}"), || {
+        eventually(WAIT, &format!("one {kind} named {name:?}"), || {
             let root = root.clone();
             async move {
                 let answer = self
@@ -590,7 +590,7 @@ impl Browser {
     /// The innermost list item, row, article, section, fieldset or form that
     /// shows `text`: to act on one of several alike (`click_in`, `fill_in`).
     pub async fn item(&self, text: &str) -> Element {
-        within(
+        eventually(
             WAIT,
             &format!("one part of the page showing {text:?}"),
             || async {
@@ -610,7 +610,7 @@ impl Browser {
     /// The one element matching the CSS selector `css` that shows `text`
     /// (a member's card, a request): to act on it (`click_in`, `fill_in`).
     pub async fn card(&self, css: &str, text: &str) -> Element {
-        within(WAIT, &format!("one {css} showing {text:?}"), || async {
+        eventually(WAIT, &format!("one {css} showing {text:?}"), || async {
             let found = self
                 .try_script(
                     "return Array.from(document.querySelectorAll(arguments[0])) \
@@ -790,7 +790,7 @@ impl Browser {
         let (width, height) = size.pixels();
         // Exactly this viewport, whatever frame the window has around it.
         self.viewport(width, u64::from(height)).await;
-        within(WAIT, &format!("a {width}×{height} viewport"), || async {
+        eventually(WAIT, &format!("a {width}×{height} viewport"), || async {
             let viewport = self
                 .try_script("return [window.innerWidth, window.innerHeight]", vec![])
                 .await?;
@@ -880,7 +880,7 @@ impl Browser {
             ("Log out", "Log in")
         };
         self.click(out).await;
-        within(WAIT, "the log-out to go through", || async {
+        eventually(WAIT, "the log-out to go through", || async {
             let answer = self
                 .try_script(
                     FIND_BY_NAME,
@@ -916,7 +916,7 @@ impl Browser {
             Some(form) => self.click_in(&form, button).await,
             None => self.click(button).await,
         }
-        within(WAIT, "the log-in to go through", || async {
+        eventually(WAIT, "the log-in to go through", || async {
             let here = self.path().await;
             if here.starts_with("/login") {
                 Err(self.describe(&self.text().await).await)

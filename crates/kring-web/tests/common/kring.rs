@@ -49,7 +49,7 @@ impl Kring {
     /// A new server on `address`, such as the one of a server that was
     /// stopped (browsers reconnect to the same address).
     pub async fn serve_at(&self, address: SocketAddr) -> Server {
-        let listener = super::within(super::WAIT, &format!("{address} to be free"), || async {
+        let listener = super::eventually(super::WAIT, &format!("{address} to be free"), || async {
             TcpListener::bind(address).await.map_err(|e| e.to_string())
         })
         .await;

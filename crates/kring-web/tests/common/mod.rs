@@ -8,7 +8,7 @@
 //! not skipped. Every process a test starts (chromedriver, Chromium, the
 //! server) is stopped by a guard's `Drop`, also when the test fails.
 //!
-//! Waiting is always for a condition with a deadline ([`WAIT`]), never a sleep.
+//! Waiting is always for a condition with a deadline ([`WAIT`], [`eventually`]), never a sleep.
 #![allow(dead_code)]
 
 pub mod api;
@@ -16,8 +16,7 @@ pub mod axe;
 pub mod browser;
 pub mod kring;
 
-use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use api::Person;
 pub use browser::{Browser, Size};
@@ -27,31 +26,13 @@ pub use kring::{Kring, Server};
 /// for a loaded two-core CI machine; a wait ends as soon as the condition holds.
 pub const WAIT: Duration = Duration::from_secs(15);
 
-/// How often a condition is looked at again while waiting.
+/// How often a port is tried again while chromedriver starts.
 pub const POLL: Duration = Duration::from_millis(50);
 
 /// The password of everyone the tests make.
 pub const PASSWORD: &str = "correct horse battery";
 
-/// Polls `check` until it answers `Some`, or fails the test after `deadline`
-/// with `what` and the last thing `check` said (its `Err`).
-pub async fn within<T, F, Fut>(deadline: Duration, what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, String>>,
-{
-    let start = Instant::now();
-    loop {
-        let last = match check().await {
-            Ok(found) => return found,
-            Err(why) => why,
-        };
-        if start.elapsed() > deadline {
-            panic!("waited {deadline:?} for {what}; last seen: {last}");
-        }
-        tokio::time::sleep(POLL).await;
-    }
-}
+pub use kring_testkit::eventually;
 
 /// A unique e-mail address for one person of one test.
 pub fn email(who: &str) -> String {
