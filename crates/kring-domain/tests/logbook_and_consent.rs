@@ -22,19 +22,6 @@ fn with(
     events
 }
 
-fn written(entry: EntryId, author: PersonId, visibility: Visibility) -> CircleEvent {
-    CircleEvent::LogbookEntryWritten {
-        entry,
-        author,
-        visibility,
-        text: sealed(author, "Mam heeft goed gegeten"),
-    }
-}
-
-fn redacted(entry: EntryId, by: PersonId) -> CircleEvent {
-    CircleEvent::LogbookEntryRedacted { entry, by }
-}
-
 fn write(entry: EntryId, visibility: Visibility, text: Sealed) -> Action {
     Action::WriteLogbookEntry {
         entry,

@@ -28,10 +28,6 @@ const OWN_KEY: DomainError = DomainError::Invalid("text must be sealed with its 
 
 // ---------------------------------------------------------------- helpers
 
-fn mins(n: u16) -> Minutes {
-    Minutes::new(n).unwrap()
-}
-
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -63,24 +59,8 @@ fn ask(request: RequestId, category: Category, asker: PersonId) -> Action {
     }
 }
 
-fn widened(request: RequestId, to: Ring) -> CircleEvent {
-    CircleEvent::RequestWidened {
-        request,
-        to,
-        by: COORD,
-    }
-}
-
-fn taken(request: RequestId, by: PersonId) -> CircleEvent {
-    CircleEvent::RequestTaken { request, by }
-}
-
 fn confirmed(request: RequestId, by: PersonId) -> CircleEvent {
     CircleEvent::RequestConfirmed { request, by }
-}
-
-fn done(request: RequestId, by: PersonId) -> CircleEvent {
-    CircleEvent::RequestDone { request, by }
 }
 
 /// The circle with members, a groceries request R1 by WARM, taken by COORD.

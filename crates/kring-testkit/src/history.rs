@@ -23,28 +23,40 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    pub fn below(&mut self, n: u64) -> u64 {
+    /// From 0 to `n`, `n` left out (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
         if n == 0 {
             0
         } else {
-            self.next() % n
+            (self.next() % n as u64) as usize
         }
     }
 
     /// From `low` to `high`, both included.
     pub fn range(&mut self, low: i64, high: i64) -> i64 {
-        low + self.below((high - low + 1) as u64) as i64
+        low + self.below((high - low + 1) as usize) as i64
     }
 
-    pub fn chance(&mut self, percent: u64) -> bool {
+    /// True `percent` times out of a hundred.
+    pub fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// True with the given probability (from 0 to 1).
+    pub fn happens(&mut self, probability: f64) -> bool {
+        self.unit() < probability
     }
 
     pub fn pick<T: Clone>(&mut self, items: &[T]) -> Option<T> {
         if items.is_empty() {
             None
         } else {
-            Some(items[self.below(items.len() as u64) as usize].clone())
+            Some(items[self.below(items.len())].clone())
         }
     }
 
@@ -54,6 +66,13 @@ impl Rng {
 
     pub fn id<T: From<Uuid>>(&mut self) -> T {
         T::from(self.uuid())
+    }
+
+    /// `len` characters drawn from `alphabet`.
+    pub fn text(&mut self, len: usize, alphabet: &[u8]) -> String {
+        (0..len)
+            .map(|_| alphabet[self.below(alphabet.len())] as char)
+            .collect()
     }
 }
 
@@ -654,6 +673,27 @@ impl Appender {
             .zip(&self.versions)
             .map(|(h, v)| (h.id.to_string(), *v))
             .collect()
+    }
+}
+
+/// A circle's stream as stored: each event with its version and the moment it
+/// was recorded, for a fold done by the test itself.
+pub async fn stored_events(
+    log: &dyn EventLog,
+    stream: &str,
+) -> Vec<(u64, DateTime<Utc>, CircleEvent)> {
+    let mut events = vec![];
+    let mut from = 1;
+    loop {
+        let page = log.read_stream(stream, from, 1000).await.unwrap();
+        let Some(last) = page.last() else {
+            return events;
+        };
+        from = last.version + 1;
+        for recorded in page {
+            let event: CircleEvent = serde_json::from_value(recorded.payload).unwrap();
+            events.push((recorded.version, recorded.recorded_at, event));
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod cluster;
 pub mod history;
 mod log;
 mod wait;
+pub mod world;
 
 use std::sync::OnceLock;
 

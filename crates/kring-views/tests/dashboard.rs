@@ -3,6 +3,7 @@
 use chrono::{Duration, Utc};
 use kring_domain::*;
 use kring_store::{EventLog, ExpectedVersion, NewEvent};
+use kring_testkit::world::sealed;
 use kring_testkit::{on_both_backends, TestLog};
 use kring_views::{dashboard, Projector};
 use uuid::Uuid;
@@ -10,13 +11,6 @@ use uuid::Uuid;
 const ORG: OrganisationId = OrganisationId(Uuid::from_u128(7));
 const OTHER_ORG: OrganisationId = OrganisationId(Uuid::from_u128(8));
 const WORKER: PersonId = PersonId(Uuid::from_u128(9));
-
-fn sealed(owner: PersonId, text: &str) -> Sealed {
-    Sealed {
-        owner,
-        data: format!("sealed:{text}"),
-    }
-}
 
 /// Runs the coordinator's actions through the domain's rules and appends what they decide.
 async fn circle_with(log: &dyn EventLog, actions: Vec<Action>) -> CircleId {

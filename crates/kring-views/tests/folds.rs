@@ -7,26 +7,21 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use kring_domain::circle::state::RequestStatus;
 use kring_domain::*;
+use kring_testkit::world::{
+    done, id, joined, local, mins, redacted, sealed, taken, widened, written, CIRCLE, COORD, FOCUS,
+    LUKEWARM as LUKE, ORG, SOCIAL_WORKER, STRANGER, VOLUNTEER, WARM,
+};
 use kring_views::{iso_week_start, CircleView, MemberLoad, Reciprocity};
 use uuid::Uuid;
 
-const FOCUS: PersonId = PersonId(Uuid::from_u128(1));
-const COORD: PersonId = PersonId(Uuid::from_u128(2));
-const WARM: PersonId = PersonId(Uuid::from_u128(3));
-const LUKE: PersonId = PersonId(Uuid::from_u128(4));
-const VOLUNTEER: PersonId = PersonId(Uuid::from_u128(5));
-const STRANGER: PersonId = PersonId(Uuid::from_u128(6));
 const LUKE2: PersonId = PersonId(Uuid::from_u128(7));
 const LUKE3: PersonId = PersonId(Uuid::from_u128(8));
 const LUKE4: PersonId = PersonId(Uuid::from_u128(9));
 const LUKE5: PersonId = PersonId(Uuid::from_u128(10));
 const LUKE6: PersonId = PersonId(Uuid::from_u128(11));
 const WARM2: PersonId = PersonId(Uuid::from_u128(12));
-const ORG: OrganisationId = OrganisationId(Uuid::from_u128(100));
-const SOCIAL_WORKER: PersonId = PersonId(Uuid::from_u128(101));
 const SIGNALS_ORG: OrganisationId = OrganisationId(Uuid::from_u128(200));
 const ANALYST: PersonId = PersonId(Uuid::from_u128(201));
-const CIRCLE: CircleId = CircleId(Uuid::from_u128(1000));
 
 // ------------------------------------------------------------------ fixture
 
@@ -38,10 +33,6 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn local(date: NaiveDate, hour: u32) -> NaiveDateTime {
-    date.and_hms_opt(hour, 0, 0).unwrap()
-}
-
 /// Monday 2026-11-02 09:00 UTC: the circle is created.
 fn t0() -> DateTime<Utc> {
     utc(2026, 11, 2, 9, 0)
@@ -50,21 +41,6 @@ fn t0() -> DateTime<Utc> {
 /// Tuesday 2026-11-24 10:00 UTC (11:00 in Amsterdam).
 fn tuesday() -> DateTime<Utc> {
     utc(2026, 11, 24, 10, 0)
-}
-
-fn id<T: From<Uuid>>(n: u128) -> T {
-    T::from(Uuid::from_u128(n))
-}
-
-fn sealed(owner: PersonId, text: &str) -> Sealed {
-    Sealed {
-        owner,
-        data: format!("sealed:{text}"),
-    }
-}
-
-fn mins(n: u16) -> Minutes {
-    Minutes::new(n).unwrap()
 }
 
 fn window(start: DateTime<Utc>, hours: i64) -> TimeWindow {
@@ -153,29 +129,6 @@ fn analyst(view: &CircleView, now: DateTime<Utc>) -> Viewer {
     view.viewer(Actor::intermediary(ANALYST, SIGNALS_ORG), now)
 }
 
-fn joined(person: PersonId, ring: Ring) -> CircleEvent {
-    CircleEvent::MemberJoined {
-        invitation: id(person.0.as_u128() + 500),
-        person,
-        ring,
-        coordinator: false,
-        task: None,
-    }
-}
-
-fn written(entry: EntryId, author: PersonId, visibility: Visibility) -> CircleEvent {
-    CircleEvent::LogbookEntryWritten {
-        entry,
-        author,
-        visibility,
-        text: sealed(author, "Mam heeft goed gegeten"),
-    }
-}
-
-fn redacted(entry: EntryId, by: PersonId) -> CircleEvent {
-    CircleEvent::LogbookEntryRedacted { entry, by }
-}
-
 fn requested(
     request: RequestId,
     category: Category,
@@ -217,22 +170,6 @@ fn place_noted(request: RequestId, by: PersonId) -> CircleEvent {
         request,
         place: sealed(by, "Dorpsstraat 1"),
     }
-}
-
-fn widened(request: RequestId, to: Ring) -> CircleEvent {
-    CircleEvent::RequestWidened {
-        request,
-        to,
-        by: COORD,
-    }
-}
-
-fn taken(request: RequestId, by: PersonId) -> CircleEvent {
-    CircleEvent::RequestTaken { request, by }
-}
-
-fn done(request: RequestId, by: PersonId) -> CircleEvent {
-    CircleEvent::RequestDone { request, by }
 }
 
 fn cancelled(request: RequestId) -> CircleEvent {

@@ -361,17 +361,8 @@ async fn load_at_least_waits_for_the_projector_and_gives_up_after_its_patience(t
 /// A fold of the stream as stored, done here.
 async fn fold_stream(log: &dyn EventLog, stream: &str) -> kring_views::CircleView {
     let mut view = kring_views::CircleView::default();
-    let mut from = 1;
-    loop {
-        let page = log.read_stream(stream, from, 1000).await.unwrap();
-        let Some(last) = page.last() else {
-            return view;
-        };
-        from = last.version + 1;
-        for recorded in &page {
-            let event: kring_domain::CircleEvent =
-                serde_json::from_value(recorded.payload.clone()).unwrap();
-            view.apply(recorded.version, recorded.recorded_at, &event);
-        }
+    for (version, at, event) in kring_testkit::history::stored_events(log, stream).await {
+        view.apply(version, at, &event);
     }
+    view
 }

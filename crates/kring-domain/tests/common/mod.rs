@@ -1,37 +1,18 @@
 //! A small world for given/when/then tests: a circle around FOCUS, created by
-//! COORD, on 2026-11-24 at 10:00 UTC.
+//! COORD, on 2026-11-24 at 10:00 UTC. The people, ids and common event
+//! builders are the test kit's [`kring_testkit::world`], shared with the views' tests.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use cqrs_es::test::TestFramework;
 use kring_domain::*;
-use uuid::Uuid;
+pub use kring_testkit::world::*;
 
-pub const FOCUS: PersonId = PersonId(Uuid::from_u128(1));
-pub const COORD: PersonId = PersonId(Uuid::from_u128(2));
-pub const WARM: PersonId = PersonId(Uuid::from_u128(3));
-pub const LUKEWARM: PersonId = PersonId(Uuid::from_u128(4));
-pub const VOLUNTEER: PersonId = PersonId(Uuid::from_u128(5));
-pub const STRANGER: PersonId = PersonId(Uuid::from_u128(6));
-pub const ORG: OrganisationId = OrganisationId(Uuid::from_u128(100));
-pub const SOCIAL_WORKER: PersonId = PersonId(Uuid::from_u128(101));
-pub const CIRCLE: CircleId = CircleId(Uuid::from_u128(1000));
 /// A sha256-sized invitation secret hash.
 pub const TOKEN: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap()
-}
-
-pub fn id<T: From<Uuid>>(n: u128) -> T {
-    T::from(Uuid::from_u128(n))
-}
-
-pub fn sealed(owner: PersonId, text: &str) -> Sealed {
-    Sealed {
-        owner,
-        data: format!("sealed:{text}"),
-    }
 }
 
 pub fn circle() -> TestFramework<Circle> {
@@ -60,16 +41,6 @@ pub fn created() -> CircleEvent {
         coordinator: COORD,
         time_zone: "Europe/Amsterdam".into(),
         at: now() - Duration::days(10),
-    }
-}
-
-pub fn joined(person: PersonId, ring: Ring) -> CircleEvent {
-    CircleEvent::MemberJoined {
-        invitation: InvitationId(Uuid::from_u128(person.0.as_u128() + 500)),
-        person,
-        ring,
-        coordinator: false,
-        task: None,
     }
 }
 
@@ -116,10 +87,6 @@ pub fn help_requested(request: RequestId, category: Category, asked_by: PersonId
 /// Saturday 2026-11-28, 10:00 in Amsterdam.
 pub fn saturday() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
-pub fn local(date: NaiveDate, hour: u32) -> NaiveDateTime {
-    date.and_hms_opt(hour, 0, 0).unwrap()
 }
 
 pub fn weekly_shift_scheduled(shift: ShiftId, rings: Vec<Ring>, helpers_needed: u8) -> CircleEvent {
