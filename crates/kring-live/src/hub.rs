@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use kring_domain::{Actor, CircleId, OrganisationId};
-use kring_store::{EventLog, RecordedEvent, StoreError, Subscription};
+use kring_store::{EventLog, RecordedEvent, StoreError, StreamKind, StreamName, Subscription};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -183,13 +183,9 @@ fn deliver(hub: &Inner, recorded: RecordedEvent) {
 }
 
 fn organisation_of(recorded: &RecordedEvent) -> Option<OrganisationId> {
-    recorded
-        .stream_id
-        .strip_prefix("organisation-")?
-        .parse()
-        .ok()
+    StreamName::id_of(StreamKind::Organisation, &recorded.stream_id).map(OrganisationId)
 }
 
 fn circle_of(recorded: &RecordedEvent) -> Option<CircleId> {
-    recorded.stream_id.strip_prefix("circle-")?.parse().ok()
+    StreamName::id_of(StreamKind::Circle, &recorded.stream_id).map(CircleId)
 }

@@ -11,7 +11,7 @@ use std::sync::Weak;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::EventUpcaster;
 use kring_domain::{audience, Actor, Circle, CircleEvent, CircleId, Viewer};
-use kring_store::{EventLog, RecordedEvent};
+use kring_store::{EventLog, RecordedEvent, StreamName};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -34,7 +34,7 @@ pub(crate) enum RoomMessage {
 
 pub(crate) struct Room {
     circle: CircleId,
-    stream: String,
+    stream: StreamName,
     hub: Weak<Inner>,
     loaded: Option<Loaded>,
     subscribers: Vec<Subscriber>,
@@ -61,7 +61,7 @@ impl Room {
         let (tx, rx) = mpsc::unbounded_channel();
         let room = Room {
             circle,
-            stream: format!("circle-{circle}"),
+            stream: StreamName::circle(circle.0),
             hub,
             loaded: None,
             subscribers: vec![],

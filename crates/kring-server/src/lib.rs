@@ -20,7 +20,7 @@ use std::time::Duration;
 use axum::Router;
 use kring_app::{AccountError, Accounts, Commands, EmailLookup, Vault};
 use kring_domain::Services;
-use kring_store::EventLog;
+use kring_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
@@ -77,7 +77,7 @@ pub enum SetupError {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub log: Arc<dyn EventLog>,
+    pub log: Arc<dyn Store>,
     pub(crate) app: Arc<App>,
 }
 
@@ -86,6 +86,7 @@ pub(crate) struct App {
     pub commands: Arc<Commands>,
     pub accounts: Accounts,
     pub vault: Vault,
+    pub calendar_feeds: kring_app::calendar_feeds::Feeds,
     pub cookie: SessionCookie,
     /// Moves when the projector commits; `None` when it runs elsewhere (then reads poll).
     pub views: Option<watch::Receiver<u64>>,
@@ -106,7 +107,7 @@ impl AppState {
     /// (`Projector::progress`). Some projector must run against the same
     /// database, or circle reads never see new events.
     pub async fn new(
-        log: Arc<dyn EventLog>,
+        log: Arc<dyn Store>,
         settings: Settings,
         views: Option<watch::Receiver<u64>>,
     ) -> Result<AppState, SetupError> {
@@ -131,6 +132,7 @@ impl AppState {
                 commands,
                 accounts,
                 vault: Vault::new(log.clone()),
+                calendar_feeds: kring_app::calendar_feeds::Feeds::new(log.clone()),
                 cookie,
                 views,
                 read_patience: settings.read_patience,

@@ -152,7 +152,7 @@ async fn invite_and_join(s: Server) {
     assert_eq!(open["invitations"][0]["ring"], "lukewarm");
     assert_eq!(open["invitations"][0]["role"], "member");
     assert!(!open.to_string().contains(parts[2]), "{open}");
-    let stream = kring_app::circle_stream(circle.parse().unwrap());
+    let stream = kring_store::StreamName::circle(circle.parse().unwrap());
     let stored = s.test.log.read_stream(&stream, 0, 1000).await.unwrap();
     assert!(stored.iter().any(|e| e.event_type == "InvitationIssued"));
     assert!(stored.iter().all(|e| {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use kring_store::{open, Durability, EventLog, OpenOptions};
+use kring_store::{open, Durability, OpenOptions, Store};
 
 use crate::TestDatabase;
 
@@ -14,7 +14,7 @@ pub enum Backing {
 }
 
 pub struct TestLog {
-    pub log: Arc<dyn EventLog>,
+    pub log: Arc<dyn Store>,
     pub url: String,
     pub backing: Backing,
 }

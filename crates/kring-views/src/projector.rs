@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use kring_domain::{upcasters, CircleEvent, CircleId, OrganisationId, PersonId};
-use kring_store::{EventLog, RecordedEvent, StoreError, Subscription, ViewRow};
+use kring_store::{
+    ReadSide, RecordedEvent, StoreError, StreamKind, StreamName, Subscription, ViewRow, ViewStore,
+};
 use tokio::sync::watch;
 
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
@@ -34,7 +36,6 @@ struct Pending {
 pub const CHECKPOINT: &str = "views";
 /// The kind under which circle views are stored.
 pub const CIRCLE_VIEW: &str = "circle";
-pub(crate) const CIRCLE_PREFIX: &str = "circle-";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {
@@ -52,7 +53,7 @@ pub enum ProjectionError {
 }
 
 pub struct Projector {
-    log: Arc<dyn EventLog>,
+    log: Arc<dyn ReadSide>,
     subscription: Subscription,
     /// Views folded so far, so a busy circle is not read back from the store each batch.
     cache: HashMap<CircleId, CircleView>,
@@ -68,7 +69,7 @@ pub struct Projector {
 
 impl Projector {
     /// Resumes from the stored checkpoint.
-    pub async fn open(log: Arc<dyn EventLog>) -> Result<Projector, ProjectionError> {
+    pub async fn open(log: Arc<dyn ReadSide>) -> Result<Projector, ProjectionError> {
         let subscription = Subscription::open(log.clone(), CHECKPOINT)
             .await?
             .batch_size(5000)
@@ -363,16 +364,14 @@ pub fn decode(
     upcasters: &[Box<dyn EventUpcaster>],
     recorded: &RecordedEvent,
 ) -> Result<Option<(CircleId, CircleEvent)>, ProjectionError> {
-    let Some(id) = recorded.stream_id.strip_prefix(CIRCLE_PREFIX) else {
+    let Some(id) = StreamName::id_of(StreamKind::Circle, &recorded.stream_id) else {
         return Ok(None);
     };
-    let Ok(circle) = id.parse::<CircleId>() else {
-        return Ok(None);
-    };
+    let circle = CircleId(id);
     let mut serialized = SerializedEvent::new(
-        id.to_owned(),
+        id.to_string(),
         recorded.version as usize,
-        "circle".into(),
+        StreamKind::Circle.aggregate_type().into(),
         recorded.event_type.clone(),
         recorded.schema_version.to_string(),
         recorded.payload.clone(),
@@ -408,7 +407,7 @@ fn row(
 }
 
 async fn load_consented(
-    log: &dyn EventLog,
+    log: &dyn ViewStore,
     organisation: OrganisationId,
 ) -> Result<ConsentedCircles, ProjectionError> {
     match log
@@ -428,7 +427,7 @@ async fn load_consented(
 
 /// The stored view of a circle, if the projector has seen it.
 pub async fn load(
-    log: &dyn EventLog,
+    log: &dyn ViewStore,
     circle: CircleId,
 ) -> Result<Option<CircleView>, ProjectionError> {
     let Some(row) = log.load_view(CIRCLE_VIEW, &circle.to_string()).await? else {
@@ -441,7 +440,7 @@ pub async fn load(
 /// Read-your-writes: the circle's view once it holds at least `version`, waiting
 /// at most `patience`. `None` when the view is still behind (or the circle unknown).
 pub async fn load_at_least(
-    log: &dyn EventLog,
+    log: &dyn ViewStore,
     circle: CircleId,
     version: u64,
     mut progress: Option<watch::Receiver<u64>>,
@@ -478,7 +477,7 @@ pub async fn load_at_least(
 /// Drops every view and folds the whole log again. Calls `progress` with the
 /// number of events read so far after each batch.
 pub async fn rebuild(
-    log: Arc<dyn EventLog>,
+    log: Arc<dyn ReadSide>,
     mut progress: impl FnMut(u64),
 ) -> Result<u64, ProjectionError> {
     // A projector running meanwhile would store views folded from nothing.

@@ -5,7 +5,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kring_store::{open, Durability, EventLog, NewEvent, OpenOptions};
+use kring_store::{
+    open, open_key_eraser, Durability, EventLog, KeyEraser, NewEvent, OpenOptions, Store,
+};
 use kring_testkit::TestDatabase;
 use serde_json::json;
 
@@ -15,7 +17,7 @@ pub enum Keep {
 }
 
 pub struct Harness {
-    pub log: Arc<dyn EventLog>,
+    pub log: Arc<dyn Store>,
     pub url: String,
     _keep: Keep,
 }
@@ -47,10 +49,17 @@ impl Harness {
     }
 
     /// Opens a second, independent handle on the same database (a restart).
-    pub async fn reopen(&self) -> Arc<dyn EventLog> {
+    pub async fn reopen(&self) -> Arc<dyn Store> {
         open(&self.url, &OpenOptions::default())
             .await
             .expect("reopen the log")
+    }
+
+    /// The one handle that can destroy person keys, on the same database.
+    pub async fn eraser(&self) -> Arc<dyn KeyEraser> {
+        open_key_eraser(&self.url, &OpenOptions::default())
+            .await
+            .expect("open the key eraser")
     }
 
     pub fn is_postgres(&self) -> bool {
