@@ -37,8 +37,21 @@ pub enum SubscribeError {
     NoSuchCircle,
     #[error("the event log failed")]
     Store(#[from] StoreError),
+    /// An event of the circle cannot be read (for example a newer version of
+    /// Kring wrote it): the log is fine, this node cannot fold it.
+    #[error("an event of the circle cannot be read")]
+    Unreadable(#[source] kring_views::ProjectionError),
     #[error("the live hub stopped")]
     Stopped,
+}
+
+impl From<kring_views::ProjectionError> for SubscribeError {
+    fn from(e: kring_views::ProjectionError) -> Self {
+        match e {
+            kring_views::ProjectionError::Store(e) => SubscribeError::Store(e),
+            other => SubscribeError::Unreadable(other),
+        }
+    }
 }
 
 /// The live hub of this node. Cheap to clone.

@@ -114,12 +114,7 @@ impl Room {
         if self.loaded.is_none() {
             let mut state = Circle::default();
             let mut version = 0;
-            for event in kring_views::circle_history(log, self.circle)
-                .await
-                .map_err(|e| {
-                    SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string()))
-                })?
-            {
+            for event in kring_views::circle_history(log, self.circle).await? {
                 state.apply(event.event);
                 version = event.version;
             }
@@ -182,9 +177,7 @@ impl Room {
     /// One new event: the state moves, then each subscriber who may see it
     /// gets it, judged against the circle as it is now.
     fn fold(&mut self, recorded: &RecordedEvent) -> Result<(), SubscribeError> {
-        let Some((_, event)) = kring_views::decode(&self.upcasters, recorded)
-            .map_err(|e| SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string())))?
-        else {
+        let Some((_, event)) = kring_views::decode(&self.upcasters, recorded)? else {
             return Ok(());
         };
         let loaded = self.loaded.as_mut().expect("folding needs a loaded room");
@@ -271,11 +264,7 @@ impl Room {
                 .read_stream(&self.stream, after + 1, (version - after) as usize)
                 .await?;
             for recorded in &missed {
-                let Some((_, event)) =
-                    kring_views::decode(&self.upcasters, recorded).map_err(|e| {
-                        SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string()))
-                    })?
-                else {
+                let Some((_, event)) = kring_views::decode(&self.upcasters, recorded)? else {
                     continue;
                 };
                 let viewer = Viewer::of(&loaded.state, actor, now);

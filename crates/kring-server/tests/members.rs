@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use chrono::{Duration, Utc};
 use common::{Browser, Server};
 use kring_app::{Commands, SessionToken, Vault};
@@ -53,7 +51,7 @@ fn commands(s: &Server) -> Commands {
 /// Runs a circle command directly (for the parts of the API others write).
 async fn run(commands: &Commands, circle: &str, actor: Actor, action: Action) -> u64 {
     let circle: CircleId = circle.parse().unwrap();
-    let metadata = HashMap::from([("actor".to_owned(), actor.person.to_string())]);
+    let metadata = kring_store::metadata::of(actor.person.0, None);
     commands
         .circle(circle, CircleCommand { actor, action }, metadata)
         .await

@@ -50,6 +50,21 @@ pub enum ProjectionError {
         #[source]
         source: serde_json::Error,
     },
+    /// A newer version of Kring wrote the event: this one knows its type only
+    /// up to an older schema version. Nothing is damaged; upgrade this node.
+    #[error(
+        "event {event} of {stream} is {event_type} version {schema_version}, newer than \
+         version {known} that this version of Kring knows: upgrade Kring to read it"
+    )]
+    NewerVersion {
+        stream: String,
+        event: u64,
+        event_type: String,
+        schema_version: i32,
+        known: u32,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 pub struct Projector {
@@ -202,7 +217,8 @@ impl Projector {
                     // An event this version cannot read (a newer node wrote it): let
                     // another node lead, and look again later.
                     let pause = match e {
-                        ProjectionError::Undecodable { .. } => Duration::from_secs(30),
+                        ProjectionError::Undecodable { .. }
+                        | ProjectionError::NewerVersion { .. } => Duration::from_secs(30),
                         _ => Duration::from_secs(1),
                     };
                     drop(lease);
@@ -383,10 +399,22 @@ pub fn decode(
         }
     }
     let event = serde_json::from_value(serialized.payload).map_err(|source| {
-        ProjectionError::Undecodable {
-            stream: recorded.stream_id.clone(),
-            event: recorded.version,
-            source,
+        let known = kring_domain::circle::events::schema_version(&recorded.event_type);
+        if i64::from(recorded.schema_version) > i64::from(known) {
+            ProjectionError::NewerVersion {
+                stream: recorded.stream_id.clone(),
+                event: recorded.version,
+                event_type: recorded.event_type.clone(),
+                schema_version: recorded.schema_version,
+                known,
+                source,
+            }
+        } else {
+            ProjectionError::Undecodable {
+                stream: recorded.stream_id.clone(),
+                event: recorded.version,
+                source,
+            }
         }
     })?;
     Ok(Some((circle, event)))
