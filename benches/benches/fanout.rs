@@ -511,7 +511,7 @@ async fn make_circle(
     let run = |by: PersonId, action: Action| {
         let commands = commands.clone();
         async move {
-            let metadata = HashMap::from([("actor".to_owned(), by.to_string())]);
+            let metadata = kring_store::metadata::of(by.0, None);
             let command = CircleCommand {
                 actor: Actor::person(by),
                 action,

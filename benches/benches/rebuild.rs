@@ -170,7 +170,7 @@ impl Sim {
         });
         Sim {
             id,
-            stream: format!("circle-{id}"),
+            stream: kring_store::StreamName::circle(id.0).into(),
             state: Circle::default(),
             version: 0,
             target,
@@ -1092,16 +1092,16 @@ fn decode(
     recorded: &kring_store::RecordedEvent,
     upcasters: &[Box<dyn EventUpcaster>],
 ) -> anyhow::Result<Option<(CircleId, CircleEvent)>> {
-    let Some(id) = recorded.stream_id.strip_prefix("circle-") else {
+    let Some(id) =
+        kring_store::StreamName::id_of(kring_store::StreamKind::Circle, &recorded.stream_id)
+    else {
         return Ok(None);
     };
-    let Ok(circle) = id.parse::<CircleId>() else {
-        return Ok(None);
-    };
+    let (circle, id) = (CircleId(id), id.to_string());
     let mut serialized = SerializedEvent::new(
-        id.to_owned(),
+        id,
         recorded.version as usize,
-        "circle".into(),
+        kring_store::StreamKind::Circle.aggregate_type().into(),
         recorded.event_type.clone(),
         recorded.schema_version.to_string(),
         recorded.payload.clone(),

@@ -9,9 +9,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
-use cqrs_es::Aggregate;
-use kring_domain::{Account, AccountCommand, AccountEvent, PersonId, Sealed};
-use kring_store::{stream_name, EventLog, StoreError};
+use kring_domain::{AccountCommand, AccountEvent, PersonId, Sealed};
+use kring_store::{Store, StoreError, StreamName};
 use uuid::Uuid;
 
 use crate::credentials::{
@@ -70,7 +69,7 @@ pub struct Profile {
 
 #[derive(Clone)]
 pub struct Accounts {
-    log: Arc<dyn EventLog>,
+    log: Arc<dyn Store>,
     commands: Arc<Commands>,
     vault: Vault,
     lookup: EmailLookup,
@@ -78,7 +77,7 @@ pub struct Accounts {
 
 impl Accounts {
     /// `lookup` is keyed with the server secret ([`crate::server_secret`]).
-    pub fn new(log: Arc<dyn EventLog>, commands: Arc<Commands>, lookup: EmailLookup) -> Self {
+    pub fn new(log: Arc<dyn Store>, commands: Arc<Commands>, lookup: EmailLookup) -> Self {
         Self {
             vault: Vault::new(log.clone()),
             log,
@@ -173,7 +172,7 @@ impl Accounts {
     }
 
     async fn is_registered(&self, account: PersonId) -> Result<bool, AccountError> {
-        let stream = stream_name(Account::TYPE, &account.to_string());
+        let stream = StreamName::account(account.0);
         Ok(self.log.stream_head(&stream).await?.is_some())
     }
 
@@ -298,7 +297,7 @@ impl Accounts {
         &self,
         account: PersonId,
     ) -> Result<Option<(Sealed, Sealed)>, AccountError> {
-        let stream = stream_name(Account::TYPE, &account.to_string());
+        let stream = StreamName::account(account.0);
         let mut profile: Option<(Sealed, Sealed)> = None;
         let mut from = 1;
         loop {

@@ -10,7 +10,7 @@ use kring_domain::{
     upcasters, Account, AccountCommand, Circle, CircleCommand, CircleId, DomainError, Organisation,
     OrganisationCommand, OrganisationId, PersonId, Services,
 };
-use kring_store::{stream_name, EventLog, LogRepository, StoreError};
+use kring_store::{EventLog, LogRepository, StoreError, StreamName};
 
 type Framework<A> = CqrsFramework<A, PersistedEventStore<LogRepository, A>>;
 
@@ -128,7 +128,7 @@ impl Commands {
     async fn version_of(&self, aggregate_type: &str, id: &str) -> Result<u64, CommandError> {
         let head = self
             .log
-            .stream_head(&stream_name(aggregate_type, id))
+            .stream_head(&StreamName::of(aggregate_type, id))
             .await
             .map_err(store_error)?;
         Ok(head.map_or(0, |h| h.version))
@@ -172,7 +172,20 @@ fn store_error(e: StoreError) -> CommandError {
     CommandError::Store(Box::new(e))
 }
 
-/// The stream that holds a circle's private log.
-pub fn circle_stream(circle: CircleId) -> String {
-    stream_name(Circle::TYPE, &circle.to_string())
+#[cfg(test)]
+mod tests {
+    use cqrs_es::Aggregate;
+    use kring_domain::{Account, Circle, Organisation};
+    use kring_store::StreamKind;
+
+    /// The store spells stream names by kind; cqrs-es by the aggregate's type.
+    #[test]
+    fn each_aggregate_lives_in_the_stream_kind_of_its_name() {
+        assert_eq!(Circle::TYPE, StreamKind::Circle.aggregate_type());
+        assert_eq!(
+            Organisation::TYPE,
+            StreamKind::Organisation.aggregate_type()
+        );
+        assert_eq!(Account::TYPE, StreamKind::Account.aggregate_type());
+    }
 }

@@ -2,13 +2,14 @@
 //! their keyed lookup hash, password hashing, session tokens, and the server
 //! secret the lookup hash is keyed with.
 
+use std::marker::PhantomData;
 use std::sync::{Arc, OnceLock};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64_URL;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use kring_store::EventLog;
+use kring_store::AccountStore;
 use sha2::{Digest, Sha256};
 
 use crate::accounts::AccountError;
@@ -145,7 +146,7 @@ impl EmailLookup {
 /// Changing it makes every stored lookup unfindable, so nobody can log in: pass
 /// one before the first start or never.
 pub async fn server_secret(
-    log: &dyn EventLog,
+    log: &dyn AccountStore,
     configured: Option<&str>,
 ) -> Result<Vec<u8>, AccountError> {
     if let Some(secret) = configured {
@@ -236,32 +237,82 @@ fn stand_in_hash() -> Result<String, AccountError> {
     Ok(STAND_IN.get_or_init(|| hash).clone())
 }
 
-/// The secret a browser holds for a session: 256 random bits, base64url. Only
-/// its SHA-256 is stored, so a copy of the database opens no session.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
+/// 256 random bits, written as base64url. Only their SHA-256 is stored, so a
+/// copy of the database opens nothing. `K` says what the secret is for, so a
+/// session token cannot be passed where a link's secret is meant, or back.
+pub struct Secret256<K> {
+    text: String,
+    kind: PhantomData<K>,
+}
 
-impl std::fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionToken(..)")
+/// What a [`Secret256`] is for.
+pub trait SecretKind {
+    /// For `Debug`, which never shows the secret itself.
+    const NAME: &'static str;
+}
+
+/// The secret a browser holds for a session (the cookie).
+pub enum ForSession {}
+
+/// The secret a link carries: an invitation code, a calendar feed's address.
+pub enum ForLink {}
+
+impl SecretKind for ForSession {
+    const NAME: &'static str = "SessionToken";
+}
+
+impl SecretKind for ForLink {
+    const NAME: &'static str = "LinkSecret";
+}
+
+/// A session's secret, in the browser's cookie.
+pub type SessionToken = Secret256<ForSession>;
+
+/// The secret in a link (after `#` in an invitation link, in a calendar feed's
+/// address): whoever has the link may use it.
+pub type LinkSecret = Secret256<ForLink>;
+
+impl<K> Clone for Secret256<K> {
+    fn clone(&self) -> Self {
+        Secret256 {
+            text: self.text.clone(),
+            kind: PhantomData,
+        }
     }
 }
 
-impl SessionToken {
-    pub fn generate() -> Result<SessionToken, AccountError> {
+impl<K> PartialEq for Secret256<K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl<K> Eq for Secret256<K> {}
+
+impl<K: SecretKind> std::fmt::Debug for Secret256<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}(..)", K::NAME)
+    }
+}
+
+impl<K> Secret256<K> {
+    pub fn generate() -> Result<Self, AccountError> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(AccountError::NoRandomness)?;
-        Ok(SessionToken(BASE64_URL.encode(bytes)))
+        Ok(Secret256 {
+            text: BASE64_URL.encode(bytes),
+            kind: PhantomData,
+        })
     }
 
-    /// What goes into the cookie.
+    /// What the holder keeps (the cookie, or the secret part of a link).
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.text
     }
 
-    /// The stored form of a token a browser sent; `None` when it cannot be one of ours.
-    pub fn hash_of(token: &str) -> Option<[u8; 32]> {
-        let bytes = BASE64_URL.decode(token.as_bytes()).ok()?;
+    /// The stored form of a secret someone sent; `None` when it cannot be one of ours.
+    pub fn hash_of(secret: &str) -> Option<[u8; 32]> {
+        let bytes = BASE64_URL.decode(secret.as_bytes()).ok()?;
         if bytes.len() != 32 {
             return None;
         }
@@ -269,7 +320,19 @@ impl SessionToken {
     }
 
     pub fn hash(&self) -> [u8; 32] {
-        SessionToken::hash_of(&self.0).expect("a generated token decodes")
+        Self::hash_of(&self.text).expect("a generated secret decodes")
+    }
+}
+
+impl LinkSecret {
+    /// The stored form as lower-case hex, as events hold it (an invitation's `token_hash`).
+    pub fn hash_hex(&self) -> String {
+        hex::encode(self.hash())
+    }
+
+    /// [`LinkSecret::hash_of`] as lower-case hex.
+    pub fn hex_hash_of(secret: &str) -> Option<String> {
+        Self::hash_of(secret).map(hex::encode)
     }
 }
 

@@ -6,18 +6,22 @@
 //! The events stay in the log untouched; only their sealed fields become unreadable.
 //!
 //! [`Accounts`] signs people up, logs them in and out and finds whose a session
-//! is; `credentials` holds its parts (e-mail lookup hash, argon2id, session tokens).
+//! is; `credentials` holds its parts (e-mail lookup hash, argon2id, the secrets
+//! of sessions and links). [`calendar_feeds`] keeps people's calendar feeds and
+//! their limit. The store is handed in as the narrow traits each part uses
+//! ([`kring_store::Store`]); only the [`Forgetter`] destroys person keys.
 
 mod accounts;
+pub mod calendar_feeds;
 mod commands;
 mod credentials;
 mod vault;
 
 pub use accounts::{AccountError, Accounts, NewSession, Profile, SESSION_LIFETIME};
-pub use commands::{circle_stream, CommandError, Commands};
+pub use commands::{CommandError, Commands};
 
 pub use credentials::{
     check_name, check_password, hash_password, server_secret, verify_password, Email, EmailLookup,
-    SessionToken, MIN_PASSWORD_CHARS,
+    ForLink, ForSession, LinkSecret, Secret256, SecretKind, SessionToken, MIN_PASSWORD_CHARS,
 };
-pub use vault::{Opened, Vault, VaultError};
+pub use vault::{Forgetter, Opened, Vault, VaultError};

@@ -14,15 +14,22 @@ use base64::Engine;
 use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use kring_domain::{PersonId, Sealed};
-use kring_store::{EventLog, PersonKey, StoreError};
+use kring_store::{KeyEraser, OpenOptions, PersonKey, PersonKeys, StoreError};
 
 /// XChaCha20's nonce: 24 random bytes make a repeat under one key negligible.
 const NONCE_LEN: usize = 24;
 
-/// Seals and opens personal data, and forgets people.
+/// Seals and opens personal data.
 #[derive(Clone)]
 pub struct Vault {
-    log: Arc<dyn EventLog>,
+    keys: Arc<dyn PersonKeys>,
+}
+
+/// Forgets people by destroying their keys. The only holder of the store's
+/// [`KeyEraser`]: no other crate is handed one.
+#[derive(Clone)]
+pub struct Forgetter {
+    eraser: Arc<dyn KeyEraser>,
 }
 
 /// What an opened field turned out to be.
@@ -53,19 +60,19 @@ pub enum VaultError {
 }
 
 impl Vault {
-    pub fn new(log: Arc<dyn EventLog>) -> Self {
-        Self { log }
+    pub fn new(keys: Arc<dyn PersonKeys>) -> Self {
+        Self { keys }
     }
 
     /// Encrypts `plaintext` with the owner's key, making the key on first use.
     pub async fn seal(&self, owner: PersonId, plaintext: &str) -> Result<Sealed, VaultError> {
-        let key = match self.log.person_key(owner.0).await? {
+        let key = match self.keys.person_key(owner.0).await? {
             PersonKey::Active(key) => key,
             PersonKey::Forgotten => return Err(VaultError::Forgotten(owner)),
             PersonKey::Missing => {
                 let fresh = Key::try_generate().map_err(VaultError::NoRandomness)?;
                 // Another caller may have made a key first: use whichever is stored.
-                match self.log.ensure_person_key(owner.0, &fresh).await? {
+                match self.keys.ensure_person_key(owner.0, &fresh).await? {
                     PersonKey::Active(key) => key,
                     PersonKey::Forgotten => return Err(VaultError::Forgotten(owner)),
                     PersonKey::Missing => return Err(VaultError::NoKey(owner)),
@@ -95,7 +102,7 @@ impl Vault {
     /// Decrypts a sealed field, or says that its owner was forgotten.
     pub async fn open(&self, sealed: &Sealed) -> Result<Opened, VaultError> {
         let owner = sealed.owner;
-        let key = match self.log.person_key(owner.0).await? {
+        let key = match self.keys.person_key(owner.0).await? {
             PersonKey::Active(key) => key,
             PersonKey::Forgotten => return Ok(Opened::Forgotten),
             PersonKey::Missing => return Err(VaultError::NoKey(owner)),
@@ -120,11 +127,20 @@ impl Vault {
             .map(Opened::Text)
             .map_err(|_| damaged())
     }
+}
+
+impl Forgetter {
+    /// Opens the database at `url` for forgetting.
+    pub async fn open(url: &str, options: &OpenOptions) -> Result<Forgetter, VaultError> {
+        Ok(Forgetter {
+            eraser: kring_store::open_key_eraser(url, options).await?,
+        })
+    }
 
     /// Destroys the person's key. True when there was one; false when the person
     /// never had personal data here or was already forgotten.
     pub async fn forget(&self, person: PersonId) -> Result<bool, VaultError> {
-        Ok(self.log.forget_person_key(person.0).await?)
+        Ok(self.eraser.forget_person_key(person.0).await?)
     }
 }
 
@@ -140,8 +156,13 @@ mod tests {
     use super::*;
 
     async fn vault() -> Vault {
-        let log = SqliteLog::connect("sqlite::memory:").await.unwrap();
-        Vault::new(Arc::new(log))
+        vault_and_forgetter().await.0
+    }
+
+    /// One in-memory database for both (it exists once per connection pool).
+    async fn vault_and_forgetter() -> (Vault, Forgetter) {
+        let log = Arc::new(SqliteLog::connect("sqlite::memory:").await.unwrap());
+        (Vault::new(log.clone()), Forgetter { eraser: log })
     }
 
     fn person() -> PersonId {
@@ -212,11 +233,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_forgotten_person_stays_forgotten() {
-        let vault = vault().await;
+        let (vault, forgetter) = vault_and_forgetter().await;
         let (ann, bob) = (person(), person());
         let name = vault.seal(ann, "Ann").await.unwrap();
         let other = vault.seal(bob, "Bob").await.unwrap();
-        assert!(vault.forget(ann).await.unwrap());
+        assert!(forgetter.forget(ann).await.unwrap());
         assert_eq!(vault.open(&name).await.unwrap(), Opened::Forgotten);
         assert_eq!(
             vault.open(&other).await.unwrap(),
@@ -229,7 +250,13 @@ mod tests {
             "{err:?}"
         );
         assert!(err.to_string().contains("has been forgotten"), "{err}");
-        assert!(!vault.forget(ann).await.unwrap(), "nothing left to forget");
-        assert!(!vault.forget(person()).await.unwrap(), "nobody to forget");
+        assert!(
+            !forgetter.forget(ann).await.unwrap(),
+            "nothing left to forget"
+        );
+        assert!(
+            !forgetter.forget(person()).await.unwrap(),
+            "nobody to forget"
+        );
     }
 }

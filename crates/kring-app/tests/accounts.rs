@@ -7,7 +7,7 @@ use kring_app::{
     SessionToken,
 };
 use kring_domain::{PersonId, Services};
-use kring_store::EventLog;
+use kring_store::{Store, StreamName};
 use kring_testkit::{on_both_backends, TestLog};
 use uuid::Uuid;
 
@@ -29,7 +29,7 @@ impl World {
         }
     }
 
-    fn log(&self) -> &Arc<dyn EventLog> {
+    fn log(&self) -> &Arc<dyn Store> {
         &self.test.log
     }
 
@@ -110,7 +110,7 @@ async fn no_plaintext_email_is_stored(w: World) {
         .sign_up("Ann", "ann.secret@example.org", "correct horse battery")
         .await
         .unwrap();
-    let stream = format!("account-{ann}");
+    let stream = StreamName::account(ann.0);
     let events = w.log().read_stream(&stream, 1, 100).await.unwrap();
     assert_eq!(events.len(), 1);
     let stored = format!("{} {}", events[0].payload, events[0].metadata);

@@ -1,12 +1,11 @@
 //! The circle's commands written through cqrs-es onto the real log, on both backends.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use kring_app::{circle_stream, CommandError, Commands, Opened, Vault};
+use kring_app::{CommandError, Commands, Forgetter, Opened, Vault};
 use kring_domain::*;
-use kring_store::{verify_all, EventLog, ExpectedVersion, GlobalCursor, NewEvent};
+use kring_store::{verify_all, ExpectedVersion, GlobalCursor, NewEvent, Store, StreamName};
 use kring_testkit::{on_both_backends, TestLog};
 use serde_json::json;
 use uuid::Uuid;
@@ -34,7 +33,7 @@ impl World {
         }
     }
 
-    fn log(&self) -> &Arc<dyn EventLog> {
+    fn log(&self) -> &Arc<dyn Store> {
         &self.test.log
     }
 
@@ -43,7 +42,7 @@ impl World {
             actor: Actor::person(actor),
             action,
         };
-        let metadata = HashMap::from([("actor".to_owned(), actor.to_string())]);
+        let metadata = kring_store::metadata::of(actor.0, None);
         self.commands.circle(self.circle, command, metadata).await
     }
 
@@ -92,8 +91,8 @@ impl World {
         person
     }
 
-    fn stream(&self) -> String {
-        circle_stream(self.circle)
+    fn stream(&self) -> StreamName {
+        StreamName::circle(self.circle.0)
     }
 
     async fn types(&self) -> Vec<String> {
@@ -334,7 +333,10 @@ async fn a_forgotten_member_leaves_a_consistent_circle(w: World) {
     )
     .await
     .unwrap();
-    assert!(w.vault.forget(daughter).await.unwrap());
+    let forgetter = Forgetter::open(&w.test.url, &Default::default())
+        .await
+        .unwrap();
+    assert!(forgetter.forget(daughter).await.unwrap());
     assert_eq!(w.vault.open(&text).await.unwrap(), Opened::Forgotten);
     // The circle still loads and works: the forgotten member's events stay in place.
     let warm = w.admit(Ring::Warm).await;

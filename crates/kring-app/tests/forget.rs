@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use kring_app::{Opened, Vault};
+use kring_app::{Forgetter, Opened, Vault};
 use kring_domain::{PersonId, Sealed};
-use kring_store::{verify_all, EventLog, ExpectedVersion, NewEvent, PersonKey};
+use kring_store::{verify_all, ExpectedVersion, NewEvent, PersonKey, PersonKeys, StreamName};
 use kring_testkit::{on_both_backends, Backing, TestLog};
 use serde_json::json;
 use uuid::Uuid;
@@ -36,7 +36,7 @@ impl Harness {
         match &self.0.backing {
             Backing::Sqlite(dir) => contains(&sqlite_files(dir.path()), key),
             // bytea renders as hex in a row's text.
-            Backing::Postgres(db) => postgres_rows(&db.url).await.contains(&hex(key)),
+            Backing::Postgres(db) => postgres_rows(&db.url).await.contains(&hex::encode(key)),
         }
     }
 }
@@ -74,11 +74,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-async fn active_key(log: &dyn EventLog, person: PersonId) -> Vec<u8> {
+async fn active_key(log: &dyn PersonKeys, person: PersonId) -> Vec<u8> {
     match log.person_key(person.0).await.unwrap() {
         PersonKey::Active(key) => key,
         other => panic!("expected a key for {person}, found {other:?}"),
@@ -103,7 +99,7 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
     let note = vault.seal(marjolein, NOTE).await.unwrap();
     let neighbours_name = vault.seal(neighbour, "Kees Buurman").await.unwrap();
 
-    let circle = format!("circle-{}", Uuid::new_v4());
+    let circle = StreamName::circle(Uuid::new_v4());
     let events = [
         NewEvent::new(
             "MemberJoined",
@@ -136,7 +132,10 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
         "the search finds the key while it exists (else it proves nothing)"
     );
 
-    assert!(vault.forget(marjolein).await.unwrap());
+    let forgetter = Forgetter::open(&h.0.url, &Default::default())
+        .await
+        .unwrap();
+    assert!(forgetter.forget(marjolein).await.unwrap());
 
     for sealed in [&name, &email, &note] {
         assert_eq!(opened(&vault, sealed).await, Opened::Forgotten);

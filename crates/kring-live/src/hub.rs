@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use kring_domain::{Actor, CircleId, OrganisationId};
-use kring_store::{EventLog, RecordedEvent, StoreError, Subscription};
+use kring_store::{EventLog, RecordedEvent, StoreError, StreamKind, StreamName, Subscription};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -37,8 +37,21 @@ pub enum SubscribeError {
     NoSuchCircle,
     #[error("the event log failed")]
     Store(#[from] StoreError),
+    /// An event of the circle cannot be read (for example a newer version of
+    /// Kring wrote it): the log is fine, this node cannot fold it.
+    #[error("an event of the circle cannot be read")]
+    Unreadable(#[source] kring_views::ProjectionError),
     #[error("the live hub stopped")]
     Stopped,
+}
+
+impl From<kring_views::ProjectionError> for SubscribeError {
+    fn from(e: kring_views::ProjectionError) -> Self {
+        match e {
+            kring_views::ProjectionError::Store(e) => SubscribeError::Store(e),
+            other => SubscribeError::Unreadable(other),
+        }
+    }
 }
 
 /// The live hub of this node. Cheap to clone.
@@ -183,13 +196,9 @@ fn deliver(hub: &Inner, recorded: RecordedEvent) {
 }
 
 fn organisation_of(recorded: &RecordedEvent) -> Option<OrganisationId> {
-    recorded
-        .stream_id
-        .strip_prefix("organisation-")?
-        .parse()
-        .ok()
+    StreamName::id_of(StreamKind::Organisation, &recorded.stream_id).map(OrganisationId)
 }
 
 fn circle_of(recorded: &RecordedEvent) -> Option<CircleId> {
-    recorded.stream_id.strip_prefix("circle-")?.parse().ok()
+    StreamName::id_of(StreamKind::Circle, &recorded.stream_id).map(CircleId)
 }

@@ -11,7 +11,7 @@ use std::sync::Weak;
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::EventUpcaster;
 use kring_domain::{audience, Actor, Circle, CircleEvent, CircleId, Viewer};
-use kring_store::{EventLog, RecordedEvent};
+use kring_store::{EventLog, RecordedEvent, StreamName};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -34,7 +34,7 @@ pub(crate) enum RoomMessage {
 
 pub(crate) struct Room {
     circle: CircleId,
-    stream: String,
+    stream: StreamName,
     hub: Weak<Inner>,
     loaded: Option<Loaded>,
     subscribers: Vec<Subscriber>,
@@ -61,7 +61,7 @@ impl Room {
         let (tx, rx) = mpsc::unbounded_channel();
         let room = Room {
             circle,
-            stream: format!("circle-{circle}"),
+            stream: StreamName::circle(circle.0),
             hub,
             loaded: None,
             subscribers: vec![],
@@ -114,12 +114,7 @@ impl Room {
         if self.loaded.is_none() {
             let mut state = Circle::default();
             let mut version = 0;
-            for event in kring_views::circle_history(log, self.circle)
-                .await
-                .map_err(|e| {
-                    SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string()))
-                })?
-            {
+            for event in kring_views::circle_history(log, self.circle).await? {
                 state.apply(event.event);
                 version = event.version;
             }
@@ -182,9 +177,7 @@ impl Room {
     /// One new event: the state moves, then each subscriber who may see it
     /// gets it, judged against the circle as it is now.
     fn fold(&mut self, recorded: &RecordedEvent) -> Result<(), SubscribeError> {
-        let Some((_, event)) = kring_views::decode(&self.upcasters, recorded)
-            .map_err(|e| SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string())))?
-        else {
+        let Some((_, event)) = kring_views::decode(&self.upcasters, recorded)? else {
             return Ok(());
         };
         let loaded = self.loaded.as_mut().expect("folding needs a loaded room");
@@ -271,11 +264,7 @@ impl Room {
                 .read_stream(&self.stream, after + 1, (version - after) as usize)
                 .await?;
             for recorded in &missed {
-                let Some((_, event)) =
-                    kring_views::decode(&self.upcasters, recorded).map_err(|e| {
-                        SubscribeError::Store(kring_store::StoreError::Corrupt(e.to_string()))
-                    })?
-                else {
+                let Some((_, event)) = kring_views::decode(&self.upcasters, recorded)? else {
                     continue;
                 };
                 let viewer = Viewer::of(&loaded.state, actor, now);

@@ -1,7 +1,6 @@
 //! The hub on its own: a consumer that stops reading is dropped without
 //! holding up anyone else, and subscribers get each version once, in order.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use kring_app::{Commands, Vault};
@@ -26,7 +25,7 @@ async fn a_slow_consumer_is_dropped_and_the_others_keep_up(test: TestLog) {
             actor: Actor::person(ann),
             action,
         };
-        let metadata = HashMap::from([("actor".to_owned(), ann.to_string())]);
+        let metadata = kring_store::metadata::of(ann.0, None);
         commands.circle(circle, command, metadata)
     };
     run(Action::CreateCircle {

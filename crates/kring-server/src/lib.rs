@@ -25,7 +25,7 @@ use std::time::Duration;
 use axum::Router;
 use kring_app::{AccountError, Accounts, Commands, EmailLookup, Vault};
 use kring_domain::Services;
-use kring_store::EventLog;
+use kring_store::Store;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
@@ -82,7 +82,7 @@ pub enum SetupError {
 
 #[derive(Clone)]
 pub struct AppState {
-    pub log: Arc<dyn EventLog>,
+    pub log: Arc<dyn Store>,
     pub(crate) app: Arc<App>,
 }
 
@@ -91,6 +91,7 @@ pub(crate) struct App {
     pub commands: Arc<Commands>,
     pub accounts: Accounts,
     pub vault: Vault,
+    pub calendar_feeds: kring_app::calendar_feeds::Feeds,
     pub cookie: SessionCookie,
     /// Moves when the projector commits; `None` when it runs elsewhere (then reads poll).
     pub views: Option<watch::Receiver<u64>>,
@@ -111,7 +112,7 @@ impl AppState {
     /// (`Projector::progress`). Some projector must run against the same
     /// database, or circle reads never see new events.
     pub async fn new(
-        log: Arc<dyn EventLog>,
+        log: Arc<dyn Store>,
         settings: Settings,
         views: Option<watch::Receiver<u64>>,
     ) -> Result<AppState, SetupError> {
@@ -136,6 +137,7 @@ impl AppState {
                 commands,
                 accounts,
                 vault: Vault::new(log.clone()),
+                calendar_feeds: kring_app::calendar_feeds::Feeds::new(log.clone()),
                 cookie,
                 views,
                 read_patience: settings.read_patience,

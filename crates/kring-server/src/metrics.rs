@@ -44,7 +44,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use kring_store::EventLog;
+use kring_store::ReadSide;
 use metrics::{describe_counter, describe_gauge, describe_histogram, Unit};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
@@ -188,7 +188,7 @@ async fn scrape(State(state): State<AppState>, request: Request) -> Response {
 /// Sets the two lag gauges from the stored checkpoint of the views. When the
 /// database does not answer in time they keep their last figures (the
 /// readiness probe reports the database).
-async fn measure_projector_lag(log: &dyn EventLog) {
+async fn measure_projector_lag(log: &dyn ReadSide) {
     let behind = tokio::time::timeout(Duration::from_secs(2), async {
         let committed = log.load_checkpoint(kring_views::CHECKPOINT).await?;
         log.read_all(committed, LAG_COUNTED_UP_TO).await

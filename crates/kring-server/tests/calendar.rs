@@ -357,8 +357,13 @@ async fn a_shift_whose_author_was_forgotten_is_a_shift(s: Server) {
     assert_eq!(status, StatusCode::OK, "{me}");
     let ann_id = me["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap();
 
-    let vault = kring_app::Vault::new(s.test.log.clone());
-    assert!(vault.forget(kring_domain::PersonId(ann_id)).await.unwrap());
+    let forgetter = kring_app::Forgetter::open(&s.test.url, &Default::default())
+        .await
+        .unwrap();
+    assert!(forgetter
+        .forget(kring_domain::PersonId(ann_id))
+        .await
+        .unwrap());
 
     let (status, _, body) = fetch(feed["url"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{body}");

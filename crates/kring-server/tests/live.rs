@@ -176,7 +176,7 @@ async fn follow(
     let head = s
         .test
         .log
-        .stream_head(&format!("circle-{circle}"))
+        .stream_head(&kring_store::StreamName::circle(circle.parse().unwrap()))
         .await
         .unwrap()
         .unwrap()

@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use chrono::{Duration, Utc};
 use common::{Browser, Server};
 use kring_app::{Commands, SessionToken, Vault};
@@ -56,7 +54,7 @@ fn commands(s: &Server) -> Commands {
 /// Runs a circle command directly (for the parts of the API others write).
 async fn run(commands: &Commands, circle: &str, actor: Actor, action: Action) -> u64 {
     let circle: CircleId = circle.parse().unwrap();
-    let metadata = HashMap::from([("actor".to_owned(), actor.person.to_string())]);
+    let metadata = kring_store::metadata::of(actor.person.0, None);
     commands
         .circle(circle, CircleCommand { actor, action }, metadata)
         .await
@@ -155,7 +153,7 @@ async fn invite_and_join(s: Server) {
     assert_eq!(open["invitations"][0]["ring"], "lukewarm");
     assert_eq!(open["invitations"][0]["role"], "member");
     assert!(!open.to_string().contains(parts[2]), "{open}");
-    let stream = kring_app::circle_stream(circle.parse().unwrap());
+    let stream = kring_store::StreamName::circle(circle.parse().unwrap());
     let stored = s.test.log.read_stream(&stream, 0, 1000).await.unwrap();
     assert!(stored.iter().any(|e| e.event_type == "InvitationIssued"));
     assert!(stored.iter().all(|e| {

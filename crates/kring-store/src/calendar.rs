@@ -4,6 +4,7 @@
 //! out when it is asked for; only who may ask is stored here.
 //! Like the rest of this crate it knows no domain type: people and circles are UUIDs.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -49,15 +50,51 @@ pub struct CalendarFeed {
 }
 
 impl CalendarFeed {
-    pub(crate) fn from_row(
-        (id, person, circle, scope, created_at): (Uuid, Uuid, Uuid, String, DateTime<Utc>),
+    /// From a row of `id, person_id, circle_id, scope, created_at`, on either backend.
+    pub(crate) fn from_row<T: crate::rows::StoredTime>(
+        (id, person, circle, scope, created_at): (Uuid, Uuid, Uuid, String, T),
     ) -> Result<CalendarFeed, StoreError> {
         Ok(CalendarFeed {
             id,
             person,
             circle,
             scope: CalendarScope::from_stored(&scope)?,
-            created_at,
+            created_at: created_at.into_utc()?,
         })
     }
+}
+
+/// Calendar feeds by the hash of their token.
+#[async_trait]
+pub trait CalendarFeeds: Send + Sync + 'static {
+    /// Stores a calendar feed under the hash of its token. The person must have
+    /// credentials; removing them ends the person's feeds, as it ends sessions.
+    async fn add_calendar_feed(
+        &self,
+        id: Uuid,
+        token_hash: &[u8],
+        person: Uuid,
+        circle: Uuid,
+        scope: CalendarScope,
+    ) -> Result<(), StoreError>;
+
+    /// The feed stored under `token_hash`, unless it was revoked.
+    async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError>;
+
+    /// A person's feeds of one circle that are not revoked, oldest first.
+    async fn calendar_feeds(
+        &self,
+        person: Uuid,
+        circle: Uuid,
+    ) -> Result<Vec<CalendarFeed>, StoreError>;
+
+    /// Revokes the feed `id` if it is `person`'s, of `circle`, and not revoked
+    /// yet; the row stays with `revoked_at = at`. True when it was revoked now.
+    async fn revoke_calendar_feed(
+        &self,
+        id: Uuid,
+        person: Uuid,
+        circle: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 }

@@ -13,12 +13,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::{EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError};
-
-/// The stream that holds one aggregate instance.
-pub fn stream_name(aggregate_type: &str, aggregate_id: &str) -> String {
-    format!("{aggregate_type}-{aggregate_id}")
-}
+use crate::{
+    EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError, StreamName,
+};
 
 #[derive(Clone)]
 pub struct LogRepository {
@@ -91,7 +88,7 @@ impl LogRepository {
         aggregate_id: &str,
         from_version: u64,
     ) -> Result<Vec<SerializedEvent>, PersistenceError> {
-        let stream = stream_name(A::TYPE, aggregate_id);
+        let stream = StreamName::of(A::TYPE, aggregate_id);
         let events = self
             .log
             .read_stream(&stream, from_version, usize::MAX)
@@ -141,7 +138,7 @@ impl PersistedEventRepository for LogRepository {
         let Some(first) = events.first() else {
             return Ok(());
         };
-        let stream = stream_name(A::TYPE, &first.aggregate_id);
+        let stream = StreamName::of(A::TYPE, &first.aggregate_id);
         let batch = events
             .iter()
             .map(|e| {
@@ -175,7 +172,7 @@ impl PersistedEventRepository for LogRepository {
     }
 
     async fn stream_all_events<A: Aggregate>(&self) -> Result<ReplayStream, PersistenceError> {
-        let prefix = format!("{}-", A::TYPE);
+        let prefix = StreamName::of(A::TYPE, "");
         let (mut feed, stream) = ReplayStream::new(1000);
         let log = self.log.clone();
         tokio::spawn(async move {
@@ -191,7 +188,7 @@ impl PersistedEventRepository for LogRepository {
                 let Some(last) = page.last() else { return };
                 cursor = last.cursor();
                 for event in page {
-                    if let Some(id) = event.stream_id.strip_prefix(&prefix) {
+                    if let Some(id) = event.stream_id.strip_prefix(prefix.as_str()) {
                         let id = id.to_owned();
                         if feed.push(Ok(to_serialized::<A>(&id, event))).await.is_err() {
                             return;

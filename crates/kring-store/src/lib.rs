@@ -1,9 +1,14 @@
-//! Kring's event log.
+//! Kring's store: the event log and what is kept beside it, in one database.
 //!
-//! One [`EventLog`] trait, two backends: [`PgLog`] (production) and [`SqliteLog`] (the embedded
-//! default). Every event lives in one stream, has a gapless version in that stream, a unique id,
-//! a global position, and the hash of its predecessor in the stream (a hash chain).
-//! This crate knows no domain type: payloads are JSON values.
+//! Two backends: [`PgLog`] (production) and [`SqliteLog`] (the embedded default).
+//! Every event lives in one stream, has a gapless version in that stream, a
+//! unique id, a global position, and the hash of its predecessor in the stream
+//! (a hash chain). This crate knows no domain type: payloads are JSON values.
+//!
+//! Each concern has its own trait ([`EventLog`], [`ViewStore`], [`PersonKeys`],
+//! [`AccountStore`], [`CalendarFeeds`], [`KeyEraser`]); [`Store`] and
+//! [`ReadSide`] bundle them, so one backend is handed out as the narrow trait
+//! objects each crate needs (see the `store` module).
 
 mod accounts;
 mod calendar;
@@ -11,24 +16,34 @@ mod chain;
 mod cqrs;
 mod error;
 mod event;
+mod keys;
 mod leadership;
 mod log;
+pub mod metadata;
 mod open;
 mod postgres;
+mod rows;
 mod sqlite;
+mod store;
+mod stream_name;
 mod subscription;
 mod verify;
+mod views;
 
-pub use accounts::{Credentials, Session};
-pub use calendar::{CalendarFeed, CalendarScope};
+pub use accounts::{AccountStore, Credentials, Session};
+pub use calendar::{CalendarFeed, CalendarFeeds, CalendarScope};
 pub use chain::{event_hash, Hash, GENESIS_HASH};
-pub use cqrs::{stream_name, LogRepository};
+pub use cqrs::LogRepository;
 pub use error::StoreError;
 pub use event::{Appended, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StreamHead};
+pub use keys::{KeyEraser, PersonKey, PersonKeys};
 pub use leadership::Lease;
-pub use log::{Backend, EventLog, PersonKey, ViewRow};
-pub use open::{open, Durability, OpenOptions};
+pub use log::{Backend, EventLog};
+pub use open::{open, open_key_eraser, Durability, OpenOptions};
 pub use postgres::PgLog;
 pub use sqlite::SqliteLog;
+pub use store::{ReadSide, Store};
+pub use stream_name::{StreamKind, StreamName};
 pub use subscription::Subscription;
 pub use verify::{verify_all, verify_stream, ChainBreak, VerifyReport};
+pub use views::{ViewRow, ViewStore};

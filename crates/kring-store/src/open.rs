@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use crate::{EventLog, PgLog, SqliteLog, StoreError};
+use crate::{KeyEraser, PgLog, SqliteLog, Store, StoreError};
 
 /// What to do when the database could lose acknowledged events on a crash.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,25 +27,49 @@ impl Default for OpenOptions {
     }
 }
 
-/// Opens the log a URL names (`postgres://…`, `postgresql://…` or `sqlite:…`),
+/// Opens the store a URL names (`postgres://…`, `postgresql://…` or `sqlite:…`),
 /// runs the embedded migrations and checks durability. Warnings are logged.
-pub async fn open(url: &str, options: &OpenOptions) -> Result<Arc<dyn EventLog>, StoreError> {
-    let (log, warnings): (Arc<dyn EventLog>, _) =
+pub async fn open(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match connect(url, options).await? {
+        Connected::Postgres(log) => Arc::new(log),
+        Connected::Sqlite(log) => Arc::new(log),
+    })
+}
+
+/// Opens the same database as [`open`], as the one thing that can destroy
+/// person keys. Only the application's forgetting calls this.
+pub async fn open_key_eraser(
+    url: &str,
+    options: &OpenOptions,
+) -> Result<Arc<dyn KeyEraser>, StoreError> {
+    Ok(match connect(url, options).await? {
+        Connected::Postgres(log) => Arc::new(log),
+        Connected::Sqlite(log) => Arc::new(log),
+    })
+}
+
+enum Connected {
+    Postgres(PgLog),
+    Sqlite(SqliteLog),
+}
+
+async fn connect(url: &str, options: &OpenOptions) -> Result<Connected, StoreError> {
+    let (connected, warnings) =
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let log = PgLog::connect(url, options.max_connections).await?;
             let warnings = durability_outcome(log.check_durability().await, options)?;
-            (Arc::new(log), warnings)
+            (Connected::Postgres(log), warnings)
         } else if url.starts_with("sqlite:") {
             let log = SqliteLog::connect(url).await?;
             let warnings = log.check_durability().await?;
-            (Arc::new(log), warnings)
+            (Connected::Sqlite(log), warnings)
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
     for warning in warnings {
         tracing::warn!("{warning}");
     }
-    Ok(log)
+    Ok(connected)
 }
 
 fn durability_outcome(

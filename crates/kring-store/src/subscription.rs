@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::{EventLog, GlobalCursor, RecordedEvent, StoreError};
+use crate::{EventLog, GlobalCursor, ReadSide, RecordedEvent, StoreError, ViewStore};
 
 pub struct Subscription {
     log: Arc<dyn EventLog>,
+    /// Where a named reader keeps its checkpoint; `None` for `from_end` readers.
+    checkpoints: Option<Arc<dyn ViewStore>>,
     name: String,
     cursor: GlobalCursor,
     wake: watch::Receiver<u64>,
@@ -18,11 +20,12 @@ pub struct Subscription {
 
 impl Subscription {
     /// Resumes from the checkpoint stored under `name` (the start of the log if none).
-    pub async fn open(log: Arc<dyn EventLog>, name: &str) -> Result<Self, StoreError> {
-        let cursor = log.load_checkpoint(name).await?;
-        let wake = log.wake_signal();
+    pub async fn open(store: Arc<dyn ReadSide>, name: &str) -> Result<Self, StoreError> {
+        let cursor = store.load_checkpoint(name).await?;
+        let wake = store.wake_signal();
         Ok(Self {
-            log,
+            log: store.clone(),
+            checkpoints: Some(store),
             name: name.to_owned(),
             cursor,
             wake,
@@ -38,6 +41,7 @@ impl Subscription {
         let wake = log.wake_signal();
         Ok(Self {
             log,
+            checkpoints: None,
             name: String::new(),
             cursor,
             wake,
@@ -116,10 +120,10 @@ impl Subscription {
     /// Stores the cursor durably: after a restart, reading resumes after the
     /// last batch handed out before this call.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
-        if self.name.is_empty() {
+        match &self.checkpoints {
+            Some(checkpoints) => checkpoints.save_checkpoint(&self.name, self.cursor).await,
             // `from_end` readers remember nothing.
-            return Ok(());
+            None => Ok(()),
         }
-        self.log.save_checkpoint(&self.name, self.cursor).await
     }
 }

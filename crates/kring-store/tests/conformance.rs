@@ -527,7 +527,7 @@ async fn a_forgotten_person_key_is_gone_for_good(h: Harness) {
     h.log.ensure_person_key(person, &[7; 32]).await.unwrap();
     h.log.ensure_person_key(bystander, &[8; 32]).await.unwrap();
 
-    assert!(h.log.forget_person_key(person).await.unwrap());
+    assert!(h.eraser().await.forget_person_key(person).await.unwrap());
     assert_eq!(
         h.log.person_key(person).await.unwrap(),
         PersonKey::Forgotten
@@ -542,7 +542,7 @@ async fn a_forgotten_person_key_is_gone_for_good(h: Harness) {
         PersonKey::Forgotten
     );
     assert!(
-        !h.log.forget_person_key(person).await.unwrap(),
+        !h.eraser().await.forget_person_key(person).await.unwrap(),
         "forgetting twice destroys nothing more"
     );
     assert_eq!(
@@ -559,7 +559,7 @@ async fn a_forgotten_person_key_is_gone_for_good(h: Harness) {
 
 async fn forgetting_an_unknown_person_changes_nothing(h: Harness) {
     let person = Uuid::new_v4();
-    assert!(!h.log.forget_person_key(person).await.unwrap());
+    assert!(!h.eraser().await.forget_person_key(person).await.unwrap());
     assert_eq!(h.log.person_key(person).await.unwrap(), PersonKey::Missing);
     assert_eq!(
         h.log.ensure_person_key(person, &[3; 32]).await.unwrap(),

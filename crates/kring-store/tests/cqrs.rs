@@ -10,7 +10,7 @@ use cqrs_es::persist::{
     PersistedEventRepository, PersistedEventStore, PersistenceError, SerializedEvent,
 };
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework, DomainEvent, EventStore};
-use kring_store::{stream_name, LogRepository};
+use kring_store::{LogRepository, StreamName};
 use kring_testkit::on_both_backends;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -120,7 +120,7 @@ async fn commands_are_stored_in_the_aggregate_stream(h: Harness) {
     let store = PersistedEventStore::<_, Tally>::new_event_store(LogRepository::new(reopened));
     let context = store.load_aggregate("t1").await.unwrap();
     assert_eq!(context.aggregate.total, 5);
-    assert_eq!(stream_name(Tally::TYPE, "t1"), "tally-t1");
+    assert_eq!(StreamName::of(Tally::TYPE, "t1"), "tally-t1");
 }
 
 async fn a_refused_command_writes_nothing(h: Harness) {

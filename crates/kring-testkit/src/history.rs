@@ -105,7 +105,7 @@ pub fn generate(rng: &mut Rng, circles: usize, events: usize) -> Vec<CircleHisto
 
 impl CircleHistory {
     pub fn stream(&self) -> String {
-        format!("circle-{}", self.id)
+        kring_store::StreamName::circle(self.id.0).into()
     }
 
     fn generate(rng: &mut Rng, start: DateTime<Utc>, target: usize) -> CircleHistory {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use kring_store::{open, Durability, EventLog, OpenOptions};
+use kring_store::{open, open_key_eraser, Durability, KeyEraser, OpenOptions, Store};
 
 use crate::TestDatabase;
 
@@ -14,7 +14,7 @@ pub enum Backing {
 }
 
 pub struct TestLog {
-    pub log: Arc<dyn EventLog>,
+    pub log: Arc<dyn Store>,
     pub url: String,
     pub backing: Backing,
 }
@@ -43,10 +43,17 @@ impl TestLog {
     }
 
     /// Opens a second, independent handle on the same database (a restart).
-    pub async fn reopen(&self) -> Arc<dyn EventLog> {
+    pub async fn reopen(&self) -> Arc<dyn Store> {
         open(&self.url, &OpenOptions::default())
             .await
             .expect("reopen the log")
+    }
+
+    /// The one handle that can destroy person keys, on the same database.
+    pub async fn eraser(&self) -> Arc<dyn KeyEraser> {
+        open_key_eraser(&self.url, &OpenOptions::default())
+            .await
+            .expect("open the key eraser")
     }
 
     pub fn is_postgres(&self) -> bool {

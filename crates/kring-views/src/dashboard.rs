@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use kring_domain::circle::state::local_date;
 use kring_domain::{Actor, CircleEvent, CircleId, ConsentScope, OrganisationId, PersonId, Sealed};
-use kring_store::EventLog;
+use kring_store::ViewStore;
 use serde::{Deserialize, Serialize};
 
 use crate::{load, Health, ProjectionError, Slot};
@@ -78,7 +78,7 @@ pub struct DashboardRow {
 /// What `intermediary` of `organisation` may see of every circle that consented,
 /// checked against each circle's own consent as it is now.
 pub async fn dashboard(
-    log: &dyn EventLog,
+    log: &dyn ViewStore,
     organisation: OrganisationId,
     intermediary: PersonId,
     now: DateTime<Utc>,

@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use kring_domain::{upcasters, CircleEvent, CircleId};
-use kring_store::EventLog;
+use kring_store::{metadata, EventLog, StreamName};
 
-use crate::projector::{decode, CIRCLE_PREFIX};
+use crate::projector::decode;
 use crate::ProjectionError;
 
 /// One event of a circle's log, as the domain reads it today.
@@ -24,7 +24,7 @@ pub async fn circle_history(
     circle: CircleId,
 ) -> Result<Vec<HistoryEvent>, ProjectionError> {
     let upcasters = upcasters::all();
-    let stream = format!("{CIRCLE_PREFIX}{circle}");
+    let stream = StreamName::circle(circle.0);
     let mut history = vec![];
     let mut from = 1;
     loop {
@@ -36,7 +36,7 @@ pub async fn circle_history(
                 history.push(HistoryEvent {
                     version: recorded.version,
                     recorded_at: recorded.recorded_at,
-                    actor: recorded.metadata["actor"].as_str().map(str::to_owned),
+                    actor: metadata::actor(&recorded.metadata).map(str::to_owned),
                     event,
                 });
             }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use kring_domain::{CircleEvent, CircleId, PersonId};
-use kring_store::EventLog;
+use kring_store::ViewStore;
 use serde::{Deserialize, Serialize};
 
 use crate::ProjectionError;
@@ -44,7 +44,7 @@ impl PersonCircles {
 
 /// The circles `person` is in, as far as the projector got.
 pub async fn circles_of(
-    log: &dyn EventLog,
+    log: &dyn ViewStore,
     person: PersonId,
 ) -> Result<PersonCircles, ProjectionError> {
     match log.load_view(MEMBERSHIP_VIEW, &person.to_string()).await? {

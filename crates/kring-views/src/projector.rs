@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use kring_domain::{upcasters, CircleEvent, CircleId, OrganisationId, PersonId};
-use kring_store::{EventLog, RecordedEvent, StoreError, Subscription, ViewRow};
+use kring_store::{
+    ReadSide, RecordedEvent, StoreError, StreamKind, StreamName, Subscription, ViewRow, ViewStore,
+};
 use tokio::sync::watch;
 
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
@@ -34,7 +36,6 @@ struct Pending {
 pub const CHECKPOINT: &str = "views";
 /// The kind under which circle views are stored.
 pub const CIRCLE_VIEW: &str = "circle";
-pub(crate) const CIRCLE_PREFIX: &str = "circle-";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {
@@ -49,10 +50,25 @@ pub enum ProjectionError {
         #[source]
         source: serde_json::Error,
     },
+    /// A newer version of Kring wrote the event: this one knows its type only
+    /// up to an older schema version. Nothing is damaged; upgrade this node.
+    #[error(
+        "event {event} of {stream} is {event_type} version {schema_version}, newer than \
+         version {known} that this version of Kring knows: upgrade Kring to read it"
+    )]
+    NewerVersion {
+        stream: String,
+        event: u64,
+        event_type: String,
+        schema_version: i32,
+        known: u32,
+        #[source]
+        source: serde_json::Error,
+    },
 }
 
 pub struct Projector {
-    log: Arc<dyn EventLog>,
+    log: Arc<dyn ReadSide>,
     subscription: Subscription,
     /// Views folded so far, so a busy circle is not read back from the store each batch.
     cache: HashMap<CircleId, CircleView>,
@@ -68,7 +84,7 @@ pub struct Projector {
 
 impl Projector {
     /// Resumes from the stored checkpoint.
-    pub async fn open(log: Arc<dyn EventLog>) -> Result<Projector, ProjectionError> {
+    pub async fn open(log: Arc<dyn ReadSide>) -> Result<Projector, ProjectionError> {
         let subscription = Subscription::open(log.clone(), CHECKPOINT)
             .await?
             .batch_size(5000)
@@ -201,7 +217,8 @@ impl Projector {
                     // An event this version cannot read (a newer node wrote it): let
                     // another node lead, and look again later.
                     let pause = match e {
-                        ProjectionError::Undecodable { .. } => Duration::from_secs(30),
+                        ProjectionError::Undecodable { .. }
+                        | ProjectionError::NewerVersion { .. } => Duration::from_secs(30),
                         _ => Duration::from_secs(1),
                     };
                     drop(lease);
@@ -363,16 +380,14 @@ pub fn decode(
     upcasters: &[Box<dyn EventUpcaster>],
     recorded: &RecordedEvent,
 ) -> Result<Option<(CircleId, CircleEvent)>, ProjectionError> {
-    let Some(id) = recorded.stream_id.strip_prefix(CIRCLE_PREFIX) else {
+    let Some(id) = StreamName::id_of(StreamKind::Circle, &recorded.stream_id) else {
         return Ok(None);
     };
-    let Ok(circle) = id.parse::<CircleId>() else {
-        return Ok(None);
-    };
+    let circle = CircleId(id);
     let mut serialized = SerializedEvent::new(
-        id.to_owned(),
+        id.to_string(),
         recorded.version as usize,
-        "circle".into(),
+        StreamKind::Circle.aggregate_type().into(),
         recorded.event_type.clone(),
         recorded.schema_version.to_string(),
         recorded.payload.clone(),
@@ -384,10 +399,22 @@ pub fn decode(
         }
     }
     let event = serde_json::from_value(serialized.payload).map_err(|source| {
-        ProjectionError::Undecodable {
-            stream: recorded.stream_id.clone(),
-            event: recorded.version,
-            source,
+        let known = kring_domain::circle::events::schema_version(&recorded.event_type);
+        if i64::from(recorded.schema_version) > i64::from(known) {
+            ProjectionError::NewerVersion {
+                stream: recorded.stream_id.clone(),
+                event: recorded.version,
+                event_type: recorded.event_type.clone(),
+                schema_version: recorded.schema_version,
+                known,
+                source,
+            }
+        } else {
+            ProjectionError::Undecodable {
+                stream: recorded.stream_id.clone(),
+                event: recorded.version,
+                source,
+            }
         }
     })?;
     Ok(Some((circle, event)))
@@ -408,7 +435,7 @@ fn row(
 }
 
 async fn load_consented(
-    log: &dyn EventLog,
+    log: &dyn ViewStore,
     organisation: OrganisationId,
 ) -> Result<ConsentedCircles, ProjectionError> {
     match log
@@ -428,7 +455,7 @@ async fn load_consented(
 
 /// The stored view of a circle, if the projector has seen it.
 pub async fn load(
-    log: &dyn EventLog,
+    log: &dyn ViewStore,
     circle: CircleId,
 ) -> Result<Option<CircleView>, ProjectionError> {
     let Some(row) = log.load_view(CIRCLE_VIEW, &circle.to_string()).await? else {
@@ -441,7 +468,7 @@ pub async fn load(
 /// Read-your-writes: the circle's view once it holds at least `version`, waiting
 /// at most `patience`. `None` when the view is still behind (or the circle unknown).
 pub async fn load_at_least(
-    log: &dyn EventLog,
+    log: &dyn ViewStore,
     circle: CircleId,
     version: u64,
     mut progress: Option<watch::Receiver<u64>>,
@@ -478,7 +505,7 @@ pub async fn load_at_least(
 /// Drops every view and folds the whole log again. Calls `progress` with the
 /// number of events read so far after each batch.
 pub async fn rebuild(
-    log: Arc<dyn EventLog>,
+    log: Arc<dyn ReadSide>,
     mut progress: impl FnMut(u64),
 ) -> Result<u64, ProjectionError> {
     // A projector running meanwhile would store views folded from nothing.

@@ -18,7 +18,7 @@ async fn circle_with(log: &dyn EventLog, actions: Vec<Action>) -> CircleId {
     let coordinator = PersonId(Uuid::new_v4());
     let focus = PersonId(Uuid::new_v4());
     let now = Utc::now();
-    let stream = format!("circle-{circle}");
+    let stream = kring_store::StreamName::circle(circle.0);
     let mut state = Circle::default();
     let create = Action::CreateCircle {
         circle,

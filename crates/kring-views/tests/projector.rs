@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use kring_store::{EventLog, GlobalCursor};
+use kring_store::{EventLog, GlobalCursor, Store};
 use kring_testkit::{on_both_backends, within, TestLog};
 use kring_views::{
     load, load_at_least, rebuild, Projector, CHECKPOINT, CIRCLE_VIEW, ORGANISATION_VIEW,
@@ -64,7 +64,7 @@ fn assert_varied(histories: &[CircleHistory]) {
 }
 
 /// Folds batches until every circle's stored view is at its stream's head.
-async fn catch_up_to_heads(projector: &mut Projector, log: &dyn EventLog, heads: &[(String, u64)]) {
+async fn catch_up_to_heads(projector: &mut Projector, log: &dyn Store, heads: &[(String, u64)]) {
     within(
         Duration::from_secs(120),
         "the projector to reach every stream's head",
@@ -84,7 +84,7 @@ async fn catch_up_to_heads(projector: &mut Projector, log: &dyn EventLog, heads:
     .await
 }
 
-async fn views_at(log: &dyn EventLog, heads: &[(String, u64)]) -> bool {
+async fn views_at(log: &dyn Store, heads: &[(String, u64)]) -> bool {
     let rows = log.load_views(CIRCLE_VIEW).await.unwrap();
     rows.len() == heads.len()
         && heads
@@ -103,7 +103,7 @@ fn assert_same_views(left: &[kring_store::ViewRow], right: &[kring_store::ViewRo
 }
 
 /// The organisation rows' versions are batch positions, so only their bodies compare.
-async fn organisation_bodies(log: &dyn EventLog) -> Vec<(String, String)> {
+async fn organisation_bodies(log: &dyn Store) -> Vec<(String, String)> {
     log.load_views(ORGANISATION_VIEW)
         .await
         .unwrap()
@@ -113,7 +113,7 @@ async fn organisation_bodies(log: &dyn EventLog) -> Vec<(String, String)> {
 }
 
 /// The stored view of every circle equals a fold of its stream done here.
-async fn assert_views_are_folds(log: &dyn EventLog, histories: &[CircleHistory]) {
+async fn assert_views_are_folds(log: &dyn Store, histories: &[CircleHistory]) {
     for h in histories {
         let folded = fold_stream(log, &h.stream()).await;
         assert_eq!(folded.version as usize, h.events);

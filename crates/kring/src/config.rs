@@ -5,7 +5,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ipnet::IpNet;
 use kring_domain::PersonId;
-use kring_store::{Durability, EventLog, OpenOptions};
+use kring_store::{Durability, OpenOptions, Store};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -162,18 +162,28 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
-    pub async fn open(&self) -> anyhow::Result<Arc<dyn EventLog>> {
-        let options = OpenOptions {
+    pub async fn open(&self) -> anyhow::Result<Arc<dyn Store>> {
+        kring_store::open(&self.database_url, &self.options())
+            .await
+            .with_context(|| format!("cannot open the event log at {}", self.display_url()))
+    }
+
+    /// The store opened to forget people (`kring forget`).
+    pub async fn open_forgetter(&self) -> anyhow::Result<kring_app::Forgetter> {
+        kring_app::Forgetter::open(&self.database_url, &self.options())
+            .await
+            .with_context(|| format!("cannot open the event log at {}", self.display_url()))
+    }
+
+    fn options(&self) -> OpenOptions {
+        OpenOptions {
             durability: if self.allow_unsafe_durability {
                 Durability::WarnOnly
             } else {
                 Durability::Require
             },
             max_connections: self.database_max_connections,
-        };
-        kring_store::open(&self.database_url, &options)
-            .await
-            .with_context(|| format!("cannot open the event log at {}", self.display_url()))
+        }
     }
 
     /// The URL without its password, fit for logs and screens.

@@ -25,9 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
-use kring_app::{
-    circle_stream, AccountError, Accounts, Commands, EmailLookup, SessionToken, Vault,
-};
+use kring_app::{AccountError, Accounts, Commands, EmailLookup, LinkSecret, Vault};
 use kring_domain::circle::state::{local_date, local_to_utc};
 use kring_domain::{
     Action, Actor, Capacity, Category, CircleCommand, CircleId, Clock, ConsentScope, EntryId,
@@ -35,7 +33,7 @@ use kring_domain::{
     OrganisationId, PersonId, Recurrence, RequestId, Ring, Sealed, Services, ShiftId, SwapId,
     ThanksFor, TimeWindow, Visibility,
 };
-use kring_store::EventLog;
+use kring_store::{metadata, EventLog, Store, StreamKind, StreamName};
 use uuid::Uuid;
 
 use crate::config::StoreArgs;
@@ -160,7 +158,7 @@ pub async fn fill(store: &StoreArgs, secret: Option<&str>) -> anyhow::Result<Out
 
 /// Makes the demo in `log` when it holds no circle yet. `secret` is the
 /// server secret the server will use (`KRING_SECRET`), if one is set.
-pub async fn make(log: Arc<dyn EventLog>, secret: Option<&str>) -> anyhow::Result<Outcome> {
+pub async fn make(log: Arc<dyn Store>, secret: Option<&str>) -> anyhow::Result<Outcome> {
     let secret = kring_app::server_secret(log.as_ref(), secret)
         .await
         .context("cannot set up the server secret")?;
@@ -203,27 +201,24 @@ pub async fn make(log: Arc<dyn EventLog>, secret: Option<&str>) -> anyhow::Resul
 }
 
 async fn holds_circles(log: &dyn EventLog) -> anyhow::Result<bool> {
-    // Every circle's stream is `circle-<id>`.
-    let nil = Uuid::nil();
-    let stream = circle_stream(CircleId(nil));
-    let prefix = stream.trim_end_matches(&nil.to_string());
-    let first = log.list_streams(Some(prefix), 1).await?;
-    Ok(first.first().is_some_and(|s| s.starts_with(prefix)))
+    let prefix = StreamKind::Circle.prefix();
+    let first = log.list_streams(Some(&prefix), 1).await?;
+    Ok(first.first().is_some_and(|s| s.starts_with(&prefix)))
 }
 
 /// The demo's organisation, found by its name among the organisations.
 async fn organisation(log: Arc<dyn EventLog>) -> anyhow::Result<Option<OrganisationId>> {
-    // An organisation's stream is `organisation-<id>` (`Organisation::TYPE`).
-    const PREFIX: &str = "organisation-";
     let commands = Commands::new(log.clone(), Services::system());
-    let mut after = PREFIX.to_owned();
+    let mut after = StreamKind::Organisation.prefix();
     loop {
         let streams = log.list_streams(Some(&after), 100).await?;
         for stream in &streams {
-            let Some(id) = stream.strip_prefix(PREFIX) else {
+            if !stream.starts_with(&StreamKind::Organisation.prefix()) {
                 return Ok(None);
+            }
+            let Some(id) = StreamName::id_of(StreamKind::Organisation, stream) else {
+                continue;
             };
-            let Ok(id) = id.parse::<Uuid>() else { continue };
             let id = OrganisationId(id);
             if let Some(found) = commands.organisation_state(id).await? {
                 if found.name == ORGANISATION {
@@ -322,10 +317,7 @@ impl Demo {
     }
 
     async fn run(&self, actor: Actor, action: Action) -> anyhow::Result<u64> {
-        let mut metadata = HashMap::from([("actor".to_owned(), actor.person.to_string())]);
-        if let Some(organisation) = actor.organisation {
-            metadata.insert("organisation".to_owned(), organisation.to_string());
-        }
+        let metadata = metadata::of(actor.person.0, actor.organisation.map(|o| o.0));
         let what = format!("{action:?}");
         let what = what
             .split([' ', '{', '('])
@@ -341,7 +333,7 @@ impl Demo {
     /// The coordinator invites and `who` joins at once, in `ring`.
     async fn join(&self, who: &str, ring: Ring, task: Option<RequestId>) -> anyhow::Result<()> {
         let invitation = InvitationId(Uuid::new_v4());
-        let token_hash = hex(&SessionToken::generate()?.hash());
+        let token_hash = LinkSecret::generate()?.hash_hex();
         let expires_at = self.clock.now() + Duration::days(14);
         self.act(
             "sanne",
@@ -1112,7 +1104,7 @@ impl Demo {
                 ring: Ring::Lukewarm,
                 role: InvitedAs::Member,
                 task: None,
-                token_hash: hex(&SessionToken::generate()?.hash()),
+                token_hash: LinkSecret::generate()?.hash_hex(),
                 expires_at: self.clock.now() + Duration::days(14),
             },
         )
@@ -1135,8 +1127,4 @@ impl Demo {
         .await?;
         Ok(())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -9,7 +9,6 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use config::{Cli, Command, LogFormat};
-use kring_app::Vault;
 use kring_domain::PersonId;
 
 #[tokio::main]
@@ -94,8 +93,8 @@ async fn verify(store: &config::StoreArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn forget(store: &config::StoreArgs, person: PersonId) -> anyhow::Result<ExitCode> {
-    let vault = Vault::new(store.open().await?);
-    if vault.forget(person).await? {
+    let forgetter = store.open_forgetter().await?;
+    if forgetter.forget(person).await? {
         println!(
             "Forgot {person}: their name, contact details and writing can no longer be read; \
              their events stay as \"a former member\"."

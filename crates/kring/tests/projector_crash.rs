@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kring_store::{open, EventLog, GlobalCursor, OpenOptions, ViewRow};
+use kring_store::{open, EventLog, GlobalCursor, OpenOptions, Store, ViewRow};
 use kring_views::{rebuild, CHECKPOINT, CIRCLE_VIEW};
 use tokio::process::{Child, Command};
 
@@ -50,7 +50,7 @@ fn server_output(log_file: &Path) -> String {
 
 /// Polls the checkpoint (from this process's own handle) until `done` says so.
 async fn wait_for_checkpoint(
-    log: &dyn EventLog,
+    log: &dyn Store,
     seconds: u64,
     what: &str,
     log_file: &Path,
@@ -73,10 +73,7 @@ async fn wait_for_checkpoint(
 
 /// Writes the histories to a fresh SQLite file through kring_store; answers the
 /// log handle, the cursor of the last event and the event count.
-async fn write_log(
-    url: &str,
-    histories: &[CircleHistory],
-) -> (Arc<dyn EventLog>, GlobalCursor, u64) {
+async fn write_log(url: &str, histories: &[CircleHistory]) -> (Arc<dyn Store>, GlobalCursor, u64) {
     let log = open(url, &OpenOptions::default())
         .await
         .expect("open the log");

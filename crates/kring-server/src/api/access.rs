@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use chrono::Utc;
-use kring_app::circle_stream;
 use kring_domain::{Action, Actor, CircleId, OrganisationId, PersonId, Viewer};
 use kring_protocol::v1;
+use kring_store::StreamName;
 use kring_views::CircleView;
 
 use super::auth::SignedIn;
@@ -174,7 +174,7 @@ async fn view_as(
     } else if view.is_none() {
         // A circle so new that the projector has not stored it yet: its
         // creator reading it at once should not be told it does not exist.
-        let head = state.log.stream_head(&circle_stream(circle)).await?;
+        let head = state.log.stream_head(&StreamName::circle(circle.0)).await?;
         if let Some(head) = head {
             view = Some(wait_for(state, circle, actor, head.version).await?);
         }
@@ -207,7 +207,7 @@ async fn wait_for(
     if !known {
         return Err(ApiError::NoSuchCircle);
     }
-    let head = state.log.stream_head(&circle_stream(circle)).await?;
+    let head = state.log.stream_head(&StreamName::circle(circle.0)).await?;
     let head = head.map_or(0, |h| h.version);
     if head < min_version {
         return Err(ApiError::Invalid(format!(

@@ -24,7 +24,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Days, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
-use kring_app::SessionToken;
+use kring_app::calendar_feeds::FeedError;
 use kring_domain::circle::state::local_date;
 use kring_domain::{Actor, PersonId, ShiftId, Viewer};
 use kring_protocol::v1;
@@ -40,10 +40,6 @@ use super::extract::Body;
 use super::policy::{decide, Decision, Resource};
 use super::{links, wire, Problems};
 use crate::{ApiError, AppState};
-
-/// The most feeds one person keeps for one circle: enough for a phone, a
-/// laptop and a shared family calendar, few enough to keep track of.
-const MAX_FEEDS: usize = 10;
 
 /// How far back a feed reaches, so the recent past stays in the calendar.
 const DAYS_BEFORE: u64 = 30;
@@ -88,34 +84,22 @@ async fn create(
     Body(body): Body<v1::CreateCalendarFeed>,
 ) -> Result<(StatusCode, Json<v1::CalendarFeedCreated>), ApiError> {
     member.may(Resource::Calendar)?;
-    let kept = state
-        .log
-        .calendar_feeds(member.me.0, member.circle.0)
-        .await?
-        .len();
-    if kept >= MAX_FEEDS {
-        return Err(ApiError::Invalid(format!(
-            "you already have {MAX_FEEDS} calendar feeds of this circle: revoke one you no longer use first"
-        )));
-    }
     let base = links::public_base(&state, &headers)?;
-    let token = SessionToken::generate()?;
-    let id = Uuid::new_v4();
-    state
-        .log
-        .add_calendar_feed(
-            id,
-            &token.hash(),
-            member.me.0,
-            member.circle.0,
-            store_scope(body.scope),
-        )
-        .await?;
+    let feed = state
+        .app
+        .calendar_feeds
+        .create(member.me, member.circle, store_scope(body.scope))
+        .await
+        .map_err(|e| match e {
+            FeedError::TooMany => ApiError::Invalid(e.to_string()),
+            FeedError::Secret(e) => e.into(),
+            FeedError::Store(e) => e.into(),
+        })?;
     Ok((
         StatusCode::CREATED,
         Json(v1::CalendarFeedCreated {
-            id,
-            url: format!("{base}/calendar/{}.ics", token.as_str()),
+            id: feed.id,
+            url: format!("{base}/calendar/{}.ics", feed.secret.as_str()),
             scope: body.scope,
         }),
     ))
@@ -131,8 +115,9 @@ async fn list(
     member: Member,
 ) -> Result<Json<v1::CalendarFeeds>, ApiError> {
     let feeds = state
-        .log
-        .calendar_feeds(member.me.0, member.circle.0)
+        .app
+        .calendar_feeds
+        .list(member.me, member.circle)
         .await?
         .into_iter()
         .map(|feed| v1::CalendarFeed {
@@ -157,8 +142,9 @@ async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     let feed: Uuid = feed.parse().map_err(|_| no_such_feed())?;
     let revoked = state
-        .log
-        .revoke_calendar_feed(feed, member.me.0, member.circle.0, Utc::now())
+        .app
+        .calendar_feeds
+        .revoke(feed, member.me, member.circle)
         .await?;
     if revoked {
         Ok(StatusCode::NO_CONTENT)
@@ -182,13 +168,11 @@ async fn feed(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> Result<Response, ApiError> {
-    let hash = file
-        .strip_suffix(".ics")
-        .and_then(SessionToken::hash_of)
-        .ok_or_else(no_such_calendar)?;
+    let secret = file.strip_suffix(".ics").ok_or_else(no_such_calendar)?;
     let feed = state
-        .log
-        .calendar_feed(&hash)
+        .app
+        .calendar_feeds
+        .find(secret)
         .await?
         .ok_or_else(no_such_calendar)?;
     let view = kring_views::load(state.log.as_ref(), feed.circle.into())

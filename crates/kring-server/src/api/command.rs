@@ -1,8 +1,6 @@
 //! Running a circle command for a request: who acted goes into the event's
 //! metadata; the answer is the circle's version after it (read-your-writes).
 
-use std::collections::HashMap;
-
 use kring_domain::{Action, Actor, CircleCommand, CircleId, PersonId};
 
 use crate::{ApiError, AppState};
@@ -24,10 +22,7 @@ pub(crate) async fn run_as(
     actor: Actor,
     action: Action,
 ) -> Result<u64, ApiError> {
-    let mut metadata = HashMap::from([("actor".to_owned(), actor.person.to_string())]);
-    if let Some(organisation) = actor.organisation {
-        metadata.insert("organisation".to_owned(), organisation.to_string());
-    }
+    let metadata = kring_store::metadata::of(actor.person.0, actor.organisation.map(|o| o.0));
     let command = CircleCommand { actor, action };
     Ok(state.app.commands.circle(circle, command, metadata).await?)
 }

@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{Duration, Utc};
-use kring_app::SessionToken;
+use kring_app::LinkSecret;
 use kring_domain::circle::state::InvitationState;
 use kring_domain::{Action, InvitationId, InvitedAs, RequestId};
 use kring_protocol::v1;
@@ -75,7 +75,7 @@ async fn invite(
         )));
     }
     let invitation = InvitationId(Uuid::new_v4());
-    let secret = SessionToken::generate()?;
+    let secret = LinkSecret::generate()?;
     let expires_at = Utc::now() + Duration::days(i64::from(days));
     let action = Action::Invite {
         invitation,
@@ -85,7 +85,7 @@ async fn invite(
             v1::Role::Coordinator => InvitedAs::Coordinator,
         },
         task: body.task.map(RequestId),
-        token_hash: hex(&secret.hash()),
+        token_hash: secret.hash_hex(),
         expires_at,
     };
     let version = command::run(&state, circle, me, action).await?;
@@ -193,12 +193,8 @@ fn parse_code(code: &str) -> Option<(kring_domain::CircleId, InvitationId, Strin
     let mut parts = code.trim().splitn(3, '.');
     let circle = parts.next()?.parse().ok()?;
     let invitation = InvitationId(parts.next()?.parse().ok()?);
-    let hash = SessionToken::hash_of(parts.next()?)?;
-    Some((circle, invitation, hex(&hash)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let hash = LinkSecret::hex_hash_of(parts.next()?)?;
+    Some((circle, invitation, hash))
 }
 
 #[cfg(test)]
@@ -207,13 +203,13 @@ mod tests {
 
     #[test]
     fn a_code_is_parsed_back_into_the_hash_the_invitation_stored() {
-        let secret = SessionToken::generate().unwrap();
+        let secret = LinkSecret::generate().unwrap();
         let circle = Uuid::new_v4();
         let invitation = Uuid::new_v4();
         let code = format!("{circle}.{invitation}.{}", secret.as_str());
         let (c, i, hash) = parse_code(&code).unwrap();
         assert_eq!((c.0, i.0), (circle, invitation));
-        assert_eq!(hash, hex(&secret.hash()));
+        assert_eq!(hash, secret.hash_hex());
         assert_eq!(hash.len(), 64);
         for broken in [
             "",

@@ -1,0 +1,234 @@
+//! The log on Postgres.
+
+use std::sync::LazyLock;
+
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::Row;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::{append_error, PgLog};
+use crate::rows::{self, sql_limit};
+use crate::{
+    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
+    StoreError, StreamHead,
+};
+
+static EVENT_COLUMNS: LazyLock<String> = LazyLock::new(|| rows::event_columns("xid::text::bigint"));
+
+fn event_from_row(row: &PgRow) -> Result<RecordedEvent, StoreError> {
+    rows::event_from_row::<_, chrono::DateTime<chrono::Utc>>(row)
+}
+
+#[async_trait]
+impl EventLog for PgLog {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn append(
+        &self,
+        stream: &str,
+        expected: ExpectedVersion,
+        events: &[NewEvent],
+    ) -> Result<Appended, StoreError> {
+        if events.is_empty() {
+            return Err(StoreError::EmptyBatch);
+        }
+        let encoded = events
+            .iter()
+            .map(NewEvent::encoded)
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids: Vec<Uuid> = encoded.iter().map(|e| e.event_id).collect();
+        let types: Vec<&str> = encoded.iter().map(|e| e.event_type.as_str()).collect();
+        let schema_versions: Vec<i32> = encoded.iter().map(|e| e.schema_version).collect();
+        let payloads: Vec<&str> = encoded.iter().map(|e| e.payload.as_str()).collect();
+        let metadata: Vec<&str> = encoded.iter().map(|e| e.metadata.as_str()).collect();
+        let row = sqlx::query("SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7)")
+            .bind(stream)
+            .bind(expected.as_sql())
+            .bind(&ids)
+            .bind(&types)
+            .bind(&schema_versions)
+            .bind(&payloads)
+            .bind(&metadata)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| append_error(e, stream, expected, &ids))?;
+        let appended = Appended {
+            stream_version: row.try_get::<i64, _>("stream_version")? as u64,
+            first_position: row.try_get::<i64, _>("first_position")? as u64,
+            last_position: row.try_get::<i64, _>("last_position")? as u64,
+            epoch: row.try_get("epoch")?,
+            duplicate: row.try_get("duplicate")?,
+        };
+        metrics::counter!("kring_appends_total", "backend" => "postgres").increment(1);
+        // A retried batch (`duplicate`) wrote no event.
+        metrics::counter!("kring_appended_events_total", "backend" => "postgres")
+            .increment(u64::from(!appended.duplicate) * ids.len() as u64);
+        self.wake.send_modify(|n| *n += 1);
+        self.appended_here.notify_one();
+        Ok(appended)
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &str,
+        from_version: u64,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3",
+            *EVENT_COLUMNS
+        );
+        sqlx::query(&sql)
+            .bind(stream)
+            .bind(from_version as i64)
+            .bind(sql_limit(limit))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(event_from_row)
+            .collect()
+    }
+
+    async fn read_all(
+        &self,
+        after: GlobalCursor,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        // Every transaction with an xid below the snapshot's xmin has finished, so
+        // no row can still appear below that horizon: reading in (xid, position)
+        // order up to it never skips an event that commits late. The ORDER BY names
+        // the table columns: bare `xid` would bind to the text-cast output alias
+        // and sort every page instead of walking the (xid, position) index.
+        let sql = format!(
+            "SELECT {} FROM events \
+             WHERE (xid, position) > ($1::text::xid8, $2) \
+               AND xid < pg_snapshot_xmin(pg_current_snapshot()) \
+             ORDER BY events.xid, events.position LIMIT $3",
+            *EVENT_COLUMNS
+        );
+        sqlx::query(&sql)
+            .bind(after.xid.to_string())
+            .bind(after.position as i64)
+            .bind(sql_limit(limit))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(event_from_row)
+            .collect()
+    }
+
+    async fn end_cursor(&self) -> Result<GlobalCursor, StoreError> {
+        // Below the horizon every transaction has ended: what appears later has
+        // a larger xid, so it sorts after this cursor.
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT xid::text, position FROM events \
+             WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) \
+             ORDER BY events.xid DESC, events.position DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some((xid, position)) => GlobalCursor {
+                xid: xid
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("xid {xid:?}")))?,
+                position: position as u64,
+            },
+            None => GlobalCursor::START,
+        })
+    }
+
+    async fn held_back(&self, after: GlobalCursor) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE (xid, position) > ($1::text::xid8, $2) \
+               AND xid >= pg_snapshot_xmin(pg_current_snapshot()))",
+        )
+        .bind(after.xid.to_string())
+        .bind(after.position as i64)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {
+        head(&self.pool, stream).await
+    }
+
+    async fn list_streams(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(rows::LIST_STREAMS)
+            .bind(after)
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(stream)
+            .execute(&mut *tx)
+            .await?;
+        let head = head(&mut *tx, stream)
+            .await?
+            .ok_or_else(|| StoreError::StreamNotFound(stream.to_owned()))?;
+        crate::verify::check_truncation(&head, version)?;
+        let base: Vec<u8> = sqlx::query_scalar(rows::BASE_HASH)
+            .bind(stream)
+            .bind(version as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(rows::DELETE_BEFORE)
+            .bind(stream)
+            .bind(version as i64)
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(
+            "UPDATE streams SET first_version = $2, base_hash = $3, epoch = $4 WHERE stream_id = $1 RETURNING *",
+        )
+        .bind(stream)
+        .bind(version as i64)
+        .bind(&base)
+        .bind(Uuid::new_v4())
+        .fetch_one(&mut *tx)
+        .await?;
+        let head = rows::head_from_row(&row)?;
+        tx.commit().await?;
+        Ok(head)
+    }
+
+    fn wake_signal(&self) -> watch::Receiver<u64> {
+        self.wake.subscribe()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn event_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar(rows::EVENT_COUNT)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+}
+
+async fn head<'c>(
+    on: impl sqlx::PgExecutor<'c>,
+    stream: &str,
+) -> Result<Option<StreamHead>, StoreError> {
+    sqlx::query(rows::STREAM_HEAD)
+        .bind(stream)
+        .fetch_optional(on)
+        .await?
+        .as_ref()
+        .map(rows::head_from_row)
+        .transpose()
+}

@@ -1,0 +1,110 @@
+//! Read models, checkpoints and leases on Postgres.
+
+use async_trait::async_trait;
+
+use super::PgLog;
+use crate::rows;
+use crate::{GlobalCursor, Lease, StoreError, ViewRow, ViewStore};
+
+const SAVE_CHECKPOINT: &str = "INSERT INTO checkpoints (name, xid, position) VALUES ($1, $2, $3) \
+     ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = now()";
+
+#[async_trait]
+impl ViewStore for PgLog {
+    async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
+        let row = sqlx::query_as(rows::LOAD_CHECKPOINT)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(rows::checkpoint(row))
+    }
+
+    async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
+        save_checkpoint(&self.pool, name, at).await
+    }
+
+    async fn try_lead(&self, name: &str) -> Result<Option<Lease>, StoreError> {
+        // The lock belongs to the session: keep that connection for as long as we lead.
+        let mut conn = self.pool.acquire().await?;
+        let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock(hashtextextended($1, 1))")
+            .bind(name)
+            .fetch_one(&mut *conn)
+            .await?;
+        if !got {
+            return Ok(None);
+        }
+        Ok(Some(Lease::new(crate::leadership::PgLease(conn.detach()))))
+    }
+
+    async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
+        let row: Option<(i64, String)> = sqlx::query_as(rows::LOAD_VIEW)
+            .bind(kind)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(version, body)| rows::view_row(kind, key.to_owned(), version, body)))
+    }
+
+    async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
+        let found = sqlx::query_as(rows::LOAD_VIEWS)
+            .bind(kind)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows::view_rows(kind, found))
+    }
+
+    async fn commit_views(
+        &self,
+        checkpoint: &str,
+        at: GlobalCursor,
+        rows: &[ViewRow],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if !rows.is_empty() {
+            let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+            let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+            let versions: Vec<i64> = rows.iter().map(|r| r.version as i64).collect();
+            let bodies: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+            sqlx::query(
+                "INSERT INTO views (kind, key, version, body) \
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) \
+                 ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, body = excluded.body \
+                 WHERE views.version <= excluded.version",
+            )
+            .bind(&kinds)
+            .bind(&keys)
+            .bind(&versions)
+            .bind(&bodies)
+            .execute(&mut *tx)
+            .await?;
+        }
+        save_checkpoint(&mut *tx, checkpoint, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(rows::DELETE_VIEWS).execute(&mut *tx).await?;
+        sqlx::query(rows::DELETE_CHECKPOINT)
+            .bind(checkpoint)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn save_checkpoint<'c>(
+    on: impl sqlx::PgExecutor<'c>,
+    name: &str,
+    at: GlobalCursor,
+) -> Result<(), StoreError> {
+    sqlx::query(SAVE_CHECKPOINT)
+        .bind(name)
+        .bind(at.xid as i64)
+        .bind(at.position as i64)
+        .execute(on)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! Row mapping and SQL shared by both backends. Postgres stores times as
+//! `timestamptz`, SQLite as microseconds since the epoch ([`StoredTime`]); the
+//! rest maps the same way. Statements here use `$n` placeholders, which both
+//! dialects accept.
+
+use chrono::{DateTime, Utc};
+use sqlx::{ColumnIndex, Decode, Row, Type};
+use uuid::Uuid;
+
+use crate::chain::to_hash;
+use crate::{Credentials, GlobalCursor, RecordedEvent, Session, StoreError, StreamHead, ViewRow};
+
+/// A time as a backend stores it.
+pub(crate) trait StoredTime {
+    fn into_utc(self) -> Result<DateTime<Utc>, StoreError>;
+}
+
+impl StoredTime for DateTime<Utc> {
+    fn into_utc(self) -> Result<DateTime<Utc>, StoreError> {
+        Ok(self)
+    }
+}
+
+/// Microseconds since the epoch (SQLite).
+impl StoredTime for i64 {
+    fn into_utc(self) -> Result<DateTime<Utc>, StoreError> {
+        DateTime::from_timestamp_micros(self)
+            .ok_or_else(|| StoreError::Corrupt(format!("time {self} is out of range")))
+    }
+}
+
+/// The columns [`event_from_row`] reads, after `SELECT`; `xid` is the backend's own.
+pub(crate) fn event_columns(xid: &str) -> String {
+    format!(
+        "position, {xid} AS xid, stream_id, version, event_id, event_type, \
+         schema_version, payload, metadata, recorded_at, prev_hash"
+    )
+}
+
+/// An event from a row of [`event_columns`]; `T` is how the backend stores times.
+pub(crate) fn event_from_row<'r, R, T>(row: &'r R) -> Result<RecordedEvent, StoreError>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    i32: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Uuid: Decode<'r, R::Database> + Type<R::Database>,
+    Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
+    T: StoredTime + Decode<'r, R::Database> + Type<R::Database>,
+{
+    let raw_payload: String = row.try_get("payload")?;
+    let raw_metadata: String = row.try_get("metadata")?;
+    Ok(RecordedEvent {
+        position: row.try_get::<i64, _>("position")? as u64,
+        xid: row.try_get::<i64, _>("xid")? as u64,
+        stream_id: row.try_get("stream_id")?,
+        version: row.try_get::<i64, _>("version")? as u64,
+        event_id: row.try_get("event_id")?,
+        event_type: row.try_get("event_type")?,
+        schema_version: row.try_get("schema_version")?,
+        payload: serde_json::from_str(&raw_payload)?,
+        metadata: serde_json::from_str(&raw_metadata)?,
+        recorded_at: row.try_get::<T, _>("recorded_at")?.into_utc()?,
+        prev_hash: to_hash(&row.try_get::<Vec<u8>, _>("prev_hash")?)?,
+        raw_payload,
+        raw_metadata,
+    })
+}
+
+/// A stream head from a row of `streams`.
+pub(crate) fn head_from_row<'r, R>(row: &'r R) -> Result<StreamHead, StoreError>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Uuid: Decode<'r, R::Database> + Type<R::Database>,
+    Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    Ok(StreamHead {
+        stream_id: row.try_get("stream_id")?,
+        version: row.try_get::<i64, _>("version")? as u64,
+        first_version: row.try_get::<i64, _>("first_version")? as u64,
+        base_hash: to_hash(&row.try_get::<Vec<u8>, _>("base_hash")?)?,
+        head_hash: to_hash(&row.try_get::<Vec<u8>, _>("head_hash")?)?,
+        epoch: row.try_get("epoch")?,
+    })
+}
+
+/// A limit as SQL takes it.
+pub(crate) fn sql_limit(limit: usize) -> i64 {
+    limit.min(i64::MAX as usize) as i64
+}
+
+pub(crate) const STREAM_HEAD: &str = "SELECT * FROM streams WHERE stream_id = $1";
+pub(crate) const LIST_STREAMS: &str = "SELECT stream_id FROM streams \
+     WHERE CAST($1 AS TEXT) IS NULL OR stream_id > $1 ORDER BY stream_id LIMIT $2";
+pub(crate) const BASE_HASH: &str =
+    "SELECT prev_hash FROM events WHERE stream_id = $1 AND version = $2";
+pub(crate) const DELETE_BEFORE: &str = "DELETE FROM events WHERE stream_id = $1 AND version < $2";
+pub(crate) const EVENT_COUNT: &str = "SELECT count(*) FROM events";
+
+pub(crate) const LOAD_CHECKPOINT: &str = "SELECT xid, position FROM checkpoints WHERE name = $1";
+pub(crate) const DELETE_VIEWS: &str = "DELETE FROM views";
+pub(crate) const DELETE_CHECKPOINT: &str = "DELETE FROM checkpoints WHERE name = $1";
+pub(crate) const LOAD_VIEW: &str = "SELECT version, body FROM views WHERE kind = $1 AND key = $2";
+pub(crate) const LOAD_VIEWS: &str =
+    "SELECT key, version, body FROM views WHERE kind = $1 ORDER BY key";
+
+/// A stored checkpoint, or the start of the log.
+pub(crate) fn checkpoint(row: Option<(i64, i64)>) -> GlobalCursor {
+    row.map_or(GlobalCursor::START, |(xid, position)| GlobalCursor {
+        xid: xid as u64,
+        position: position as u64,
+    })
+}
+
+pub(crate) fn view_row(kind: &str, key: String, version: i64, body: String) -> ViewRow {
+    ViewRow {
+        kind: kind.to_owned(),
+        key,
+        version: version as u64,
+        body,
+    }
+}
+
+pub(crate) fn view_rows(kind: &str, rows: Vec<(String, i64, String)>) -> Vec<ViewRow> {
+    rows.into_iter()
+        .map(|(key, version, body)| view_row(kind, key, version, body))
+        .collect()
+}
+
+pub(crate) const PERSON_KEY: &str = "SELECT key FROM person_keys WHERE person_id = $1";
+
+pub(crate) const CREDENTIALS_BY_EMAIL: &str = "SELECT account_id, email_lookup, password_hash, \
+     created_at FROM credentials WHERE email_lookup = $1";
+pub(crate) const REMOVE_CREDENTIALS: &str = "DELETE FROM credentials WHERE account_id = $1";
+pub(crate) const CHANGE_PASSWORD: &str =
+    "UPDATE credentials SET password_hash = $1 WHERE account_id = $2";
+pub(crate) const END_OTHER_SESSIONS: &str =
+    "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2";
+pub(crate) const SESSION: &str =
+    "SELECT account_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2";
+pub(crate) const END_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+pub(crate) const END_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+pub(crate) const SERVER_SECRET: &str = "SELECT secret FROM server_secrets WHERE name = $1";
+
+pub(crate) fn credentials<T: StoredTime>(
+    row: Option<(Uuid, String, String, T)>,
+) -> Result<Option<Credentials>, StoreError> {
+    row.map(|(account, email_lookup, password_hash, created_at)| {
+        Ok(Credentials {
+            account,
+            email_lookup,
+            password_hash,
+            created_at: created_at.into_utc()?,
+        })
+    })
+    .transpose()
+}
+
+pub(crate) fn session<T: StoredTime>(
+    row: Option<(Uuid, T)>,
+) -> Result<Option<Session>, StoreError> {
+    row.map(|(account, expires_at)| {
+        Ok(Session {
+            account,
+            expires_at: expires_at.into_utc()?,
+        })
+    })
+    .transpose()
+}
+
+pub(crate) const CALENDAR_FEED: &str = "SELECT id, person_id, circle_id, scope, created_at \
+     FROM calendar_feeds WHERE token_hash = $1 AND revoked_at IS NULL";
+pub(crate) const CALENDAR_FEEDS: &str = "SELECT id, person_id, circle_id, scope, created_at \
+     FROM calendar_feeds WHERE person_id = $1 AND circle_id = $2 AND revoked_at IS NULL \
+     ORDER BY created_at, id";
+pub(crate) const REVOKE_CALENDAR_FEED: &str = "UPDATE calendar_feeds SET revoked_at = $4 \
+     WHERE id = $1 AND person_id = $2 AND circle_id = $3 AND revoked_at IS NULL";
+
+/// True when a statement that touches at most one row touched one.
+pub(crate) fn one_row(rows_affected: u64) -> bool {
+    rows_affected == 1
+}
