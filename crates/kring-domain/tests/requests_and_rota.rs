@@ -20,11 +20,9 @@ const S2: ShiftId = ShiftId(Uuid::from_u128(31));
 const W1: SwapId = SwapId(Uuid::from_u128(40));
 const W2: SwapId = SwapId(Uuid::from_u128(41));
 
-const COLD_MAY_NOT: DomainError = DomainError::NotAllowed(
-    "members of the warm and lukewarm rings; volunteers act on their own task",
-);
-const COORDINATORS_ONLY: DomainError = DomainError::NotAllowed("a coordinator of the circle");
-const OWN_KEY: DomainError = DomainError::Invalid("text must be sealed with its writer's own key");
+const COLD_MAY_NOT: DomainError = DomainError::Refused(Refusal::OnlyWarmAndLukewarm);
+const COORDINATORS_ONLY: DomainError = DomainError::Refused(Refusal::OnlyCoordinators);
+const OWN_KEY: DomainError = DomainError::Refused(Refusal::TextKeyNotOwn);
 
 // ---------------------------------------------------------------- helpers
 
@@ -298,12 +296,12 @@ fn a_request_id_is_used_once() {
             help_requested(R1, Category::Groceries, COORD),
         ])
         .when(by(COORD, ask(R1, Category::Groceries, COORD)))
-        .then_expect_error(DomainError::Conflict("this request already exists"));
+        .then_expect_error(DomainError::Refused(Refusal::RequestExists));
 }
 
 #[test]
 fn help_cannot_be_asked_for_a_window_that_has_passed() {
-    let passed = DomainError::Invalid("the time window has already passed");
+    let passed = DomainError::Refused(Refusal::WindowPassed);
     for window in [window(-5, -1), window(-5, 0)] {
         circle()
             .given(circle_with_members())
@@ -357,9 +355,7 @@ fn the_help_must_fit_in_its_window() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, asking(61)))
-        .then_expect_error(DomainError::Invalid(
-            "the help takes longer than the time window",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::HelpLongerThanWindow));
     circle()
         .given(circle_with_members())
         .when(by(WARM, asking(60)))
@@ -388,9 +384,7 @@ fn only_the_warm_ring_asks_on_behalf_of_the_focus_person() {
     circle()
         .given(circle_with_members())
         .when(by(LUKEWARM, on_behalf(LUKEWARM)))
-        .then_expect_error(DomainError::NotAllowed(
-            "the warm ring (asking for the focus person)",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyWarmForFocus));
     circle()
         .given(circle_with_members())
         .when(by(WARM, on_behalf(WARM)))
@@ -445,7 +439,7 @@ fn a_stranger_cannot_ask_for_help() {
     circle()
         .given(circle_with_members())
         .when(by(STRANGER, ask(R1, Category::Groceries, STRANGER)))
-        .then_expect_error(DomainError::NoSuchCircle);
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchCircle));
 }
 
 // ---------------------------------------------------------------- WidenRequest
@@ -518,7 +512,7 @@ fn widening_an_unknown_request_is_refused() {
                 to: Ring::Lukewarm,
             },
         ))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -542,13 +536,13 @@ fn only_an_open_request_is_widened() {
                     to: Ring::Lukewarm,
                 },
             ))
-            .then_expect_error(DomainError::Conflict("only an open request can be widened"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlyOpenRequestWidens));
     }
 }
 
 #[test]
 fn widening_is_never_narrowing_or_standing_still() {
-    let already = DomainError::Conflict("the request is already open to that ring");
+    let already = DomainError::Refused(Refusal::AlreadyOpenToRing);
     // Equal: a new request is open to the warm ring.
     circle()
         .given(vec![
@@ -587,7 +581,7 @@ fn personal_matters_stay_in_the_warm_ring() {
             circle()
                 .given(vec![created(), help_requested(R1, category, COORD)])
                 .when(by(COORD, Action::WidenRequest { request: R1, to }))
-                .then_expect_error(DomainError::PersonalMattersStayWarm);
+                .then_expect_error(DomainError::Refused(Refusal::PersonalMattersStayWarm));
         }
     }
 }
@@ -599,7 +593,7 @@ fn personal_care_is_for_professionals() {
             circle()
                 .given(vec![created(), help_requested(R1, category, COORD)])
                 .when(by(COORD, Action::WidenRequest { request: R1, to }))
-                .then_expect_error(DomainError::PersonalCareIsProfessional);
+                .then_expect_error(DomainError::Refused(Refusal::PersonalCareIsProfessional));
         }
     }
 }
@@ -623,7 +617,7 @@ fn the_ring_must_be_within_the_requests_reach() {
     circle()
         .given(events.clone())
         .when(by(LUKEWARM, Action::TakeRequest { request: R1 }))
-        .then_expect_error(DomainError::NotAllowed("the rings this request is open to"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyRequestRings));
 
     events.push(widened(R1, Ring::Lukewarm));
     circle()
@@ -639,7 +633,7 @@ fn nobody_takes_their_own_request() {
     circle()
         .given(events)
         .when(by(WARM, Action::TakeRequest { request: R1 }))
-        .then_expect_error(DomainError::Invalid("you asked for this help yourself"));
+        .then_expect_error(DomainError::Refused(Refusal::OwnRequest));
 }
 
 #[test]
@@ -652,9 +646,7 @@ fn a_request_is_taken_once_so_help_is_not_duplicated() {
         circle()
             .given(events.clone())
             .when(by(taker, Action::TakeRequest { request: R1 }))
-            .then_expect_error(DomainError::Conflict(
-                "someone already took this request, or it is closed",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::RequestNotOpen));
     }
 }
 
@@ -669,9 +661,7 @@ fn a_closed_request_cannot_be_taken() {
     circle()
         .given(events)
         .when(by(COORD, Action::TakeRequest { request: R1 }))
-        .then_expect_error(DomainError::Conflict(
-            "someone already took this request, or it is closed",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::RequestNotOpen));
 }
 
 #[test]
@@ -679,7 +669,7 @@ fn taking_an_unknown_request_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(COORD, Action::TakeRequest { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -723,7 +713,7 @@ fn others_do_not_confirm() {
         circle()
             .given(events.clone())
             .when(by(other, Action::ConfirmRequest { request: R1 }))
-            .then_expect_error(DomainError::NotAllowed("a coordinator or whoever asked"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlyCoordinatorOrAsker));
     }
 }
 
@@ -740,9 +730,7 @@ fn only_a_taken_request_is_confirmed() {
         circle()
             .given(events)
             .when(by(WARM, Action::ConfirmRequest { request: R1 }))
-            .then_expect_error(DomainError::Conflict(
-                "only a request someone took can be confirmed",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ConfirmUntaken));
     }
 }
 
@@ -751,7 +739,7 @@ fn confirming_an_unknown_request_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(COORD, Action::ConfirmRequest { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 // ---------------------------------------------------------------- MarkRequestDone
@@ -780,9 +768,7 @@ fn others_do_not_mark_help_done() {
     circle()
         .given(r1_taken_by_coord())
         .when(by(LUKEWARM, Action::MarkRequestDone { request: R1 }))
-        .then_expect_error(DomainError::NotAllowed(
-            "the helper, whoever asked, or a coordinator",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyHelperAskerOrCoordinator));
 }
 
 #[test]
@@ -798,9 +784,7 @@ fn only_taken_help_is_done() {
         circle()
             .given(events)
             .when(by(WARM, Action::MarkRequestDone { request: R1 }))
-            .then_expect_error(DomainError::Conflict(
-                "only a request someone took can be done",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::DoneUntaken));
     }
 }
 
@@ -809,7 +793,7 @@ fn marking_an_unknown_request_done_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(COORD, Action::MarkRequestDone { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -872,7 +856,7 @@ fn the_helper_does_not_cancel() {
     circle()
         .given(events)
         .when(by(LUKEWARM, Action::CancelRequest { request: R1 }))
-        .then_expect_error(DomainError::NotAllowed("a coordinator or whoever asked"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyCoordinatorOrAsker));
 }
 
 #[test]
@@ -894,7 +878,7 @@ fn a_closed_request_is_not_cancelled() {
         circle()
             .given(events)
             .when(by(WARM, Action::CancelRequest { request: R1 }))
-            .then_expect_error(DomainError::Conflict("this request is already closed"));
+            .then_expect_error(DomainError::Refused(Refusal::RequestClosed));
     }
 }
 
@@ -903,7 +887,7 @@ fn cancelling_an_unknown_request_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(COORD, Action::CancelRequest { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 // ---------------------------------------------------------------- RecordNoShow
@@ -958,7 +942,7 @@ fn no_show_is_not_recorded_before_the_window_starts() {
     circle()
         .given(r1_taken_by_coord())
         .when(by(WARM, Action::RecordNoShow { request: R1 }))
-        .then_expect_error(DomainError::Invalid("the help was not due yet"));
+        .then_expect_error(DomainError::Refused(Refusal::HelpNotDue));
 }
 
 #[test]
@@ -967,7 +951,7 @@ fn no_show_is_recorded_by_whoever_asked_or_a_coordinator_only() {
         circle()
             .given(due_request_taken())
             .when(by(other, Action::RecordNoShow { request: R1 }))
-            .then_expect_error(DomainError::NotAllowed("a coordinator or whoever asked"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlyCoordinatorOrAsker));
     }
 }
 
@@ -981,7 +965,7 @@ fn no_show_needs_someone_who_took_the_request() {
         circle()
             .given(events)
             .when(by(WARM, Action::RecordNoShow { request: R1 }))
-            .then_expect_error(DomainError::Conflict("nobody had taken this request"));
+            .then_expect_error(DomainError::Refused(Refusal::NobodyTookRequest));
     }
 }
 
@@ -990,7 +974,7 @@ fn no_show_of_an_unknown_request_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, Action::RecordNoShow { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 // ---------------------------------------------------------------- Thank (request)
@@ -1026,9 +1010,7 @@ fn thanks_for_help_wait_until_it_is_done() {
         circle()
             .given(events)
             .when(by(WARM, thank_for(ThanksFor::Request(R1), COORD, WARM)))
-            .then_expect_error(DomainError::Invalid(
-                "thank the helper once the help is done",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ThankHelperWhenDone));
     }
 }
 
@@ -1039,9 +1021,7 @@ fn thanks_for_help_go_to_the_helper_only() {
     circle()
         .given(events)
         .when(by(WARM, thank_for(ThanksFor::Request(R1), LUKEWARM, WARM)))
-        .then_expect_error(DomainError::Invalid(
-            "thank the helper once the help is done",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ThankHelperWhenDone));
 }
 
 #[test]
@@ -1051,7 +1031,7 @@ fn nobody_thanks_themselves() {
     circle()
         .given(events)
         .when(by(COORD, thank_for(ThanksFor::Request(R1), COORD, COORD)))
-        .then_expect_error(DomainError::Invalid("you cannot thank yourself"));
+        .then_expect_error(DomainError::Refused(Refusal::ThankSelf));
 }
 
 #[test]
@@ -1069,7 +1049,7 @@ fn thanks_for_an_unknown_request_are_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, thank_for(ThanksFor::Request(R1), COORD, WARM)))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -1084,7 +1064,7 @@ fn a_volunteer_learns_nothing_of_other_requests_through_thanks() {
             VOLUNTEER,
             thank_for(ThanksFor::Request(R2), COORD, VOLUNTEER),
         ))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -1097,7 +1077,7 @@ fn only_who_could_see_a_request_thanks_for_it() {
             LUKEWARM,
             thank_for(ThanksFor::Request(R1), COORD, LUKEWARM),
         ))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
     // Once the request was open to the lukewarm ring, they may.
     let mut events = circle_with_members();
     events.push(help_requested(R1, Category::Groceries, WARM));
@@ -1171,9 +1151,7 @@ fn thanks_for_a_shift_wait_until_it_took_place() {
             FOCUS,
             thank_for(ThanksFor::Shift(S1, saturday()), LUKEWARM, FOCUS),
         ))
-        .then_expect_error(DomainError::Invalid(
-            "thank them once the shift has taken place",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ThankAfterShift));
 }
 
 #[test]
@@ -1186,7 +1164,7 @@ fn thanks_for_a_shift_go_to_someone_who_was_on_it() {
             FOCUS,
             thank_for(ThanksFor::Shift(S1, last_saturday()), WARM, FOCUS),
         ))
-        .then_expect_error(DomainError::Invalid("that member was not on this shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NotOnThatShift));
 }
 
 #[test]
@@ -1206,7 +1184,7 @@ fn a_volunteer_does_not_thank_for_shifts() {
             VOLUNTEER,
             thank_for(ThanksFor::Shift(S1, last_saturday()), LUKEWARM, VOLUNTEER),
         ))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 #[test]
@@ -1217,7 +1195,7 @@ fn thanks_for_an_unknown_shift_are_refused() {
             FOCUS,
             thank_for(ThanksFor::Shift(S1, last_saturday()), WARM, FOCUS),
         ))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 // ---------------------------------------------------------------- MakeOffer
@@ -1282,7 +1260,7 @@ fn personal_care_is_offered_from_the_warm_ring_only() {
                     LUKEWARM,
                 ),
             ))
-            .then_expect_error(DomainError::PersonalCareIsProfessional);
+            .then_expect_error(DomainError::Refused(Refusal::PersonalCareIsProfessional));
         circle()
             .given(circle_with_members())
             .when(by(
@@ -1313,9 +1291,7 @@ fn an_offer_names_at_least_one_kind_of_help() {
                 WARM,
             ),
         ))
-        .then_expect_error(DomainError::Invalid(
-            "say at least one kind of help you will give",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OfferNeedsHelp));
 }
 
 #[test]
@@ -1331,9 +1307,7 @@ fn an_offer_does_not_both_give_and_decline_a_kind_of_help() {
                 WARM,
             ),
         ))
-        .then_expect_error(DomainError::Invalid(
-            "a kind of help cannot be both offered and declined",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OfferedAndDeclined));
 }
 
 #[test]
@@ -1350,9 +1324,7 @@ fn capacity_stays_within_bounds() {
                 WARM,
                 offer(vec![Category::Groceries], vec![], capacity, WARM),
             ))
-            .then_expect_error(DomainError::Invalid(
-                "a capacity is between 1 and 80 hours a week, or between 1 and 60 tasks a month",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::Capacity));
     }
     for capacity in [
         Capacity::HoursPerWeek(1),
@@ -1408,7 +1380,7 @@ fn an_offer_id_is_used_once() {
                 LUKEWARM,
             ),
         ))
-        .then_expect_error(DomainError::Conflict("this offer already exists"));
+        .then_expect_error(DomainError::Refused(Refusal::OfferExists));
 }
 
 #[test]
@@ -1451,9 +1423,7 @@ fn others_do_not_withdraw_an_offer() {
     circle()
         .given(events)
         .when(by(WARM, Action::WithdrawOffer { offer: O1 }))
-        .then_expect_error(DomainError::NotAllowed(
-            "whoever made the offer, or a coordinator",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyOfferMakerOrCoordinator));
 }
 
 #[test]
@@ -1467,7 +1437,7 @@ fn an_offer_is_withdrawn_once() {
     circle()
         .given(events)
         .when(by(LUKEWARM, Action::WithdrawOffer { offer: O1 }))
-        .then_expect_error(DomainError::Conflict("this offer was already withdrawn"));
+        .then_expect_error(DomainError::Refused(Refusal::OfferWithdrawn));
 }
 
 #[test]
@@ -1475,7 +1445,7 @@ fn withdrawing_an_unknown_offer_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(LUKEWARM, Action::WithdrawOffer { offer: O1 }))
-        .then_expect_error(DomainError::NotFound("offer"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchOffer));
 }
 
 // ---------------------------------------------------------------- ScheduleShift
@@ -1528,7 +1498,7 @@ fn a_shift_id_is_used_once() {
             COORD,
             schedule(local(sunday(), 10), Recurrence::Once, 1, vec![Ring::Warm]),
         ))
-        .then_expect_error(DomainError::Conflict("this shift already exists"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftExists));
 }
 
 #[test]
@@ -1545,9 +1515,7 @@ fn a_shift_needs_one_to_ten_helpers() {
                     vec![Ring::Warm],
                 ),
             ))
-            .then_expect_error(DomainError::Invalid(
-                "a shift needs between 1 and 10 helpers",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ShiftHelpers));
     }
     for helpers in [1, 10] {
         circle()
@@ -1588,9 +1556,7 @@ fn a_shift_is_open_to_the_warm_or_lukewarm_ring() {
                 COORD,
                 schedule(local(saturday(), 10), Recurrence::Once, 1, rings),
             ))
-            .then_expect_error(DomainError::Invalid(
-                "a shift is open to the warm ring, the lukewarm ring, or both",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ShiftRings));
     }
 }
 
@@ -1609,9 +1575,7 @@ fn a_weekly_shift_does_not_end_before_it_starts() {
                 vec![Ring::Warm],
             ),
         ))
-        .then_expect_error(DomainError::Invalid(
-            "a weekly shift cannot end before it starts",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::WeeklyShiftEndsBeforeStart));
     // Ending on its first day is a single occurrence, and fine.
     let events = circle()
         .given(circle_with_members())
@@ -1643,7 +1607,7 @@ fn a_shift_starts_in_the_future_in_the_circles_time_zone() {
                 COORD,
                 schedule(local(today, hour), Recurrence::Once, 1, vec![Ring::Warm]),
             ))
-            .then_expect_error(DomainError::Invalid("a shift must start in the future"));
+            .then_expect_error(DomainError::Refused(Refusal::ShiftInPast));
     }
     circle()
         .given(circle_with_members())
@@ -1656,7 +1620,7 @@ fn a_shift_starts_in_the_future_in_the_circles_time_zone() {
                 vec![Ring::Warm],
             ),
         ))
-        .then_expect_error(DomainError::Invalid("a shift must start in the future"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftInPast));
     // 12:00 in Amsterdam is 11:00 UTC, an hour from now.
     circle()
         .given(circle_with_members())
@@ -1740,7 +1704,7 @@ fn skipping_a_date_of_an_unknown_shift_is_refused() {
                 date: saturday(),
             },
         ))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 #[test]
@@ -1755,9 +1719,7 @@ fn only_a_date_the_shift_occurs_on_is_skipped() {
         circle()
             .given(events.clone())
             .when(by(COORD, Action::SkipShiftDate { shift: S1, date }))
-            .then_expect_error(DomainError::Invalid(
-                "the shift does not take place on that date",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
     }
 }
 
@@ -1785,14 +1747,12 @@ fn skipping_a_date_drops_its_claims() {
     circle()
         .given(events.clone())
         .when(by(WARM, release(saturday(), WARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
     // …and nobody can claim the skipped date again.
     circle()
         .given(events.clone())
         .when(by(WARM, claim(saturday())))
-        .then_expect_error(DomainError::Invalid(
-            "the shift does not take place on that date",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
     // The next free Saturday can be claimed by WARM as before.
     circle()
         .given(events)
@@ -1834,9 +1794,7 @@ fn a_weekly_shift_does_not_occur_on_other_days() {
         circle()
             .given(with_weekly_shift(1))
             .when(by(WARM, claim(date)))
-            .then_expect_error(DomainError::Invalid(
-                "the shift does not take place on that date",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
     }
 }
 
@@ -1859,9 +1817,7 @@ fn a_weekly_shift_ends_after_until() {
     circle()
         .given(events)
         .when(by(WARM, claim(saturday_plus(2))))
-        .then_expect_error(DomainError::Invalid(
-            "the shift does not take place on that date",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
 }
 
 #[test]
@@ -1881,9 +1837,7 @@ fn a_single_shift_occurs_once() {
     circle()
         .given(events)
         .when(by(WARM, claim(saturday_plus(1))))
-        .then_expect_error(DomainError::Invalid(
-            "the shift does not take place on that date",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
 }
 
 #[test]
@@ -1897,9 +1851,7 @@ fn a_skipped_date_is_not_claimed() {
     circle()
         .given(events)
         .when(by(WARM, claim(saturday_plus(1))))
-        .then_expect_error(DomainError::Invalid(
-            "the shift does not take place on that date",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
 }
 
 #[test]
@@ -1909,13 +1861,13 @@ fn a_shift_is_claimed_by_the_rings_it_is_open_to() {
     circle()
         .given(events)
         .when(by(LUKEWARM, claim(saturday())))
-        .then_expect_error(DomainError::NotAllowed("the rings this shift is open to"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyShiftRings));
     let mut events = circle_with_members();
     events.push(weekly_shift_scheduled(S1, vec![Ring::Lukewarm], 2));
     circle()
         .given(events.clone())
         .when(by(WARM, claim(saturday())))
-        .then_expect_error(DomainError::NotAllowed("the rings this shift is open to"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyShiftRings));
     circle()
         .given(events)
         .when(by(LUKEWARM, claim(saturday())))
@@ -1937,7 +1889,7 @@ fn a_past_occurrence_is_not_claimed() {
     circle()
         .given(with_shift_since_last_saturday())
         .when(by(WARM, claim(last_saturday())))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
     // The shift that is on now (today is a Tuesday, so a shift from today 10:30
     // Amsterdam time, 09:30 UTC).
     let mut events = circle_with_members();
@@ -1960,7 +1912,7 @@ fn a_past_occurrence_is_not_claimed() {
                 date: now().date_naive(),
             },
         ))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 #[test]
@@ -1978,9 +1930,7 @@ fn nobody_claims_the_same_date_twice() {
     circle()
         .given(events)
         .when(by(WARM, claim(saturday())))
-        .then_expect_error(DomainError::Conflict(
-            "you are already on this shift that day",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::AlreadyOnShift));
 }
 
 #[test]
@@ -1995,9 +1945,7 @@ fn a_shift_takes_no_more_helpers_than_it_needs() {
     circle()
         .given(events.clone())
         .when(by(COORD, claim(saturday())))
-        .then_expect_error(DomainError::Conflict(
-            "this shift already has all the helpers it needs",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftFull));
     // Another Saturday is still open.
     circle()
         .given(events)
@@ -2010,7 +1958,7 @@ fn claiming_an_unknown_shift_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, claim(saturday())))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 // ---------------------------------------------------------------- ReleaseShift
@@ -2038,12 +1986,12 @@ fn only_your_own_claim_is_released() {
         circle()
             .given(events.clone())
             .when(by(other, release(saturday(), other)))
-            .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+            .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
     }
     circle()
         .given(events)
         .when(by(WARM, release(saturday_plus(1), WARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
 }
 
 #[test]
@@ -2053,7 +2001,7 @@ fn a_started_shift_is_not_released() {
     circle()
         .given(events)
         .when(by(WARM, release(last_saturday(), WARM)))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 #[test]
@@ -2071,7 +2019,7 @@ fn releasing_an_unknown_shift_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, release(saturday(), WARM)))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 #[test]
@@ -2081,9 +2029,7 @@ fn a_released_slot_is_open_again() {
     circle()
         .given(events.clone())
         .when(by(LUKEWARM, claim(saturday())))
-        .then_expect_error(DomainError::Conflict(
-            "this shift already has all the helpers it needs",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftFull));
     events.push(CircleEvent::ShiftReleased {
         shift: S1,
         date: saturday(),
@@ -2141,7 +2087,7 @@ fn a_swap_id_is_used_once() {
     circle()
         .given(events)
         .when(by(COORD, propose(W1, saturday_plus(1), FOCUS)))
-        .then_expect_error(DomainError::Conflict("this swap already exists"));
+        .then_expect_error(DomainError::Refused(Refusal::SwapExists));
 }
 
 #[test]
@@ -2149,7 +2095,7 @@ fn a_swap_of_an_unknown_shift_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, propose(W1, saturday(), LUKEWARM)))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 #[test]
@@ -2159,11 +2105,11 @@ fn only_someone_on_the_shift_proposes_a_swap() {
     circle()
         .given(events.clone())
         .when(by(COORD, propose(W1, saturday(), LUKEWARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
     circle()
         .given(events)
         .when(by(WARM, propose(W1, saturday_plus(1), LUKEWARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
 }
 
 #[test]
@@ -2173,7 +2119,7 @@ fn nobody_swaps_with_themselves() {
     circle()
         .given(events)
         .when(by(WARM, propose(W1, saturday(), WARM)))
-        .then_expect_error(DomainError::Invalid("choose someone else to swap with"));
+        .then_expect_error(DomainError::Refused(Refusal::SwapWithSelf));
 }
 
 #[test]
@@ -2183,7 +2129,7 @@ fn a_swap_is_with_a_member() {
     circle()
         .given(events)
         .when(by(WARM, propose(W1, saturday(), STRANGER)))
-        .then_expect_error(DomainError::NotFound("member"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchMember));
 }
 
 #[test]
@@ -2195,9 +2141,7 @@ fn a_swap_is_with_a_ring_the_shift_is_open_to() {
         circle()
             .given(events.clone())
             .when(by(WARM, propose(W1, saturday(), to)))
-            .then_expect_error(DomainError::Invalid(
-                "that member's ring may not take this shift",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::SwapRingNotOnShift));
     }
 }
 
@@ -2209,9 +2153,7 @@ fn a_swap_is_with_someone_not_yet_on_the_shift() {
     circle()
         .given(events)
         .when(by(WARM, propose(W1, saturday(), LUKEWARM)))
-        .then_expect_error(DomainError::Conflict(
-            "that member is already on this shift that day",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::SwapMemberAlreadyOnShift));
 }
 
 #[test]
@@ -2221,7 +2163,7 @@ fn a_started_shift_is_not_swapped() {
     circle()
         .given(events)
         .when(by(WARM, propose(W1, last_saturday(), LUKEWARM)))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 #[test]
@@ -2229,9 +2171,7 @@ fn one_open_swap_per_shift_date() {
     circle()
         .given(with_swap_proposed())
         .when(by(WARM, propose(W2, saturday(), COORD)))
-        .then_expect_error(DomainError::Conflict(
-            "you already asked someone to swap this shift",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::SwapAlreadyAsked));
     // Once that swap is declined, another may be proposed.
     let mut events = with_swap_proposed();
     events.push(CircleEvent::SwapDeclined {
@@ -2289,14 +2229,12 @@ fn accepting_a_swap_moves_the_claim() {
     circle()
         .given(events.clone())
         .when(by(LUKEWARM, claim(saturday())))
-        .then_expect_error(DomainError::Conflict(
-            "you are already on this shift that day",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::AlreadyOnShift));
     // The claim is now the acceptor's to release, not the proposer's.
     circle()
         .given(events.clone())
         .when(by(WARM, release(saturday(), WARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
     circle()
         .given(events)
         .when(by(LUKEWARM, release(saturday(), LUKEWARM)))
@@ -2313,7 +2251,7 @@ fn accepting_an_unknown_swap_is_refused() {
     circle()
         .given(with_weekly_shift(2))
         .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
-        .then_expect_error(DomainError::NotFound("swap"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchSwap));
 }
 
 #[test]
@@ -2322,7 +2260,7 @@ fn only_the_member_asked_accepts_a_swap() {
         circle()
             .given(with_swap_proposed())
             .when(by(other, Action::AcceptSwap { swap: W1 }))
-            .then_expect_error(DomainError::NotAllowed("the member who was asked to swap"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlyAskedToSwap));
     }
 }
 
@@ -2344,7 +2282,7 @@ fn a_settled_swap_is_not_accepted() {
         circle()
             .given(events)
             .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
-            .then_expect_error(DomainError::Conflict("this swap is already settled"));
+            .then_expect_error(DomainError::Refused(Refusal::SwapSettled));
     }
 }
 
@@ -2368,9 +2306,7 @@ fn a_swap_is_not_accepted_once_the_shift_changed() {
         circle()
             .given(events)
             .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
-            .then_expect_error(DomainError::Conflict(
-                "the shift changed since the swap was proposed",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ShiftChangedSinceSwap));
     }
 }
 
@@ -2388,7 +2324,7 @@ fn a_swap_is_accepted_only_from_a_ring_the_shift_is_open_to() {
     circle()
         .given(events)
         .when(by(WARM, Action::AcceptSwap { swap: W1 }))
-        .then_expect_error(DomainError::NotAllowed("the rings this shift is open to"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyShiftRings));
 }
 
 #[test]
@@ -2401,7 +2337,7 @@ fn a_swap_is_not_accepted_once_the_shift_started() {
     circle_at(saturday_morning)
         .given(events.clone())
         .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
     circle_at(saturday_morning - Duration::minutes(1))
         .given(events)
         .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
@@ -2432,7 +2368,7 @@ fn others_do_not_decline_a_swap() {
         circle()
             .given(with_swap_proposed())
             .when(by(other, Action::DeclineSwap { swap: W1 }))
-            .then_expect_error(DomainError::NotAllowed("the two members of the swap"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlySwapMembers));
     }
 }
 
@@ -2453,7 +2389,7 @@ fn a_settled_swap_is_not_declined() {
         circle()
             .given(events)
             .when(by(WARM, Action::DeclineSwap { swap: W1 }))
-            .then_expect_error(DomainError::Conflict("this swap is already settled"));
+            .then_expect_error(DomainError::Refused(Refusal::SwapSettled));
     }
 }
 
@@ -2462,7 +2398,7 @@ fn declining_an_unknown_swap_is_refused() {
     circle()
         .given(with_weekly_shift(2))
         .when(by(WARM, Action::DeclineSwap { swap: W1 }))
-        .then_expect_error(DomainError::NotFound("swap"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchSwap));
 }
 
 #[test]
@@ -2534,7 +2470,7 @@ fn claims_follow_the_local_start_after_the_clocks_go_back() {
     circle_at(halloween(9, 0))
         .given(events)
         .when(by(WARM, claim(date(2026, 10, 31))))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 // ------------------------------------------------- the past stays on the record
@@ -2561,7 +2497,7 @@ fn a_date_that_has_passed_cannot_be_skipped() {
                 date: NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
             },
         ))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 #[test]
@@ -2617,9 +2553,7 @@ fn a_shift_still_under_way_is_not_thanked_for_yet() {
                 note: None,
             },
         ))
-        .then_expect_error(DomainError::Invalid(
-            "thank them once the shift has taken place",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ThankAfterShift));
 }
 
 #[test]
@@ -2637,7 +2571,7 @@ fn a_request_whose_time_has_passed_cannot_be_taken() {
     circle()
         .given(events)
         .when(by(WARM, Action::TakeRequest { request: id(77) }))
-        .then_expect_error(DomainError::Invalid("the time for this help has passed"));
+        .then_expect_error(DomainError::Refused(Refusal::HelpTimePassed));
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::{
     OrganisationId, PersonId, RequestId, Ring, ShiftId, SwapId, TimeWindow, Visibility,
 };
 
+/// The circle as its events left it: what `decide` judges commands against.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Circle {
     pub id: Option<CircleId>,
@@ -28,6 +29,7 @@ pub struct Circle {
     pub consents: BTreeMap<OrganisationId, Consent>,
 }
 
+/// A member: their ring, whether they coordinate, and a volunteer's one task.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub ring: Ring,
@@ -36,6 +38,7 @@ pub struct Member {
     pub task: Option<RequestId>,
 }
 
+/// Whether an invitation can still be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InvitationState {
     Open,
@@ -43,6 +46,7 @@ pub enum InvitationState {
     Revoked,
 }
 
+/// An invitation, with the hash of its secret (never the secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
     pub ring: Ring,
@@ -53,6 +57,7 @@ pub struct Invitation {
     pub state: InvitationState,
 }
 
+/// Where a request for help stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestStatus {
     Open,
@@ -63,6 +68,7 @@ pub enum RequestStatus {
     NoShow,
 }
 
+/// A request for help, as far as the rules need it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     pub category: Category,
@@ -75,6 +81,7 @@ pub struct Request {
     pub taker: Option<PersonId>,
 }
 
+/// An offer of help by a member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
     pub by: PersonId,
@@ -83,6 +90,7 @@ pub struct Offer {
     pub withdrawn: bool,
 }
 
+/// A shift on the rota, once or weekly, with who claimed which date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shift {
     pub starts: NaiveDateTime,
@@ -114,6 +122,7 @@ impl Shift {
         local_to_utc(date.and_time(self.starts.time()), time_zone)
     }
 
+    /// Who is on the shift on `date`.
     pub fn claims_on(&self, date: NaiveDate) -> &[PersonId] {
         self.claims.get(&date).map_or(&[], Vec::as_slice)
     }
@@ -138,6 +147,7 @@ pub fn local_date(at: DateTime<Utc>, time_zone: &str) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
+/// A proposal to hand one date of a shift to another member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Swap {
     pub shift: ShiftId,
@@ -147,6 +157,7 @@ pub struct Swap {
     pub open: bool,
 }
 
+/// A logbook entry, as far as the rules need it (its text is in the event).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub author: PersonId,
@@ -154,6 +165,7 @@ pub struct Entry {
     pub redacted: bool,
 }
 
+/// An organisation's consent to look at the circle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
     pub scope: ConsentScope,
@@ -162,28 +174,34 @@ pub struct Consent {
 }
 
 impl Consent {
+    /// Whether the consent is in force at `now`.
     pub fn active_at(&self, now: DateTime<Utc>) -> bool {
         !self.revoked && self.from <= now
     }
 }
 
 impl Circle {
+    /// Whether the circle was created.
     pub fn exists(&self) -> bool {
         self.id.is_some()
     }
 
+    /// The member `person`, if they are in the circle now.
     pub fn member(&self, person: PersonId) -> Option<&Member> {
         self.members.get(&person)
     }
 
+    /// Whether `person` coordinates the circle.
     pub fn is_coordinator(&self, person: PersonId) -> bool {
         self.member(person).is_some_and(|m| m.coordinator)
     }
 
+    /// Whether the circle is there for `person`.
     pub fn is_focus(&self, person: PersonId) -> bool {
         self.focus == Some(person)
     }
 
+    /// How many coordinators the circle has.
     pub fn coordinator_count(&self) -> usize {
         self.members.values().filter(|m| m.coordinator).count()
     }

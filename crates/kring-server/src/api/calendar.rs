@@ -94,7 +94,9 @@ async fn create(
         .await?
         .len();
     if kept >= MAX_FEEDS {
-        return Err(ApiError::Invalid(format!(
+        return Err(ApiError::Invalid(
+            crate::error::Code::TooManyFeeds,
+            format!(
             "you already have {MAX_FEEDS} calendar feeds of this circle: revoke one you no longer use first"
         )));
     }
@@ -168,13 +170,19 @@ async fn revoke(
 }
 
 fn no_such_feed() -> ApiError {
-    ApiError::NotFound("you have no such calendar feed in this circle".into())
+    ApiError::NotFound(
+        crate::error::Code::NoSuchFeed,
+        "you have no such calendar feed in this circle".into(),
+    )
 }
 
 /// The one answer for every feed that cannot be shown: it does not say whether
 /// the address never existed, was revoked, or its owner left the circle.
 fn no_such_calendar() -> ApiError {
-    ApiError::NotFound("there is no calendar at this address".into())
+    ApiError::NotFound(
+        crate::error::Code::NoCalendar,
+        "there is no calendar at this address".into(),
+    )
 }
 
 /// The feed at `/calendar/{token}.ics`, as its owner may see the circle now.

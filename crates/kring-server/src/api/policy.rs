@@ -15,6 +15,7 @@
 
 use kring_domain::{ConsentScope, Ring, Viewer};
 
+use crate::error::Code;
 use crate::ApiError;
 
 /// A part of a circle, as the routes expose it.
@@ -52,7 +53,7 @@ pub(crate) enum Op {
 pub(crate) enum Decision {
     Allow,
     /// 403 with a reason the viewer can read.
-    Forbid(&'static str),
+    Forbid(Code, &'static str),
     /// 404: the viewer may not even know the circle exists.
     Hide,
 }
@@ -61,7 +62,7 @@ impl Decision {
     pub(crate) fn check(self) -> Result<(), ApiError> {
         match self {
             Decision::Allow => Ok(()),
-            Decision::Forbid(why) => Err(ApiError::NotAllowed(why.to_owned())),
+            Decision::Forbid(code, why) => Err(ApiError::NotAllowed(code, why.to_owned())),
             Decision::Hide => Err(ApiError::NoSuchCircle),
         }
     }
@@ -76,9 +77,15 @@ pub(crate) fn decide(viewer: &Viewer, resource: Resource, op: Op) -> Decision {
             (Op::Read, Health, _) => Allow,
             (Op::Read, Circle | Members | Requests | Rota | Logbook, ConsentScope::Full) => Allow,
             (Op::Read, Circle | Members | Requests | Rota | Logbook, ConsentScope::Signals) => {
-                Forbid("this circle shares only its signals with your organisation")
+                Forbid(
+                    Code::ReadSignalsOnly,
+                    "this circle shares only its signals with your organisation",
+                )
             }
-            (Op::Read, ..) => Forbid("this part of a circle is for its members only"),
+            (Op::Read, ..) => Forbid(
+                Code::ReadMembersOnly,
+                "this part of a circle is for its members only",
+            ),
         },
         Viewer::Member {
             ring,
@@ -87,24 +94,34 @@ pub(crate) fn decide(viewer: &Viewer, resource: Resource, op: Op) -> Decision {
             ..
         } => match (op, resource) {
             (Op::Read, Circle | Members | Requests | Logbook | Figures) => Allow,
-            (Op::Read, Rota | Offers | Calendar) if ring == Ring::Cold && !coordinator => {
-                Forbid("volunteers see the task they joined for, not the rota")
-            }
+            (Op::Read, Rota | Offers | Calendar) if ring == Ring::Cold && !coordinator => Forbid(
+                Code::ReadVolunteersNoRota,
+                "volunteers see the task they joined for, not the rota",
+            ),
             (Op::Read, Rota | Offers | Calendar) => Allow,
             (Op::Read, Invitations | Health | Export) if coordinator => Allow,
-            (Op::Read, Invitations) => Forbid("the coordinators of the circle"),
-            (Op::Read, Health) => Forbid("the coordinators watch over the circle's signals"),
+            (Op::Read, Invitations) => Forbid(
+                Code::ReadInvitationsCoordinators,
+                "the coordinators of the circle",
+            ),
+            (Op::Read, Health) => Forbid(
+                Code::ReadHealthCoordinators,
+                "the coordinators watch over the circle's signals",
+            ),
             (Op::Read, Export) => Forbid(
+                Code::ReadExportCoordinators,
                 "a coordinator exports the whole circle; export your own data from your account",
             ),
             (Op::Read, Consent) if coordinator || ring == Ring::Warm => Allow,
-            (Op::Read, Consent) => {
-                Forbid("the warm ring and the coordinators decide what organisations see")
-            }
+            (Op::Read, Consent) => Forbid(
+                Code::ReadConsentWarm,
+                "the warm ring and the coordinators decide what organisations see",
+            ),
             (Op::Read, Looks) if coordinator || focus => Allow,
-            (Op::Read, Looks) => {
-                Forbid("the coordinators and the person the circle is for see who looked")
-            }
+            (Op::Read, Looks) => Forbid(
+                Code::ReadLooksCoordinatorsFocus,
+                "the coordinators and the person the circle is for see who looked",
+            ),
         },
     }
 }

@@ -6,6 +6,7 @@ use super::Decision;
 use crate::circle::commands::Action;
 use crate::circle::events::CircleEvent;
 use crate::circle::state::Circle;
+use crate::Refusal;
 use crate::{DomainError, PersonId};
 
 impl Circle {
@@ -23,11 +24,11 @@ impl Circle {
             } => {
                 self.require_coordinator_or_focus(by)?;
                 if from < now - Duration::minutes(5) {
-                    return Err(DomainError::Invalid("consent cannot start in the past"));
+                    return Err(Refusal::ConsentInPast.into());
                 }
                 if let Some(c) = self.consents.get(&organisation) {
                     if !c.revoked && c.scope == scope && c.from == from {
-                        return Err(DomainError::Conflict("this consent is already given"));
+                        return Err(Refusal::ConsentAlreadyGiven.into());
                     }
                 }
                 Ok(vec![CircleEvent::ConsentGranted {
@@ -43,12 +44,10 @@ impl Circle {
                     Some(c) if !c.revoked => {
                         Ok(vec![CircleEvent::ConsentRevoked { organisation, by }])
                     }
-                    _ => Err(DomainError::NotFound("consent")),
+                    _ => Err(Refusal::NoSuchConsent.into()),
                 }
             }
-            Action::RecordLook { .. } => {
-                Err(DomainError::NotAllowed("an intermediary under consent"))
-            }
+            Action::RecordLook { .. } => Err(Refusal::OnlyIntermediaryUnderConsent.into()),
             _ => unreachable!("decide dispatches by area"),
         }
     }
@@ -57,7 +56,7 @@ impl Circle {
         if self.is_coordinator(person) || self.is_focus(person) {
             Ok(())
         } else {
-            Err(DomainError::NotAllowed("a coordinator or the focus person"))
+            Err(Refusal::OnlyCoordinatorsOrFocus.into())
         }
     }
 }

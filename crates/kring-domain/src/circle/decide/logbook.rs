@@ -4,7 +4,8 @@ use super::{own_writing, Decision};
 use crate::circle::commands::Action;
 use crate::circle::events::CircleEvent;
 use crate::circle::state::Circle;
-use crate::{DomainError, PersonId};
+use crate::PersonId;
+use crate::Refusal;
 
 impl Circle {
     pub(super) fn decide_logbook(&self, action: Action, by: PersonId) -> Decision {
@@ -15,7 +16,7 @@ impl Circle {
                 text,
             } => {
                 if self.entries.contains_key(&entry) {
-                    return Err(DomainError::Conflict("this logbook entry already exists"));
+                    return Err(Refusal::EntryExists.into());
                 }
                 own_writing(by, &text)?;
                 Ok(vec![CircleEvent::LogbookEntryWritten {
@@ -26,15 +27,12 @@ impl Circle {
                 }])
             }
             Action::RedactLogbookEntry { entry } => {
-                let e = self
-                    .entries
-                    .get(&entry)
-                    .ok_or(DomainError::NotFound("logbook entry"))?;
+                let e = self.entries.get(&entry).ok_or(Refusal::NoSuchEntry)?;
                 if e.author != by {
-                    return Err(DomainError::NotAllowed("the author of the entry"));
+                    return Err(Refusal::OnlyAuthor.into());
                 }
                 if e.redacted {
-                    return Err(DomainError::Conflict("this entry was already redacted"));
+                    return Err(Refusal::EntryAlreadyRedacted.into());
                 }
                 Ok(vec![CircleEvent::LogbookEntryRedacted { entry, by }])
             }

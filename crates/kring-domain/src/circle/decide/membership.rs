@@ -6,6 +6,7 @@ use super::Decision;
 use crate::circle::commands::{Action, Actor};
 use crate::circle::events::{CircleEvent, InvitedAs};
 use crate::circle::state::{Circle, InvitationState, Member, RequestStatus};
+use crate::Refusal;
 use crate::{DomainError, PersonId, Ring, Sealed};
 
 impl Circle {
@@ -27,43 +28,28 @@ impl Circle {
             } => {
                 self.require_coordinator(by)?;
                 if self.invitations.contains_key(&invitation) {
-                    return Err(DomainError::Conflict("this invitation already exists"));
+                    return Err(Refusal::InvitationExists.into());
                 }
                 if expires_at <= now || expires_at > now + Duration::days(super::LONGEST_INVITATION)
                 {
-                    return Err(DomainError::Invalid(
-                        "an invitation must expire within 30 days from now",
-                    ));
+                    return Err(Refusal::InvitationExpiry.into());
                 }
                 if role == InvitedAs::Coordinator && ring != Ring::Warm {
-                    return Err(DomainError::Invalid("coordinators belong to the warm ring"));
+                    return Err(Refusal::CoordinatorsAreWarm.into());
                 }
                 match (ring, task) {
-                    (Ring::Cold, None) => {
-                        return Err(DomainError::Invalid(
-                            "a volunteer in the cold ring is invited for one request",
-                        ))
-                    }
+                    (Ring::Cold, None) => return Err(Refusal::VolunteerNeedsTask.into()),
                     (Ring::Cold, Some(request)) => {
-                        let r = self
-                            .requests
-                            .get(&request)
-                            .ok_or(DomainError::NotFound("request"))?;
+                        let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
                         if r.reach != Ring::Cold || r.status != RequestStatus::Open {
-                            return Err(DomainError::Invalid(
-                                "a volunteer can only be invited for an open request that was widened to the marketplace",
-                            ));
+                            return Err(Refusal::VolunteerTaskNotOnMarketplace.into());
                         }
                     }
-                    (_, Some(_)) => {
-                        return Err(DomainError::Invalid(
-                            "only cold-ring invitations are for one request",
-                        ))
-                    }
+                    (_, Some(_)) => return Err(Refusal::TaskOnlyForColdRing.into()),
                     (_, None) => {}
                 }
                 if token_hash.len() < 32 {
-                    return Err(DomainError::Invalid("the invitation secret is too short"));
+                    return Err(Refusal::InvitationSecretTooShort.into());
                 }
                 Ok(vec![CircleEvent::InvitationIssued {
                     invitation,
@@ -80,42 +66,34 @@ impl Circle {
                 let i = self
                     .invitations
                     .get(&invitation)
-                    .ok_or(DomainError::NotFound("invitation"))?;
+                    .ok_or(Refusal::NoSuchInvitation)?;
                 if i.state != InvitationState::Open {
-                    return Err(DomainError::Conflict(
-                        "this invitation was already used or revoked",
-                    ));
+                    return Err(Refusal::InvitationUsedOrRevoked.into());
                 }
                 Ok(vec![CircleEvent::InvitationRevoked { invitation, by }])
             }
             Action::ChangeRing { person, ring } => {
                 self.require_coordinator(by)?;
-                let m = self.member(person).ok_or(DomainError::NotFound("member"))?;
+                let m = self.member(person).ok_or(Refusal::NoSuchMember)?;
                 if m.ring == ring {
-                    return Err(DomainError::Conflict("this member is already in that ring"));
+                    return Err(Refusal::AlreadyInRing.into());
                 }
                 if (self.is_focus(person) || m.coordinator) && ring != Ring::Warm {
-                    return Err(DomainError::Invalid(
-                        "the focus person and coordinators stay in the warm ring",
-                    ));
+                    return Err(Refusal::FocusAndCoordinatorsStayWarm.into());
                 }
                 if ring == Ring::Cold || m.ring == Ring::Cold {
-                    return Err(DomainError::Invalid(
-                        "volunteers join and leave the cold ring through the marketplace, not by a change of ring",
-                    ));
+                    return Err(Refusal::ColdRingThroughMarketplace.into());
                 }
                 Ok(vec![CircleEvent::MemberRingChanged { person, ring, by }])
             }
             Action::AppointCoordinator { person } => {
                 self.require_coordinator(by)?;
-                let m = self.member(person).ok_or(DomainError::NotFound("member"))?;
+                let m = self.member(person).ok_or(Refusal::NoSuchMember)?;
                 if m.coordinator {
-                    return Err(DomainError::Conflict(
-                        "this member is already a coordinator",
-                    ));
+                    return Err(Refusal::AlreadyCoordinator.into());
                 }
                 if m.ring != Ring::Warm {
-                    return Err(DomainError::Invalid("coordinators belong to the warm ring"));
+                    return Err(Refusal::CoordinatorsAreWarm.into());
                 }
                 Ok(vec![CircleEvent::CoordinatorAppointed { person, by }])
             }
@@ -126,9 +104,7 @@ impl Circle {
             }
             Action::Leave => {
                 if self.is_focus(by) {
-                    return Err(DomainError::Invalid(
-                        "the circle is there for you; you cannot leave it",
-                    ));
+                    return Err(Refusal::FocusCannotLeave.into());
                 }
                 if me.coordinator {
                     self.require_other_coordinator()?;
@@ -141,17 +117,13 @@ impl Circle {
             Action::RemoveMember { person } => {
                 self.require_coordinator(by)?;
                 if person == by {
-                    return Err(DomainError::Invalid(
-                        "to leave the circle yourself, choose leave",
-                    ));
+                    return Err(Refusal::RemoveSelf.into());
                 }
                 if self.member(person).is_none() {
-                    return Err(DomainError::NotFound("member"));
+                    return Err(Refusal::NoSuchMember.into());
                 }
                 if self.is_focus(person) {
-                    return Err(DomainError::Invalid(
-                        "the circle is there for its focus person, who cannot be removed",
-                    ));
+                    return Err(Refusal::FocusCannotBeRemoved.into());
                 }
                 Ok(vec![CircleEvent::MemberRemoved {
                     person,
@@ -173,24 +145,19 @@ impl Circle {
         now: DateTime<Utc>,
     ) -> Decision {
         if self.exists() {
-            return Err(DomainError::AlreadyExists);
+            return Err(Refusal::AlreadyExists.into());
         }
         if actor.organisation.is_some() {
-            return Err(DomainError::NotAllowed(
-                "a person (the family creates the circle)",
-            ));
+            return Err(Refusal::OnlyPerson.into());
         }
         if time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(DomainError::UnknownWord {
-                what: "time zone",
+                refusal: Refusal::UnknownTimeZone,
                 word: time_zone,
-                expected: "a name such as Europe/Amsterdam",
             });
         }
         if focus_name.owner != focus {
-            return Err(DomainError::Invalid(
-                "the focus person's name must be sealed with their own key",
-            ));
+            return Err(Refusal::FocusNameKeyNotOwn.into());
         }
         Ok(vec![CircleEvent::CircleCreated {
             circle,
@@ -214,25 +181,17 @@ impl Circle {
             .invitations
             .get(&invitation)
             .filter(|i| i.token_hash == token_hash)
-            .ok_or(DomainError::NoSuchCircle)?;
+            .ok_or(Refusal::NoSuchCircle)?;
         match i.state {
-            InvitationState::Accepted => {
-                return Err(DomainError::Conflict("this invitation was already used"))
-            }
-            InvitationState::Revoked => {
-                return Err(DomainError::Conflict("this invitation was withdrawn"))
-            }
+            InvitationState::Accepted => return Err(Refusal::InvitationUsed.into()),
+            InvitationState::Revoked => return Err(Refusal::InvitationWithdrawn.into()),
             InvitationState::Open => {}
         }
         if now >= i.expires_at {
-            return Err(DomainError::Conflict(
-                "this invitation has expired: ask for a new one",
-            ));
+            return Err(Refusal::InvitationExpired.into());
         }
         if self.members.contains_key(&person) {
-            return Err(DomainError::Conflict(
-                "you are already a member of this circle",
-            ));
+            return Err(Refusal::AlreadyMember.into());
         }
         Ok(vec![CircleEvent::MemberJoined {
             invitation,
@@ -247,7 +206,7 @@ impl Circle {
         if self.is_coordinator(person) {
             Ok(())
         } else {
-            Err(DomainError::NotAllowed(super::COORDINATORS))
+            Err(Refusal::OnlyCoordinators.into())
         }
     }
 
@@ -255,9 +214,7 @@ impl Circle {
         if self.coordinator_count() > 1 {
             Ok(())
         } else {
-            Err(DomainError::Conflict(
-                "a circle needs a coordinator: appoint another one first",
-            ))
+            Err(Refusal::LastCoordinator.into())
         }
     }
 }

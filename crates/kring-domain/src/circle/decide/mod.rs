@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::circle::commands::{Action, CircleCommand};
 use crate::circle::events::CircleEvent;
 use crate::circle::state::{Circle, Member};
+use crate::Refusal;
 use crate::{DomainError, PersonId, Ring, Sealed};
 
 mod consent;
@@ -18,7 +19,6 @@ mod rota;
 
 type Decision = Result<Vec<CircleEvent>, DomainError>;
 
-const COORDINATORS: &str = "a coordinator of the circle";
 const LONGEST_INVITATION: i64 = 30;
 
 impl Circle {
@@ -43,12 +43,12 @@ impl Circle {
             return self.create(actor, circle, focus, focus_name, time_zone, now);
         }
         if !self.exists() {
-            return Err(DomainError::NoSuchCircle);
+            return Err(Refusal::NoSuchCircle.into());
         }
         if let Some(organisation) = actor.organisation {
             // Intermediaries only ever look, and only under consent.
             let Some(scope) = self.consent_at(organisation, now) else {
-                return Err(DomainError::NoSuchCircle);
+                return Err(Refusal::NoSuchCircle.into());
             };
             return match action {
                 Action::RecordLook { what } => Ok(vec![CircleEvent::IntermediaryLooked {
@@ -58,7 +58,7 @@ impl Circle {
                     what,
                     at: now,
                 }]),
-                _ => Err(DomainError::NotAllowed("members of the circle")),
+                _ => Err(Refusal::OnlyMembers.into()),
             };
         }
         if let Action::AcceptInvitation {
@@ -70,13 +70,11 @@ impl Circle {
         }
         // A non-member learns nothing, not even that the circle exists.
         let Some(me) = self.member(actor.person).cloned() else {
-            return Err(DomainError::NoSuchCircle);
+            return Err(Refusal::NoSuchCircle.into());
         };
         let by = actor.person;
         if me.ring == Ring::Cold && !cold_may(&action, &me) {
-            return Err(DomainError::NotAllowed(
-                "members of the warm and lukewarm rings; volunteers act on their own task",
-            ));
+            return Err(Refusal::OnlyWarmAndLukewarm.into());
         }
         match action {
             Action::CreateCircle { .. } | Action::AcceptInvitation { .. } => {
@@ -135,8 +133,6 @@ fn own_writing(by: PersonId, sealed: &Sealed) -> Result<(), DomainError> {
     if sealed.owner == by {
         Ok(())
     } else {
-        Err(DomainError::Invalid(
-            "text must be sealed with its writer's own key",
-        ))
+        Err(Refusal::TextKeyNotOwn.into())
     }
 }

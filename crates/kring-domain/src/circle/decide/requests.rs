@@ -6,6 +6,7 @@ use super::{own_writing, Decision};
 use crate::circle::commands::{Action, Actor};
 use crate::circle::events::{CircleEvent, ThanksFor};
 use crate::circle::state::{Circle, Member, RequestStatus};
+use crate::Refusal;
 use crate::Viewer;
 use crate::{DomainError, Kind, PersonId, Ring};
 
@@ -28,20 +29,16 @@ impl Circle {
                 on_behalf_of_focus,
             } => {
                 if self.requests.contains_key(&request) {
-                    return Err(DomainError::Conflict("this request already exists"));
+                    return Err(Refusal::RequestExists.into());
                 }
                 if window.end() <= now {
-                    return Err(DomainError::Invalid("the time window has already passed"));
+                    return Err(Refusal::WindowPassed.into());
                 }
                 if i64::from(duration.get()) > (window.end() - window.start()).num_minutes() {
-                    return Err(DomainError::Invalid(
-                        "the help takes longer than the time window",
-                    ));
+                    return Err(Refusal::HelpLongerThanWindow.into());
                 }
                 if on_behalf_of_focus && me.ring != Ring::Warm {
-                    return Err(DomainError::NotAllowed(
-                        "the warm ring (asking for the focus person)",
-                    ));
+                    return Err(Refusal::OnlyWarmForFocus.into());
                 }
                 own_writing(by, &details)?;
                 if let Some(place) = &place {
@@ -61,113 +58,87 @@ impl Circle {
             }
             Action::WidenRequest { request, to } => {
                 self.require_coordinator(by)?;
-                let r = self
-                    .requests
-                    .get(&request)
-                    .ok_or(DomainError::NotFound("request"))?;
+                let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
                 if r.status != RequestStatus::Open {
-                    return Err(DomainError::Conflict("only an open request can be widened"));
+                    return Err(Refusal::OnlyOpenRequestWidens.into());
                 }
                 if to <= r.reach {
-                    return Err(DomainError::Conflict(
-                        "the request is already open to that ring",
-                    ));
+                    return Err(Refusal::AlreadyOpenToRing.into());
                 }
                 if to > r.category.widest_ring() {
                     return Err(match r.category.kind() {
-                        Kind::PersonalCare => DomainError::PersonalCareIsProfessional,
-                        _ => DomainError::PersonalMattersStayWarm,
+                        Kind::PersonalCare => {
+                            DomainError::from(Refusal::PersonalCareIsProfessional)
+                        }
+                        _ => DomainError::from(Refusal::PersonalMattersStayWarm),
                     });
                 }
                 Ok(vec![CircleEvent::RequestWidened { request, to, by }])
             }
             Action::TakeRequest { request } => {
-                let r = self
-                    .requests
-                    .get(&request)
-                    .ok_or(DomainError::NotFound("request"))?;
+                let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
                 if r.status != RequestStatus::Open {
-                    return Err(DomainError::Conflict(
-                        "someone already took this request, or it is closed",
-                    ));
+                    return Err(Refusal::RequestNotOpen.into());
                 }
                 if r.asked_by == by {
-                    return Err(DomainError::Invalid("you asked for this help yourself"));
+                    return Err(Refusal::OwnRequest.into());
                 }
                 if r.window.end() <= now {
-                    return Err(DomainError::Invalid("the time for this help has passed"));
+                    return Err(Refusal::HelpTimePassed.into());
                 }
                 if me.ring > r.reach {
-                    return Err(DomainError::NotAllowed("the rings this request is open to"));
+                    return Err(Refusal::OnlyRequestRings.into());
                 }
                 if me.ring == Ring::Cold && r.category.kind() == Kind::PersonalCare {
-                    return Err(DomainError::PersonalCareIsProfessional);
+                    return Err(Refusal::PersonalCareIsProfessional.into());
                 }
                 Ok(vec![CircleEvent::RequestTaken { request, by }])
             }
             Action::ConfirmRequest { request } => {
-                let r = self
-                    .requests
-                    .get(&request)
-                    .ok_or(DomainError::NotFound("request"))?;
+                let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
                 if !(me.coordinator || r.asked_by == by) {
-                    return Err(DomainError::NotAllowed("a coordinator or whoever asked"));
+                    return Err(Refusal::OnlyCoordinatorOrAsker.into());
                 }
                 if r.status != RequestStatus::Taken {
-                    return Err(DomainError::Conflict(
-                        "only a request someone took can be confirmed",
-                    ));
+                    return Err(Refusal::ConfirmUntaken.into());
                 }
                 Ok(vec![CircleEvent::RequestConfirmed { request, by }])
             }
             Action::MarkRequestDone { request } => {
-                let r = self
-                    .requests
-                    .get(&request)
-                    .ok_or(DomainError::NotFound("request"))?;
+                let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
                 if !(me.coordinator || r.asked_by == by || r.taker == Some(by)) {
-                    return Err(DomainError::NotAllowed(
-                        "the helper, whoever asked, or a coordinator",
-                    ));
+                    return Err(Refusal::OnlyHelperAskerOrCoordinator.into());
                 }
                 if !matches!(r.status, RequestStatus::Taken | RequestStatus::Confirmed) {
-                    return Err(DomainError::Conflict(
-                        "only a request someone took can be done",
-                    ));
+                    return Err(Refusal::DoneUntaken.into());
                 }
                 Ok(vec![CircleEvent::RequestDone { request, by }])
             }
             Action::CancelRequest { request } => {
-                let r = self
-                    .requests
-                    .get(&request)
-                    .ok_or(DomainError::NotFound("request"))?;
+                let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
                 if !(me.coordinator || r.asked_by == by) {
-                    return Err(DomainError::NotAllowed("a coordinator or whoever asked"));
+                    return Err(Refusal::OnlyCoordinatorOrAsker.into());
                 }
                 if !matches!(
                     r.status,
                     RequestStatus::Open | RequestStatus::Taken | RequestStatus::Confirmed
                 ) {
-                    return Err(DomainError::Conflict("this request is already closed"));
+                    return Err(Refusal::RequestClosed.into());
                 }
                 Ok(vec![CircleEvent::RequestCancelled { request, by }])
             }
             Action::RecordNoShow { request } => {
-                let r = self
-                    .requests
-                    .get(&request)
-                    .ok_or(DomainError::NotFound("request"))?;
+                let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
                 if !(me.coordinator || r.asked_by == by) {
-                    return Err(DomainError::NotAllowed("a coordinator or whoever asked"));
+                    return Err(Refusal::OnlyCoordinatorOrAsker.into());
                 }
                 let (RequestStatus::Taken | RequestStatus::Confirmed, Some(helper)) =
                     (r.status, r.taker)
                 else {
-                    return Err(DomainError::Conflict("nobody had taken this request"));
+                    return Err(Refusal::NobodyTookRequest.into());
                 };
                 if now < r.window.start() {
-                    return Err(DomainError::Invalid("the help was not due yet"));
+                    return Err(Refusal::HelpNotDue.into());
                 }
                 Ok(vec![CircleEvent::NoShowRecorded {
                     request,
@@ -181,7 +152,7 @@ impl Circle {
                 note,
             } => {
                 if to == by {
-                    return Err(DomainError::Invalid("you cannot thank yourself"));
+                    return Err(Refusal::ThankSelf.into());
                 }
                 if let Some(note) = &note {
                     own_writing(by, note)?;
@@ -202,20 +173,16 @@ impl Circle {
                 note,
             } => {
                 if self.offers.contains_key(&offer) {
-                    return Err(DomainError::Conflict("this offer already exists"));
+                    return Err(Refusal::OfferExists.into());
                 }
                 if will.is_empty() {
-                    return Err(DomainError::Invalid(
-                        "say at least one kind of help you will give",
-                    ));
+                    return Err(Refusal::OfferNeedsHelp.into());
                 }
                 if will.iter().any(|c| wont.contains(c)) {
-                    return Err(DomainError::Invalid(
-                        "a kind of help cannot be both offered and declined",
-                    ));
+                    return Err(Refusal::OfferedAndDeclined.into());
                 }
                 if me.ring != Ring::Warm && will.iter().any(|c| c.kind() == Kind::PersonalCare) {
-                    return Err(DomainError::PersonalCareIsProfessional);
+                    return Err(Refusal::PersonalCareIsProfessional.into());
                 }
                 capacity.validate()?;
                 if let Some(note) = &note {
@@ -231,17 +198,12 @@ impl Circle {
                 }])
             }
             Action::WithdrawOffer { offer } => {
-                let o = self
-                    .offers
-                    .get(&offer)
-                    .ok_or(DomainError::NotFound("offer"))?;
+                let o = self.offers.get(&offer).ok_or(Refusal::NoSuchOffer)?;
                 if !(o.by == by || me.coordinator) {
-                    return Err(DomainError::NotAllowed(
-                        "whoever made the offer, or a coordinator",
-                    ));
+                    return Err(Refusal::OnlyOfferMakerOrCoordinator.into());
                 }
                 if o.withdrawn {
-                    return Err(DomainError::Conflict("this offer was already withdrawn"));
+                    return Err(Refusal::OfferWithdrawn.into());
                 }
                 Ok(vec![CircleEvent::OfferWithdrawn { offer, by }])
             }
@@ -259,52 +221,39 @@ impl Circle {
     ) -> Result<(), DomainError> {
         match thanks_for {
             ThanksFor::Request(request) => {
-                let r = self
-                    .requests
-                    .get(&request)
-                    .ok_or(DomainError::NotFound("request"))?;
+                let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
                 // Only who may see the request may thank for it (the audience decides).
                 let done = CircleEvent::RequestDone { request, by: to };
                 let sees = crate::may_see(self, &done, &Viewer::of(self, Actor::person(by), now));
                 if !sees {
-                    return Err(DomainError::NotFound("request"));
+                    return Err(Refusal::NoSuchRequest.into());
                 }
                 if r.status != RequestStatus::Done || r.taker != Some(to) {
-                    return Err(DomainError::Invalid(
-                        "thank the helper once the help is done",
-                    ));
+                    return Err(Refusal::ThankHelperWhenDone.into());
                 }
             }
             // Volunteers do not see the rota.
             ThanksFor::Shift(..) if me.ring == Ring::Cold => {
-                return Err(DomainError::NotFound("shift"));
+                return Err(Refusal::NoSuchShift.into());
             }
             ThanksFor::Shift(shift, date) => {
-                let s = self
-                    .shifts
-                    .get(&shift)
-                    .ok_or(DomainError::NotFound("shift"))?;
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
                 if !s.claims_on(date).contains(&to) {
-                    return Err(DomainError::Invalid("that member was not on this shift"));
+                    return Err(Refusal::NotOnThatShift.into());
                 }
                 let ends = s.start_on(date, &self.time_zone)
                     + chrono::Duration::minutes(i64::from(s.duration.get()));
                 if ends > now {
-                    return Err(DomainError::Invalid(
-                        "thank them once the shift has taken place",
-                    ));
+                    return Err(Refusal::ThankAfterShift.into());
                 }
             }
             ThanksFor::Entry(entry) => {
-                let e = self
-                    .entries
-                    .get(&entry)
-                    .ok_or(DomainError::NotFound("logbook entry"))?;
+                let e = self.entries.get(&entry).ok_or(Refusal::NoSuchEntry)?;
                 if me.ring > e.visibility.widest_ring() {
-                    return Err(DomainError::NotFound("logbook entry"));
+                    return Err(Refusal::NoSuchEntry.into());
                 }
                 if e.author != to || e.redacted {
-                    return Err(DomainError::Invalid("thank the author of a logbook entry"));
+                    return Err(Refusal::ThankEntryAuthor.into());
                 }
             }
         }

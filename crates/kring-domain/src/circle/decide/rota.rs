@@ -6,6 +6,7 @@ use super::{own_writing, Decision};
 use crate::circle::commands::Action;
 use crate::circle::events::{CircleEvent, Recurrence};
 use crate::circle::state::{Circle, Member};
+use crate::Refusal;
 use crate::{DomainError, PersonId, Ring, ShiftId};
 
 impl Circle {
@@ -28,30 +29,24 @@ impl Circle {
             } => {
                 self.require_coordinator(by)?;
                 if self.shifts.contains_key(&shift) {
-                    return Err(DomainError::Conflict("this shift already exists"));
+                    return Err(Refusal::ShiftExists.into());
                 }
                 if !(1..=10).contains(&helpers_needed) {
-                    return Err(DomainError::Invalid(
-                        "a shift needs between 1 and 10 helpers",
-                    ));
+                    return Err(Refusal::ShiftHelpers.into());
                 }
                 if rings.is_empty() || rings.contains(&Ring::Cold) {
-                    return Err(DomainError::Invalid(
-                        "a shift is open to the warm ring, the lukewarm ring, or both",
-                    ));
+                    return Err(Refusal::ShiftRings.into());
                 }
                 let mut unique = rings.clone();
                 unique.sort();
                 unique.dedup();
                 if let Recurrence::Weekly { until: Some(until) } = recurrence {
                     if until < starts.date() {
-                        return Err(DomainError::Invalid(
-                            "a weekly shift cannot end before it starts",
-                        ));
+                        return Err(Refusal::WeeklyShiftEndsBeforeStart.into());
                     }
                 }
                 if crate::circle::state::local_to_utc(starts, &self.time_zone) <= now {
-                    return Err(DomainError::Invalid("a shift must start in the future"));
+                    return Err(Refusal::ShiftInPast.into());
                 }
                 own_writing(by, &title)?;
                 Ok(vec![CircleEvent::ShiftScheduled {
@@ -67,18 +62,13 @@ impl Circle {
             }
             Action::SkipShiftDate { shift, date } => {
                 self.require_coordinator(by)?;
-                let s = self
-                    .shifts
-                    .get(&shift)
-                    .ok_or(DomainError::NotFound("shift"))?;
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
                 if !s.occurs_on(date) {
-                    return Err(DomainError::Invalid(
-                        "the shift does not take place on that date",
-                    ));
+                    return Err(Refusal::NoShiftOnDate.into());
                 }
                 // What happened stays on the record (and can be thanked for).
                 if s.start_on(date, &self.time_zone) <= now {
-                    return Err(DomainError::Invalid("this shift has already started"));
+                    return Err(Refusal::ShiftStarted.into());
                 }
                 Ok(vec![CircleEvent::ShiftDateSkipped { shift, date, by }])
             }
@@ -91,15 +81,12 @@ impl Circle {
                 date,
                 reason,
             } => {
-                let s = self
-                    .shifts
-                    .get(&shift)
-                    .ok_or(DomainError::NotFound("shift"))?;
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
                 if !s.claims_on(date).contains(&by) {
-                    return Err(DomainError::Conflict("you are not on this shift that day"));
+                    return Err(Refusal::YouAreNotOnShift.into());
                 }
                 if s.start_on(date, &self.time_zone) <= now {
-                    return Err(DomainError::Invalid("this shift has already started"));
+                    return Err(Refusal::ShiftStarted.into());
                 }
                 own_writing(by, &reason)?;
                 Ok(vec![CircleEvent::ShiftReleased {
@@ -116,40 +103,31 @@ impl Circle {
                 to,
             } => {
                 if self.swaps.contains_key(&swap) {
-                    return Err(DomainError::Conflict("this swap already exists"));
+                    return Err(Refusal::SwapExists.into());
                 }
-                let s = self
-                    .shifts
-                    .get(&shift)
-                    .ok_or(DomainError::NotFound("shift"))?;
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
                 if !s.claims_on(date).contains(&by) {
-                    return Err(DomainError::Conflict("you are not on this shift that day"));
+                    return Err(Refusal::YouAreNotOnShift.into());
                 }
                 if to == by {
-                    return Err(DomainError::Invalid("choose someone else to swap with"));
+                    return Err(Refusal::SwapWithSelf.into());
                 }
-                let other = self.member(to).ok_or(DomainError::NotFound("member"))?;
+                let other = self.member(to).ok_or(Refusal::NoSuchMember)?;
                 if !s.rings.contains(&other.ring) {
-                    return Err(DomainError::Invalid(
-                        "that member's ring may not take this shift",
-                    ));
+                    return Err(Refusal::SwapRingNotOnShift.into());
                 }
                 if s.claims_on(date).contains(&to) {
-                    return Err(DomainError::Conflict(
-                        "that member is already on this shift that day",
-                    ));
+                    return Err(Refusal::SwapMemberAlreadyOnShift.into());
                 }
                 if s.start_on(date, &self.time_zone) <= now {
-                    return Err(DomainError::Invalid("this shift has already started"));
+                    return Err(Refusal::ShiftStarted.into());
                 }
                 if self
                     .swaps
                     .values()
                     .any(|w| w.open && w.shift == shift && w.date == date && w.from == by)
                 {
-                    return Err(DomainError::Conflict(
-                        "you already asked someone to swap this shift",
-                    ));
+                    return Err(Refusal::SwapAlreadyAsked.into());
                 }
                 Ok(vec![CircleEvent::SwapProposed {
                     swap,
@@ -160,37 +138,32 @@ impl Circle {
                 }])
             }
             Action::AcceptSwap { swap } => {
-                let w = self.swaps.get(&swap).ok_or(DomainError::NotFound("swap"))?;
+                let w = self.swaps.get(&swap).ok_or(Refusal::NoSuchSwap)?;
                 if w.to != by {
-                    return Err(DomainError::NotAllowed("the member who was asked to swap"));
+                    return Err(Refusal::OnlyAskedToSwap.into());
                 }
                 if !w.open {
-                    return Err(DomainError::Conflict("this swap is already settled"));
+                    return Err(Refusal::SwapSettled.into());
                 }
-                let s = self
-                    .shifts
-                    .get(&w.shift)
-                    .ok_or(DomainError::NotFound("shift"))?;
+                let s = self.shifts.get(&w.shift).ok_or(Refusal::NoSuchShift)?;
                 if !s.claims_on(w.date).contains(&w.from) || s.claims_on(w.date).contains(&by) {
-                    return Err(DomainError::Conflict(
-                        "the shift changed since the swap was proposed",
-                    ));
+                    return Err(Refusal::ShiftChangedSinceSwap.into());
                 }
                 if !s.rings.contains(&me.ring) {
-                    return Err(DomainError::NotAllowed("the rings this shift is open to"));
+                    return Err(Refusal::OnlyShiftRings.into());
                 }
                 if s.start_on(w.date, &self.time_zone) <= now {
-                    return Err(DomainError::Invalid("this shift has already started"));
+                    return Err(Refusal::ShiftStarted.into());
                 }
                 Ok(vec![CircleEvent::SwapAccepted { swap, by }])
             }
             Action::DeclineSwap { swap } => {
-                let w = self.swaps.get(&swap).ok_or(DomainError::NotFound("swap"))?;
+                let w = self.swaps.get(&swap).ok_or(Refusal::NoSuchSwap)?;
                 if w.to != by && w.from != by {
-                    return Err(DomainError::NotAllowed("the two members of the swap"));
+                    return Err(Refusal::OnlySwapMembers.into());
                 }
                 if !w.open {
-                    return Err(DomainError::Conflict("this swap is already settled"));
+                    return Err(Refusal::SwapSettled.into());
                 }
                 Ok(vec![CircleEvent::SwapDeclined { swap, by }])
             }
@@ -206,31 +179,22 @@ impl Circle {
         me: &Member,
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
-        let s = self
-            .shifts
-            .get(&shift)
-            .ok_or(DomainError::NotFound("shift"))?;
+        let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
         if !s.rings.contains(&me.ring) {
-            return Err(DomainError::NotAllowed("the rings this shift is open to"));
+            return Err(Refusal::OnlyShiftRings.into());
         }
         if !s.occurs_on(date) {
-            return Err(DomainError::Invalid(
-                "the shift does not take place on that date",
-            ));
+            return Err(Refusal::NoShiftOnDate.into());
         }
         if s.start_on(date, &self.time_zone) <= now {
-            return Err(DomainError::Invalid("this shift has already started"));
+            return Err(Refusal::ShiftStarted.into());
         }
         let claims = s.claims_on(date);
         if claims.contains(&by) {
-            return Err(DomainError::Conflict(
-                "you are already on this shift that day",
-            ));
+            return Err(Refusal::AlreadyOnShift.into());
         }
         if claims.len() >= usize::from(s.helpers_needed) {
-            return Err(DomainError::Conflict(
-                "this shift already has all the helpers it needs",
-            ));
+            return Err(Refusal::ShiftFull.into());
         }
         Ok(())
     }
