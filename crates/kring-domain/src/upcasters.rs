@@ -59,3 +59,35 @@ fn upcast_logbook_entry(mut payload: Value) -> Value {
     }
     payload
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_look_says_what_as_a_code() {
+        let old = |what: &str| {
+            json!({"IntermediaryLooked": {"organisation": "o", "person": "p", "scope": "full",
+                "what": what, "at": "2026-01-01T00:00:00Z"}})
+        };
+        let what = |payload: Value| payload["IntermediaryLooked"]["what"].clone();
+        assert_eq!(
+            what(upcast_intermediary_looked(old("the dashboard: signals"))),
+            json!("dashboard")
+        );
+        assert_eq!(
+            what(upcast_intermediary_looked(old(
+                "the circle: signals, rota, open requests and shared logbook"
+            ))),
+            json!("circle-full")
+        );
+        assert_eq!(
+            what(upcast_intermediary_looked(old("live updates"))),
+            json!("live")
+        );
+        assert_eq!(
+            what(upcast_intermediary_looked(old("logbook"))),
+            json!("other")
+        );
+    }
+}

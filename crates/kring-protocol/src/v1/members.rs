@@ -190,8 +190,9 @@ pub struct Look {
     pub scope: Scope,
     /// What they looked at, in English, such as `the dashboard: signals`.
     pub what: String,
-    /// What they looked at, as a stable code: one of [`super::LOOK_CODES`]
-    /// (`other` for a look recorded before looks had codes). Clients translate it.
+    /// What they looked at, as a stable code (every code is listed in
+    /// `kring_protocol::v1::LOOK_CODES`; `other` for a look recorded before
+    /// looks had codes). Clients translate it.
     #[schema(example = "dashboard")]
     pub code: String,
 }

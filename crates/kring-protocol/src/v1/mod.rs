@@ -102,9 +102,10 @@ pub struct Problem {
     /// What went wrong this time, written in English for the person who tried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// Why, as a stable machine-readable code in kebab-case (such as
-    /// `shift-full` or `not-logged-in`): one of [`PROBLEM_CODES`]. Clients
-    /// translate it and act on it; the `detail` is only a fallback text.
+    /// Why, as a stable machine-readable code in kebab-case, such as
+    /// `shift-full` or `not-logged-in` (every code is listed in
+    /// `kring_protocol::v1::PROBLEM_CODES`). Clients translate it and act on
+    /// it; the `detail` is only a fallback text.
     #[schema(example = "shift-full")]
     pub code: String,
 }
