@@ -790,7 +790,7 @@ impl Sim {
     fn look(&mut self, now: DateTime<Utc>) -> Option<Command> {
         let (organisation, _) = self.consent?;
         self.state.consent_at(organisation, now)?;
-        let what = ["rota", "logbook", "health"][self.rng.below(3)].to_owned();
+        let what = kring_domain::Looked::ALL[self.rng.below(3)];
         let actor = Actor::intermediary(intermediary(organisation), organisation);
         Some((actor, Action::RecordLook { what }))
     }

@@ -25,13 +25,63 @@ pub const SESSION_LIFETIME: Duration = Duration::days(30);
 /// the two steps of signing up) free their e-mail address after this long.
 const ABANDONED_AFTER: Duration = Duration::minutes(10);
 
+macro_rules! invalid_inputs {
+    ($($variant:ident = $code:literal, $message:literal;)*) => {
+        /// Account input that can never be right, each with a stable code
+        /// (problem+json's `code`; written out, so renaming a variant does not
+        /// change it) and an English message.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum InvalidInput {
+            $(
+                #[doc = $message]
+                $variant,
+            )*
+        }
+
+        impl InvalidInput {
+            /// Every kind of invalid input.
+            pub const ALL: &'static [InvalidInput] = &[$(InvalidInput::$variant),*];
+
+            /// The stable, machine-readable code.
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(InvalidInput::$variant => $code,)*
+                }
+            }
+
+            /// The English sentence.
+            pub const fn message(self) -> &'static str {
+                match self {
+                    $(InvalidInput::$variant => $message,)*
+                }
+            }
+        }
+    };
+}
+
+invalid_inputs! {
+    NotAnEmail = "not-an-email", "this is not an e-mail address (it looks like name@example.org)";
+    EmailTooLong = "email-too-long", "an e-mail address has at most 254 characters";
+    NameLength = "name-length", "a name has 1 to 100 characters";
+    NameControl = "name-control", "a name cannot contain control characters such as line breaks";
+    PasswordShort = "password-short", "a password has at least 10 characters";
+    PasswordLong = "password-long", "a password has at most 1000 characters";
+    SecretShort = "secret-short", "the server secret (KRING_SECRET) must be at least 32 characters long";
+}
+
+impl std::fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
 /// Why an account operation did not happen. The first three are the person's
 /// to fix; the rest are failures of the system.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
     /// Input that can never be right (a short password, not an e-mail address).
     #[error("{0}")]
-    Invalid(&'static str),
+    Invalid(InvalidInput),
     #[error("an account with this e-mail address already exists")]
     EmailTaken,
     /// Deliberately vague: says neither which of the two was wrong.

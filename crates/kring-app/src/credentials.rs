@@ -12,7 +12,7 @@ use hmac::{Hmac, Mac};
 use kring_store::AccountStore;
 use sha2::{Digest, Sha256};
 
-use crate::accounts::AccountError;
+use crate::accounts::{AccountError, InvalidInput};
 
 /// Fewest characters of a password.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -50,13 +50,10 @@ impl Email {
     /// Normalised: trimmed and lower-cased (mail providers treat addresses
     /// case-insensitively, and people type them either way).
     pub fn parse(text: &str) -> Result<Email, AccountError> {
-        const NOT_AN_ADDRESS: AccountError =
-            AccountError::Invalid("this is not an e-mail address (it looks like name@example.org)");
+        const NOT_AN_ADDRESS: AccountError = AccountError::Invalid(InvalidInput::NotAnEmail);
         let trimmed = text.trim();
         if trimmed.chars().count() > 254 {
-            return Err(AccountError::Invalid(
-                "an e-mail address has at most 254 characters",
-            ));
+            return Err(AccountError::Invalid(InvalidInput::EmailTooLong));
         }
         let Some((local, domain)) = trimmed.split_once('@') else {
             return Err(NOT_AN_ADDRESS);
@@ -85,12 +82,10 @@ impl Email {
 pub fn check_name(text: &str) -> Result<String, AccountError> {
     let name = text.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(AccountError::Invalid("a name has 1 to 100 characters"));
+        return Err(AccountError::Invalid(InvalidInput::NameLength));
     }
     if name.chars().any(char::is_control) {
-        return Err(AccountError::Invalid(
-            "a name cannot contain control characters such as line breaks",
-        ));
+        return Err(AccountError::Invalid(InvalidInput::NameControl));
     }
     Ok(name.to_owned())
 }
@@ -99,14 +94,10 @@ pub fn check_name(text: &str) -> Result<String, AccountError> {
 pub fn check_password(password: &str) -> Result<(), AccountError> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err(AccountError::Invalid(
-            "a password has at least 10 characters",
-        ));
+        return Err(AccountError::Invalid(InvalidInput::PasswordShort));
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err(AccountError::Invalid(
-            "a password has at most 1000 characters",
-        ));
+        return Err(AccountError::Invalid(InvalidInput::PasswordLong));
     }
     Ok(())
 }
@@ -151,9 +142,7 @@ pub async fn server_secret(
 ) -> Result<Vec<u8>, AccountError> {
     if let Some(secret) = configured {
         if secret.len() < MIN_SECRET_BYTES {
-            return Err(AccountError::Invalid(
-                "the server secret (KRING_SECRET) must be at least 32 characters long",
-            ));
+            return Err(AccountError::Invalid(InvalidInput::SecretShort));
         }
         return Ok(secret.as_bytes().to_vec());
     }

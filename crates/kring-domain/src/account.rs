@@ -5,8 +5,10 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
+use crate::Refusal;
 use crate::{DomainError, PersonId, Sealed, Services};
 
+/// A person's account: their sealed name and e-mail address, and the lookup key of the address.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub id: Option<PersonId>,
@@ -15,6 +17,7 @@ pub struct Account {
     pub email_lookup: String,
 }
 
+/// What can be asked of an account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountCommand {
     Register {
@@ -32,6 +35,7 @@ pub enum AccountCommand {
     },
 }
 
+/// What happened to an account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountEvent {
     AccountRegistered {
@@ -65,6 +69,7 @@ impl DomainEvent for AccountEvent {
 }
 
 impl Account {
+    /// The rules of an account: `command` becomes events or is refused.
     pub fn decide(&self, command: AccountCommand) -> Result<Vec<AccountEvent>, DomainError> {
         match command {
             AccountCommand::Register {
@@ -74,12 +79,10 @@ impl Account {
                 email_lookup,
             } => {
                 if self.id.is_some() {
-                    return Err(DomainError::AlreadyExists);
+                    return Err(Refusal::AlreadyExists.into());
                 }
                 if name.owner != account || email.owner != account {
-                    return Err(DomainError::Invalid(
-                        "a name and e-mail address are sealed with their owner's key",
-                    ));
+                    return Err(Refusal::AccountKeysNotOwn.into());
                 }
                 check_lookup(&email_lookup)?;
                 Ok(vec![AccountEvent::AccountRegistered {
@@ -90,11 +93,9 @@ impl Account {
                 }])
             }
             AccountCommand::Rename { name } => {
-                let id = self.id.ok_or(DomainError::NotFound("account"))?;
+                let id = self.id.ok_or(Refusal::NoSuchAccount)?;
                 if name.owner != id {
-                    return Err(DomainError::Invalid(
-                        "a name is sealed with its owner's key",
-                    ));
+                    return Err(Refusal::NameKeyNotOwn.into());
                 }
                 Ok(vec![AccountEvent::AccountRenamed { name }])
             }
@@ -102,17 +103,13 @@ impl Account {
                 email,
                 email_lookup,
             } => {
-                let id = self.id.ok_or(DomainError::NotFound("account"))?;
+                let id = self.id.ok_or(Refusal::NoSuchAccount)?;
                 if email.owner != id {
-                    return Err(DomainError::Invalid(
-                        "an e-mail address is sealed with its owner's key",
-                    ));
+                    return Err(Refusal::EmailKeyNotOwn.into());
                 }
                 check_lookup(&email_lookup)?;
                 if email_lookup == self.email_lookup {
-                    return Err(DomainError::Conflict(
-                        "this is already the e-mail address of the account",
-                    ));
+                    return Err(Refusal::EmailUnchanged.into());
                 }
                 Ok(vec![AccountEvent::EmailChanged {
                     email,
@@ -125,7 +122,7 @@ impl Account {
 
 fn check_lookup(lookup: &str) -> Result<(), DomainError> {
     if lookup.len() < 32 {
-        return Err(DomainError::Invalid("the e-mail lookup key is malformed"));
+        return Err(Refusal::EmailLookupMalformed.into());
     }
     Ok(())
 }

@@ -19,11 +19,11 @@ pub use circle::audience::{audience, may_see, Audience, Viewer};
 pub use circle::commands::{Action, Actor, CircleCommand};
 pub use circle::events::{CircleEvent, InvitedAs, Recurrence, ThanksFor};
 pub use circle::Circle;
-pub use error::DomainError;
+pub use error::{DomainError, Refusal, RefusalKind};
 pub use ids::*;
 pub use organisation::{Organisation, OrganisationAction, OrganisationCommand, OrganisationEvent};
 pub use sealed::Sealed;
 pub use services::{Clock, FixedClock, Services, SystemClock};
 pub use vocabulary::{
-    Capacity, Category, ConsentScope, Kind, Minutes, Ring, TimeWindow, Visibility,
+    Capacity, Category, ConsentScope, Kind, Looked, Minutes, Ring, TimeWindow, Visibility,
 };

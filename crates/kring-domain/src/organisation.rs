@@ -7,8 +7,10 @@ use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
+use crate::Refusal;
 use crate::{DomainError, OrganisationId, PersonId, Services};
 
+/// An organisation that supports circles, and the people who work for it (intermediaries).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     pub id: Option<OrganisationId>,
@@ -17,12 +19,14 @@ pub struct Organisation {
     pub intermediaries: BTreeSet<PersonId>,
 }
 
+/// Something an intermediary (`by`) asks of an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganisationCommand {
     pub actor: PersonId,
     pub action: OrganisationAction,
 }
 
+/// What an intermediary can do in an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OrganisationAction {
     Register {
@@ -37,6 +41,7 @@ pub enum OrganisationAction {
     },
 }
 
+/// What happened in an organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OrganisationEvent {
     /// The organisation's name is public, not personal data.
@@ -71,6 +76,7 @@ impl DomainEvent for OrganisationEvent {
 }
 
 impl Organisation {
+    /// The rules of an organisation: `command` becomes events or is refused.
     pub fn decide(
         &self,
         command: OrganisationCommand,
@@ -79,13 +85,11 @@ impl Organisation {
         match command.action {
             OrganisationAction::Register { organisation, name } => {
                 if self.id.is_some() {
-                    return Err(DomainError::AlreadyExists);
+                    return Err(Refusal::AlreadyExists.into());
                 }
                 let name = name.trim().to_owned();
                 if name.is_empty() || name.chars().count() > 120 {
-                    return Err(DomainError::Invalid(
-                        "an organisation's name has 1 to 120 characters",
-                    ));
+                    return Err(Refusal::OrganisationName.into());
                 }
                 Ok(vec![OrganisationEvent::OrganisationRegistered {
                     organisation,
@@ -95,34 +99,28 @@ impl Organisation {
             }
             action => {
                 if self.id.is_none() {
-                    return Err(DomainError::NotFound("organisation"));
+                    return Err(Refusal::NoSuchOrganisation.into());
                 }
                 if !self.intermediaries.contains(&by) {
-                    return Err(DomainError::NotAllowed(
-                        "an intermediary of the organisation",
-                    ));
+                    return Err(Refusal::OnlyIntermediaries.into());
                 }
                 match action {
                     OrganisationAction::AddIntermediary { person } => {
                         if self.intermediaries.contains(&person) {
-                            return Err(DomainError::Conflict(
-                                "this person already works for the organisation",
-                            ));
+                            return Err(Refusal::AlreadyIntermediary.into());
                         }
                         Ok(vec![OrganisationEvent::IntermediaryAdded { person, by }])
                     }
                     OrganisationAction::RemoveIntermediary { person } => {
                         if !self.intermediaries.contains(&person) {
-                            return Err(DomainError::NotFound("intermediary"));
+                            return Err(Refusal::NoSuchIntermediary.into());
                         }
                         if self.intermediaries.len() == 1 {
-                            return Err(DomainError::Conflict(
-                                "an organisation needs an intermediary: add another one first",
-                            ));
+                            return Err(Refusal::LastIntermediary.into());
                         }
                         Ok(vec![OrganisationEvent::IntermediaryRemoved { person, by }])
                     }
-                    OrganisationAction::Register { .. } => Err(DomainError::AlreadyExists),
+                    OrganisationAction::Register { .. } => Err(Refusal::AlreadyExists.into()),
                 }
             }
         }

@@ -6,13 +6,39 @@ use serde_json::{json, Value};
 
 /// Every upcaster of the domain, in the order they apply.
 pub fn all() -> Vec<Box<dyn EventUpcaster>> {
-    vec![Box::new(logbook_entry_v2())]
+    vec![
+        Box::new(logbook_entry_v2()),
+        Box::new(intermediary_looked_v2()),
+    ]
 }
 
 /// LogbookEntryWritten version 1 said `lukewarm_may_read: bool`; version 2 says
 /// `visibility`. True meant warm and lukewarm, false warm only.
 pub fn logbook_entry_v2() -> SemanticVersionEventUpcaster {
     SemanticVersionEventUpcaster::new("LogbookEntryWritten", "2", Box::new(upcast_logbook_entry))
+}
+
+/// IntermediaryLooked version 1 said `what` in an English sentence; version 2
+/// says it as a code ([`crate::Looked`]). Sentences no longer known become
+/// `other`.
+pub fn intermediary_looked_v2() -> SemanticVersionEventUpcaster {
+    SemanticVersionEventUpcaster::new(
+        "IntermediaryLooked",
+        "2",
+        Box::new(upcast_intermediary_looked),
+    )
+}
+
+fn upcast_intermediary_looked(mut payload: Value) -> Value {
+    if let Some(fields) = payload
+        .get_mut("IntermediaryLooked")
+        .and_then(Value::as_object_mut)
+    {
+        let words = fields.get("what").and_then(Value::as_str).unwrap_or("");
+        let looked = crate::Looked::of_old_words(words);
+        fields.insert("what".into(), json!(looked.code()));
+    }
+    payload
 }
 
 fn upcast_logbook_entry(mut payload: Value) -> Value {
@@ -32,4 +58,36 @@ fn upcast_logbook_entry(mut payload: Value) -> Value {
         fields.insert("visibility".into(), json!(visibility));
     }
     payload
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_look_says_what_as_a_code() {
+        let old = |what: &str| {
+            json!({"IntermediaryLooked": {"organisation": "o", "person": "p", "scope": "full",
+                "what": what, "at": "2026-01-01T00:00:00Z"}})
+        };
+        let what = |payload: Value| payload["IntermediaryLooked"]["what"].clone();
+        assert_eq!(
+            what(upcast_intermediary_looked(old("the dashboard: signals"))),
+            json!("dashboard")
+        );
+        assert_eq!(
+            what(upcast_intermediary_looked(old(
+                "the circle: signals, rota, open requests and shared logbook"
+            ))),
+            json!("circle-full")
+        );
+        assert_eq!(
+            what(upcast_intermediary_looked(old("live updates"))),
+            json!("live")
+        );
+        assert_eq!(
+            what(upcast_intermediary_looked(old("logbook"))),
+            json!("other")
+        );
+    }
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::Refusal;
 
 /// How close a member is. Ordered from close to far: a request open to a ring
 /// is open to every closer ring too.
@@ -20,17 +21,18 @@ pub enum Ring {
 }
 
 impl Ring {
+    /// Every ring, from close to far.
     pub const ALL: [Ring; 3] = [Ring::Warm, Ring::Lukewarm, Ring::Cold];
 
+    /// Reads a ring's name (`warm`, `lukewarm`, `cold`).
     pub fn parse(text: &str) -> Result<Ring, DomainError> {
         match text.trim().to_ascii_lowercase().as_str() {
             "warm" => Ok(Ring::Warm),
             "lukewarm" => Ok(Ring::Lukewarm),
             "cold" => Ok(Ring::Cold),
             _ => Err(DomainError::UnknownWord {
-                what: "ring",
+                refusal: Refusal::UnknownRing,
                 word: text.to_owned(),
-                expected: "warm, lukewarm or cold",
             }),
         }
     }
@@ -55,6 +57,7 @@ pub enum Category {
     Medication,
 }
 
+/// The kind of a category, which bounds how far a request may be opened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -65,6 +68,7 @@ pub enum Kind {
 }
 
 impl Category {
+    /// Every category.
     pub const ALL: [Category; 13] = [
         Category::Groceries,
         Category::Transport,
@@ -81,6 +85,7 @@ impl Category {
         Category::Medication,
     ];
 
+    /// The kind this category is of.
     pub fn kind(self) -> Kind {
         use Category::*;
         match self {
@@ -101,16 +106,20 @@ impl Category {
         }
     }
 
+    /// Reads a category's name, such as `groceries` or `odd jobs`.
     pub fn parse(text: &str) -> Result<Category, DomainError> {
         let wanted = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
         Category::ALL
             .into_iter()
-            .find(|c| serde_json::to_value(c).ok().and_then(|v| v.as_str().map(|s| s == wanted)) == Some(true))
+            .find(|c| {
+                serde_json::to_value(c)
+                    .ok()
+                    .and_then(|v| v.as_str().map(|s| s == wanted))
+                    == Some(true)
+            })
             .ok_or_else(|| DomainError::UnknownWord {
-                what: "category",
+                refusal: Refusal::UnknownCategory,
                 word: text.to_owned(),
-                expected: "groceries, transport, chores, odd_jobs, visit, walk, coffee, finances, paperwork, \
-                           emotional_support, washing, dressing or medication",
             })
     }
 }
@@ -154,15 +163,15 @@ pub enum Capacity {
 }
 
 impl Capacity {
+    /// Reads a capacity: an amount per `hours_per_week` or `tasks_per_month`.
     pub fn parse(amount: u16, per: &str) -> Result<Capacity, DomainError> {
         let capacity = match per {
             "week" | "hours_per_week" => Capacity::HoursPerWeek(amount),
             "month" | "tasks_per_month" => Capacity::TasksPerMonth(amount),
             _ => {
                 return Err(DomainError::UnknownWord {
-                    what: "capacity",
+                    refusal: Refusal::UnknownCapacity,
                     word: per.to_owned(),
-                    expected: "hours_per_week or tasks_per_month",
                 })
             }
         };
@@ -174,9 +183,7 @@ impl Capacity {
         match self {
             Capacity::HoursPerWeek(h) if (1..=80).contains(&h) => Ok(()),
             Capacity::TasksPerMonth(t) if (1..=60).contains(&t) => Ok(()),
-            _ => Err(DomainError::Invalid(
-                "a capacity is between 1 and 80 hours a week, or between 1 and 60 tasks a month",
-            )),
+            _ => Err(Refusal::Capacity.into()),
         }
     }
 }
@@ -204,24 +211,23 @@ impl TryFrom<RawWindow> for TimeWindow {
 }
 
 impl TimeWindow {
+    /// A window from `start` to `end`: at most two months, ending after it starts.
     pub fn new(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<TimeWindow, DomainError> {
         if end <= start {
-            return Err(DomainError::Invalid(
-                "a time window must end after it starts",
-            ));
+            return Err(Refusal::WindowEndsBeforeStart.into());
         }
         if end - start > chrono::Duration::days(62) {
-            return Err(DomainError::Invalid(
-                "a time window can be at most two months long",
-            ));
+            return Err(Refusal::WindowTooLong.into());
         }
         Ok(TimeWindow { start, end })
     }
 
+    /// When the window opens.
     pub fn start(&self) -> DateTime<Utc> {
         self.start
     }
 
+    /// When the window closes.
     pub fn end(&self) -> DateTime<Utc> {
         self.end
     }
@@ -246,16 +252,86 @@ impl From<Minutes> for u16 {
 }
 
 impl Minutes {
+    /// A duration of 5 minutes to 12 hours.
     pub fn new(minutes: u16) -> Result<Minutes, DomainError> {
         if !(5..=720).contains(&minutes) {
-            return Err(DomainError::Invalid(
-                "a duration is between 5 minutes and 12 hours",
-            ));
+            return Err(Refusal::Duration.into());
         }
         Ok(Minutes(minutes))
     }
 
+    /// The minutes.
     pub fn get(self) -> u16 {
         self.0
+    }
+}
+
+/// What an intermediary looked at, on the record with each look
+/// (`IntermediaryLooked`, shown in "who looked"). Stored as its code, so the
+/// record holds no sentence in any one language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Looked {
+    /// The organisation's dashboard, with the circle's signals.
+    #[serde(rename = "dashboard")]
+    Dashboard,
+    /// The dashboard, with the signals and next week's rota (full consent).
+    #[serde(rename = "dashboard-rota")]
+    DashboardRota,
+    /// The circle itself, its signals only.
+    #[serde(rename = "circle")]
+    Circle,
+    /// The circle itself: signals, rota, open requests and shared logbook.
+    #[serde(rename = "circle-full")]
+    CircleFull,
+    /// The circle's live updates.
+    #[serde(rename = "live")]
+    Live,
+    /// Something recorded before looks had codes, in words no longer known.
+    #[serde(rename = "other")]
+    Other,
+}
+
+impl Looked {
+    /// Every kind of look.
+    pub const ALL: [Looked; 6] = [
+        Looked::Dashboard,
+        Looked::DashboardRota,
+        Looked::Circle,
+        Looked::CircleFull,
+        Looked::Live,
+        Looked::Other,
+    ];
+
+    /// The stable code, as stored and as the API says it.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Looked::Dashboard => "dashboard",
+            Looked::DashboardRota => "dashboard-rota",
+            Looked::Circle => "circle",
+            Looked::CircleFull => "circle-full",
+            Looked::Live => "live",
+            Looked::Other => "other",
+        }
+    }
+
+    /// In English, as the record said before it held codes.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Looked::Dashboard => "the dashboard: signals",
+            Looked::DashboardRota => "the dashboard: signals and next week's rota",
+            Looked::Circle => "the circle: signals",
+            Looked::CircleFull => "the circle: signals, rota, open requests and shared logbook",
+            Looked::Live => "live updates",
+            Looked::Other => "something else",
+        }
+    }
+
+    /// The look an old record's English sentence stands for (`Other` for words
+    /// no longer known).
+    pub fn of_old_words(words: &str) -> Looked {
+        Looked::ALL
+            .into_iter()
+            .find(|l| *l != Looked::Other && l.message() == words)
+            .unwrap_or(Looked::Other)
     }
 }

@@ -392,7 +392,7 @@ fn who_looked_is_for_the_coordinators_and_the_focus_person() {
         organisation: ORG,
         person: SOCIAL_WORKER,
         scope: ConsentScope::Full,
-        what: "logbook".into(),
+        what: Looked::CircleFull,
         at: now(),
     };
     let events = then(world(), [looked.clone()]);
@@ -480,7 +480,7 @@ fn rich_history() -> Vec<CircleEvent> {
                 organisation: ORG,
                 person: SOCIAL_WORKER,
                 scope: ConsentScope::Full,
-                what: "rota".into(),
+                what: Looked::DashboardRota,
                 at: now(),
             },
         ],

@@ -939,7 +939,7 @@ fn command(step: &Step, now: DateTime<Utc>) -> CircleCommand {
         },
         Op::RevokeConsent => Action::RevokeConsent { organisation: ORG },
         Op::Look => Action::RecordLook {
-            what: "the rota".into(),
+            what: Looked::DashboardRota,
         },
     };
     CircleCommand {

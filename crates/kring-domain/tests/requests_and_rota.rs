@@ -20,11 +20,9 @@ const S2: ShiftId = ShiftId(Uuid::from_u128(31));
 const W1: SwapId = SwapId(Uuid::from_u128(40));
 const W2: SwapId = SwapId(Uuid::from_u128(41));
 
-const COLD_MAY_NOT: DomainError = DomainError::NotAllowed(
-    "members of the warm and lukewarm rings; volunteers act on their own task",
-);
-const COORDINATORS_ONLY: DomainError = DomainError::NotAllowed("a coordinator of the circle");
-const OWN_KEY: DomainError = DomainError::Invalid("text must be sealed with its writer's own key");
+const COLD_MAY_NOT: DomainError = DomainError::Refused(Refusal::OnlyWarmAndLukewarm);
+const COORDINATORS_ONLY: DomainError = DomainError::Refused(Refusal::OnlyCoordinators);
+const OWN_KEY: DomainError = DomainError::Refused(Refusal::TextKeyNotOwn);
 
 // ---------------------------------------------------------------- helpers
 
@@ -278,12 +276,12 @@ fn a_request_id_is_used_once() {
             help_requested(R1, Category::Groceries, COORD),
         ])
         .when(by(COORD, ask(R1, Category::Groceries, COORD)))
-        .then_expect_error(DomainError::Conflict("this request already exists"));
+        .then_expect_error(DomainError::Refused(Refusal::RequestExists));
 }
 
 #[test]
 fn help_cannot_be_asked_for_a_window_that_has_passed() {
-    let passed = DomainError::Invalid("the time window has already passed");
+    let passed = DomainError::Refused(Refusal::WindowPassed);
     for window in [window(-5, -1), window(-5, 0)] {
         circle()
             .given(circle_with_members())
@@ -337,9 +335,7 @@ fn the_help_must_fit_in_its_window() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, asking(61)))
-        .then_expect_error(DomainError::Invalid(
-            "the help takes longer than the time window",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::HelpLongerThanWindow));
     circle()
         .given(circle_with_members())
         .when(by(WARM, asking(60)))
@@ -368,9 +364,7 @@ fn only_the_warm_ring_asks_on_behalf_of_the_focus_person() {
     circle()
         .given(circle_with_members())
         .when(by(LUKEWARM, on_behalf(LUKEWARM)))
-        .then_expect_error(DomainError::NotAllowed(
-            "the warm ring (asking for the focus person)",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyWarmForFocus));
     circle()
         .given(circle_with_members())
         .when(by(WARM, on_behalf(WARM)))
@@ -425,7 +419,7 @@ fn a_stranger_cannot_ask_for_help() {
     circle()
         .given(circle_with_members())
         .when(by(STRANGER, ask(R1, Category::Groceries, STRANGER)))
-        .then_expect_error(DomainError::NoSuchCircle);
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchCircle));
 }
 
 // ---------------------------------------------------------------- WidenRequest
@@ -498,7 +492,7 @@ fn widening_an_unknown_request_is_refused() {
                 to: Ring::Lukewarm,
             },
         ))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -522,13 +516,13 @@ fn only_an_open_request_is_widened() {
                     to: Ring::Lukewarm,
                 },
             ))
-            .then_expect_error(DomainError::Conflict("only an open request can be widened"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlyOpenRequestWidens));
     }
 }
 
 #[test]
 fn widening_is_never_narrowing_or_standing_still() {
-    let already = DomainError::Conflict("the request is already open to that ring");
+    let already = DomainError::Refused(Refusal::AlreadyOpenToRing);
     // Equal: a new request is open to the warm ring.
     circle()
         .given(vec![
@@ -567,7 +561,7 @@ fn personal_matters_stay_in_the_warm_ring() {
             circle()
                 .given(vec![created(), help_requested(R1, category, COORD)])
                 .when(by(COORD, Action::WidenRequest { request: R1, to }))
-                .then_expect_error(DomainError::PersonalMattersStayWarm);
+                .then_expect_error(DomainError::Refused(Refusal::PersonalMattersStayWarm));
         }
     }
 }
@@ -579,7 +573,7 @@ fn personal_care_is_for_professionals() {
             circle()
                 .given(vec![created(), help_requested(R1, category, COORD)])
                 .when(by(COORD, Action::WidenRequest { request: R1, to }))
-                .then_expect_error(DomainError::PersonalCareIsProfessional);
+                .then_expect_error(DomainError::Refused(Refusal::PersonalCareIsProfessional));
         }
     }
 }
@@ -603,7 +597,7 @@ fn the_ring_must_be_within_the_requests_reach() {
     circle()
         .given(events.clone())
         .when(by(LUKEWARM, Action::TakeRequest { request: R1 }))
-        .then_expect_error(DomainError::NotAllowed("the rings this request is open to"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyRequestRings));
 
     events.push(widened(R1, Ring::Lukewarm));
     circle()
@@ -619,7 +613,7 @@ fn nobody_takes_their_own_request() {
     circle()
         .given(events)
         .when(by(WARM, Action::TakeRequest { request: R1 }))
-        .then_expect_error(DomainError::Invalid("you asked for this help yourself"));
+        .then_expect_error(DomainError::Refused(Refusal::OwnRequest));
 }
 
 #[test]
@@ -632,9 +626,7 @@ fn a_request_is_taken_once_so_help_is_not_duplicated() {
         circle()
             .given(events.clone())
             .when(by(taker, Action::TakeRequest { request: R1 }))
-            .then_expect_error(DomainError::Conflict(
-                "someone already took this request, or it is closed",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::RequestNotOpen));
     }
 }
 
@@ -649,9 +641,7 @@ fn a_closed_request_cannot_be_taken() {
     circle()
         .given(events)
         .when(by(COORD, Action::TakeRequest { request: R1 }))
-        .then_expect_error(DomainError::Conflict(
-            "someone already took this request, or it is closed",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::RequestNotOpen));
 }
 
 #[test]
@@ -659,7 +649,7 @@ fn taking_an_unknown_request_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(COORD, Action::TakeRequest { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -703,7 +693,7 @@ fn others_do_not_confirm() {
         circle()
             .given(events.clone())
             .when(by(other, Action::ConfirmRequest { request: R1 }))
-            .then_expect_error(DomainError::NotAllowed("a coordinator or whoever asked"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlyCoordinatorOrAsker));
     }
 }
 
@@ -720,9 +710,7 @@ fn only_a_taken_request_is_confirmed() {
         circle()
             .given(events)
             .when(by(WARM, Action::ConfirmRequest { request: R1 }))
-            .then_expect_error(DomainError::Conflict(
-                "only a request someone took can be confirmed",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ConfirmUntaken));
     }
 }
 
@@ -731,7 +719,7 @@ fn confirming_an_unknown_request_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(COORD, Action::ConfirmRequest { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 // ---------------------------------------------------------------- MarkRequestDone
@@ -760,9 +748,7 @@ fn others_do_not_mark_help_done() {
     circle()
         .given(r1_taken_by_coord())
         .when(by(LUKEWARM, Action::MarkRequestDone { request: R1 }))
-        .then_expect_error(DomainError::NotAllowed(
-            "the helper, whoever asked, or a coordinator",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyHelperAskerOrCoordinator));
 }
 
 #[test]
@@ -778,9 +764,7 @@ fn only_taken_help_is_done() {
         circle()
             .given(events)
             .when(by(WARM, Action::MarkRequestDone { request: R1 }))
-            .then_expect_error(DomainError::Conflict(
-                "only a request someone took can be done",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::DoneUntaken));
     }
 }
 
@@ -789,7 +773,7 @@ fn marking_an_unknown_request_done_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(COORD, Action::MarkRequestDone { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -852,7 +836,7 @@ fn the_helper_does_not_cancel() {
     circle()
         .given(events)
         .when(by(LUKEWARM, Action::CancelRequest { request: R1 }))
-        .then_expect_error(DomainError::NotAllowed("a coordinator or whoever asked"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyCoordinatorOrAsker));
 }
 
 #[test]
@@ -874,7 +858,7 @@ fn a_closed_request_is_not_cancelled() {
         circle()
             .given(events)
             .when(by(WARM, Action::CancelRequest { request: R1 }))
-            .then_expect_error(DomainError::Conflict("this request is already closed"));
+            .then_expect_error(DomainError::Refused(Refusal::RequestClosed));
     }
 }
 
@@ -883,7 +867,7 @@ fn cancelling_an_unknown_request_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(COORD, Action::CancelRequest { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 // ---------------------------------------------------------------- RecordNoShow
@@ -938,7 +922,7 @@ fn no_show_is_not_recorded_before_the_window_starts() {
     circle()
         .given(r1_taken_by_coord())
         .when(by(WARM, Action::RecordNoShow { request: R1 }))
-        .then_expect_error(DomainError::Invalid("the help was not due yet"));
+        .then_expect_error(DomainError::Refused(Refusal::HelpNotDue));
 }
 
 #[test]
@@ -947,7 +931,7 @@ fn no_show_is_recorded_by_whoever_asked_or_a_coordinator_only() {
         circle()
             .given(due_request_taken())
             .when(by(other, Action::RecordNoShow { request: R1 }))
-            .then_expect_error(DomainError::NotAllowed("a coordinator or whoever asked"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlyCoordinatorOrAsker));
     }
 }
 
@@ -961,7 +945,7 @@ fn no_show_needs_someone_who_took_the_request() {
         circle()
             .given(events)
             .when(by(WARM, Action::RecordNoShow { request: R1 }))
-            .then_expect_error(DomainError::Conflict("nobody had taken this request"));
+            .then_expect_error(DomainError::Refused(Refusal::NobodyTookRequest));
     }
 }
 
@@ -970,7 +954,7 @@ fn no_show_of_an_unknown_request_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, Action::RecordNoShow { request: R1 }))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 // ---------------------------------------------------------------- Thank (request)
@@ -1006,9 +990,7 @@ fn thanks_for_help_wait_until_it_is_done() {
         circle()
             .given(events)
             .when(by(WARM, thank_for(ThanksFor::Request(R1), COORD, WARM)))
-            .then_expect_error(DomainError::Invalid(
-                "thank the helper once the help is done",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ThankHelperWhenDone));
     }
 }
 
@@ -1019,9 +1001,7 @@ fn thanks_for_help_go_to_the_helper_only() {
     circle()
         .given(events)
         .when(by(WARM, thank_for(ThanksFor::Request(R1), LUKEWARM, WARM)))
-        .then_expect_error(DomainError::Invalid(
-            "thank the helper once the help is done",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ThankHelperWhenDone));
 }
 
 #[test]
@@ -1031,7 +1011,7 @@ fn nobody_thanks_themselves() {
     circle()
         .given(events)
         .when(by(COORD, thank_for(ThanksFor::Request(R1), COORD, COORD)))
-        .then_expect_error(DomainError::Invalid("you cannot thank yourself"));
+        .then_expect_error(DomainError::Refused(Refusal::ThankSelf));
 }
 
 #[test]
@@ -1049,7 +1029,7 @@ fn thanks_for_an_unknown_request_are_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, thank_for(ThanksFor::Request(R1), COORD, WARM)))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -1064,7 +1044,7 @@ fn a_volunteer_learns_nothing_of_other_requests_through_thanks() {
             VOLUNTEER,
             thank_for(ThanksFor::Request(R2), COORD, VOLUNTEER),
         ))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
 }
 
 #[test]
@@ -1077,7 +1057,7 @@ fn only_who_could_see_a_request_thanks_for_it() {
             LUKEWARM,
             thank_for(ThanksFor::Request(R1), COORD, LUKEWARM),
         ))
-        .then_expect_error(DomainError::NotFound("request"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchRequest));
     // Once the request was open to the lukewarm ring, they may.
     let mut events = circle_with_members();
     events.push(help_requested(R1, Category::Groceries, WARM));
@@ -1151,9 +1131,7 @@ fn thanks_for_a_shift_wait_until_it_took_place() {
             FOCUS,
             thank_for(ThanksFor::Shift(S1, saturday()), LUKEWARM, FOCUS),
         ))
-        .then_expect_error(DomainError::Invalid(
-            "thank them once the shift has taken place",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ThankAfterShift));
 }
 
 #[test]
@@ -1166,7 +1144,7 @@ fn thanks_for_a_shift_go_to_someone_who_was_on_it() {
             FOCUS,
             thank_for(ThanksFor::Shift(S1, last_saturday()), WARM, FOCUS),
         ))
-        .then_expect_error(DomainError::Invalid("that member was not on this shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NotOnThatShift));
 }
 
 #[test]
@@ -1186,7 +1164,7 @@ fn a_volunteer_does_not_thank_for_shifts() {
             VOLUNTEER,
             thank_for(ThanksFor::Shift(S1, last_saturday()), LUKEWARM, VOLUNTEER),
         ))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 #[test]
@@ -1197,7 +1175,7 @@ fn thanks_for_an_unknown_shift_are_refused() {
             FOCUS,
             thank_for(ThanksFor::Shift(S1, last_saturday()), WARM, FOCUS),
         ))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 // ---------------------------------------------------------------- MakeOffer
@@ -1262,7 +1240,7 @@ fn personal_care_is_offered_from_the_warm_ring_only() {
                     LUKEWARM,
                 ),
             ))
-            .then_expect_error(DomainError::PersonalCareIsProfessional);
+            .then_expect_error(DomainError::Refused(Refusal::PersonalCareIsProfessional));
         circle()
             .given(circle_with_members())
             .when(by(
@@ -1293,9 +1271,7 @@ fn an_offer_names_at_least_one_kind_of_help() {
                 WARM,
             ),
         ))
-        .then_expect_error(DomainError::Invalid(
-            "say at least one kind of help you will give",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OfferNeedsHelp));
 }
 
 #[test]
@@ -1311,9 +1287,7 @@ fn an_offer_does_not_both_give_and_decline_a_kind_of_help() {
                 WARM,
             ),
         ))
-        .then_expect_error(DomainError::Invalid(
-            "a kind of help cannot be both offered and declined",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OfferedAndDeclined));
 }
 
 #[test]
@@ -1330,9 +1304,7 @@ fn capacity_stays_within_bounds() {
                 WARM,
                 offer(vec![Category::Groceries], vec![], capacity, WARM),
             ))
-            .then_expect_error(DomainError::Invalid(
-                "a capacity is between 1 and 80 hours a week, or between 1 and 60 tasks a month",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::Capacity));
     }
     for capacity in [
         Capacity::HoursPerWeek(1),
@@ -1388,7 +1360,7 @@ fn an_offer_id_is_used_once() {
                 LUKEWARM,
             ),
         ))
-        .then_expect_error(DomainError::Conflict("this offer already exists"));
+        .then_expect_error(DomainError::Refused(Refusal::OfferExists));
 }
 
 #[test]
@@ -1431,9 +1403,7 @@ fn others_do_not_withdraw_an_offer() {
     circle()
         .given(events)
         .when(by(WARM, Action::WithdrawOffer { offer: O1 }))
-        .then_expect_error(DomainError::NotAllowed(
-            "whoever made the offer, or a coordinator",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyOfferMakerOrCoordinator));
 }
 
 #[test]
@@ -1447,7 +1417,7 @@ fn an_offer_is_withdrawn_once() {
     circle()
         .given(events)
         .when(by(LUKEWARM, Action::WithdrawOffer { offer: O1 }))
-        .then_expect_error(DomainError::Conflict("this offer was already withdrawn"));
+        .then_expect_error(DomainError::Refused(Refusal::OfferWithdrawn));
 }
 
 #[test]
@@ -1455,7 +1425,7 @@ fn withdrawing_an_unknown_offer_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(LUKEWARM, Action::WithdrawOffer { offer: O1 }))
-        .then_expect_error(DomainError::NotFound("offer"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchOffer));
 }
 
 // ---------------------------------------------------------------- ScheduleShift
@@ -1508,7 +1478,7 @@ fn a_shift_id_is_used_once() {
             COORD,
             schedule(local(sunday(), 10), Recurrence::Once, 1, vec![Ring::Warm]),
         ))
-        .then_expect_error(DomainError::Conflict("this shift already exists"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftExists));
 }
 
 #[test]
@@ -1525,9 +1495,7 @@ fn a_shift_needs_one_to_ten_helpers() {
                     vec![Ring::Warm],
                 ),
             ))
-            .then_expect_error(DomainError::Invalid(
-                "a shift needs between 1 and 10 helpers",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ShiftHelpers));
     }
     for helpers in [1, 10] {
         circle()
@@ -1568,9 +1536,7 @@ fn a_shift_is_open_to_the_warm_or_lukewarm_ring() {
                 COORD,
                 schedule(local(saturday(), 10), Recurrence::Once, 1, rings),
             ))
-            .then_expect_error(DomainError::Invalid(
-                "a shift is open to the warm ring, the lukewarm ring, or both",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ShiftRings));
     }
 }
 
@@ -1589,9 +1555,7 @@ fn a_weekly_shift_does_not_end_before_it_starts() {
                 vec![Ring::Warm],
             ),
         ))
-        .then_expect_error(DomainError::Invalid(
-            "a weekly shift cannot end before it starts",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::WeeklyShiftEndsBeforeStart));
     // Ending on its first day is a single occurrence, and fine.
     let events = circle()
         .given(circle_with_members())
@@ -1623,7 +1587,7 @@ fn a_shift_starts_in_the_future_in_the_circles_time_zone() {
                 COORD,
                 schedule(local(today, hour), Recurrence::Once, 1, vec![Ring::Warm]),
             ))
-            .then_expect_error(DomainError::Invalid("a shift must start in the future"));
+            .then_expect_error(DomainError::Refused(Refusal::ShiftInPast));
     }
     circle()
         .given(circle_with_members())
@@ -1636,7 +1600,7 @@ fn a_shift_starts_in_the_future_in_the_circles_time_zone() {
                 vec![Ring::Warm],
             ),
         ))
-        .then_expect_error(DomainError::Invalid("a shift must start in the future"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftInPast));
     // 12:00 in Amsterdam is 11:00 UTC, an hour from now.
     circle()
         .given(circle_with_members())
@@ -1720,7 +1684,7 @@ fn skipping_a_date_of_an_unknown_shift_is_refused() {
                 date: saturday(),
             },
         ))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 #[test]
@@ -1735,9 +1699,7 @@ fn only_a_date_the_shift_occurs_on_is_skipped() {
         circle()
             .given(events.clone())
             .when(by(COORD, Action::SkipShiftDate { shift: S1, date }))
-            .then_expect_error(DomainError::Invalid(
-                "the shift does not take place on that date",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
     }
 }
 
@@ -1765,14 +1727,12 @@ fn skipping_a_date_drops_its_claims() {
     circle()
         .given(events.clone())
         .when(by(WARM, release(saturday(), WARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
     // …and nobody can claim the skipped date again.
     circle()
         .given(events.clone())
         .when(by(WARM, claim(saturday())))
-        .then_expect_error(DomainError::Invalid(
-            "the shift does not take place on that date",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
     // The next free Saturday can be claimed by WARM as before.
     circle()
         .given(events)
@@ -1814,9 +1774,7 @@ fn a_weekly_shift_does_not_occur_on_other_days() {
         circle()
             .given(with_weekly_shift(1))
             .when(by(WARM, claim(date)))
-            .then_expect_error(DomainError::Invalid(
-                "the shift does not take place on that date",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
     }
 }
 
@@ -1839,9 +1797,7 @@ fn a_weekly_shift_ends_after_until() {
     circle()
         .given(events)
         .when(by(WARM, claim(saturday_plus(2))))
-        .then_expect_error(DomainError::Invalid(
-            "the shift does not take place on that date",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
 }
 
 #[test]
@@ -1861,9 +1817,7 @@ fn a_single_shift_occurs_once() {
     circle()
         .given(events)
         .when(by(WARM, claim(saturday_plus(1))))
-        .then_expect_error(DomainError::Invalid(
-            "the shift does not take place on that date",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
 }
 
 #[test]
@@ -1877,9 +1831,7 @@ fn a_skipped_date_is_not_claimed() {
     circle()
         .given(events)
         .when(by(WARM, claim(saturday_plus(1))))
-        .then_expect_error(DomainError::Invalid(
-            "the shift does not take place on that date",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftOnDate));
 }
 
 #[test]
@@ -1889,13 +1841,13 @@ fn a_shift_is_claimed_by_the_rings_it_is_open_to() {
     circle()
         .given(events)
         .when(by(LUKEWARM, claim(saturday())))
-        .then_expect_error(DomainError::NotAllowed("the rings this shift is open to"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyShiftRings));
     let mut events = circle_with_members();
     events.push(weekly_shift_scheduled(S1, vec![Ring::Lukewarm], 2));
     circle()
         .given(events.clone())
         .when(by(WARM, claim(saturday())))
-        .then_expect_error(DomainError::NotAllowed("the rings this shift is open to"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyShiftRings));
     circle()
         .given(events)
         .when(by(LUKEWARM, claim(saturday())))
@@ -1917,7 +1869,7 @@ fn a_past_occurrence_is_not_claimed() {
     circle()
         .given(with_shift_since_last_saturday())
         .when(by(WARM, claim(last_saturday())))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
     // The shift that is on now (today is a Tuesday, so a shift from today 10:30
     // Amsterdam time, 09:30 UTC).
     let mut events = circle_with_members();
@@ -1940,7 +1892,7 @@ fn a_past_occurrence_is_not_claimed() {
                 date: now().date_naive(),
             },
         ))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 #[test]
@@ -1958,9 +1910,7 @@ fn nobody_claims_the_same_date_twice() {
     circle()
         .given(events)
         .when(by(WARM, claim(saturday())))
-        .then_expect_error(DomainError::Conflict(
-            "you are already on this shift that day",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::AlreadyOnShift));
 }
 
 #[test]
@@ -1975,9 +1925,7 @@ fn a_shift_takes_no_more_helpers_than_it_needs() {
     circle()
         .given(events.clone())
         .when(by(COORD, claim(saturday())))
-        .then_expect_error(DomainError::Conflict(
-            "this shift already has all the helpers it needs",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftFull));
     // Another Saturday is still open.
     circle()
         .given(events)
@@ -1990,7 +1938,7 @@ fn claiming_an_unknown_shift_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, claim(saturday())))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 // ---------------------------------------------------------------- ReleaseShift
@@ -2018,12 +1966,12 @@ fn only_your_own_claim_is_released() {
         circle()
             .given(events.clone())
             .when(by(other, release(saturday(), other)))
-            .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+            .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
     }
     circle()
         .given(events)
         .when(by(WARM, release(saturday_plus(1), WARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
 }
 
 #[test]
@@ -2033,7 +1981,7 @@ fn a_started_shift_is_not_released() {
     circle()
         .given(events)
         .when(by(WARM, release(last_saturday(), WARM)))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 #[test]
@@ -2051,7 +1999,7 @@ fn releasing_an_unknown_shift_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, release(saturday(), WARM)))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 #[test]
@@ -2061,9 +2009,7 @@ fn a_released_slot_is_open_again() {
     circle()
         .given(events.clone())
         .when(by(LUKEWARM, claim(saturday())))
-        .then_expect_error(DomainError::Conflict(
-            "this shift already has all the helpers it needs",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftFull));
     events.push(CircleEvent::ShiftReleased {
         shift: S1,
         date: saturday(),
@@ -2121,7 +2067,7 @@ fn a_swap_id_is_used_once() {
     circle()
         .given(events)
         .when(by(COORD, propose(W1, saturday_plus(1), FOCUS)))
-        .then_expect_error(DomainError::Conflict("this swap already exists"));
+        .then_expect_error(DomainError::Refused(Refusal::SwapExists));
 }
 
 #[test]
@@ -2129,7 +2075,7 @@ fn a_swap_of_an_unknown_shift_is_refused() {
     circle()
         .given(circle_with_members())
         .when(by(WARM, propose(W1, saturday(), LUKEWARM)))
-        .then_expect_error(DomainError::NotFound("shift"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
 }
 
 #[test]
@@ -2139,11 +2085,11 @@ fn only_someone_on_the_shift_proposes_a_swap() {
     circle()
         .given(events.clone())
         .when(by(COORD, propose(W1, saturday(), LUKEWARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
     circle()
         .given(events)
         .when(by(WARM, propose(W1, saturday_plus(1), LUKEWARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
 }
 
 #[test]
@@ -2153,7 +2099,7 @@ fn nobody_swaps_with_themselves() {
     circle()
         .given(events)
         .when(by(WARM, propose(W1, saturday(), WARM)))
-        .then_expect_error(DomainError::Invalid("choose someone else to swap with"));
+        .then_expect_error(DomainError::Refused(Refusal::SwapWithSelf));
 }
 
 #[test]
@@ -2163,7 +2109,7 @@ fn a_swap_is_with_a_member() {
     circle()
         .given(events)
         .when(by(WARM, propose(W1, saturday(), STRANGER)))
-        .then_expect_error(DomainError::NotFound("member"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchMember));
 }
 
 #[test]
@@ -2175,9 +2121,7 @@ fn a_swap_is_with_a_ring_the_shift_is_open_to() {
         circle()
             .given(events.clone())
             .when(by(WARM, propose(W1, saturday(), to)))
-            .then_expect_error(DomainError::Invalid(
-                "that member's ring may not take this shift",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::SwapRingNotOnShift));
     }
 }
 
@@ -2189,9 +2133,7 @@ fn a_swap_is_with_someone_not_yet_on_the_shift() {
     circle()
         .given(events)
         .when(by(WARM, propose(W1, saturday(), LUKEWARM)))
-        .then_expect_error(DomainError::Conflict(
-            "that member is already on this shift that day",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::SwapMemberAlreadyOnShift));
 }
 
 #[test]
@@ -2201,7 +2143,7 @@ fn a_started_shift_is_not_swapped() {
     circle()
         .given(events)
         .when(by(WARM, propose(W1, last_saturday(), LUKEWARM)))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 #[test]
@@ -2209,9 +2151,7 @@ fn one_open_swap_per_shift_date() {
     circle()
         .given(with_swap_proposed())
         .when(by(WARM, propose(W2, saturday(), COORD)))
-        .then_expect_error(DomainError::Conflict(
-            "you already asked someone to swap this shift",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::SwapAlreadyAsked));
     // Once that swap is declined, another may be proposed.
     let mut events = with_swap_proposed();
     events.push(CircleEvent::SwapDeclined {
@@ -2269,14 +2209,12 @@ fn accepting_a_swap_moves_the_claim() {
     circle()
         .given(events.clone())
         .when(by(LUKEWARM, claim(saturday())))
-        .then_expect_error(DomainError::Conflict(
-            "you are already on this shift that day",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::AlreadyOnShift));
     // The claim is now the acceptor's to release, not the proposer's.
     circle()
         .given(events.clone())
         .when(by(WARM, release(saturday(), WARM)))
-        .then_expect_error(DomainError::Conflict("you are not on this shift that day"));
+        .then_expect_error(DomainError::Refused(Refusal::YouAreNotOnShift));
     circle()
         .given(events)
         .when(by(LUKEWARM, release(saturday(), LUKEWARM)))
@@ -2293,7 +2231,7 @@ fn accepting_an_unknown_swap_is_refused() {
     circle()
         .given(with_weekly_shift(2))
         .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
-        .then_expect_error(DomainError::NotFound("swap"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchSwap));
 }
 
 #[test]
@@ -2302,7 +2240,7 @@ fn only_the_member_asked_accepts_a_swap() {
         circle()
             .given(with_swap_proposed())
             .when(by(other, Action::AcceptSwap { swap: W1 }))
-            .then_expect_error(DomainError::NotAllowed("the member who was asked to swap"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlyAskedToSwap));
     }
 }
 
@@ -2324,7 +2262,7 @@ fn a_settled_swap_is_not_accepted() {
         circle()
             .given(events)
             .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
-            .then_expect_error(DomainError::Conflict("this swap is already settled"));
+            .then_expect_error(DomainError::Refused(Refusal::SwapSettled));
     }
 }
 
@@ -2348,9 +2286,7 @@ fn a_swap_is_not_accepted_once_the_shift_changed() {
         circle()
             .given(events)
             .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
-            .then_expect_error(DomainError::Conflict(
-                "the shift changed since the swap was proposed",
-            ));
+            .then_expect_error(DomainError::Refused(Refusal::ShiftChangedSinceSwap));
     }
 }
 
@@ -2368,7 +2304,7 @@ fn a_swap_is_accepted_only_from_a_ring_the_shift_is_open_to() {
     circle()
         .given(events)
         .when(by(WARM, Action::AcceptSwap { swap: W1 }))
-        .then_expect_error(DomainError::NotAllowed("the rings this shift is open to"));
+        .then_expect_error(DomainError::Refused(Refusal::OnlyShiftRings));
 }
 
 #[test]
@@ -2381,7 +2317,7 @@ fn a_swap_is_not_accepted_once_the_shift_started() {
     circle_at(saturday_morning)
         .given(events.clone())
         .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
     circle_at(saturday_morning - Duration::minutes(1))
         .given(events)
         .when(by(LUKEWARM, Action::AcceptSwap { swap: W1 }))
@@ -2412,7 +2348,7 @@ fn others_do_not_decline_a_swap() {
         circle()
             .given(with_swap_proposed())
             .when(by(other, Action::DeclineSwap { swap: W1 }))
-            .then_expect_error(DomainError::NotAllowed("the two members of the swap"));
+            .then_expect_error(DomainError::Refused(Refusal::OnlySwapMembers));
     }
 }
 
@@ -2433,7 +2369,7 @@ fn a_settled_swap_is_not_declined() {
         circle()
             .given(events)
             .when(by(WARM, Action::DeclineSwap { swap: W1 }))
-            .then_expect_error(DomainError::Conflict("this swap is already settled"));
+            .then_expect_error(DomainError::Refused(Refusal::SwapSettled));
     }
 }
 
@@ -2442,7 +2378,7 @@ fn declining_an_unknown_swap_is_refused() {
     circle()
         .given(with_weekly_shift(2))
         .when(by(WARM, Action::DeclineSwap { swap: W1 }))
-        .then_expect_error(DomainError::NotFound("swap"));
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchSwap));
 }
 
 #[test]
@@ -2514,7 +2450,7 @@ fn claims_follow_the_local_start_after_the_clocks_go_back() {
     circle_at(halloween(9, 0))
         .given(events)
         .when(by(WARM, claim(date(2026, 10, 31))))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 // ------------------------------------------------- the past stays on the record
@@ -2541,7 +2477,7 @@ fn a_date_that_has_passed_cannot_be_skipped() {
                 date: NaiveDate::from_ymd_opt(2026, 11, 21).unwrap(),
             },
         ))
-        .then_expect_error(DomainError::Invalid("this shift has already started"));
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
 
 #[test]
@@ -2597,9 +2533,7 @@ fn a_shift_still_under_way_is_not_thanked_for_yet() {
                 note: None,
             },
         ))
-        .then_expect_error(DomainError::Invalid(
-            "thank them once the shift has taken place",
-        ));
+        .then_expect_error(DomainError::Refused(Refusal::ThankAfterShift));
 }
 
 #[test]
@@ -2617,7 +2551,7 @@ fn a_request_whose_time_has_passed_cannot_be_taken() {
     circle()
         .given(events)
         .when(by(WARM, Action::TakeRequest { request: id(77) }))
-        .then_expect_error(DomainError::Invalid("the time for this help has passed"));
+        .then_expect_error(DomainError::Refused(Refusal::HelpTimePassed));
 }
 
 #[test]

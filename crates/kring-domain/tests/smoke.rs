@@ -30,5 +30,5 @@ fn a_stranger_learns_nothing() {
     circle()
         .given(circle_with_members())
         .when(by(STRANGER, Action::Leave))
-        .then_expect_error(DomainError::NoSuchCircle);
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchCircle));
 }

@@ -32,7 +32,7 @@ use tower_http::trace::TraceLayer;
 
 pub use api::live::LiveOptions;
 pub use api::{openapi, SessionCookie, MAX_BODY_BYTES};
-pub use error::ApiError;
+pub use error::{all_codes, ApiError, Code};
 pub use protect::{Limit, RateLimits};
 
 /// How the server is set up, apart from its database.

@@ -310,7 +310,7 @@ async fn unknown_feed_addresses_are_404(s: Server) {
         assert_eq!(status, StatusCode::NOT_FOUND, "{url}: {body}");
         assert_eq!(headers[CACHE_CONTROL], "no-store", "{url}");
         let problem: Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(problem["detail"], "there is no calendar at this address");
+        assert_eq!(problem["code"], "no-calendar");
     }
     let (status, _, _) = fetch(real).await;
     assert_eq!(status, StatusCode::OK);

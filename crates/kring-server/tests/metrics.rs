@@ -285,7 +285,7 @@ async fn behind_a_trusted_proxy_only_direct_scrapes_see_the_metrics() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(problem["detail"], "there is nothing at this address");
+    assert_eq!(problem["code"], "nothing-here");
     // Prometheus on the inside asks the node itself.
     let (_, samples) = scrape(&s).await;
     assert!(samples

@@ -81,6 +81,7 @@ async fn a_cross_site_write_with_the_session_cookie_is_403_and_writes_nothing(s:
                 "{elsewhere:?} {path}: {problem}"
             );
             assert_eq!(problem["type"], "urn:kring:problem:not-allowed");
+            assert_eq!(problem["code"], "cross-site");
             assert_eq!(problem["detail"], FROM_ELSEWHERE);
             assert_eq!(headers["cache-control"], "no-store");
         }
@@ -275,6 +276,7 @@ async fn the_eleventh_log_in_in_a_minute_is_429_with_retry_after() {
     );
     assert_eq!(problem["type"], "urn:kring:problem:too-many-requests");
     assert_eq!(problem["title"], "Too many requests");
+    assert_eq!(problem["code"], "too-many-requests");
     assert_eq!(
         problem["detail"],
         format!("too many attempts: try again in {wait} seconds")

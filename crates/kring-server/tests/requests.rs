@@ -83,14 +83,15 @@ async fn offers(browser: &Browser, circle: &str, at_least: u64) -> Vec<Value> {
     list["offers"].as_array().unwrap().clone()
 }
 
-/// Posts `body` and expects a refusal with `status`; answers the problem's detail.
+/// Posts `body` and expects a refusal with `status`; answers the problem's
+/// code and detail.
 async fn refused(
     s: &Server,
     browser: &Browser,
     path: &str,
     body: Value,
     status: StatusCode,
-) -> String {
+) -> (String, String) {
     let events = s.events().await;
     let (answer, problem) = browser.post(path, body).await;
     assert_eq!(answer, status, "{path}: {problem}");
@@ -99,7 +100,10 @@ async fn refused(
         events,
         "a refusal writes nothing: {problem}"
     );
-    problem["detail"].as_str().unwrap().to_owned()
+    (
+        problem["code"].as_str().unwrap().to_owned(),
+        problem["detail"].as_str().unwrap().to_owned(),
+    )
 }
 
 async fn post_and_widen_a_request(s: Server) {
@@ -133,7 +137,7 @@ async fn post_and_widen_a_request(s: Server) {
 
     // Open to the warm ring only: the neighbour neither sees nor takes it.
     assert_eq!(requests(&bob, &circle, asked).await, Vec::<Value>::new());
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &bob,
         &format!("{base}/{request}/take"),
@@ -141,7 +145,7 @@ async fn post_and_widen_a_request(s: Server) {
         StatusCode::FORBIDDEN,
     )
     .await;
-    assert_eq!(detail, "only the rings this request is open to may do this");
+    assert_eq!(code, "only-request-rings");
 
     let (status, widened) = ann
         .post(
@@ -184,7 +188,7 @@ async fn post_and_widen_a_request(s: Server) {
     // Thanks come once the help is done.
     let thanks = format!("/api/v1/circles/{circle}/thanks");
     let thank_bob = json!({"to": bob_id, "for": {"request": request}, "note": "Thank you, Bob!"});
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &ann,
         &thanks,
@@ -192,7 +196,7 @@ async fn post_and_widen_a_request(s: Server) {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(detail, "thank the helper once the help is done");
+    assert_eq!(code, "thank-helper-when-done");
 
     let (status, done) = ann.post(&format!("{base}/{request}/done"), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{done}");
@@ -205,7 +209,7 @@ async fn post_and_widen_a_request(s: Server) {
         requests(&bob, &circle, version(&done)).await,
         Vec::<Value>::new()
     );
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &bob,
         &format!("{base}/{request}/done"),
@@ -213,14 +217,14 @@ async fn post_and_widen_a_request(s: Server) {
         StatusCode::CONFLICT,
     )
     .await;
-    assert_eq!(detail, "only a request someone took can be done");
+    assert_eq!(code, "done-untaken");
 
     let events = s.events().await;
     let (status, thanked) = ann.post(&thanks, thank_bob).await;
     assert_eq!(status, StatusCode::OK, "{thanked}");
     assert!(version(&thanked) > version(&done));
     assert_eq!(s.events().await, events + 1);
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &bob,
         &thanks,
@@ -228,8 +232,8 @@ async fn post_and_widen_a_request(s: Server) {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(detail, "you cannot thank yourself");
-    let detail = refused(
+    assert_eq!(code, "thank-self");
+    let (_, detail) = refused(
         &s,
         &ann,
         &thanks,
@@ -251,7 +255,7 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
     assert_eq!(status, StatusCode::CREATED, "{washing}");
     let washing = washing["id"].as_str().unwrap().to_owned();
     let widen = format!("{base}/{washing}/widen");
-    let detail = refused(
+    let (_, detail) = refused(
         &s,
         &ann,
         &widen,
@@ -269,7 +273,7 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{money}");
     let money = money["id"].as_str().unwrap().to_owned();
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &ann,
         &format!("{base}/{money}/widen"),
@@ -277,16 +281,13 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(
-        detail,
-        "finances, paperwork and emotional support stay within the warm ring"
-    );
+    assert_eq!(code, "personal-matters-stay-warm");
 
     // Only coordinators widen.
     let (status, walk) = ann.post(&base, ask("walk", "A walk in the park")).await;
     assert_eq!(status, StatusCode::CREATED, "{walk}");
     let walk = walk["id"].as_str().unwrap().to_owned();
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &bob,
         &format!("{base}/{walk}/widen"),
@@ -294,8 +295,8 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         StatusCode::FORBIDDEN,
     )
     .await;
-    assert_eq!(detail, "only a coordinator of the circle may do this");
-    let detail = refused(
+    assert_eq!(code, "only-coordinators");
+    let (code, _) = refused(
         &s,
         &ann,
         &format!("{base}/{walk}/widen"),
@@ -303,10 +304,10 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         StatusCode::CONFLICT,
     )
     .await;
-    assert_eq!(detail, "the request is already open to that ring");
+    assert_eq!(code, "already-open-to-ring");
 
     // Input that cannot be right.
-    let detail = refused(
+    let (_, detail) = refused(
         &s,
         &ann,
         &base,
@@ -321,13 +322,13 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
     let mut backwards = ask("groceries", "Milk");
     backwards["window_end"] = json!((Utc::now() + Duration::hours(1)).to_rfc3339());
     backwards["window_start"] = json!((Utc::now() + Duration::hours(2)).to_rfc3339());
-    let detail = refused(&s, &ann, &base, backwards, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(detail, "a time window must end after it starts");
+    let (code, _) = refused(&s, &ann, &base, backwards, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(code, "window-ends-before-start");
     let mut quick = ask("groceries", "Milk");
     quick["duration_minutes"] = json!(2);
-    let detail = refused(&s, &ann, &base, quick, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(detail, "a duration is between 5 minutes and 12 hours");
-    let detail = refused(
+    let (code, _) = refused(&s, &ann, &base, quick, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(code, "duration");
+    let (code, _) = refused(
         &s,
         &ann,
         &base,
@@ -335,21 +336,18 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(detail, "say what is needed in 1 to 2000 characters");
+    assert_eq!(code, "details-length");
     let mut past = ask("groceries", "Milk");
     past["window_start"] = json!((Utc::now() - Duration::hours(3)).to_rfc3339());
     past["window_end"] = json!((Utc::now() - Duration::hours(1)).to_rfc3339());
-    let detail = refused(&s, &ann, &base, past, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert_eq!(detail, "the time window has already passed");
+    let (code, _) = refused(&s, &ann, &base, past, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(code, "window-passed");
 
     // Asking for Mam is for the warm ring.
     let mut for_mam = ask("visit", "Keep Mam company");
     for_mam["on_behalf_of_focus"] = json!(true);
-    let detail = refused(&s, &bob, &base, for_mam, StatusCode::FORBIDDEN).await;
-    assert_eq!(
-        detail,
-        "only the warm ring (asking for the focus person) may do this"
-    );
+    let (code, _) = refused(&s, &bob, &base, for_mam, StatusCode::FORBIDDEN).await;
+    assert_eq!(code, "only-warm-for-focus");
 
     // Unknown steps and requests are not there; a stranger learns nothing.
     refused(
@@ -368,7 +366,7 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         StatusCode::NOT_FOUND,
     )
     .await;
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &ann,
         &format!("{base}/not-an-id/take"),
@@ -376,9 +374,9 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         StatusCode::NOT_FOUND,
     )
     .await;
-    assert_eq!(detail, "there is no such request in this circle");
+    assert_eq!(code, "no-such-request");
     let nobody = uuid::Uuid::new_v4();
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &bob,
         &format!("{base}/{nobody}/take"),
@@ -386,7 +384,7 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         StatusCode::NOT_FOUND,
     )
     .await;
-    assert_eq!(detail, "there is no such request in this circle");
+    assert_eq!(code, "no-such-request");
     let (_, no_circle) = eve
         .get(&format!(
             "/api/v1/circles/{}/requests",
@@ -449,7 +447,7 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
     assert!(made > version(&bobs));
 
     // Refusals: personal care from a neighbour, nothing offered, odd capacities.
-    let detail = refused(
+    let (_, detail) = refused(
         &s,
         &bob,
         &base,
@@ -461,7 +459,7 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
         detail.starts_with("volunteers do not give personal care"),
         "{detail}"
     );
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &bob,
         &base,
@@ -469,8 +467,8 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(detail, "say at least one kind of help you will give");
-    let detail = refused(
+    assert_eq!(code, "offer-needs-help");
+    let (code, _) = refused(
         &s,
         &bob,
         &base,
@@ -478,11 +476,8 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    assert_eq!(
-        detail,
-        "a capacity is between 1 and 80 hours a week, or between 1 and 60 tasks a month"
-    );
-    let detail = refused(
+    assert_eq!(code, "capacity");
+    let (_, detail) = refused(
         &s,
         &bob,
         &base,
@@ -527,13 +522,10 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
     let events = s.events().await;
     let (status, problem) = dave.delete(&bobs_path).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
-    assert_eq!(
-        problem["detail"],
-        "only whoever made the offer, or a coordinator may do this"
-    );
+    assert_eq!(problem["code"], "only-offer-maker-or-coordinator");
     let (status, problem) = dave.delete(&format!("{base}/not-an-offer")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    assert_eq!(problem["detail"], "there is no such offer in this circle");
+    assert_eq!(problem["code"], "no-such-offer");
     assert_eq!(s.events().await, events);
 
     let (status, withdrawn) = bob.delete(&bobs_path).await;
@@ -546,7 +538,7 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
     assert_eq!(offers(&bob, &circle, withdrawn).await, Vec::<Value>::new());
     let (status, problem) = bob.delete(&bobs_path).await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
-    assert_eq!(problem["detail"], "this offer was already withdrawn");
+    assert_eq!(problem["code"], "offer-withdrawn");
 
     // A coordinator may withdraw someone else's.
     let (status, answer) = ann.delete(&format!("{base}/{carols_offer}")).await;
@@ -575,10 +567,7 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
         .await;
     let (status, problem) = vera.get(&base).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
-    assert_eq!(
-        problem["detail"],
-        "volunteers see the task they joined for, not the rota"
-    );
+    assert_eq!(problem["code"], "read-volunteers-no-rota");
     let (status, list) = vera.get(&requests_path).await;
     assert_eq!(status, StatusCode::OK, "{list}");
     let seen = list["requests"].as_array().unwrap();
@@ -655,7 +644,7 @@ async fn a_place_is_seen_only_by_the_asker_the_taker_and_the_coordinators(s: Ser
     assert_eq!(place_seen_by(requests(&ann, &circle, at).await), place);
 
     // Someone else cannot take it now.
-    let detail = refused(
+    let (code, _) = refused(
         &s,
         &dave,
         &format!("{base}/{request}/take"),
@@ -663,7 +652,7 @@ async fn a_place_is_seen_only_by_the_asker_the_taker_and_the_coordinators(s: Ser
         StatusCode::CONFLICT,
     )
     .await;
-    assert_eq!(detail, "someone already took this request, or it is closed");
+    assert_eq!(code, "request-not-open");
     // The asker calls it off: it leaves everyone's list.
     let (status, cancelled) = carol
         .post(&format!("{base}/{request}/cancel"), json!({}))

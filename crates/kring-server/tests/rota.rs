@@ -231,7 +231,7 @@ async fn claim_and_release_a_shift(s: Server) {
         .post(&shift_path(&circle, &shift, second, "claim"), json!(null))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{twice}");
-    assert_eq!(twice["detail"], "you are already on this shift that day");
+    assert_eq!(twice["code"], "already-on-shift");
     // A release says why.
     let (status, silent) = bea
         .post(
@@ -293,10 +293,7 @@ async fn a_claim_beyond_the_helpers_needed_is_409_and_writes_nothing(s: Server) 
         .post(&shift_path(&circle, &shift, date, "claim"), json!(null))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{full}");
-    assert_eq!(
-        full["detail"],
-        "this shift already has all the helpers it needs"
-    );
+    assert_eq!(full["code"], "shift-full");
     assert_eq!(s.events().await, events);
 
     let rota = rota(&cas, &circle, date, 1, version).await;
@@ -316,10 +313,7 @@ async fn a_volunteer_of_the_cold_ring_does_not_see_the_rota(s: Server) {
 
     let (status, refused) = vic.get(&format!("/api/v1/circles/{circle}/rota")).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
-    assert_eq!(
-        refused["detail"],
-        "volunteers see the task they joined for, not the rota"
-    );
+    assert_eq!(refused["code"], "read-volunteers-no-rota");
     let events = s.events().await;
     let (status, claim) = vic
         .post(&shift_path(&circle, &shift, date, "claim"), json!(null))
@@ -355,10 +349,7 @@ async fn a_ring_the_shift_is_not_open_to_cannot_claim_it(s: Server) {
         .post(&shift_path(&circle, &shift, date, "claim"), json!(null))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
-    assert_eq!(
-        refused["detail"],
-        "only the rings this shift is open to may do this"
-    );
+    assert_eq!(refused["code"], "only-shift-rings");
     assert_eq!(s.events().await, events);
     let after = rota(&dirk, &circle, date, 1, version).await;
     assert_eq!(slot(&after, date)["claimed_by"], json!([]));
@@ -587,7 +578,7 @@ async fn only_coordinators_schedule_and_skip(s: Server) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{gone}");
-    assert_eq!(gone["detail"], "the shift does not take place on that date");
+    assert_eq!(gone["code"], "no-shift-on-date");
 }
 
 async fn dates_days_and_ids_that_cannot_be_right(s: Server) {
@@ -642,7 +633,7 @@ async fn dates_days_and_ids_that_cannot_be_right(s: Server) {
         .post(&shift_path(&circle, &unknown, date, "claim"), json!(null))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    assert_eq!(problem["detail"], "there is no such shift in this circle");
+    assert_eq!(problem["code"], "no-such-shift");
     let (status, problem) = ann
         .post(
             &format!("/api/v1/circles/{circle}/swaps/not-a-swap/accept"),

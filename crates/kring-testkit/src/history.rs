@@ -561,10 +561,10 @@ impl CircleHistory {
             }
             43 => {
                 let (organisation, worker) = rng.pick(&self.organisations)?;
-                let what = rng.pick(&["logbook", "rota", "health"])?;
+                let what = rng.pick(&kring_domain::Looked::ALL)?;
                 (
                     Actor::intermediary(worker, organisation),
-                    Action::RecordLook { what: what.into() },
+                    Action::RecordLook { what },
                 )
             }
             _ => return None,

@@ -1728,7 +1728,7 @@ fn an_intermediary_whose_consent_is_revoked_becomes_an_outsider_and_sees_nothing
             organisation: ORG,
             person: SOCIAL_WORKER,
             scope: ConsentScope::Full,
-            what: "logbook".into(),
+            what: Looked::CircleFull,
             at: now,
         });
     let view = h.fold();

@@ -3,14 +3,17 @@
 //! A [`Client`] carries the browser's `Cookie` (so the API knows the caller as
 //! it would over HTTP) and `Host` (invitation links are made under it when no
 //! public URL is set). Answers are read into `kring_protocol::v1` types; what
-//! the API refused becomes a [`Failure`], whose `detail` was written for the
-//! person who tried.
+//! the API refused becomes a [`Failure`] with the problem's `code`, and a
+//! `detail` for the person who tried: the code's text in the client's language
+//! ([`crate::refusals`]), else the API's own English words.
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::Router;
 use http::header::{CONTENT_TYPE, COOKIE, HOST};
 use http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use kring_protocol::v1;
+
+use crate::i18n::Lang;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower::ServiceExt;
@@ -35,6 +38,7 @@ impl Api {
             api: self.clone(),
             cookie: headers.get(COOKIE).cloned(),
             host: headers.get(HOST).cloned(),
+            lang: None,
         }
     }
 }
@@ -45,6 +49,8 @@ pub struct Client {
     api: Api,
     cookie: Option<HeaderValue>,
     host: Option<HeaderValue>,
+    /// The language refusals are told in; without one, the API's own words.
+    lang: Option<Lang>,
 }
 
 /// What the API answered, whole.
@@ -62,8 +68,13 @@ pub enum Failure {
     SignedOut,
     /// No such thing, or nothing the caller may know of (404).
     NotFound,
-    /// A request the API refused, with its reason for the person (4xx).
-    Refused { status: u16, detail: String },
+    /// A request the API refused (4xx): the problem's `code` (empty when the
+    /// page refused by itself) and its reason for the person.
+    Refused {
+        status: u16,
+        code: String,
+        detail: String,
+    },
     /// The server could not answer now (5xx, or an answer a page cannot read).
     Unavailable,
 }
@@ -88,8 +99,11 @@ pub fn failure_of(status: StatusCode, body: &[u8]) -> Failure {
         StatusCode::UNAUTHORIZED => Failure::SignedOut,
         StatusCode::NOT_FOUND => Failure::NotFound,
         status if status.is_client_error() => {
-            let detail = serde_json::from_slice::<v1::Problem>(body)
-                .ok()
+            let problem = serde_json::from_slice::<v1::Problem>(body).ok();
+            let code = problem
+                .as_ref()
+                .map_or_else(String::new, |problem| problem.code.clone());
+            let detail = problem
                 .map(|problem| problem.detail.unwrap_or(problem.title))
                 .filter(|detail| !detail.trim().is_empty())
                 .unwrap_or_else(|| {
@@ -100,6 +114,7 @@ pub fn failure_of(status: StatusCode, body: &[u8]) -> Failure {
                 });
             Failure::Refused {
                 status: status.as_u16(),
+                code,
                 detail,
             }
         }
@@ -107,7 +122,38 @@ pub fn failure_of(status: StatusCode, body: &[u8]) -> Failure {
     }
 }
 
+impl Failure {
+    /// The same failure, its reason told in `lang` when its code is one the
+    /// pages know.
+    pub fn told_in(self, lang: Option<Lang>) -> Failure {
+        match (self, lang) {
+            (
+                Failure::Refused {
+                    status,
+                    code,
+                    detail,
+                },
+                Some(lang),
+            ) => {
+                let detail = crate::refusals::refusal(lang, &code).map_or(detail, str::to_owned);
+                Failure::Refused {
+                    status,
+                    code,
+                    detail,
+                }
+            }
+            (failure, _) => failure,
+        }
+    }
+}
+
 impl Client {
+    /// The same client, telling refusals in `lang`.
+    pub fn speaking(mut self, lang: Lang) -> Client {
+        self.lang = Some(lang);
+        self
+    }
+
     /// `GET path`, read as `T`.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
         self.call(Method::GET, path, None::<&()>).await
@@ -194,7 +240,7 @@ impl Client {
                 body,
             })
         } else {
-            let failure = failure_of(parts.status, &body);
+            let failure = failure_of(parts.status, &body).told_in(self.lang);
             if failure == Failure::Unavailable {
                 tracing::warn!(%method, path, status = %parts.status, "the API could not answer a page");
             }
@@ -222,8 +268,7 @@ mod tests {
     use super::*;
 
     fn problem(status: u16, detail: Option<&str>) -> Vec<u8> {
-        let mut problem =
-            json!({"type": "urn:kring:problem:x", "title": "Refused", "status": status});
+        let mut problem = json!({"type": "urn:kring:problem:x", "title": "Refused", "status": status, "code": "shift-full"});
         if let Some(detail) = detail {
             problem["detail"] = json!(detail);
         }
@@ -239,14 +284,30 @@ mod tests {
             ),
             Failure::Refused {
                 status: 422,
+                code: "shift-full".into(),
                 detail: "the shift is already full".into()
             }
         );
+        // Told in the reader's language by its code.
+        let failure = failure_of(
+            StatusCode::CONFLICT,
+            &problem(409, Some("this shift already has all the helpers it needs")),
+        );
+        assert_eq!(
+            failure.clone().told_in(Some(Lang::Nl)),
+            Failure::Refused {
+                status: 409,
+                code: "shift-full".into(),
+                detail: "Deze dienst heeft al genoeg helpers.".into()
+            }
+        );
+        assert_eq!(failure.clone().told_in(None), failure);
         // Without a detail, the title; without a body, the status's own words.
         assert_eq!(
             failure_of(StatusCode::CONFLICT, &problem(409, None)),
             Failure::Refused {
                 status: 409,
+                code: "shift-full".into(),
                 detail: "Refused".into()
             }
         );
@@ -254,6 +315,7 @@ mod tests {
             failure_of(StatusCode::FORBIDDEN, b"not json"),
             Failure::Refused {
                 status: 403,
+                code: String::new(),
                 detail: "Forbidden".into()
             }
         );
@@ -282,6 +344,7 @@ mod tests {
         assert_eq!(
             Failure::Refused {
                 status: 429,
+                code: "too-many-requests".into(),
                 detail: "later".into()
             }
             .status(),

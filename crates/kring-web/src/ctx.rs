@@ -60,7 +60,7 @@ impl FromRequestParts<Web> for Ctx {
             split_min_version(parts.uri.path_and_query().map_or("/", |pq| pq.as_str()));
         Ok(Ctx {
             lang,
-            client: web.api.client(headers),
+            client: web.api.client(headers).speaking(lang),
             here,
             min_version,
             flash: cookie(headers, FLASH_COOKIE).and_then(|value| decode_flash(&value)),
@@ -97,7 +97,7 @@ impl Ctx {
         match failure {
             Failure::SignedOut => see_other(&login_for(&self.here)),
             Failure::NotFound => self.html(StatusCode::NOT_FOUND, layout::not_found(self)),
-            Failure::Refused { status, detail } => self.html(
+            Failure::Refused { status, detail, .. } => self.html(
                 StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
                 layout::problem(self, &detail),
             ),

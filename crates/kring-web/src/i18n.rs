@@ -479,6 +479,8 @@ table! {
     LookDashboardRota => "het overzicht: signalen en het rooster van volgende week", "the dashboard: signals and next week's rota";
     LookCircle => "de kring: signalen", "the circle: signals";
     LookCircleFull => "de kring: signalen, rooster, open hulpvragen en gedeeld logboek", "the circle: signals, rota, open requests and shared logbook";
+    LookLive => "live bijwerken", "live updates";
+    LookOther => "iets anders", "something else";
 }
 
 pub fn category(category: Category) -> T {
@@ -559,19 +561,25 @@ pub fn scope_explained(scope: Scope) -> T {
     }
 }
 
-/// What an intermediary looked at, as the API records it (in English), in
-/// the reader's language when it is one the pages know.
-pub fn look_what(lang: Lang, what: &str) -> String {
-    let known = [
-        T::LookDashboard,
-        T::LookDashboardRota,
-        T::LookCircle,
-        T::LookCircleFull,
-    ];
-    known
-        .into_iter()
-        .find(|key| key.en() == what)
-        .map_or_else(|| what.to_owned(), |key| lang.t(key).to_owned())
+/// What an intermediary looked at, by its code (`Look::code`), in the
+/// reader's language; `None` for a code the pages do not know.
+pub fn look_what_known(lang: Lang, code: &str) -> Option<&'static str> {
+    let key = match code {
+        "dashboard" => T::LookDashboard,
+        "dashboard-rota" => T::LookDashboardRota,
+        "circle" => T::LookCircle,
+        "circle-full" => T::LookCircleFull,
+        "live" => T::LookLive,
+        "other" => T::LookOther,
+        _ => return None,
+    };
+    Some(lang.t(key))
+}
+
+/// What an intermediary looked at, in the reader's language when the pages
+/// know its code, else the API's English words.
+pub fn look_what(lang: Lang, code: &str, what: &str) -> String {
+    look_what_known(lang, code).map_or_else(|| what.to_owned(), str::to_owned)
 }
 
 #[cfg(test)]
@@ -646,9 +654,12 @@ mod tests {
     #[test]
     fn what_was_looked_at_is_translated_when_known() {
         assert_eq!(
-            look_what(Lang::Nl, "the circle: signals"),
+            look_what(Lang::Nl, "circle", "the circle: signals"),
             "de kring: signalen"
         );
-        assert_eq!(look_what(Lang::Nl, "something new"), "something new");
+        assert_eq!(
+            look_what(Lang::Nl, "newer", "something new"),
+            "something new"
+        );
     }
 }

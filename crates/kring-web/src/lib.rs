@@ -24,6 +24,7 @@ mod form;
 pub mod i18n;
 mod layout;
 mod pages;
+pub mod refusals;
 pub mod time;
 
 use axum::extract::DefaultBodyLimit;

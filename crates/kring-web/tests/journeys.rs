@@ -191,6 +191,27 @@ async fn dutch_and_english() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dutch_page_tells_a_refusal_in_dutch() {
+    let (_kring, server) = Kring::with_server().await;
+    let taken = Person::sign_up(&server, "Someone").await;
+    let browser = Browser::open_in(&server, Size::Phone, "nl").await;
+    browser.go("/signup").await;
+    browser.wait_for_text("Account maken").await;
+    // The API refuses with its code; the page says it in Dutch.
+    browser.fill("Je naam", "Ann de Wit").await;
+    browser.fill("E-mailadres", &taken.email).await;
+    browser.fill("Wachtwoord", PASSWORD).await;
+    browser.click("Account maken").await;
+    browser.wait_for("[role=alert]").await;
+    let alert = browser.text_of("[role=alert]").await;
+    assert!(
+        alert.contains("Er is al een account met dit e-mailadres."),
+        "{alert}"
+    );
+    assert!(!alert.contains("already exists"), "{alert}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invite_someone_who_joins_with_the_link() {
     let (_kring, server) = Kring::with_server().await;
     let ann = Person::sign_up(&server, "Ann").await;

@@ -706,7 +706,7 @@ impl Demo {
         self.run(
             Actor::intermediary(esther, buurtteam),
             Action::RecordLook {
-                what: "the dashboard: signals and next week's rota".to_owned(),
+                what: kring_domain::Looked::DashboardRota,
             },
         )
         .await?;
@@ -1121,7 +1121,7 @@ impl Demo {
         self.run(
             Actor::intermediary(esther, buurtteam),
             Action::RecordLook {
-                what: "the circle: signals, rota, open requests and shared logbook".to_owned(),
+                what: kring_domain::Looked::CircleFull,
             },
         )
         .await?;

@@ -115,6 +115,11 @@ pub fn may_see(circle: &Circle, event: &CircleEvent, viewer: &Viewer) -> bool {
     audience(circle, event).includes(viewer)
 }
 
+/// Who may see `event`, judged against `circle` as it is after the event:
+/// the one table of visibility that the views, the API, exports and the live
+/// hub all follow. Rings, coordinators, the focus person, the people an event
+/// names, and organisations under consent each get what the rules allow;
+/// personal text never reaches further than its writer chose.
 pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
     use CircleEvent::*;
     let coordinators = Audience {

@@ -169,6 +169,6 @@ pub enum Action {
     },
     /// Put an intermediary's look on the record (the server sends this with every read).
     RecordLook {
-        what: String,
+        what: crate::Looked,
     },
 }

@@ -6,7 +6,7 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Minutes, OfferId,
+    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Looked, Minutes, OfferId,
     OrganisationId, PersonId, RequestId, Ring, Sealed, ShiftId, SwapId, TimeWindow, Visibility,
 };
 
@@ -37,6 +37,11 @@ pub enum ThanksFor {
     Entry(EntryId),
 }
 
+/// What happened in a circle, in the past tense: the only thing stored. The
+/// state ([`crate::Circle::apply`]), every view and everything anyone sees are
+/// computed from these. Stored as JSON with the variant's name as the event
+/// type and [`schema_version`] as its version; old versions are read through
+/// [`crate::upcasters`]. Personal text is [`crate::Sealed`] with its writer's key.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CircleEvent {
     CircleCreated {
@@ -222,7 +227,8 @@ pub enum CircleEvent {
         organisation: OrganisationId,
         person: PersonId,
         scope: ConsentScope,
-        what: String,
+        /// Since version 2 a code; version 1 said it in English.
+        what: Looked,
         at: DateTime<Utc>,
     },
 }
@@ -272,6 +278,7 @@ impl CircleEvent {
 pub fn schema_version(event_type: &str) -> u32 {
     match event_type {
         "LogbookEntryWritten" => 2,
+        "IntermediaryLooked" => 2,
         _ => 1,
     }
 }

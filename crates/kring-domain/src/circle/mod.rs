@@ -1,5 +1,6 @@
 //! The circle around a person who needs care: one aggregate, one stream.
 
+mod apply;
 pub mod audience;
 pub mod commands;
 mod decide;

@@ -1,16 +1,17 @@
-//! The circle as its events leave it. `apply` only records; every rule lives in `handle`.
+//! The circle as its events leave it. `apply` (in `apply/`) only records; every rule lives in `decide`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::circle::events::{CircleEvent, InvitedAs, Recurrence};
+use crate::circle::events::{InvitedAs, Recurrence};
 use crate::{
     Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Minutes, OfferId,
     OrganisationId, PersonId, RequestId, Ring, ShiftId, SwapId, TimeWindow, Visibility,
 };
 
+/// The circle as its events left it: what `decide` judges commands against.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Circle {
     pub id: Option<CircleId>,
@@ -28,6 +29,7 @@ pub struct Circle {
     pub consents: BTreeMap<OrganisationId, Consent>,
 }
 
+/// A member: their ring, whether they coordinate, and a volunteer's one task.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub ring: Ring,
@@ -36,6 +38,7 @@ pub struct Member {
     pub task: Option<RequestId>,
 }
 
+/// Whether an invitation can still be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InvitationState {
     Open,
@@ -43,6 +46,7 @@ pub enum InvitationState {
     Revoked,
 }
 
+/// An invitation, with the hash of its secret (never the secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
     pub ring: Ring,
@@ -53,6 +57,7 @@ pub struct Invitation {
     pub state: InvitationState,
 }
 
+/// Where a request for help stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestStatus {
     Open,
@@ -63,6 +68,7 @@ pub enum RequestStatus {
     NoShow,
 }
 
+/// A request for help, as far as the rules need it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Request {
     pub category: Category,
@@ -75,6 +81,7 @@ pub struct Request {
     pub taker: Option<PersonId>,
 }
 
+/// An offer of help by a member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
     pub by: PersonId,
@@ -83,6 +90,7 @@ pub struct Offer {
     pub withdrawn: bool,
 }
 
+/// A shift on the rota, once or weekly, with who claimed which date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shift {
     pub starts: NaiveDateTime,
@@ -114,6 +122,7 @@ impl Shift {
         local_to_utc(date.and_time(self.starts.time()), time_zone)
     }
 
+    /// Who is on the shift on `date`.
     pub fn claims_on(&self, date: NaiveDate) -> &[PersonId] {
         self.claims.get(&date).map_or(&[], Vec::as_slice)
     }
@@ -138,6 +147,7 @@ pub fn local_date(at: DateTime<Utc>, time_zone: &str) -> NaiveDate {
     at.with_timezone(&tz).date_naive()
 }
 
+/// A proposal to hand one date of a shift to another member.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Swap {
     pub shift: ShiftId,
@@ -147,6 +157,7 @@ pub struct Swap {
     pub open: bool,
 }
 
+/// A logbook entry, as far as the rules need it (its text is in the event).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub author: PersonId,
@@ -154,6 +165,7 @@ pub struct Entry {
     pub redacted: bool,
 }
 
+/// An organisation's consent to look at the circle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
     pub scope: ConsentScope,
@@ -162,28 +174,34 @@ pub struct Consent {
 }
 
 impl Consent {
+    /// Whether the consent is in force at `now`.
     pub fn active_at(&self, now: DateTime<Utc>) -> bool {
         !self.revoked && self.from <= now
     }
 }
 
 impl Circle {
+    /// Whether the circle was created.
     pub fn exists(&self) -> bool {
         self.id.is_some()
     }
 
+    /// The member `person`, if they are in the circle now.
     pub fn member(&self, person: PersonId) -> Option<&Member> {
         self.members.get(&person)
     }
 
+    /// Whether `person` coordinates the circle.
     pub fn is_coordinator(&self, person: PersonId) -> bool {
         self.member(person).is_some_and(|m| m.coordinator)
     }
 
+    /// Whether the circle is there for `person`.
     pub fn is_focus(&self, person: PersonId) -> bool {
         self.focus == Some(person)
     }
 
+    /// How many coordinators the circle has.
     pub fn coordinator_count(&self) -> usize {
         self.members.values().filter(|m| m.coordinator).count()
     }
@@ -198,320 +216,5 @@ impl Circle {
             .get(&organisation)
             .filter(|c| c.active_at(now))
             .map(|c| c.scope)
-    }
-
-    pub fn apply(&mut self, event: CircleEvent) {
-        use CircleEvent::*;
-        match event {
-            CircleCreated {
-                circle,
-                focus,
-                coordinator,
-                time_zone,
-                ..
-            } => {
-                self.id = Some(circle);
-                self.focus = Some(focus);
-                self.time_zone = time_zone;
-                let warm = |coordinator| Member {
-                    ring: Ring::Warm,
-                    coordinator,
-                    task: None,
-                };
-                self.members.insert(focus, warm(focus == coordinator));
-                self.members.insert(coordinator, warm(true));
-            }
-            InvitationIssued {
-                invitation,
-                ring,
-                role,
-                task,
-                token_hash,
-                expires_at,
-                ..
-            } => {
-                self.invitations.insert(
-                    invitation,
-                    Invitation {
-                        ring,
-                        role,
-                        task,
-                        token_hash,
-                        expires_at,
-                        state: InvitationState::Open,
-                    },
-                );
-            }
-            InvitationRevoked { invitation, .. } => {
-                self.set_invitation(invitation, InvitationState::Revoked)
-            }
-            MemberJoined {
-                invitation,
-                person,
-                ring,
-                coordinator,
-                task,
-            } => {
-                self.set_invitation(invitation, InvitationState::Accepted);
-                self.former.remove(&person);
-                self.members.insert(
-                    person,
-                    Member {
-                        ring,
-                        coordinator,
-                        task,
-                    },
-                );
-            }
-            MemberRingChanged { person, ring, .. } => {
-                if let Some(m) = self.members.get_mut(&person) {
-                    m.ring = ring;
-                }
-            }
-            CoordinatorAppointed { person, .. } => self.set_coordinator(person, true),
-            CoordinatorStepped { person, .. } => self.set_coordinator(person, false),
-            MemberLeft { person, at } | MemberRemoved { person, at, .. } => {
-                self.members.remove(&person);
-                self.former.insert(person);
-                self.free_commitments(person, at);
-            }
-            HelpRequested {
-                request,
-                category,
-                window,
-                duration,
-                asked_by,
-                ..
-            } => {
-                self.requests.insert(
-                    request,
-                    Request {
-                        category,
-                        window,
-                        duration,
-                        reach: Ring::Warm,
-                        asked_by,
-                        status: RequestStatus::Open,
-                        taker: None,
-                    },
-                );
-            }
-            RequestPlaceNoted { .. } => {}
-            RequestWidened { request, to, .. } => {
-                if let Some(r) = self.requests.get_mut(&request) {
-                    r.reach = to;
-                }
-            }
-            RequestTaken { request, by } => {
-                if let Some(r) = self.requests.get_mut(&request) {
-                    r.status = RequestStatus::Taken;
-                    r.taker = Some(by);
-                }
-            }
-            RequestConfirmed { request, .. } => self.set_request(request, RequestStatus::Confirmed),
-            RequestDone { request, .. } => self.set_request(request, RequestStatus::Done),
-            RequestCancelled { request, .. } => self.set_request(request, RequestStatus::Cancelled),
-            NoShowRecorded { request, .. } => self.set_request(request, RequestStatus::NoShow),
-            ThanksGiven { .. } => {}
-            OfferMade {
-                offer,
-                by,
-                will,
-                capacity,
-                ..
-            } => {
-                self.offers.insert(
-                    offer,
-                    Offer {
-                        by,
-                        will,
-                        capacity,
-                        withdrawn: false,
-                    },
-                );
-            }
-            OfferWithdrawn { offer, .. } => {
-                if let Some(o) = self.offers.get_mut(&offer) {
-                    o.withdrawn = true;
-                }
-            }
-            ShiftScheduled {
-                shift,
-                starts,
-                duration,
-                recurrence,
-                helpers_needed,
-                rings,
-                ..
-            } => {
-                self.shifts.insert(
-                    shift,
-                    Shift {
-                        starts,
-                        duration,
-                        recurrence,
-                        helpers_needed,
-                        rings,
-                        skipped: BTreeSet::new(),
-                        claims: BTreeMap::new(),
-                    },
-                );
-            }
-            ShiftDateSkipped { shift, date, .. } => {
-                if let Some(s) = self.shifts.get_mut(&shift) {
-                    s.skipped.insert(date);
-                    s.claims.remove(&date);
-                }
-            }
-            ShiftClaimed { shift, date, by } => {
-                if let Some(s) = self.shifts.get_mut(&shift) {
-                    s.claims.entry(date).or_default().push(by);
-                }
-            }
-            ShiftReleased {
-                shift, date, by, ..
-            } => self.unclaim(shift, date, by),
-            SwapProposed {
-                swap,
-                shift,
-                date,
-                from,
-                to,
-            } => {
-                self.swaps.insert(
-                    swap,
-                    Swap {
-                        shift,
-                        date,
-                        from,
-                        to,
-                        open: true,
-                    },
-                );
-            }
-            SwapAccepted { swap, .. } => {
-                let Some(s) = self.swaps.get_mut(&swap) else {
-                    return;
-                };
-                s.open = false;
-                let (shift, date, from, to) = (s.shift, s.date, s.from, s.to);
-                self.unclaim(shift, date, from);
-                if let Some(shift) = self.shifts.get_mut(&shift) {
-                    shift.claims.entry(date).or_default().push(to);
-                }
-            }
-            SwapDeclined { swap, .. } => {
-                if let Some(s) = self.swaps.get_mut(&swap) {
-                    s.open = false;
-                }
-            }
-            LogbookEntryWritten {
-                entry,
-                author,
-                visibility,
-                ..
-            } => {
-                self.entries.insert(
-                    entry,
-                    Entry {
-                        author,
-                        visibility,
-                        redacted: false,
-                    },
-                );
-            }
-            LogbookEntryRedacted { entry, .. } => {
-                if let Some(e) = self.entries.get_mut(&entry) {
-                    e.redacted = true;
-                }
-            }
-            ConsentGranted {
-                organisation,
-                scope,
-                from,
-                ..
-            } => {
-                self.consents.insert(
-                    organisation,
-                    Consent {
-                        scope,
-                        from,
-                        revoked: false,
-                    },
-                );
-            }
-            ConsentRevoked { organisation, .. } => {
-                if let Some(c) = self.consents.get_mut(&organisation) {
-                    c.revoked = true;
-                }
-            }
-            IntermediaryLooked { .. } => {}
-        }
-    }
-
-    /// Someone who is gone cannot come: their shifts from `at` on open up again
-    /// (past ones stay, as history), their open swaps close, and requests they
-    /// had taken but not done are open again.
-    fn free_commitments(&mut self, person: PersonId, at: DateTime<Utc>) {
-        for shift in self.shifts.values_mut() {
-            let coming: Vec<NaiveDate> = shift
-                .claims
-                .keys()
-                .filter(|date| shift.start_on(**date, &self.time_zone) >= at)
-                .copied()
-                .collect();
-            for date in coming {
-                if let Some(claims) = shift.claims.get_mut(&date) {
-                    claims.retain(|p| *p != person);
-                    if claims.is_empty() {
-                        shift.claims.remove(&date);
-                    }
-                }
-            }
-        }
-        for swap in self.swaps.values_mut() {
-            if swap.from == person || swap.to == person {
-                swap.open = false;
-            }
-        }
-        for request in self.requests.values_mut() {
-            let running = matches!(
-                request.status,
-                RequestStatus::Taken | RequestStatus::Confirmed
-            );
-            if running && request.taker == Some(person) {
-                request.status = RequestStatus::Open;
-                request.taker = None;
-            }
-        }
-    }
-
-    fn set_invitation(&mut self, invitation: InvitationId, state: InvitationState) {
-        if let Some(i) = self.invitations.get_mut(&invitation) {
-            i.state = state;
-        }
-    }
-
-    fn set_coordinator(&mut self, person: PersonId, coordinator: bool) {
-        if let Some(m) = self.members.get_mut(&person) {
-            m.coordinator = coordinator;
-        }
-    }
-
-    fn set_request(&mut self, request: RequestId, status: RequestStatus) {
-        if let Some(r) = self.requests.get_mut(&request) {
-            r.status = status;
-        }
-    }
-
-    fn unclaim(&mut self, shift: ShiftId, date: NaiveDate, person: PersonId) {
-        if let Some(s) = self.shifts.get_mut(&shift) {
-            if let Some(claims) = s.claims.get_mut(&date) {
-                claims.retain(|p| *p != person);
-                if claims.is_empty() {
-                    s.claims.remove(&date);
-                }
-            }
-        }
     }
 }

@@ -205,7 +205,7 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
         },
         Action::RevokeConsent { organisation: ORG },
         Action::RecordLook {
-            what: "logbook".into(),
+            what: Looked::CircleFull,
         },
     ]
 }

@@ -188,8 +188,13 @@ pub struct Look {
     pub organisation: OrganisationName,
     /// The consent they looked under.
     pub scope: Scope,
-    /// What they looked at, such as `signals` or `logbook`.
+    /// What they looked at, in English, such as `the dashboard: signals`.
     pub what: String,
+    /// What they looked at, as a stable code (every code is listed in
+    /// `kring_protocol::v1::LOOK_CODES`; `other` for a look recorded before
+    /// looks had codes). Clients translate it.
+    #[schema(example = "dashboard")]
+    pub code: String,
 }
 
 // ---- figures --------------------------------------------------------------

@@ -6,6 +6,7 @@
 mod accounts;
 mod calendar;
 mod circles;
+mod codes;
 mod export;
 mod live;
 mod logbook;
@@ -17,6 +18,7 @@ mod rota;
 pub use accounts::*;
 pub use calendar::*;
 pub use circles::*;
+pub use codes::*;
 pub use export::*;
 pub use live::*;
 pub use logbook::*;
@@ -97,9 +99,15 @@ pub struct Problem {
     /// A short summary that is the same for every problem of this kind.
     pub title: String,
     pub status: u16,
-    /// What went wrong this time, written for the person who tried.
+    /// What went wrong this time, written in English for the person who tried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Why, as a stable machine-readable code in kebab-case, such as
+    /// `shift-full` or `not-logged-in` (every code is listed in
+    /// `kring_protocol::v1::PROBLEM_CODES`). Clients translate it and act on
+    /// it; the `detail` is only a fallback text.
+    #[schema(example = "shift-full")]
+    pub code: String,
 }
 
 #[cfg(test)]
@@ -123,10 +131,11 @@ mod tests {
             title: "Not found".into(),
             status: 404,
             detail: None,
+            code: "nothing-here".into(),
         };
         assert_eq!(
             serde_json::to_value(&problem).unwrap(),
-            json!({"type": "urn:kring:problem:not-found", "title": "Not found", "status": 404})
+            json!({"type": "urn:kring:problem:not-found", "title": "Not found", "status": 404, "code": "nothing-here"})
         );
     }
 

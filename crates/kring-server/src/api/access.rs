@@ -37,7 +37,10 @@ pub(crate) fn organisation_id(text: &str) -> Result<OrganisationId, ApiError> {
 }
 
 pub(crate) fn no_such_organisation() -> ApiError {
-    ApiError::NotFound("there is no such organisation, or you do not work for it".into())
+    ApiError::NotFound(
+        crate::error::Code::NotYourOrganisation,
+        "there is no such organisation, or you do not work for it".into(),
+    )
 }
 
 /// The signed-in caller as a member of the circle in the path (`{id}`).
@@ -88,7 +91,7 @@ impl Intermediary {
         &self,
         state: &AppState,
         resource: Resource,
-        what: &str,
+        what: kring_domain::Looked,
     ) -> Result<(), ApiError> {
         decide(&self.viewer, resource).check()?;
         record_look(state, self.circle, self.me, self.organisation, what).await
@@ -135,15 +138,13 @@ pub(crate) async fn record_look(
     circle: CircleId,
     person: PersonId,
     organisation: OrganisationId,
-    what: &str,
+    what: kring_domain::Looked,
 ) -> Result<(), ApiError> {
     command::run_as(
         state,
         circle,
         Actor::intermediary(person, organisation),
-        Action::RecordLook {
-            what: what.to_owned(),
-        },
+        Action::RecordLook { what },
     )
     .await
     .map(|_| ())
@@ -152,7 +153,7 @@ pub(crate) async fn record_look(
 async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Result<String, ApiError> {
     let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
         .await
-        .map_err(|_| ApiError::NotFound("there is nothing at this address".into()))?;
+        .map_err(|_| ApiError::nothing_here())?;
     params
         .get(name)
         .cloned()
@@ -210,9 +211,10 @@ async fn wait_for(
     let head = state.log.stream_head(&StreamName::circle(circle.0)).await?;
     let head = head.map_or(0, |h| h.version);
     if head < min_version {
-        return Err(ApiError::Invalid(format!(
-            "this circle is at version {head}: min_version {min_version} has not happened"
-        )));
+        return Err(ApiError::Invalid(
+            crate::error::Code::MinVersionAhead,
+            format!("this circle is at version {head}: min_version {min_version} has not happened"),
+        ));
     }
     let progress = state.app.views.clone().map(|mut progress| {
         progress.borrow_and_update();

@@ -91,7 +91,7 @@ async fn create(
         .create(member.me, member.circle, store_scope(body.scope))
         .await
         .map_err(|e| match e {
-            FeedError::TooMany => ApiError::Invalid(e.to_string()),
+            FeedError::TooMany => ApiError::Invalid(crate::error::Code::TooManyFeeds, e.to_string()),
             FeedError::Secret(e) => e.into(),
             FeedError::Store(e) => e.into(),
         })?;
@@ -154,13 +154,19 @@ async fn revoke(
 }
 
 fn no_such_feed() -> ApiError {
-    ApiError::NotFound("you have no such calendar feed in this circle".into())
+    ApiError::NotFound(
+        crate::error::Code::NoSuchFeed,
+        "you have no such calendar feed in this circle".into(),
+    )
 }
 
 /// The one answer for every feed that cannot be shown: it does not say whether
 /// the address never existed, was revoked, or its owner left the circle.
 fn no_such_calendar() -> ApiError {
-    ApiError::NotFound("there is no calendar at this address".into())
+    ApiError::NotFound(
+        crate::error::Code::NoCalendar,
+        "there is no calendar at this address".into(),
+    )
 }
 
 /// The feed at `/calendar/{token}.ics`, as its owner may see the circle now.

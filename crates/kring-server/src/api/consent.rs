@@ -197,7 +197,8 @@ async fn looks(State(state): State<AppState>, member: Member) -> Result<Json<v1:
             who: people.person(&state, *person).await?,
             organisation: organisations.of(&state, *organisation).await?,
             scope: scope(*looked_under),
-            what: what.clone(),
+            what: what.message().to_owned(),
+            code: what.code().to_owned(),
         });
     }
     Ok(Json(v1::Looks {
@@ -207,5 +208,8 @@ async fn looks(State(state): State<AppState>, member: Member) -> Result<Json<v1:
 }
 
 fn no_such_organisation() -> ApiError {
-    ApiError::NotFound("there is no such organisation".into())
+    ApiError::NotFound(
+        crate::error::Code::NoSuchOrganisation,
+        "there is no such organisation".into(),
+    )
 }

@@ -19,7 +19,7 @@ use axum::Json;
 use chrono::{Duration, Utc};
 use kring_app::LinkSecret;
 use kring_domain::circle::state::InvitationState;
-use kring_domain::{Action, InvitationId, InvitedAs, RequestId};
+use kring_domain::{Action, InvitationId, InvitedAs, Refusal, RefusalKind, RequestId};
 use kring_protocol::v1;
 use uuid::Uuid;
 
@@ -44,9 +44,6 @@ const LONGEST_DAYS: u32 = 30;
 const LINK_GONE: &str =
     "this invitation link does not work any more: ask whoever invited you for a new one";
 
-/// What the domain answers when the invitation is good but the caller is in already.
-const ALREADY_MEMBER: &str = "you are already a member of this circle";
-
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(invite, list))
@@ -70,9 +67,10 @@ async fn invite(
     let circle = circle_id(&id)?;
     let days = body.expires_in_days.unwrap_or(DEFAULT_DAYS);
     if !(1..=LONGEST_DAYS).contains(&days) {
-        return Err(ApiError::Invalid(format!(
-            "an invitation works for 1 to {LONGEST_DAYS} days"
-        )));
+        return Err(ApiError::Invalid(
+            crate::error::Code::InvitationDays,
+            format!("an invitation works for 1 to {LONGEST_DAYS} days"),
+        ));
     }
     let invitation = InvitationId(Uuid::new_v4());
     let secret = LinkSecret::generate()?;
@@ -169,7 +167,7 @@ async fn accept(
     SignedIn(me): SignedIn,
     Body(body): Body<v1::AcceptInvitation>,
 ) -> Result<Json<v1::Joined>, ApiError> {
-    let gone = || ApiError::NotFound(LINK_GONE.to_owned());
+    let gone = || ApiError::NotFound(crate::error::Code::InvitationLinkGone, LINK_GONE.to_owned());
     let (circle, invitation, token_hash) = parse_code(&body.code).ok_or_else(gone)?;
     let action = Action::AcceptInvitation {
         invitation,
@@ -180,10 +178,19 @@ async fn accept(
             circle: circle.0,
             version,
         })),
-        Err(ApiError::Conflict(why)) if why == ALREADY_MEMBER => Err(ApiError::Conflict(why)),
+        Err(ApiError::Refused(e)) if e.refusal() == Refusal::AlreadyMember => {
+            Err(ApiError::Refused(e))
+        }
         // Wrong secret or circle (404), or used, revoked, expired (409): the
         // same answer for each, so a code reveals nothing about its invitation.
-        Err(ApiError::NoSuchCircle | ApiError::Conflict(_) | ApiError::NotFound(_)) => Err(gone()),
+        Err(ApiError::Refused(e))
+            if matches!(e.kind(), RefusalKind::Conflict | RefusalKind::NotFound) =>
+        {
+            Err(gone())
+        }
+        Err(ApiError::NoSuchCircle | ApiError::Conflict(..) | ApiError::NotFound(..)) => {
+            Err(gone())
+        }
         Err(other) => Err(other),
     }
 }

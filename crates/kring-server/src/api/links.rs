@@ -21,7 +21,10 @@ pub(crate) fn public_base(state: &AppState, headers: &HeaderMap) -> Result<Strin
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         })
         .ok_or_else(|| {
-            ApiError::BadRequest("the request names no host to make an address with".into())
+            ApiError::BadRequest(
+                crate::error::Code::NoHost,
+                "the request names no host to make an address with".into(),
+            )
         })?;
     Ok(format!("http://{host}"))
 }

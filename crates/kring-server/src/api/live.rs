@@ -147,6 +147,7 @@ fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::NotAllowed(
+            crate::error::Code::LiveOrigin,
             "live updates open only from Kring's own pages".into(),
         ))
     }
@@ -307,7 +308,7 @@ async fn handle(
                 Some(organisation) => {
                     // Looking as an organisation is a look like any other: on the record.
                     let known = works_for(state, me, organisation).await.is_ok()
-                        && record_look(state, circle, me, organisation, "live updates")
+                        && record_look(state, circle, me, organisation, kring_domain::Looked::Live)
                             .await
                             .is_ok();
                     if !known {

@@ -56,7 +56,7 @@ async fn redact(
     let entry = entry
         .parse()
         .map(EntryId)
-        .map_err(|_| ApiError::NotFound("there is no such entry in this circle".into()))?;
+        .map_err(|_| ApiError::from(kring_domain::Refusal::NoSuchEntry))?;
     let version = command::run(&state, circle, me, Action::RedactLogbookEntry { entry }).await?;
     Ok(Json(v1::Changed { version }))
 }
@@ -76,9 +76,10 @@ async fn write(
     let circle = circle_id(&id)?;
     let text = body.text.trim();
     if text.is_empty() || text.chars().count() > MAX_ENTRY_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "a logbook entry has 1 to {MAX_ENTRY_CHARS} characters"
-        )));
+        return Err(ApiError::Invalid(
+            crate::error::Code::EntryLength,
+            format!("a logbook entry has 1 to {MAX_ENTRY_CHARS} characters"),
+        ));
     }
     let entry = EntryId(Uuid::new_v4());
     let text = state.app.vault.seal(me, text).await?;

@@ -49,6 +49,7 @@ async fn change_password(
     {
         Ok(()) => Ok(StatusCode::NO_CONTENT),
         Err(AccountError::WrongCredentials) => Err(ApiError::NotAllowed(
+            crate::error::Code::WrongPassword,
             "your current password is not right".into(),
         )),
         Err(e) => Err(e.into()),

@@ -207,6 +207,7 @@ async fn step_down(
         let member = view.is_some_and(|v| v.viewer(Actor::person(me), Utc::now()).sees_circle());
         return Err(if member {
             ApiError::NotAllowed(
+                crate::error::Code::StepDownYourself,
                 "only a coordinator themself can step down; another can be removed from the circle"
                     .into(),
             )

@@ -168,7 +168,7 @@ pub(crate) fn router() -> Router<AppState> {
         // A WebSocket: its messages are described in kring-protocol (v1::live),
         // and as components of proto/openapi.json.
         .merge(live::router())
-        .fallback(|| async { ApiError::NotFound("there is nothing at this address".into()) })
+        .fallback(|| async { ApiError::nothing_here() })
         // One limit, enforced by tower-http whether or not the length is announced.
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -101,7 +101,12 @@ async fn make(
     Body(body): Body<v1::MakeOffer>,
 ) -> Result<(StatusCode, Json<v1::Created>), ApiError> {
     let circle = circle_id(&id)?;
-    let note = optional_text(body.note.as_deref(), MAX_NOTE_CHARS, "a note has at most")?;
+    let note = optional_text(
+        body.note.as_deref(),
+        MAX_NOTE_CHARS,
+        crate::error::Code::NoteLength,
+        "a note has at most",
+    )?;
     let offer = OfferId(Uuid::new_v4());
     let note = match note {
         Some(note) => Some(state.app.vault.seal(me, note).await?),
@@ -138,7 +143,9 @@ async fn withdraw(
     Path((id, offer)): Path<(String, String)>,
 ) -> Result<Json<v1::Changed>, ApiError> {
     let circle = circle_id(&id)?;
-    let offer = offer.parse().map_err(|_| no_such("offer"))?;
+    let offer = offer
+        .parse()
+        .map_err(|_| no_such(kring_domain::Refusal::NoSuchOffer))?;
     let version = command::run(&state, circle, me, Action::WithdrawOffer { offer }).await?;
     Ok(Json(v1::Changed { version }))
 }

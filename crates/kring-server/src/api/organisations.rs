@@ -112,6 +112,7 @@ async fn add_intermediary(
     works_for(&state, me, organisation).await?;
     let person = state.app.accounts.find(&body.email).await?.ok_or_else(|| {
         ApiError::Invalid(
+            crate::error::Code::NoAccountForEmail,
             "nobody has an account with this e-mail address: ask your colleague to sign up first"
                 .into(),
         )
@@ -138,7 +139,7 @@ async fn remove_intermediary(
     works_for(&state, me, organisation).await?;
     let person: Uuid = person
         .parse()
-        .map_err(|_| ApiError::NotFound("there is no such intermediary".into()))?;
+        .map_err(|_| ApiError::from(kring_domain::Refusal::NoSuchIntermediary))?;
     let action = OrganisationAction::RemoveIntermediary {
         person: PersonId(person),
     };
@@ -176,13 +177,13 @@ async fn dashboard(
     let mut circles = vec![];
     for row in rows {
         let what = match row.scope {
-            ConsentScope::Signals => "the dashboard: signals",
-            ConsentScope::Full => "the dashboard: signals and next week's rota",
+            ConsentScope::Signals => kring_domain::Looked::Dashboard,
+            ConsentScope::Full => kring_domain::Looked::DashboardRota,
         };
         match record_look(&state, row.circle, me, organisation, what).await {
             Ok(()) => {}
             // Consent ended since the dashboard was read: show nothing of it.
-            Err(ApiError::NoSuchCircle | ApiError::NotAllowed(_)) => continue,
+            Err(ApiError::NoSuchCircle | ApiError::NotAllowed(..)) => continue,
             Err(e) => return Err(e),
         }
         let focus_name = match &row.focus_name {
@@ -221,9 +222,9 @@ async fn circle(
     };
     let full = granted == ConsentScope::Full;
     let what = if full {
-        "the circle: signals, rota, open requests and shared logbook"
+        kring_domain::Looked::CircleFull
     } else {
-        "the circle: signals"
+        kring_domain::Looked::Circle
     };
     look.look(&state, Resource::Health, what).await?;
     let view = &look.view;

@@ -15,6 +15,7 @@
 
 use kring_domain::{ConsentScope, Ring, Viewer};
 
+use crate::error::Code;
 use crate::ApiError;
 
 /// A part of a circle, as the routes expose it.
@@ -46,7 +47,7 @@ pub(crate) enum Resource {
 pub(crate) enum Decision {
     Allow,
     /// 403 with a reason the viewer can read.
-    Forbid(&'static str),
+    Forbid(Code, &'static str),
     /// 404: the viewer may not even know the circle exists.
     Hide,
 }
@@ -55,7 +56,7 @@ impl Decision {
     pub(crate) fn check(self) -> Result<(), ApiError> {
         match self {
             Decision::Allow => Ok(()),
-            Decision::Forbid(why) => Err(ApiError::NotAllowed(why.to_owned())),
+            Decision::Forbid(code, why) => Err(ApiError::NotAllowed(code, why.to_owned())),
             Decision::Hide => Err(ApiError::NoSuchCircle),
         }
     }
@@ -71,9 +72,15 @@ pub(crate) fn decide(viewer: &Viewer, resource: Resource) -> Decision {
             (Health, _) => Allow,
             (Circle | Members | Requests | Rota | Logbook, ConsentScope::Full) => Allow,
             (Circle | Members | Requests | Rota | Logbook, ConsentScope::Signals) => {
-                Forbid("this circle shares only its signals with your organisation")
+                Forbid(
+                    Code::ReadSignalsOnly,
+                    "this circle shares only its signals with your organisation",
+                )
             }
-            _ => Forbid("this part of a circle is for its members only"),
+            _ => Forbid(
+                Code::ReadMembersOnly,
+                "this part of a circle is for its members only",
+            ),
         },
         Viewer::Member {
             ring,
@@ -82,20 +89,34 @@ pub(crate) fn decide(viewer: &Viewer, resource: Resource) -> Decision {
             ..
         } => match resource {
             Circle | Members | Requests | Logbook | Figures => Allow,
-            Rota | Offers | Calendar if ring == Ring::Cold && !coordinator => {
-                Forbid("volunteers see the task they joined for, not the rota")
-            }
+            Rota | Offers | Calendar if ring == Ring::Cold && !coordinator => Forbid(
+                Code::ReadVolunteersNoRota,
+                "volunteers see the task they joined for, not the rota",
+            ),
             Rota | Offers | Calendar => Allow,
             Invitations | Health | Export if coordinator => Allow,
-            Invitations => Forbid("the coordinators of the circle"),
-            Health => Forbid("the coordinators watch over the circle's signals"),
+            Invitations => Forbid(
+                Code::ReadInvitationsCoordinators,
+                "the coordinators of the circle",
+            ),
+            Health => Forbid(
+                Code::ReadHealthCoordinators,
+                "the coordinators watch over the circle's signals",
+            ),
             Export => Forbid(
+                Code::ReadExportCoordinators,
                 "a coordinator exports the whole circle; export your own data from your account",
             ),
             Consent if coordinator || ring == Ring::Warm => Allow,
-            Consent => Forbid("the warm ring and the coordinators decide what organisations see"),
+            Consent => Forbid(
+                Code::ReadConsentWarm,
+                "the warm ring and the coordinators decide what organisations see",
+            ),
             Looks if coordinator || focus => Allow,
-            Looks => Forbid("the coordinators and the person the circle is for see who looked"),
+            Looks => Forbid(
+                Code::ReadLooksCoordinatorsFocus,
+                "the coordinators and the person the circle is for see who looked",
+            ),
         },
     }
 }

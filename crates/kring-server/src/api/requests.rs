@@ -133,13 +133,15 @@ async fn ask(
     let duration = Minutes::new(body.duration_minutes)?;
     let details = body.details.trim();
     if details.is_empty() || details.chars().count() > MAX_DETAILS_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "say what is needed in 1 to {MAX_DETAILS_CHARS} characters"
-        )));
+        return Err(ApiError::Invalid(
+            crate::error::Code::DetailsLength,
+            format!("say what is needed in 1 to {MAX_DETAILS_CHARS} characters"),
+        ));
     }
     let place = optional_text(
         body.place.as_deref(),
         MAX_PLACE_CHARS,
+        crate::error::Code::PlaceLength,
         "an address has at most",
     )?;
     let request = RequestId(Uuid::new_v4());
@@ -208,8 +210,7 @@ async fn step(
     SignedIn(me): SignedIn,
     Path((id, request, action)): Path<(String, String, String)>,
 ) -> Result<Json<v1::Changed>, ApiError> {
-    let step = v1::RequestAction::parse(&action)
-        .ok_or_else(|| ApiError::NotFound("there is nothing at this address".into()))?;
+    let step = v1::RequestAction::parse(&action).ok_or_else(ApiError::nothing_here)?;
     let (circle, request) = ids(&id, &request)?;
     let action = match step {
         v1::RequestAction::Take => Action::TakeRequest { request },
@@ -226,25 +227,28 @@ async fn step(
 /// such circle or no such request, as for an id nobody uses.
 fn ids(circle: &str, request: &str) -> Result<(CircleId, RequestId), ApiError> {
     let circle = circle_id(circle)?;
-    let request = request.parse().map_err(|_| no_such("request"))?;
+    let request = request
+        .parse()
+        .map_err(|_| no_such(kring_domain::Refusal::NoSuchRequest))?;
     Ok((circle, request))
 }
 
 /// The domain's own words for something that is not there.
-pub(super) fn no_such(what: &'static str) -> ApiError {
-    kring_domain::DomainError::NotFound(what).into()
+pub(super) fn no_such(what: kring_domain::Refusal) -> ApiError {
+    what.into()
 }
 
 /// Optional text: trimmed, blank counts as left out, at most `max` characters.
 pub(super) fn optional_text<'a>(
     text: Option<&'a str>,
     max: usize,
+    code: crate::error::Code,
     what: &str,
 ) -> Result<Option<&'a str>, ApiError> {
     match text.map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) if text.chars().count() > max => {
-            Err(ApiError::Invalid(format!("{what} {max} characters")))
+            Err(ApiError::Invalid(code, format!("{what} {max} characters")))
         }
         Some(text) => Ok(Some(text)),
     }

@@ -85,9 +85,10 @@ async fn rota(
             .ok()
             .filter(|days| (1..=MAX_DAYS).contains(days))
             .ok_or_else(|| {
-                ApiError::Invalid(format!(
-                    "days is a number of days from 1 to {MAX_DAYS}, not {text:?}"
-                ))
+                ApiError::Invalid(
+                    crate::error::Code::DaysRange,
+                    format!("days is a number of days from 1 to {MAX_DAYS}, not {text:?}"),
+                )
             })?,
     };
     let view = &member.view;
@@ -124,9 +125,10 @@ async fn schedule(
     let circle = circle_id(&id)?;
     let title = body.title.trim();
     if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "the title of a shift has 1 to {MAX_TITLE_CHARS} characters"
-        )));
+        return Err(ApiError::Invalid(
+            crate::error::Code::ShiftTitleLength,
+            format!("the title of a shift has 1 to {MAX_TITLE_CHARS} characters"),
+        ));
     }
     let starts = local_date_time(&body.starts)?;
     let duration = Minutes::new(body.duration_minutes)?;
@@ -194,9 +196,10 @@ async fn release(
     let (circle, shift, date) = shift_date(&id, &shift, &date_text)?;
     let reason = body.reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-        return Err(ApiError::Invalid(format!(
-            "say in 1 to {MAX_REASON_CHARS} characters why you cannot come"
-        )));
+        return Err(ApiError::Invalid(
+            crate::error::Code::ReasonLength,
+            format!("say in 1 to {MAX_REASON_CHARS} characters why you cannot come"),
+        ));
     }
     let reason = state.app.vault.seal(me, reason).await?;
     let action = Action::ReleaseShift {
@@ -240,15 +243,16 @@ fn shift_date(
 /// A shift id from the path; anything else is a shift the circle does not have.
 pub(super) fn shift_id(text: &str) -> Result<ShiftId, ApiError> {
     text.parse()
-        .map_err(|_| ApiError::NotFound("there is no such shift in this circle".into()))
+        .map_err(|_| ApiError::from(kring_domain::Refusal::NoSuchShift))
 }
 
 /// A calendar date as `YYYY-MM-DD`.
 pub(super) fn date(text: &str) -> Result<NaiveDate, ApiError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::Invalid(format!(
-            "{text:?} is not a date: write it as YYYY-MM-DD, such as 2026-12-05"
-        ))
+        ApiError::Invalid(
+            crate::error::Code::NotADate,
+            format!("{text:?} is not a date: write it as YYYY-MM-DD, such as 2026-12-05"),
+        )
     })
 }
 
@@ -259,10 +263,13 @@ fn local_date_time(text: &str) -> Result<NaiveDateTime, ApiError> {
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
         .ok_or_else(|| {
-            ApiError::Invalid(format!(
-                "{text:?} is not a local date and time: write it as YYYY-MM-DDTHH:MM, such as \
+            ApiError::Invalid(
+                crate::error::Code::NotALocalTime,
+                format!(
+                    "{text:?} is not a local date and time: write it as YYYY-MM-DDTHH:MM, such as \
                  2026-12-05T10:00, in the circle's time zone and without an offset"
-            ))
+                ),
+            )
         })
 }
 

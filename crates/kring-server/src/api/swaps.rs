@@ -104,5 +104,5 @@ async fn decline(
 /// A swap id from the path; anything else is a swap the circle does not have.
 fn swap_id(text: &str) -> Result<SwapId, ApiError> {
     text.parse()
-        .map_err(|_| ApiError::NotFound("there is no such swap in this circle".into()))
+        .map_err(|_| ApiError::from(kring_domain::Refusal::NoSuchSwap))
 }

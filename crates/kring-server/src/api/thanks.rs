@@ -38,7 +38,12 @@ async fn thank(
     Body(body): Body<v1::Thank>,
 ) -> Result<Json<v1::Changed>, ApiError> {
     let circle = circle_id(&id)?;
-    let note = optional_text(body.note.as_deref(), MAX_NOTE_CHARS, "a note has at most")?;
+    let note = optional_text(
+        body.note.as_deref(),
+        MAX_NOTE_CHARS,
+        crate::error::Code::NoteLength,
+        "a note has at most",
+    )?;
     let note = match note {
         Some(note) => Some(state.app.vault.seal(me, note).await?),
         None => None,

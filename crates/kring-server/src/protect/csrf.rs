@@ -91,6 +91,7 @@ impl SameOrigin {
 
 fn refusal() -> ApiError {
     ApiError::NotAllowed(
+        crate::error::Code::CrossSite,
         "this request came from another site; Kring refuses it to protect your account".into(),
     )
 }

@@ -124,7 +124,7 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
                                         td { (person(ctx, &look.who)) }
                                         td { (look.organisation.name) }
                                         td { (ctx.t(i18n::scope(look.scope))) }
-                                        td { (i18n::look_what(lang, &look.what)) }
+                                        td { (i18n::look_what(lang, &look.code, &look.what)) }
                                     }
                                 }
                             }
@@ -163,6 +163,7 @@ pub async fn grant(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Resp
         return ctx.refused(
             Failure::Refused {
                 status: 422,
+                code: String::new(),
                 detail: ctx.t(T::OrganisationCodeWrong).to_owned(),
             },
             &back,

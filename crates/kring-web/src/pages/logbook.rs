@@ -144,7 +144,7 @@ pub async fn write(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Resp
     };
     match ctx.client.post::<_, v1::Created>(&back, &body).await {
         Ok(created) => ctx.after(Ok(Some(created.version)), &back, T::EntryWritten),
-        Err(Failure::Refused { status, detail }) => {
+        Err(Failure::Refused { status, detail, .. }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             match render(&ctx, &circle, Some((&fields, detail, status))).await {
                 Ok(response) => response,

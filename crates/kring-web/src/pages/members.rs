@@ -349,6 +349,7 @@ fn offer_form(ctx: &Ctx, base: &str) -> Markup {
 fn incomplete(ctx: &Ctx) -> Failure {
     Failure::Refused {
         status: 422,
+        code: String::new(),
         detail: ctx.t(T::FormIncomplete).to_owned(),
     }
 }
@@ -376,7 +377,7 @@ pub async fn invite(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Res
         .await;
     let (invited, status) = match outcome {
         Ok(created) => (Invited::Link(created), StatusCode::OK),
-        Err(Failure::Refused { status, detail }) => (
+        Err(Failure::Refused { status, detail, .. }) => (
             Invited::Refused(detail),
             StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
         ),

@@ -359,7 +359,7 @@ pub async fn ask(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Respon
             &format!("/circles/{circle_id}/requests"),
             T::RequestAsked,
         ),
-        Err(Failure::Refused { status, detail }) => {
+        Err(Failure::Refused { status, detail, .. }) => {
             let refused = Refused {
                 fields: &fields,
                 detail,
@@ -377,6 +377,7 @@ pub async fn ask(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Respon
 async fn body(ctx: &Ctx, circle: Uuid, fields: &Fields) -> Result<v1::AskForHelp, Failure> {
     let incomplete = || Failure::Refused {
         status: 422,
+        code: String::new(),
         detail: ctx.t(T::FormIncomplete).to_owned(),
     };
     let category = fields.word::<Category>("category").ok_or_else(incomplete)?;
@@ -453,6 +454,7 @@ pub async fn widen(
         return ctx.refused(
             Failure::Refused {
                 status: 422,
+                code: String::new(),
                 detail: ctx.t(T::FormIncomplete).to_owned(),
             },
             &back,

@@ -306,6 +306,7 @@ fn back(fields: &Fields, circle: Uuid, date: Option<NaiveDate>) -> String {
 fn incomplete(ctx: &Ctx) -> Failure {
     Failure::Refused {
         status: 422,
+        code: String::new(),
         detail: ctx.t(T::FormIncomplete).to_owned(),
     }
 }

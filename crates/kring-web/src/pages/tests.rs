@@ -97,7 +97,7 @@ fn api() -> Router {
             {"id": ORG, "name": "Welzijn Oost"}, "scope": "full", "from": "2026-05-01T08:00:00Z", "active": true}]})))
         .route(&format!("{base}/looks"), answer(json!({"version": 7, "looks": [{"at": "2026-05-02T08:00:00Z",
             "who": person(BOB, "Carla"), "organisation": {"id": ORG, "name": "Welzijn Oost"}, "scope": "full",
-            "what": "the circle: signals"}]})))
+            "what": "the circle: signals", "code": "circle"}]})))
         .route(&format!("/organisations/{ORG}"), answer(json!({"id": ORG, "name": "Welzijn Oost",
             "intermediaries": [person(BOB, "Carla")]})))
         .route(&format!("/organisations/{ORG}/dashboard"), answer(json!([{"circle": CIRCLE,

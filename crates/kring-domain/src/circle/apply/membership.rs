@@ -1,0 +1,137 @@
+//! Membership: the circle is created, people are invited, join, change ring and role, and go.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::circle::events::CircleEvent;
+use crate::circle::state::{Circle, Invitation, InvitationState, Member, RequestStatus};
+use crate::{InvitationId, PersonId, Ring};
+
+impl Circle {
+    pub(super) fn apply_membership(&mut self, event: CircleEvent) {
+        use CircleEvent::*;
+        match event {
+            CircleCreated {
+                circle,
+                focus,
+                coordinator,
+                time_zone,
+                ..
+            } => {
+                self.id = Some(circle);
+                self.focus = Some(focus);
+                self.time_zone = time_zone;
+                let warm = |coordinator| Member {
+                    ring: Ring::Warm,
+                    coordinator,
+                    task: None,
+                };
+                self.members.insert(focus, warm(focus == coordinator));
+                self.members.insert(coordinator, warm(true));
+            }
+            InvitationIssued {
+                invitation,
+                ring,
+                role,
+                task,
+                token_hash,
+                expires_at,
+                ..
+            } => {
+                self.invitations.insert(
+                    invitation,
+                    Invitation {
+                        ring,
+                        role,
+                        task,
+                        token_hash,
+                        expires_at,
+                        state: InvitationState::Open,
+                    },
+                );
+            }
+            InvitationRevoked { invitation, .. } => {
+                self.set_invitation(invitation, InvitationState::Revoked)
+            }
+            MemberJoined {
+                invitation,
+                person,
+                ring,
+                coordinator,
+                task,
+            } => {
+                self.set_invitation(invitation, InvitationState::Accepted);
+                self.former.remove(&person);
+                self.members.insert(
+                    person,
+                    Member {
+                        ring,
+                        coordinator,
+                        task,
+                    },
+                );
+            }
+            MemberRingChanged { person, ring, .. } => {
+                if let Some(m) = self.members.get_mut(&person) {
+                    m.ring = ring;
+                }
+            }
+            CoordinatorAppointed { person, .. } => self.set_coordinator(person, true),
+            CoordinatorStepped { person, .. } => self.set_coordinator(person, false),
+            MemberLeft { person, at } | MemberRemoved { person, at, .. } => {
+                self.members.remove(&person);
+                self.former.insert(person);
+                self.free_commitments(person, at);
+            }
+            _ => unreachable!("apply dispatches by area"),
+        }
+    }
+
+    /// Someone who is gone cannot come: their shifts from `at` on open up again
+    /// (past ones stay, as history), their open swaps close, and requests they
+    /// had taken but not done are open again.
+    fn free_commitments(&mut self, person: PersonId, at: DateTime<Utc>) {
+        for shift in self.shifts.values_mut() {
+            let coming: Vec<NaiveDate> = shift
+                .claims
+                .keys()
+                .filter(|date| shift.start_on(**date, &self.time_zone) >= at)
+                .copied()
+                .collect();
+            for date in coming {
+                if let Some(claims) = shift.claims.get_mut(&date) {
+                    claims.retain(|p| *p != person);
+                    if claims.is_empty() {
+                        shift.claims.remove(&date);
+                    }
+                }
+            }
+        }
+        for swap in self.swaps.values_mut() {
+            if swap.from == person || swap.to == person {
+                swap.open = false;
+            }
+        }
+        for request in self.requests.values_mut() {
+            let running = matches!(
+                request.status,
+                RequestStatus::Taken | RequestStatus::Confirmed
+            );
+            if running && request.taker == Some(person) {
+                request.status = RequestStatus::Open;
+                request.taker = None;
+            }
+        }
+    }
+
+    fn set_invitation(&mut self, invitation: InvitationId, state: InvitationState) {
+        if let Some(i) = self.invitations.get_mut(&invitation) {
+            i.state = state;
+        }
+    }
+
+    fn set_coordinator(&mut self, person: PersonId, coordinator: bool) {
+        if let Some(m) = self.members.get_mut(&person) {
+            m.coordinator = coordinator;
+        }
+    }
+}

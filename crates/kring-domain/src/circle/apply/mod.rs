@@ -1,0 +1,55 @@
+//! How each event changes the circle, by area, as `decide` is. `apply` only
+//! records what happened; it never refuses (the rules were kept when the event
+//! was decided, and old events stay valid as the rules change).
+
+mod consent;
+mod logbook;
+mod membership;
+mod requests;
+mod rota;
+
+use crate::circle::events::CircleEvent;
+use crate::circle::state::Circle;
+
+impl Circle {
+    /// Records `event` in the state. Every event of the circle's stream goes
+    /// through here, in order, to rebuild the circle.
+    pub fn apply(&mut self, event: CircleEvent) {
+        use CircleEvent::*;
+        match event {
+            event @ (CircleCreated { .. }
+            | InvitationIssued { .. }
+            | InvitationRevoked { .. }
+            | MemberJoined { .. }
+            | MemberRingChanged { .. }
+            | CoordinatorAppointed { .. }
+            | CoordinatorStepped { .. }
+            | MemberLeft { .. }
+            | MemberRemoved { .. }) => self.apply_membership(event),
+            event @ (HelpRequested { .. }
+            | RequestPlaceNoted { .. }
+            | RequestWidened { .. }
+            | RequestTaken { .. }
+            | RequestConfirmed { .. }
+            | RequestDone { .. }
+            | RequestCancelled { .. }
+            | NoShowRecorded { .. }
+            | ThanksGiven { .. }
+            | OfferMade { .. }
+            | OfferWithdrawn { .. }) => self.apply_requests(event),
+            event @ (ShiftScheduled { .. }
+            | ShiftDateSkipped { .. }
+            | ShiftClaimed { .. }
+            | ShiftReleased { .. }
+            | SwapProposed { .. }
+            | SwapAccepted { .. }
+            | SwapDeclined { .. }) => self.apply_rota(event),
+            event @ (LogbookEntryWritten { .. } | LogbookEntryRedacted { .. }) => {
+                self.apply_logbook(event)
+            }
+            event @ (ConsentGranted { .. } | ConsentRevoked { .. } | IntermediaryLooked { .. }) => {
+                self.apply_consent(event)
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Consent for organisations, and their looks.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::Decision;
+use crate::circle::commands::Action;
+use crate::circle::events::CircleEvent;
+use crate::circle::state::Circle;
+use crate::Refusal;
+use crate::{DomainError, PersonId};
+
+impl Circle {
+    pub(super) fn decide_consent(
+        &self,
+        action: Action,
+        by: PersonId,
+        now: DateTime<Utc>,
+    ) -> Decision {
+        match action {
+            Action::GrantConsent {
+                organisation,
+                scope,
+                from,
+            } => {
+                self.require_coordinator_or_focus(by)?;
+                if from < now - Duration::minutes(5) {
+                    return Err(Refusal::ConsentInPast.into());
+                }
+                if let Some(c) = self.consents.get(&organisation) {
+                    if !c.revoked && c.scope == scope && c.from == from {
+                        return Err(Refusal::ConsentAlreadyGiven.into());
+                    }
+                }
+                Ok(vec![CircleEvent::ConsentGranted {
+                    organisation,
+                    scope,
+                    from,
+                    by,
+                }])
+            }
+            Action::RevokeConsent { organisation } => {
+                self.require_coordinator_or_focus(by)?;
+                match self.consents.get(&organisation) {
+                    Some(c) if !c.revoked => {
+                        Ok(vec![CircleEvent::ConsentRevoked { organisation, by }])
+                    }
+                    _ => Err(Refusal::NoSuchConsent.into()),
+                }
+            }
+            Action::RecordLook { .. } => Err(Refusal::OnlyIntermediaryUnderConsent.into()),
+            _ => unreachable!("decide dispatches by area"),
+        }
+    }
+
+    pub(super) fn require_coordinator_or_focus(&self, person: PersonId) -> Result<(), DomainError> {
+        if self.is_coordinator(person) || self.is_focus(person) {
+            Ok(())
+        } else {
+            Err(Refusal::OnlyCoordinatorsOrFocus.into())
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! Membership: invitations, joining, rings, coordinators, leaving.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::Decision;
+use crate::circle::commands::{Action, Actor};
+use crate::circle::events::{CircleEvent, InvitedAs};
+use crate::circle::state::{Circle, InvitationState, Member, RequestStatus};
+use crate::Refusal;
+use crate::{DomainError, PersonId, Ring, Sealed};
+
+impl Circle {
+    pub(super) fn decide_membership(
+        &self,
+        action: Action,
+        by: PersonId,
+        me: &Member,
+        now: DateTime<Utc>,
+    ) -> Decision {
+        match action {
+            Action::Invite {
+                invitation,
+                ring,
+                role,
+                task,
+                token_hash,
+                expires_at,
+            } => {
+                self.require_coordinator(by)?;
+                if self.invitations.contains_key(&invitation) {
+                    return Err(Refusal::InvitationExists.into());
+                }
+                if expires_at <= now || expires_at > now + Duration::days(super::LONGEST_INVITATION)
+                {
+                    return Err(Refusal::InvitationExpiry.into());
+                }
+                if role == InvitedAs::Coordinator && ring != Ring::Warm {
+                    return Err(Refusal::CoordinatorsAreWarm.into());
+                }
+                match (ring, task) {
+                    (Ring::Cold, None) => return Err(Refusal::VolunteerNeedsTask.into()),
+                    (Ring::Cold, Some(request)) => {
+                        let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
+                        if r.reach != Ring::Cold || r.status != RequestStatus::Open {
+                            return Err(Refusal::VolunteerTaskNotOnMarketplace.into());
+                        }
+                    }
+                    (_, Some(_)) => return Err(Refusal::TaskOnlyForColdRing.into()),
+                    (_, None) => {}
+                }
+                if token_hash.len() < 32 {
+                    return Err(Refusal::InvitationSecretTooShort.into());
+                }
+                Ok(vec![CircleEvent::InvitationIssued {
+                    invitation,
+                    ring,
+                    role,
+                    task,
+                    token_hash,
+                    expires_at,
+                    by,
+                }])
+            }
+            Action::RevokeInvitation { invitation } => {
+                self.require_coordinator(by)?;
+                let i = self
+                    .invitations
+                    .get(&invitation)
+                    .ok_or(Refusal::NoSuchInvitation)?;
+                if i.state != InvitationState::Open {
+                    return Err(Refusal::InvitationUsedOrRevoked.into());
+                }
+                Ok(vec![CircleEvent::InvitationRevoked { invitation, by }])
+            }
+            Action::ChangeRing { person, ring } => {
+                self.require_coordinator(by)?;
+                let m = self.member(person).ok_or(Refusal::NoSuchMember)?;
+                if m.ring == ring {
+                    return Err(Refusal::AlreadyInRing.into());
+                }
+                if (self.is_focus(person) || m.coordinator) && ring != Ring::Warm {
+                    return Err(Refusal::FocusAndCoordinatorsStayWarm.into());
+                }
+                if ring == Ring::Cold || m.ring == Ring::Cold {
+                    return Err(Refusal::ColdRingThroughMarketplace.into());
+                }
+                Ok(vec![CircleEvent::MemberRingChanged { person, ring, by }])
+            }
+            Action::AppointCoordinator { person } => {
+                self.require_coordinator(by)?;
+                let m = self.member(person).ok_or(Refusal::NoSuchMember)?;
+                if m.coordinator {
+                    return Err(Refusal::AlreadyCoordinator.into());
+                }
+                if m.ring != Ring::Warm {
+                    return Err(Refusal::CoordinatorsAreWarm.into());
+                }
+                Ok(vec![CircleEvent::CoordinatorAppointed { person, by }])
+            }
+            Action::StepDownAsCoordinator => {
+                self.require_coordinator(by)?;
+                self.require_other_coordinator()?;
+                Ok(vec![CircleEvent::CoordinatorStepped { person: by, by }])
+            }
+            Action::Leave => {
+                if self.is_focus(by) {
+                    return Err(Refusal::FocusCannotLeave.into());
+                }
+                if me.coordinator {
+                    self.require_other_coordinator()?;
+                }
+                Ok(vec![CircleEvent::MemberLeft {
+                    person: by,
+                    at: now,
+                }])
+            }
+            Action::RemoveMember { person } => {
+                self.require_coordinator(by)?;
+                if person == by {
+                    return Err(Refusal::RemoveSelf.into());
+                }
+                if self.member(person).is_none() {
+                    return Err(Refusal::NoSuchMember.into());
+                }
+                if self.is_focus(person) {
+                    return Err(Refusal::FocusCannotBeRemoved.into());
+                }
+                Ok(vec![CircleEvent::MemberRemoved {
+                    person,
+                    by,
+                    at: now,
+                }])
+            }
+            _ => unreachable!("decide dispatches by area"),
+        }
+    }
+
+    pub(super) fn create(
+        &self,
+        actor: Actor,
+        circle: crate::CircleId,
+        focus: PersonId,
+        focus_name: Sealed,
+        time_zone: String,
+        now: DateTime<Utc>,
+    ) -> Decision {
+        if self.exists() {
+            return Err(Refusal::AlreadyExists.into());
+        }
+        if actor.organisation.is_some() {
+            return Err(Refusal::OnlyPerson.into());
+        }
+        if time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(DomainError::UnknownWord {
+                refusal: Refusal::UnknownTimeZone,
+                word: time_zone,
+            });
+        }
+        if focus_name.owner != focus {
+            return Err(Refusal::FocusNameKeyNotOwn.into());
+        }
+        Ok(vec![CircleEvent::CircleCreated {
+            circle,
+            focus,
+            focus_name,
+            coordinator: actor.person,
+            time_zone,
+            at: now,
+        }])
+    }
+
+    pub(super) fn accept(
+        &self,
+        person: PersonId,
+        invitation: crate::InvitationId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Decision {
+        // Without the right secret, the invitation (and the circle) does not exist.
+        let i = self
+            .invitations
+            .get(&invitation)
+            .filter(|i| i.token_hash == token_hash)
+            .ok_or(Refusal::NoSuchCircle)?;
+        match i.state {
+            InvitationState::Accepted => return Err(Refusal::InvitationUsed.into()),
+            InvitationState::Revoked => return Err(Refusal::InvitationWithdrawn.into()),
+            InvitationState::Open => {}
+        }
+        if now >= i.expires_at {
+            return Err(Refusal::InvitationExpired.into());
+        }
+        if self.members.contains_key(&person) {
+            return Err(Refusal::AlreadyMember.into());
+        }
+        Ok(vec![CircleEvent::MemberJoined {
+            invitation,
+            person,
+            ring: i.ring,
+            coordinator: i.role == InvitedAs::Coordinator,
+            task: i.task,
+        }])
+    }
+
+    pub(super) fn require_coordinator(&self, person: PersonId) -> Result<(), DomainError> {
+        if self.is_coordinator(person) {
+            Ok(())
+        } else {
+            Err(Refusal::OnlyCoordinators.into())
+        }
+    }
+
+    pub(super) fn require_other_coordinator(&self) -> Result<(), DomainError> {
+        if self.coordinator_count() > 1 {
+            Ok(())
+        } else {
+            Err(Refusal::LastCoordinator.into())
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The rules: a command against the current circle either becomes events or is
+//! refused with a reason a person understands. Pure: `now` comes in.
+//! One module per area, as the tests are; this one checks who is asking and
+//! dispatches.
+
+use chrono::{DateTime, Utc};
+
+use crate::circle::commands::{Action, CircleCommand};
+use crate::circle::events::CircleEvent;
+use crate::circle::state::{Circle, Member};
+use crate::Refusal;
+use crate::{DomainError, PersonId, Ring, Sealed};
+
+mod consent;
+mod logbook;
+mod membership;
+mod requests;
+mod rota;
+
+type Decision = Result<Vec<CircleEvent>, DomainError>;
+
+const LONGEST_INVITATION: i64 = 30;
+
+impl Circle {
+    /// The rules of the circle: what `command` becomes, judged against the
+    /// circle as it is, at `now`. Either the events that record what happened
+    /// (applied in order with [`Circle::apply`]) or the refusal.
+    ///
+    /// Pure: no clock, no IO. A circle that does not exist, and one the actor
+    /// may not know, both answer `NoSuchCircle`. Intermediaries of an
+    /// organisation may only record a look, and only under consent; cold-ring
+    /// volunteers act on their own task. The rest is dispatched by area
+    /// (membership, requests, rota, logbook, consent), one module each.
+    pub fn decide(&self, command: CircleCommand, now: DateTime<Utc>) -> Decision {
+        let CircleCommand { actor, action } = command;
+        if let Action::CreateCircle {
+            circle,
+            focus,
+            focus_name,
+            time_zone,
+        } = action
+        {
+            return self.create(actor, circle, focus, focus_name, time_zone, now);
+        }
+        if !self.exists() {
+            return Err(Refusal::NoSuchCircle.into());
+        }
+        if let Some(organisation) = actor.organisation {
+            // Intermediaries only ever look, and only under consent.
+            let Some(scope) = self.consent_at(organisation, now) else {
+                return Err(Refusal::NoSuchCircle.into());
+            };
+            return match action {
+                Action::RecordLook { what } => Ok(vec![CircleEvent::IntermediaryLooked {
+                    organisation,
+                    person: actor.person,
+                    scope,
+                    what,
+                    at: now,
+                }]),
+                _ => Err(Refusal::OnlyMembers.into()),
+            };
+        }
+        if let Action::AcceptInvitation {
+            invitation,
+            token_hash,
+        } = action
+        {
+            return self.accept(actor.person, invitation, &token_hash, now);
+        }
+        // A non-member learns nothing, not even that the circle exists.
+        let Some(me) = self.member(actor.person).cloned() else {
+            return Err(Refusal::NoSuchCircle.into());
+        };
+        let by = actor.person;
+        if me.ring == Ring::Cold && !cold_may(&action, &me) {
+            return Err(Refusal::OnlyWarmAndLukewarm.into());
+        }
+        match action {
+            Action::CreateCircle { .. } | Action::AcceptInvitation { .. } => {
+                unreachable!("handled above")
+            }
+            action @ (Action::Invite { .. }
+            | Action::RevokeInvitation { .. }
+            | Action::ChangeRing { .. }
+            | Action::AppointCoordinator { .. }
+            | Action::StepDownAsCoordinator
+            | Action::Leave
+            | Action::RemoveMember { .. }) => self.decide_membership(action, by, &me, now),
+            action @ (Action::RequestHelp { .. }
+            | Action::WidenRequest { .. }
+            | Action::TakeRequest { .. }
+            | Action::ConfirmRequest { .. }
+            | Action::MarkRequestDone { .. }
+            | Action::CancelRequest { .. }
+            | Action::RecordNoShow { .. }
+            | Action::Thank { .. }
+            | Action::MakeOffer { .. }
+            | Action::WithdrawOffer { .. }) => self.decide_requests(action, by, &me, now),
+            action @ (Action::ScheduleShift { .. }
+            | Action::SkipShiftDate { .. }
+            | Action::ClaimShift { .. }
+            | Action::ReleaseShift { .. }
+            | Action::ProposeSwap { .. }
+            | Action::AcceptSwap { .. }
+            | Action::DeclineSwap { .. }) => self.decide_rota(action, by, &me, now),
+            action @ (Action::WriteLogbookEntry { .. } | Action::RedactLogbookEntry { .. }) => {
+                self.decide_logbook(action, by)
+            }
+            action @ (Action::GrantConsent { .. }
+            | Action::RevokeConsent { .. }
+            | Action::RecordLook { .. }) => self.decide_consent(action, by, now),
+        }
+    }
+}
+
+/// What a cold-ring volunteer may do: act on their own task, write and thank.
+fn cold_may(action: &Action, me: &Member) -> bool {
+    match action {
+        Action::TakeRequest { request } | Action::MarkRequestDone { request } => {
+            me.task == Some(*request)
+        }
+        Action::Thank { .. }
+        | Action::WriteLogbookEntry { .. }
+        | Action::RedactLogbookEntry { .. } => true,
+        Action::Leave => true,
+        _ => false,
+    }
+}
+
+/// Text a person wrote is sealed with that person's own key, so forgetting them forgets it.
+fn own_writing(by: PersonId, sealed: &Sealed) -> Result<(), DomainError> {
+    if sealed.owner == by {
+        Ok(())
+    } else {
+        Err(Refusal::TextKeyNotOwn.into())
+    }
+}

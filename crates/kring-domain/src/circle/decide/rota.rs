@@ -1,0 +1,201 @@
+//! The rota: shifts, claims and swaps.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{own_writing, Decision};
+use crate::circle::commands::Action;
+use crate::circle::events::{CircleEvent, Recurrence};
+use crate::circle::state::{Circle, Member};
+use crate::Refusal;
+use crate::{DomainError, PersonId, Ring, ShiftId};
+
+impl Circle {
+    pub(super) fn decide_rota(
+        &self,
+        action: Action,
+        by: PersonId,
+        me: &Member,
+        now: DateTime<Utc>,
+    ) -> Decision {
+        match action {
+            Action::ScheduleShift {
+                shift,
+                title,
+                starts,
+                duration,
+                recurrence,
+                helpers_needed,
+                rings,
+            } => {
+                self.require_coordinator(by)?;
+                if self.shifts.contains_key(&shift) {
+                    return Err(Refusal::ShiftExists.into());
+                }
+                if !(1..=10).contains(&helpers_needed) {
+                    return Err(Refusal::ShiftHelpers.into());
+                }
+                if rings.is_empty() || rings.contains(&Ring::Cold) {
+                    return Err(Refusal::ShiftRings.into());
+                }
+                let mut unique = rings.clone();
+                unique.sort();
+                unique.dedup();
+                if let Recurrence::Weekly { until: Some(until) } = recurrence {
+                    if until < starts.date() {
+                        return Err(Refusal::WeeklyShiftEndsBeforeStart.into());
+                    }
+                }
+                if crate::circle::state::local_to_utc(starts, &self.time_zone) <= now {
+                    return Err(Refusal::ShiftInPast.into());
+                }
+                own_writing(by, &title)?;
+                Ok(vec![CircleEvent::ShiftScheduled {
+                    shift,
+                    title,
+                    starts,
+                    duration,
+                    recurrence,
+                    helpers_needed,
+                    rings: unique,
+                    by,
+                }])
+            }
+            Action::SkipShiftDate { shift, date } => {
+                self.require_coordinator(by)?;
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
+                if !s.occurs_on(date) {
+                    return Err(Refusal::NoShiftOnDate.into());
+                }
+                // What happened stays on the record (and can be thanked for).
+                if s.start_on(date, &self.time_zone) <= now {
+                    return Err(Refusal::ShiftStarted.into());
+                }
+                Ok(vec![CircleEvent::ShiftDateSkipped { shift, date, by }])
+            }
+            Action::ClaimShift { shift, date } => {
+                self.check_open_slot(shift, date, by, &me, now)?;
+                Ok(vec![CircleEvent::ShiftClaimed { shift, date, by }])
+            }
+            Action::ReleaseShift {
+                shift,
+                date,
+                reason,
+            } => {
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
+                if !s.claims_on(date).contains(&by) {
+                    return Err(Refusal::YouAreNotOnShift.into());
+                }
+                if s.start_on(date, &self.time_zone) <= now {
+                    return Err(Refusal::ShiftStarted.into());
+                }
+                own_writing(by, &reason)?;
+                Ok(vec![CircleEvent::ShiftReleased {
+                    shift,
+                    date,
+                    by,
+                    reason,
+                }])
+            }
+            Action::ProposeSwap {
+                swap,
+                shift,
+                date,
+                to,
+            } => {
+                if self.swaps.contains_key(&swap) {
+                    return Err(Refusal::SwapExists.into());
+                }
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
+                if !s.claims_on(date).contains(&by) {
+                    return Err(Refusal::YouAreNotOnShift.into());
+                }
+                if to == by {
+                    return Err(Refusal::SwapWithSelf.into());
+                }
+                let other = self.member(to).ok_or(Refusal::NoSuchMember)?;
+                if !s.rings.contains(&other.ring) {
+                    return Err(Refusal::SwapRingNotOnShift.into());
+                }
+                if s.claims_on(date).contains(&to) {
+                    return Err(Refusal::SwapMemberAlreadyOnShift.into());
+                }
+                if s.start_on(date, &self.time_zone) <= now {
+                    return Err(Refusal::ShiftStarted.into());
+                }
+                if self
+                    .swaps
+                    .values()
+                    .any(|w| w.open && w.shift == shift && w.date == date && w.from == by)
+                {
+                    return Err(Refusal::SwapAlreadyAsked.into());
+                }
+                Ok(vec![CircleEvent::SwapProposed {
+                    swap,
+                    shift,
+                    date,
+                    from: by,
+                    to,
+                }])
+            }
+            Action::AcceptSwap { swap } => {
+                let w = self.swaps.get(&swap).ok_or(Refusal::NoSuchSwap)?;
+                if w.to != by {
+                    return Err(Refusal::OnlyAskedToSwap.into());
+                }
+                if !w.open {
+                    return Err(Refusal::SwapSettled.into());
+                }
+                let s = self.shifts.get(&w.shift).ok_or(Refusal::NoSuchShift)?;
+                if !s.claims_on(w.date).contains(&w.from) || s.claims_on(w.date).contains(&by) {
+                    return Err(Refusal::ShiftChangedSinceSwap.into());
+                }
+                if !s.rings.contains(&me.ring) {
+                    return Err(Refusal::OnlyShiftRings.into());
+                }
+                if s.start_on(w.date, &self.time_zone) <= now {
+                    return Err(Refusal::ShiftStarted.into());
+                }
+                Ok(vec![CircleEvent::SwapAccepted { swap, by }])
+            }
+            Action::DeclineSwap { swap } => {
+                let w = self.swaps.get(&swap).ok_or(Refusal::NoSuchSwap)?;
+                if w.to != by && w.from != by {
+                    return Err(Refusal::OnlySwapMembers.into());
+                }
+                if !w.open {
+                    return Err(Refusal::SwapSettled.into());
+                }
+                Ok(vec![CircleEvent::SwapDeclined { swap, by }])
+            }
+            _ => unreachable!("decide dispatches by area"),
+        }
+    }
+
+    pub(super) fn check_open_slot(
+        &self,
+        shift: ShiftId,
+        date: NaiveDate,
+        by: PersonId,
+        me: &Member,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
+        if !s.rings.contains(&me.ring) {
+            return Err(Refusal::OnlyShiftRings.into());
+        }
+        if !s.occurs_on(date) {
+            return Err(Refusal::NoShiftOnDate.into());
+        }
+        if s.start_on(date, &self.time_zone) <= now {
+            return Err(Refusal::ShiftStarted.into());
+        }
+        let claims = s.claims_on(date);
+        if claims.contains(&by) {
+            return Err(Refusal::AlreadyOnShift.into());
+        }
+        if claims.len() >= usize::from(s.helpers_needed) {
+            return Err(Refusal::ShiftFull.into());
+        }
+        Ok(())
+    }
+}
