@@ -6,6 +6,7 @@
 mod accounts;
 mod calendar;
 mod circles;
+mod events;
 mod export;
 mod live;
 mod logbook;
@@ -17,6 +18,7 @@ mod rota;
 pub use accounts::*;
 pub use calendar::*;
 pub use circles::*;
+pub use events::*;
 pub use export::*;
 pub use live::*;
 pub use logbook::*;

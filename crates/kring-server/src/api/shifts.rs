@@ -143,7 +143,7 @@ async fn schedule(
         duration,
         recurrence,
         helpers_needed: body.helpers_needed,
-        rings: body.rings.into_iter().map(domain_ring).collect(),
+        rings: body.rings.into_iter().map(wire::domain_ring).collect(),
     };
     let version = command::run(&state, circle, me, action).await?;
     Ok((
@@ -264,14 +264,6 @@ fn local_date_time(text: &str) -> Result<NaiveDateTime, ApiError> {
                  2026-12-05T10:00, in the circle's time zone and without an offset"
             ))
         })
-}
-
-fn domain_ring(ring: v1::Ring) -> kring_domain::Ring {
-    match ring {
-        v1::Ring::Warm => kring_domain::Ring::Warm,
-        v1::Ring::Lukewarm => kring_domain::Ring::Lukewarm,
-        v1::Ring::Cold => kring_domain::Ring::Cold,
-    }
 }
 
 /// The wall-clock time a slot starts at. A start the clocks skip (02:30 on the
