@@ -5,8 +5,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use kring_domain::{CircleEvent, CircleId};
 use kring_protocol::v1::ServerMessage;
-use serde_json::Value;
 use uuid::Uuid;
+
+use crate::wire;
 
 /// An event as a frame: the same text for every viewer who may see it, so it
 /// is made once per event. Sealed personal text is left out.
@@ -16,19 +17,11 @@ pub(crate) fn event(
     at: DateTime<Utc>,
     event: &CircleEvent,
 ) -> Arc<str> {
-    let tagged = serde_json::to_value(event).unwrap_or(Value::Null);
-    let (kind, mut data) = match tagged {
-        Value::Object(map) if map.len() == 1 => map.into_iter().next().expect("one entry"),
-        Value::String(kind) => (kind, Value::Null),
-        other => ("Unknown".to_owned(), other),
-    };
-    strip_sealed(&mut data);
     text(&ServerMessage::Event {
         circle: circle.0,
         version,
-        kind,
         at,
-        data,
+        event: wire::event_without_personal_text(event),
     })
 }
 
@@ -57,24 +50,11 @@ pub(crate) fn text(message: &ServerMessage) -> Arc<str> {
         .into()
 }
 
-/// Replaces every sealed field (an object of exactly `owner` and `data`) by null.
-fn strip_sealed(value: &mut Value) {
-    match value {
-        Value::Object(map)
-            if map.len() == 2 && map.contains_key("owner") && map.contains_key("data") =>
-        {
-            *value = Value::Null;
-        }
-        Value::Object(map) => map.values_mut().for_each(strip_sealed),
-        Value::Array(items) => items.iter_mut().for_each(strip_sealed),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use kring_domain::{EntryId, PersonId, Sealed, Visibility};
+    use kring_protocol::v1;
 
     #[test]
     fn a_frame_carries_no_sealed_text() {
@@ -90,18 +70,21 @@ mod tests {
         };
         let frame = event(CircleId(Uuid::new_v4()), 7, Utc::now(), &written);
         let message: ServerMessage = serde_json::from_str(&frame).unwrap();
-        let ServerMessage::Event {
-            kind,
-            version,
-            data,
-            ..
-        } = message
+        let ServerMessage::Event { event, version, .. } = message else {
+            panic!("{frame}");
+        };
+        assert_eq!((event.kind(), version), ("LogbookEntryWritten", 7));
+        let v1::Event::LogbookEntryWritten {
+            text, visibility, ..
+        } = event
         else {
             panic!("{frame}");
         };
-        assert_eq!((kind.as_str(), version), ("LogbookEntryWritten", 7));
-        assert_eq!(data["text"], Value::Null);
-        assert_eq!(data["visibility"], "whole_circle");
+        assert_eq!((text, visibility), (None, v1::Visibility::WholeCircle));
+        let json: serde_json::Value = serde_json::from_str(&frame).unwrap();
+        assert_eq!(json["kind"], "LogbookEntryWritten");
+        assert_eq!(json["data"]["text"], serde_json::Value::Null);
+        assert_eq!(json["data"]["visibility"], "whole_circle");
         assert!(!frame.contains("Y2lwaGVydGV4dA"), "{frame}");
     }
 }

@@ -8,6 +8,8 @@
 //! - `outbox.rs`: a socket's bounded queue. A full queue marks the socket slow:
 //!   it is closed with its positions instead of holding anyone else up.
 //! - `frame.rs`: events as the JSON frames of `kring_protocol::v1::ServerMessage`.
+//! - [`wire`]: domain events and words as `kring_protocol::v1` types, the one
+//!   translation between the two, which the server uses too.
 //!
 //! Ordering: within a circle, versions are gapless and the tailer delivers them
 //! in order; a room applies each version once, and a subscriber gets the
@@ -18,6 +20,7 @@ mod frame;
 mod hub;
 mod outbox;
 mod room;
+pub mod wire;
 
 pub use hub::{Hub, LiveSettings, SubscribeError};
 pub use outbox::{FellBehind, Inbox, Outbox, Outgoing, SocketId};

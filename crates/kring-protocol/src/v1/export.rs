@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Me, Membership, Person};
+use super::{Event, Me, Membership, Person};
 
 /// One event of a circle's log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -14,13 +14,11 @@ pub struct ExportedEvent {
     /// Its place in the circle's log.
     pub version: u64,
     pub at: DateTime<Utc>,
-    /// What happened, such as `HelpRequested`.
-    pub kind: String,
     /// Who did it, when known.
     pub by: Option<Uuid>,
-    /// The event's fields; personal text opened, people by id (see `people`).
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
+    /// `kind` and `data`: personal text opened, people by id (see `people`).
+    #[serde(flatten)]
+    pub event: Event,
 }
 
 /// `GET /api/v1/circles/{id}/export`: the whole circle, for a coordinator:

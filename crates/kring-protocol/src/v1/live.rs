@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::Event;
+
 /// What a client sends, as a JSON text message of at most 4 KiB.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -37,15 +39,14 @@ pub enum ClientMessage {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
-    /// One event of the circle, at its version. Personal text is left out (`null`).
+    /// One event of the circle, at its version: `kind` and `data` as in
+    /// [`Event`]. Personal text is left out (`null`).
     Event {
         circle: Uuid,
         version: u64,
-        /// What happened, such as `ShiftClaimed`.
-        kind: String,
         at: DateTime<Utc>,
-        #[schema(value_type = Object)]
-        data: serde_json::Value,
+        #[serde(flatten)]
+        event: Event,
     },
     /// Everything missed has been sent; from here on events come as they happen.
     Subscribed {

@@ -91,7 +91,9 @@ async fn create(
         .create(member.me, member.circle, store_scope(body.scope))
         .await
         .map_err(|e| match e {
-            FeedError::TooMany => ApiError::Invalid(crate::error::Code::TooManyFeeds, e.to_string()),
+            FeedError::TooMany => {
+                ApiError::Invalid(crate::error::Code::TooManyFeeds, e.to_string())
+            }
             FeedError::Secret(e) => e.into(),
             FeedError::Store(e) => e.into(),
         })?;

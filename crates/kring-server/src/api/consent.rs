@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::Utc;
-use kring_domain::{Action, CircleEvent, ConsentScope, OrganisationId};
+use kring_domain::{Action, CircleEvent, OrganisationId};
 use kring_protocol::v1;
 use uuid::Uuid;
 
@@ -26,7 +26,7 @@ use super::command;
 use super::extract::Body;
 use super::members::People;
 use super::policy::Resource;
-use super::Problems;
+use super::{wire, Problems};
 use crate::{ApiError, AppState};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -34,20 +34,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list))
         .routes(routes!(grant, revoke))
         .routes(routes!(looks))
-}
-
-pub(super) fn scope(scope: ConsentScope) -> v1::Scope {
-    match scope {
-        ConsentScope::Signals => v1::Scope::Signals,
-        ConsentScope::Full => v1::Scope::Full,
-    }
-}
-
-fn domain_scope(scope: v1::Scope) -> ConsentScope {
-    match scope {
-        v1::Scope::Signals => ConsentScope::Signals,
-        v1::Scope::Full => ConsentScope::Full,
-    }
 }
 
 /// Organisations' names, looked up once per request. One that was never
@@ -103,7 +89,7 @@ async fn list(
         }
         consents.push(v1::Consent {
             organisation: organisations.of(&state, *organisation).await?,
-            scope: scope(consent.scope),
+            scope: wire::scope(consent.scope),
             from: consent.from,
             active: consent.active_at(now),
         });
@@ -145,7 +131,7 @@ async fn grant(
     }
     let action = Action::GrantConsent {
         organisation,
-        scope: domain_scope(body.scope),
+        scope: wire::domain_scope(body.scope),
         from: body.from.unwrap_or_else(Utc::now),
     };
     let version = command::run(&state, circle, me, action).await?;
@@ -196,7 +182,7 @@ async fn looks(State(state): State<AppState>, member: Member) -> Result<Json<v1:
             at: *at,
             who: people.person(&state, *person).await?,
             organisation: organisations.of(&state, *organisation).await?,
-            scope: scope(*looked_under),
+            scope: wire::scope(*looked_under),
             what: what.message().to_owned(),
             code: what.code().to_owned(),
         });

@@ -7,7 +7,7 @@
 //! Visibility is the audience function's, as everywhere: an export shows no
 //! more than the exporter could read in Kring itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use axum::extract::State;
 use axum::http::header;
@@ -17,7 +17,6 @@ use chrono::Utc;
 use kring_domain::{may_see, Actor, CircleId, PersonId, Viewer};
 use kring_protocol::v1;
 use kring_views::{circle_history, HistoryEvent};
-use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -154,44 +153,15 @@ fn download(file_name: &str, body: impl serde::Serialize) -> impl IntoResponse {
 /// An event as readable JSON: its kind, who did it, its fields with every
 /// sealed text opened (`null` when its owner was forgotten).
 async fn exported(state: &AppState, event: &HistoryEvent) -> Result<v1::ExportedEvent, ApiError> {
-    let tagged = serde_json::to_value(&event.event).map_err(ApiError::internal)?;
-    let (kind, mut data) = match tagged {
-        Value::Object(map) if map.len() == 1 => map.into_iter().next().expect("one entry"),
-        Value::String(kind) => (kind, Value::Null),
-        other => {
-            return Err(ApiError::internal(format!(
-                "an event serialised as {other}"
-            )))
-        }
-    };
-    open_sealed(state, &mut data).await?;
+    let mut opened = HashMap::new();
+    for sealed in wire::sealed_in(&event.event) {
+        let text = wire::text(state.app.vault.open(&sealed).await?);
+        opened.insert(sealed, text);
+    }
     Ok(v1::ExportedEvent {
         version: event.version,
         at: event.recorded_at,
-        kind,
         by: event.actor.as_deref().and_then(|a| a.parse().ok()),
-        data,
+        event: wire::event(&event.event, |sealed| opened.get(sealed).cloned().flatten()),
     })
-}
-
-/// Replaces every sealed field (an object of exactly `owner` and `data`) by its text.
-async fn open_sealed(state: &AppState, value: &mut Value) -> Result<(), ApiError> {
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::Object(map)
-                if map.len() == 2 && map.contains_key("owner") && map.contains_key("data") =>
-            {
-                let sealed: kring_domain::Sealed =
-                    serde_json::from_value(Value::Object(map.clone()))
-                        .map_err(ApiError::internal)?;
-                let text = wire::text(state.app.vault.open(&sealed).await?);
-                *value = text.map_or(Value::Null, Value::String);
-            }
-            Value::Object(map) => stack.extend(map.values_mut()),
-            Value::Array(items) => stack.extend(items.iter_mut()),
-            _ => {}
-        }
-    }
-    Ok(())
 }

@@ -19,7 +19,7 @@ use axum::Json;
 use chrono::{Duration, Utc};
 use kring_app::LinkSecret;
 use kring_domain::circle::state::InvitationState;
-use kring_domain::{Action, InvitationId, InvitedAs, Refusal, RefusalKind, RequestId};
+use kring_domain::{Action, InvitationId, Refusal, RefusalKind, RequestId};
 use kring_protocol::v1;
 use uuid::Uuid;
 
@@ -30,7 +30,6 @@ use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::command;
 use super::extract::Body;
-use super::members::domain_ring;
 use super::policy::Resource;
 use super::{links, wire, Problems};
 use crate::{ApiError, AppState};
@@ -77,11 +76,8 @@ async fn invite(
     let expires_at = Utc::now() + Duration::days(i64::from(days));
     let action = Action::Invite {
         invitation,
-        ring: domain_ring(body.ring),
-        role: match body.role {
-            v1::Role::Member => InvitedAs::Member,
-            v1::Role::Coordinator => InvitedAs::Coordinator,
-        },
+        ring: wire::domain_ring(body.ring),
+        role: wire::domain_role(body.role),
         task: body.task.map(RequestId),
         token_hash: secret.hash_hex(),
         expires_at,
@@ -118,10 +114,7 @@ async fn list(member: Member) -> Result<Json<v1::Invitations>, ApiError> {
         .map(|(id, i)| v1::Invitation {
             id: id.0,
             ring: wire::ring(i.ring),
-            role: match i.role {
-                InvitedAs::Member => v1::Role::Member,
-                InvitedAs::Coordinator => v1::Role::Coordinator,
-            },
+            role: wire::role(i.role),
             task: i.task.map(|t| t.0),
             expires_at: i.expires_at,
         })

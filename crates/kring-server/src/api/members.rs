@@ -39,14 +39,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(remove))
 }
 
-pub(super) fn domain_ring(ring: v1::Ring) -> Ring {
-    match ring {
-        v1::Ring::Warm => Ring::Warm,
-        v1::Ring::Lukewarm => Ring::Lukewarm,
-        v1::Ring::Cold => Ring::Cold,
-    }
-}
-
 /// A person id from the path. One that cannot be an id is one nobody has: the
 /// domain answers it as it answers any stranger, after it has checked that the
 /// caller is a member (a non-member learns nothing about the circle).
@@ -165,7 +157,7 @@ async fn change_ring(
     let circle = circle_id(&id)?;
     let action = Action::ChangeRing {
         person: person_id(&person),
-        ring: domain_ring(body.ring),
+        ring: wire::domain_ring(body.ring),
     };
     let version = command::run(&state, circle, me, action).await?;
     Ok(Json(v1::Changed { version }))

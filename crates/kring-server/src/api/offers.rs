@@ -11,7 +11,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use kring_domain::{may_see, Action, Capacity, CircleEvent, OfferId};
+use kring_domain::{may_see, Action, CircleEvent, OfferId};
 use kring_protocol::v1;
 use uuid::Uuid;
 
@@ -22,7 +22,8 @@ use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::extract::Body;
 use super::policy::Resource;
-use super::requests::{category, domain_category, no_such, optional_text};
+use super::requests::{no_such, optional_text};
+use super::wire::{category, domain_category};
 use super::{command, wire, Problems};
 use crate::{ApiError, AppState};
 
@@ -78,7 +79,7 @@ async fn list(State(state): State<AppState>, member: Member) -> Result<Json<v1::
             by: names.of(&state, offer.by).await?,
             will: offer.will.iter().copied().map(category).collect(),
             wont: wont.iter().copied().map(category).collect(),
-            capacity: capacity(offer.capacity),
+            capacity: wire::capacity(offer.capacity),
             note,
         });
     }
@@ -116,7 +117,7 @@ async fn make(
         offer,
         will: categories(&body.will),
         wont: categories(&body.wont),
-        capacity: domain_capacity(body.capacity),
+        capacity: wire::domain_capacity(body.capacity),
         note,
     };
     let version = command::run(&state, circle, me, action).await?;
@@ -159,18 +160,4 @@ fn categories(words: &[v1::Category]) -> Vec<kring_domain::Category> {
         }
     }
     seen
-}
-
-fn capacity(capacity: Capacity) -> v1::Capacity {
-    match capacity {
-        Capacity::HoursPerWeek(hours) => v1::Capacity::HoursPerWeek(hours),
-        Capacity::TasksPerMonth(tasks) => v1::Capacity::TasksPerMonth(tasks),
-    }
-}
-
-fn domain_capacity(capacity: v1::Capacity) -> Capacity {
-    match capacity {
-        v1::Capacity::HoursPerWeek(hours) => Capacity::HoursPerWeek(hours),
-        v1::Capacity::TasksPerMonth(tasks) => Capacity::TasksPerMonth(tasks),
-    }
 }

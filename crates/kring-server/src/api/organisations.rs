@@ -200,7 +200,7 @@ async fn dashboard(
         circles.push(v1::DashboardCircle {
             circle: row.circle.0,
             focus,
-            scope: scope(row.scope),
+            scope: wire::scope(row.scope),
             signals: wire::signals(&row.health),
             rota: row.rota.as_deref().map(cover),
         });
@@ -251,19 +251,12 @@ async fn circle(
         id: look.circle.0,
         version: view.version,
         focus,
-        scope: scope(granted),
+        scope: wire::scope(granted),
         signals: wire::signals(&view.health(now)),
         rota,
         open_requests,
         logbook,
     }))
-}
-
-fn scope(scope: ConsentScope) -> v1::Scope {
-    match scope {
-        ConsentScope::Signals => v1::Scope::Signals,
-        ConsentScope::Full => v1::Scope::Full,
-    }
 }
 
 /// Cover without names or titles: an organisation sees gaps, not who or what.

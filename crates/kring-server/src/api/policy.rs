@@ -71,12 +71,10 @@ pub(crate) fn decide(viewer: &Viewer, resource: Resource) -> Decision {
         Viewer::Intermediary { scope, .. } => match (resource, scope) {
             (Health, _) => Allow,
             (Circle | Members | Requests | Rota | Logbook, ConsentScope::Full) => Allow,
-            (Circle | Members | Requests | Rota | Logbook, ConsentScope::Signals) => {
-                Forbid(
-                    Code::ReadSignalsOnly,
-                    "this circle shares only its signals with your organisation",
-                )
-            }
+            (Circle | Members | Requests | Rota | Logbook, ConsentScope::Signals) => Forbid(
+                Code::ReadSignalsOnly,
+                "this circle shares only its signals with your organisation",
+            ),
             _ => Forbid(
                 Code::ReadMembersOnly,
                 "this part of a circle is for its members only",

@@ -66,7 +66,7 @@ async fn list(
         };
         requests.push(v1::HelpRequest {
             id: r.request.0,
-            category: category(r.category),
+            category: wire::category(r.category),
             window_start: r.window.start(),
             window_end: r.window.end(),
             duration_minutes: r.duration.get(),
@@ -103,7 +103,7 @@ async fn categories() -> Json<v1::Categories> {
     let categories = Category::ALL
         .into_iter()
         .map(|c| v1::CategoryInfo {
-            category: category(c),
+            category: wire::category(c),
             group: match c.kind() {
                 Kind::Practical => v1::CategoryGroup::Practical,
                 Kind::Company => v1::CategoryGroup::Company,
@@ -152,7 +152,7 @@ async fn ask(
     };
     let action = Action::RequestHelp {
         request,
-        category: domain_category(body.category),
+        category: wire::domain_category(body.category),
         window,
         duration,
         details,
@@ -188,7 +188,7 @@ async fn widen(
     let (circle, request) = ids(&id, &request)?;
     let action = Action::WidenRequest {
         request,
-        to: wire_ring(body.to),
+        to: wire::domain_ring(body.to),
     };
     let version = command::run(&state, circle, me, action).await?;
     Ok(Json(v1::Changed { version }))
@@ -254,52 +254,6 @@ pub(super) fn optional_text<'a>(
     }
 }
 
-fn wire_ring(ring: v1::Ring) -> kring_domain::Ring {
-    match ring {
-        v1::Ring::Warm => kring_domain::Ring::Warm,
-        v1::Ring::Lukewarm => kring_domain::Ring::Lukewarm,
-        v1::Ring::Cold => kring_domain::Ring::Cold,
-    }
-}
-
-pub(super) fn category(category: Category) -> v1::Category {
-    use Category::*;
-    match category {
-        Groceries => v1::Category::Groceries,
-        Transport => v1::Category::Transport,
-        Chores => v1::Category::Chores,
-        OddJobs => v1::Category::OddJobs,
-        Visit => v1::Category::Visit,
-        Walk => v1::Category::Walk,
-        Coffee => v1::Category::Coffee,
-        Finances => v1::Category::Finances,
-        Paperwork => v1::Category::Paperwork,
-        EmotionalSupport => v1::Category::EmotionalSupport,
-        Washing => v1::Category::Washing,
-        Dressing => v1::Category::Dressing,
-        Medication => v1::Category::Medication,
-    }
-}
-
-pub(super) fn domain_category(category: v1::Category) -> Category {
-    use v1::Category::*;
-    match category {
-        Groceries => Category::Groceries,
-        Transport => Category::Transport,
-        Chores => Category::Chores,
-        OddJobs => Category::OddJobs,
-        Visit => Category::Visit,
-        Walk => Category::Walk,
-        Coffee => Category::Coffee,
-        Finances => Category::Finances,
-        Paperwork => Category::Paperwork,
-        EmotionalSupport => Category::EmotionalSupport,
-        Washing => Category::Washing,
-        Dressing => Category::Dressing,
-        Medication => Category::Medication,
-    }
-}
-
 fn status(status: RequestStatus) -> v1::RequestStatus {
     match status {
         RequestStatus::Open => v1::RequestStatus::Open,
@@ -308,22 +262,5 @@ fn status(status: RequestStatus) -> v1::RequestStatus {
         RequestStatus::Done => v1::RequestStatus::Done,
         RequestStatus::Cancelled => v1::RequestStatus::Cancelled,
         RequestStatus::NoShow => v1::RequestStatus::NoShow,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_category_crosses_the_wire_and_back() {
-        for c in Category::ALL {
-            assert_eq!(domain_category(category(c)), c);
-            // The same word on both sides.
-            assert_eq!(
-                serde_json::to_value(c).unwrap(),
-                serde_json::to_value(category(c)).unwrap()
-            );
-        }
     }
 }

@@ -145,7 +145,7 @@ async fn schedule(
         duration,
         recurrence,
         helpers_needed: body.helpers_needed,
-        rings: body.rings.into_iter().map(domain_ring).collect(),
+        rings: body.rings.into_iter().map(wire::domain_ring).collect(),
     };
     let version = command::run(&state, circle, me, action).await?;
     Ok((
@@ -271,14 +271,6 @@ fn local_date_time(text: &str) -> Result<NaiveDateTime, ApiError> {
                 ),
             )
         })
-}
-
-fn domain_ring(ring: v1::Ring) -> kring_domain::Ring {
-    match ring {
-        v1::Ring::Warm => kring_domain::Ring::Warm,
-        v1::Ring::Lukewarm => kring_domain::Ring::Lukewarm,
-        v1::Ring::Cold => kring_domain::Ring::Cold,
-    }
 }
 
 /// The wall-clock time a slot starts at. A start the clocks skip (02:30 on the

@@ -1,40 +1,25 @@
 //! Between the domain's words and the wire's: the protocol crate knows no
-//! domain type, so every translation lives here.
+//! domain type, so the server translates here. The words clients and events
+//! share (ring, category, visibility, consent scope, capacity, role) and the
+//! events themselves are translated once, in `kring_live::wire` (which the
+//! live frames use too), and re-exported here; this module adds what needs
+//! the server's state (names, opened text).
 
 use std::collections::HashMap;
 
 use kring_app::Opened;
-use kring_domain::{PersonId, Ring, Visibility};
+use kring_domain::PersonId;
 use kring_protocol::v1;
+
+pub(crate) use kring_live::wire::{
+    capacity, category, domain_capacity, domain_category, domain_ring, domain_role, domain_scope,
+    domain_visibility, event, ring, role, scope, sealed_in, visibility,
+};
 
 use crate::{ApiError, AppState};
 
 /// What is shown for a person whose key was destroyed.
 pub(crate) const FORMER_MEMBER: &str = "a former member";
-
-pub(crate) fn ring(ring: Ring) -> v1::Ring {
-    match ring {
-        Ring::Warm => v1::Ring::Warm,
-        Ring::Lukewarm => v1::Ring::Lukewarm,
-        Ring::Cold => v1::Ring::Cold,
-    }
-}
-
-pub(crate) fn visibility(visibility: Visibility) -> v1::Visibility {
-    match visibility {
-        Visibility::WarmOnly => v1::Visibility::WarmOnly,
-        Visibility::WarmAndLukewarm => v1::Visibility::WarmAndLukewarm,
-        Visibility::WholeCircle => v1::Visibility::WholeCircle,
-    }
-}
-
-pub(crate) fn domain_visibility(visibility: v1::Visibility) -> Visibility {
-    match visibility {
-        v1::Visibility::WarmOnly => Visibility::WarmOnly,
-        v1::Visibility::WarmAndLukewarm => Visibility::WarmAndLukewarm,
-        v1::Visibility::WholeCircle => Visibility::WholeCircle,
-    }
-}
 
 /// Opened text, or `None` when its owner was forgotten.
 pub(crate) fn text(opened: Opened) -> Option<String> {

@@ -1,0 +1,317 @@
+//! A circle's events as clients see them: in live frames
+//! ([`ServerMessage::Event`](super::ServerMessage)) and in exports
+//! ([`ExportedEvent`](super::ExportedEvent)).
+//!
+//! These are the public shape of what happened, kept apart from how the
+//! server stores events: the server maps each stored event to one of these,
+//! so a change to its own events cannot change the API unnoticed. Each event
+//! is `kind` (what happened, such as `ShiftClaimed`) and `data` (its fields).
+//!
+//! Personal text (names, details, places, notes, writing) is `null` in live
+//! frames, which go to many readers at once; exports open it for the one who
+//! exports, and show `null` for what a forgotten person wrote.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Capacity, Category, Ring, Role, Scope, Visibility};
+
+/// One event of a circle: `kind` names what happened, `data` holds its fields.
+/// Ids are those of the API's resources (people, requests, shifts, ...).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", content = "data")]
+pub enum Event {
+    /// The circle was made, for `focus`, by its first coordinator.
+    CircleCreated {
+        circle: Uuid,
+        focus: Uuid,
+        /// Personal text.
+        focus_name: Option<String>,
+        coordinator: Uuid,
+        time_zone: String,
+        at: DateTime<Utc>,
+    },
+    InvitationIssued {
+        invitation: Uuid,
+        ring: Ring,
+        role: Role,
+        /// A cold-ring volunteer joins for this one request.
+        task: Option<Uuid>,
+        /// SHA-256 of the link's secret (hex); the secret itself is never kept.
+        token_hash: String,
+        expires_at: DateTime<Utc>,
+        by: Uuid,
+    },
+    InvitationRevoked {
+        invitation: Uuid,
+        by: Uuid,
+    },
+    MemberJoined {
+        invitation: Uuid,
+        person: Uuid,
+        ring: Ring,
+        coordinator: bool,
+        task: Option<Uuid>,
+    },
+    MemberRingChanged {
+        person: Uuid,
+        ring: Ring,
+        by: Uuid,
+    },
+    CoordinatorAppointed {
+        person: Uuid,
+        by: Uuid,
+    },
+    CoordinatorStepped {
+        person: Uuid,
+        by: Uuid,
+    },
+    MemberLeft {
+        person: Uuid,
+        at: DateTime<Utc>,
+    },
+    MemberRemoved {
+        person: Uuid,
+        by: Uuid,
+        at: DateTime<Utc>,
+    },
+    HelpRequested {
+        request: Uuid,
+        category: Category,
+        window: Window,
+        /// Minutes.
+        duration: u16,
+        /// Personal text: what is needed.
+        details: Option<String>,
+        asked_by: Uuid,
+        /// Asked by the family for the focus person.
+        on_behalf_of_focus: bool,
+    },
+    /// Where help is needed; seen only by the asker, the coordinators and
+    /// whoever takes the request.
+    RequestPlaceNoted {
+        request: Uuid,
+        /// Personal text: the address.
+        place: Option<String>,
+    },
+    RequestWidened {
+        request: Uuid,
+        to: Ring,
+        by: Uuid,
+    },
+    RequestTaken {
+        request: Uuid,
+        by: Uuid,
+    },
+    RequestConfirmed {
+        request: Uuid,
+        by: Uuid,
+    },
+    RequestDone {
+        request: Uuid,
+        by: Uuid,
+    },
+    RequestCancelled {
+        request: Uuid,
+        by: Uuid,
+    },
+    NoShowRecorded {
+        request: Uuid,
+        helper: Uuid,
+        by: Uuid,
+    },
+    ThanksGiven {
+        thanks_for: ThankedFor,
+        from: Uuid,
+        to: Uuid,
+        /// Personal text.
+        note: Option<String>,
+    },
+    OfferMade {
+        offer: Uuid,
+        by: Uuid,
+        will: Vec<Category>,
+        wont: Vec<Category>,
+        capacity: Capacity,
+        /// Personal text.
+        note: Option<String>,
+    },
+    OfferWithdrawn {
+        offer: Uuid,
+        by: Uuid,
+    },
+    ShiftScheduled {
+        shift: Uuid,
+        /// Personal text.
+        title: Option<String>,
+        /// Local wall-clock start in the circle's time zone.
+        #[schema(value_type = String, example = "2026-12-05T10:00:00")]
+        starts: NaiveDateTime,
+        /// Minutes.
+        duration: u16,
+        recurrence: Recurrence,
+        helpers_needed: u8,
+        rings: Vec<Ring>,
+        by: Uuid,
+    },
+    ShiftDateSkipped {
+        shift: Uuid,
+        date: NaiveDate,
+        by: Uuid,
+    },
+    ShiftClaimed {
+        shift: Uuid,
+        date: NaiveDate,
+        by: Uuid,
+    },
+    ShiftReleased {
+        shift: Uuid,
+        date: NaiveDate,
+        by: Uuid,
+        /// Personal text.
+        reason: Option<String>,
+    },
+    SwapProposed {
+        swap: Uuid,
+        shift: Uuid,
+        date: NaiveDate,
+        from: Uuid,
+        to: Uuid,
+    },
+    SwapAccepted {
+        swap: Uuid,
+        by: Uuid,
+    },
+    SwapDeclined {
+        swap: Uuid,
+        by: Uuid,
+    },
+    LogbookEntryWritten {
+        entry: Uuid,
+        author: Uuid,
+        visibility: Visibility,
+        /// Personal text.
+        text: Option<String>,
+    },
+    LogbookEntryRedacted {
+        entry: Uuid,
+        by: Uuid,
+    },
+    ConsentGranted {
+        organisation: Uuid,
+        scope: Scope,
+        from: DateTime<Utc>,
+        by: Uuid,
+    },
+    ConsentRevoked {
+        organisation: Uuid,
+        by: Uuid,
+    },
+    /// An intermediary of `organisation` read part of the circle.
+    IntermediaryLooked {
+        organisation: Uuid,
+        person: Uuid,
+        scope: Scope,
+        /// What they looked at: one of the look codes (`LOOK_CODES`).
+        what: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl Event {
+    /// What happened, as in `kind`: such as `ShiftClaimed`.
+    pub fn kind(&self) -> &'static str {
+        use Event::*;
+        match self {
+            CircleCreated { .. } => "CircleCreated",
+            InvitationIssued { .. } => "InvitationIssued",
+            InvitationRevoked { .. } => "InvitationRevoked",
+            MemberJoined { .. } => "MemberJoined",
+            MemberRingChanged { .. } => "MemberRingChanged",
+            CoordinatorAppointed { .. } => "CoordinatorAppointed",
+            CoordinatorStepped { .. } => "CoordinatorStepped",
+            MemberLeft { .. } => "MemberLeft",
+            MemberRemoved { .. } => "MemberRemoved",
+            HelpRequested { .. } => "HelpRequested",
+            RequestPlaceNoted { .. } => "RequestPlaceNoted",
+            RequestWidened { .. } => "RequestWidened",
+            RequestTaken { .. } => "RequestTaken",
+            RequestConfirmed { .. } => "RequestConfirmed",
+            RequestDone { .. } => "RequestDone",
+            RequestCancelled { .. } => "RequestCancelled",
+            NoShowRecorded { .. } => "NoShowRecorded",
+            ThanksGiven { .. } => "ThanksGiven",
+            OfferMade { .. } => "OfferMade",
+            OfferWithdrawn { .. } => "OfferWithdrawn",
+            ShiftScheduled { .. } => "ShiftScheduled",
+            ShiftDateSkipped { .. } => "ShiftDateSkipped",
+            ShiftClaimed { .. } => "ShiftClaimed",
+            ShiftReleased { .. } => "ShiftReleased",
+            SwapProposed { .. } => "SwapProposed",
+            SwapAccepted { .. } => "SwapAccepted",
+            SwapDeclined { .. } => "SwapDeclined",
+            LogbookEntryWritten { .. } => "LogbookEntryWritten",
+            LogbookEntryRedacted { .. } => "LogbookEntryRedacted",
+            ConsentGranted { .. } => "ConsentGranted",
+            ConsentRevoked { .. } => "ConsentRevoked",
+            IntermediaryLooked { .. } => "IntermediaryLooked",
+        }
+    }
+}
+
+/// When help may be given: `start` before `end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// How a shift repeats: `"once"`, or `{"weekly": {"until": date or null}}`
+/// (every week on the same weekday and local time, up to and including `until`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recurrence {
+    Once,
+    Weekly { until: Option<NaiveDate> },
+}
+
+/// What a thank-you is for: `{"request": id}`, `{"shift": [id, date]}` or
+/// `{"entry": id}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ThankedFor {
+    Request(Uuid),
+    Shift(ShiftDate),
+    Entry(Uuid),
+}
+
+/// One date of a shift, as a pair: `[shift id, date]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftDate(pub Uuid, pub NaiveDate);
+
+impl utoipa::PartialSchema for ShiftDate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            ArrayBuilder, ArrayItems, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+        };
+        let string = |format| {
+            Schema::Object(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(format)))
+                    .build(),
+            )
+        };
+        ArrayBuilder::new()
+            .description(Some("One date of a shift, as a pair: `[shift id, date]`."))
+            .prefix_items([string(KnownFormat::Uuid), string(KnownFormat::Date)])
+            .items(ArrayItems::False)
+            .min_items(Some(2))
+            .max_items(Some(2))
+            .into()
+    }
+}
+
+impl ToSchema for ShiftDate {}
