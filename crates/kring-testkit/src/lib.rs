@@ -23,7 +23,7 @@ use sqlx::{Connection, PgConnection};
 
 pub use cluster::find_pg_bin;
 pub use log::{Backing, TestLog};
-pub use wait::{eventually, within};
+pub use wait::{as_it_is, eventually, within};
 
 /// A database that exists for one test.
 pub struct TestDatabase {

@@ -46,45 +46,29 @@ where
 #[macro_export]
 macro_rules! on_both_backends {
     ($setup:path => $($name:ident),* $(,)?) => {
-        mod postgres {
+        $crate::on_both_backends!(@on postgres, $setup, $($name),*);
+        $crate::on_both_backends!(@on sqlite, $setup, $($name),*);
+    };
+    (@on $backend:ident, $setup:path, $($name:ident),*) => {
+        mod $backend {
             #[allow(unused_imports)]
             use super::*;
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let test = $crate::TestLog::postgres().await;
-                    super::$name($setup(test).await).await
-                }
-            )*
-        }
-        mod sqlite {
-            #[allow(unused_imports)]
-            use super::*;
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let test = $crate::TestLog::sqlite().await;
+                    let test = $crate::TestLog::$backend().await;
                     super::$name($setup(test).await).await
                 }
             )*
         }
     };
     ($($name:ident),* $(,)?) => {
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name($crate::TestLog::postgres().await).await
-                }
-            )*
-        }
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name($crate::TestLog::sqlite().await).await
-                }
-            )*
-        }
+        $crate::on_both_backends!($crate::as_it_is => $($name),*);
     };
+}
+
+/// The setup of a test that takes the [`crate::TestLog`] itself.
+#[doc(hidden)]
+pub async fn as_it_is<T>(test: T) -> T {
+    test
 }
