@@ -73,7 +73,7 @@ refusals! {
     OnlyAuthor = "only-author", NotAllowed, "only the author of the entry may do this";
     OnlyPerson = "only-person", NotAllowed, "only a person (the family creates the circle) may do this";
     OnlyMembers = "only-members", NotAllowed, "only members of the circle may do this";
-    OnlyWarmAndLukewarm = "only-warm-and-lukewarm", NotAllowed, "only members of the warm and lukewarm rings; volunteers act on their own task may do this";
+    OnlyWarmAndLukewarm = "only-warm-and-lukewarm", NotAllowed, "only members of the warm and lukewarm rings may do this; volunteers act on their own task";
     OnlyWarmForFocus = "only-warm-for-focus", NotAllowed, "only the warm ring (asking for the focus person) may do this";
     OnlyRequestRings = "only-request-rings", NotAllowed, "only the rings this request is open to may do this";
     OnlyCoordinatorOrAsker = "only-coordinator-or-asker", NotAllowed, "only a coordinator or whoever asked may do this";

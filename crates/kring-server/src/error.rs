@@ -470,6 +470,18 @@ mod tests {
     }
 
     #[test]
+    fn every_look_the_domain_records_is_in_the_protocols_list() {
+        let mut recorded: Vec<&str> = kring_domain::Looked::ALL.iter().map(|l| l.code()).collect();
+        let mut listed: Vec<&str> = kring_protocol::v1::LOOK_CODES.to_vec();
+        recorded.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(
+            recorded, listed,
+            "kring_protocol::v1::LOOK_CODES is out of date"
+        );
+    }
+
+    #[test]
     fn a_server_fault_shows_no_cause() {
         let problem = ApiError::internal("password column is missing").problem();
         assert_eq!(problem.status, 500);

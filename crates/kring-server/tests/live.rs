@@ -206,7 +206,7 @@ async fn receive_through(socket: &mut common::live::Socket, last: u64) -> Vec<Va
 /// of the same room received a later event, its frames are already sent.
 async fn drain(socket: &mut common::live::Socket) -> Vec<Value> {
     let mut got = vec![];
-    while let Some(message) = silent(socket, Duration::from_millis(300)).await {
+    while let Some(message) = silent(socket, Duration::from_millis(700)).await {
         got.push(message);
     }
     got

@@ -698,6 +698,24 @@ async fn requests_widen_only_as_far_as_their_kind_allows(s: Server) {
     assert_eq!(widen_to("finances"), json!([]));
     assert_eq!(widen_to("washing"), json!([]));
 
+    // Only a coordinator may widen: a warm member is offered nothing, and
+    // trying anyway is refused.
+    let (wim, _) = member(&s, &ann, &circle, "Wim", "warm").await;
+    let offered = requests(&wim, &circle, at).await;
+    assert_eq!(offered.len(), 5, "{offered:?}");
+    assert!(
+        offered.iter().all(|r| r["widen_to"] == json!([])),
+        "{offered:?}"
+    );
+    let (status, refused) = wim
+        .post(
+            &format!("{base}/{}/widen", ids["groceries"]),
+            json!({ "to": "lukewarm" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert_eq!(refused["code"], "only-coordinators", "{refused}");
+
     // The bounds themselves, for a form that offers the kinds of help.
     let (status, categories) = s.browser().get("/api/v1/categories").await;
     assert_eq!(status, StatusCode::OK, "{categories}");

@@ -147,22 +147,22 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "entry-already-redacted",
-        "Dit stukje is al weggehaald.",
+        "Dit bericht is al ingetrokken.",
         "This entry was already redacted.",
     ),
     (
         "entry-exists",
-        "Dit stukje in het logboek bestaat al.",
+        "Dit bericht in het logboek bestaat al.",
         "This logbook entry already exists.",
     ),
     (
         "entry-length",
-        "Een stukje in het logboek heeft 1 tot 5000 tekens.",
+        "Een bericht in het logboek heeft 1 tot 5000 tekens.",
         "A logbook entry has 1 to 5000 characters.",
     ),
     (
         "focus-and-coordinators-stay-warm",
-        "De persoon om wie de kring draait en de coördinatoren blijven in de warme kring.",
+        "De persoon voor wie de kring is en de coördinatoren blijven in de warme kring.",
         "The focus person and coordinators stay in the warm ring.",
     ),
     (
@@ -177,7 +177,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "focus-name-key-not-own",
-        "De naam van de persoon om wie de kring draait hoort bij die persoon zelf.",
+        "De naam van de persoon voor wie de kring is hoort bij die persoon zelf.",
         "The focus person's name must be sealed with their own key.",
     ),
     (
@@ -192,7 +192,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "help-not-due",
-        "De hulp was nog niet aan de beurt.",
+        "De hulp was nog niet begonnen.",
         "The help was not due yet.",
     ),
     (
@@ -272,7 +272,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "method-not-allowed",
-        "Dit adres kan dit niet doen.",
+        "Dit adres werkt niet op deze manier.",
         "This address does not take that method.",
     ),
     (
@@ -332,7 +332,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "no-such-entry",
-        "Dit stukje in het logboek bestaat niet.",
+        "Dit bericht staat niet in het logboek van deze kring.",
         "There is no such logbook entry in this circle.",
     ),
     (
@@ -457,7 +457,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "only-author",
-        "Alleen wie dit stukje schreef mag dit doen.",
+        "Alleen wie dit bericht schreef mag dit doen.",
         "Only the author of the entry may do this.",
     ),
     (
@@ -472,7 +472,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "only-coordinators-or-focus",
-        "Alleen een coördinator of de persoon om wie de kring draait mag dit doen.",
+        "Alleen een coördinator of de persoon voor wie de kring is mag dit doen.",
         "Only a coordinator or the focus person may do this.",
     ),
     (
@@ -502,7 +502,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "only-open-request-widens",
-        "Alleen een open vraag kan aan meer mensen worden gevraagd.",
+        "Alleen een open vraag kun je aan meer mensen voorleggen.",
         "Only an open request can be widened.",
     ),
     (
@@ -528,11 +528,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     (
         "only-warm-and-lukewarm",
         "Alleen leden van de warme en lauwe kring mogen dit doen. Vrijwilligers doen alleen hun eigen taak.",
-        "Only members of the warm and lukewarm rings; volunteers act on their own task may do this.",
+        "Only members of the warm and lukewarm rings may do this; volunteers act on their own task.",
     ),
     (
         "only-warm-for-focus",
-        "Alleen de warme kring mag hulp vragen namens de persoon om wie de kring draait.",
+        "Alleen de warme kring mag hulp vragen namens de persoon voor wie de kring is.",
         "Only the warm ring (asking for the focus person) may do this.",
     ),
     (
@@ -593,11 +593,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     (
         "read-invitations-coordinators",
         "Alleen de coördinatoren van de kring zien de uitnodigingen.",
-        "The coordinators of the circle.",
+        "Only the coordinators of the circle see its invitations.",
     ),
     (
         "read-looks-coordinators-focus",
-        "De coördinatoren en de persoon om wie de kring draait zien wie er keek.",
+        "De coördinatoren en de persoon voor wie de kring is zien wie er keek.",
         "The coordinators and the person the circle is for see who looked.",
     ),
     (
@@ -737,7 +737,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "thank-entry-author",
-        "Bedank de schrijver van een stukje in het logboek.",
+        "Bedank de schrijver van een bericht in het logboek.",
         "Thank the author of a logbook entry.",
     ),
     (
@@ -827,7 +827,7 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "window-too-long",
-        "Een tijd mag hoogstens twee maanden lang zijn.",
+        "De periode mag hoogstens twee maanden lang zijn.",
         "A time window can be at most two months long.",
     ),
     (

@@ -1,7 +1,8 @@
 //! The codes a problem can carry (`Problem::code`), and the codes of what an
-//! intermediary looked at (`Look::what`). Clients translate these; the lists
-//! let them check that they know every one. The server checks that they match
-//! the codes it answers with.
+//! intermediary looked at (`Look::code`). Clients translate these; the lists
+//! let them check that they know every one. Server tests check that
+//! both lists match the codes the server answers with and the looks the
+//! domain records.
 
 /// Every code of [`super::Problem::code`], sorted.
 pub const PROBLEM_CODES: &[&str] = &[

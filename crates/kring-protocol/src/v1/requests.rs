@@ -124,8 +124,9 @@ pub struct HelpRequest {
     pub on_behalf_of_focus: bool,
     /// The farthest ring that may take it.
     pub reach: Ring,
-    /// The farther rings it may still be opened to, nearest first: empty
-    /// unless it is open, and never beyond its category's widest ring.
+    /// The farther rings the caller may open it to now, nearest first: empty
+    /// unless it is open and the caller may widen it (a coordinator), and
+    /// never beyond its category's widest ring.
     pub widen_to: Vec<Ring>,
     pub status: RequestStatus,
     /// Who took it, if anyone.

@@ -52,7 +52,7 @@ pub(crate) struct Member {
 }
 
 impl Member {
-    /// 403/404 unless the policy lets this member `op` on `resource`.
+    /// 403/404 unless the policy lets this member read `resource`.
     pub(crate) fn may(&self, resource: Resource) -> Result<(), ApiError> {
         decide(&self.viewer, resource).check()
     }

@@ -125,16 +125,15 @@ async fn present(
         time_zone: view.state.time_zone.clone(),
         focus: focus(state, circle, view).await?,
         you,
-        may: may(viewer),
+        may: may(view, viewer),
         members: members(view, viewer),
         logbook: super::logbook::entries(state, view, viewer).await?,
     })
 }
 
 /// What the caller may read (the policy's answers) and decide (the domain's
-/// rule for consent: `Action::GrantConsent` and `RevokeConsent` are for the
-/// coordinators and the focus person), so that clients need neither.
-fn may(viewer: &Viewer) -> v1::May {
+/// own answer for consent), so that clients need neither.
+fn may(view: &CircleView, viewer: &Viewer) -> v1::May {
     let reads = |resource| decide(viewer, resource) == Decision::Allow;
     v1::May {
         read_rota: reads(Resource::Rota),
@@ -143,10 +142,10 @@ fn may(viewer: &Viewer) -> v1::May {
         read_looks: reads(Resource::Looks),
         read_health: reads(Resource::Health),
         export: reads(Resource::Export),
-        decide_consent: matches!(
-            *viewer,
-            Viewer::Member { coordinator, focus, .. } if coordinator || focus
-        ),
+        decide_consent: match *viewer {
+            Viewer::Member { person, .. } => view.state.may_decide_consent(person),
+            _ => false,
+        },
     }
 }
 

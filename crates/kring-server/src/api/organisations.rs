@@ -184,6 +184,9 @@ async fn dashboard(
             Ok(()) => {}
             // Consent ended since the dashboard was read: show nothing of it.
             Err(ApiError::NoSuchCircle | ApiError::NotAllowed(..)) => continue,
+            Err(ApiError::Refused(e)) if e.kind() == kring_domain::RefusalKind::NotAllowed => {
+                continue
+            }
             Err(e) => return Err(e),
         }
         let focus_name = match &row.focus_name {

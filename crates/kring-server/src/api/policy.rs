@@ -95,7 +95,7 @@ pub(crate) fn decide(viewer: &Viewer, resource: Resource) -> Decision {
             Invitations | Health | Export if coordinator => Allow,
             Invitations => Forbid(
                 Code::ReadInvitationsCoordinators,
-                "the coordinators of the circle",
+                "only the coordinators of the circle see its invitations",
             ),
             Health => Forbid(
                 Code::ReadHealthCoordinators,

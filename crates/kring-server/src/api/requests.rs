@@ -53,6 +53,7 @@ async fn list(
 ) -> Result<Json<v1::Requests>, ApiError> {
     member.may(Resource::Requests)?;
     let (view, viewer) = (&member.view, &member.viewer);
+    let now = chrono::Utc::now();
     let mut names = wire::Names::default();
     let mut requests = vec![];
     for r in view.requests(viewer) {
@@ -74,15 +75,12 @@ async fn list(
             asked_by: names.of(&state, r.asked_by).await?,
             on_behalf_of_focus: r.on_behalf_of_focus,
             reach: wire::ring(r.reach),
-            widen_to: if r.status == RequestStatus::Open {
-                Ring::ALL
-                    .into_iter()
-                    .filter(|ring| *ring > r.reach && *ring <= r.category.widest_ring())
-                    .map(wire::ring)
-                    .collect()
-            } else {
-                vec![]
-            },
+            widen_to: view
+                .state
+                .widen_choices(member.me, r.request, now)
+                .into_iter()
+                .map(wire::ring)
+                .collect(),
             status: status(r.status),
             taker,
             place,

@@ -213,7 +213,7 @@ fn request_card(
                 @if (asker || coordinator) && request.status != RequestStatus::Done {
                     (step("cancel", T::CancelRequest, true))
                 }
-                @if coordinator && request.status == RequestStatus::Open && !widen.is_empty() {
+                @if !widen.is_empty() {
                     form.inline method="post" action=(format!("{base}/requests/{}/widen", request.id)) {
                         label for=(format!("widen-{}", request.id)) { (ctx.t(T::WidenTo)) (for_reader(&what)) }
                         " "

@@ -136,3 +136,33 @@ fn own_writing(by: PersonId, sealed: &Sealed) -> Result<(), DomainError> {
         Err(Refusal::TextKeyNotOwn.into())
     }
 }
+
+/// Questions clients ask before they offer an action, answered by the same
+/// rules that decide it, so no client keeps a copy of them.
+impl Circle {
+    /// The rings `person` could open `request` to now: each ring `decide`
+    /// would accept a `WidenRequest` to (none for someone who may not widen).
+    pub fn widen_choices(
+        &self,
+        person: PersonId,
+        request: crate::RequestId,
+        now: DateTime<Utc>,
+    ) -> Vec<Ring> {
+        Ring::ALL
+            .into_iter()
+            .filter(|&to| {
+                let action = Action::WidenRequest { request, to };
+                let command = CircleCommand {
+                    actor: crate::Actor::person(person),
+                    action,
+                };
+                self.decide(command, now).is_ok()
+            })
+            .collect()
+    }
+
+    /// Whether `person` may grant or revoke an organisation's consent.
+    pub fn may_decide_consent(&self, person: PersonId) -> bool {
+        self.require_coordinator_or_focus(person).is_ok()
+    }
+}
