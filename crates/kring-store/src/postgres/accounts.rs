@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::PgLog;
-use crate::rows::{self, one_row};
+use super::{queries, PgLog};
+use crate::rows::one_row;
 use crate::{AccountStore, Credentials, Session, StoreError};
 
 #[async_trait]
@@ -32,21 +32,11 @@ impl AccountStore for PgLog {
         &self,
         email_lookup: &str,
     ) -> Result<Option<Credentials>, StoreError> {
-        let row: Option<(Uuid, String, String, DateTime<Utc>)> =
-            sqlx::query_as(rows::CREDENTIALS_BY_EMAIL)
-                .bind(email_lookup)
-                .fetch_optional(&self.pool)
-                .await?;
-        rows::credentials(row)
+        queries::credentials_by_email(&self.pool, email_lookup).await
     }
 
     async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError> {
-        // Sessions go with them (ON DELETE CASCADE).
-        let result = sqlx::query(rows::REMOVE_CREDENTIALS)
-            .bind(account)
-            .execute(&self.pool)
-            .await?;
-        Ok(one_row(result.rows_affected()))
+        queries::remove_credentials(&self.pool, account).await
     }
 
     async fn change_password(
@@ -56,18 +46,9 @@ impl AccountStore for PgLog {
         keep: &[u8],
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(rows::CHANGE_PASSWORD)
-            .bind(password_hash)
-            .bind(account)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(rows::END_OTHER_SESSIONS)
-            .bind(account)
-            .bind(keep)
-            .execute(&mut *tx)
-            .await?;
+        let changed = queries::change_password(&mut tx, account, password_hash, keep).await?;
         tx.commit().await?;
-        Ok(one_row(changed.rows_affected()))
+        Ok(changed)
     }
 
     async fn start_session(
@@ -92,28 +73,15 @@ impl AccountStore for PgLog {
         token_hash: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError> {
-        let row: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(rows::SESSION)
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
-        rows::session(row)
+        queries::session(&self.pool, token_hash, now).await
     }
 
     async fn end_session(&self, token_hash: &[u8]) -> Result<bool, StoreError> {
-        let result = sqlx::query(rows::END_SESSION)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(one_row(result.rows_affected()))
+        queries::end_session(&self.pool, token_hash).await
     }
 
     async fn end_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let result = sqlx::query(rows::END_EXPIRED_SESSIONS)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(result.rows_affected())
+        queries::end_expired_sessions(&self.pool, now).await
     }
 
     async fn ensure_server_secret(
@@ -130,10 +98,6 @@ impl AccountStore for PgLog {
         .bind(new_secret)
         .execute(&self.pool)
         .await?;
-        let secret = sqlx::query_scalar(rows::SERVER_SECRET)
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(secret)
+        queries::server_secret(&self.pool, name).await
     }
 }

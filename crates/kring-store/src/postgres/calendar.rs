@@ -4,11 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::PgLog;
-use crate::rows::{self, one_row};
+use super::{queries, PgLog};
 use crate::{CalendarFeed, CalendarFeeds, CalendarScope, StoreError};
-
-type FeedRow = (Uuid, Uuid, Uuid, String, DateTime<Utc>);
 
 #[async_trait]
 impl CalendarFeeds for PgLog {
@@ -35,11 +32,7 @@ impl CalendarFeeds for PgLog {
     }
 
     async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError> {
-        let row: Option<FeedRow> = sqlx::query_as(rows::CALENDAR_FEED)
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(CalendarFeed::from_row).transpose()
+        queries::calendar_feed(&self.pool, token_hash).await
     }
 
     async fn calendar_feeds(
@@ -47,12 +40,7 @@ impl CalendarFeeds for PgLog {
         person: Uuid,
         circle: Uuid,
     ) -> Result<Vec<CalendarFeed>, StoreError> {
-        let found: Vec<FeedRow> = sqlx::query_as(rows::CALENDAR_FEEDS)
-            .bind(person)
-            .bind(circle)
-            .fetch_all(&self.pool)
-            .await?;
-        found.into_iter().map(CalendarFeed::from_row).collect()
+        queries::calendar_feeds(&self.pool, person, circle).await
     }
 
     async fn revoke_calendar_feed(
@@ -62,13 +50,6 @@ impl CalendarFeeds for PgLog {
         circle: Uuid,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let result = sqlx::query(rows::REVOKE_CALENDAR_FEED)
-            .bind(id)
-            .bind(person)
-            .bind(circle)
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
-        Ok(one_row(result.rows_affected()))
+        queries::revoke_calendar_feed(&self.pool, id, person, circle, at).await
     }
 }

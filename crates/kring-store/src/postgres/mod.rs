@@ -8,6 +8,13 @@ mod keys;
 mod log;
 mod views;
 
+crate::shared::backend_queries!(
+    db: sqlx::Postgres,
+    time: chrono::DateTime<chrono::Utc>,
+    bind_time: |at| at,
+    xid: "xid::text::bigint",
+);
+
 use std::sync::Arc;
 use std::time::Duration;
 

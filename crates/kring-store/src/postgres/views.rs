@@ -2,8 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::PgLog;
-use crate::rows;
+use super::{queries, PgLog};
 use crate::{GlobalCursor, Lease, StoreError, ViewRow, ViewStore};
 
 const SAVE_CHECKPOINT: &str = "INSERT INTO checkpoints (name, xid, position) VALUES ($1, $2, $3) \
@@ -12,11 +11,7 @@ const SAVE_CHECKPOINT: &str = "INSERT INTO checkpoints (name, xid, position) VAL
 #[async_trait]
 impl ViewStore for PgLog {
     async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
-        let row = sqlx::query_as(rows::LOAD_CHECKPOINT)
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(rows::checkpoint(row))
+        queries::load_checkpoint(&self.pool, name).await
     }
 
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
@@ -37,20 +32,11 @@ impl ViewStore for PgLog {
     }
 
     async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
-        let row: Option<(i64, String)> = sqlx::query_as(rows::LOAD_VIEW)
-            .bind(kind)
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|(version, body)| rows::view_row(kind, key.to_owned(), version, body)))
+        queries::load_view(&self.pool, kind, key).await
     }
 
     async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
-        let found = sqlx::query_as(rows::LOAD_VIEWS)
-            .bind(kind)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows::view_rows(kind, found))
+        queries::load_views(&self.pool, kind).await
     }
 
     async fn commit_views(
@@ -85,11 +71,7 @@ impl ViewStore for PgLog {
 
     async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(rows::DELETE_VIEWS).execute(&mut *tx).await?;
-        sqlx::query(rows::DELETE_CHECKPOINT)
-            .bind(checkpoint)
-            .execute(&mut *tx)
-            .await?;
+        queries::clear_views(&mut tx, checkpoint).await?;
         tx.commit().await?;
         Ok(())
     }

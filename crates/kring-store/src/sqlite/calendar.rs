@@ -4,12 +4,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{now_micros, SqliteLog};
-use crate::rows::{self, one_row};
+use super::{now_micros, queries, SqliteLog};
 use crate::{CalendarFeed, CalendarFeeds, CalendarScope, StoreError};
-
-/// `created_at` in microseconds since the epoch.
-type FeedRow = (Uuid, Uuid, Uuid, String, i64);
 
 #[async_trait]
 impl CalendarFeeds for SqliteLog {
@@ -37,11 +33,7 @@ impl CalendarFeeds for SqliteLog {
     }
 
     async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError> {
-        let row: Option<FeedRow> = sqlx::query_as(rows::CALENDAR_FEED)
-            .bind(token_hash)
-            .fetch_optional(&self.reader)
-            .await?;
-        row.map(CalendarFeed::from_row).transpose()
+        queries::calendar_feed(&self.reader, token_hash).await
     }
 
     async fn calendar_feeds(
@@ -49,12 +41,7 @@ impl CalendarFeeds for SqliteLog {
         person: Uuid,
         circle: Uuid,
     ) -> Result<Vec<CalendarFeed>, StoreError> {
-        let found: Vec<FeedRow> = sqlx::query_as(rows::CALENDAR_FEEDS)
-            .bind(person)
-            .bind(circle)
-            .fetch_all(&self.reader)
-            .await?;
-        found.into_iter().map(CalendarFeed::from_row).collect()
+        queries::calendar_feeds(&self.reader, person, circle).await
     }
 
     async fn revoke_calendar_feed(
@@ -64,13 +51,6 @@ impl CalendarFeeds for SqliteLog {
         circle: Uuid,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let result = sqlx::query(rows::REVOKE_CALENDAR_FEED)
-            .bind(id)
-            .bind(person)
-            .bind(circle)
-            .bind(at.timestamp_micros())
-            .execute(&self.writer)
-            .await?;
-        Ok(one_row(result.rows_affected()))
+        queries::revoke_calendar_feed(&self.writer, id, person, circle, at).await
     }
 }

@@ -1,36 +1,27 @@
 //! The log on SQLite.
 
-use std::sync::LazyLock;
-
 use async_trait::async_trait;
 use chrono::Utc;
-use sqlx::sqlite::SqliteRow;
 use sqlx::{Sqlite, Transaction};
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use super::queries::{self, event_from_row, EVENT_COLUMNS};
 use super::{begin_write, SqliteLog};
 use crate::chain::{event_hash, GENESIS_HASH};
 use crate::event::EncodedEvent;
-use crate::rows::{self, sql_limit};
+use crate::rows::sql_limit;
 use crate::{
     Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
     StoreError, StreamHead,
 };
-
-static EVENT_COLUMNS: LazyLock<String> = LazyLock::new(|| rows::event_columns("0"));
-
-/// SQLite stores times as microseconds since the epoch.
-fn event_from_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
-    rows::event_from_row::<_, i64>(row)
-}
 
 impl SqliteLog {
     async fn head_in(
         tx: &mut Transaction<'_, Sqlite>,
         stream: &str,
     ) -> Result<Option<StreamHead>, StoreError> {
-        head(&mut **tx, stream).await
+        queries::stream_head(&mut **tx, stream).await
     }
 
     /// A retried batch is one whose ids are all stored, in this stream, with the
@@ -212,18 +203,7 @@ impl EventLog for SqliteLog {
         from_version: u64,
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError> {
-        sqlx::query(&format!(
-            "SELECT {} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?",
-            *EVENT_COLUMNS
-        ))
-        .bind(stream)
-        .bind(from_version as i64)
-        .bind(sql_limit(limit))
-        .fetch_all(&self.reader)
-        .await?
-        .iter()
-        .map(event_from_row)
-        .collect()
+        queries::read_stream(&self.reader, stream, from_version, limit).await
     }
 
     async fn read_all(
@@ -256,7 +236,7 @@ impl EventLog for SqliteLog {
     }
 
     async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {
-        head(&self.reader, stream).await
+        queries::stream_head(&self.reader, stream).await
     }
 
     async fn list_streams(
@@ -264,11 +244,7 @@ impl EventLog for SqliteLog {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(rows::LIST_STREAMS)
-            .bind(after)
-            .bind(limit as i64)
-            .fetch_all(&self.reader)
-            .await?)
+        queries::list_streams(&self.reader, after, limit).await
     }
 
     async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError> {
@@ -277,16 +253,7 @@ impl EventLog for SqliteLog {
             .await?
             .ok_or_else(|| StoreError::StreamNotFound(stream.to_owned()))?;
         crate::verify::check_truncation(&head, version)?;
-        let base: Vec<u8> = sqlx::query_scalar(rows::BASE_HASH)
-            .bind(stream)
-            .bind(version as i64)
-            .fetch_one(&mut *tx)
-            .await?;
-        sqlx::query(rows::DELETE_BEFORE)
-            .bind(stream)
-            .bind(version as i64)
-            .execute(&mut *tx)
-            .await?;
+        let base = queries::delete_before(&mut tx, stream, version).await?;
         sqlx::query(
             "UPDATE streams SET first_version = ?, base_hash = ?, epoch = ? WHERE stream_id = ?",
         )
@@ -308,27 +275,10 @@ impl EventLog for SqliteLog {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.reader).await?;
-        Ok(())
+        queries::ping(&self.reader).await
     }
 
     async fn event_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(rows::EVENT_COUNT)
-            .fetch_one(&self.reader)
-            .await?;
-        Ok(n as u64)
+        queries::event_count(&self.reader).await
     }
-}
-
-async fn head<'c>(
-    on: impl sqlx::SqliteExecutor<'c>,
-    stream: &str,
-) -> Result<Option<StreamHead>, StoreError> {
-    sqlx::query(rows::STREAM_HEAD)
-        .bind(stream)
-        .fetch_optional(on)
-        .await?
-        .as_ref()
-        .map(rows::head_from_row)
-        .transpose()
 }

@@ -2,8 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{begin_write, now_micros, SqliteLog};
-use crate::rows;
+use super::{begin_write, now_micros, queries, SqliteLog};
 use crate::{GlobalCursor, Lease, StoreError, ViewRow, ViewStore};
 
 const SAVE_CHECKPOINT: &str =
@@ -13,11 +12,7 @@ const SAVE_CHECKPOINT: &str =
 #[async_trait]
 impl ViewStore for SqliteLog {
     async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
-        let row = sqlx::query_as(rows::LOAD_CHECKPOINT)
-            .bind(name)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(rows::checkpoint(row))
+        queries::load_checkpoint(&self.reader, name).await
     }
 
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
@@ -36,20 +31,11 @@ impl ViewStore for SqliteLog {
     }
 
     async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
-        let row: Option<(i64, String)> = sqlx::query_as(rows::LOAD_VIEW)
-            .bind(kind)
-            .bind(key)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(row.map(|(version, body)| rows::view_row(kind, key.to_owned(), version, body)))
+        queries::load_view(&self.reader, kind, key).await
     }
 
     async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
-        let found = sqlx::query_as(rows::LOAD_VIEWS)
-            .bind(kind)
-            .fetch_all(&self.reader)
-            .await?;
-        Ok(rows::view_rows(kind, found))
+        queries::load_views(&self.reader, kind).await
     }
 
     async fn commit_views(
@@ -78,11 +64,7 @@ impl ViewStore for SqliteLog {
 
     async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
         let mut tx = begin_write(&self.writer).await?;
-        sqlx::query(rows::DELETE_VIEWS).execute(&mut *tx).await?;
-        sqlx::query(rows::DELETE_CHECKPOINT)
-            .bind(checkpoint)
-            .execute(&mut *tx)
-            .await?;
+        queries::clear_views(&mut tx, checkpoint).await?;
         tx.commit().await?;
         Ok(())
     }
