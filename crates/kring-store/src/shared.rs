@@ -321,3 +321,179 @@ macro_rules! backend_queries {
 }
 
 pub(crate) use backend_queries;
+
+/// Implements [`crate::CalendarFeeds`] for a backend: the methods in `own`, and
+/// those that run a shared statement on the pool field `read` or `write`.
+macro_rules! calendar_feeds_impl {
+    ($Log:ty, read: $read:ident, write: $write:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::CalendarFeeds for $Log {
+            $($own)*
+
+            async fn calendar_feed(
+                &self,
+                token_hash: &[u8],
+            ) -> Result<Option<crate::CalendarFeed>, crate::StoreError> {
+                super::queries::calendar_feed(&self.$read, token_hash).await
+            }
+
+            async fn calendar_feeds(
+                &self,
+                person: uuid::Uuid,
+                circle: uuid::Uuid,
+            ) -> Result<Vec<crate::CalendarFeed>, crate::StoreError> {
+                super::queries::calendar_feeds(&self.$read, person, circle).await
+            }
+
+            async fn revoke_calendar_feed(
+                &self,
+                id: uuid::Uuid,
+                person: uuid::Uuid,
+                circle: uuid::Uuid,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, crate::StoreError> {
+                super::queries::revoke_calendar_feed(&self.$write, id, person, circle, at).await
+            }
+        }
+    };
+}
+
+/// Implements [`crate::ViewStore`] for a backend: the methods in `own`, and
+/// those that run shared statements on the pool field `read` or `write`.
+macro_rules! view_store_impl {
+    ($Log:ty, read: $read:ident, write: $write:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::ViewStore for $Log {
+            $($own)*
+
+            async fn load_checkpoint(
+                &self,
+                name: &str,
+            ) -> Result<crate::GlobalCursor, crate::StoreError> {
+                super::queries::load_checkpoint(&self.$read, name).await
+            }
+
+            async fn load_view(
+                &self,
+                kind: &str,
+                key: &str,
+            ) -> Result<Option<crate::ViewRow>, crate::StoreError> {
+                super::queries::load_view(&self.$read, kind, key).await
+            }
+
+            async fn load_views(&self, kind: &str) -> Result<Vec<crate::ViewRow>, crate::StoreError> {
+                super::queries::load_views(&self.$read, kind).await
+            }
+
+            async fn clear_views(&self, checkpoint: &str) -> Result<(), crate::StoreError> {
+                let mut tx = super::begin_write(&self.$write).await?;
+                super::queries::clear_views(&mut tx, checkpoint).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+/// Implements [`crate::AccountStore`] for a backend: the methods in `own`, and
+/// those that run shared statements on the pool field `read` or `write`.
+macro_rules! account_store_impl {
+    ($Log:ty, read: $read:ident, write: $write:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::AccountStore for $Log {
+            $($own)*
+
+            async fn credentials_by_email(
+                &self,
+                email_lookup: &str,
+            ) -> Result<Option<crate::Credentials>, crate::StoreError> {
+                super::queries::credentials_by_email(&self.$read, email_lookup).await
+            }
+
+            async fn remove_credentials(&self, account: uuid::Uuid) -> Result<bool, crate::StoreError> {
+                super::queries::remove_credentials(&self.$write, account).await
+            }
+
+            async fn change_password(
+                &self,
+                account: uuid::Uuid,
+                password_hash: &str,
+                keep: &[u8],
+            ) -> Result<bool, crate::StoreError> {
+                let mut tx = self.$write.begin().await?;
+                let changed =
+                    super::queries::change_password(&mut tx, account, password_hash, keep).await?;
+                tx.commit().await?;
+                Ok(changed)
+            }
+
+            async fn session(
+                &self,
+                token_hash: &[u8],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<crate::Session>, crate::StoreError> {
+                super::queries::session(&self.$read, token_hash, now).await
+            }
+
+            async fn end_session(&self, token_hash: &[u8]) -> Result<bool, crate::StoreError> {
+                super::queries::end_session(&self.$write, token_hash).await
+            }
+
+            async fn end_expired_sessions(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64, crate::StoreError> {
+                super::queries::end_expired_sessions(&self.$write, now).await
+            }
+        }
+    };
+}
+
+/// Implements [`crate::EventLog`] for a backend: the methods in `own`, and
+/// those that run a shared statement on the pool field `read`.
+macro_rules! event_log_impl {
+    ($Log:ty, read: $read:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::EventLog for $Log {
+            $($own)*
+
+            async fn read_stream(
+                &self,
+                stream: &str,
+                from_version: u64,
+                limit: usize,
+            ) -> Result<Vec<crate::RecordedEvent>, crate::StoreError> {
+                super::queries::read_stream(&self.$read, stream, from_version, limit).await
+            }
+
+            async fn stream_head(
+                &self,
+                stream: &str,
+            ) -> Result<Option<crate::StreamHead>, crate::StoreError> {
+                super::queries::stream_head(&self.$read, stream).await
+            }
+
+            async fn list_streams(
+                &self,
+                after: Option<&str>,
+                limit: usize,
+            ) -> Result<Vec<String>, crate::StoreError> {
+                super::queries::list_streams(&self.$read, after, limit).await
+            }
+
+            fn wake_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+                self.wake.subscribe()
+            }
+
+            async fn ping(&self) -> Result<(), crate::StoreError> {
+                super::queries::ping(&self.$read).await
+            }
+
+            async fn event_count(&self) -> Result<u64, crate::StoreError> {
+                super::queries::event_count(&self.$read).await
+            }
+        }
+    };
+}
+
+pub(crate) use {account_store_impl, calendar_feeds_impl, event_log_impl, view_store_impl};

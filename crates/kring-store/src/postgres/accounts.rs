@@ -1,15 +1,13 @@
 //! Credentials, sessions and server secrets on Postgres.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{queries, PgLog};
 use crate::rows::one_row;
-use crate::{AccountStore, Credentials, Session, StoreError};
+use crate::StoreError;
 
-#[async_trait]
-impl AccountStore for PgLog {
+crate::shared::account_store_impl!(PgLog, read: pool, write: pool, own: {
     async fn add_credentials(
         &self,
         account: Uuid,
@@ -26,29 +24,6 @@ impl AccountStore for PgLog {
         .execute(&self.pool)
         .await?;
         Ok(one_row(result.rows_affected()))
-    }
-
-    async fn credentials_by_email(
-        &self,
-        email_lookup: &str,
-    ) -> Result<Option<Credentials>, StoreError> {
-        queries::credentials_by_email(&self.pool, email_lookup).await
-    }
-
-    async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError> {
-        queries::remove_credentials(&self.pool, account).await
-    }
-
-    async fn change_password(
-        &self,
-        account: Uuid,
-        password_hash: &str,
-        keep: &[u8],
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let changed = queries::change_password(&mut tx, account, password_hash, keep).await?;
-        tx.commit().await?;
-        Ok(changed)
     }
 
     async fn start_session(
@@ -68,22 +43,6 @@ impl AccountStore for PgLog {
         Ok(())
     }
 
-    async fn session(
-        &self,
-        token_hash: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<Option<Session>, StoreError> {
-        queries::session(&self.pool, token_hash, now).await
-    }
-
-    async fn end_session(&self, token_hash: &[u8]) -> Result<bool, StoreError> {
-        queries::end_session(&self.pool, token_hash).await
-    }
-
-    async fn end_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        queries::end_expired_sessions(&self.pool, now).await
-    }
-
     async fn ensure_server_secret(
         &self,
         name: &str,
@@ -100,4 +59,4 @@ impl AccountStore for PgLog {
         .await?;
         queries::server_secret(&self.pool, name).await
     }
-}
+});

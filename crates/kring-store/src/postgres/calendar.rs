@@ -1,14 +1,11 @@
 //! Calendar feeds on Postgres.
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{queries, PgLog};
-use crate::{CalendarFeed, CalendarFeeds, CalendarScope, StoreError};
+use super::PgLog;
+use crate::{CalendarScope, StoreError};
 
-#[async_trait]
-impl CalendarFeeds for PgLog {
+crate::shared::calendar_feeds_impl!(PgLog, read: pool, write: pool, own: {
     async fn add_calendar_feed(
         &self,
         id: Uuid,
@@ -30,26 +27,4 @@ impl CalendarFeeds for PgLog {
         .await?;
         Ok(())
     }
-
-    async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError> {
-        queries::calendar_feed(&self.pool, token_hash).await
-    }
-
-    async fn calendar_feeds(
-        &self,
-        person: Uuid,
-        circle: Uuid,
-    ) -> Result<Vec<CalendarFeed>, StoreError> {
-        queries::calendar_feeds(&self.pool, person, circle).await
-    }
-
-    async fn revoke_calendar_feed(
-        &self,
-        id: Uuid,
-        person: Uuid,
-        circle: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        queries::revoke_calendar_feed(&self.pool, id, person, circle, at).await
-    }
-}
+});

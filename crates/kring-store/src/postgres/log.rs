@@ -1,20 +1,17 @@
 //! The log on Postgres.
 
-use async_trait::async_trait;
 use sqlx::Row;
-use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::queries::{self, event_from_row, EVENT_COLUMNS};
 use super::{append_error, PgLog};
 use crate::rows::{self, sql_limit};
 use crate::{
-    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
-    StoreError, StreamHead,
+    Appended, Backend, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError,
+    StreamHead,
 };
 
-#[async_trait]
-impl EventLog for PgLog {
+crate::shared::event_log_impl!(PgLog, read: pool, own: {
     fn backend(&self) -> Backend {
         Backend::Postgres
     }
@@ -62,15 +59,6 @@ impl EventLog for PgLog {
         self.wake.send_modify(|n| *n += 1);
         self.appended_here.notify_one();
         Ok(appended)
-    }
-
-    async fn read_stream(
-        &self,
-        stream: &str,
-        from_version: u64,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
-        queries::read_stream(&self.pool, stream, from_version, limit).await
     }
 
     async fn read_all(
@@ -133,18 +121,6 @@ impl EventLog for PgLog {
         .await?)
     }
 
-    async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {
-        queries::stream_head(&self.pool, stream).await
-    }
-
-    async fn list_streams(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<String>, StoreError> {
-        queries::list_streams(&self.pool, after, limit).await
-    }
-
     async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
@@ -169,16 +145,4 @@ impl EventLog for PgLog {
         tx.commit().await?;
         Ok(head)
     }
-
-    fn wake_signal(&self) -> watch::Receiver<u64> {
-        self.wake.subscribe()
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        queries::ping(&self.pool).await
-    }
-
-    async fn event_count(&self) -> Result<u64, StoreError> {
-        queries::event_count(&self.pool).await
-    }
-}
+});

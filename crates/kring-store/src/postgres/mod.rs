@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgDatabaseError, PgListener, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -169,4 +170,9 @@ fn append_error(
         }
     }
     StoreError::from(e)
+}
+
+/// A write transaction; Postgres takes row locks as it goes.
+async fn begin_write(pool: &PgPool) -> Result<Transaction<'static, Postgres>, StoreError> {
+    Ok(pool.begin().await?)
 }

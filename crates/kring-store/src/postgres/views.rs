@@ -1,19 +1,12 @@
 //! Read models, checkpoints and leases on Postgres.
 
-use async_trait::async_trait;
-
-use super::{queries, PgLog};
-use crate::{GlobalCursor, Lease, StoreError, ViewRow, ViewStore};
+use super::PgLog;
+use crate::{GlobalCursor, Lease, StoreError, ViewRow};
 
 const SAVE_CHECKPOINT: &str = "INSERT INTO checkpoints (name, xid, position) VALUES ($1, $2, $3) \
      ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = now()";
 
-#[async_trait]
-impl ViewStore for PgLog {
-    async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
-        queries::load_checkpoint(&self.pool, name).await
-    }
-
+crate::shared::view_store_impl!(PgLog, read: pool, write: pool, own: {
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
         save_checkpoint(&self.pool, name, at).await
     }
@@ -29,14 +22,6 @@ impl ViewStore for PgLog {
             return Ok(None);
         }
         Ok(Some(Lease::new(crate::leadership::PgLease(conn.detach()))))
-    }
-
-    async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
-        queries::load_view(&self.pool, kind, key).await
-    }
-
-    async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
-        queries::load_views(&self.pool, kind).await
     }
 
     async fn commit_views(
@@ -68,14 +53,7 @@ impl ViewStore for PgLog {
         tx.commit().await?;
         Ok(())
     }
-
-    async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        queries::clear_views(&mut tx, checkpoint).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
+});
 
 async fn save_checkpoint<'c>(
     on: impl sqlx::PgExecutor<'c>,

@@ -1,15 +1,13 @@
 //! Credentials, sessions and server secrets on SQLite.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{begin_write, now_micros, queries, SqliteLog};
 use crate::rows::one_row;
-use crate::{AccountStore, Credentials, Session, StoreError};
+use crate::StoreError;
 
-#[async_trait]
-impl AccountStore for SqliteLog {
+crate::shared::account_store_impl!(SqliteLog, read: reader, write: writer, own: {
     async fn add_credentials(
         &self,
         account: Uuid,
@@ -29,29 +27,6 @@ impl AccountStore for SqliteLog {
         Ok(one_row(result.rows_affected()))
     }
 
-    async fn credentials_by_email(
-        &self,
-        email_lookup: &str,
-    ) -> Result<Option<Credentials>, StoreError> {
-        queries::credentials_by_email(&self.reader, email_lookup).await
-    }
-
-    async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError> {
-        queries::remove_credentials(&self.writer, account).await
-    }
-
-    async fn change_password(
-        &self,
-        account: Uuid,
-        password_hash: &str,
-        keep: &[u8],
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.writer.begin().await?;
-        let changed = queries::change_password(&mut tx, account, password_hash, keep).await?;
-        tx.commit().await?;
-        Ok(changed)
-    }
-
     async fn start_session(
         &self,
         token_hash: &[u8],
@@ -69,22 +44,6 @@ impl AccountStore for SqliteLog {
         .execute(&self.writer)
         .await?;
         Ok(())
-    }
-
-    async fn session(
-        &self,
-        token_hash: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<Option<Session>, StoreError> {
-        queries::session(&self.reader, token_hash, now).await
-    }
-
-    async fn end_session(&self, token_hash: &[u8]) -> Result<bool, StoreError> {
-        queries::end_session(&self.writer, token_hash).await
-    }
-
-    async fn end_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        queries::end_expired_sessions(&self.writer, now).await
     }
 
     async fn ensure_server_secret(
@@ -107,4 +66,4 @@ impl AccountStore for SqliteLog {
         tx.commit().await?;
         Ok(secret)
     }
-}
+});

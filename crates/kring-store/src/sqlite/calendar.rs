@@ -1,14 +1,11 @@
 //! Calendar feeds on SQLite.
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{now_micros, queries, SqliteLog};
-use crate::{CalendarFeed, CalendarFeeds, CalendarScope, StoreError};
+use super::{now_micros, SqliteLog};
+use crate::{CalendarScope, StoreError};
 
-#[async_trait]
-impl CalendarFeeds for SqliteLog {
+crate::shared::calendar_feeds_impl!(SqliteLog, read: reader, write: writer, own: {
     async fn add_calendar_feed(
         &self,
         id: Uuid,
@@ -31,26 +28,4 @@ impl CalendarFeeds for SqliteLog {
         .await?;
         Ok(())
     }
-
-    async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError> {
-        queries::calendar_feed(&self.reader, token_hash).await
-    }
-
-    async fn calendar_feeds(
-        &self,
-        person: Uuid,
-        circle: Uuid,
-    ) -> Result<Vec<CalendarFeed>, StoreError> {
-        queries::calendar_feeds(&self.reader, person, circle).await
-    }
-
-    async fn revoke_calendar_feed(
-        &self,
-        id: Uuid,
-        person: Uuid,
-        circle: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        queries::revoke_calendar_feed(&self.writer, id, person, circle, at).await
-    }
-}
+});

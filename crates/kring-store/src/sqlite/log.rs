@@ -1,9 +1,7 @@
 //! The log on SQLite.
 
-use async_trait::async_trait;
 use chrono::Utc;
 use sqlx::{Sqlite, Transaction};
-use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::queries::{self, event_from_row, EVENT_COLUMNS};
@@ -12,8 +10,8 @@ use crate::chain::{event_hash, GENESIS_HASH};
 use crate::event::EncodedEvent;
 use crate::rows::sql_limit;
 use crate::{
-    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
-    StoreError, StreamHead,
+    Appended, Backend, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError,
+    StreamHead,
 };
 
 impl SqliteLog {
@@ -166,8 +164,7 @@ impl SqliteLog {
     }
 }
 
-#[async_trait]
-impl EventLog for SqliteLog {
+crate::shared::event_log_impl!(SqliteLog, read: reader, own: {
     fn backend(&self) -> Backend {
         Backend::Sqlite
     }
@@ -195,15 +192,6 @@ impl EventLog for SqliteLog {
             self.wake.send_modify(|n| *n += 1);
         }
         Ok(appended)
-    }
-
-    async fn read_stream(
-        &self,
-        stream: &str,
-        from_version: u64,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
-        queries::read_stream(&self.reader, stream, from_version, limit).await
     }
 
     async fn read_all(
@@ -235,18 +223,6 @@ impl EventLog for SqliteLog {
         })
     }
 
-    async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {
-        queries::stream_head(&self.reader, stream).await
-    }
-
-    async fn list_streams(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<String>, StoreError> {
-        queries::list_streams(&self.reader, after, limit).await
-    }
-
     async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError> {
         let mut tx = begin_write(&self.writer).await?;
         let head = Self::head_in(&mut tx, stream)
@@ -269,16 +245,4 @@ impl EventLog for SqliteLog {
         tx.commit().await?;
         Ok(head)
     }
-
-    fn wake_signal(&self) -> watch::Receiver<u64> {
-        self.wake.subscribe()
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        queries::ping(&self.reader).await
-    }
-
-    async fn event_count(&self) -> Result<u64, StoreError> {
-        queries::event_count(&self.reader).await
-    }
-}
+});

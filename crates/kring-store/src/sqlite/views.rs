@@ -1,20 +1,13 @@
 //! Read models, checkpoints and leases on SQLite.
 
-use async_trait::async_trait;
-
-use super::{begin_write, now_micros, queries, SqliteLog};
-use crate::{GlobalCursor, Lease, StoreError, ViewRow, ViewStore};
+use super::{begin_write, now_micros, SqliteLog};
+use crate::{GlobalCursor, Lease, StoreError, ViewRow};
 
 const SAVE_CHECKPOINT: &str =
     "INSERT INTO checkpoints (name, xid, position, updated_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = $4";
 
-#[async_trait]
-impl ViewStore for SqliteLog {
-    async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
-        queries::load_checkpoint(&self.reader, name).await
-    }
-
+crate::shared::view_store_impl!(SqliteLog, read: reader, write: writer, own: {
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
         save_checkpoint(&self.writer, name, at).await
     }
@@ -28,14 +21,6 @@ impl ViewStore for SqliteLog {
             names: self.leases.clone(),
             name: name.to_owned(),
         })))
-    }
-
-    async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
-        queries::load_view(&self.reader, kind, key).await
-    }
-
-    async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
-        queries::load_views(&self.reader, kind).await
     }
 
     async fn commit_views(
@@ -61,14 +46,7 @@ impl ViewStore for SqliteLog {
         tx.commit().await?;
         Ok(())
     }
-
-    async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
-        let mut tx = begin_write(&self.writer).await?;
-        queries::clear_views(&mut tx, checkpoint).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
+});
 
 async fn save_checkpoint<'c>(
     on: impl sqlx::SqliteExecutor<'c>,
