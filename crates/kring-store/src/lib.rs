@@ -23,6 +23,7 @@ pub mod metadata;
 mod open;
 mod postgres;
 mod rows;
+mod shared;
 mod sqlite;
 mod store;
 mod stream_name;

@@ -1,15 +1,13 @@
 //! Credentials, sessions and server secrets on Postgres.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::PgLog;
-use crate::rows::{self, one_row};
-use crate::{AccountStore, Credentials, Session, StoreError};
+use super::{queries, PgLog};
+use crate::rows::one_row;
+use crate::StoreError;
 
-#[async_trait]
-impl AccountStore for PgLog {
+crate::shared::account_store_impl!(PgLog, read: pool, write: pool, own: {
     async fn add_credentials(
         &self,
         account: Uuid,
@@ -26,48 +24,6 @@ impl AccountStore for PgLog {
         .execute(&self.pool)
         .await?;
         Ok(one_row(result.rows_affected()))
-    }
-
-    async fn credentials_by_email(
-        &self,
-        email_lookup: &str,
-    ) -> Result<Option<Credentials>, StoreError> {
-        let row: Option<(Uuid, String, String, DateTime<Utc>)> =
-            sqlx::query_as(rows::CREDENTIALS_BY_EMAIL)
-                .bind(email_lookup)
-                .fetch_optional(&self.pool)
-                .await?;
-        rows::credentials(row)
-    }
-
-    async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError> {
-        // Sessions go with them (ON DELETE CASCADE).
-        let result = sqlx::query(rows::REMOVE_CREDENTIALS)
-            .bind(account)
-            .execute(&self.pool)
-            .await?;
-        Ok(one_row(result.rows_affected()))
-    }
-
-    async fn change_password(
-        &self,
-        account: Uuid,
-        password_hash: &str,
-        keep: &[u8],
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let changed = sqlx::query(rows::CHANGE_PASSWORD)
-            .bind(password_hash)
-            .bind(account)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(rows::END_OTHER_SESSIONS)
-            .bind(account)
-            .bind(keep)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(one_row(changed.rows_affected()))
     }
 
     async fn start_session(
@@ -87,35 +43,6 @@ impl AccountStore for PgLog {
         Ok(())
     }
 
-    async fn session(
-        &self,
-        token_hash: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<Option<Session>, StoreError> {
-        let row: Option<(Uuid, DateTime<Utc>)> = sqlx::query_as(rows::SESSION)
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
-        rows::session(row)
-    }
-
-    async fn end_session(&self, token_hash: &[u8]) -> Result<bool, StoreError> {
-        let result = sqlx::query(rows::END_SESSION)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(one_row(result.rows_affected()))
-    }
-
-    async fn end_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let result = sqlx::query(rows::END_EXPIRED_SESSIONS)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        Ok(result.rows_affected())
-    }
-
     async fn ensure_server_secret(
         &self,
         name: &str,
@@ -130,10 +57,6 @@ impl AccountStore for PgLog {
         .bind(new_secret)
         .execute(&self.pool)
         .await?;
-        let secret = sqlx::query_scalar(rows::SERVER_SECRET)
-            .bind(name)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(secret)
+        queries::server_secret(&self.pool, name).await
     }
-}
+});

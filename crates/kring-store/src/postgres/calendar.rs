@@ -1,17 +1,11 @@
 //! Calendar feeds on Postgres.
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::PgLog;
-use crate::rows::{self, one_row};
-use crate::{CalendarFeed, CalendarFeeds, CalendarScope, StoreError};
+use crate::{CalendarScope, StoreError};
 
-type FeedRow = (Uuid, Uuid, Uuid, String, DateTime<Utc>);
-
-#[async_trait]
-impl CalendarFeeds for PgLog {
+crate::shared::calendar_feeds_impl!(PgLog, read: pool, write: pool, own: {
     async fn add_calendar_feed(
         &self,
         id: Uuid,
@@ -33,42 +27,4 @@ impl CalendarFeeds for PgLog {
         .await?;
         Ok(())
     }
-
-    async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError> {
-        let row: Option<FeedRow> = sqlx::query_as(rows::CALENDAR_FEED)
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(CalendarFeed::from_row).transpose()
-    }
-
-    async fn calendar_feeds(
-        &self,
-        person: Uuid,
-        circle: Uuid,
-    ) -> Result<Vec<CalendarFeed>, StoreError> {
-        let found: Vec<FeedRow> = sqlx::query_as(rows::CALENDAR_FEEDS)
-            .bind(person)
-            .bind(circle)
-            .fetch_all(&self.pool)
-            .await?;
-        found.into_iter().map(CalendarFeed::from_row).collect()
-    }
-
-    async fn revoke_calendar_feed(
-        &self,
-        id: Uuid,
-        person: Uuid,
-        circle: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let result = sqlx::query(rows::REVOKE_CALENDAR_FEED)
-            .bind(id)
-            .bind(person)
-            .bind(circle)
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
-        Ok(one_row(result.rows_affected()))
-    }
-}
+});

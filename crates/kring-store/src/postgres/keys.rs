@@ -3,18 +3,14 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::PgLog;
+use super::{queries, PgLog};
 use crate::rows;
 use crate::{KeyEraser, PersonKey, PersonKeys, StoreError};
 
 #[async_trait]
 impl PersonKeys for PgLog {
     async fn person_key(&self, person: Uuid) -> Result<PersonKey, StoreError> {
-        let row = sqlx::query_scalar(rows::PERSON_KEY)
-            .bind(person)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(PersonKey::from_row(row))
+        queries::person_key(&self.pool, person).await
     }
 
     async fn ensure_person_key(

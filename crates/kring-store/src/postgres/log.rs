@@ -1,28 +1,17 @@
 //! The log on Postgres.
 
-use std::sync::LazyLock;
-
-use async_trait::async_trait;
-use sqlx::postgres::PgRow;
 use sqlx::Row;
-use tokio::sync::watch;
 use uuid::Uuid;
 
+use super::queries::{self, event_from_row, EVENT_COLUMNS};
 use super::{append_error, PgLog};
 use crate::rows::{self, sql_limit};
 use crate::{
-    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
-    StoreError, StreamHead,
+    Appended, Backend, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError,
+    StreamHead,
 };
 
-static EVENT_COLUMNS: LazyLock<String> = LazyLock::new(|| rows::event_columns("xid::text::bigint"));
-
-fn event_from_row(row: &PgRow) -> Result<RecordedEvent, StoreError> {
-    rows::event_from_row::<_, chrono::DateTime<chrono::Utc>>(row)
-}
-
-#[async_trait]
-impl EventLog for PgLog {
+crate::shared::event_log_impl!(PgLog, read: pool, own: {
     fn backend(&self) -> Backend {
         Backend::Postgres
     }
@@ -70,27 +59,6 @@ impl EventLog for PgLog {
         self.wake.send_modify(|n| *n += 1);
         self.appended_here.notify_one();
         Ok(appended)
-    }
-
-    async fn read_stream(
-        &self,
-        stream: &str,
-        from_version: u64,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3",
-            *EVENT_COLUMNS
-        );
-        sqlx::query(&sql)
-            .bind(stream)
-            .bind(from_version as i64)
-            .bind(sql_limit(limit))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(event_from_row)
-            .collect()
     }
 
     async fn read_all(
@@ -153,42 +121,17 @@ impl EventLog for PgLog {
         .await?)
     }
 
-    async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {
-        head(&self.pool, stream).await
-    }
-
-    async fn list_streams(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(rows::LIST_STREAMS)
-            .bind(after)
-            .bind(limit as i64)
-            .fetch_all(&self.pool)
-            .await?)
-    }
-
     async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
             .bind(stream)
             .execute(&mut *tx)
             .await?;
-        let head = head(&mut *tx, stream)
+        let head = queries::stream_head(&mut *tx, stream)
             .await?
             .ok_or_else(|| StoreError::StreamNotFound(stream.to_owned()))?;
         crate::verify::check_truncation(&head, version)?;
-        let base: Vec<u8> = sqlx::query_scalar(rows::BASE_HASH)
-            .bind(stream)
-            .bind(version as i64)
-            .fetch_one(&mut *tx)
-            .await?;
-        sqlx::query(rows::DELETE_BEFORE)
-            .bind(stream)
-            .bind(version as i64)
-            .execute(&mut *tx)
-            .await?;
+        let base = queries::delete_before(&mut tx, stream, version).await?;
         let row = sqlx::query(
             "UPDATE streams SET first_version = $2, base_hash = $3, epoch = $4 WHERE stream_id = $1 RETURNING *",
         )
@@ -202,33 +145,4 @@ impl EventLog for PgLog {
         tx.commit().await?;
         Ok(head)
     }
-
-    fn wake_signal(&self) -> watch::Receiver<u64> {
-        self.wake.subscribe()
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    async fn event_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(rows::EVENT_COUNT)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n as u64)
-    }
-}
-
-async fn head<'c>(
-    on: impl sqlx::PgExecutor<'c>,
-    stream: &str,
-) -> Result<Option<StreamHead>, StoreError> {
-    sqlx::query(rows::STREAM_HEAD)
-        .bind(stream)
-        .fetch_optional(on)
-        .await?
-        .as_ref()
-        .map(rows::head_from_row)
-        .transpose()
-}
+});

@@ -8,10 +8,18 @@ mod keys;
 mod log;
 mod views;
 
+crate::shared::backend_queries!(
+    db: sqlx::Postgres,
+    time: chrono::DateTime<chrono::Utc>,
+    bind_time: |at| at,
+    xid: "xid::text::bigint",
+);
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgDatabaseError, PgListener, PgPool, PgPoolOptions};
+use sqlx::{Postgres, Transaction};
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -162,4 +170,9 @@ fn append_error(
         }
     }
     StoreError::from(e)
+}
+
+/// A write transaction; Postgres takes row locks as it goes.
+async fn begin_write(pool: &PgPool) -> Result<Transaction<'static, Postgres>, StoreError> {
+    Ok(pool.begin().await?)
 }

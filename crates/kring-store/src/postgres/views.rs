@@ -1,24 +1,12 @@
 //! Read models, checkpoints and leases on Postgres.
 
-use async_trait::async_trait;
-
 use super::PgLog;
-use crate::rows;
-use crate::{GlobalCursor, Lease, StoreError, ViewRow, ViewStore};
+use crate::{GlobalCursor, Lease, StoreError, ViewRow};
 
 const SAVE_CHECKPOINT: &str = "INSERT INTO checkpoints (name, xid, position) VALUES ($1, $2, $3) \
      ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = now()";
 
-#[async_trait]
-impl ViewStore for PgLog {
-    async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
-        let row = sqlx::query_as(rows::LOAD_CHECKPOINT)
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(rows::checkpoint(row))
-    }
-
+crate::shared::view_store_impl!(PgLog, read: pool, write: pool, own: {
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
         save_checkpoint(&self.pool, name, at).await
     }
@@ -34,23 +22,6 @@ impl ViewStore for PgLog {
             return Ok(None);
         }
         Ok(Some(Lease::new(crate::leadership::PgLease(conn.detach()))))
-    }
-
-    async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
-        let row: Option<(i64, String)> = sqlx::query_as(rows::LOAD_VIEW)
-            .bind(kind)
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|(version, body)| rows::view_row(kind, key.to_owned(), version, body)))
-    }
-
-    async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
-        let found = sqlx::query_as(rows::LOAD_VIEWS)
-            .bind(kind)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows::view_rows(kind, found))
     }
 
     async fn commit_views(
@@ -82,18 +53,7 @@ impl ViewStore for PgLog {
         tx.commit().await?;
         Ok(())
     }
-
-    async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(rows::DELETE_VIEWS).execute(&mut *tx).await?;
-        sqlx::query(rows::DELETE_CHECKPOINT)
-            .bind(checkpoint)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
+});
 
 async fn save_checkpoint<'c>(
     on: impl sqlx::PgExecutor<'c>,

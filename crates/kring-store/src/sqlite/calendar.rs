@@ -1,18 +1,11 @@
 //! Calendar feeds on SQLite.
 
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{now_micros, SqliteLog};
-use crate::rows::{self, one_row};
-use crate::{CalendarFeed, CalendarFeeds, CalendarScope, StoreError};
+use crate::{CalendarScope, StoreError};
 
-/// `created_at` in microseconds since the epoch.
-type FeedRow = (Uuid, Uuid, Uuid, String, i64);
-
-#[async_trait]
-impl CalendarFeeds for SqliteLog {
+crate::shared::calendar_feeds_impl!(SqliteLog, read: reader, write: writer, own: {
     async fn add_calendar_feed(
         &self,
         id: Uuid,
@@ -35,42 +28,4 @@ impl CalendarFeeds for SqliteLog {
         .await?;
         Ok(())
     }
-
-    async fn calendar_feed(&self, token_hash: &[u8]) -> Result<Option<CalendarFeed>, StoreError> {
-        let row: Option<FeedRow> = sqlx::query_as(rows::CALENDAR_FEED)
-            .bind(token_hash)
-            .fetch_optional(&self.reader)
-            .await?;
-        row.map(CalendarFeed::from_row).transpose()
-    }
-
-    async fn calendar_feeds(
-        &self,
-        person: Uuid,
-        circle: Uuid,
-    ) -> Result<Vec<CalendarFeed>, StoreError> {
-        let found: Vec<FeedRow> = sqlx::query_as(rows::CALENDAR_FEEDS)
-            .bind(person)
-            .bind(circle)
-            .fetch_all(&self.reader)
-            .await?;
-        found.into_iter().map(CalendarFeed::from_row).collect()
-    }
-
-    async fn revoke_calendar_feed(
-        &self,
-        id: Uuid,
-        person: Uuid,
-        circle: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let result = sqlx::query(rows::REVOKE_CALENDAR_FEED)
-            .bind(id)
-            .bind(person)
-            .bind(circle)
-            .bind(at.timestamp_micros())
-            .execute(&self.writer)
-            .await?;
-        Ok(one_row(result.rows_affected()))
-    }
-}
+});

@@ -3,18 +3,14 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::{begin_write, now_micros, SqliteLog};
-use crate::rows::{self, one_row};
+use super::{begin_write, now_micros, queries, SqliteLog};
+use crate::rows::one_row;
 use crate::{KeyEraser, PersonKey, PersonKeys, StoreError};
 
 #[async_trait]
 impl PersonKeys for SqliteLog {
     async fn person_key(&self, person: Uuid) -> Result<PersonKey, StoreError> {
-        let row = sqlx::query_scalar(rows::PERSON_KEY)
-            .bind(person)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(PersonKey::from_row(row))
+        queries::person_key(&self.reader, person).await
     }
 
     async fn ensure_person_key(
@@ -34,12 +30,9 @@ impl PersonKeys for SqliteLog {
         .bind(now_micros())
         .execute(&mut *tx)
         .await?;
-        let row = sqlx::query_scalar(rows::PERSON_KEY)
-            .bind(person)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let key = queries::person_key(&mut *tx, person).await?;
         tx.commit().await?;
-        Ok(PersonKey::from_row(row))
+        Ok(key)
     }
 }
 

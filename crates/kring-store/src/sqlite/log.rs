@@ -1,36 +1,25 @@
 //! The log on SQLite.
 
-use std::sync::LazyLock;
-
-use async_trait::async_trait;
 use chrono::Utc;
-use sqlx::sqlite::SqliteRow;
 use sqlx::{Sqlite, Transaction};
-use tokio::sync::watch;
 use uuid::Uuid;
 
+use super::queries::{self, event_from_row, EVENT_COLUMNS};
 use super::{begin_write, SqliteLog};
 use crate::chain::{event_hash, GENESIS_HASH};
 use crate::event::EncodedEvent;
-use crate::rows::{self, sql_limit};
+use crate::rows::sql_limit;
 use crate::{
-    Appended, Backend, EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent,
-    StoreError, StreamHead,
+    Appended, Backend, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError,
+    StreamHead,
 };
-
-static EVENT_COLUMNS: LazyLock<String> = LazyLock::new(|| rows::event_columns("0"));
-
-/// SQLite stores times as microseconds since the epoch.
-fn event_from_row(row: &SqliteRow) -> Result<RecordedEvent, StoreError> {
-    rows::event_from_row::<_, i64>(row)
-}
 
 impl SqliteLog {
     async fn head_in(
         tx: &mut Transaction<'_, Sqlite>,
         stream: &str,
     ) -> Result<Option<StreamHead>, StoreError> {
-        head(&mut **tx, stream).await
+        queries::stream_head(&mut **tx, stream).await
     }
 
     /// A retried batch is one whose ids are all stored, in this stream, with the
@@ -175,8 +164,7 @@ impl SqliteLog {
     }
 }
 
-#[async_trait]
-impl EventLog for SqliteLog {
+crate::shared::event_log_impl!(SqliteLog, read: reader, own: {
     fn backend(&self) -> Backend {
         Backend::Sqlite
     }
@@ -204,26 +192,6 @@ impl EventLog for SqliteLog {
             self.wake.send_modify(|n| *n += 1);
         }
         Ok(appended)
-    }
-
-    async fn read_stream(
-        &self,
-        stream: &str,
-        from_version: u64,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
-        sqlx::query(&format!(
-            "SELECT {} FROM events WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?",
-            *EVENT_COLUMNS
-        ))
-        .bind(stream)
-        .bind(from_version as i64)
-        .bind(sql_limit(limit))
-        .fetch_all(&self.reader)
-        .await?
-        .iter()
-        .map(event_from_row)
-        .collect()
     }
 
     async fn read_all(
@@ -255,38 +223,13 @@ impl EventLog for SqliteLog {
         })
     }
 
-    async fn stream_head(&self, stream: &str) -> Result<Option<StreamHead>, StoreError> {
-        head(&self.reader, stream).await
-    }
-
-    async fn list_streams(
-        &self,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<String>, StoreError> {
-        Ok(sqlx::query_scalar(rows::LIST_STREAMS)
-            .bind(after)
-            .bind(limit as i64)
-            .fetch_all(&self.reader)
-            .await?)
-    }
-
     async fn truncate_before(&self, stream: &str, version: u64) -> Result<StreamHead, StoreError> {
         let mut tx = begin_write(&self.writer).await?;
         let head = Self::head_in(&mut tx, stream)
             .await?
             .ok_or_else(|| StoreError::StreamNotFound(stream.to_owned()))?;
         crate::verify::check_truncation(&head, version)?;
-        let base: Vec<u8> = sqlx::query_scalar(rows::BASE_HASH)
-            .bind(stream)
-            .bind(version as i64)
-            .fetch_one(&mut *tx)
-            .await?;
-        sqlx::query(rows::DELETE_BEFORE)
-            .bind(stream)
-            .bind(version as i64)
-            .execute(&mut *tx)
-            .await?;
+        let base = queries::delete_before(&mut tx, stream, version).await?;
         sqlx::query(
             "UPDATE streams SET first_version = ?, base_hash = ?, epoch = ? WHERE stream_id = ?",
         )
@@ -302,33 +245,4 @@ impl EventLog for SqliteLog {
         tx.commit().await?;
         Ok(head)
     }
-
-    fn wake_signal(&self) -> watch::Receiver<u64> {
-        self.wake.subscribe()
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.reader).await?;
-        Ok(())
-    }
-
-    async fn event_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(rows::EVENT_COUNT)
-            .fetch_one(&self.reader)
-            .await?;
-        Ok(n as u64)
-    }
-}
-
-async fn head<'c>(
-    on: impl sqlx::SqliteExecutor<'c>,
-    stream: &str,
-) -> Result<Option<StreamHead>, StoreError> {
-    sqlx::query(rows::STREAM_HEAD)
-        .bind(stream)
-        .fetch_optional(on)
-        .await?
-        .as_ref()
-        .map(rows::head_from_row)
-        .transpose()
-}
+});

@@ -8,6 +8,13 @@ mod keys;
 mod log;
 mod views;
 
+crate::shared::backend_queries!(
+    db: sqlx::Sqlite,
+    time: i64,
+    bind_time: |at: chrono::DateTime<Utc>| at.timestamp_micros(),
+    xid: "0",
+);
+
 use std::str::FromStr;
 use std::time::Duration;
 

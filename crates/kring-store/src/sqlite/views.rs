@@ -1,25 +1,13 @@
 //! Read models, checkpoints and leases on SQLite.
 
-use async_trait::async_trait;
-
 use super::{begin_write, now_micros, SqliteLog};
-use crate::rows;
-use crate::{GlobalCursor, Lease, StoreError, ViewRow, ViewStore};
+use crate::{GlobalCursor, Lease, StoreError, ViewRow};
 
 const SAVE_CHECKPOINT: &str =
     "INSERT INTO checkpoints (name, xid, position, updated_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = $4";
 
-#[async_trait]
-impl ViewStore for SqliteLog {
-    async fn load_checkpoint(&self, name: &str) -> Result<GlobalCursor, StoreError> {
-        let row = sqlx::query_as(rows::LOAD_CHECKPOINT)
-            .bind(name)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(rows::checkpoint(row))
-    }
-
+crate::shared::view_store_impl!(SqliteLog, read: reader, write: writer, own: {
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
         save_checkpoint(&self.writer, name, at).await
     }
@@ -33,23 +21,6 @@ impl ViewStore for SqliteLog {
             names: self.leases.clone(),
             name: name.to_owned(),
         })))
-    }
-
-    async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError> {
-        let row: Option<(i64, String)> = sqlx::query_as(rows::LOAD_VIEW)
-            .bind(kind)
-            .bind(key)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(row.map(|(version, body)| rows::view_row(kind, key.to_owned(), version, body)))
-    }
-
-    async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError> {
-        let found = sqlx::query_as(rows::LOAD_VIEWS)
-            .bind(kind)
-            .fetch_all(&self.reader)
-            .await?;
-        Ok(rows::view_rows(kind, found))
     }
 
     async fn commit_views(
@@ -75,18 +46,7 @@ impl ViewStore for SqliteLog {
         tx.commit().await?;
         Ok(())
     }
-
-    async fn clear_views(&self, checkpoint: &str) -> Result<(), StoreError> {
-        let mut tx = begin_write(&self.writer).await?;
-        sqlx::query(rows::DELETE_VIEWS).execute(&mut *tx).await?;
-        sqlx::query(rows::DELETE_CHECKPOINT)
-            .bind(checkpoint)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
+});
 
 async fn save_checkpoint<'c>(
     on: impl sqlx::SqliteExecutor<'c>,

@@ -1,0 +1,499 @@
+//! Statements both backends run the same way, written once.
+//!
+//! [`backend_queries!`] expands in each backend's module into functions over
+//! that backend's executors. The caller picks the executor: on Postgres the
+//! pool, on SQLite the reader or the single writer, or an open transaction;
+//! which transaction, if any, stays the caller's. The SQL is in [`crate::rows`].
+//! Times go in as the backend stores them (`time` and `bind_time`) and come
+//! out through [`crate::rows::StoredTime`].
+
+/// Expands to the shared statements for one backend: `db` is its
+/// `sqlx::Database`, `time` the type it stores a time as, `bind_time` turns a
+/// `DateTime<Utc>` into that type, `xid` is the SQL for an event's `xid`.
+macro_rules! backend_queries {
+    (db: $Db:ty, time: $Time:ty, bind_time: $bind_time:expr, xid: $xid:expr $(,)?) => {
+        /// Statements shared with the other backend (see `crate::shared`).
+        pub(super) mod queries {
+            use std::sync::LazyLock;
+
+            use chrono::{DateTime, Utc};
+            use sqlx::Executor;
+            use uuid::Uuid;
+
+            use crate::calendar::CalendarFeed;
+            use crate::rows::{self, one_row, sql_limit};
+            use crate::{
+                Credentials, GlobalCursor, PersonKey, RecordedEvent, Session, StoreError,
+                StreamHead, ViewRow,
+            };
+
+            type Connection = <$Db as sqlx::Database>::Connection;
+            type FeedRow = (Uuid, Uuid, Uuid, String, $Time);
+
+            fn bind_time(at: DateTime<Utc>) -> $Time {
+                ($bind_time)(at)
+            }
+
+            pub(crate) static EVENT_COLUMNS: LazyLock<String> =
+                LazyLock::new(|| rows::event_columns($xid));
+
+            pub(crate) fn event_from_row(
+                row: &<$Db as sqlx::Database>::Row,
+            ) -> Result<RecordedEvent, StoreError> {
+                rows::event_from_row::<_, $Time>(row)
+            }
+
+            pub(crate) async fn read_stream<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                stream: &str,
+                from_version: u64,
+                limit: usize,
+            ) -> Result<Vec<RecordedEvent>, StoreError> {
+                let sql = format!(
+                    "SELECT {} FROM events WHERE stream_id = $1 AND version >= $2 \
+                     ORDER BY version LIMIT $3",
+                    *EVENT_COLUMNS
+                );
+                sqlx::query(&sql)
+                    .bind(stream)
+                    .bind(from_version as i64)
+                    .bind(sql_limit(limit))
+                    .fetch_all(on)
+                    .await?
+                    .iter()
+                    .map(event_from_row)
+                    .collect()
+            }
+
+            pub(crate) async fn stream_head<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                stream: &str,
+            ) -> Result<Option<StreamHead>, StoreError> {
+                sqlx::query(rows::STREAM_HEAD)
+                    .bind(stream)
+                    .fetch_optional(on)
+                    .await?
+                    .as_ref()
+                    .map(rows::head_from_row)
+                    .transpose()
+            }
+
+            pub(crate) async fn list_streams<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                after: Option<&str>,
+                limit: usize,
+            ) -> Result<Vec<String>, StoreError> {
+                Ok(sqlx::query_scalar(rows::LIST_STREAMS)
+                    .bind(after)
+                    .bind(limit as i64)
+                    .fetch_all(on)
+                    .await?)
+            }
+
+            /// Deletes a stream's events before `version` and returns the hash
+            /// the first kept event chains from: the stream's new base. Run
+            /// inside the caller's transaction, with the stream locked.
+            pub(crate) async fn delete_before(
+                tx: &mut Connection,
+                stream: &str,
+                version: u64,
+            ) -> Result<Vec<u8>, StoreError> {
+                let base: Vec<u8> = sqlx::query_scalar(rows::BASE_HASH)
+                    .bind(stream)
+                    .bind(version as i64)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                sqlx::query(rows::DELETE_BEFORE)
+                    .bind(stream)
+                    .bind(version as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(base)
+            }
+
+            pub(crate) async fn ping<'e>(
+                on: impl Executor<'e, Database = $Db>,
+            ) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1").execute(on).await?;
+                Ok(())
+            }
+
+            pub(crate) async fn event_count<'e>(
+                on: impl Executor<'e, Database = $Db>,
+            ) -> Result<u64, StoreError> {
+                let n: i64 = sqlx::query_scalar(rows::EVENT_COUNT).fetch_one(on).await?;
+                Ok(n as u64)
+            }
+
+            pub(crate) async fn person_key<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                person: Uuid,
+            ) -> Result<PersonKey, StoreError> {
+                let row = sqlx::query_scalar(rows::PERSON_KEY)
+                    .bind(person)
+                    .fetch_optional(on)
+                    .await?;
+                Ok(PersonKey::from_row(row))
+            }
+
+            pub(crate) async fn credentials_by_email<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                email_lookup: &str,
+            ) -> Result<Option<Credentials>, StoreError> {
+                let row: Option<(Uuid, String, String, $Time)> =
+                    sqlx::query_as(rows::CREDENTIALS_BY_EMAIL)
+                        .bind(email_lookup)
+                        .fetch_optional(on)
+                        .await?;
+                rows::credentials(row)
+            }
+
+            /// Sessions go with them (ON DELETE CASCADE; SQLite connections enforce
+            /// foreign keys).
+            pub(crate) async fn remove_credentials<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                account: Uuid,
+            ) -> Result<bool, StoreError> {
+                let result = sqlx::query(rows::REMOVE_CREDENTIALS)
+                    .bind(account)
+                    .execute(on)
+                    .await?;
+                Ok(one_row(result.rows_affected()))
+            }
+
+            /// Run inside the caller's transaction: the new hash and the end of
+            /// the other sessions commit together.
+            pub(crate) async fn change_password(
+                tx: &mut Connection,
+                account: Uuid,
+                password_hash: &str,
+                keep: &[u8],
+            ) -> Result<bool, StoreError> {
+                let changed = sqlx::query(rows::CHANGE_PASSWORD)
+                    .bind(password_hash)
+                    .bind(account)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(rows::END_OTHER_SESSIONS)
+                    .bind(account)
+                    .bind(keep)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(one_row(changed.rows_affected()))
+            }
+
+            pub(crate) async fn session<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                token_hash: &[u8],
+                now: DateTime<Utc>,
+            ) -> Result<Option<Session>, StoreError> {
+                let row: Option<(Uuid, $Time)> = sqlx::query_as(rows::SESSION)
+                    .bind(token_hash)
+                    .bind(bind_time(now))
+                    .fetch_optional(on)
+                    .await?;
+                rows::session(row)
+            }
+
+            pub(crate) async fn end_session<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                token_hash: &[u8],
+            ) -> Result<bool, StoreError> {
+                let result = sqlx::query(rows::END_SESSION)
+                    .bind(token_hash)
+                    .execute(on)
+                    .await?;
+                Ok(one_row(result.rows_affected()))
+            }
+
+            pub(crate) async fn end_expired_sessions<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                now: DateTime<Utc>,
+            ) -> Result<u64, StoreError> {
+                let result = sqlx::query(rows::END_EXPIRED_SESSIONS)
+                    .bind(bind_time(now))
+                    .execute(on)
+                    .await?;
+                Ok(result.rows_affected())
+            }
+
+            pub(crate) async fn server_secret<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                name: &str,
+            ) -> Result<Vec<u8>, StoreError> {
+                Ok(sqlx::query_scalar(rows::SERVER_SECRET)
+                    .bind(name)
+                    .fetch_one(on)
+                    .await?)
+            }
+
+            pub(crate) async fn calendar_feed<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                token_hash: &[u8],
+            ) -> Result<Option<CalendarFeed>, StoreError> {
+                let row: Option<FeedRow> = sqlx::query_as(rows::CALENDAR_FEED)
+                    .bind(token_hash)
+                    .fetch_optional(on)
+                    .await?;
+                row.map(CalendarFeed::from_row).transpose()
+            }
+
+            pub(crate) async fn calendar_feeds<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                person: Uuid,
+                circle: Uuid,
+            ) -> Result<Vec<CalendarFeed>, StoreError> {
+                let found: Vec<FeedRow> = sqlx::query_as(rows::CALENDAR_FEEDS)
+                    .bind(person)
+                    .bind(circle)
+                    .fetch_all(on)
+                    .await?;
+                found.into_iter().map(CalendarFeed::from_row).collect()
+            }
+
+            pub(crate) async fn revoke_calendar_feed<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                id: Uuid,
+                person: Uuid,
+                circle: Uuid,
+                at: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
+                let result = sqlx::query(rows::REVOKE_CALENDAR_FEED)
+                    .bind(id)
+                    .bind(person)
+                    .bind(circle)
+                    .bind(bind_time(at))
+                    .execute(on)
+                    .await?;
+                Ok(one_row(result.rows_affected()))
+            }
+
+            pub(crate) async fn load_checkpoint<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                name: &str,
+            ) -> Result<GlobalCursor, StoreError> {
+                let row = sqlx::query_as(rows::LOAD_CHECKPOINT)
+                    .bind(name)
+                    .fetch_optional(on)
+                    .await?;
+                Ok(rows::checkpoint(row))
+            }
+
+            pub(crate) async fn load_view<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                kind: &str,
+                key: &str,
+            ) -> Result<Option<ViewRow>, StoreError> {
+                let row: Option<(i64, String)> = sqlx::query_as(rows::LOAD_VIEW)
+                    .bind(kind)
+                    .bind(key)
+                    .fetch_optional(on)
+                    .await?;
+                Ok(row.map(|(version, body)| rows::view_row(kind, key.to_owned(), version, body)))
+            }
+
+            pub(crate) async fn load_views<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                kind: &str,
+            ) -> Result<Vec<ViewRow>, StoreError> {
+                let found = sqlx::query_as(rows::LOAD_VIEWS)
+                    .bind(kind)
+                    .fetch_all(on)
+                    .await?;
+                Ok(rows::view_rows(kind, found))
+            }
+
+            /// Run inside the caller's transaction: the views and the
+            /// checkpoint go together.
+            pub(crate) async fn clear_views(
+                tx: &mut Connection,
+                checkpoint: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(rows::DELETE_VIEWS).execute(&mut *tx).await?;
+                sqlx::query(rows::DELETE_CHECKPOINT)
+                    .bind(checkpoint)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use backend_queries;
+
+/// Implements [`crate::CalendarFeeds`] for a backend: the methods in `own`, and
+/// those that run a shared statement on the pool field `read` or `write`.
+macro_rules! calendar_feeds_impl {
+    ($Log:ty, read: $read:ident, write: $write:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::CalendarFeeds for $Log {
+            $($own)*
+
+            async fn calendar_feed(
+                &self,
+                token_hash: &[u8],
+            ) -> Result<Option<crate::CalendarFeed>, crate::StoreError> {
+                super::queries::calendar_feed(&self.$read, token_hash).await
+            }
+
+            async fn calendar_feeds(
+                &self,
+                person: uuid::Uuid,
+                circle: uuid::Uuid,
+            ) -> Result<Vec<crate::CalendarFeed>, crate::StoreError> {
+                super::queries::calendar_feeds(&self.$read, person, circle).await
+            }
+
+            async fn revoke_calendar_feed(
+                &self,
+                id: uuid::Uuid,
+                person: uuid::Uuid,
+                circle: uuid::Uuid,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, crate::StoreError> {
+                super::queries::revoke_calendar_feed(&self.$write, id, person, circle, at).await
+            }
+        }
+    };
+}
+
+/// Implements [`crate::ViewStore`] for a backend: the methods in `own`, and
+/// those that run shared statements on the pool field `read` or `write`.
+macro_rules! view_store_impl {
+    ($Log:ty, read: $read:ident, write: $write:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::ViewStore for $Log {
+            $($own)*
+
+            async fn load_checkpoint(
+                &self,
+                name: &str,
+            ) -> Result<crate::GlobalCursor, crate::StoreError> {
+                super::queries::load_checkpoint(&self.$read, name).await
+            }
+
+            async fn load_view(
+                &self,
+                kind: &str,
+                key: &str,
+            ) -> Result<Option<crate::ViewRow>, crate::StoreError> {
+                super::queries::load_view(&self.$read, kind, key).await
+            }
+
+            async fn load_views(&self, kind: &str) -> Result<Vec<crate::ViewRow>, crate::StoreError> {
+                super::queries::load_views(&self.$read, kind).await
+            }
+
+            async fn clear_views(&self, checkpoint: &str) -> Result<(), crate::StoreError> {
+                let mut tx = super::begin_write(&self.$write).await?;
+                super::queries::clear_views(&mut tx, checkpoint).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+/// Implements [`crate::AccountStore`] for a backend: the methods in `own`, and
+/// those that run shared statements on the pool field `read` or `write`.
+macro_rules! account_store_impl {
+    ($Log:ty, read: $read:ident, write: $write:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::AccountStore for $Log {
+            $($own)*
+
+            async fn credentials_by_email(
+                &self,
+                email_lookup: &str,
+            ) -> Result<Option<crate::Credentials>, crate::StoreError> {
+                super::queries::credentials_by_email(&self.$read, email_lookup).await
+            }
+
+            async fn remove_credentials(&self, account: uuid::Uuid) -> Result<bool, crate::StoreError> {
+                super::queries::remove_credentials(&self.$write, account).await
+            }
+
+            async fn change_password(
+                &self,
+                account: uuid::Uuid,
+                password_hash: &str,
+                keep: &[u8],
+            ) -> Result<bool, crate::StoreError> {
+                let mut tx = self.$write.begin().await?;
+                let changed =
+                    super::queries::change_password(&mut tx, account, password_hash, keep).await?;
+                tx.commit().await?;
+                Ok(changed)
+            }
+
+            async fn session(
+                &self,
+                token_hash: &[u8],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Option<crate::Session>, crate::StoreError> {
+                super::queries::session(&self.$read, token_hash, now).await
+            }
+
+            async fn end_session(&self, token_hash: &[u8]) -> Result<bool, crate::StoreError> {
+                super::queries::end_session(&self.$write, token_hash).await
+            }
+
+            async fn end_expired_sessions(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64, crate::StoreError> {
+                super::queries::end_expired_sessions(&self.$write, now).await
+            }
+        }
+    };
+}
+
+/// Implements [`crate::EventLog`] for a backend: the methods in `own`, and
+/// those that run a shared statement on the pool field `read`.
+macro_rules! event_log_impl {
+    ($Log:ty, read: $read:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::EventLog for $Log {
+            $($own)*
+
+            async fn read_stream(
+                &self,
+                stream: &str,
+                from_version: u64,
+                limit: usize,
+            ) -> Result<Vec<crate::RecordedEvent>, crate::StoreError> {
+                super::queries::read_stream(&self.$read, stream, from_version, limit).await
+            }
+
+            async fn stream_head(
+                &self,
+                stream: &str,
+            ) -> Result<Option<crate::StreamHead>, crate::StoreError> {
+                super::queries::stream_head(&self.$read, stream).await
+            }
+
+            async fn list_streams(
+                &self,
+                after: Option<&str>,
+                limit: usize,
+            ) -> Result<Vec<String>, crate::StoreError> {
+                super::queries::list_streams(&self.$read, after, limit).await
+            }
+
+            fn wake_signal(&self) -> tokio::sync::watch::Receiver<u64> {
+                self.wake.subscribe()
+            }
+
+            async fn ping(&self) -> Result<(), crate::StoreError> {
+                super::queries::ping(&self.$read).await
+            }
+
+            async fn event_count(&self) -> Result<u64, crate::StoreError> {
+                super::queries::event_count(&self.$read).await
+            }
+        }
+    };
+}
+
+pub(crate) use {account_store_impl, calendar_feeds_impl, event_log_impl, view_store_impl};
