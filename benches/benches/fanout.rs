@@ -34,7 +34,7 @@ use kring_domain::{
 };
 use kring_protocol::v1::{ClientMessage, ServerMessage};
 use kring_server::{AppState, Limit, RateLimits, Settings};
-use kring_store::{EventLog, SqliteLog};
+use kring_store::{SqliteLog, Store};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::net::{TcpListener, TcpStream};
@@ -285,7 +285,7 @@ async fn node() -> anyhow::Result<()> {
     sqlx::query("PRAGMA synchronous = NORMAL")
         .execute(sqlite.writer_pool())
         .await?;
-    let log: Arc<dyn EventLog> = sqlite.clone();
+    let log: Arc<dyn Store> = sqlite.clone();
     let started = Instant::now();
     let plan = populate(log.clone(), &spec).await?;
     sqlx::query("PRAGMA synchronous = FULL")
@@ -469,7 +469,7 @@ async fn node() -> anyhow::Result<()> {
 /// cqrs-es, the log) as the API runs them, personal fields sealed by the
 /// vault, and a session row per member as logging in makes it; only argon2
 /// (and so the real password check) is left out.
-async fn populate(log: Arc<dyn EventLog>, spec: &Spec) -> anyhow::Result<Plan> {
+async fn populate(log: Arc<dyn Store>, spec: &Spec) -> anyhow::Result<Plan> {
     let commands = Arc::new(Commands::new(log.clone(), Services::system()));
     let vault = Vault::new(log.clone());
     let members = spec.members;
@@ -482,7 +482,7 @@ async fn populate(log: Arc<dyn EventLog>, spec: &Spec) -> anyhow::Result<Plan> {
 }
 
 async fn make_circle(
-    log: Arc<dyn EventLog>,
+    log: Arc<dyn Store>,
     commands: Arc<Commands>,
     vault: Vault,
     members: usize,

@@ -26,7 +26,7 @@ use kring_domain::{
     Sealed, ShiftId, ThanksFor, TimeWindow, Visibility,
 };
 use kring_store::{
-    Durability, EventLog, ExpectedVersion, GlobalCursor, NewEvent, OpenOptions, SqliteLog, ViewRow,
+    Durability, ExpectedVersion, GlobalCursor, NewEvent, OpenOptions, SqliteLog, Store, ViewRow,
 };
 use kring_testkit::history::Rng;
 use kring_views::{CircleView, CHECKPOINT, CIRCLE_VIEW};
@@ -938,7 +938,7 @@ struct Generated {
 /// Postgres (`analyze`: its URL) the tables are analyzed every 30 s meanwhile.
 async fn generate(
     label: &str,
-    log: Arc<dyn EventLog>,
+    log: Arc<dyn Store>,
     targets: Arc<Vec<u64>>,
     end: DateTime<Utc>,
     analyze: Option<String>,
@@ -1037,7 +1037,7 @@ fn load_average() -> String {
 /// `kring_views::rebuild` as `kring rebuild` runs it; the median of `rounds`.
 async fn rebuild(
     label: &str,
-    log: &Arc<dyn EventLog>,
+    log: &Arc<dyn Store>,
     expected: u64,
     rounds: usize,
 ) -> anyhow::Result<f64> {
@@ -1117,7 +1117,7 @@ fn decode(
 
 /// The rebuild again, step by step as the projector takes them (organisation
 /// views left out), timing each: where the time goes.
-async fn phases(label: &str, log: &Arc<dyn EventLog>) -> anyhow::Result<()> {
+async fn phases(label: &str, log: &Arc<dyn Store>) -> anyhow::Result<()> {
     let started = Instant::now();
     log.clear_views(CHECKPOINT).await?;
     let upcasters = kring_domain::upcasters::all();
@@ -1185,7 +1185,7 @@ async fn phases(label: &str, log: &Arc<dyn EventLog>) -> anyhow::Result<()> {
 }
 
 async fn flush(
-    log: &Arc<dyn EventLog>,
+    log: &Arc<dyn Store>,
     views: &HashMap<CircleId, CircleView>,
     touched: &mut BTreeSet<CircleId>,
     cursor: GlobalCursor,
@@ -1216,7 +1216,7 @@ async fn flush(
 /// next `ROTA_DAYS` days. One at a time, circles drawn at random.
 async fn rota_query(
     label: &str,
-    log: &Arc<dyn EventLog>,
+    log: &Arc<dyn Store>,
     viewers: &[(CircleId, PersonId)],
     samples: usize,
 ) -> anyhow::Result<Run> {
@@ -1288,7 +1288,7 @@ async fn sqlite(spec: &Spec) -> anyhow::Result<(Figures, Generated)> {
     sqlx::query("PRAGMA synchronous = NORMAL")
         .execute(sqlite.writer_pool())
         .await?;
-    let log: Arc<dyn EventLog> = sqlite.clone();
+    let log: Arc<dyn Store> = sqlite.clone();
     let generated = generate("sqlite", log.clone(), spec.targets.clone(), spec.end, None).await?;
     sqlx::query("PRAGMA synchronous = FULL")
         .execute(sqlite.writer_pool())
@@ -1356,7 +1356,7 @@ async fn postgres(spec: &Spec, db: &Database) -> anyhow::Result<(Figures, Genera
 
 async fn measure(
     label: &str,
-    log: &Arc<dyn EventLog>,
+    log: &Arc<dyn Store>,
     generated: &Generated,
     spec: &Spec,
 ) -> anyhow::Result<Figures> {

@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use kring_domain::circle::state::RequestStatus;
-use kring_domain::{Action, Category, CircleId, Kind, Minutes, RequestId, Ring, TimeWindow};
+use kring_domain::{Action, Category, CircleId, Kind, Minutes, RequestId, TimeWindow};
 use kring_protocol::v1;
 use uuid::Uuid;
 
