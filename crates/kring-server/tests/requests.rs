@@ -4,11 +4,14 @@ mod common;
 
 use std::collections::HashMap;
 
-use chrono::{Duration, SecondsFormat, Utc};
-use common::{Browser, Server};
+use chrono::{Duration, Utc};
+use common::{Browser, Empty, Server};
+use kring_protocol::v1::{self, Category, CategoryGroup, RequestStatus, Ring};
 use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
 
 on_both_backends!(
     Server::start =>
@@ -22,11 +25,18 @@ on_both_backends!(
 /// Ann starts a circle for Mam; answers Ann, her id and the circle's id.
 async fn circle(s: &Server) -> (Browser, String, String) {
     let (ann, ann_id) = s.person("Ann", "ann@example.org").await;
-    let (status, created) = ann
-        .post("/api/v1/circles", json!({"focus_name": "Mam"}))
+    let created: v1::Created = ann
+        .post_ok(
+            "/api/v1/circles",
+            &v1::CreateCircle {
+                focus_name: "Mam".into(),
+                time_zone: None,
+                for_myself: false,
+            },
+            StatusCode::CREATED,
+        )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    (ann, ann_id, created["id"].as_str().unwrap().to_owned())
+    (ann, ann_id, created.id.to_string())
 }
 
 /// A new account that joins the circle in `ring` through an invitation from
@@ -36,51 +46,65 @@ async fn member(
     ann: &Browser,
     circle: &str,
     name: &str,
-    ring: &str,
+    ring: Ring,
 ) -> (Browser, String) {
-    s.join_with(ann, circle, name, json!({ "ring": ring }))
-        .await
+    s.join_with(ann, circle, name, invite(ring, None)).await
+}
+
+fn invite(ring: Ring, task: Option<Uuid>) -> v1::Invite {
+    v1::Invite {
+        ring,
+        role: v1::Role::Member,
+        task,
+        expires_in_days: None,
+    }
 }
 
 /// A request body for tomorrow afternoon.
-fn ask(category: &str, details: &str) -> Value {
+fn ask(category: Category, details: &str) -> v1::AskForHelp {
     let start = Utc::now() + Duration::days(1);
     let end = start + Duration::hours(3);
-    json!({
-        "category": category,
-        "window_start": start.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "window_end": end.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "duration_minutes": 60,
-        "details": details,
-    })
+    v1::AskForHelp {
+        category,
+        window_start: start,
+        window_end: end,
+        duration_minutes: 60,
+        details: details.into(),
+        place: None,
+        on_behalf_of_focus: false,
+    }
 }
 
-fn version(answer: &Value) -> u64 {
-    answer["version"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("no version in {answer}"))
+fn person(id: &str, name: &str) -> v1::Person {
+    v1::Person {
+        id: id.parse().unwrap(),
+        name: name.into(),
+        forgotten: false,
+    }
+}
+
+fn widen(to: Ring) -> v1::WidenRequest {
+    v1::WidenRequest { to }
 }
 
 /// The requests `browser` sees once the view holds `at_least`.
-async fn requests(browser: &Browser, circle: &str, at_least: u64) -> Vec<Value> {
-    let (status, list) = browser
-        .get(&format!(
+async fn requests(browser: &Browser, circle: &str, at_least: u64) -> Vec<v1::HelpRequest> {
+    let list: v1::Requests = browser
+        .get_ok(&format!(
             "/api/v1/circles/{circle}/requests?min_version={at_least}"
         ))
         .await;
-    assert_eq!(status, StatusCode::OK, "{list}");
-    assert!(version(&list) >= at_least, "{list}");
-    list["requests"].as_array().unwrap().clone()
+    assert!(list.version >= at_least, "{list:?}");
+    list.requests
 }
 
-async fn offers(browser: &Browser, circle: &str, at_least: u64) -> Vec<Value> {
-    let (status, list) = browser
-        .get(&format!(
+async fn offers(browser: &Browser, circle: &str, at_least: u64) -> Vec<v1::Offer> {
+    let list: v1::Offers = browser
+        .get_ok(&format!(
             "/api/v1/circles/{circle}/offers?min_version={at_least}"
         ))
         .await;
-    assert_eq!(status, StatusCode::OK, "{list}");
-    list["offers"].as_array().unwrap().clone()
+    list.offers
 }
 
 /// Posts `body` and expects a refusal with `status`; answers the problem's
@@ -89,150 +113,149 @@ async fn refused(
     s: &Server,
     browser: &Browser,
     path: &str,
-    body: Value,
+    body: impl Serialize,
     status: StatusCode,
 ) -> (String, String) {
     let events = s.events().await;
-    let (answer, problem) = browser.post(path, body).await;
-    assert_eq!(answer, status, "{path}: {problem}");
+    let problem = browser.post_refused(path, &body, status).await;
     assert_eq!(
         s.events().await,
         events,
-        "a refusal writes nothing: {problem}"
+        "a refusal writes nothing: {problem:?}"
     );
-    (
-        problem["code"].as_str().unwrap().to_owned(),
-        problem["detail"].as_str().unwrap().to_owned(),
-    )
+    (problem.code, problem.detail.expect("a detail"))
 }
 
 async fn post_and_widen_a_request(s: Server) {
     let (ann, ann_id, circle) = circle(&s).await;
-    let (bob, bob_id) = member(&s, &ann, &circle, "Bob", "lukewarm").await;
+    let (bob, bob_id) = member(&s, &ann, &circle, "Bob", Ring::Lukewarm).await;
     let base = format!("/api/v1/circles/{circle}/requests");
 
-    let mut body = ask("groceries", "Milk, bread and the newspaper");
-    body["place"] = json!("Dorpsstraat 1, Ede");
-    let (status, created) = ann.post(&base, body).await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let request = created["id"].as_str().unwrap().to_owned();
-    let asked = version(&created);
+    let mut body = ask(Category::Groceries, "Milk, bread and the newspaper");
+    body.place = Some("Dorpsstraat 1, Ede".into());
+    let created: v1::Created = ann.post_ok(&base, &body, StatusCode::CREATED).await;
+    let request = created.id;
+    let asked = created.version;
 
     let mine = requests(&ann, &circle, asked).await;
     assert_eq!(mine.len(), 1, "{mine:?}");
     let r = &mine[0];
-    assert_eq!(r["id"], request.as_str());
-    assert_eq!(r["category"], "groceries");
-    assert_eq!(r["duration_minutes"], 60);
-    assert_eq!(r["details"], "Milk, bread and the newspaper");
-    assert_eq!(
-        r["asked_by"],
-        json!({"id": ann_id, "name": "Ann", "forgotten": false})
-    );
-    assert_eq!(r["on_behalf_of_focus"], false);
-    assert_eq!(r["reach"], "warm");
-    assert_eq!(r["status"], "open");
-    assert_eq!(r["taker"], Value::Null);
-    assert_eq!(r["place"], "Dorpsstraat 1, Ede");
+    assert_eq!(r.id, request);
+    assert_eq!(r.category, Category::Groceries);
+    assert_eq!(r.duration_minutes, 60);
+    assert_eq!(r.details.as_deref(), Some("Milk, bread and the newspaper"));
+    assert_eq!(r.asked_by, person(&ann_id, "Ann"));
+    assert!(!r.on_behalf_of_focus);
+    assert_eq!(r.reach, Ring::Warm);
+    assert_eq!(r.status, RequestStatus::Open);
+    assert_eq!(r.taker, None);
+    assert_eq!(r.place.as_deref(), Some("Dorpsstraat 1, Ede"));
 
     // Open to the warm ring only: the neighbour neither sees nor takes it.
-    assert_eq!(requests(&bob, &circle, asked).await, Vec::<Value>::new());
+    assert_eq!(requests(&bob, &circle, asked).await, vec![]);
     let (code, _) = refused(
         &s,
         &bob,
         &format!("{base}/{request}/take"),
-        json!({}),
+        Empty {},
         StatusCode::FORBIDDEN,
     )
     .await;
     assert_eq!(code, "only-request-rings");
 
-    let (status, widened) = ann
-        .post(
+    let widened: v1::Changed = ann
+        .post_ok(
             &format!("{base}/{request}/widen"),
-            json!({"to": "lukewarm"}),
+            &widen(Ring::Lukewarm),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{widened}");
-    let widened = version(&widened);
-    let seen = requests(&bob, &circle, widened).await;
+    let seen = requests(&bob, &circle, widened.version).await;
     assert_eq!(seen.len(), 1, "{seen:?}");
-    assert_eq!(seen[0]["reach"], "lukewarm");
-    assert_eq!(seen[0]["details"], "Milk, bread and the newspaper");
+    assert_eq!(seen[0].reach, Ring::Lukewarm);
+    assert_eq!(
+        seen[0].details.as_deref(),
+        Some("Milk, bread and the newspaper")
+    );
     assert!(
-        seen[0].get("place").is_none(),
-        "not the neighbour's yet: {}",
+        seen[0].place.is_none(),
+        "not the neighbour's yet: {:?}",
         seen[0]
     );
 
-    let (status, taken) = bob.post(&format!("{base}/{request}/take"), json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{taken}");
-    let seen = requests(&bob, &circle, version(&taken)).await;
-    assert_eq!(seen[0]["status"], "taken");
+    let taken: v1::Changed = bob
+        .post_ok(&format!("{base}/{request}/take"), &Empty {}, StatusCode::OK)
+        .await;
+    let seen = requests(&bob, &circle, taken.version).await;
+    assert_eq!(seen[0].status, RequestStatus::Taken);
+    assert_eq!(seen[0].taker, Some(person(&bob_id, "Bob")));
     assert_eq!(
-        seen[0]["taker"],
-        json!({"id": bob_id, "name": "Bob", "forgotten": false})
-    );
-    assert_eq!(
-        seen[0]["place"], "Dorpsstraat 1, Ede",
+        seen[0].place.as_deref(),
+        Some("Dorpsstraat 1, Ede"),
         "the helper needs the address"
     );
 
-    let (status, confirmed) = ann
-        .post(&format!("{base}/{request}/confirm"), json!({}))
+    let confirmed: v1::Changed = ann
+        .post_ok(
+            &format!("{base}/{request}/confirm"),
+            &Empty {},
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(status, StatusCode::OK, "{confirmed}");
-    let seen = requests(&bob, &circle, version(&confirmed)).await;
-    assert_eq!(seen[0]["status"], "confirmed");
+    let seen = requests(&bob, &circle, confirmed.version).await;
+    assert_eq!(seen[0].status, RequestStatus::Confirmed);
 
     // Thanks come once the help is done.
     let thanks = format!("/api/v1/circles/{circle}/thanks");
-    let thank_bob = json!({"to": bob_id, "for": {"request": request}, "note": "Thank you, Bob!"});
+    let thank_bob = v1::Thank {
+        to: bob_id.parse().unwrap(),
+        thanks_for: v1::ThanksFor::Request { request },
+        note: Some("Thank you, Bob!".into()),
+    };
     let (code, _) = refused(
         &s,
         &ann,
         &thanks,
-        thank_bob.clone(),
+        &thank_bob,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(code, "thank-helper-when-done");
 
-    let (status, done) = ann.post(&format!("{base}/{request}/done"), json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{done}");
+    let done: v1::Changed = ann
+        .post_ok(&format!("{base}/{request}/done"), &Empty {}, StatusCode::OK)
+        .await;
     // Done requests leave the list of open and running ones.
-    assert_eq!(
-        requests(&ann, &circle, version(&done)).await,
-        Vec::<Value>::new()
-    );
-    assert_eq!(
-        requests(&bob, &circle, version(&done)).await,
-        Vec::<Value>::new()
-    );
+    assert_eq!(requests(&ann, &circle, done.version).await, vec![]);
+    assert_eq!(requests(&bob, &circle, done.version).await, vec![]);
     let (code, _) = refused(
         &s,
         &bob,
         &format!("{base}/{request}/done"),
-        json!({}),
+        Empty {},
         StatusCode::CONFLICT,
     )
     .await;
     assert_eq!(code, "done-untaken");
 
     let events = s.events().await;
-    let (status, thanked) = ann.post(&thanks, thank_bob).await;
-    assert_eq!(status, StatusCode::OK, "{thanked}");
-    assert!(version(&thanked) > version(&done));
+    let thanked: v1::Changed = ann.post_ok(&thanks, &thank_bob, StatusCode::OK).await;
+    assert!(thanked.version > done.version);
     assert_eq!(s.events().await, events + 1);
     let (code, _) = refused(
         &s,
         &bob,
         &thanks,
-        json!({"to": bob_id, "for": {"request": request}}),
+        v1::Thank {
+            to: bob_id.parse().unwrap(),
+            thanks_for: v1::ThanksFor::Request { request },
+            note: None,
+        },
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(code, "thank-self");
+    // A shift without its date: the types cannot say it.
     let (_, detail) = refused(
         &s,
         &ann,
@@ -246,20 +269,25 @@ async fn post_and_widen_a_request(s: Server) {
 
 async fn refused_requests_leave_the_log_as_it_was(s: Server) {
     let (ann, _, circle) = circle(&s).await;
-    let (bob, _) = member(&s, &ann, &circle, "Bob", "lukewarm").await;
+    let (bob, _) = member(&s, &ann, &circle, "Bob", Ring::Lukewarm).await;
     let (eve, _) = s.person("Eve", "eve@example.org").await;
     let base = format!("/api/v1/circles/{circle}/requests");
 
     // Personal care is for the family and professionals, not the neighbours.
-    let (status, washing) = ann.post(&base, ask("washing", "Help Mam shower")).await;
-    assert_eq!(status, StatusCode::CREATED, "{washing}");
-    let washing = washing["id"].as_str().unwrap().to_owned();
-    let widen = format!("{base}/{washing}/widen");
+    let washing: v1::Created = ann
+        .post_ok(
+            &base,
+            &ask(Category::Washing, "Help Mam shower"),
+            StatusCode::CREATED,
+        )
+        .await;
+    let washing = washing.id;
+    let widen_path = format!("{base}/{washing}/widen");
     let (_, detail) = refused(
         &s,
         &ann,
-        &widen,
-        json!({"to": "lukewarm"}),
+        &widen_path,
+        widen(Ring::Lukewarm),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -268,30 +296,38 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         "volunteers do not give personal care (washing, dressing, medication): \
          ask the home-care team or the GP (huisarts) for professional care"
     );
-    let (status, money) = ann
-        .post(&base, ask("finances", "Sort out the bank letters"))
+    let money: v1::Created = ann
+        .post_ok(
+            &base,
+            &ask(Category::Finances, "Sort out the bank letters"),
+            StatusCode::CREATED,
+        )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{money}");
-    let money = money["id"].as_str().unwrap().to_owned();
+    let money = money.id;
     let (code, _) = refused(
         &s,
         &ann,
         &format!("{base}/{money}/widen"),
-        json!({"to": "lukewarm"}),
+        widen(Ring::Lukewarm),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(code, "personal-matters-stay-warm");
 
     // Only coordinators widen.
-    let (status, walk) = ann.post(&base, ask("walk", "A walk in the park")).await;
-    assert_eq!(status, StatusCode::CREATED, "{walk}");
-    let walk = walk["id"].as_str().unwrap().to_owned();
+    let walk: v1::Created = ann
+        .post_ok(
+            &base,
+            &ask(Category::Walk, "A walk in the park"),
+            StatusCode::CREATED,
+        )
+        .await;
+    let walk = walk.id;
     let (code, _) = refused(
         &s,
         &bob,
         &format!("{base}/{walk}/widen"),
-        json!({"to": "lukewarm"}),
+        widen(Ring::Lukewarm),
         StatusCode::FORBIDDEN,
     )
     .await;
@@ -300,52 +336,48 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         &s,
         &ann,
         &format!("{base}/{walk}/widen"),
-        json!({"to": "warm"}),
+        widen(Ring::Warm),
         StatusCode::CONFLICT,
     )
     .await;
     assert_eq!(code, "already-open-to-ring");
 
     // Input that cannot be right.
-    let (_, detail) = refused(
-        &s,
-        &ann,
-        &base,
-        ask("gardening", "Mow the lawn"),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
+    // An unknown category: the types cannot say it.
+    let mut gardening = serde_json::to_value(ask(Category::Groceries, "Mow the lawn")).unwrap();
+    gardening["category"] = json!("gardening");
+    let (_, detail) = refused(&s, &ann, &base, gardening, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(
         detail.contains("gardening") && detail.contains("groceries"),
         "says what to use: {detail}"
     );
-    let mut backwards = ask("groceries", "Milk");
-    backwards["window_end"] = json!((Utc::now() + Duration::hours(1)).to_rfc3339());
-    backwards["window_start"] = json!((Utc::now() + Duration::hours(2)).to_rfc3339());
+    let mut backwards = ask(Category::Groceries, "Milk");
+    backwards.window_end = Utc::now() + Duration::hours(1);
+    backwards.window_start = Utc::now() + Duration::hours(2);
     let (code, _) = refused(&s, &ann, &base, backwards, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(code, "window-ends-before-start");
-    let mut quick = ask("groceries", "Milk");
-    quick["duration_minutes"] = json!(2);
+    let mut quick = ask(Category::Groceries, "Milk");
+    quick.duration_minutes = 2;
     let (code, _) = refused(&s, &ann, &base, quick, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(code, "duration");
     let (code, _) = refused(
         &s,
         &ann,
         &base,
-        ask("groceries", "   "),
+        ask(Category::Groceries, "   "),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(code, "details-length");
-    let mut past = ask("groceries", "Milk");
-    past["window_start"] = json!((Utc::now() - Duration::hours(3)).to_rfc3339());
-    past["window_end"] = json!((Utc::now() - Duration::hours(1)).to_rfc3339());
+    let mut past = ask(Category::Groceries, "Milk");
+    past.window_start = Utc::now() - Duration::hours(3);
+    past.window_end = Utc::now() - Duration::hours(1);
     let (code, _) = refused(&s, &ann, &base, past, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(code, "window-passed");
 
     // Asking for Mam is for the warm ring.
-    let mut for_mam = ask("visit", "Keep Mam company");
-    for_mam["on_behalf_of_focus"] = json!(true);
+    let mut for_mam = ask(Category::Visit, "Keep Mam company");
+    for_mam.on_behalf_of_focus = true;
     let (code, _) = refused(&s, &bob, &base, for_mam, StatusCode::FORBIDDEN).await;
     assert_eq!(code, "only-warm-for-focus");
 
@@ -354,7 +386,7 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         &s,
         &ann,
         &format!("{base}/{walk}/dance"),
-        json!({}),
+        Empty {},
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -362,7 +394,7 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         &s,
         &ann,
         &format!("{base}/{walk}/no_show"),
-        json!({}),
+        Empty {},
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -370,38 +402,36 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         &s,
         &ann,
         &format!("{base}/not-an-id/take"),
-        json!({}),
+        Empty {},
         StatusCode::NOT_FOUND,
     )
     .await;
     assert_eq!(code, "no-such-request");
-    let nobody = uuid::Uuid::new_v4();
+    let nobody = Uuid::new_v4();
     let (code, _) = refused(
         &s,
         &bob,
         &format!("{base}/{nobody}/take"),
-        json!({}),
+        Empty {},
         StatusCode::NOT_FOUND,
     )
     .await;
     assert_eq!(code, "no-such-request");
     let (_, no_circle) = eve
-        .get(&format!(
-            "/api/v1/circles/{}/requests",
-            uuid::Uuid::new_v4()
-        ))
+        .get_as::<v1::Requests>(&format!("/api/v1/circles/{}/requests", Uuid::new_v4()))
         .await;
-    let (status, problem) = eve.get(&base).await;
+    let (status, problem) = eve.get_as::<v1::Requests>(&base).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(
-        problem, no_circle,
+        problem.unwrap_err(),
+        no_circle.unwrap_err(),
         "the same answer as for no circle at all"
     );
     refused(
         &s,
         &eve,
         &base,
-        ask("groceries", "Milk"),
+        ask(Category::Groceries, "Milk"),
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -409,7 +439,7 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
         &s,
         &eve,
         &format!("{base}/{walk}/take"),
-        json!({}),
+        Empty {},
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -417,41 +447,47 @@ async fn refused_requests_leave_the_log_as_it_was(s: Server) {
 
 async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
     let (ann, _, circle) = circle(&s).await;
-    let (carol, _) = member(&s, &ann, &circle, "Carol", "warm").await;
-    let (bob, bob_id) = member(&s, &ann, &circle, "Bob", "lukewarm").await;
-    let (dave, _) = member(&s, &ann, &circle, "Dave", "lukewarm").await;
+    let (carol, _) = member(&s, &ann, &circle, "Carol", Ring::Warm).await;
+    let (bob, bob_id) = member(&s, &ann, &circle, "Bob", Ring::Lukewarm).await;
+    let (dave, _) = member(&s, &ann, &circle, "Dave", Ring::Lukewarm).await;
     let base = format!("/api/v1/circles/{circle}/offers");
+    let offer = |will: Vec<Category>, capacity: v1::Capacity| v1::MakeOffer {
+        will,
+        wont: vec![],
+        capacity,
+        note: None,
+    };
 
-    let (status, bobs) = bob
-        .post(
+    let bobs: v1::Created = bob
+        .post_ok(
             &base,
-            json!({
-                "will": ["groceries", "transport"],
-                "wont": ["finances"],
-                "capacity": {"hours_per_week": 3},
-                "note": "Evenings are best"
-            }),
+            &v1::MakeOffer {
+                will: vec![Category::Groceries, Category::Transport],
+                wont: vec![Category::Finances],
+                capacity: v1::Capacity::HoursPerWeek(3),
+                note: Some("Evenings are best".into()),
+            },
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{bobs}");
-    let bobs_offer = bobs["id"].as_str().unwrap().to_owned();
-    let (status, carols) = carol
-        .post(
+    let bobs_offer = bobs.id;
+    let carols: v1::Created = carol
+        .post_ok(
             &base,
-            json!({"will": ["visit"], "capacity": {"tasks_per_month": 2}}),
+            &offer(vec![Category::Visit], v1::Capacity::TasksPerMonth(2)),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{carols}");
-    let carols_offer = carols["id"].as_str().unwrap().to_owned();
-    let made = version(&carols);
-    assert!(made > version(&bobs));
+    let carols_offer = carols.id;
+    let made = carols.version;
+    assert!(made > bobs.version);
 
     // Refusals: personal care from a neighbour, nothing offered, odd capacities.
     let (_, detail) = refused(
         &s,
         &bob,
         &base,
-        json!({"will": ["washing"], "capacity": {"hours_per_week": 1}}),
+        offer(vec![Category::Washing], v1::Capacity::HoursPerWeek(1)),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -463,7 +499,7 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
         &s,
         &bob,
         &base,
-        json!({"will": [], "capacity": {"hours_per_week": 1}}),
+        offer(vec![], v1::Capacity::HoursPerWeek(1)),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -472,11 +508,12 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
         &s,
         &bob,
         &base,
-        json!({"will": ["walk"], "capacity": {"hours_per_week": 0}}),
+        offer(vec![Category::Walk], v1::Capacity::HoursPerWeek(0)),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
     assert_eq!(code, "capacity");
+    // A capacity kind that does not exist: the types cannot say it.
     let (_, detail) = refused(
         &s,
         &bob,
@@ -491,124 +528,131 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
     );
 
     // The warm ring and the coordinators see every offer; a neighbour their own.
-    let ids = |offers: Vec<Value>| -> Vec<String> {
-        let mut ids: Vec<String> = offers
-            .iter()
-            .map(|o| o["id"].as_str().unwrap().to_owned())
-            .collect();
+    let ids = |offers: Vec<v1::Offer>| -> Vec<Uuid> {
+        let mut ids: Vec<Uuid> = offers.iter().map(|o| o.id).collect();
         ids.sort();
         ids
     };
-    let mut both = vec![bobs_offer.clone(), carols_offer.clone()];
+    let mut both = vec![bobs_offer, carols_offer];
     both.sort();
     assert_eq!(ids(offers(&ann, &circle, made).await), both);
     assert_eq!(ids(offers(&carol, &circle, made).await), both);
     let own = offers(&bob, &circle, made).await;
     assert_eq!(
         own,
-        vec![json!({
-            "id": bobs_offer,
-            "by": {"id": bob_id, "name": "Bob", "forgotten": false},
-            "will": ["groceries", "transport"],
-            "wont": ["finances"],
-            "capacity": {"hours_per_week": 3},
-            "note": "Evenings are best",
-        })]
+        vec![v1::Offer {
+            id: bobs_offer,
+            by: person(&bob_id, "Bob"),
+            will: vec![Category::Groceries, Category::Transport],
+            wont: vec![Category::Finances],
+            capacity: v1::Capacity::HoursPerWeek(3),
+            note: Some("Evenings are best".into()),
+        }]
     );
-    assert_eq!(offers(&dave, &circle, made).await, Vec::<Value>::new());
+    assert_eq!(offers(&dave, &circle, made).await, vec![]);
 
     // Only whoever made it, or a coordinator, withdraws it.
     let bobs_path = format!("{base}/{bobs_offer}");
     let events = s.events().await;
-    let (status, problem) = dave.delete(&bobs_path).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
-    assert_eq!(problem["code"], "only-offer-maker-or-coordinator");
-    let (status, problem) = dave.delete(&format!("{base}/not-an-offer")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    assert_eq!(problem["code"], "no-such-offer");
+    let (status, problem) = dave.delete_as::<v1::Changed>(&bobs_path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");
+    assert_eq!(problem.unwrap_err().code, "only-offer-maker-or-coordinator");
+    let (status, problem) = dave
+        .delete_as::<v1::Changed>(&format!("{base}/not-an-offer"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
+    assert_eq!(problem.unwrap_err().code, "no-such-offer");
     assert_eq!(s.events().await, events);
 
-    let (status, withdrawn) = bob.delete(&bobs_path).await;
-    assert_eq!(status, StatusCode::OK, "{withdrawn}");
-    let withdrawn = version(&withdrawn);
+    let (status, withdrawn) = bob.delete_as::<v1::Changed>(&bobs_path).await;
+    assert_eq!(status, StatusCode::OK, "{withdrawn:?}");
+    let withdrawn = withdrawn.unwrap().version;
     assert_eq!(
         ids(offers(&ann, &circle, withdrawn).await),
-        vec![carols_offer.clone()]
+        vec![carols_offer]
     );
-    assert_eq!(offers(&bob, &circle, withdrawn).await, Vec::<Value>::new());
-    let (status, problem) = bob.delete(&bobs_path).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
-    assert_eq!(problem["code"], "offer-withdrawn");
+    assert_eq!(offers(&bob, &circle, withdrawn).await, vec![]);
+    let (status, problem) = bob.delete_as::<v1::Changed>(&bobs_path).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem:?}");
+    assert_eq!(problem.unwrap_err().code, "offer-withdrawn");
 
     // A coordinator may withdraw someone else's.
-    let (status, answer) = ann.delete(&format!("{base}/{carols_offer}")).await;
-    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (status, answer) = ann
+        .delete_as::<v1::Changed>(&format!("{base}/{carols_offer}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer:?}");
     assert_eq!(
-        offers(&carol, &circle, version(&answer)).await,
-        Vec::<Value>::new()
+        offers(&carol, &circle, answer.unwrap().version).await,
+        vec![]
     );
 
     // A volunteer from the marketplace sees the task they joined for, not the offers.
     let requests_path = format!("/api/v1/circles/{circle}/requests");
-    let (status, walk) = ann
-        .post(&requests_path, ask("walk", "A walk along the river"))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{walk}");
-    let walk = walk["id"].as_str().unwrap().to_owned();
-    let (status, widened) = ann
-        .post(
-            &format!("{requests_path}/{walk}/widen"),
-            json!({"to": "cold"}),
+    let walk: v1::Created = ann
+        .post_ok(
+            &requests_path,
+            &ask(Category::Walk, "A walk along the river"),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{widened}");
-    let (vera, _) = s
-        .join_with(&ann, &circle, "Vera", json!({"ring": "cold", "task": walk}))
+    let walk = walk.id;
+    let _: v1::Changed = ann
+        .post_ok(
+            &format!("{requests_path}/{walk}/widen"),
+            &widen(Ring::Cold),
+            StatusCode::OK,
+        )
         .await;
-    let (status, problem) = vera.get(&base).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
-    assert_eq!(problem["code"], "read-volunteers-no-rota");
-    let (status, list) = vera.get(&requests_path).await;
-    assert_eq!(status, StatusCode::OK, "{list}");
-    let seen = list["requests"].as_array().unwrap();
-    assert_eq!(seen.len(), 1, "{list}");
-    assert_eq!(seen[0]["id"], walk.as_str());
-    assert_eq!(seen[0]["reach"], "cold");
+    let (vera, _) = s
+        .join_with(&ann, &circle, "Vera", invite(Ring::Cold, Some(walk)))
+        .await;
+    let (status, problem) = vera.get_as::<v1::Offers>(&base).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");
+    assert_eq!(problem.unwrap_err().code, "read-volunteers-no-rota");
+    let list: v1::Requests = vera.get_ok(&requests_path).await;
+    let seen = &list.requests;
+    assert_eq!(seen.len(), 1, "{list:?}");
+    assert_eq!(seen[0].id, walk);
+    assert_eq!(seen[0].reach, Ring::Cold);
 }
 
 async fn a_place_is_seen_only_by_the_asker_the_taker_and_the_coordinators(s: Server) {
     let (ann, _, circle) = circle(&s).await;
-    let (carol, carol_id) = member(&s, &ann, &circle, "Carol", "warm").await;
-    let (frank, _) = member(&s, &ann, &circle, "Frank", "warm").await;
-    let (bob, _) = member(&s, &ann, &circle, "Bob", "lukewarm").await;
-    let (dave, _) = member(&s, &ann, &circle, "Dave", "lukewarm").await;
+    let (carol, carol_id) = member(&s, &ann, &circle, "Carol", Ring::Warm).await;
+    let (frank, _) = member(&s, &ann, &circle, "Frank", Ring::Warm).await;
+    let (bob, _) = member(&s, &ann, &circle, "Bob", Ring::Lukewarm).await;
+    let (dave, _) = member(&s, &ann, &circle, "Dave", Ring::Lukewarm).await;
     let base = format!("/api/v1/circles/{circle}/requests");
 
-    let mut body = ask("transport", "A lift to the hospital");
-    body["place"] = json!("  Kerkstraat 5, Ede  ");
-    let (status, created) = carol.post(&base, body).await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let request = created["id"].as_str().unwrap().to_owned();
-    let (status, plain) = carol.post(&base, ask("groceries", "Fruit")).await;
-    assert_eq!(status, StatusCode::CREATED, "{plain}");
-    let (status, widened) = ann
-        .post(
-            &format!("{base}/{request}/widen"),
-            json!({"to": "lukewarm"}),
+    let mut body = ask(Category::Transport, "A lift to the hospital");
+    body.place = Some("  Kerkstraat 5, Ede  ".into());
+    let created: v1::Created = carol.post_ok(&base, &body, StatusCode::CREATED).await;
+    let request = created.id;
+    let plain: v1::Created = carol
+        .post_ok(
+            &base,
+            &ask(Category::Groceries, "Fruit"),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{widened}");
-    let at = version(&widened);
+    let widened: v1::Changed = ann
+        .post_ok(
+            &format!("{base}/{request}/widen"),
+            &widen(Ring::Lukewarm),
+            StatusCode::OK,
+        )
+        .await;
+    let at = widened.version;
 
-    let place_seen_by = |list: Vec<Value>| -> Option<Value> {
+    let place_seen_by = |list: Vec<v1::HelpRequest>| -> Option<String> {
         let r = list
             .into_iter()
-            .find(|r| r["id"] == request.as_str())
+            .find(|r| r.id == request)
             .expect("the request is listed");
-        assert_eq!(r["asked_by"]["id"], carol_id.as_str());
-        r.get("place").cloned()
+        assert_eq!(r.asked_by.id.to_string(), carol_id);
+        r.place
     };
-    let place = Some(json!("Kerkstraat 5, Ede"));
+    let place = Some("Kerkstraat 5, Ede".to_owned());
     assert_eq!(
         place_seen_by(requests(&carol, &circle, at).await),
         place,
@@ -628,12 +672,13 @@ async fn a_place_is_seen_only_by_the_asker_the_taker_and_the_coordinators(s: Ser
     assert_eq!(place_seen_by(requests(&dave, &circle, at).await), None);
     // Without a place given, nobody sees one.
     let fruit = requests(&carol, &circle, at).await;
-    let fruit = fruit.iter().find(|r| r["id"] == plain["id"]).unwrap();
-    assert!(fruit.get("place").is_none(), "{fruit}");
+    let fruit = fruit.iter().find(|r| r.id == plain.id).unwrap();
+    assert!(fruit.place.is_none(), "{fruit:?}");
 
-    let (status, taken) = bob.post(&format!("{base}/{request}/take"), json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{taken}");
-    let at = version(&taken);
+    let taken: v1::Changed = bob
+        .post_ok(&format!("{base}/{request}/take"), &Empty {}, StatusCode::OK)
+        .await;
+    let at = taken.version;
     assert_eq!(
         place_seen_by(requests(&bob, &circle, at).await),
         place,
@@ -648,18 +693,21 @@ async fn a_place_is_seen_only_by_the_asker_the_taker_and_the_coordinators(s: Ser
         &s,
         &dave,
         &format!("{base}/{request}/take"),
-        json!({}),
+        Empty {},
         StatusCode::CONFLICT,
     )
     .await;
     assert_eq!(code, "request-not-open");
     // The asker calls it off: it leaves everyone's list.
-    let (status, cancelled) = carol
-        .post(&format!("{base}/{request}/cancel"), json!({}))
+    let cancelled: v1::Changed = carol
+        .post_ok(
+            &format!("{base}/{request}/cancel"),
+            &Empty {},
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(status, StatusCode::OK, "{cancelled}");
-    let left = requests(&bob, &circle, version(&cancelled)).await;
-    assert!(left.iter().all(|r| r["id"] != request.as_str()), "{left:?}");
+    let left = requests(&bob, &circle, cancelled.version).await;
+    assert!(left.iter().all(|r| r.id != request), "{left:?}");
 }
 
 /// Each request says how much farther it may go; practical help and company
@@ -669,71 +717,92 @@ async fn requests_widen_only_as_far_as_their_kind_allows(s: Server) {
     let base = format!("/api/v1/circles/{circle}/requests");
     let mut ids = HashMap::new();
     let mut at = 0;
-    for category in ["groceries", "walk", "coffee", "finances", "washing"] {
-        let (status, created) = ann.post(&base, ask(category, "Something")).await;
-        assert_eq!(status, StatusCode::CREATED, "{created}");
-        ids.insert(category, created["id"].as_str().unwrap().to_owned());
-        at = version(&created);
+    for category in [
+        Category::Groceries,
+        Category::Walk,
+        Category::Coffee,
+        Category::Finances,
+        Category::Washing,
+    ] {
+        let created: v1::Created = ann
+            .post_ok(&base, &ask(category, "Something"), StatusCode::CREATED)
+            .await;
+        ids.insert(category, created.id);
+        at = created.version;
     }
-    for (category, to) in [("walk", "lukewarm"), ("coffee", "cold")] {
-        let (status, widened) = ann
-            .post(
-                &format!("{base}/{}/widen", ids[category]),
-                json!({ "to": to }),
+    for (category, to) in [
+        (Category::Walk, Ring::Lukewarm),
+        (Category::Coffee, Ring::Cold),
+    ] {
+        let widened: v1::Changed = ann
+            .post_ok(
+                &format!("{base}/{}/widen", ids[&category]),
+                &widen(to),
+                StatusCode::OK,
             )
             .await;
-        assert_eq!(status, StatusCode::OK, "{widened}");
-        at = version(&widened);
+        at = widened.version;
     }
     let seen = requests(&ann, &circle, at).await;
-    let widen_to = |category: &str| {
+    let widen_to = |category: Category| {
         seen.iter()
-            .find(|r| r["id"] == ids[category].as_str())
-            .map(|r| r["widen_to"].clone())
-            .unwrap_or_else(|| panic!("{category} in {seen:?}"))
+            .find(|r| r.id == ids[&category])
+            .map(|r| r.widen_to.clone())
+            .unwrap_or_else(|| panic!("{category:?} in {seen:?}"))
     };
-    assert_eq!(widen_to("groceries"), json!(["lukewarm", "cold"]));
-    assert_eq!(widen_to("walk"), json!(["cold"]));
-    assert_eq!(widen_to("coffee"), json!([]));
-    assert_eq!(widen_to("finances"), json!([]));
-    assert_eq!(widen_to("washing"), json!([]));
+    assert_eq!(
+        widen_to(Category::Groceries),
+        vec![Ring::Lukewarm, Ring::Cold]
+    );
+    assert_eq!(widen_to(Category::Walk), vec![Ring::Cold]);
+    assert_eq!(widen_to(Category::Coffee), vec![]);
+    assert_eq!(widen_to(Category::Finances), vec![]);
+    assert_eq!(widen_to(Category::Washing), vec![]);
 
     // Only a coordinator may widen: a warm member is offered nothing, and
     // trying anyway is refused.
-    let (wim, _) = member(&s, &ann, &circle, "Wim", "warm").await;
+    let (wim, _) = member(&s, &ann, &circle, "Wim", Ring::Warm).await;
     let offered = requests(&wim, &circle, at).await;
     assert_eq!(offered.len(), 5, "{offered:?}");
-    assert!(
-        offered.iter().all(|r| r["widen_to"] == json!([])),
-        "{offered:?}"
-    );
-    let (status, refused) = wim
-        .post(
-            &format!("{base}/{}/widen", ids["groceries"]),
-            json!({ "to": "lukewarm" }),
+    assert!(offered.iter().all(|r| r.widen_to.is_empty()), "{offered:?}");
+    let refused = wim
+        .post_refused(
+            &format!("{base}/{}/widen", ids[&Category::Groceries]),
+            &widen(Ring::Lukewarm),
+            StatusCode::FORBIDDEN,
         )
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
-    assert_eq!(refused["code"], "only-coordinators", "{refused}");
+    assert_eq!(refused.code, "only-coordinators", "{refused:?}");
 
     // The bounds themselves, for a form that offers the kinds of help.
-    let (status, categories) = s.browser().get("/api/v1/categories").await;
-    assert_eq!(status, StatusCode::OK, "{categories}");
-    let categories = categories["categories"].as_array().unwrap();
+    let categories: v1::Categories = s.browser().get_ok("/api/v1/categories").await;
+    let categories = categories.categories;
     assert_eq!(categories.len(), 13);
+    let info = |category, group, widest_ring| v1::CategoryInfo {
+        category,
+        group,
+        widest_ring,
+    };
     assert_eq!(
         categories[0],
-        json!({"category": "groceries", "group": "practical", "widest_ring": "cold"})
+        info(Category::Groceries, CategoryGroup::Practical, Ring::Cold)
     );
     for (category, group, widest) in [
-        ("walk", "company", "cold"),
-        ("finances", "personal_matters", "warm"),
-        ("medication", "personal_care", "warm"),
+        (Category::Walk, CategoryGroup::Company, Ring::Cold),
+        (
+            Category::Finances,
+            CategoryGroup::PersonalMatters,
+            Ring::Warm,
+        ),
+        (
+            Category::Medication,
+            CategoryGroup::PersonalCare,
+            Ring::Warm,
+        ),
     ] {
         assert!(
-            categories
-                .contains(&json!({"category": category, "group": group, "widest_ring": widest})),
-            "{category}"
+            categories.contains(&info(category, group, widest)),
+            "{category:?}"
         );
     }
 }

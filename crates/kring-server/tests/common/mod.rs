@@ -4,10 +4,13 @@
 
 use std::time::Duration;
 
+use kring_protocol::v1;
 use kring_server::{AppState, Settings};
 use kring_testkit::TestLog;
 use reqwest::{Client, Response, StatusCode};
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -60,21 +63,28 @@ impl Server {
     /// Signs up and logs in a new person; returns their browser and account id.
     pub async fn person(&self, name: &str, email: &str) -> (Browser, String) {
         let browser = self.browser();
-        let (status, body) = browser
-            .post(
+        let created: v1::AccountCreated = browser
+            .post_ok(
                 "/api/v1/accounts",
-                json!({"name": name, "email": email, "password": "correct horse battery"}),
+                &v1::SignUp {
+                    name: name.into(),
+                    email: email.into(),
+                    password: "correct horse battery".into(),
+                },
+                StatusCode::CREATED,
             )
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        let (status, me) = browser
-            .post(
+        let _: v1::Me = browser
+            .post_ok(
                 "/api/v1/session",
-                json!({"email": email, "password": "correct horse battery"}),
+                &v1::LogIn {
+                    email: email.into(),
+                    password: "correct horse battery".into(),
+                },
+                StatusCode::OK,
             )
             .await;
-        assert_eq!(status, StatusCode::OK, "{me}");
-        (browser, body["id"].as_str().expect("an id").to_owned())
+        (browser, created.id.to_string())
     }
 }
 
@@ -236,35 +246,53 @@ impl Server {
     /// circle, with their browser and person id.
     pub async fn join(&self, coordinator: &Browser, circle: &str, ring: &str) -> (Browser, String) {
         let name = format!("A {ring} member");
-        self.join_with(coordinator, circle, &name, json!({ "ring": ring }))
-            .await
+        let ring = serde_json::from_value(Value::from(ring)).expect("a ring");
+        self.join_with(
+            coordinator,
+            circle,
+            &name,
+            v1::Invite {
+                ring,
+                role: v1::Role::Member,
+                task: None,
+                expires_in_days: None,
+            },
+        )
+        .await
     }
 
     /// Like [`Server::join`], with the newcomer's name and the whole invitation
-    /// (`{"ring": "cold", "task": request}` for a volunteer, `"role": "coordinator"`).
+    /// (a [`v1::Invite`] with `ring: Cold, task: Some(request)` for a volunteer,
+    /// `role: Coordinator`).
     pub async fn join_with(
         &self,
         coordinator: &Browser,
         circle: &str,
         name: &str,
-        invitation: Value,
+        invitation: impl Serialize,
     ) -> (Browser, String) {
         let email = format!("{}@example.org", uuid::Uuid::new_v4().simple());
         let (browser, person) = self.person(name, &email).await;
-        let (status, invited) = coordinator
-            .post(&format!("/api/v1/circles/{circle}/invitations"), invitation)
+        let invited: v1::InvitationCreated = coordinator
+            .post_ok(
+                &format!("/api/v1/circles/{circle}/invitations"),
+                &invitation,
+                StatusCode::CREATED,
+            )
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{invited}");
-        let code = invited["code"].as_str().expect("a code");
-        let (status, joined) = browser
-            .post("/api/v1/invitations/accept", json!({ "code": code }))
+        let joined: v1::Joined = browser
+            .post_ok(
+                "/api/v1/invitations/accept",
+                &v1::AcceptInvitation { code: invited.code },
+                StatusCode::OK,
+            )
             .await;
-        assert_eq!(status, StatusCode::OK, "{joined}");
-        let version = joined["version"].as_u64().expect("a version");
-        let (status, seen) = browser
-            .get(&format!("/api/v1/circles/{circle}?min_version={version}"))
+        let _: v1::Circle = browser
+            .get_ok(&format!(
+                "/api/v1/circles/{circle}?min_version={}",
+                joined.version
+            ))
             .await;
-        assert_eq!(status, StatusCode::OK, "{seen}");
         (browser, person)
     }
 }
@@ -299,7 +327,10 @@ pub mod live {
     pub async fn session_cookie(base: &str, email: &str) -> String {
         let response = reqwest::Client::new()
             .post(format!("{base}/api/v1/session"))
-            .json(&json!({"email": email, "password": "correct horse battery"}))
+            .json(&kring_protocol::v1::LogIn {
+                email: email.into(),
+                password: "correct horse battery".into(),
+            })
             .send()
             .await
             .expect("log in");
@@ -393,3 +424,96 @@ impl Browser {
         .await
     }
 }
+
+/// A typed answer: the wire type on success, the problem otherwise.
+pub type Answer<A> = Result<A, v1::Problem>;
+
+/// Reads `body` as `A` when `status` is a success, as a problem otherwise.
+pub fn typed<A: DeserializeOwned>(status: StatusCode, body: Value) -> Answer<A> {
+    if status.is_success() {
+        Ok(serde_json::from_value(body.clone())
+            .unwrap_or_else(|e| panic!("{status}: not the expected type ({e}): {body}")))
+    } else {
+        Err(serde_json::from_value(body.clone())
+            .unwrap_or_else(|e| panic!("{status}: not a problem ({e}): {body}")))
+    }
+}
+
+/// Typed requests: bodies and answers are the wire types of `kring_protocol::v1`,
+/// so a renamed field fails to compile. `*_as` answer the status and the typed
+/// answer; `*_ok` expect a status and answer the body.
+impl Browser {
+    pub async fn get_as<A: DeserializeOwned>(&self, path: &str) -> (StatusCode, Answer<A>) {
+        let (status, body) = self.get(path).await;
+        (status, typed(status, body))
+    }
+
+    pub async fn post_as<A: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> (StatusCode, Answer<A>) {
+        let body = serde_json::to_value(body).expect("a body");
+        let (status, answer) = self.post(path, body).await;
+        (status, typed(status, answer))
+    }
+
+    pub async fn put_as<A: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> (StatusCode, Answer<A>) {
+        let body = serde_json::to_value(body).expect("a body");
+        let (status, answer) = self.put(path, body).await;
+        (status, typed(status, answer))
+    }
+
+    pub async fn delete_as<A: DeserializeOwned>(&self, path: &str) -> (StatusCode, Answer<A>) {
+        let (status, body) = self.delete(path).await;
+        (status, typed(status, body))
+    }
+
+    pub async fn get_ok<A: DeserializeOwned>(&self, path: &str) -> A {
+        expect(path, StatusCode::OK, self.get_as(path).await)
+    }
+
+    pub async fn post_ok<A: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+        status: StatusCode,
+    ) -> A {
+        expect(path, status, self.post_as(path, body).await)
+    }
+
+    pub async fn put_ok<A: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+        status: StatusCode,
+    ) -> A {
+        expect(path, status, self.put_as(path, body).await)
+    }
+
+    /// Posts `body` and expects a refusal with `status`; answers the problem.
+    pub async fn post_refused(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+        status: StatusCode,
+    ) -> v1::Problem {
+        let (answer, problem) = self.post_as::<Value>(path, body).await;
+        assert_eq!(answer, status, "{path}: {problem:?}");
+        problem.expect_err("a refusal")
+    }
+}
+
+/// The answer when the status is `wanted`; panics with the answer otherwise.
+pub fn expect<A>(path: &str, wanted: StatusCode, (status, answer): (StatusCode, Answer<A>)) -> A {
+    assert_eq!(status, wanted, "{path}: {:?}", answer.as_ref().err());
+    answer.unwrap_or_else(|problem| panic!("{path}: {problem:?}"))
+}
+
+/// An empty request body (`{}`), for actions that take none.
+#[derive(Serialize)]
+pub struct Empty {}
