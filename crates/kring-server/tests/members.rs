@@ -6,16 +6,17 @@
 mod common;
 
 use chrono::{Duration, Utc};
-use common::{Browser, Server};
+use common::{Browser, Empty, Server};
 use kring_app::{Commands, SessionToken, Vault};
 use kring_domain::{
     Action, Actor, Category, CircleCommand, CircleId, InvitationId, InvitedAs, Looked, Minutes,
     OrganisationAction, OrganisationCommand, OrganisationId, PersonId, RequestId, Ring, Services,
     ThanksFor, TimeWindow,
 };
+use kring_protocol::v1;
 use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 on_both_backends!(
@@ -40,11 +41,18 @@ const LINK_GONE: &str =
 /// Ann, who starts a circle for Mam: her browser, her id and the circle's id.
 async fn circle(s: &Server) -> (Browser, String, String) {
     let (ann, ann_id) = s.person("Ann de Vries", "ann@example.org").await;
-    let (status, created) = ann
-        .post("/api/v1/circles", json!({"focus_name": "Mam"}))
+    let created: v1::Created = ann
+        .post_ok(
+            "/api/v1/circles",
+            &v1::CreateCircle {
+                focus_name: "Mam".into(),
+                time_zone: None,
+                for_myself: false,
+            },
+            StatusCode::CREATED,
+        )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    (ann, ann_id, created["id"].as_str().unwrap().to_owned())
+    (ann, ann_id, created.id.to_string())
 }
 
 fn commands(s: &Server) -> Commands {
@@ -67,10 +75,39 @@ async fn join(
     coordinator: &Browser,
     circle: &str,
     name: &str,
-    ring: &str,
+    ring: v1::Ring,
 ) -> (Browser, String) {
-    s.join_with(coordinator, circle, name, json!({"ring": ring}))
-        .await
+    s.join_with(coordinator, circle, name, invite(ring)).await
+}
+
+/// An invitation into `ring`, as a member, for the default time.
+fn invite(ring: v1::Ring) -> v1::Invite {
+    v1::Invite {
+        ring,
+        role: v1::Role::Member,
+        task: None,
+        expires_in_days: None,
+    }
+}
+
+fn accept(code: &str) -> v1::AcceptInvitation {
+    v1::AcceptInvitation { code: code.into() }
+}
+
+fn change_ring(ring: v1::Ring) -> v1::ChangeRing {
+    v1::ChangeRing { ring }
+}
+
+fn grant(scope: v1::Scope) -> v1::GrantConsent {
+    v1::GrantConsent { scope, from: None }
+}
+
+fn someone(id: &str, name: &str) -> v1::Person {
+    v1::Person {
+        id: id.parse().unwrap(),
+        name: name.into(),
+        forgotten: false,
+    }
 }
 
 fn person(id: &str) -> PersonId {
@@ -83,57 +120,45 @@ async fn members(
     browser: &Browser,
     circle: &str,
     version: u64,
-) -> Vec<(String, String, bool, bool)> {
-    let (status, body) = browser
-        .get(&format!(
+) -> Vec<(String, v1::Ring, bool, bool)> {
+    let body: v1::Members = browser
+        .get_ok(&format!(
             "/api/v1/circles/{circle}/members?min_version={version}"
         ))
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(body["version"].as_u64().unwrap() >= version);
-    body["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["person"]["name"].as_str().unwrap().to_owned(),
-                m["ring"].as_str().unwrap().to_owned(),
-                m["coordinator"].as_bool().unwrap(),
-                m["focus"].as_bool().unwrap(),
-            )
-        })
+    assert!(body.version >= version);
+    body.members
+        .into_iter()
+        .map(|m| (m.person.name, m.ring, m.coordinator, m.focus))
         .collect()
 }
 
-fn row(name: &str, ring: &str, coordinator: bool, focus: bool) -> (String, String, bool, bool) {
-    (name.to_owned(), ring.to_owned(), coordinator, focus)
-}
-
-fn version(body: &Value) -> u64 {
-    body["version"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("no version in {body}"))
+fn row(
+    name: &str,
+    ring: v1::Ring,
+    coordinator: bool,
+    focus: bool,
+) -> (String, v1::Ring, bool, bool) {
+    (name.to_owned(), ring, coordinator, focus)
 }
 
 async fn invite_and_join(s: Server) {
     let (ann, _, circle) = circle(&s).await;
-    let (status, invited) = ann
-        .post(
+    let invited: v1::InvitationCreated = ann
+        .post_ok(
             &format!("/api/v1/circles/{circle}/invitations"),
-            json!({"ring": "lukewarm"}),
+            &invite(v1::Ring::Lukewarm),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{invited}");
-    let invitation = invited["id"].as_str().unwrap().to_owned();
-    let code = invited["code"].as_str().unwrap().to_owned();
+    let invitation = invited.id.to_string();
+    let code = invited.code.clone();
     let parts: Vec<&str> = code.split('.').collect();
     assert_eq!(parts.len(), 3, "{code}");
     assert_eq!((parts[0], parts[1]), (circle.as_str(), invitation.as_str()));
     assert_eq!(parts[2].len(), 43, "32 random bytes, base64url: {code}");
-    assert_eq!(invited["link"], format!("{}/join#{code}", s.base));
-    let expires_at: chrono::DateTime<Utc> =
-        serde_json::from_value(invited["expires_at"].clone()).unwrap();
+    assert_eq!(invited.link, format!("{}/join#{code}", s.base));
+    let expires_at = invited.expires_at;
     let hours = (expires_at - Utc::now()).num_hours();
     assert!(
         (13 * 24..=14 * 24).contains(&hours),
@@ -144,15 +169,17 @@ async fn invite_and_join(s: Server) {
     let (status, open) = ann
         .get(&format!(
             "/api/v1/circles/{circle}/invitations?min_version={}",
-            version(&invited)
+            invited.version
         ))
         .await;
     assert_eq!(status, StatusCode::OK, "{open}");
-    assert_eq!(open["invitations"].as_array().unwrap().len(), 1, "{open}");
-    assert_eq!(open["invitations"][0]["id"], invitation.as_str());
-    assert_eq!(open["invitations"][0]["ring"], "lukewarm");
-    assert_eq!(open["invitations"][0]["role"], "member");
+    // The whole answer as sent, to be sure the secret is nowhere in it.
     assert!(!open.to_string().contains(parts[2]), "{open}");
+    let open: v1::Invitations = serde_json::from_value(open).unwrap();
+    assert_eq!(open.invitations.len(), 1, "{open:?}");
+    assert_eq!(open.invitations[0].id, invited.id);
+    assert_eq!(open.invitations[0].ring, v1::Ring::Lukewarm);
+    assert_eq!(open.invitations[0].role, v1::Role::Member);
     let stream = kring_store::StreamName::circle(circle.parse().unwrap());
     let stored = s.test.log.read_stream(&stream, 0, 1000).await.unwrap();
     assert!(stored.iter().any(|e| e.event_type == "InvitationIssued"));
@@ -161,55 +188,58 @@ async fn invite_and_join(s: Server) {
     }));
 
     let (bob, bob_id) = s.person("Bob Jansen", "bob@example.org").await;
-    let (status, joined) = bob
-        .post("/api/v1/invitations/accept", json!({"code": code}))
+    let joined: v1::Joined = bob
+        .post_ok("/api/v1/invitations/accept", &accept(&code), StatusCode::OK)
         .await;
-    assert_eq!(status, StatusCode::OK, "{joined}");
-    assert_eq!(joined["circle"], circle.as_str());
-    let joined_at = version(&joined);
+    assert_eq!(joined.circle.to_string(), circle);
+    let joined_at = joined.version;
 
     let expected = vec![
-        row("Mam", "warm", false, true),
-        row("Ann de Vries", "warm", true, false),
-        row("Bob Jansen", "lukewarm", false, false),
+        row("Mam", v1::Ring::Warm, false, true),
+        row("Ann de Vries", v1::Ring::Warm, true, false),
+        row("Bob Jansen", v1::Ring::Lukewarm, false, false),
     ];
     assert_eq!(members(&ann, &circle, joined_at).await, expected);
     assert_eq!(members(&bob, &circle, joined_at).await, expected);
-    let (_, body) = bob.get(&format!("/api/v1/circles/{circle}/members")).await;
-    let me = body["members"]
-        .as_array()
-        .unwrap()
+    let body: v1::Members = bob
+        .get_ok(&format!("/api/v1/circles/{circle}/members"))
+        .await;
+    let me = body
+        .members
         .iter()
-        .find(|m| m["person"]["name"] == "Bob Jansen")
-        .unwrap()
-        .clone();
-    assert_eq!(me["person"]["id"], bob_id.as_str());
-    let (status, seen) = bob.get(&format!("/api/v1/circles/{circle}")).await;
-    assert_eq!(status, StatusCode::OK, "{seen}");
-    assert_eq!(seen["you"]["ring"], "lukewarm");
+        .find(|m| m.person.name == "Bob Jansen")
+        .unwrap();
+    assert_eq!(me.person.id.to_string(), bob_id);
+    let seen: v1::Circle = bob.get_ok(&format!("/api/v1/circles/{circle}")).await;
+    assert_eq!(seen.you.ring, v1::Ring::Lukewarm);
 
     // Used: the same code again, by someone else or by Bob, writes nothing.
     let before = s.events().await;
     let (carol, _) = s.person("Carol", "carol@example.org").await;
     let before_carol = s.events().await;
     for browser in [&carol, &bob] {
-        let (status, problem) = browser
-            .post("/api/v1/invitations/accept", json!({"code": code}))
+        let problem = browser
+            .post_refused(
+                "/api/v1/invitations/accept",
+                &accept(&code),
+                StatusCode::NOT_FOUND,
+            )
             .await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-        assert_eq!(problem["code"], "invitation-link-gone");
-        assert_eq!(problem["detail"], LINK_GONE);
+        assert_eq!(problem.code, "invitation-link-gone");
+        assert_eq!(problem.detail.as_deref(), Some(LINK_GONE));
     }
     assert_eq!(s.events().await, before_carol);
     assert!(before_carol > before, "signing up Carol wrote her account");
-    let (status, carol_sees) = carol.get(&format!("/api/v1/circles/{circle}")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{carol_sees}");
+    let (status, carol_sees) = carol
+        .get_as::<v1::Circle>(&format!("/api/v1/circles/{circle}"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{carol_sees:?}");
 
     // A used invitation is no longer open.
-    let (_, open) = ann
-        .get(&format!("/api/v1/circles/{circle}/invitations"))
+    let open: v1::Invitations = ann
+        .get_ok(&format!("/api/v1/circles/{circle}/invitations"))
         .await;
-    assert_eq!(open["invitations"], json!([]));
+    assert_eq!(open.invitations, vec![]);
 }
 
 async fn a_code_that_does_not_work_is_one_404_whatever_the_reason(s: Server) {
@@ -219,42 +249,37 @@ async fn a_code_that_does_not_work_is_one_404_whatever_the_reason(s: Server) {
         let carol = &carol;
         async move {
             carol
-                .post("/api/v1/invitations/accept", json!({"code": code}))
+                .post_as::<v1::Joined>("/api/v1/invitations/accept", &accept(&code))
                 .await
         }
     };
+    let invitations = format!("/api/v1/circles/{circle}/invitations");
 
     // Revoked.
-    let (status, invited) = ann
-        .post(
-            &format!("/api/v1/circles/{circle}/invitations"),
-            json!({"ring": "warm", "expires_in_days": 1}),
+    let invited: v1::InvitationCreated = ann
+        .post_ok(
+            &invitations,
+            &v1::Invite {
+                expires_in_days: Some(1),
+                ..invite(v1::Ring::Warm)
+            },
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{invited}");
-    let revoked = invited["code"].as_str().unwrap().to_owned();
+    let revoked = invited.code.clone();
     let (status, body) = ann
-        .delete(&format!(
-            "/api/v1/circles/{circle}/invitations/{}",
-            invited["id"].as_str().unwrap()
-        ))
+        .delete_as::<v1::Changed>(&format!("{invitations}/{}", invited.id))
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(status, StatusCode::OK, "{body:?}");
     // Revoking it again is a conflict; an unknown invitation is 404.
     let (status, body) = ann
-        .delete(&format!(
-            "/api/v1/circles/{circle}/invitations/{}",
-            invited["id"].as_str().unwrap()
-        ))
+        .delete_as::<v1::Changed>(&format!("{invitations}/{}", invited.id))
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(status, StatusCode::CONFLICT, "{body:?}");
     let (status, body) = ann
-        .delete(&format!(
-            "/api/v1/circles/{circle}/invitations/{}",
-            Uuid::new_v4()
-        ))
+        .delete_as::<v1::Changed>(&format!("{invitations}/{}", Uuid::new_v4()))
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body:?}");
 
     // Expired: issued two days ago for one day, by the domain's own rules.
     let secret = SessionToken::generate().unwrap();
@@ -281,14 +306,14 @@ async fn a_code_that_does_not_work_is_one_404_whatever_the_reason(s: Server) {
     let expired = format!("{circle}.{invitation}.{}", secret.as_str());
 
     // A good invitation, with its secret changed; a circle that does not exist.
-    let (status, invited) = ann
-        .post(
-            &format!("/api/v1/circles/{circle}/invitations"),
-            json!({"ring": "lukewarm"}),
+    let invited: v1::InvitationCreated = ann
+        .post_ok(
+            &invitations,
+            &invite(v1::Ring::Lukewarm),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{invited}");
-    let good = invited["code"].as_str().unwrap().to_owned();
+    let good = invited.code;
     let (head, secret_part) = good.rsplit_once('.').unwrap();
     let first = if secret_part.starts_with('A') {
         "B"
@@ -308,27 +333,22 @@ async fn a_code_that_does_not_work_is_one_404_whatever_the_reason(s: Server) {
         String::new(),
     ] {
         let (status, problem) = accept(code.clone()).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{code}: {problem}");
-        assert_eq!(problem["code"], "invitation-link-gone", "{code}");
+        assert_eq!(status, StatusCode::NOT_FOUND, "{code}: {problem:?}");
+        assert_eq!(problem.unwrap_err().code, "invitation-link-gone", "{code}");
     }
     assert_eq!(s.events().await, before, "nothing was written");
 
     // The good code still works; a member who is in already is told so.
-    let (status, joined) = accept(good.clone()).await;
-    assert_eq!(status, StatusCode::OK, "{joined}");
-    let (status, invited) = ann
-        .post(
-            &format!("/api/v1/circles/{circle}/invitations"),
-            json!({"ring": "warm"}),
-        )
+    let joined = common::expect("accept", StatusCode::OK, accept(good.clone()).await);
+    let invited: v1::InvitationCreated = ann
+        .post_ok(&invitations, &invite(v1::Ring::Warm), StatusCode::CREATED)
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{invited}");
     let before = s.events().await;
-    let (status, problem) = accept(invited["code"].as_str().unwrap().to_owned()).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    let (status, problem) = accept(invited.code).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem:?}");
     assert_eq!(s.events().await, before);
-    let in_circle = members(&ann, &circle, version(&joined)).await;
-    assert!(in_circle.contains(&row("Carol", "lukewarm", false, false)));
+    let in_circle = members(&ann, &circle, joined.version).await;
+    assert!(in_circle.contains(&row("Carol", v1::Ring::Lukewarm, false, false)));
 }
 
 async fn only_coordinators_invite_and_see_invitations(s: Server) {
@@ -338,48 +358,57 @@ async fn only_coordinators_invite_and_see_invitations(s: Server) {
     let invitations = format!("/api/v1/circles/{circle}/invitations");
     let before = s.events().await;
 
-    let (status, problem) = bob.post(&invitations, json!({"ring": "lukewarm"})).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
-    let (status, problem) = bob.get(&invitations).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
-    let (status, problem) = stranger
-        .post(&invitations, json!({"ring": "lukewarm"}))
+    let lukewarm = invite(v1::Ring::Lukewarm);
+    bob.post_refused(&invitations, &lukewarm, StatusCode::FORBIDDEN)
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    let (status, not_mine) = stranger.get(&invitations).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{not_mine}");
+    let (status, problem) = bob.get_as::<v1::Invitations>(&invitations).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");
+    stranger
+        .post_refused(&invitations, &lukewarm, StatusCode::NOT_FOUND)
+        .await;
+    let (status, not_mine) = stranger.get_as::<v1::Invitations>(&invitations).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{not_mine:?}");
     let (_, missing) = stranger
-        .get(&format!("/api/v1/circles/{}/invitations", Uuid::new_v4()))
+        .get_as::<v1::Invitations>(&format!("/api/v1/circles/{}/invitations", Uuid::new_v4()))
         .await;
     assert_eq!(not_mine, missing, "the same 404 as for no circle at all");
 
     // Input that cannot be right.
     for (body, why) in [
         (
-            json!({"ring": "lukewarm", "expires_in_days": 0}),
+            v1::Invite {
+                expires_in_days: Some(0),
+                ..invite(v1::Ring::Lukewarm)
+            },
             "invitation-days",
         ),
         (
-            json!({"ring": "lukewarm", "expires_in_days": 31}),
+            v1::Invite {
+                expires_in_days: Some(31),
+                ..invite(v1::Ring::Lukewarm)
+            },
             "invitation-days",
         ),
         (
-            json!({"ring": "lukewarm", "role": "coordinator"}),
+            v1::Invite {
+                role: v1::Role::Coordinator,
+                ..invite(v1::Ring::Lukewarm)
+            },
             "coordinators-are-warm",
         ),
-        (json!({"ring": "cold"}), "volunteer-needs-task"),
+        (invite(v1::Ring::Cold), "volunteer-needs-task"),
         (
-            json!({"ring": "warm", "task": Uuid::new_v4()}),
+            v1::Invite {
+                task: Some(Uuid::new_v4()),
+                ..invite(v1::Ring::Warm)
+            },
             "task-only-for-cold-ring",
         ),
     ] {
-        let (status, problem) = ann.post(&invitations, body.clone()).await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{body}: {problem}"
-        );
-        assert_eq!(problem["code"], why, "{problem}");
+        let problem = ann
+            .post_refused(&invitations, &body, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(problem.code, why, "{body:?}: {problem:?}");
     }
     assert_eq!(s.events().await, before);
 
@@ -389,16 +418,19 @@ async fn only_coordinators_invite_and_see_invitations(s: Server) {
             &ann,
             &circle,
             "Dora",
-            json!({"ring": "warm", "role": "coordinator", "expires_in_days": 30}),
+            v1::Invite {
+                role: v1::Role::Coordinator,
+                expires_in_days: Some(30),
+                ..invite(v1::Ring::Warm)
+            },
         )
         .await;
-    let (status, open) = dora.get(&invitations).await;
-    assert_eq!(status, StatusCode::OK, "{open}");
+    let _: v1::Invitations = dora.get_ok(&invitations).await;
 }
 
 async fn a_volunteer_joins_for_one_task_and_sees_only_themself(s: Server) {
     let (ann, ann_id, circle) = circle(&s).await;
-    let (bob, _) = join(&s, &ann, &circle, "Bob", "lukewarm").await;
+    let (bob, _) = join(&s, &ann, &circle, "Bob", v1::Ring::Lukewarm).await;
     let commands = commands(&s);
     let request = RequestId(Uuid::new_v4());
     let ann_actor = Actor::person(person(&ann_id));
@@ -437,21 +469,28 @@ async fn a_volunteer_joins_for_one_task_and_sees_only_themself(s: Server) {
             &ann,
             &circle,
             "Vera Volunteer",
-            json!({"ring": "cold", "task": request.0}),
+            v1::Invite {
+                task: Some(request.0),
+                ..invite(v1::Ring::Cold)
+            },
         )
         .await;
-    let (status, body) = vera.get(&format!("/api/v1/circles/{circle}/members")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body: v1::Members = vera
+        .get_ok(&format!("/api/v1/circles/{circle}/members"))
+        .await;
     assert_eq!(
-        body["members"],
-        json!([{
-            "person": {"id": vera_id, "name": "Vera Volunteer", "forgotten": false},
-            "ring": "cold", "coordinator": false, "focus": false, "task": request.0,
-        }])
+        body.members,
+        vec![v1::Member {
+            person: someone(&vera_id, "Vera Volunteer"),
+            ring: v1::Ring::Cold,
+            coordinator: false,
+            focus: false,
+            task: Some(request.0),
+        }]
     );
-    let at = version(&body);
+    let at = body.version;
     let seen_by_bob = members(&bob, &circle, at).await;
-    assert!(seen_by_bob.contains(&row("Vera Volunteer", "cold", false, false)));
+    assert!(seen_by_bob.contains(&row("Vera Volunteer", v1::Ring::Cold, false, false)));
     assert_eq!(
         seen_by_bob.last().unwrap().0,
         "Vera Volunteer",
@@ -461,86 +500,104 @@ async fn a_volunteer_joins_for_one_task_and_sees_only_themself(s: Server) {
     // Volunteers come and go through the marketplace, not by a change of ring.
     let before = s.events().await;
     let (status, problem) = ann
-        .put(
+        .put_as::<v1::Changed>(
             &format!("/api/v1/circles/{circle}/members/{vera_id}/ring"),
-            json!({"ring": "lukewarm"}),
+            &change_ring(v1::Ring::Lukewarm),
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem:?}");
     assert_eq!(s.events().await, before);
 }
 
 async fn a_coordinator_moves_members_between_rings(s: Server) {
     let (ann, ann_id, circle) = circle(&s).await;
-    let (bob, bob_id) = join(&s, &ann, &circle, "Bob", "lukewarm").await;
-    let (carol, carol_id) = join(&s, &ann, &circle, "Carol", "lukewarm").await;
+    let (bob, bob_id) = join(&s, &ann, &circle, "Bob", v1::Ring::Lukewarm).await;
+    let (carol, carol_id) = join(&s, &ann, &circle, "Carol", v1::Ring::Lukewarm).await;
     let ring_of = |id: &str| format!("/api/v1/circles/{circle}/members/{id}/ring");
 
-    let (status, changed) = ann.put(&ring_of(&bob_id), json!({"ring": "warm"})).await;
-    assert_eq!(status, StatusCode::OK, "{changed}");
-    let seen = members(&carol, &circle, version(&changed)).await;
-    assert_eq!(seen[2], row("Bob", "warm", false, false), "{seen:?}");
-    let (_, me) = bob
-        .get(&format!(
+    let changed: v1::Changed = ann
+        .put_ok(
+            &ring_of(&bob_id),
+            &change_ring(v1::Ring::Warm),
+            StatusCode::OK,
+        )
+        .await;
+    let seen = members(&carol, &circle, changed.version).await;
+    assert_eq!(
+        seen[2],
+        row("Bob", v1::Ring::Warm, false, false),
+        "{seen:?}"
+    );
+    let me: v1::Circle = bob
+        .get_ok(&format!(
             "/api/v1/circles/{circle}?min_version={}",
-            version(&changed)
+            changed.version
         ))
         .await;
-    assert_eq!(me["you"]["ring"], "warm");
+    assert_eq!(me.you.ring, v1::Ring::Warm);
 
     let before = s.events().await;
-    let focus = members_raw(&ann, &circle).await["members"][0]["person"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let focus = members_raw(&ann, &circle).await.members[0]
+        .person
+        .id
+        .to_string();
     for (who, path, ring, status) in [
         // Only coordinators change rings.
-        (&bob, ring_of(&carol_id), "warm", StatusCode::FORBIDDEN),
+        (
+            &bob,
+            ring_of(&carol_id),
+            v1::Ring::Warm,
+            StatusCode::FORBIDDEN,
+        ),
         // Already there.
-        (&ann, ring_of(&bob_id), "warm", StatusCode::CONFLICT),
+        (&ann, ring_of(&bob_id), v1::Ring::Warm, StatusCode::CONFLICT),
         // The focus person and coordinators stay warm.
         (
             &ann,
             ring_of(&focus),
-            "lukewarm",
+            v1::Ring::Lukewarm,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
             &ann,
             ring_of(&ann_id),
-            "lukewarm",
+            v1::Ring::Lukewarm,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         // Nobody of that id.
         (
             &ann,
             ring_of(&Uuid::new_v4().to_string()),
-            "warm",
+            v1::Ring::Warm,
             StatusCode::NOT_FOUND,
         ),
-        (&ann, ring_of("nobody"), "warm", StatusCode::NOT_FOUND),
+        (
+            &ann,
+            ring_of("nobody"),
+            v1::Ring::Warm,
+            StatusCode::NOT_FOUND,
+        ),
     ] {
-        let (got, problem) = who.put(&path, json!({"ring": ring})).await;
-        assert_eq!(got, status, "{path} {ring}: {problem}");
+        let (got, problem) = who.put_as::<v1::Changed>(&path, &change_ring(ring)).await;
+        assert_eq!(got, status, "{path} {ring:?}: {problem:?}");
     }
+    // A ring that does not exist: the types cannot say it.
     let (status, problem) = ann.put(&ring_of(&bob_id), json!({"ring": "hot"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let (stranger, _) = s.person("Stranger", "stranger@example.org").await;
     let before_stranger = s.events().await;
     let (status, problem) = stranger
-        .put(&ring_of(&bob_id), json!({"ring": "lukewarm"}))
+        .put_as::<v1::Changed>(&ring_of(&bob_id), &change_ring(v1::Ring::Lukewarm))
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
     assert_eq!(s.events().await, before_stranger);
     assert!(before_stranger > before);
 }
 
-async fn members_raw(browser: &Browser, circle: &str) -> Value {
-    let (status, body) = browser
-        .get(&format!("/api/v1/circles/{circle}/members"))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
+async fn members_raw(browser: &Browser, circle: &str) -> v1::Members {
+    browser
+        .get_ok(&format!("/api/v1/circles/{circle}/members"))
+        .await
 }
 
 async fn coordinators_are_appointed_and_step_down_but_never_the_last(s: Server) {
@@ -549,13 +606,13 @@ async fn coordinators_are_appointed_and_step_down_but_never_the_last(s: Server) 
 
     // Ann is the only coordinator.
     let before = s.events().await;
-    let (status, problem) = ann.delete(&coordinator(&ann_id)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
-    assert_eq!(problem["code"], "last-coordinator");
+    let (status, problem) = ann.delete_as::<v1::Changed>(&coordinator(&ann_id)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem:?}");
+    assert_eq!(problem.unwrap_err().code, "last-coordinator");
     assert_eq!(s.events().await, before);
 
-    let (bob, bob_id) = join(&s, &ann, &circle, "Bob", "warm").await;
-    let (carol, carol_id) = join(&s, &ann, &circle, "Carol", "lukewarm").await;
+    let (bob, bob_id) = join(&s, &ann, &circle, "Bob", v1::Ring::Warm).await;
+    let (carol, carol_id) = join(&s, &ann, &circle, "Carol", v1::Ring::Lukewarm).await;
     let before = s.events().await;
     for (who, path, status) in [
         // Coordinators are warm.
@@ -568,62 +625,71 @@ async fn coordinators_are_appointed_and_step_down_but_never_the_last(s: Server) 
         (&carol, coordinator(&bob_id), StatusCode::FORBIDDEN),
         (&ann, coordinator(&ann_id), StatusCode::CONFLICT),
     ] {
-        let (got, problem) = who.post(&path, json!({})).await;
-        assert_eq!(got, status, "{path}: {problem}");
+        let (got, problem) = who.post_as::<v1::Changed>(&path, &Empty {}).await;
+        assert_eq!(got, status, "{path}: {problem:?}");
     }
     assert_eq!(s.events().await, before);
 
-    let (status, appointed) = ann.post(&coordinator(&bob_id), json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{appointed}");
-    let seen = members(&carol, &circle, version(&appointed)).await;
-    assert!(seen.contains(&row("Bob", "warm", true, false)), "{seen:?}");
+    let appointed: v1::Changed = ann
+        .post_ok(&coordinator(&bob_id), &Empty {}, StatusCode::OK)
+        .await;
+    let seen = members(&carol, &circle, appointed.version).await;
+    assert!(
+        seen.contains(&row("Bob", v1::Ring::Warm, true, false)),
+        "{seen:?}"
+    );
 
     // Bob cannot step Ann down: only oneself.
     let before = s.events().await;
-    let (status, problem) = bob.delete(&coordinator(&ann_id)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, problem) = bob.delete_as::<v1::Changed>(&coordinator(&ann_id)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");
     let (stranger, _) = s.person("Stranger", "stranger@example.org").await;
     let before_stranger = s.events().await;
-    let (status, problem) = stranger.delete(&coordinator(&ann_id)).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    assert_eq!(problem["code"], "no-such-circle");
+    let (status, problem) = stranger
+        .delete_as::<v1::Changed>(&coordinator(&ann_id))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
+    assert_eq!(problem.unwrap_err().code, "no-such-circle");
     assert_eq!(s.events().await, before_stranger);
     assert!(before_stranger > before);
 
-    let (status, stepped) = ann.delete(&coordinator(&ann_id)).await;
-    assert_eq!(status, StatusCode::OK, "{stepped}");
-    let seen = members(&ann, &circle, version(&stepped)).await;
+    let stepped = common::expect(
+        "step down",
+        StatusCode::OK,
+        ann.delete_as::<v1::Changed>(&coordinator(&ann_id)).await,
+    );
+    let seen = members(&ann, &circle, stepped.version).await;
     assert!(
-        seen.contains(&row("Ann de Vries", "warm", false, false)),
+        seen.contains(&row("Ann de Vries", v1::Ring::Warm, false, false)),
         "{seen:?}"
     );
-    let (_, me) = ann
-        .get(&format!(
+    let me: v1::Circle = ann
+        .get_ok(&format!(
             "/api/v1/circles/{circle}?min_version={}",
-            version(&stepped)
+            stepped.version
         ))
         .await;
-    assert_eq!(me["you"]["coordinator"], false);
+    assert!(!me.you.coordinator);
 
     // Now Bob is the last one.
     let before = s.events().await;
-    let (status, problem) = bob.delete(&coordinator(&bob_id)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
-    let (status, problem) = ann.post(&coordinator(&ann_id), json!({})).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, problem) = bob.delete_as::<v1::Changed>(&coordinator(&bob_id)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem:?}");
+    ann.post_refused(&coordinator(&ann_id), &Empty {}, StatusCode::FORBIDDEN)
+        .await;
     assert_eq!(s.events().await, before);
 }
 
 async fn members_leave_and_are_removed(s: Server) {
     let (ann, ann_id, circle) = circle(&s).await;
-    let (bob, _) = join(&s, &ann, &circle, "Bob", "warm").await;
-    let (carol, carol_id) = join(&s, &ann, &circle, "Carol", "lukewarm").await;
-    let (dave, dave_id) = join(&s, &ann, &circle, "Dave", "lukewarm").await;
+    let (bob, _) = join(&s, &ann, &circle, "Bob", v1::Ring::Warm).await;
+    let (carol, carol_id) = join(&s, &ann, &circle, "Carol", v1::Ring::Lukewarm).await;
+    let (dave, dave_id) = join(&s, &ann, &circle, "Dave", v1::Ring::Lukewarm).await;
     let member = |id: &str| format!("/api/v1/circles/{circle}/members/{id}");
-    let focus = members_raw(&ann, &circle).await["members"][0]["person"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let focus = members_raw(&ann, &circle).await.members[0]
+        .person
+        .id
+        .to_string();
 
     let before = s.events().await;
     for (who, path, status) in [
@@ -639,47 +705,53 @@ async fn members_leave_and_are_removed(s: Server) {
             StatusCode::NOT_FOUND,
         ),
     ] {
-        let (got, problem) = who.delete(&path).await;
-        assert_eq!(got, status, "{path}: {problem}");
+        let (got, problem) = who.delete_as::<v1::Changed>(&path).await;
+        assert_eq!(got, status, "{path}: {problem:?}");
     }
     assert_eq!(s.events().await, before);
 
     // Carol leaves.
-    let (status, left) = carol.delete(&member(&carol_id)).await;
-    assert_eq!(status, StatusCode::OK, "{left}");
+    let left = common::expect(
+        "leave",
+        StatusCode::OK,
+        carol.delete_as::<v1::Changed>(&member(&carol_id)).await,
+    );
     let (status, problem) = carol
-        .get(&format!(
+        .get_as::<v1::Circle>(&format!(
             "/api/v1/circles/{circle}?min_version={}",
-            version(&left)
+            left.version
         ))
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
 
     // Dave is removed, and then the circle is not his to see or change.
-    let (status, removed) = ann.delete(&member(&dave_id)).await;
-    assert_eq!(status, StatusCode::OK, "{removed}");
-    let at = version(&removed);
+    let removed = common::expect(
+        "remove",
+        StatusCode::OK,
+        ann.delete_as::<v1::Changed>(&member(&dave_id)).await,
+    );
+    let at = removed.version;
     let (status, problem) = dave
-        .get(&format!("/api/v1/circles/{circle}?min_version={at}"))
+        .get_as::<v1::Circle>(&format!("/api/v1/circles/{circle}?min_version={at}"))
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
     let (status, problem) = dave
-        .get(&format!(
+        .get_as::<v1::Members>(&format!(
             "/api/v1/circles/{circle}/members?min_version={at}"
         ))
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
     let before = s.events().await;
-    let (status, problem) = dave.delete(&member(&dave_id)).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    let (status, problem) = dave.delete_as::<v1::Changed>(&member(&dave_id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
     assert_eq!(s.events().await, before);
 
     assert_eq!(
         members(&bob, &circle, at).await,
         vec![
-            row("Mam", "warm", false, true),
-            row("Ann de Vries", "warm", true, false),
-            row("Bob", "warm", false, false),
+            row("Mam", v1::Ring::Warm, false, true),
+            row("Ann de Vries", v1::Ring::Warm, true, false),
+            row("Bob", v1::Ring::Warm, false, false),
         ]
     );
 }
@@ -707,42 +779,47 @@ async fn organisation(s: &Server, name: &str) -> (Browser, String, OrganisationI
 
 async fn consent_is_granted_listed_and_revoked(s: Server) {
     let (ann, _, circle) = circle(&s).await;
-    let (bob, _) = join(&s, &ann, &circle, "Bob", "warm").await;
-    let (carol, _) = join(&s, &ann, &circle, "Carol", "lukewarm").await;
+    let (bob, _) = join(&s, &ann, &circle, "Bob", v1::Ring::Warm).await;
+    let (carol, _) = join(&s, &ann, &circle, "Carol", v1::Ring::Lukewarm).await;
     let (_, _, org) = organisation(&s, "Wijkteam Noord").await;
     let consents = format!("/api/v1/circles/{circle}/consents");
     let consent = format!("{consents}/{org}");
 
     let before = s.events().await;
+    let typed = |grant: v1::GrantConsent| serde_json::to_value(grant).unwrap();
     for (who, path, body, status) in [
         // The coordinators and the focus person decide.
         (
             &bob,
             consent.clone(),
-            json!({"scope": "signals"}),
+            typed(grant(v1::Scope::Signals)),
             StatusCode::FORBIDDEN,
         ),
         (
             &carol,
             consent.clone(),
-            json!({"scope": "full"}),
+            typed(grant(v1::Scope::Full)),
             StatusCode::FORBIDDEN,
         ),
         (
             &ann,
             format!("{consents}/{}", Uuid::new_v4()),
-            json!({"scope": "signals"}),
+            typed(grant(v1::Scope::Signals)),
             StatusCode::NOT_FOUND,
         ),
         (
             &ann,
             consent.clone(),
-            json!({"scope": "signals", "from": Utc::now() - Duration::days(1)}),
+            typed(v1::GrantConsent {
+                scope: v1::Scope::Signals,
+                from: Some(Utc::now() - Duration::days(1)),
+            }),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
             &ann,
             consent.clone(),
+            // A scope that does not exist: the types cannot say it.
             json!({"scope": "everything"}),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
@@ -752,70 +829,81 @@ async fn consent_is_granted_listed_and_revoked(s: Server) {
     }
     assert_eq!(s.events().await, before);
 
-    let (status, granted) = ann.put(&consent, json!({"scope": "signals"})).await;
-    assert_eq!(status, StatusCode::OK, "{granted}");
-    let at = version(&granted);
+    let granted: v1::Changed = ann
+        .put_ok(&consent, &grant(v1::Scope::Signals), StatusCode::OK)
+        .await;
+    let at = granted.version;
     for reader in [&ann, &bob] {
-        let (status, body) = reader.get(&format!("{consents}?min_version={at}")).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let list = body["consents"].as_array().unwrap();
-        assert_eq!(list.len(), 1, "{body}");
+        let body: v1::Consents = reader.get_ok(&format!("{consents}?min_version={at}")).await;
+        let list = &body.consents;
+        assert_eq!(list.len(), 1, "{body:?}");
         assert_eq!(
-            list[0]["organisation"],
-            json!({"id": org.0, "name": "Wijkteam Noord"})
+            list[0].organisation,
+            v1::OrganisationName {
+                id: org.0,
+                name: "Wijkteam Noord".into()
+            }
         );
-        assert_eq!(list[0]["scope"], "signals");
-        assert_eq!(list[0]["active"], true);
+        assert_eq!(list[0].scope, v1::Scope::Signals);
+        assert!(list[0].active);
     }
     // The lukewarm ring does not decide what organisations see.
-    let (status, problem) = carol.get(&consents).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, problem) = carol.get_as::<v1::Consents>(&consents).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");
 
     // Widened to full, from tomorrow: listed, not in force yet.
     let tomorrow = Utc::now() + Duration::days(1);
-    let (status, widened) = ann
-        .put(&consent, json!({"scope": "full", "from": tomorrow}))
+    let widened: v1::Changed = ann
+        .put_ok(
+            &consent,
+            &v1::GrantConsent {
+                scope: v1::Scope::Full,
+                from: Some(tomorrow),
+            },
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(status, StatusCode::OK, "{widened}");
-    let (_, body) = ann
-        .get(&format!("{consents}?min_version={}", version(&widened)))
+    let body: v1::Consents = ann
+        .get_ok(&format!("{consents}?min_version={}", widened.version))
         .await;
-    assert_eq!(body["consents"][0]["scope"], "full");
-    assert_eq!(body["consents"][0]["active"], false);
+    assert_eq!(body.consents[0].scope, v1::Scope::Full);
+    assert!(!body.consents[0].active);
 
-    let (status, revoked) = ann.delete(&consent).await;
-    assert_eq!(status, StatusCode::OK, "{revoked}");
-    let (_, body) = ann
-        .get(&format!("{consents}?min_version={}", version(&revoked)))
+    let revoked = common::expect(
+        "revoke",
+        StatusCode::OK,
+        ann.delete_as::<v1::Changed>(&consent).await,
+    );
+    let body: v1::Consents = ann
+        .get_ok(&format!("{consents}?min_version={}", revoked.version))
         .await;
-    assert_eq!(body["consents"], json!([]));
+    assert_eq!(body.consents, vec![]);
     let before = s.events().await;
-    let (status, problem) = ann.delete(&consent).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    let (status, problem) = bob.delete(&consent).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, problem) = ann.delete_as::<v1::Changed>(&consent).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
+    let (status, problem) = bob.delete_as::<v1::Changed>(&consent).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");
     assert_eq!(s.events().await, before);
 }
 
 async fn looks_are_for_the_coordinators_and_the_focus_person(s: Server) {
     let (ann, _, circle) = circle(&s).await;
-    let (bob, _) = join(&s, &ann, &circle, "Bob", "warm").await;
-    let (carol, _) = join(&s, &ann, &circle, "Carol", "lukewarm").await;
+    let (bob, _) = join(&s, &ann, &circle, "Bob", v1::Ring::Warm).await;
+    let (carol, _) = join(&s, &ann, &circle, "Carol", v1::Ring::Lukewarm).await;
     let (stranger, _) = s.person("Stranger", "stranger@example.org").await;
     let (_, olga_id, org) = organisation(&s, "Wijkteam Noord").await;
-    let (status, granted) = ann
-        .put(
+    let granted: v1::Changed = ann
+        .put_ok(
             &format!("/api/v1/circles/{circle}/consents/{org}"),
-            json!({"scope": "full"}),
+            &grant(v1::Scope::Full),
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{granted}");
     let looks = format!("/api/v1/circles/{circle}/looks");
-    let (status, body) = ann
-        .get(&format!("{looks}?min_version={}", version(&granted)))
+    let body: v1::Looks = ann
+        .get_ok(&format!("{looks}?min_version={}", granted.version))
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["looks"], json!([]));
+    assert_eq!(body.looks, vec![]);
 
     // Olga looks (the organisation's routes put every read on the record).
     let commands = commands(&s);
@@ -839,39 +927,38 @@ async fn looks_are_for_the_coordinators_and_the_focus_person(s: Server) {
     )
     .await;
 
-    let (status, body) = ann.get(&format!("{looks}?min_version={at}")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let list = body["looks"].as_array().unwrap();
-    assert_eq!(list.len(), 2, "{body}");
-    assert_eq!(list[0]["code"], "circle-full", "newest first");
-    assert_eq!(list[1]["code"], "circle");
+    let body: v1::Looks = ann.get_ok(&format!("{looks}?min_version={at}")).await;
+    let list = &body.looks;
+    assert_eq!(list.len(), 2, "{body:?}");
+    assert_eq!(list[0].code, "circle-full", "newest first");
+    assert_eq!(list[1].code, "circle");
     assert_eq!(
-        list[0]["what"],
+        list[0].what,
         "the circle: signals, rota, open requests and shared logbook"
     );
+    assert_eq!(list[0].who, someone(&olga_id, "Olga Wijkteam"));
     assert_eq!(
-        list[0]["who"],
-        json!({"id": olga_id, "name": "Olga Wijkteam", "forgotten": false})
+        list[0].organisation,
+        v1::OrganisationName {
+            id: org.0,
+            name: "Wijkteam Noord".into()
+        }
     );
-    assert_eq!(
-        list[0]["organisation"],
-        json!({"id": org.0, "name": "Wijkteam Noord"})
-    );
-    assert_eq!(list[0]["scope"], "full");
-    assert!(list[0]["at"].is_string());
+    assert_eq!(list[0].scope, v1::Scope::Full);
+    // `at` is a timestamp: reading it as `DateTime<Utc>` above checks that.
 
     for member in [&bob, &carol] {
-        let (status, problem) = member.get(&looks).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+        let (status, problem) = member.get_as::<v1::Looks>(&looks).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");
     }
-    let (status, problem) = stranger.get(&looks).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    let (status, problem) = stranger.get_as::<v1::Looks>(&looks).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem:?}");
 }
 
 async fn load_and_reciprocity_are_private_to_each_member(s: Server) {
     let (ann, ann_id, circle) = circle(&s).await;
-    let (bob, bob_id) = join(&s, &ann, &circle, "Bob", "warm").await;
-    let (carol, _) = join(&s, &ann, &circle, "Carol", "lukewarm").await;
+    let (bob, bob_id) = join(&s, &ann, &circle, "Bob", v1::Ring::Warm).await;
+    let (carol, _) = join(&s, &ann, &circle, "Carol", v1::Ring::Lukewarm).await;
     let commands = commands(&s);
     let vault = Vault::new(s.test.log.clone());
     let ann_actor = Actor::person(person(&ann_id));
@@ -937,96 +1024,96 @@ async fn load_and_reciprocity_are_private_to_each_member(s: Server) {
     let week = kring_domain::circle::state::local_date(start, "Europe/Amsterdam");
 
     // Bob sees his own figures only.
-    let (status, load) = bob
-        .get(&format!(
+    let load: v1::Load = bob
+        .get_ok(&format!(
             "/api/v1/circles/{circle}/load?week={week}&min_version={at}"
         ))
         .await;
-    assert_eq!(status, StatusCode::OK, "{load}");
     let monday = kring_views::iso_week_start(week);
-    assert_eq!(load["week"], monday.to_string());
+    assert_eq!(load.week, monday);
     assert_eq!(
-        load["members"],
-        json!([{
-            "person": {"id": bob_id, "name": "Bob", "forgotten": false},
-            "committed_minutes": 60, "capacity_hours": 3, "over_capacity": false,
-        }])
+        load.members,
+        vec![v1::MemberLoad {
+            person: someone(&bob_id, "Bob"),
+            committed_minutes: 60,
+            capacity_hours: Some(3),
+            over_capacity: false,
+        }]
     );
-    let (status, reciprocity) = bob
-        .get(&format!("/api/v1/circles/{circle}/reciprocity"))
+    let reciprocity: v1::Reciprocities = bob
+        .get_ok(&format!("/api/v1/circles/{circle}/reciprocity"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{reciprocity}");
     assert_eq!(
-        reciprocity["members"],
-        json!([{
-            "person": {"id": bob_id, "name": "Bob", "forgotten": false},
-            "given": 1, "received": 0, "thanks_received": 1, "thanks_given": 0,
-        }])
+        reciprocity.members,
+        vec![v1::Reciprocity {
+            person: someone(&bob_id, "Bob"),
+            given: 1,
+            received: 0,
+            thanks_received: 1,
+            thanks_given: 0,
+        }]
     );
     // Carol has no figures yet but her own (empty) load.
-    let (_, load) = carol
-        .get(&format!(
+    let load: v1::Load = carol
+        .get_ok(&format!(
             "/api/v1/circles/{circle}/load?week={week}&min_version={at}"
         ))
         .await;
-    let rows = load["members"].as_array().unwrap();
-    assert_eq!(rows.len(), 1, "{load}");
-    assert_eq!(rows[0]["committed_minutes"], 0);
-    assert_eq!(rows[0]["capacity_hours"], Value::Null);
-    let (_, reciprocity) = carol
-        .get(&format!("/api/v1/circles/{circle}/reciprocity"))
+    let rows = &load.members;
+    assert_eq!(rows.len(), 1, "{load:?}");
+    assert_eq!(rows[0].committed_minutes, 0);
+    assert_eq!(rows[0].capacity_hours, None);
+    let reciprocity: v1::Reciprocities = carol
+        .get_ok(&format!("/api/v1/circles/{circle}/reciprocity"))
         .await;
-    assert_eq!(reciprocity["members"], json!([]));
+    assert_eq!(reciprocity.members, vec![]);
 
     // A coordinator sees everyone's.
-    let (status, load) = ann
-        .get(&format!(
+    let load: v1::Load = ann
+        .get_ok(&format!(
             "/api/v1/circles/{circle}/load?week={monday}&min_version={at}"
         ))
         .await;
-    assert_eq!(status, StatusCode::OK, "{load}");
-    let rows = load["members"].as_array().unwrap();
-    assert_eq!(rows.len(), 4, "Mam, Ann, Bob and Carol: {load}");
+    let rows = &load.members;
+    assert_eq!(rows.len(), 4, "Mam, Ann, Bob and Carol: {load:?}");
     let bobs = rows
         .iter()
-        .find(|r| r["person"]["id"] == bob_id.as_str())
+        .find(|r| r.person.id.to_string() == bob_id)
         .unwrap();
-    assert_eq!(bobs["committed_minutes"], 60);
-    let (_, reciprocity) = ann
-        .get(&format!("/api/v1/circles/{circle}/reciprocity"))
+    assert_eq!(bobs.committed_minutes, 60);
+    let reciprocity: v1::Reciprocities = ann
+        .get_ok(&format!("/api/v1/circles/{circle}/reciprocity"))
         .await;
-    let rows = reciprocity["members"].as_array().unwrap();
+    let rows = &reciprocity.members;
     let anns = rows
         .iter()
-        .find(|r| r["person"]["id"] == ann_id.as_str())
+        .find(|r| r.person.id.to_string() == ann_id)
         .unwrap();
-    assert_eq!(
-        (anns["received"].as_u64(), anns["thanks_given"].as_u64()),
-        (Some(1), Some(1))
-    );
+    assert_eq!((anns.received, anns.thanks_given), (1, 1));
     assert!(
-        rows.iter().any(|r| r["person"]["name"] == "Mam"),
-        "{reciprocity}"
+        rows.iter().any(|r| r.person.name == "Mam"),
+        "{reciprocity:?}"
     );
 
     // This week by default; a date that is not one is 400.
-    let (status, load) = carol.get(&format!("/api/v1/circles/{circle}/load")).await;
-    assert_eq!(status, StatusCode::OK, "{load}");
+    let load: v1::Load = carol
+        .get_ok(&format!("/api/v1/circles/{circle}/load"))
+        .await;
     let this_week = kring_views::iso_week_start(kring_domain::circle::state::local_date(
         Utc::now(),
         "Europe/Amsterdam",
     ));
-    assert_eq!(load["week"], this_week.to_string());
+    assert_eq!(load.week, this_week);
     let (status, problem) = carol
-        .get(&format!("/api/v1/circles/{circle}/load?week=monday"))
+        .get_as::<v1::Load>(&format!("/api/v1/circles/{circle}/load?week=monday"))
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem:?}");
 }
 
 async fn health_and_suggestions_are_for_coordinators(s: Server) {
     let (ann, ann_id, circle) = circle(&s).await;
-    let (bob, _) = join(&s, &ann, &circle, "Bob", "warm").await;
-    let (carol, carol_id) = join(&s, &ann, &circle, "Carol", "lukewarm").await;
+    let (bob, _) = join(&s, &ann, &circle, "Bob", v1::Ring::Warm).await;
+    let (carol, carol_id) = join(&s, &ann, &circle, "Carol", v1::Ring::Lukewarm).await;
     let commands = commands(&s);
     let ann_actor = Actor::person(person(&ann_id));
 
@@ -1075,37 +1162,39 @@ async fn health_and_suggestions_are_for_coordinators(s: Server) {
     )
     .await;
 
-    let (status, health) = ann
-        .get(&format!("/api/v1/circles/{circle}/health?min_version={at}"))
+    let health: v1::Health = ann
+        .get_ok(&format!("/api/v1/circles/{circle}/health?min_version={at}"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{health}");
-    assert_eq!(health["version"], at);
+    assert_eq!(health.version, at);
     assert_eq!(
-        health["signals"]["members"],
-        json!({"warm": 3, "lukewarm": 1, "cold": 0})
+        health.signals.members,
+        v1::RingCounts {
+            warm: 3,
+            lukewarm: 1,
+            cold: 0
+        }
     );
-    assert_eq!(health["signals"]["only_warm"], false);
-    assert_eq!(health["signals"]["primary_carer_at_risk"], false);
-    assert!(health.get("primary_carer").is_none(), "{health}");
-    let (status, suggestions) = ann
-        .get(&format!("/api/v1/circles/{circle}/suggestions"))
+    assert!(!health.signals.only_warm);
+    assert!(!health.signals.primary_carer_at_risk);
+    assert!(health.primary_carer.is_none(), "{health:?}");
+    let suggestions: v1::Suggestions = ann
+        .get_ok(&format!("/api/v1/circles/{circle}/suggestions"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{suggestions}");
     assert_eq!(
-        suggestions["suggestions"],
-        json!([{
-            "request": request.0,
-            "people": [{"id": carol_id, "name": "Carol", "forgotten": false}],
-        }])
+        suggestions.suggestions,
+        vec![v1::Suggestion {
+            request: request.0,
+            people: vec![someone(&carol_id, "Carol")],
+        }]
     );
 
     for member in [&bob, &carol] {
-        for what in ["health", "suggestions"] {
-            let (status, problem) = member
-                .get(&format!("/api/v1/circles/{circle}/{what}"))
-                .await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{what}: {problem}");
-        }
+        let path = format!("/api/v1/circles/{circle}/health");
+        let (status, problem) = member.get_as::<v1::Health>(&path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "health: {problem:?}");
+        let path = format!("/api/v1/circles/{circle}/suggestions");
+        let (status, problem) = member.get_as::<v1::Suggestions>(&path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "suggestions: {problem:?}");
     }
 }
 
@@ -1119,16 +1208,17 @@ async fn invitation_links_use_the_public_url() {
     };
     let s = Server::start_with(kring_testkit::TestLog::sqlite().await, settings).await;
     let (ann, _, circle) = circle(&s).await;
-    let (status, invited) = ann
-        .post(
+    let invited: v1::InvitationCreated = ann
+        .post_ok(
             &format!("/api/v1/circles/{circle}/invitations"),
-            json!({"ring": "warm"}),
+            &invite(v1::Ring::Warm),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{invited}");
-    let link = invited["link"].as_str().unwrap();
-    let code = invited["code"].as_str().unwrap();
-    assert_eq!(link, format!("http://kring.example.org:8080/join#{code}"));
+    assert_eq!(
+        invited.link,
+        format!("http://kring.example.org:8080/join#{}", invited.code)
+    );
 }
 
 /// The circle's `may` is the policy's answer: each flag agrees with what the
@@ -1137,23 +1227,22 @@ async fn the_circle_says_what_each_member_may_read(s: Server) {
     let (ann, _, circle) = circle(&s).await;
     let (warm, _) = s.join(&ann, &circle, "warm").await;
     let (lukewarm, _) = s.join(&ann, &circle, "lukewarm").await;
-    let reads = [
-        ("read_rota", "rota"),
-        ("read_invitations", "invitations"),
-        ("read_consents", "consents"),
-        ("read_looks", "looks"),
-        ("read_health", "health"),
-        ("export", "export"),
+    let reads: [(fn(&v1::May) -> bool, &str); 6] = [
+        (|may| may.read_rota, "rota"),
+        (|may| may.read_invitations, "invitations"),
+        (|may| may.read_consents, "consents"),
+        (|may| may.read_looks, "looks"),
+        (|may| may.read_health, "health"),
+        (|may| may.export, "export"),
     ];
     for (who, browser, decides) in [
         ("coordinator", &ann, true),
         ("warm", &warm, false),
         ("lukewarm", &lukewarm, false),
     ] {
-        let (status, seen) = browser.get(&format!("/api/v1/circles/{circle}")).await;
-        assert_eq!(status, StatusCode::OK, "{seen}");
-        let may = &seen["may"];
-        assert_eq!(may["decide_consent"], decides, "{who}: {may}");
+        let seen: v1::Circle = browser.get_ok(&format!("/api/v1/circles/{circle}")).await;
+        let may = seen.may;
+        assert_eq!(may.decide_consent, decides, "{who}: {may:?}");
         for (flag, route) in reads {
             let (status, answer) = browser
                 .get(&format!("/api/v1/circles/{circle}/{route}"))
@@ -1163,13 +1252,20 @@ async fn the_circle_says_what_each_member_may_read(s: Server) {
                 StatusCode::FORBIDDEN => false,
                 other => panic!("{who} {route}: {other} {answer}"),
             };
-            assert_eq!(may[flag], allowed, "{who}: {flag} against /{route}");
+            assert_eq!(flag(&may), allowed, "{who}: may against /{route}");
         }
     }
-    let (_, seen) = warm.get(&format!("/api/v1/circles/{circle}")).await;
+    let seen: v1::Circle = warm.get_ok(&format!("/api/v1/circles/{circle}")).await;
     assert_eq!(
-        seen["may"],
-        json!({"read_rota": true, "read_invitations": false, "read_consents": true,
-            "read_looks": false, "read_health": false, "export": false, "decide_consent": false})
+        seen.may,
+        v1::May {
+            read_rota: true,
+            read_invitations: false,
+            read_consents: true,
+            read_looks: false,
+            read_health: false,
+            export: false,
+            decide_consent: false,
+        }
     );
 }
