@@ -5,12 +5,14 @@ mod common;
 
 use std::time::Duration as StdDuration;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Utc, Weekday};
 use common::{Browser, Server};
+use kring_protocol::v1::{self, Ring};
 use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tokio::time::Instant;
+use uuid::Uuid;
 
 on_both_backends!(
     Server::start =>
@@ -27,11 +29,18 @@ on_both_backends!(
 /// A circle around Mam with Ann as its coordinator: (Ann's browser, the circle).
 async fn circle(s: &Server) -> (Browser, String) {
     let (ann, _) = s.person("Ann de Vries", "ann@example.org").await;
-    let (status, created) = ann
-        .post("/api/v1/circles", json!({"focus_name": "Mam"}))
+    let created: v1::Created = ann
+        .post_ok(
+            "/api/v1/circles",
+            &v1::CreateCircle {
+                focus_name: "Mam".into(),
+                time_zone: None,
+                for_myself: false,
+            },
+            StatusCode::CREATED,
+        )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let circle = created["id"].as_str().unwrap().to_owned();
+    let circle = created.id.to_string();
     // Until the projector has folded the new circle nobody is in it, not even
     // Ann (404); a busy database can take longer than the read patience.
     let path = format!("/api/v1/circles/{circle}?min_version=1");
@@ -73,10 +82,26 @@ async fn member(
     ann: &Browser,
     circle: &str,
     name: &str,
-    ring: &str,
+    ring: Ring,
 ) -> (Browser, String) {
-    s.join_with(ann, circle, name, json!({ "ring": ring }))
-        .await
+    s.join_with(ann, circle, name, invite(ring, None)).await
+}
+
+fn invite(ring: Ring, task: Option<Uuid>) -> v1::Invite {
+    v1::Invite {
+        ring,
+        role: v1::Role::Member,
+        task,
+        expires_in_days: None,
+    }
+}
+
+fn person(id: &str, name: &str) -> v1::Person {
+    v1::Person {
+        id: id.parse().unwrap(),
+        name: name.into(),
+        forgotten: false,
+    }
 }
 
 /// A volunteer of the cold ring, as the marketplace brings one: `ann` asks for
@@ -84,28 +109,30 @@ async fn member(
 async fn volunteer(s: &Server, ann: &Browser, circle: &str, name: &str) -> (Browser, String) {
     let start = Utc::now() + Duration::days(1);
     let requests = format!("/api/v1/circles/{circle}/requests");
-    let (status, asked) = ann
-        .post(
+    let asked: v1::Created = ann
+        .post_ok(
             &requests,
-            json!({
-                "category": "groceries",
-                "window_start": start,
-                "window_end": start + Duration::hours(3),
-                "duration_minutes": 60,
-                "details": "Fruit and bread from the market",
-            }),
+            &v1::AskForHelp {
+                category: v1::Category::Groceries,
+                window_start: start,
+                window_end: start + Duration::hours(3),
+                duration_minutes: 60,
+                details: "Fruit and bread from the market".into(),
+                place: None,
+                on_behalf_of_focus: false,
+            },
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{asked}");
-    let request = asked["id"].as_str().unwrap();
-    let (status, widened) = ann
-        .post(
+    let request = asked.id;
+    let _: v1::Changed = ann
+        .post_ok(
             &format!("{requests}/{request}/widen"),
-            json!({"to": "cold"}),
+            &v1::WidenRequest { to: Ring::Cold },
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{widened}");
-    s.join_with(ann, circle, name, json!({"ring": "cold", "task": request}))
+    s.join_with(ann, circle, name, invite(Ring::Cold, Some(request)))
         .await
 }
 
@@ -114,153 +141,179 @@ fn soon() -> NaiveDate {
     (Utc::now() + Duration::days(3)).date_naive()
 }
 
-async fn schedule(browser: &Browser, circle: &str, body: Value) -> (String, u64) {
-    let (status, created) = browser
-        .post(&format!("/api/v1/circles/{circle}/shifts"), body)
+async fn schedule(browser: &Browser, circle: &str, body: v1::ScheduleShift) -> (String, u64) {
+    let created: v1::Created = browser
+        .post_ok(
+            &format!("/api/v1/circles/{circle}/shifts"),
+            &body,
+            StatusCode::CREATED,
+        )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    (
-        created["id"].as_str().unwrap().to_owned(),
-        created["version"].as_u64().unwrap(),
-    )
+    (created.id.to_string(), created.version)
 }
 
 /// A weekly shift at 10:00 local from `first`.
-fn weekly(first: NaiveDate, helpers: u8, rings: Value) -> Value {
-    json!({
-        "title": "Morning coffee with Mam",
-        "starts": format!("{first}T10:00"),
-        "duration_minutes": 90,
-        "weekly": {},
-        "helpers_needed": helpers,
-        "rings": rings,
-    })
+fn weekly(first: NaiveDate, helpers: u8, rings: Vec<Ring>) -> v1::ScheduleShift {
+    v1::ScheduleShift {
+        title: "Morning coffee with Mam".into(),
+        starts: format!("{first}T10:00"),
+        duration_minutes: 90,
+        weekly: Some(v1::WeeklyShift::default()),
+        helpers_needed: helpers,
+        rings,
+    }
+}
+
+/// A shift at `starts` (local) that takes place once, for the warm ring.
+fn once_at(title: &str, starts: String) -> v1::ScheduleShift {
+    v1::ScheduleShift {
+        title: title.into(),
+        starts,
+        duration_minutes: 60,
+        weekly: None,
+        helpers_needed: 1,
+        rings: vec![Ring::Warm],
+    }
 }
 
 /// The rota as `browser` sees it once the circle is at `version`.
-async fn rota(browser: &Browser, circle: &str, from: NaiveDate, days: u32, version: u64) -> Value {
+async fn rota(
+    browser: &Browser,
+    circle: &str,
+    from: NaiveDate,
+    days: u32,
+    version: u64,
+) -> v1::Rota {
     let path =
         format!("/api/v1/circles/{circle}/rota?from={from}&days={days}&min_version={version}");
     let (status, rota) = get(browser, &path).await;
     assert_eq!(status, StatusCode::OK, "{rota}");
-    assert!(rota["version"].as_u64().unwrap() >= version, "{rota}");
+    let rota: v1::Rota = serde_json::from_value(rota).unwrap();
+    assert!(rota.version >= version, "{rota:?}");
     rota
 }
 
-fn slot(rota: &Value, date: NaiveDate) -> &Value {
-    rota["slots"]
-        .as_array()
-        .unwrap()
+fn slot(rota: &v1::Rota, date: NaiveDate) -> &v1::RotaSlot {
+    rota.slots
         .iter()
-        .find(|slot| slot["date"] == date.to_string())
-        .unwrap_or_else(|| panic!("no slot on {date}: {rota}"))
+        .find(|slot| slot.date == date)
+        .unwrap_or_else(|| panic!("no slot on {date}: {rota:?}"))
+}
+
+fn ten_o_clock(date: NaiveDate) -> chrono::NaiveDateTime {
+    date.and_hms_opt(10, 0, 0).unwrap()
 }
 
 fn shift_path(circle: &str, shift: &str, date: NaiveDate, what: &str) -> String {
     format!("/api/v1/circles/{circle}/shifts/{shift}/dates/{date}/{what}")
 }
 
-async fn changed(browser: &Browser, path: &str, body: Value) -> u64 {
-    let (status, changed) = browser.post(path, body).await;
-    assert_eq!(status, StatusCode::OK, "{path}: {changed}");
-    changed["version"].as_u64().unwrap()
+/// Posts `body` (`&()` for none: JSON `null`), expects 200; answers the version.
+async fn changed(browser: &Browser, path: &str, body: &impl serde::Serialize) -> u64 {
+    let changed: v1::Changed = browser.post_ok(path, body, StatusCode::OK).await;
+    changed.version
 }
 
-fn at(text: &Value) -> DateTime<Utc> {
-    text.as_str().unwrap().parse().unwrap()
+/// Posts `body` and answers the status and the problem (when refused).
+async fn post(
+    browser: &Browser,
+    path: &str,
+    body: &impl serde::Serialize,
+) -> (StatusCode, Option<v1::Problem>) {
+    let (status, answer) = browser.post_as::<Value>(path, body).await;
+    (status, answer.err())
+}
+
+fn release(reason: &str) -> v1::ReleaseShift {
+    v1::ReleaseShift {
+        reason: reason.into(),
+    }
 }
 
 async fn claim_and_release_a_shift(s: Server) {
     let (ann, circle) = circle(&s).await;
-    let (bea, bea_id) = member(&s, &ann, &circle, "Bea", "warm").await;
+    let (bea, bea_id) = member(&s, &ann, &circle, "Bea", Ring::Warm).await;
     let first = soon();
-    let (shift, version) =
-        schedule(&ann, &circle, weekly(first, 2, json!(["warm", "lukewarm"]))).await;
+    let (shift, version) = schedule(
+        &ann,
+        &circle,
+        weekly(first, 2, vec![Ring::Warm, Ring::Lukewarm]),
+    )
+    .await;
 
     let second = first + Duration::days(7);
     let before = rota(&bea, &circle, first, 14, version).await;
-    assert_eq!(before["from"], first.to_string());
-    assert_eq!(before["days"], 14);
-    assert_eq!(before["time_zone"], "Europe/Amsterdam");
-    assert_eq!(before["swaps"], json!([]));
-    let slots = before["slots"].as_array().unwrap();
+    assert_eq!(before.from, first);
+    assert_eq!(before.days, 14);
+    assert_eq!(before.time_zone, "Europe/Amsterdam");
+    assert_eq!(before.swaps, vec![]);
+    let slots = &before.slots;
     assert_eq!(
         slots.len(),
         2,
-        "a weekly shift, twice in two weeks: {before}"
+        "a weekly shift, twice in two weeks: {before:?}"
     );
     for (slot, date) in slots.iter().zip([first, second]) {
-        assert_eq!(slot["shift"], shift.as_str());
-        assert_eq!(slot["date"], date.to_string());
-        assert_eq!(slot["title"], "Morning coffee with Mam");
-        assert_eq!(slot["starts_local"], format!("{date}T10:00:00"));
-        assert_eq!(slot["duration_minutes"], 90);
-        assert_eq!(slot["helpers_needed"], 2);
-        assert_eq!(slot["open_places"], 2);
-        assert_eq!(slot["rings"], json!(["warm", "lukewarm"]));
-        assert_eq!(slot["claimed_by"], json!([]));
-        assert_eq!(slot["you_are_on"], false);
+        assert_eq!(slot.shift.to_string(), shift);
+        assert_eq!(slot.date, date);
+        assert_eq!(slot.title.as_deref(), Some("Morning coffee with Mam"));
+        assert_eq!(slot.starts_local, ten_o_clock(date));
+        assert_eq!(slot.duration_minutes, 90);
+        assert_eq!(slot.helpers_needed, 2);
+        assert_eq!(slot.open_places, 2);
+        assert_eq!(slot.rings, vec![Ring::Warm, Ring::Lukewarm]);
+        assert_eq!(slot.claimed_by, vec![]);
+        assert!(!slot.you_are_on);
     }
 
-    let version = changed(
-        &bea,
-        &shift_path(&circle, &shift, second, "claim"),
-        json!(null),
-    )
-    .await;
+    let version = changed(&bea, &shift_path(&circle, &shift, second, "claim"), &()).await;
     let claimed = rota(&bea, &circle, first, 14, version).await;
     let on = slot(&claimed, second);
-    assert_eq!(
-        on["claimed_by"],
-        json!([{"id": bea_id, "name": "Bea", "forgotten": false}])
-    );
-    assert_eq!(on["you_are_on"], true);
-    assert_eq!(on["open_places"], 1);
-    assert_eq!(
-        slot(&claimed, first)["claimed_by"],
-        json!([]),
-        "only that date"
-    );
+    assert_eq!(on.claimed_by, vec![person(&bea_id, "Bea")]);
+    assert!(on.you_are_on);
+    assert_eq!(on.open_places, 1);
+    assert_eq!(slot(&claimed, first).claimed_by, vec![], "only that date");
     let seen_by_ann = rota(&ann, &circle, first, 14, version).await;
-    assert_eq!(slot(&seen_by_ann, second)["claimed_by"], on["claimed_by"]);
-    assert_eq!(slot(&seen_by_ann, second)["you_are_on"], false);
+    assert_eq!(slot(&seen_by_ann, second).claimed_by, on.claimed_by);
+    assert!(!slot(&seen_by_ann, second).you_are_on);
 
     // Claiming the same place twice is refused and changes nothing.
     let events = s.events().await;
-    let (status, twice) = bea
-        .post(&shift_path(&circle, &shift, second, "claim"), json!(null))
+    let twice = bea
+        .post_refused(
+            &shift_path(&circle, &shift, second, "claim"),
+            &(),
+            StatusCode::CONFLICT,
+        )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{twice}");
-    assert_eq!(twice["code"], "already-on-shift");
+    assert_eq!(twice.code, "already-on-shift");
     // A release says why.
-    let (status, silent) = bea
-        .post(
-            &shift_path(&circle, &shift, second, "release"),
-            json!({"reason": "  "}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{silent}");
+    bea.post_refused(
+        &shift_path(&circle, &shift, second, "release"),
+        &release("  "),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
     // Ann was never on it.
-    let (status, not_on) = ann
-        .post(
-            &shift_path(&circle, &shift, second, "release"),
-            json!({"reason": "busy"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{not_on}");
+    ann.post_refused(
+        &shift_path(&circle, &shift, second, "release"),
+        &release("busy"),
+        StatusCode::CONFLICT,
+    )
+    .await;
     assert_eq!(s.events().await, events);
 
     let version = changed(
         &bea,
         &shift_path(&circle, &shift, second, "release"),
-        json!({"reason": "I have the flu"}),
+        &release("I have the flu"),
     )
     .await;
     let after = rota(&bea, &circle, first, 14, version).await;
     let open = slot(&after, second);
-    assert_eq!(open["claimed_by"], json!([]));
-    assert_eq!(open["open_places"], 2);
-    assert_eq!(open["you_are_on"], false);
+    assert_eq!(open.claimed_by, vec![]);
+    assert_eq!(open.open_places, 2);
+    assert!(!open.you_are_on);
 
     // The reason is sealed in the log, never in the clear.
     let mut stored = String::new();
@@ -277,82 +330,95 @@ async fn claim_and_release_a_shift(s: Server) {
 
 async fn a_claim_beyond_the_helpers_needed_is_409_and_writes_nothing(s: Server) {
     let (ann, circle) = circle(&s).await;
-    let (bea, bea_id) = member(&s, &ann, &circle, "Bea", "warm").await;
-    let (cas, _) = member(&s, &ann, &circle, "Cas", "warm").await;
+    let (bea, bea_id) = member(&s, &ann, &circle, "Bea", Ring::Warm).await;
+    let (cas, _) = member(&s, &ann, &circle, "Cas", Ring::Warm).await;
     let date = soon();
-    let (shift, _) = schedule(&ann, &circle, weekly(date, 1, json!(["warm"]))).await;
-    let version = changed(
-        &bea,
-        &shift_path(&circle, &shift, date, "claim"),
-        json!(null),
-    )
-    .await;
+    let (shift, _) = schedule(&ann, &circle, weekly(date, 1, vec![Ring::Warm])).await;
+    let version = changed(&bea, &shift_path(&circle, &shift, date, "claim"), &()).await;
 
     let events = s.events().await;
-    let (status, full) = cas
-        .post(&shift_path(&circle, &shift, date, "claim"), json!(null))
+    let full = cas
+        .post_refused(
+            &shift_path(&circle, &shift, date, "claim"),
+            &(),
+            StatusCode::CONFLICT,
+        )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{full}");
-    assert_eq!(full["code"], "shift-full");
+    assert_eq!(full.code, "shift-full");
     assert_eq!(s.events().await, events);
 
     let rota = rota(&cas, &circle, date, 1, version).await;
     let only = slot(&rota, date);
-    assert_eq!(only["open_places"], 0);
-    assert_eq!(only["claimed_by"].as_array().unwrap().len(), 1);
-    assert_eq!(only["claimed_by"][0]["id"], bea_id.as_str());
-    assert_eq!(only["you_are_on"], false);
+    assert_eq!(only.open_places, 0);
+    assert_eq!(only.claimed_by.len(), 1);
+    assert_eq!(only.claimed_by[0].id.to_string(), bea_id);
+    assert!(!only.you_are_on);
 }
 
 async fn a_volunteer_of_the_cold_ring_does_not_see_the_rota(s: Server) {
     let (ann, circle) = circle(&s).await;
     let (stranger, _) = s.person("Sam", "sam@example.org").await;
     let date = soon();
-    let (shift, _) = schedule(&ann, &circle, weekly(date, 2, json!(["warm", "lukewarm"]))).await;
+    let (shift, _) = schedule(
+        &ann,
+        &circle,
+        weekly(date, 2, vec![Ring::Warm, Ring::Lukewarm]),
+    )
+    .await;
     let (vic, _) = volunteer(&s, &ann, &circle, "Vic").await;
 
-    let (status, refused) = vic.get(&format!("/api/v1/circles/{circle}/rota")).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
-    assert_eq!(refused["code"], "read-volunteers-no-rota");
-    let events = s.events().await;
-    let (status, claim) = vic
-        .post(&shift_path(&circle, &shift, date, "claim"), json!(null))
+    let (status, refused) = vic
+        .get_as::<v1::Rota>(&format!("/api/v1/circles/{circle}/rota"))
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{claim}");
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused:?}");
+    assert_eq!(refused.unwrap_err().code, "read-volunteers-no-rota");
+    let events = s.events().await;
+    vic.post_refused(
+        &shift_path(&circle, &shift, date, "claim"),
+        &(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_eq!(s.events().await, events);
 
     // Someone outside the circle learns nothing at all.
     let (status, hidden) = stranger
-        .get(&format!("/api/v1/circles/{circle}/rota"))
+        .get_as::<v1::Rota>(&format!("/api/v1/circles/{circle}/rota"))
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{hidden}");
-    let (status, nothing) = stranger
-        .post(&shift_path(&circle, &shift, date, "claim"), json!(null))
+    assert_eq!(status, StatusCode::NOT_FOUND, "{hidden:?}");
+    let nothing = stranger
+        .post_refused(
+            &shift_path(&circle, &shift, date, "claim"),
+            &(),
+            StatusCode::NOT_FOUND,
+        )
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{nothing}");
-    assert_eq!(nothing["detail"], hidden["detail"]);
+    assert_eq!(nothing.detail, hidden.unwrap_err().detail);
     assert_eq!(s.events().await, events);
 }
 
 async fn a_ring_the_shift_is_not_open_to_cannot_claim_it(s: Server) {
     let (ann, circle) = circle(&s).await;
-    let (dirk, _) = member(&s, &ann, &circle, "Dirk", "lukewarm").await;
+    let (dirk, _) = member(&s, &ann, &circle, "Dirk", Ring::Lukewarm).await;
     let date = soon();
-    let (shift, version) = schedule(&ann, &circle, weekly(date, 2, json!(["warm"]))).await;
+    let (shift, version) = schedule(&ann, &circle, weekly(date, 2, vec![Ring::Warm])).await;
 
     // The neighbour sees the rota, and that the shift is for the family.
     let seen = rota(&dirk, &circle, date, 1, version).await;
-    assert_eq!(slot(&seen, date)["rings"], json!(["warm"]));
+    assert_eq!(slot(&seen, date).rings, vec![Ring::Warm]);
 
     let events = s.events().await;
-    let (status, refused) = dirk
-        .post(&shift_path(&circle, &shift, date, "claim"), json!(null))
+    let refused = dirk
+        .post_refused(
+            &shift_path(&circle, &shift, date, "claim"),
+            &(),
+            StatusCode::FORBIDDEN,
+        )
         .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
-    assert_eq!(refused["code"], "only-shift-rings");
+    assert_eq!(refused.code, "only-shift-rings");
     assert_eq!(s.events().await, events);
     let after = rota(&dirk, &circle, date, 1, version).await;
-    assert_eq!(slot(&after, date)["claimed_by"], json!([]));
+    assert_eq!(slot(&after, date).claimed_by, vec![]);
 }
 
 /// The last Sunday of October in `year`: the night European summer time ends.
@@ -372,172 +438,146 @@ async fn ten_o_clock_stays_ten_o_clock_when_summer_time_ends(s: Server) {
         change = end_of_summer_time(today.year() + 1);
     }
     let before = change - Duration::days(7);
-    let (shift, version) = schedule(&ann, &circle, weekly(before, 1, json!(["warm"]))).await;
+    let (shift, version) = schedule(&ann, &circle, weekly(before, 1, vec![Ring::Warm])).await;
 
     let shown = rota(&ann, &circle, before, 8, version).await;
-    let slots = shown["slots"].as_array().unwrap();
-    assert_eq!(slots.len(), 2, "{shown}");
+    let slots = &shown.slots;
+    assert_eq!(slots.len(), 2, "{shown:?}");
     let (summer, winter) = (&slots[0], &slots[1]);
-    assert_eq!(summer["date"], before.to_string());
-    assert_eq!(winter["date"], change.to_string());
-    assert_eq!(summer["starts_local"], format!("{before}T10:00:00"));
-    assert_eq!(winter["starts_local"], format!("{change}T10:00:00"));
+    assert_eq!(summer.date, before);
+    assert_eq!(winter.date, change);
+    assert_eq!(summer.starts_local, ten_o_clock(before));
+    assert_eq!(winter.starts_local, ten_o_clock(change));
     // 10:00 is 08:00 UTC in summer time (+02:00) and 09:00 UTC after it (+01:00).
     assert_eq!(
-        at(&summer["starts_at"]),
+        summer.starts_at,
         before.and_hms_opt(8, 0, 0).unwrap().and_utc()
     );
     assert_eq!(
-        at(&winter["starts_at"]),
+        winter.starts_at,
         change.and_hms_opt(9, 0, 0).unwrap().and_utc()
     );
 
     // A date after the change is claimed like any other.
-    let version = changed(
-        &ann,
-        &shift_path(&circle, &shift, change, "claim"),
-        json!(null),
-    )
-    .await;
+    let version = changed(&ann, &shift_path(&circle, &shift, change, "claim"), &()).await;
     let claimed = rota(&ann, &circle, change, 1, version).await;
-    assert_eq!(slot(&claimed, change)["you_are_on"], true);
+    assert!(slot(&claimed, change).you_are_on);
 }
 
 async fn a_swap_proposed_and_accepted_moves_the_claim(s: Server) {
     let (ann, circle) = circle(&s).await;
-    let (bea, bea_id) = member(&s, &ann, &circle, "Bea", "warm").await;
-    let (cas, cas_id) = member(&s, &ann, &circle, "Cas", "lukewarm").await;
-    let (dirk, _) = member(&s, &ann, &circle, "Dirk", "warm").await;
+    let (bea, bea_id) = member(&s, &ann, &circle, "Bea", Ring::Warm).await;
+    let (cas, cas_id) = member(&s, &ann, &circle, "Cas", Ring::Lukewarm).await;
+    let (dirk, _) = member(&s, &ann, &circle, "Dirk", Ring::Warm).await;
     let date = soon();
-    let (shift, _) = schedule(&ann, &circle, weekly(date, 1, json!(["warm", "lukewarm"]))).await;
-    changed(
-        &bea,
-        &shift_path(&circle, &shift, date, "claim"),
-        json!(null),
+    let (shift, _) = schedule(
+        &ann,
+        &circle,
+        weekly(date, 1, vec![Ring::Warm, Ring::Lukewarm]),
     )
     .await;
+    changed(&bea, &shift_path(&circle, &shift, date, "claim"), &()).await;
 
-    let (status, proposed) = bea
-        .post(
-            &format!("/api/v1/circles/{circle}/swaps"),
-            json!({"shift": shift, "date": date, "to": cas_id}),
-        )
+    let swaps = format!("/api/v1/circles/{circle}/swaps");
+    let propose = |to: &str| v1::ProposeSwap {
+        shift: shift.parse().unwrap(),
+        date,
+        to: to.parse().unwrap(),
+    };
+    let proposed: v1::Created = bea
+        .post_ok(&swaps, &propose(&cas_id), StatusCode::CREATED)
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{proposed}");
-    let swap = proposed["id"].as_str().unwrap().to_owned();
-    let version = proposed["version"].as_u64().unwrap();
+    let swap = proposed.id;
+    let version = proposed.version;
 
     // The two of them and the coordinator see the swap waiting; Dirk does not.
-    let bea_person = json!({"id": bea_id, "name": "Bea", "forgotten": false});
-    let cas_person = json!({"id": cas_id, "name": "Cas", "forgotten": false});
+    let bea_person = person(&bea_id, "Bea");
+    let cas_person = person(&cas_id, "Cas");
     for who in [&cas, &bea, &ann] {
         let waiting = rota(who, &circle, date, 1, version).await;
-        let swaps = waiting["swaps"].as_array().unwrap();
-        assert_eq!(swaps.len(), 1, "{waiting}");
-        assert_eq!(swaps[0]["id"], swap.as_str());
-        assert_eq!(swaps[0]["shift"], shift.as_str());
-        assert_eq!(swaps[0]["date"], date.to_string());
-        assert_eq!(swaps[0]["title"], "Morning coffee with Mam");
-        assert_eq!(swaps[0]["from"], bea_person);
-        assert_eq!(swaps[0]["to"], cas_person);
+        let swaps = &waiting.swaps;
+        assert_eq!(swaps.len(), 1, "{waiting:?}");
+        assert_eq!(swaps[0].id, swap);
+        assert_eq!(swaps[0].shift.to_string(), shift);
+        assert_eq!(swaps[0].date, date);
+        assert_eq!(swaps[0].title.as_deref(), Some("Morning coffee with Mam"));
+        assert_eq!(swaps[0].from, bea_person);
+        assert_eq!(swaps[0].to, cas_person);
     }
-    assert_eq!(
-        rota(&dirk, &circle, date, 1, version).await["swaps"],
-        json!([])
-    );
+    assert_eq!(rota(&dirk, &circle, date, 1, version).await.swaps, vec![]);
 
     // Only Cas, who was asked, takes it over.
     let events = s.events().await;
     let accept = format!("/api/v1/circles/{circle}/swaps/{swap}/accept");
-    let (status, not_yours) = dirk.post(&accept, json!(null)).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{not_yours}");
+    dirk.post_refused(&accept, &(), StatusCode::FORBIDDEN).await;
     assert_eq!(s.events().await, events);
 
-    let version = changed(&cas, &accept, json!(null)).await;
+    let version = changed(&cas, &accept, &()).await;
     let after = rota(&cas, &circle, date, 1, version).await;
     let moved = slot(&after, date);
-    assert_eq!(moved["claimed_by"], json!([cas_person]));
-    assert_eq!(moved["you_are_on"], true);
-    assert_eq!(after["swaps"], json!([]), "settled");
-    assert_eq!(
-        slot(&rota(&bea, &circle, date, 1, version).await, date)["you_are_on"],
-        false
-    );
-    let (status, again) = cas.post(&accept, json!(null)).await;
-    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+    assert_eq!(moved.claimed_by, vec![cas_person.clone()]);
+    assert!(moved.you_are_on);
+    assert_eq!(after.swaps, vec![], "settled");
+    assert!(!slot(&rota(&bea, &circle, date, 1, version).await, date).you_are_on);
+    cas.post_refused(&accept, &(), StatusCode::CONFLICT).await;
 
     // Cas asks Bea back; Bea declines, and the place stays with Cas.
-    let (status, back) = cas
-        .post(
-            &format!("/api/v1/circles/{circle}/swaps"),
-            json!({"shift": shift, "date": date, "to": bea_id}),
-        )
+    let back: v1::Created = cas
+        .post_ok(&swaps, &propose(&bea_id), StatusCode::CREATED)
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{back}");
-    let back = back["id"].as_str().unwrap();
+    let back = back.id;
     let version = changed(
         &bea,
         &format!("/api/v1/circles/{circle}/swaps/{back}/decline"),
-        json!(null),
+        &(),
     )
     .await;
     let declined = rota(&bea, &circle, date, 1, version).await;
-    assert_eq!(slot(&declined, date)["claimed_by"], json!([cas_person]));
-    assert_eq!(declined["swaps"], json!([]));
+    assert_eq!(slot(&declined, date).claimed_by, vec![cas_person]);
+    assert_eq!(declined.swaps, vec![]);
 }
 
 async fn only_coordinators_schedule_and_skip(s: Server) {
     let (ann, circle) = circle(&s).await;
-    let (bea, _) = member(&s, &ann, &circle, "Bea", "warm").await;
+    let (bea, _) = member(&s, &ann, &circle, "Bea", Ring::Warm).await;
     let first = soon();
     let second = first + Duration::days(7);
 
     let events = s.events().await;
-    let (status, refused) = bea
-        .post(
-            &format!("/api/v1/circles/{circle}/shifts"),
-            weekly(first, 1, json!(["warm"])),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    bea.post_refused(
+        &format!("/api/v1/circles/{circle}/shifts"),
+        &weekly(first, 1, vec![Ring::Warm]),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_eq!(s.events().await, events);
 
     // A shift that takes place once, ending on a date.
-    let once = json!({
-        "title": "To the GP",
-        "starts": format!("{first}T14:30"),
-        "duration_minutes": 60,
-        "helpers_needed": 1,
-        "rings": ["warm"],
-    });
-    let (once, _) = schedule(&ann, &circle, once).await;
-    let until = json!({
-        "title": "Evening meal",
-        "starts": format!("{first}T18:00"),
-        "duration_minutes": 60,
-        "weekly": {"until": second},
-        "helpers_needed": 1,
-        "rings": ["warm"],
-    });
+    let (once, _) = schedule(
+        &ann,
+        &circle,
+        once_at("To the GP", format!("{first}T14:30")),
+    )
+    .await;
+    let until = v1::ScheduleShift {
+        weekly: Some(v1::WeeklyShift {
+            until: Some(second),
+        }),
+        ..once_at("Evening meal", format!("{first}T18:00"))
+    };
     let (weekly_shift, version) = schedule(&ann, &circle, until).await;
     let all = rota(&bea, &circle, first, 28, version).await;
-    let dates: Vec<(String, String)> = all["slots"]
-        .as_array()
-        .unwrap()
+    let dates: Vec<(String, NaiveDate)> = all
+        .slots
         .iter()
-        .map(|slot| {
-            (
-                slot["shift"].as_str().unwrap().to_owned(),
-                slot["date"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|slot| (slot.shift.to_string(), slot.date))
         .collect();
     assert_eq!(
         dates,
         [
-            (once.clone(), first.to_string()),
-            (weekly_shift.clone(), first.to_string()),
-            (weekly_shift.clone(), second.to_string()),
+            (once.clone(), first),
+            (weekly_shift.clone(), first),
+            (weekly_shift.clone(), second),
         ],
         "in time order, the weekly one up to its last date"
     );
@@ -545,46 +585,41 @@ async fn only_coordinators_schedule_and_skip(s: Server) {
     changed(
         &bea,
         &shift_path(&circle, &weekly_shift, second, "claim"),
-        json!(null),
+        &(),
     )
     .await;
     let events = s.events().await;
-    let (status, refused) = bea
-        .post(
-            &shift_path(&circle, &weekly_shift, second, "skip"),
-            json!(null),
-        )
-        .await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    bea.post_refused(
+        &shift_path(&circle, &weekly_shift, second, "skip"),
+        &(),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_eq!(s.events().await, events);
 
     let version = changed(
         &ann,
         &shift_path(&circle, &weekly_shift, second, "skip"),
-        json!(null),
+        &(),
     )
     .await;
     let skipped = rota(&bea, &circle, first, 28, version).await;
-    assert_eq!(skipped["slots"].as_array().unwrap().len(), 2, "{skipped}");
-    assert!(skipped["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|slot| slot["date"] != second.to_string()));
-    let (status, gone) = bea
-        .post(
+    assert_eq!(skipped.slots.len(), 2, "{skipped:?}");
+    assert!(skipped.slots.iter().all(|slot| slot.date != second));
+    let gone = bea
+        .post_refused(
             &shift_path(&circle, &weekly_shift, second, "claim"),
-            json!(null),
+            &(),
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{gone}");
-    assert_eq!(gone["code"], "no-shift-on-date");
+    assert_eq!(gone.code, "no-shift-on-date");
 }
 
 async fn dates_days_and_ids_that_cannot_be_right(s: Server) {
     let (ann, circle) = circle(&s).await;
     let date = soon();
-    let (shift, version) = schedule(&ann, &circle, weekly(date, 1, json!(["warm"]))).await;
+    let (shift, version) = schedule(&ann, &circle, weekly(date, 1, vec![Ring::Warm])).await;
     let events = s.events().await;
 
     for query in [
@@ -603,65 +638,81 @@ async fn dates_days_and_ids_that_cannot_be_right(s: Server) {
         );
     }
     // Left out: from today (in the circle's zone), for a week.
-    let (status, week) = ann.get(&format!("/api/v1/circles/{circle}/rota")).await;
-    assert_eq!(status, StatusCode::OK, "{week}");
-    assert_eq!(week["days"], 7);
-    let today: NaiveDate = week["from"].as_str().unwrap().parse().unwrap();
+    let week: v1::Rota = ann.get_ok(&format!("/api/v1/circles/{circle}/rota")).await;
+    assert_eq!(week.days, 7);
+    let today = week.from;
     assert!(
         (today - Utc::now().date_naive()).num_days().abs() <= 1,
-        "{week}"
+        "{week:?}"
     );
 
     for bad in ["2026-02-30", "05-12-2026", "soon"] {
         let path = format!("/api/v1/circles/{circle}/shifts/{shift}/dates/{bad}/claim");
-        let (status, problem) = ann.post(&path, json!(null)).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {problem}");
-        assert!(
-            problem["detail"].as_str().unwrap().contains("YYYY-MM-DD"),
-            "{problem}"
-        );
+        let problem = ann
+            .post_refused(&path, &(), StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        let detail = problem.detail.unwrap_or_default();
+        assert!(detail.contains("YYYY-MM-DD"), "{bad}: {detail}");
     }
-    let (status, problem) = ann
-        .post(
-            &shift_path(&circle, "not-a-shift", date, "claim"),
-            json!(null),
+    ann.post_refused(
+        &shift_path(&circle, "not-a-shift", date, "claim"),
+        &(),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let unknown = Uuid::new_v4().to_string();
+    let problem = ann
+        .post_refused(
+            &shift_path(&circle, &unknown, date, "claim"),
+            &(),
+            StatusCode::NOT_FOUND,
         )
         .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    let unknown = uuid::Uuid::new_v4().to_string();
-    let (status, problem) = ann
-        .post(&shift_path(&circle, &unknown, date, "claim"), json!(null))
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
-    assert_eq!(problem["code"], "no-such-shift");
-    let (status, problem) = ann
-        .post(
-            &format!("/api/v1/circles/{circle}/swaps/not-a-swap/accept"),
-            json!(null),
-        )
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    assert_eq!(problem.code, "no-such-shift");
+    ann.post_refused(
+        &format!("/api/v1/circles/{circle}/swaps/not-a-swap/accept"),
+        &(),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 
     // Shifts that cannot be.
     let yesterday = Utc::now().date_naive() - Duration::days(1);
+    let coffee = || once_at("Coffee", format!("{date}T10:00"));
     let wrong = [
-        json!({"title": "", "starts": format!("{date}T10:00"), "duration_minutes": 60, "helpers_needed": 1, "rings": ["warm"]}),
-        json!({"title": "Coffee", "starts": format!("{date}T10:00Z"), "duration_minutes": 60, "helpers_needed": 1, "rings": ["warm"]}),
-        json!({"title": "Coffee", "starts": format!("{yesterday}T10:00"), "duration_minutes": 60, "helpers_needed": 1, "rings": ["warm"]}),
-        json!({"title": "Coffee", "starts": format!("{date}T10:00"), "duration_minutes": 1, "helpers_needed": 1, "rings": ["warm"]}),
-        json!({"title": "Coffee", "starts": format!("{date}T10:00"), "duration_minutes": 60, "helpers_needed": 0, "rings": ["warm"]}),
-        json!({"title": "Coffee", "starts": format!("{date}T10:00"), "duration_minutes": 60, "helpers_needed": 1, "rings": ["cold"]}),
-        json!({"title": "Coffee", "starts": format!("{date}T10:00"), "duration_minutes": 60, "helpers_needed": 1, "rings": []}),
-        json!({"title": "Coffee", "starts": format!("{date}T10:00"), "duration_minutes": 60, "helpers_needed": 1, "rings": ["warm"], "weekly": {"until": yesterday}}),
+        once_at("", format!("{date}T10:00")),
+        once_at("Coffee", format!("{date}T10:00Z")),
+        once_at("Coffee", format!("{yesterday}T10:00")),
+        v1::ScheduleShift {
+            duration_minutes: 1,
+            ..coffee()
+        },
+        v1::ScheduleShift {
+            helpers_needed: 0,
+            ..coffee()
+        },
+        v1::ScheduleShift {
+            rings: vec![Ring::Cold],
+            ..coffee()
+        },
+        v1::ScheduleShift {
+            rings: vec![],
+            ..coffee()
+        },
+        v1::ScheduleShift {
+            weekly: Some(v1::WeeklyShift {
+                until: Some(yesterday),
+            }),
+            ..coffee()
+        },
     ];
     for body in wrong {
-        let (status, problem) = ann
-            .post(&format!("/api/v1/circles/{circle}/shifts"), body.clone())
-            .await;
+        let (status, problem) =
+            post(&ann, &format!("/api/v1/circles/{circle}/shifts"), &body).await;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
-            "{body}: {problem}"
+            "{body:?}: {problem:?}"
         );
     }
     assert_eq!(s.events().await, events);
