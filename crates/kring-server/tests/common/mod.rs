@@ -517,3 +517,19 @@ pub fn expect<A>(path: &str, wanted: StatusCode, (status, answer): (StatusCode, 
 /// An empty request body (`{}`), for actions that take none.
 #[derive(Serialize)]
 pub struct Empty {}
+
+impl Browser {
+    /// Like [`Browser::get_until`], with the answer read as `A`.
+    pub async fn get_until_as<A: DeserializeOwned>(
+        &self,
+        path: &str,
+        done: impl Fn(&A) -> bool,
+    ) -> A {
+        let body = self
+            .get_until(path, |body| {
+                done(&typed(StatusCode::OK, body.clone()).unwrap())
+            })
+            .await;
+        typed(StatusCode::OK, body).unwrap()
+    }
+}
