@@ -3,48 +3,64 @@
 
 mod common;
 
-use common::Server;
+use common::{Browser, Server};
+use kring_protocol::v1::{self, Event, Visibility};
 use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-fn texts_of(events: &Value, kind: &str) -> Vec<String> {
+fn texts_of(events: &[v1::ExportedEvent]) -> Vec<String> {
     events
-        .as_array()
-        .unwrap()
         .iter()
-        .filter(|e| e["kind"] == kind)
-        .map(|e| {
-            e["data"]["text"]
-                .as_str()
-                .unwrap_or("<forgotten>")
-                .to_owned()
+        .filter_map(|e| match &e.event {
+            Event::LogbookEntryWritten { text, .. } => {
+                Some(text.clone().unwrap_or_else(|| "<forgotten>".into()))
+            }
+            _ => None,
         })
         .collect()
 }
 
+async fn create(ann: &Browser, focus_name: &str) -> String {
+    let (_, created) = ann
+        .post_as::<v1::Created>(
+            "/api/v1/circles",
+            &v1::CreateCircle {
+                focus_name: focus_name.into(),
+                time_zone: None,
+                for_myself: false,
+            },
+        )
+        .await;
+    created.expect("a circle").id.to_string()
+}
+
+fn entry(text: &str, visibility: Visibility) -> v1::WriteLogbookEntry {
+    v1::WriteLogbookEntry {
+        text: text.into(),
+        visibility,
+    }
+}
+
 async fn a_coordinator_exports_the_circle_a_member_exports_their_own(s: Server) {
     let (ann, ann_id) = s.person("Ann", "ann@example.org").await;
-    let (_, created) = ann
-        .post("/api/v1/circles", json!({"focus_name": "Mam"}))
-        .await;
-    let circle = created["id"].as_str().unwrap().to_owned();
+    let circle = create(&ann, "Mam").await;
     let (bob, _) = s.join(&ann, &circle, "lukewarm").await;
-    let (status, _) = ann
-        .post(
+    let _: v1::Created = ann
+        .post_ok(
             &format!("/api/v1/circles/{circle}/logbook"),
-            json!({"text": "Cardiologist on Tuesday", "visibility": "warm_only"}),
+            &entry("Cardiologist on Tuesday", Visibility::WarmOnly),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let (status, written) = bob
-        .post(
+    let written: v1::Created = bob
+        .post_ok(
             &format!("/api/v1/circles/{circle}/logbook"),
-            json!({"text": "Brought soup, \"lentil\"", "visibility": "whole_circle"}),
+            &entry("Brought soup, \"lentil\"", Visibility::WholeCircle),
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let version = written["version"].as_u64().unwrap();
+    let version = written.version;
 
     // The coordinator: every event, names and text opened.
     let response = ann
@@ -62,131 +78,132 @@ async fn a_coordinator_exports_the_circle_a_member_exports_their_own(s: Server) 
         .unwrap()
         .to_owned();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
-    let export: Value = response.json().await.unwrap();
-    assert_eq!(export["version"], version);
-    assert_eq!(export["focus"]["name"], "Mam");
-    let names: Vec<&str> = export["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let raw: Value = response.json().await.unwrap();
+    // The whole answer as sent, to be sure no sealed payload is left in it.
+    assert!(
+        !raw.to_string().contains("\"data\":{\"owner\""),
+        "sealed left: {raw}"
+    );
+    let export: v1::CircleExport = serde_json::from_value(raw).unwrap();
+    assert_eq!(export.version, version);
+    assert_eq!(export.focus.name, "Mam");
+    let names: Vec<&str> = export.people.iter().map(|p| p.name.as_str()).collect();
     assert!(
         names.contains(&"Ann") && names.contains(&"Mam"),
         "{names:?}"
     );
-    let events = &export["events"];
-    assert_eq!(events[0]["kind"], "CircleCreated");
-    assert_eq!(events[0]["data"]["focus_name"], "Mam");
-    assert_eq!(events[0]["by"], ann_id.as_str());
+    let events = &export.events;
+    match &events[0].event {
+        Event::CircleCreated { focus_name, .. } => assert_eq!(focus_name.as_deref(), Some("Mam")),
+        other => panic!("first comes CircleCreated, not {other:?}"),
+    }
+    assert_eq!(events[0].by.map(|by| by.to_string()), Some(ann_id));
     assert_eq!(
-        texts_of(events, "LogbookEntryWritten"),
+        texts_of(events),
         ["Cardiologist on Tuesday", "Brought soup, \"lentil\""]
-    );
-    assert!(
-        !export.to_string().contains("\"data\":{\"owner\""),
-        "sealed left: {export}"
     );
 
     // A lukewarm member may not export the circle...
-    let (status, body) = bob.get(&format!("/api/v1/circles/{circle}/export")).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = bob
+        .get_as::<v1::CircleExport>(&format!("/api/v1/circles/{circle}/export"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body:?}");
     // ...but exports their own data: only what they did, nothing of Ann's.
-    let (status, own) = bob.get("/api/v1/me/export").await;
-    assert_eq!(status, StatusCode::OK, "{own}");
-    assert_eq!(own["account"]["name"], "A lukewarm member");
-    let circles = own["circles"].as_array().unwrap();
-    assert_eq!(circles.len(), 1, "{own}");
-    assert_eq!(circles[0]["you"]["ring"], "lukewarm");
-    assert_eq!(
-        texts_of(&circles[0]["events"], "LogbookEntryWritten"),
-        ["Brought soup, \"lentil\""]
-    );
-    assert!(!own.to_string().contains("Cardiologist"), "{own}");
+    let (status, raw) = bob.get("/api/v1/me/export").await;
+    assert_eq!(status, StatusCode::OK, "{raw}");
+    assert!(!raw.to_string().contains("Cardiologist"), "{raw}");
+    let own: v1::PersonalExport = serde_json::from_value(raw).unwrap();
+    assert_eq!(own.account.name, "A lukewarm member");
+    let circles = &own.circles;
+    assert_eq!(circles.len(), 1, "{own:?}");
+    assert_eq!(circles[0].you.ring, v1::Ring::Lukewarm);
+    assert_eq!(texts_of(&circles[0].events), ["Brought soup, \"lentil\""]);
 
     // Someone outside the circle learns nothing of it.
     let (stranger, _) = s.person("Eve", "eve@example.org").await;
     let (status, _) = stranger
-        .get(&format!("/api/v1/circles/{circle}/export"))
+        .get_as::<v1::CircleExport>(&format!("/api/v1/circles/{circle}/export"))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, own) = stranger.get("/api/v1/me/export").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(own["circles"], json!([]));
+    let own: v1::PersonalExport = stranger.get_ok("/api/v1/me/export").await;
+    assert_eq!(own.circles, vec![]);
 }
 
 async fn my_circles_lists_the_circles_i_am_in(s: Server) {
     let (ann, _) = s.person("Ann", "ann@example.org").await;
-    let (status, none) = ann.get("/api/v1/circles").await;
-    assert_eq!((status, none), (StatusCode::OK, json!([])));
+    let none: Vec<v1::CircleSummary> = ann.get_ok("/api/v1/circles").await;
+    assert_eq!(none, vec![]);
     let mut ids = vec![];
     for focus in ["Pa", "Mam"] {
-        let (_, created) = ann
-            .post("/api/v1/circles", json!({"focus_name": focus}))
-            .await;
-        ids.push(created["id"].as_str().unwrap().to_owned());
+        ids.push(create(&ann, focus).await);
     }
     let (bob, bob_id) = s.join(&ann, &ids[1], "warm").await;
     let mine = ann
-        .get_until("/api/v1/circles", |mine| {
-            mine.as_array().unwrap().len() == 2
+        .get_until_as("/api/v1/circles", |mine: &Vec<v1::CircleSummary>| {
+            mine.len() == 2
         })
         .await;
-    assert_eq!(mine[0]["focus"]["name"], "Mam", "sorted by name: {mine}");
-    assert_eq!(mine[1]["focus"]["name"], "Pa");
-    assert_eq!(mine[0]["you"]["coordinator"], true);
-    let (_, bobs) = bob.get("/api/v1/circles").await;
-    assert_eq!(bobs.as_array().unwrap().len(), 1, "{bobs}");
-    assert_eq!(bobs[0]["id"], ids[1].as_str());
-    assert_eq!(bobs[0]["you"]["ring"], "warm");
+    assert_eq!(mine[0].focus.name, "Mam", "sorted by name: {mine:?}");
+    assert_eq!(mine[1].focus.name, "Pa");
+    assert!(mine[0].you.coordinator);
+    let bobs: Vec<v1::CircleSummary> = bob.get_ok("/api/v1/circles").await;
+    assert_eq!(bobs.len(), 1, "{bobs:?}");
+    assert_eq!(bobs[0].id.to_string(), ids[1]);
+    assert_eq!(bobs[0].you.ring, v1::Ring::Warm);
     // Removed: gone from the list.
     let (status, body) = ann
-        .delete(&format!("/api/v1/circles/{}/members/{bob_id}", ids[1]))
+        .delete_as::<v1::Changed>(&format!("/api/v1/circles/{}/members/{bob_id}", ids[1]))
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    bob.get_until("/api/v1/circles", |bobs| bobs == &json!([]))
-        .await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    bob.get_until_as("/api/v1/circles", |bobs: &Vec<v1::CircleSummary>| {
+        bobs.is_empty()
+    })
+    .await;
 }
 
 async fn the_logbook_lists_what_one_may_read_and_redaction_hides_it(s: Server) {
     let (ann, _) = s.person("Ann", "ann@example.org").await;
-    let (_, created) = ann
-        .post("/api/v1/circles", json!({"focus_name": "Mam"}))
-        .await;
-    let circle = created["id"].as_str().unwrap().to_owned();
+    let circle = create(&ann, "Mam").await;
     let (bob, _) = s.join(&ann, &circle, "lukewarm").await;
     let logbook = format!("/api/v1/circles/{circle}/logbook");
     let mut last = 0;
     let mut ids = vec![];
-    for (text, visibility) in [("warm news", "warm_only"), ("for all", "whole_circle")] {
-        let (status, body) = ann
-            .post(&logbook, json!({"text": text, "visibility": visibility}))
+    for (text, visibility) in [
+        ("warm news", Visibility::WarmOnly),
+        ("for all", Visibility::WholeCircle),
+    ] {
+        let body: v1::Created = ann
+            .post_ok(&logbook, &entry(text, visibility), StatusCode::CREATED)
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        last = body["version"].as_u64().unwrap();
-        ids.push(body["id"].as_str().unwrap().to_owned());
+        last = body.version;
+        ids.push(body.id);
     }
-    let (_, seen) = bob.get(&format!("{logbook}?min_version={last}")).await;
-    let texts: Vec<&str> = seen
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["text"].as_str().unwrap())
-        .collect();
+    let seen: Vec<v1::LogbookEntry> = bob.get_ok(&format!("{logbook}?min_version={last}")).await;
+    let texts: Vec<&str> = seen.iter().map(|e| e.text.as_deref().unwrap()).collect();
     assert_eq!(texts, ["for all"], "newest first, warm-only hidden");
     // Bob cannot redact Ann's entry; nothing is written.
     let before = s.events().await;
-    let (status, body) = bob.delete(&format!("{logbook}/{}", ids[1])).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = bob
+        .delete_as::<v1::Changed>(&format!("{logbook}/{}", ids[1]))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body:?}");
     assert_eq!(s.events().await, before);
-    let (status, body) = ann.delete(&format!("{logbook}/{}", ids[1])).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let version = body["version"].as_u64().unwrap();
-    let (_, seen) = bob.get(&format!("{logbook}?min_version={version}")).await;
-    assert_eq!(seen, json!([]), "redacted: only its author still sees it");
-    let (_, own) = ann.get(&format!("{logbook}?min_version={version}")).await;
-    assert_eq!(own[0]["redacted"], true);
-    let (status, _) = ann.delete(&format!("{logbook}/not-an-entry")).await;
+    let (status, body) = ann
+        .delete_as::<v1::Changed>(&format!("{logbook}/{}", ids[1]))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body:?}");
+    let version = body.unwrap().version;
+    let seen: Vec<v1::LogbookEntry> = bob
+        .get_ok(&format!("{logbook}?min_version={version}"))
+        .await;
+    assert_eq!(seen, vec![], "redacted: only its author still sees it");
+    let own: Vec<v1::LogbookEntry> = ann
+        .get_ok(&format!("{logbook}?min_version={version}"))
+        .await;
+    assert!(own[0].redacted);
+    let (status, _) = ann
+        .delete_as::<v1::Changed>(&format!("{logbook}/not-an-entry"))
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
