@@ -7,12 +7,13 @@ mod common;
 use std::io::BufReader;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Utc};
-use common::{Browser, Server};
+use common::{Browser, Empty, Server};
+use kring_protocol::v1::{self, CalendarScope, Ring};
 use kring_server::Settings;
 use kring_testkit::on_both_backends;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 on_both_backends!(
     Server::start =>
@@ -34,8 +35,8 @@ async fn the_address_starts_with_the_public_url() {
     };
     let s = Server::start_with(kring_testkit::TestLog::sqlite().await, settings).await;
     let (ann, circle) = coordinator(&s).await;
-    let feed = make_feed(&ann, &circle, "circle").await;
-    let url = feed["url"].as_str().unwrap();
+    let feed = make_feed(&ann, &circle, CalendarScope::Circle).await;
+    let url = &feed.url;
     let token = url
         .strip_prefix("http://kring.example.org/calendar/")
         .and_then(|rest| rest.strip_suffix(".ics"))
@@ -59,7 +60,12 @@ async fn a_feed_holds_the_shifts_in_utc_with_titles_and_who_is_on_them(s: Server
             &ann,
             &circle,
             "Bob; \"the neighbour\", jr.",
-            json!({"ring": "warm"}),
+            v1::Invite {
+                ring: Ring::Warm,
+                role: v1::Role::Member,
+                task: None,
+                expires_in_days: None,
+            },
         )
         .await;
     let first = winter_date();
@@ -70,9 +76,9 @@ async fn a_feed_holds_the_shifts_in_utc_with_titles_and_who_is_on_them(s: Server
     let version = claim(&bob, &circle, &dinner, next(first)).await;
     caught_up(&ann, &circle, version).await;
 
-    let feed = make_feed(&bob, &circle, "circle").await;
-    assert_eq!(feed["scope"], "circle");
-    let (status, headers, body) = fetch(feed["url"].as_str().unwrap()).await;
+    let feed = make_feed(&bob, &circle, CalendarScope::Circle).await;
+    assert_eq!(feed.scope, CalendarScope::Circle);
+    let (status, headers, body) = fetch(&feed.url).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(headers[CONTENT_TYPE], "text/calendar; charset=utf-8");
     assert_eq!(headers[CACHE_CONTROL], "no-store");
@@ -153,12 +159,12 @@ async fn mine_holds_only_the_shifts_i_am_on(s: Server) {
     let version = claim(&ann, &circle, &dinner, next(first)).await;
     caught_up(&ann, &circle, version).await;
 
-    let bobs = make_feed(&bob, &circle, "mine").await;
-    assert_eq!(bobs["scope"], "mine");
-    let anns = make_feed(&ann, &circle, "mine").await;
-    let everything = make_feed(&ann, &circle, "circle").await;
-    let uids = |feed: &Value| {
-        let url = feed["url"].as_str().unwrap().to_owned();
+    let bobs = make_feed(&bob, &circle, CalendarScope::Mine).await;
+    assert_eq!(bobs.scope, CalendarScope::Mine);
+    let anns = make_feed(&ann, &circle, CalendarScope::Mine).await;
+    let everything = make_feed(&ann, &circle, CalendarScope::Circle).await;
+    let uids = |feed: &v1::CalendarFeedCreated| {
+        let url = feed.url.clone();
         async move {
             let (status, _, body) = fetch(&url).await;
             assert_eq!(status, StatusCode::OK, "{body}");
@@ -175,21 +181,23 @@ async fn mine_holds_only_the_shifts_i_am_on(s: Server) {
         vec![format!("{dinner}-{}@kring", next(first))]
     );
     assert_eq!(uids(&everything).await.len(), 4, "three soups and a dinner");
-    let (_, _, body) = fetch(anns["url"].as_str().unwrap()).await;
+    let (_, _, body) = fetch(&anns.url).await;
     assert!(parse(&body)
         .name
         .unwrap()
         .starts_with("Kring: my shifts for "));
 
     // Giving a place back takes it out of "mine" at the next look.
-    let (status, released) = bob
-        .post(
+    let released: v1::Changed = bob
+        .post_ok(
             &format!("/api/v1/circles/{circle}/shifts/{soup}/dates/{second}/release"),
-            json!({"reason": "away that week"}),
+            &v1::ReleaseShift {
+                reason: "away that week".into(),
+            },
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{released}");
-    caught_up(&bob, &circle, released["version"].as_u64().unwrap()).await;
+    caught_up(&bob, &circle, released.version).await;
     assert_eq!(uids(&bobs).await, Vec::<String>::new());
 }
 
@@ -198,48 +206,45 @@ async fn mine_holds_only_the_shifts_i_am_on(s: Server) {
 async fn a_revoked_feed_is_404_and_only_its_owner_revokes_it(s: Server) {
     let (ann, circle) = coordinator(&s).await;
     let (bob, _) = s.join(&ann, &circle, "warm").await;
-    let kept = make_feed(&bob, &circle, "mine").await;
-    let revoked = make_feed(&bob, &circle, "circle").await;
-    let anns = make_feed(&ann, &circle, "circle").await;
+    let kept = make_feed(&bob, &circle, CalendarScope::Mine).await;
+    let revoked = make_feed(&bob, &circle, CalendarScope::Circle).await;
+    let anns = make_feed(&ann, &circle, CalendarScope::Circle).await;
     for feed in [&kept, &revoked, &anns] {
-        let (status, _, _) = fetch(feed["url"].as_str().unwrap()).await;
+        let (status, _, _) = fetch(&feed.url).await;
         assert_eq!(status, StatusCode::OK);
     }
 
     let feeds = format!("/api/v1/circles/{circle}/calendar-feeds");
-    let (status, listed) = bob.get(&feeds).await;
-    assert_eq!(status, StatusCode::OK, "{listed}");
-    let ids: Vec<&Value> = listed["feeds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| &f["id"])
-        .collect();
+    let (status, raw) = bob.get(&feeds).await;
+    assert_eq!(status, StatusCode::OK, "{raw}");
+    // The whole answer as sent, to be sure no address is anywhere in it.
+    assert!(
+        !raw.to_string().contains("/calendar/"),
+        "a list shows no addresses: {raw}"
+    );
+    let listed: v1::CalendarFeeds = serde_json::from_value(raw).unwrap();
+    let ids: Vec<uuid::Uuid> = listed.feeds.iter().map(|f| f.id).collect();
     assert_eq!(
         ids,
-        vec![&kept["id"], &revoked["id"]],
+        vec![kept.id, revoked.id],
         "only bob's own, oldest first"
     );
-    assert_eq!(listed["feeds"][0]["scope"], "mine");
-    assert!(listed["feeds"][0]["created_at"].is_string());
-    assert!(
-        !listed.to_string().contains("/calendar/"),
-        "a list shows no addresses: {listed}"
-    );
+    assert_eq!(listed.feeds[0].scope, CalendarScope::Mine);
+    // `created_at` is a timestamp: reading it as `DateTime<Utc>` checks that.
 
-    let revoke = format!("{feeds}/{}", revoked["id"].as_str().unwrap());
+    let revoke = format!("{feeds}/{}", revoked.id);
     let (status, refused) = ann.delete(&revoke).await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
         "not ann's to revoke: {refused}"
     );
-    let (status, _, _) = fetch(revoked["url"].as_str().unwrap()).await;
+    let (status, _, _) = fetch(&revoked.url).await;
     assert_eq!(status, StatusCode::OK, "still there");
 
     let (status, body) = bob.delete(&revoke).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-    let (status, headers, body) = fetch(revoked["url"].as_str().unwrap()).await;
+    let (status, headers, body) = fetch(&revoked.url).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(headers[CACHE_CONTROL], "no-store");
     let (status, _) = bob.delete(&revoke).await;
@@ -248,12 +253,12 @@ async fn a_revoked_feed_is_404_and_only_its_owner_revokes_it(s: Server) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     for feed in [&kept, &anns] {
-        let (status, _, _) = fetch(feed["url"].as_str().unwrap()).await;
+        let (status, _, _) = fetch(&feed.url).await;
         assert_eq!(status, StatusCode::OK, "the others stay");
     }
-    let (_, listed) = bob.get(&feeds).await;
-    assert_eq!(listed["feeds"].as_array().unwrap().len(), 1);
-    assert_eq!(listed["feeds"][0]["id"], kept["id"]);
+    let listed: v1::CalendarFeeds = bob.get_ok(&feeds).await;
+    assert_eq!(listed.feeds.len(), 1);
+    assert_eq!(listed.feeds[0].id, kept.id);
 }
 
 async fn the_feed_of_a_member_who_was_removed_is_404(s: Server) {
@@ -263,17 +268,17 @@ async fn the_feed_of_a_member_who_was_removed_is_404(s: Server) {
     let soup = schedule(&ann, &circle, SOUP, first, "10:00", 60, None, 1).await;
     let version = claim(&bob, &circle, &soup, first).await;
     caught_up(&ann, &circle, version).await;
-    let feed = make_feed(&bob, &circle, "mine").await;
-    let url = feed["url"].as_str().unwrap();
+    let feed = make_feed(&bob, &circle, CalendarScope::Mine).await;
+    let url = &feed.url;
     let (status, _, body) = fetch(url).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(parse(&body).events.len(), 1);
 
     let (status, removed) = ann
-        .delete(&format!("/api/v1/circles/{circle}/members/{bob_id}"))
+        .delete_as::<v1::Changed>(&format!("/api/v1/circles/{circle}/members/{bob_id}"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{removed}");
-    caught_up(&ann, &circle, removed["version"].as_u64().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{removed:?}");
+    caught_up(&ann, &circle, removed.unwrap().version).await;
 
     let (status, headers, body) = fetch(url).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
@@ -295,8 +300,8 @@ async fn the_feed_of_a_member_who_was_removed_is_404(s: Server) {
 
 async fn unknown_feed_addresses_are_404(s: Server) {
     let (ann, circle) = coordinator(&s).await;
-    let real = make_feed(&ann, &circle, "circle").await;
-    let real = real["url"].as_str().unwrap();
+    let real = make_feed(&ann, &circle, CalendarScope::Circle).await;
+    let real = &real.url;
     let without_suffix = real.strip_suffix(".ics").unwrap();
     for url in [
         s.url(&format!("/calendar/{}.ics", "A".repeat(43))),
@@ -309,8 +314,8 @@ async fn unknown_feed_addresses_are_404(s: Server) {
         let (status, headers, body) = fetch(&url).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{url}: {body}");
         assert_eq!(headers[CACHE_CONTROL], "no-store", "{url}");
-        let problem: Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(problem["code"], "no-calendar");
+        let problem: v1::Problem = serde_json::from_str(&body).unwrap();
+        assert_eq!(problem.code, "no-calendar");
     }
     let (status, _, _) = fetch(real).await;
     assert_eq!(status, StatusCode::OK);
@@ -321,27 +326,34 @@ async fn a_non_member_cannot_make_or_list_feeds(s: Server) {
     let (stranger, _) = s.person("Sam", "sam@example.org").await;
     let events = s.events().await;
     let feeds = format!("/api/v1/circles/{circle}/calendar-feeds");
-    let (status, body) = stranger.post(&feeds, json!({"scope": "circle"})).await;
-    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    let (_, no_circle) = stranger
-        .post(
+    let circle_feed = v1::CreateCalendarFeed {
+        scope: CalendarScope::Circle,
+    };
+    let body = stranger
+        .post_refused(&feeds, &circle_feed, StatusCode::NOT_FOUND)
+        .await;
+    let no_circle = stranger
+        .post_refused(
             &format!("/api/v1/circles/{}/calendar-feeds", uuid::Uuid::new_v4()),
-            json!({"scope": "circle"}),
+            &circle_feed,
+            StatusCode::NOT_FOUND,
         )
         .await;
     assert_eq!(
         body, no_circle,
         "the same as for a circle that does not exist"
     );
-    let (status, _) = stranger.get(&feeds).await;
+    let (status, _) = stranger.get_as::<v1::CalendarFeeds>(&feeds).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = s.browser().post(&feeds, json!({"scope": "circle"})).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    s.browser()
+        .post_refused(&feeds, &circle_feed, StatusCode::UNAUTHORIZED)
+        .await;
+    // A scope that does not exist: the types cannot say it.
     let (status, body) = ann.post(&feeds, json!({"scope": "everything"})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(s.events().await, events, "nothing was written to the log");
-    let (_, listed) = ann.get(&feeds).await;
-    assert_eq!(listed["feeds"], json!([]), "nor a feed made");
+    let listed: v1::CalendarFeeds = ann.get_ok(&feeds).await;
+    assert_eq!(listed.feeds, vec![], "nor a feed made");
 }
 
 async fn a_shift_whose_author_was_forgotten_is_a_shift(s: Server) {
@@ -352,10 +364,9 @@ async fn a_shift_whose_author_was_forgotten_is_a_shift(s: Server) {
     claim(&ann, &circle, &soup, first).await;
     let version = claim(&bob, &circle, &soup, first).await;
     caught_up(&bob, &circle, version).await;
-    let feed = make_feed(&bob, &circle, "mine").await;
-    let (status, me) = ann.get("/api/v1/me").await;
-    assert_eq!(status, StatusCode::OK, "{me}");
-    let ann_id = me["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap();
+    let feed = make_feed(&bob, &circle, CalendarScope::Mine).await;
+    let me: v1::Me = ann.get_ok("/api/v1/me").await;
+    let ann_id = me.id;
 
     let forgetter = kring_app::Forgetter::open(&s.test.url, &Default::default())
         .await
@@ -365,7 +376,7 @@ async fn a_shift_whose_author_was_forgotten_is_a_shift(s: Server) {
         .await
         .unwrap());
 
-    let (status, _, body) = fetch(feed["url"].as_str().unwrap()).await;
+    let (status, _, body) = fetch(&feed.url).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let calendar = parse(&body);
     assert_eq!(calendar.events.len(), 1);
@@ -382,15 +393,19 @@ async fn a_shift_whose_author_was_forgotten_is_a_shift(s: Server) {
 async fn coordinator(s: &Server) -> (Browser, String) {
     let email = format!("{}@example.org", uuid::Uuid::new_v4().simple());
     let (ann, _) = s.person("Ann de Vries", &email).await;
-    let (status, created) = ann
-        .post(
+    let created: v1::Created = ann
+        .post_ok(
             "/api/v1/circles",
-            json!({"focus_name": "Mam, \"our\" mother; at home", "time_zone": "Europe/Amsterdam"}),
+            &v1::CreateCircle {
+                focus_name: "Mam, \"our\" mother; at home".into(),
+                time_zone: Some("Europe/Amsterdam".into()),
+                for_myself: false,
+            },
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let circle = created["id"].as_str().unwrap().to_owned();
-    caught_up(&ann, &circle, created["version"].as_u64().unwrap()).await;
+    let circle = created.id.to_string();
+    caught_up(&ann, &circle, created.version).await;
     (ann, circle)
 }
 
@@ -424,52 +439,57 @@ async fn schedule(
     weekly_for: Option<u64>,
     helpers: u8,
 ) -> String {
-    let mut body = json!({
-        "title": title,
-        "starts": format!("{date}T{time}"),
-        "duration_minutes": minutes,
-        "helpers_needed": helpers,
-        "rings": ["warm", "lukewarm"],
-    });
-    if let Some(weeks) = weekly_for {
-        body["weekly"] = json!({"until": date + Days::new(7 * weeks)});
-    }
-    let (status, created) = coordinator
-        .post(&format!("/api/v1/circles/{circle}/shifts"), body)
+    let body = v1::ScheduleShift {
+        title: title.into(),
+        starts: format!("{date}T{time}"),
+        duration_minutes: minutes,
+        weekly: weekly_for.map(|weeks| v1::WeeklyShift {
+            until: Some(date + Days::new(7 * weeks)),
+        }),
+        helpers_needed: helpers,
+        rings: vec![Ring::Warm, Ring::Lukewarm],
+    };
+    let created: v1::Created = coordinator
+        .post_ok(
+            &format!("/api/v1/circles/{circle}/shifts"),
+            &body,
+            StatusCode::CREATED,
+        )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    created["id"].as_str().unwrap().to_owned()
+    created.id.to_string()
 }
 
 /// Claims a place; answers the circle's version after it.
 async fn claim(member: &Browser, circle: &str, shift: &str, date: NaiveDate) -> u64 {
-    let (status, claimed) = member
-        .post(
+    let claimed: v1::Changed = member
+        .post_ok(
             &format!("/api/v1/circles/{circle}/shifts/{shift}/dates/{date}/claim"),
-            json!({}),
+            &Empty {},
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{claimed}");
-    claimed["version"].as_u64().unwrap()
+    claimed.version
 }
 
 /// Waits until the stored view holds `version`: feeds are read from it.
 async fn caught_up(member: &Browser, circle: &str, version: u64) {
-    let (status, body) = member
-        .get(&format!("/api/v1/circles/{circle}?min_version={version}"))
+    let _: v1::Circle = member
+        .get_ok(&format!("/api/v1/circles/{circle}?min_version={version}"))
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-async fn make_feed(member: &Browser, circle: &str, scope: &str) -> Value {
-    let (status, feed) = member
-        .post(
+async fn make_feed(
+    member: &Browser,
+    circle: &str,
+    scope: CalendarScope,
+) -> v1::CalendarFeedCreated {
+    member
+        .post_ok(
             &format!("/api/v1/circles/{circle}/calendar-feeds"),
-            json!({"scope": scope}),
+            &v1::CreateCalendarFeed { scope },
+            StatusCode::CREATED,
         )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{feed}");
-    feed
+        .await
 }
 
 /// A calendar app: no cookies, no session.
