@@ -7,29 +7,68 @@ use std::time::Duration;
 
 use common::live::{connect, next, send, session_cookie, silent, until_subscribed};
 use common::{Browser, Server};
+use kring_protocol::v1::{self, ClientMessage, Ring, Scope, ServerMessage, Visibility};
 use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 async fn circle(s: &Server) -> (Browser, String, String) {
     let (ann, _) = s.person("Ann", "ann@example.org").await;
-    let (status, created) = ann
-        .post("/api/v1/circles", json!({"focus_name": "Mam"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let circle = create(&ann, "Mam").await;
     let cookie = session_cookie(&s.base, "ann@example.org").await;
-    (ann, created["id"].as_str().unwrap().to_owned(), cookie)
+    (ann, circle, cookie)
 }
 
-async fn write(browser: &Browser, circle: &str, text: &str, visibility: &str) -> u64 {
-    let (status, body) = browser
-        .post(
-            &format!("/api/v1/circles/{circle}/logbook"),
-            json!({"text": text, "visibility": visibility}),
+async fn create(ann: &Browser, focus_name: &str) -> String {
+    let created: v1::Created = ann
+        .post_ok(
+            "/api/v1/circles",
+            &v1::CreateCircle {
+                focus_name: focus_name.into(),
+                time_zone: None,
+                for_myself: false,
+            },
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["version"].as_u64().unwrap()
+    created.id.to_string()
+}
+
+async fn write(browser: &Browser, circle: &str, text: &str, visibility: Visibility) -> u64 {
+    let body: v1::Created = browser
+        .post_ok(
+            &format!("/api/v1/circles/{circle}/logbook"),
+            &v1::WriteLogbookEntry {
+                text: text.into(),
+                visibility,
+            },
+            StatusCode::CREATED,
+        )
+        .await;
+    body.version
+}
+
+fn subscribe(circle: &str, after: u64, epoch: Option<uuid::Uuid>) -> ClientMessage {
+    ClientMessage::Subscribe {
+        circle: circle.parse().unwrap(),
+        after,
+        epoch,
+        organisation: None,
+    }
+}
+
+fn invite(ring: Ring, task: Option<uuid::Uuid>) -> v1::Invite {
+    v1::Invite {
+        ring,
+        role: v1::Role::Member,
+        task,
+        expires_in_days: None,
+    }
+}
+
+/// A message the server sent, read as the wire type.
+fn typed(message: &Value) -> ServerMessage {
+    serde_json::from_value(message.clone()).unwrap_or_else(|e| panic!("{e}: {message}"))
 }
 
 fn versions(messages: &[Value]) -> Vec<u64> {
@@ -43,11 +82,7 @@ fn versions(messages: &[Value]) -> Vec<u64> {
 async fn a_client_resumes_with_exactly_what_it_missed(s: Server) {
     let (ann, circle, cookie) = circle(&s).await;
     let mut socket = connect(&s.base, &cookie).await;
-    send(
-        &mut socket,
-        json!({"type": "subscribe", "circle": circle, "after": 0}),
-    )
-    .await;
+    send(&mut socket, subscribe(&circle, 0, None)).await;
     let first = until_subscribed(&mut socket).await;
     assert_eq!(versions(&first), [1], "{first:?}");
     assert_eq!(first[0]["kind"], "CircleCreated");
@@ -56,10 +91,12 @@ async fn a_client_resumes_with_exactly_what_it_missed(s: Server) {
         Value::Null,
         "no personal text"
     );
-    let subscribed = first.last().unwrap().clone();
-    assert_eq!(subscribed["version"], 1);
+    let ServerMessage::Subscribed { version, epoch, .. } = typed(first.last().unwrap()) else {
+        panic!("subscribed last: {first:?}")
+    };
+    assert_eq!(version, 1);
 
-    let live = write(&ann, &circle, "first", "whole_circle").await;
+    let live = write(&ann, &circle, "first", Visibility::WholeCircle).await;
     let event = next(&mut socket).await;
     assert_eq!(
         (event["type"].as_str(), event["version"].as_u64()),
@@ -70,14 +107,10 @@ async fn a_client_resumes_with_exactly_what_it_missed(s: Server) {
     // Gone through a tunnel: three entries meanwhile.
     let mut last = live;
     for text in ["second", "third", "fourth"] {
-        last = write(&ann, &circle, text, "whole_circle").await;
+        last = write(&ann, &circle, text, Visibility::WholeCircle).await;
     }
     let mut socket = connect(&s.base, &cookie).await;
-    send(
-        &mut socket,
-        json!({"type": "subscribe", "circle": circle, "after": live, "epoch": subscribed["epoch"]}),
-    )
-    .await;
+    send(&mut socket, subscribe(&circle, live, Some(epoch))).await;
     let missed = until_subscribed(&mut socket).await;
     assert_eq!(
         versions(&missed),
@@ -85,7 +118,7 @@ async fn a_client_resumes_with_exactly_what_it_missed(s: Server) {
         "{missed:?}"
     );
     assert_eq!(missed.last().unwrap()["version"], last);
-    let then = write(&ann, &circle, "fifth", "whole_circle").await;
+    let then = write(&ann, &circle, "fifth", Visibility::WholeCircle).await;
     let event = next(&mut socket).await;
     assert_eq!(event["version"], then, "live after the replay: {event}");
     assert_eq!(
@@ -97,12 +130,14 @@ async fn a_client_resumes_with_exactly_what_it_missed(s: Server) {
     // Another epoch: told to reload instead of replaying.
     send(
         &mut socket,
-        json!({"type": "unsubscribe", "circle": circle}),
+        ClientMessage::Unsubscribe {
+            circle: circle.parse().unwrap(),
+        },
     )
     .await;
     send(
         &mut socket,
-        json!({"type": "subscribe", "circle": circle, "after": 2, "epoch": uuid::Uuid::new_v4()}),
+        subscribe(&circle, 2, Some(uuid::Uuid::new_v4())),
     )
     .await;
     let answer = next(&mut socket).await;
@@ -116,20 +151,23 @@ async fn member(
     ann: &Browser,
     circle: &str,
     email: &str,
-    invitation: Value,
+    invitation: v1::Invite,
 ) -> (String, String) {
     let (browser, id) = s.person(email, email).await;
-    let (status, invited) = ann
-        .post(&format!("/api/v1/circles/{circle}/invitations"), invitation)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{invited}");
-    let (status, joined) = browser
-        .post(
-            "/api/v1/invitations/accept",
-            json!({"code": invited["code"]}),
+    let invited: v1::InvitationCreated = ann
+        .post_ok(
+            &format!("/api/v1/circles/{circle}/invitations"),
+            &invitation,
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{joined}");
+    let _: v1::Joined = browser
+        .post_ok(
+            "/api/v1/invitations/accept",
+            &v1::AcceptInvitation { code: invited.code },
+            StatusCode::OK,
+        )
+        .await;
     (session_cookie(&s.base, email).await, id)
 }
 
@@ -139,24 +177,26 @@ async fn intermediary(
     ann: &Browser,
     circle: &str,
     email: &str,
-    scope: &str,
+    scope: Scope,
 ) -> (String, String) {
     let (worker, _) = s.person(email, email).await;
-    let (status, org) = worker
-        .post(
+    let org: v1::Created = worker
+        .post_ok(
             "/api/v1/organisations",
-            json!({"name": format!("Team {email}")}),
+            &v1::RegisterOrganisation {
+                name: format!("Team {email}"),
+            },
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{org}");
-    let org = org["id"].as_str().unwrap().to_owned();
-    let (status, body) = ann
-        .put(
+    let org = org.id.to_string();
+    let _: v1::Changed = ann
+        .put_ok(
             &format!("/api/v1/circles/{circle}/consents/{org}"),
-            json!({"scope": scope}),
+            &v1::GrantConsent { scope, from: None },
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     (session_cookie(&s.base, email).await, org)
 }
 
@@ -168,10 +208,6 @@ async fn follow(
     organisation: Option<&str>,
 ) -> common::live::Socket {
     let mut socket = connect(&s.base, cookie).await;
-    let mut subscribe = json!({"type": "subscribe", "circle": circle});
-    if let Some(org) = organisation {
-        subscribe["organisation"] = json!(org);
-    }
     // From where the log stands now: nothing to replay.
     let head = s
         .test
@@ -181,8 +217,13 @@ async fn follow(
         .unwrap()
         .unwrap()
         .version;
-    subscribe["after"] = json!(head);
-    send(&mut socket, subscribe).await;
+    let message = ClientMessage::Subscribe {
+        circle: circle.parse().unwrap(),
+        after: head,
+        epoch: None,
+        organisation: organisation.map(|org| org.parse().unwrap()),
+    };
+    send(&mut socket, message).await;
     let got = until_subscribed(&mut socket).await;
     assert_eq!(got.last().unwrap()["type"], "subscribed", "{got:?}");
     socket
@@ -219,7 +260,7 @@ async fn each_viewer_receives_what_they_may_see(s: Server) {
         &ann,
         &circle,
         "wim@example.org",
-        json!({"ring": "warm"}),
+        invite(Ring::Warm, None),
     )
     .await;
     let (lia, _) = member(
@@ -227,35 +268,43 @@ async fn each_viewer_receives_what_they_may_see(s: Server) {
         &ann,
         &circle,
         "lia@example.org",
-        json!({"ring": "lukewarm"}),
+        invite(Ring::Lukewarm, None),
     )
     .await;
     let soon = chrono::Utc::now() + chrono::Duration::days(1);
-    let (status, asked) = ann
-        .post(
+    let asked: v1::Created = ann
+        .post_ok(
             &format!("/api/v1/circles/{circle}/requests"),
-            json!({"category": "groceries", "window_start": soon, "window_end": soon + chrono::Duration::hours(2), "duration_minutes": 60, "details": "Bread"}),
+            &v1::AskForHelp {
+                category: v1::Category::Groceries,
+                window_start: soon,
+                window_end: soon + chrono::Duration::hours(2),
+                duration_minutes: 60,
+                details: "Bread".into(),
+                place: None,
+                on_behalf_of_focus: false,
+            },
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{asked}");
-    let request = asked["id"].as_str().unwrap().to_owned();
-    let (status, body) = ann
-        .post(
+    let request = asked.id;
+    let _: v1::Changed = ann
+        .post_ok(
             &format!("/api/v1/circles/{circle}/requests/{request}/widen"),
-            json!({"to": "cold"}),
+            &v1::WidenRequest { to: Ring::Cold },
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     let (cas, _) = member(
         &s,
         &ann,
         &circle,
         "cas@example.org",
-        json!({"ring": "cold", "task": request}),
+        invite(Ring::Cold, Some(request)),
     )
     .await;
-    let (olga, full) = intermediary(&s, &ann, &circle, "olga@team.example", "full").await;
-    let (sid, signals) = intermediary(&s, &ann, &circle, "sid@team.example", "signals").await;
+    let (olga, full) = intermediary(&s, &ann, &circle, "olga@team.example", Scope::Full).await;
+    let (sid, signals) = intermediary(&s, &ann, &circle, "sid@team.example", Scope::Signals).await;
 
     // The organisations first: their subscribing is on the record (a look,
     // which the coordinators would receive), and that is not what this checks.
@@ -269,20 +318,33 @@ async fn each_viewer_receives_what_they_may_see(s: Server) {
         ("full", full),
         ("signals", signals),
     ];
-    let warm_only = write(&ann, &circle, "The cardiologist says rest", "warm_only").await;
-    let everyone = write(&ann, &circle, "Thank you all", "whole_circle").await;
+    let warm_only = write(
+        &ann,
+        &circle,
+        "The cardiologist says rest",
+        Visibility::WarmOnly,
+    )
+    .await;
+    let everyone = write(&ann, &circle, "Thank you all", Visibility::WholeCircle).await;
     let next_week = (chrono::Utc::now() + chrono::Duration::days(8)).date_naive();
-    let (status, shift) = ann
-        .post(
+    let shift: v1::Created = ann
+        .post_ok(
             &format!("/api/v1/circles/{circle}/shifts"),
-            json!({"title": "Evening meal", "starts": format!("{next_week}T18:00"), "duration_minutes": 90, "helpers_needed": 1, "rings": ["warm", "lukewarm"]}),
+            &v1::ScheduleShift {
+                title: "Evening meal".into(),
+                starts: format!("{next_week}T18:00"),
+                duration_minutes: 90,
+                weekly: None,
+                helpers_needed: 1,
+                rings: vec![Ring::Warm, Ring::Lukewarm],
+            },
+            StatusCode::CREATED,
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{shift}");
-    let rota = shift["version"].as_u64().unwrap();
+    let rota = shift.version;
     // A closing entry for the whole circle: each socket reads up to it, so
     // the test waits for delivery, not for a quiet moment.
-    let last = write(&ann, &circle, "Sleep well", "whole_circle").await;
+    let last = write(&ann, &circle, "Sleep well", Visibility::WholeCircle).await;
 
     let expected: [(&str, Vec<u64>); 6] = [
         ("coordinator", vec![warm_only, everyone, rota, last]),
@@ -309,10 +371,10 @@ async fn removal_and_revoked_consent_stop_a_socket_at_once(s: Server) {
         &ann,
         &circle,
         "lia@example.org",
-        json!({"ring": "lukewarm"}),
+        invite(Ring::Lukewarm, None),
     )
     .await;
-    let (olga, org) = intermediary(&s, &ann, &circle, "olga@team.example", "full").await;
+    let (olga, org) = intermediary(&s, &ann, &circle, "olga@team.example", Scope::Full).await;
     let mut lias = follow(&s, &lia, &circle, None).await;
     let mut olgas = follow(&s, &olga, &circle, Some(&org)).await;
 
@@ -333,36 +395,47 @@ async fn removal_and_revoked_consent_stop_a_socket_at_once(s: Server) {
     }
     assert_eq!(olga_got.last().unwrap()["type"], "removed", "{olga_got:?}");
 
-    write(&ann, &circle, "Nobody outside hears this", "whole_circle").await;
+    write(
+        &ann,
+        &circle,
+        "Nobody outside hears this",
+        Visibility::WholeCircle,
+    )
+    .await;
     assert_eq!(silent(&mut lias, Duration::from_millis(700)).await, None);
     assert_eq!(silent(&mut olgas, Duration::from_millis(700)).await, None);
     // Subscribing again is refused like for any stranger.
-    send(&mut lias, json!({"type": "subscribe", "circle": circle})).await;
+    send(&mut lias, subscribe(&circle, 0, None)).await;
     let answer = next(&mut lias).await;
     assert_eq!(answer["type"], "error", "{answer}");
 }
 
 async fn an_intermediary_who_leaves_the_organisation_hears_nothing_more(s: Server) {
     let (ann, circle, _) = circle(&s).await;
-    let (olga, org) = intermediary(&s, &ann, &circle, "olga@team.example", "full").await;
+    let (olga, org) = intermediary(&s, &ann, &circle, "olga@team.example", Scope::Full).await;
     let (cor, olga_id) = {
         let (cor, _) = s.person("Cor", "cor@team.example").await;
         let olga_browser = s.browser();
-        let (status, me) = olga_browser
-            .post(
+        let me: v1::Me = olga_browser
+            .post_ok(
                 "/api/v1/session",
-                json!({"email": "olga@team.example", "password": "correct horse battery"}),
+                &v1::LogIn {
+                    email: "olga@team.example".into(),
+                    password: "correct horse battery".into(),
+                },
+                StatusCode::OK,
             )
             .await;
-        assert_eq!(status, StatusCode::OK, "{me}");
-        let (status, body) = olga_browser
-            .post(
+        let _: v1::Changed = olga_browser
+            .post_ok(
                 &format!("/api/v1/organisations/{org}/intermediaries"),
-                json!({"email": "cor@team.example"}),
+                &v1::AddIntermediary {
+                    email: "cor@team.example".into(),
+                },
+                StatusCode::OK,
             )
             .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        (cor, me["id"].as_str().unwrap().to_owned())
+        (cor, me.id.to_string())
     };
     let mut olgas = follow(&s, &olga, &circle, Some(&org)).await;
     let (status, body) = cor
@@ -373,7 +446,13 @@ async fn an_intermediary_who_leaves_the_organisation_hears_nothing_more(s: Serve
     assert_eq!(status, StatusCode::OK, "{body}");
     let removed = next(&mut olgas).await;
     assert_eq!(removed["type"], "removed", "{removed}");
-    write(&ann, &circle, "Only the family now", "whole_circle").await;
+    write(
+        &ann,
+        &circle,
+        "Only the family now",
+        Visibility::WholeCircle,
+    )
+    .await;
     assert_eq!(silent(&mut olgas, Duration::from_millis(700)).await, None);
 }
 
@@ -424,36 +503,26 @@ async fn a_consumer_that_falls_behind_is_closed_with_its_positions() {
     settings.live.queue = 2;
     let s = Server::start_with(kring_testkit::TestLog::sqlite().await, settings).await;
     let (ann, first, cookie) = circle(&s).await;
-    let (status, second) = ann
-        .post("/api/v1/circles", json!({"focus_name": "Pa"}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    let second = second["id"].as_str().unwrap().to_owned();
+    let second = create(&ann, "Pa").await;
     for n in 0..5 {
-        write(&ann, &second, &format!("entry {n}"), "whole_circle").await;
+        write(
+            &ann,
+            &second,
+            &format!("entry {n}"),
+            Visibility::WholeCircle,
+        )
+        .await;
     }
     let mut socket = connect(&s.base, &cookie).await;
-    send(
-        &mut socket,
-        json!({"type": "subscribe", "circle": first, "after": 1}),
-    )
-    .await;
+    send(&mut socket, subscribe(&first, 1, None)).await;
     let subscribed = next(&mut socket).await;
     assert_eq!(subscribed["type"], "subscribed", "{subscribed}");
     // A bystander on the same circle keeps receiving.
     let mut bystander = connect(&s.base, &session_cookie(&s.base, "ann@example.org").await).await;
-    send(
-        &mut bystander,
-        json!({"type": "subscribe", "circle": second, "after": 6}),
-    )
-    .await;
+    send(&mut bystander, subscribe(&second, 6, None)).await;
     assert_eq!(next(&mut bystander).await["type"], "subscribed");
 
-    send(
-        &mut socket,
-        json!({"type": "subscribe", "circle": second, "after": 0}),
-    )
-    .await;
+    send(&mut socket, subscribe(&second, 0, None)).await;
     let mut got = vec![];
     loop {
         let message = next(&mut socket).await;
@@ -467,9 +536,14 @@ async fn a_consumer_that_falls_behind_is_closed_with_its_positions() {
         .iter()
         .find(|m| m["type"] == "closing")
         .expect("a closing message");
-    let positions = closing["positions"].as_array().unwrap();
+    let ServerMessage::Closing { positions, .. } = typed(closing) else {
+        unreachable!()
+    };
     assert!(
-        positions.contains(&json!({"circle": first, "version": 1})),
+        positions.contains(&v1::Position {
+            circle: first.parse().unwrap(),
+            version: 1
+        }),
         "{closing}"
     );
     let closed = next(&mut socket).await;
@@ -479,7 +553,13 @@ async fn a_consumer_that_falls_behind_is_closed_with_its_positions() {
         "{closed}"
     );
 
-    let later = write(&ann, &second, "after the slow one left", "whole_circle").await;
+    let later = write(
+        &ann,
+        &second,
+        "after the slow one left",
+        Visibility::WholeCircle,
+    )
+    .await;
     let event = next(&mut bystander).await;
     assert_eq!(event["version"], later, "{event}");
 }
@@ -515,20 +595,22 @@ async fn a_stopping_server_says_goodbye_with_positions() {
     let s = Server::detached(base, test);
     let (_, circle, cookie) = circle(&s).await;
     let mut socket = connect(&s.base, &cookie).await;
-    send(
-        &mut socket,
-        json!({"type": "subscribe", "circle": circle, "after": 0}),
-    )
-    .await;
+    send(&mut socket, subscribe(&circle, 0, None)).await;
     let got = until_subscribed(&mut socket).await;
     assert_eq!(got.last().unwrap()["type"], "subscribed", "{got:?}");
 
     stop.send(()).unwrap();
     let closing = next(&mut socket).await;
     assert_eq!(closing["type"], "closing", "{closing}");
+    let ServerMessage::Closing { positions, .. } = typed(&closing) else {
+        panic!("closing: {closing}")
+    };
     assert_eq!(
-        closing["positions"],
-        json!([{"circle": circle, "version": 1}])
+        positions,
+        [v1::Position {
+            circle: circle.parse().unwrap(),
+            version: 1
+        }]
     );
     let closed = next(&mut socket).await;
     assert!(
@@ -549,8 +631,8 @@ async fn a_stranger_cannot_subscribe(s: Server) {
     let eve = session_cookie(&s.base, "eve@example.org").await;
     let mut socket = connect(&s.base, &eve).await;
     for subscribe in [
-        json!({"type": "subscribe", "circle": circle}),
-        json!({"type": "subscribe", "circle": uuid::Uuid::new_v4()}),
+        subscribe(&circle, 0, None),
+        subscribe(&uuid::Uuid::new_v4().to_string(), 0, None),
     ] {
         send(&mut socket, subscribe).await;
         let answer = next(&mut socket).await;
@@ -560,6 +642,7 @@ async fn a_stranger_cannot_subscribe(s: Server) {
             "there is no such circle, or it is not yours to see"
         );
     }
+    // A message that does not exist: the types cannot say it.
     send(&mut socket, json!({"type": "dance"})).await;
     let answer = next(&mut socket).await;
     assert_eq!(answer["type"], "error", "{answer}");

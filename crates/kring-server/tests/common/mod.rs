@@ -351,11 +351,10 @@ pub mod live {
         socket
     }
 
-    pub async fn send(socket: &mut Socket, message: Value) {
-        socket
-            .send(Message::Text(message.to_string().into()))
-            .await
-            .expect("send");
+    /// Sends `message` (a `v1::ClientMessage`, or JSON the types cannot express).
+    pub async fn send(socket: &mut Socket, message: impl serde::Serialize) {
+        let text = serde_json::to_string(&message).expect("a message");
+        socket.send(Message::Text(text.into())).await.expect("send");
     }
 
     /// The next JSON message, within ten seconds.
