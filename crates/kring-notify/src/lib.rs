@@ -1,0 +1,2 @@
+//! Reaching people when Kring is not open: notifications are one more
+//! projection of the log. See ARCHITECTURE.md ("kring-notify").
