@@ -1,0 +1,314 @@
+//! Who should hear of an event, and of what: a pure function of the circle
+//! before and after it. Every notice is for someone the domain's `audience()`
+//! lets see the event, and never for the person who did it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kring_domain::{
+    audience, Actor, Category, Circle, CircleEvent, CircleId, Kind, PersonId, RequestId, Ring,
+    ShiftId, SwapId, ThanksFor, Viewer,
+};
+use serde::{Deserialize, Serialize};
+
+/// What a person can switch on or off (per circle) and have now or in a digest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Topic {
+    /// A request open to your ring.
+    RequestOpen,
+    /// A request you took was confirmed, cancelled or thanked.
+    MyRequests,
+    /// A swap proposed to you, or the answer to yours.
+    Swaps,
+    /// Before your shifts and the requests you took.
+    Reminders,
+    /// For coordinators: new members, open places, unanswered requests, load.
+    Coordination,
+    /// For coordinators: each week, who of an organisation looked at the circle.
+    Looks,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 6] = [
+        Topic::RequestOpen,
+        Topic::MyRequests,
+        Topic::Swaps,
+        Topic::Reminders,
+        Topic::Coordination,
+        Topic::Looks,
+    ];
+
+    /// The stable name used in settings, outbox rows and unsubscribe links.
+    pub fn code(self) -> &'static str {
+        match self {
+            Topic::RequestOpen => "request-open",
+            Topic::MyRequests => "my-requests",
+            Topic::Swaps => "swaps",
+            Topic::Reminders => "reminders",
+            Topic::Coordination => "coordination",
+            Topic::Looks => "looks",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// What a mail is about: only ids, kinds and times, never personal text.
+/// Stored as the outbox row's body; the text is written when it is sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "kebab-case")]
+pub enum About {
+    RequestOpen {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+    },
+    RequestConfirmed {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+    },
+    RequestCancelled {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+    },
+    Thanked {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+    },
+    SwapProposed {
+        swap: SwapId,
+        shift: ShiftId,
+        date: NaiveDate,
+        starts: DateTime<Utc>,
+    },
+    SwapAccepted {
+        swap: SwapId,
+        starts: DateTime<Utc>,
+    },
+    SwapDeclined {
+        swap: SwapId,
+        starts: DateTime<Utc>,
+    },
+    NewMember {
+        ring: Ring,
+    },
+    ShiftReminder {
+        shift: ShiftId,
+        date: NaiveDate,
+        starts: DateTime<Utc>,
+    },
+    RequestReminder {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+    },
+}
+
+impl About {
+    /// The switch a person turns this off with.
+    pub fn topic(&self) -> Topic {
+        match self {
+            About::RequestOpen { .. } => Topic::RequestOpen,
+            About::RequestConfirmed { .. }
+            | About::RequestCancelled { .. }
+            | About::Thanked { .. } => Topic::MyRequests,
+            About::SwapProposed { .. }
+            | About::SwapAccepted { .. }
+            | About::SwapDeclined { .. } => Topic::Swaps,
+            About::NewMember { .. } => Topic::Coordination,
+            About::ShiftReminder { .. } | About::RequestReminder { .. } => Topic::Reminders,
+        }
+    }
+
+    /// A short stable name of the kind of mail (the outbox row's `kind`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            About::RequestOpen { .. } => "request-open",
+            About::RequestConfirmed { .. } => "request-confirmed",
+            About::RequestCancelled { .. } => "request-cancelled",
+            About::Thanked { .. } => "thanked",
+            About::SwapProposed { .. } => "swap-proposed",
+            About::SwapAccepted { .. } => "swap-accepted",
+            About::SwapDeclined { .. } => "swap-declined",
+            About::NewMember { .. } => "new-member",
+            About::ShiftReminder { .. } => "reminder-shift",
+            About::RequestReminder { .. } => "reminder-request",
+        }
+    }
+}
+
+/// One person who should hear of something in a circle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub circle: CircleId,
+    pub recipient: PersonId,
+    pub about: About,
+}
+
+/// Who should hear of `event`, done by `actor`, given the circle just before
+/// and just after it. Each recipient passes the domain's `audience()` for the
+/// event against the circle after it.
+pub fn notices(
+    before: &Circle,
+    event: &CircleEvent,
+    after: &Circle,
+    actor: Option<PersonId>,
+    at: DateTime<Utc>,
+) -> Vec<Notice> {
+    let Some(circle) = after.id else {
+        return vec![];
+    };
+    let audience = audience(after, event);
+    candidates(before, event, after)
+        .into_iter()
+        .filter(|(person, _)| Some(*person) != actor)
+        .filter(|(person, _)| {
+            let viewer = Viewer::of(after, Actor::person(*person), at);
+            viewer.sees_circle() && audience.includes(&viewer)
+        })
+        .map(|(recipient, about)| Notice {
+            circle,
+            recipient,
+            about,
+        })
+        .collect()
+}
+
+fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(PersonId, About)> {
+    use CircleEvent::*;
+    match event {
+        HelpRequested { request, .. } => newly_reached(after, *request, None),
+        RequestWidened { request, .. } => {
+            let was = before.requests.get(request).map(|r| r.reach);
+            newly_reached(after, *request, was)
+        }
+        RequestConfirmed { request, .. } => {
+            to_taker(before, *request, |request, category, starts| {
+                About::RequestConfirmed {
+                    request,
+                    category,
+                    starts,
+                }
+            })
+        }
+        RequestCancelled { request, .. } => {
+            to_taker(before, *request, |request, category, starts| {
+                About::RequestCancelled {
+                    request,
+                    category,
+                    starts,
+                }
+            })
+        }
+        ThanksGiven {
+            thanks_for: ThanksFor::Request(request),
+            to,
+            ..
+        } => after
+            .requests
+            .get(request)
+            .map(|r| {
+                let about = About::Thanked {
+                    request: *request,
+                    category: r.category,
+                    starts: r.window.start(),
+                };
+                vec![(*to, about)]
+            })
+            .unwrap_or_default(),
+        SwapProposed {
+            swap,
+            shift,
+            date,
+            to,
+            ..
+        } => match after.shifts.get(shift) {
+            Some(s) => vec![(
+                *to,
+                About::SwapProposed {
+                    swap: *swap,
+                    shift: *shift,
+                    date: *date,
+                    starts: s.start_on(*date, &after.time_zone),
+                },
+            )],
+            None => vec![],
+        },
+        SwapAccepted { swap, .. } | SwapDeclined { swap, .. } => {
+            let Some(s) = after.swaps.get(swap) else {
+                return vec![];
+            };
+            let Some(shift) = after.shifts.get(&s.shift) else {
+                return vec![];
+            };
+            let starts = shift.start_on(s.date, &after.time_zone);
+            let about = if matches!(event, SwapAccepted { .. }) {
+                About::SwapAccepted {
+                    swap: *swap,
+                    starts,
+                }
+            } else {
+                About::SwapDeclined {
+                    swap: *swap,
+                    starts,
+                }
+            };
+            vec![(s.from, about)]
+        }
+        MemberJoined { person, ring, .. } => after
+            .members
+            .iter()
+            .filter(|(p, m)| m.coordinator && *p != person)
+            .map(|(p, _)| (*p, About::NewMember { ring: *ring }))
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// Members the open request reaches now and did not reach before (`was`),
+/// other than its asker and the person it is for. Personal care and personal matters never go wider
+/// than the domain lets them; the reach already says so.
+fn newly_reached(after: &Circle, request: RequestId, was: Option<Ring>) -> Vec<(PersonId, About)> {
+    let Some(r) = after.requests.get(&request) else {
+        return vec![];
+    };
+    let about = About::RequestOpen {
+        request,
+        category: r.category,
+        starts: r.window.start(),
+    };
+    after
+        .members
+        .iter()
+        .filter(|(p, _)| **p != r.asked_by && !after.is_focus(**p))
+        .filter(|(_, m)| m.ring <= r.reach && was.is_none_or(|was| m.ring > was))
+        .filter(|(_, m)| m.task.is_none())
+        .map(|(p, _)| (*p, about.clone()))
+        .collect()
+}
+
+fn to_taker(
+    before: &Circle,
+    request: RequestId,
+    about: impl Fn(RequestId, Category, DateTime<Utc>) -> About,
+) -> Vec<(PersonId, About)> {
+    before
+        .requests
+        .get(&request)
+        .and_then(|r| {
+            r.taker
+                .map(|taker| (taker, about(request, r.category, r.window.start())))
+        })
+        .into_iter()
+        .collect()
+}
+
+/// Whether a mail may name the kind of help: practical help and company yes;
+/// personal care and personal matters are "help", never the health word.
+pub fn may_name(category: Category) -> bool {
+    matches!(category.kind(), Kind::Practical | Kind::Company)
+}

@@ -1,0 +1,482 @@
+//! The words of every mail, in Dutch (plain B1) and English, as plain text and
+//! HTML. A mail names the circle's focus person and the kind of thing with its
+//! day and time; never logbook text, request details, places or health words
+//! (personal care and personal matters are just "help").
+
+use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
+use chrono_tz::Tz;
+use kring_domain::{Category, Ring};
+use maud::{html, Markup, DOCTYPE};
+
+use crate::notices::{may_name, About};
+use crate::schedule::Language;
+
+/// A mail's words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// A button in a mail: a one-tap link or a page to open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub url: String,
+}
+
+/// What every notice mail needs besides what it is about.
+pub struct Context<'a> {
+    pub language: Language,
+    /// The circle's focus person, opened with their key ("a former member" when forgotten).
+    pub focus_name: &'a str,
+    /// The circle's time zone: days and times as the family sees them.
+    pub zone: Tz,
+    /// Where the circle is in Kring.
+    pub circle_url: &'a str,
+    /// Where the person changes what they receive.
+    pub settings_url: &'a str,
+}
+
+/// One notice as a mail, with its buttons.
+pub fn notice(about: &About, ctx: &Context, buttons: &[Button]) -> Text {
+    let line = headline(about, ctx);
+    let subject = format!("{} · {}", circle_of(ctx), line);
+    compose(ctx, subject, &[line], buttons, &why(about, ctx.language))
+}
+
+/// Several notices of one circle in one mail (a daily or weekly digest).
+pub fn digest(items: &[About], ctx: &Context) -> Text {
+    let lines: Vec<String> = items.iter().map(|a| headline(a, ctx)).collect();
+    let subject = match ctx.language {
+        Language::Nl => format!("{}: {} berichten", circle_of(ctx), items.len()),
+        Language::En => format!("{}: {} updates", circle_of(ctx), items.len()),
+    };
+    let open = Button {
+        label: say(ctx.language, "Open de kring", "Open the circle").to_owned(),
+        url: ctx.circle_url.to_owned(),
+    };
+    let why = say(
+        ctx.language,
+        "Je krijgt deze samenvatting omdat je lid bent van deze kring en een samenvatting koos.",
+        "You receive this summary because you are a member of this circle and chose a summary.",
+    );
+    compose(ctx, subject, &lines, &[open], why)
+}
+
+fn circle_of(ctx: &Context) -> String {
+    match ctx.language {
+        Language::Nl => format!("Kring van {}", ctx.focus_name),
+        Language::En => format!("{}'s circle", ctx.focus_name),
+    }
+}
+
+/// One sentence saying what happened, with its day and time.
+fn headline(about: &About, ctx: &Context) -> String {
+    let lang = ctx.language;
+    let when = |at: &DateTime<Utc>| moment(*at, ctx.zone, lang);
+    match about {
+        About::RequestOpen {
+            category, starts, ..
+        } => match lang {
+            Language::Nl => format!(
+                "Wie kan helpen? {} op {}.",
+                thing(*category, lang),
+                when(starts)
+            ),
+            Language::En => format!(
+                "Who can help? {} on {}.",
+                thing(*category, lang),
+                when(starts)
+            ),
+        },
+        About::RequestConfirmed {
+            category, starts, ..
+        } => match lang {
+            Language::Nl => format!(
+                "Bevestigd: jij helpt met {} op {}.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+            Language::En => format!(
+                "Confirmed: you help with {} on {}.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+        },
+        About::RequestCancelled {
+            category, starts, ..
+        } => match lang {
+            Language::Nl => format!(
+                "Niet meer nodig: {} op {}.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+            Language::En => format!(
+                "No longer needed: {} on {}.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+        },
+        About::Thanked {
+            category, starts, ..
+        } => match lang {
+            Language::Nl => format!(
+                "Je kreeg een bedankje voor {} op {}.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+            Language::En => format!(
+                "You were thanked for {} on {}.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+        },
+        About::SwapProposed { starts, .. } => match lang {
+            Language::Nl => format!(
+                "Iemand vraagt of jij de dienst van {} wilt overnemen.",
+                when(starts)
+            ),
+            Language::En => format!(
+                "Someone asks whether you will take over the shift on {}.",
+                when(starts)
+            ),
+        },
+        About::SwapAccepted { starts, .. } => match lang {
+            Language::Nl => format!(
+                "Je ruil is aangenomen: de dienst van {} is overgenomen.",
+                when(starts)
+            ),
+            Language::En => format!(
+                "Your swap was accepted: the shift on {} is taken over.",
+                when(starts)
+            ),
+        },
+        About::SwapDeclined { starts, .. } => match lang {
+            Language::Nl => format!(
+                "Je ruil is niet aangenomen: de dienst van {} blijft van jou.",
+                when(starts)
+            ),
+            Language::En => format!(
+                "Your swap was declined: the shift on {} stays yours.",
+                when(starts)
+            ),
+        },
+        About::NewMember { ring } => match lang {
+            Language::Nl => format!(
+                "Er is een nieuw lid in de kring ({}).",
+                ring_word(*ring, lang)
+            ),
+            Language::En => format!(
+                "Someone new joined the circle ({}).",
+                ring_word(*ring, lang)
+            ),
+        },
+        About::ShiftReminder { starts, .. } => match lang {
+            Language::Nl => format!("Herinnering: jouw dienst is op {}.", when(starts)),
+            Language::En => format!("Reminder: your shift is on {}.", when(starts)),
+        },
+        About::RequestReminder {
+            category, starts, ..
+        } => match lang {
+            Language::Nl => format!(
+                "Herinnering: jij helpt met {} op {}.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+            Language::En => format!(
+                "Reminder: you help with {} on {}.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+        },
+    }
+}
+
+/// Why the person receives a mail about this (the footer).
+fn why(about: &About, lang: Language) -> &'static str {
+    use crate::notices::Topic::*;
+    match about.topic() {
+        RequestOpen => say(
+            lang,
+            "Je krijgt dit bericht omdat een hulpvraag open staat voor jouw kring-ring.",
+            "You receive this because a request is open to your ring of the circle.",
+        ),
+        MyRequests => say(
+            lang,
+            "Je krijgt dit bericht omdat jij deze hulpvraag op je nam.",
+            "You receive this because you took this request.",
+        ),
+        Swaps => say(
+            lang,
+            "Je krijgt dit bericht omdat het over jouw dienst gaat.",
+            "You receive this because it is about your shift.",
+        ),
+        Reminders => say(
+            lang,
+            "Je krijgt deze herinnering omdat jij hierbij helpt.",
+            "You receive this reminder because you help with this.",
+        ),
+        Coordination | Looks => say(
+            lang,
+            "Je krijgt dit bericht omdat je deze kring coördineert.",
+            "You receive this because you coordinate this circle.",
+        ),
+    }
+}
+
+/// The mail around its lines: greeting, lines, buttons, footer.
+fn compose(
+    ctx: &Context,
+    subject: String,
+    lines: &[String],
+    buttons: &[Button],
+    why: &str,
+) -> Text {
+    let lang = ctx.language;
+    let settings = say(
+        lang,
+        "Wat je ontvangt, stel je hier in:",
+        "Choose what you receive here:",
+    );
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(line);
+        text.push_str("\n\n");
+    }
+    for b in buttons {
+        text.push_str(&format!("{}: {}\n", b.label, b.url));
+    }
+    text.push_str(&format!("\n-- \n{why}\n{settings} {}\n", ctx.settings_url));
+    let html = page(
+        &subject,
+        lang,
+        lines,
+        buttons,
+        why,
+        settings,
+        ctx.settings_url,
+    );
+    Text {
+        subject,
+        text,
+        html,
+    }
+}
+
+fn page(
+    subject: &str,
+    lang: Language,
+    lines: &[String],
+    buttons: &[Button],
+    why: &str,
+    settings: &str,
+    settings_url: &str,
+) -> String {
+    let markup: Markup = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family: sans-serif; font-size: 18px; line-height: 1.5; max-width: 36em" {
+                @for line in lines { p { (line) } }
+                @for b in buttons {
+                    p { a href=(b.url) style="display: inline-block; padding: 0.6em 1.2em; background: #1f5f8b; color: #fff; text-decoration: none; border-radius: 0.3em" { (b.label) } }
+                }
+                hr;
+                p style="font-size: 15px; color: #444" {
+                    (why) br; (settings) " " a href=(settings_url) { (settings_url) }
+                }
+            }
+        }
+    };
+    markup.into_string()
+}
+
+pub(crate) fn say(lang: Language, nl: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Language::Nl => nl,
+        Language::En => en,
+    }
+}
+
+/// "Vervoer" / "Transport" for kinds a mail may name, else "Hulp" / "Help".
+fn thing(category: Category, lang: Language) -> &'static str {
+    if !may_name(category) {
+        return say(lang, "Hulp", "Help");
+    }
+    match category {
+        Category::Groceries => say(lang, "Boodschappen", "Groceries"),
+        Category::Transport => say(lang, "Vervoer", "Transport"),
+        Category::Chores => say(lang, "Klusjes in huis", "Chores"),
+        Category::OddJobs => say(lang, "Kleine klussen", "Odd jobs"),
+        Category::Visit => say(lang, "Op bezoek", "A visit"),
+        Category::Walk => say(lang, "Wandelen", "A walk"),
+        Category::Coffee => say(lang, "Koffie drinken", "Coffee"),
+        _ => say(lang, "Hulp", "Help"),
+    }
+}
+
+fn lower(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn ring_word(ring: Ring, lang: Language) -> &'static str {
+    match ring {
+        Ring::Warm => say(lang, "familie en vrienden", "family and friends"),
+        Ring::Lukewarm => say(lang, "buren en bekenden", "neighbours and acquaintances"),
+        Ring::Cold => say(lang, "vrijwilliger", "volunteer"),
+    }
+}
+
+/// "dinsdag 8 december 10:00" / "Tuesday 8 December 10:00", in the circle's time zone.
+pub fn moment(at: DateTime<Utc>, zone: Tz, lang: Language) -> String {
+    let local = at.with_timezone(&zone);
+    let day = weekday(local.weekday(), lang);
+    let month = month(local.month(), lang);
+    format!(
+        "{day} {} {month} {:02}:{:02}",
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+fn weekday(day: Weekday, lang: Language) -> &'static str {
+    const NL: [&str; 7] = [
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+    ];
+    const EN: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let i = day.num_days_from_monday() as usize;
+    say(lang, NL[i], EN[i])
+}
+
+fn month(month: u32, lang: Language) -> &'static str {
+    const NL: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let i = (month.clamp(1, 12) - 1) as usize;
+    say(lang, NL[i], EN[i])
+}
+
+/// A mail about a person's account or an invitation: always sent, whatever
+/// their settings (they asked for it, or someone invited this address).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountMail {
+    VerifyEmail,
+    ResetPassword,
+    /// An invitation to a circle; the focus person's name says which.
+    CircleInvitation {
+        focus_name: String,
+    },
+    /// An invitation to work for an organisation as an intermediary.
+    ColleagueInvitation {
+        organisation: String,
+    },
+}
+
+/// An account mail with its one link.
+pub fn account_mail(mail: &AccountMail, lang: Language, url: &str, home_url: &str) -> Text {
+    let (subject, line, label, why): (String, String, &str, &str) = match mail {
+        AccountMail::VerifyEmail => (
+            say(lang, "Bevestig je e-mailadres voor Kring", "Confirm your e-mail address for Kring").to_owned(),
+            say(lang, "Klik op de knop om te laten zien dat dit jouw e-mailadres is. De link werkt 48 uur en één keer.", "Press the button to show that this is your e-mail address. The link works for 48 hours, once.").to_owned(),
+            say(lang, "Ja, dit is mijn adres", "Yes, this is my address"),
+            say(lang, "Je krijgt dit bericht omdat iemand dit adres opgaf bij Kring. Was jij dat niet? Dan hoef je niets te doen.", "You receive this because someone entered this address at Kring. Was it not you? Then you need not do anything."),
+        ),
+        AccountMail::ResetPassword => (
+            say(lang, "Een nieuw wachtwoord voor Kring", "A new password for Kring").to_owned(),
+            say(lang, "Met deze knop kies je een nieuw wachtwoord. De link werkt 30 minuten en één keer.", "With this button you choose a new password. The link works for 30 minutes, once.").to_owned(),
+            say(lang, "Kies een nieuw wachtwoord", "Choose a new password"),
+            say(lang, "Je krijgt dit bericht omdat iemand een nieuw wachtwoord vroeg voor dit adres. Was jij dat niet? Dan blijft je wachtwoord zoals het is.", "You receive this because someone asked for a new password for this address. Was it not you? Then your password stays as it is."),
+        ),
+        AccountMail::CircleInvitation { focus_name } => (
+            match lang {
+                Language::Nl => format!("Je bent uitgenodigd in de kring van {focus_name}"),
+                Language::En => format!("You are invited to {focus_name}'s circle"),
+            },
+            match lang {
+                Language::Nl => format!("Je bent uitgenodigd om mee te helpen in de kring rond {focus_name}."),
+                Language::En => format!("You are invited to help in the circle around {focus_name}."),
+            },
+            say(lang, "Bekijk de uitnodiging", "See the invitation"),
+            say(lang, "Je krijgt dit bericht omdat een coördinator van deze kring jouw adres intypte.", "You receive this because a coordinator of this circle typed in your address."),
+        ),
+        AccountMail::ColleagueInvitation { organisation } => (
+            match lang {
+                Language::Nl => format!("Uitnodiging: werk in Kring voor {organisation}"),
+                Language::En => format!("Invitation: work in Kring for {organisation}"),
+            },
+            match lang {
+                Language::Nl => format!("Een collega nodigt je uit om in Kring mee te kijken voor {organisation}. Je neemt de uitnodiging aan met het account dat dit e-mailadres bevestigde."),
+                Language::En => format!("A colleague invites you to work in Kring for {organisation}. You accept with the account that confirmed this e-mail address."),
+            },
+            say(lang, "Bekijk de uitnodiging", "See the invitation"),
+            say(lang, "Je krijgt dit bericht omdat een collega jouw adres intypte.", "You receive this because a colleague typed in your address."),
+        ),
+    };
+    let button = Button {
+        label: label.to_owned(),
+        url: url.to_owned(),
+    };
+    let ctx_settings = say(lang, "Kring:", "Kring:");
+    let mut text = format!("{line}\n\n{}: {url}\n", button.label);
+    text.push_str(&format!("\n-- \n{why}\n{ctx_settings} {home_url}\n"));
+    let html = page(
+        &subject,
+        lang,
+        &[line],
+        &[button],
+        why,
+        ctx_settings,
+        home_url,
+    );
+    Text {
+        subject,
+        text,
+        html,
+    }
+}

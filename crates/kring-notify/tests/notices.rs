@@ -1,0 +1,205 @@
+//! Who hears of what: each notice goes to the people the event concerns,
+//! within the domain's audience, and never to the one who did it.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use kring_domain::*;
+use kring_notify::notices::{notices, About, Notice, Topic};
+use kring_testkit::world::*;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap()
+}
+
+fn circle_of(events: &[CircleEvent]) -> Circle {
+    let mut circle = Circle::default();
+    for e in events {
+        circle.apply(e.clone());
+    }
+    circle
+}
+
+fn base() -> Vec<CircleEvent> {
+    vec![
+        CircleEvent::CircleCreated {
+            circle: CIRCLE,
+            focus: FOCUS,
+            focus_name: sealed(FOCUS, "Mam"),
+            coordinator: COORD,
+            time_zone: "Europe/Amsterdam".into(),
+            at: now() - Duration::days(10),
+        },
+        joined(WARM, Ring::Warm),
+        joined(LUKEWARM, Ring::Lukewarm),
+    ]
+}
+
+fn requested(request: RequestId, category: Category, by: PersonId) -> CircleEvent {
+    CircleEvent::HelpRequested {
+        request,
+        category,
+        window: TimeWindow::new(now() + Duration::hours(24), now() + Duration::hours(26)).unwrap(),
+        duration: mins(60),
+        details: sealed(by, "boodschappen bij de Jumbo"),
+        asked_by: by,
+        on_behalf_of_focus: false,
+    }
+}
+
+/// The notices of `event` after `history`, done by `actor`.
+fn after(history: &[CircleEvent], event: CircleEvent, actor: PersonId) -> Vec<Notice> {
+    let before = circle_of(history);
+    let mut after = before.clone();
+    after.apply(event.clone());
+    notices(&before, &event, &after, Some(actor), now())
+}
+
+fn recipients(notices: &[Notice]) -> Vec<PersonId> {
+    let mut people: Vec<PersonId> = notices.iter().map(|n| n.recipient).collect();
+    people.sort();
+    people
+}
+
+#[test]
+fn a_request_reaches_its_ring_but_not_its_asker() {
+    let request: RequestId = id(50);
+    let notices = after(
+        &base(),
+        requested(request, Category::Groceries, COORD),
+        COORD,
+    );
+    assert_eq!(recipients(&notices), vec![WARM]);
+    assert_eq!(notices[0].about.topic(), Topic::RequestOpen);
+    assert!(matches!(
+        notices[0].about,
+        About::RequestOpen {
+            category: Category::Groceries,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn widening_tells_only_those_newly_reached() {
+    let request: RequestId = id(50);
+    let mut history = base();
+    history.push(requested(request, Category::Groceries, COORD));
+    let notices = after(&history, widened(request, Ring::Lukewarm), COORD);
+    assert_eq!(recipients(&notices), vec![LUKEWARM]);
+}
+
+#[test]
+fn the_taker_hears_of_confirmation_cancellation_and_thanks() {
+    let request: RequestId = id(50);
+    let mut history = base();
+    history.push(requested(request, Category::Transport, COORD));
+    history.push(taken(request, WARM));
+    let confirmed = CircleEvent::RequestConfirmed { request, by: COORD };
+    let n = after(&history, confirmed, COORD);
+    assert_eq!(recipients(&n), vec![WARM]);
+    assert!(matches!(n[0].about, About::RequestConfirmed { .. }));
+
+    let cancelled = CircleEvent::RequestCancelled { request, by: COORD };
+    let n = after(&history, cancelled, COORD);
+    assert_eq!(recipients(&n), vec![WARM]);
+    assert!(matches!(n[0].about, About::RequestCancelled { .. }));
+
+    // The taker cancelling it themself hears nothing.
+    let own = CircleEvent::RequestCancelled { request, by: WARM };
+    assert!(after(&history, own, WARM).is_empty());
+
+    history.push(done(request, WARM));
+    let thanks = CircleEvent::ThanksGiven {
+        thanks_for: ThanksFor::Request(request),
+        from: COORD,
+        to: WARM,
+        note: Some(sealed(COORD, "dank je wel")),
+    };
+    let n = after(&history, thanks, COORD);
+    assert_eq!(recipients(&n), vec![WARM]);
+    assert!(matches!(n[0].about, About::Thanked { .. }));
+}
+
+#[test]
+fn a_swap_reaches_the_one_asked_and_its_answer_the_one_who_asked() {
+    let shift: ShiftId = id(60);
+    let swap: SwapId = id(61);
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let mut history = base();
+    history.push(CircleEvent::ShiftScheduled {
+        shift,
+        title: sealed(COORD, "Bij mam"),
+        starts: local(date, 10),
+        duration: mins(120),
+        recurrence: Recurrence::Once,
+        helpers_needed: 1,
+        rings: vec![Ring::Warm, Ring::Lukewarm],
+        by: COORD,
+    });
+    history.push(CircleEvent::ShiftClaimed {
+        shift,
+        date,
+        by: WARM,
+    });
+    let proposed = CircleEvent::SwapProposed {
+        swap,
+        shift,
+        date,
+        from: WARM,
+        to: LUKEWARM,
+    };
+    let n = after(&history, proposed.clone(), WARM);
+    assert_eq!(recipients(&n), vec![LUKEWARM]);
+    // 10:00 in Amsterdam in November is 09:00 UTC.
+    assert!(matches!(n[0].about, About::SwapProposed { starts, .. }
+        if starts == Utc.with_ymd_and_hms(2026, 11, 28, 9, 0, 0).unwrap()));
+
+    history.push(proposed);
+    let n = after(
+        &history,
+        CircleEvent::SwapAccepted { swap, by: LUKEWARM },
+        LUKEWARM,
+    );
+    assert_eq!(recipients(&n), vec![WARM]);
+    assert!(matches!(n[0].about, About::SwapAccepted { .. }));
+    let n = after(
+        &history,
+        CircleEvent::SwapDeclined { swap, by: LUKEWARM },
+        LUKEWARM,
+    );
+    assert!(matches!(n[0].about, About::SwapDeclined { .. }));
+}
+
+#[test]
+fn coordinators_hear_of_new_members() {
+    let n = after(&base(), joined(STRANGER, Ring::Lukewarm), STRANGER);
+    assert_eq!(recipients(&n), vec![COORD]);
+    assert_eq!(
+        n[0].about,
+        About::NewMember {
+            ring: Ring::Lukewarm
+        }
+    );
+}
+
+#[test]
+fn the_logbook_and_looks_send_nothing() {
+    let entry: EntryId = id(70);
+    assert!(after(&base(), written(entry, WARM, Visibility::WholeCircle), WARM).is_empty());
+}
+
+#[test]
+fn nobody_outside_the_circle_hears_anything() {
+    // A removed member no longer hears of requests.
+    let mut history = base();
+    history.push(CircleEvent::MemberRemoved {
+        person: WARM,
+        by: COORD,
+        at: now(),
+    });
+    let n = after(
+        &history,
+        requested(id(51), Category::Groceries, COORD),
+        COORD,
+    );
+    assert!(recipients(&n).is_empty(), "{n:?}");
+}
