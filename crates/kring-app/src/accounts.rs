@@ -342,13 +342,44 @@ impl Accounts {
         }
     }
 
+    /// Where to mail an account holder: their address, opened, and whether
+    /// they proved it is theirs. `None` when there is no such account or the
+    /// person was forgotten.
+    pub async fn mail_address(
+        &self,
+        account: PersonId,
+    ) -> Result<Option<MailAddress>, AccountError> {
+        let Some(sealed) = self.sealed_account(account).await? else {
+            return Ok(None);
+        };
+        match self.vault.open(&sealed.email).await? {
+            Opened::Text(email) => Ok(Some(MailAddress {
+                email,
+                verified: sealed.verified,
+            })),
+            Opened::Forgotten => Ok(None),
+        }
+    }
+
     /// The latest sealed name and e-mail address from the account's events.
     async fn sealed_profile(
         &self,
         account: PersonId,
     ) -> Result<Option<(Sealed, Sealed)>, AccountError> {
+        Ok(self
+            .sealed_account(account)
+            .await?
+            .map(|a| (a.name, a.email)))
+    }
+
+    /// The account as its events leave it: sealed name and address, and
+    /// whether the address was proven.
+    async fn sealed_account(
+        &self,
+        account: PersonId,
+    ) -> Result<Option<SealedAccount>, AccountError> {
         let stream = StreamName::account(account.0);
-        let mut profile: Option<(Sealed, Sealed)> = None;
+        let mut found: Option<SealedAccount> = None;
         let mut from = 1;
         loop {
             let page = self.log.read_stream(&stream, from, 500).await?;
@@ -357,16 +388,39 @@ impl Accounts {
             for recorded in &page {
                 let event: AccountEvent = serde_json::from_value(recorded.payload.clone())
                     .map_err(AccountError::Undecodable)?;
-                match (event, &mut profile) {
+                match (event, &mut found) {
                     (AccountEvent::AccountRegistered { name, email, .. }, _) => {
-                        profile = Some((name, email))
+                        found = Some(SealedAccount {
+                            name,
+                            email,
+                            verified: false,
+                        })
                     }
-                    (AccountEvent::AccountRenamed { name }, Some(p)) => p.0 = name,
-                    (AccountEvent::EmailChanged { email, .. }, Some(p)) => p.1 = email,
+                    (AccountEvent::AccountRenamed { name }, Some(a)) => a.name = name,
+                    (AccountEvent::EmailChanged { email, .. }, Some(a)) => {
+                        a.email = email;
+                        a.verified = false;
+                    }
+                    (AccountEvent::EmailVerified { .. }, Some(a)) => a.verified = true,
                     (_, None) => {}
                 }
             }
         }
-        Ok(profile)
+        Ok(found)
     }
+}
+
+struct SealedAccount {
+    name: Sealed,
+    email: Sealed,
+    verified: bool,
+}
+
+/// An account holder's address for mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailAddress {
+    pub email: String,
+    /// Proven by following a link mailed to it. Only then does Kring mail it
+    /// anything but that link (and a password reset).
+    pub verified: bool,
 }

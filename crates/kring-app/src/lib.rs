@@ -17,7 +17,9 @@ mod commands;
 mod credentials;
 mod vault;
 
-pub use accounts::{AccountError, Accounts, InvalidInput, NewSession, Profile, SESSION_LIFETIME};
+pub use accounts::{
+    AccountError, Accounts, InvalidInput, MailAddress, NewSession, Profile, SESSION_LIFETIME,
+};
 pub use commands::{CommandError, Commands};
 
 pub use credentials::{

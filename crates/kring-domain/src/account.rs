@@ -15,6 +15,10 @@ pub struct Account {
     /// A keyed hash of the normalised e-mail address, to find the account at log-in
     /// without storing the address in the clear.
     pub email_lookup: String,
+    /// Whether the owner proved that the current address is theirs (a link
+    /// mailed to it). Changing the address makes it unproven again.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 /// What can be asked of an account.
@@ -31,6 +35,10 @@ pub enum AccountCommand {
     },
     ChangeEmail {
         email: Sealed,
+        email_lookup: String,
+    },
+    /// The owner followed the link mailed to the address with this lookup.
+    VerifyEmail {
         email_lookup: String,
     },
 }
@@ -51,6 +59,10 @@ pub enum AccountEvent {
         email: Sealed,
         email_lookup: String,
     },
+    /// The address with this lookup is proven to be the owner's.
+    EmailVerified {
+        email_lookup: String,
+    },
 }
 
 impl DomainEvent for AccountEvent {
@@ -59,6 +71,7 @@ impl DomainEvent for AccountEvent {
             AccountEvent::AccountRegistered { .. } => "AccountRegistered",
             AccountEvent::AccountRenamed { .. } => "AccountRenamed",
             AccountEvent::EmailChanged { .. } => "EmailChanged",
+            AccountEvent::EmailVerified { .. } => "EmailVerified",
         }
         .to_owned()
     }
@@ -116,6 +129,17 @@ impl Account {
                     email_lookup,
                 }])
             }
+            AccountCommand::VerifyEmail { email_lookup } => {
+                self.id.ok_or(Refusal::NoSuchAccount)?;
+                // A link mailed to an earlier address proves nothing about this one.
+                if email_lookup != self.email_lookup {
+                    return Err(Refusal::EmailChangedSince.into());
+                }
+                if self.email_verified {
+                    return Err(Refusal::EmailAlreadyVerified.into());
+                }
+                Ok(vec![AccountEvent::EmailVerified { email_lookup }])
+            }
         }
     }
 }
@@ -157,7 +181,11 @@ impl Aggregate for Account {
                 self.email_lookup = email_lookup;
             }
             AccountEvent::AccountRenamed { .. } => {}
-            AccountEvent::EmailChanged { email_lookup, .. } => self.email_lookup = email_lookup,
+            AccountEvent::EmailChanged { email_lookup, .. } => {
+                self.email_lookup = email_lookup;
+                self.email_verified = false;
+            }
+            AccountEvent::EmailVerified { .. } => self.email_verified = true,
         }
     }
 }

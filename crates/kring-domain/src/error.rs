@@ -98,6 +98,8 @@ refusals! {
     NameKeyNotOwn = "name-key-not-own", Invalid, "a name is sealed with its owner's key";
     EmailKeyNotOwn = "email-key-not-own", Invalid, "an e-mail address is sealed with its owner's key";
     EmailUnchanged = "email-unchanged", Conflict, "this is already the e-mail address of the account";
+    EmailChangedSince = "email-changed-since", Conflict, "the e-mail address of the account changed since this link was sent";
+    EmailAlreadyVerified = "email-already-verified", Conflict, "this e-mail address is already confirmed";
     EmailLookupMalformed = "email-lookup-malformed", Invalid, "the e-mail lookup key is malformed";
     ConsentInPast = "consent-in-past", Invalid, "consent cannot start in the past";
     ConsentAlreadyGiven = "consent-already-given", Conflict, "this consent is already given";

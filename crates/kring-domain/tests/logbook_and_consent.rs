@@ -771,6 +771,51 @@ fn a_new_email_address_is_sealed_with_the_owners_key_and_well_formed_and_new() {
         }]);
 }
 
+#[test]
+fn a_person_proves_their_current_address_once() {
+    let verified = AccountEvent::EmailVerified {
+        email_lookup: LOOKUP.into(),
+    };
+    account()
+        .given(vec![registered()])
+        .when(AccountCommand::VerifyEmail {
+            email_lookup: LOOKUP.into(),
+        })
+        .then_expect_events(vec![verified.clone()]);
+    account()
+        .given(vec![registered(), verified.clone()])
+        .when(AccountCommand::VerifyEmail {
+            email_lookup: LOOKUP.into(),
+        })
+        .then_expect_error(DomainError::Refused(Refusal::EmailAlreadyVerified));
+    // A link mailed to the old address proves nothing about the new one...
+    let changed = AccountEvent::EmailChanged {
+        email: sealed(ME, "anna@example.org"),
+        email_lookup: NEW_LOOKUP.into(),
+    };
+    account()
+        .given(vec![registered(), verified.clone(), changed.clone()])
+        .when(AccountCommand::VerifyEmail {
+            email_lookup: LOOKUP.into(),
+        })
+        .then_expect_error(DomainError::Refused(Refusal::EmailChangedSince));
+    // ...and the new address must be proven again.
+    account()
+        .given(vec![registered(), verified, changed])
+        .when(AccountCommand::VerifyEmail {
+            email_lookup: NEW_LOOKUP.into(),
+        })
+        .then_expect_events(vec![AccountEvent::EmailVerified {
+            email_lookup: NEW_LOOKUP.into(),
+        }]);
+    account()
+        .given_no_previous_events()
+        .when(AccountCommand::VerifyEmail {
+            email_lookup: LOOKUP.into(),
+        })
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchAccount));
+}
+
 // ---------------------------------------------------------------- Organisation
 
 fn organisation() -> TestFramework<Organisation> {

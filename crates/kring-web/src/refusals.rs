@@ -141,6 +141,16 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "An e-mail address has at most 254 characters.",
     ),
     (
+        "email-already-verified",
+        "Dit e-mailadres is al bevestigd.",
+        "This e-mail address is already confirmed.",
+    ),
+    (
+        "email-changed-since",
+        "Je e-mailadres is veranderd nadat deze link werd verstuurd. Gebruik de link in de nieuwste mail.",
+        "Your e-mail address changed after this link was sent. Use the link in the newest mail.",
+    ),
+    (
         "email-unchanged",
         "Dit is al het e-mailadres van het account.",
         "This is already the e-mail address of the account.",

@@ -31,6 +31,8 @@ pub const PROBLEM_CODES: &[&str] = &[
     "duration",
     "email-key-not-own",
     "email-lookup-malformed",
+    "email-already-verified",
+    "email-changed-since",
     "email-taken",
     "email-too-long",
     "email-unchanged",
