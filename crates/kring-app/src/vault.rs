@@ -14,7 +14,7 @@ use base64::Engine;
 use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use kring_domain::{PersonId, Sealed};
-use kring_store::{KeyEraser, OpenOptions, PersonKey, PersonKeys, StoreError};
+use kring_store::{Forgetting, OpenOptions, PersonKey, PersonKeys, StoreError};
 
 /// XChaCha20's nonce: 24 random bytes make a repeat under one key negligible.
 const NONCE_LEN: usize = 24;
@@ -25,11 +25,12 @@ pub struct Vault {
     keys: Arc<dyn PersonKeys>,
 }
 
-/// Forgets people by destroying their keys. The only holder of the store's
-/// [`KeyEraser`]: no other crate is handed one.
+/// Forgets people by destroying their keys and removing their mail. The only
+/// holder of the store's [`KeyEraser`](kring_store::KeyEraser): no other crate
+/// is handed one.
 #[derive(Clone)]
 pub struct Forgetter {
-    eraser: Arc<dyn KeyEraser>,
+    eraser: Arc<dyn Forgetting>,
 }
 
 /// What an opened field turned out to be.
@@ -137,10 +138,15 @@ impl Forgetter {
         })
     }
 
-    /// Destroys the person's key. True when there was one; false when the person
-    /// never had personal data here or was already forgotten.
+    /// Destroys the person's key, then removes their outbox rows, mail links and
+    /// mail settings. True when there was a key; false when the person never had
+    /// personal data here or was already forgotten (their mail goes all the same,
+    /// so forgetting again finishes what an interrupted call began).
     pub async fn forget(&self, person: PersonId) -> Result<bool, VaultError> {
-        Ok(self.eraser.forget_person_key(person.0).await?)
+        // The key first: once it is gone no address can be opened for new mail.
+        let forgotten = self.eraser.forget_person_key(person.0).await?;
+        self.eraser.forget_mail(person.0).await?;
+        Ok(forgotten)
     }
 }
 

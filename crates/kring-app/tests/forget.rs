@@ -1,12 +1,17 @@
 //! Forgetting a person, checked where it matters: in the database itself.
 //! Their name, e-mail and writing were only ever stored sealed; once their key is
 //! destroyed nothing in the database can give them back, and the log still verifies.
+//! Their mail (queued mails, links, settings) goes with them.
 
 use std::path::Path;
 
+use chrono::{Duration, Utc};
 use kring_app::{Forgetter, Opened, Vault};
 use kring_domain::{PersonId, Sealed};
-use kring_store::{verify_all, ExpectedVersion, NewEvent, PersonKey, PersonKeys, StreamName};
+use kring_store::{
+    verify_all, ExpectedVersion, MailLink, MailStore, NewEvent, OutboxMessage, PersonKey,
+    PersonKeys, StreamName,
+};
 use kring_testkit::{on_both_backends, Backing, TestLog};
 use serde_json::json;
 use uuid::Uuid;
@@ -57,7 +62,14 @@ fn sqlite_files(dir: &Path) -> Vec<u8> {
 async fn postgres_rows(url: &str) -> String {
     let pool = sqlx::PgPool::connect(url).await.unwrap();
     let mut rows = vec![];
-    for table in ["events", "streams", "person_keys"] {
+    for table in [
+        "events",
+        "streams",
+        "person_keys",
+        "mail_outbox",
+        "mail_links",
+        "mail_settings",
+    ] {
         let sql = format!("SELECT t::text FROM {table} t");
         rows.extend(
             sqlx::query_scalar::<_, String>(&sql)
@@ -83,6 +95,48 @@ async fn active_key(log: &dyn PersonKeys, person: PersonId) -> Vec<u8> {
 
 async fn opened(vault: &Vault, sealed: &Sealed) -> Opened {
     vault.open(sealed).await.unwrap()
+}
+
+/// A queued mail for `person`, a link in it (`token_byte` repeated) and their settings.
+async fn give_mail(mail: &dyn MailStore, person: PersonId, token_byte: u8) -> Uuid {
+    let id = Uuid::new_v4();
+    let queued = OutboxMessage {
+        id,
+        dedupe_key: format!("request-open/{id}"),
+        recipient: person.0,
+        kind: "request-open".into(),
+        circle: Some(Uuid::new_v4()),
+        body: "{}".into(),
+        batch: "now".into(),
+        due_at: Utc::now() + Duration::hours(1),
+    };
+    let link = MailLink {
+        token_hash: vec![token_byte; 32],
+        purpose: "claim-request".into(),
+        account: person.0,
+        subject: "{}".into(),
+        expires_at: Utc::now() + Duration::days(1),
+        used_at: None,
+    };
+    assert_eq!(mail.enqueue(&[queued], &[link]).await.unwrap(), 1);
+    mail.save_mail_settings(person.0, r#"{"digest":"daily"}"#)
+        .await
+        .unwrap();
+    id
+}
+
+/// What the store keeps of a person's mail: queued mails, whether their link is
+/// stored, and their settings.
+async fn mail_of(
+    mail: &dyn MailStore,
+    person: PersonId,
+    token_byte: u8,
+) -> (usize, bool, Option<String>) {
+    (
+        mail.outbox_of(person.0).await.unwrap().len(),
+        mail.link(&[token_byte; 32]).await.unwrap().is_some(),
+        mail.mail_settings(person.0).await.unwrap(),
+    )
 }
 
 async fn forgetting_leaves_nothing_to_read(h: Harness) {
@@ -122,6 +176,12 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
     assert_eq!(opened(&vault, &name).await, Opened::Text(NAME.into()));
     assert_eq!(opened(&vault, &email).await, Opened::Text(EMAIL.into()));
     assert_eq!(opened(&vault, &note).await, Opened::Text(NOTE.into()));
+    let mail = h.0.log.as_ref();
+    let marjoleins_mail = give_mail(mail, marjolein, 1).await;
+    give_mail(mail, neighbour, 2).await;
+    let daily = Some(r#"{"digest":"daily"}"#.to_owned());
+    assert_eq!(mail_of(mail, marjolein, 1).await, (1, true, daily.clone()));
+
     let key = active_key(h.0.log.as_ref(), marjolein).await;
     let neighbours_key = active_key(h.0.log.as_ref(), neighbour).await;
     for text in [NAME, EMAIL, NOTE] {
@@ -154,6 +214,18 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
         "other people are not forgotten"
     );
     assert!(h.holds_key(&neighbours_key).await);
+
+    assert_eq!(
+        mail_of(mail, marjolein, 1).await,
+        (0, false, None),
+        "her queued mail, links and settings are gone"
+    );
+    assert_eq!(mail.outbox_message(marjoleins_mail).await.unwrap(), None);
+    assert_eq!(
+        mail_of(mail, neighbour, 2).await,
+        (1, true, daily),
+        "other people's mail stays"
+    );
 
     let stored = h.0.log.read_stream(&circle, 1, 10).await.unwrap();
     let payloads: Vec<_> = stored.iter().map(|e| e.payload.clone()).collect();

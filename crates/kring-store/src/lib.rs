@@ -6,7 +6,7 @@
 //! (a hash chain). This crate knows no domain type: payloads are JSON values.
 //!
 //! Each concern has its own trait ([`EventLog`], [`ViewStore`], [`PersonKeys`],
-//! [`AccountStore`], [`CalendarFeeds`], [`KeyEraser`]); [`Store`] and
+//! [`AccountStore`], [`CalendarFeeds`], [`MailStore`], [`KeyEraser`]); [`Store`] and
 //! [`ReadSide`] bundle them, so one backend is handed out as the narrow trait
 //! objects each crate needs (see the `store` module).
 
@@ -19,6 +19,7 @@ mod event;
 mod keys;
 mod leadership;
 mod log;
+mod mail;
 pub mod metadata;
 mod open;
 mod postgres;
@@ -40,10 +41,11 @@ pub use event::{Appended, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent
 pub use keys::{KeyEraser, PersonKey, PersonKeys};
 pub use leadership::Lease;
 pub use log::{Backend, EventLog};
+pub use mail::{MailLink, MailStore, OutboxMessage, OutboxRow, OutboxStatus};
 pub use open::{open, open_key_eraser, Durability, OpenOptions};
 pub use postgres::PgLog;
 pub use sqlite::SqliteLog;
-pub use store::{ReadSide, Store};
+pub use store::{Forgetting, ReadSide, Store};
 pub use stream_name::{StreamKind, StreamName};
 pub use subscription::Subscription;
 pub use verify::{verify_all, verify_stream, ChainBreak, VerifyReport};

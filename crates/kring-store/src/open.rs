@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use crate::{KeyEraser, PgLog, SqliteLog, Store, StoreError};
+use crate::{Forgetting, PgLog, SqliteLog, Store, StoreError};
 
 /// What to do when the database could lose acknowledged events on a crash.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,11 +37,12 @@ pub async fn open(url: &str, options: &OpenOptions) -> Result<Arc<dyn Store>, St
 }
 
 /// Opens the same database as [`open`], as the one thing that can destroy
-/// person keys. Only the application's forgetting calls this.
+/// person keys (with the person's mail, which forgetting removes too). Only
+/// the application's forgetting calls this.
 pub async fn open_key_eraser(
     url: &str,
     options: &OpenOptions,
-) -> Result<Arc<dyn KeyEraser>, StoreError> {
+) -> Result<Arc<dyn Forgetting>, StoreError> {
     Ok(match connect(url, options).await? {
         Connected::Postgres(log) => Arc::new(log),
         Connected::Sqlite(log) => Arc::new(log),

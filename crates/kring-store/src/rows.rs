@@ -3,12 +3,17 @@
 //! rest maps the same way. Statements here use `$n` placeholders, which both
 //! dialects accept.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use sqlx::{ColumnIndex, Decode, Row, Type};
 use uuid::Uuid;
 
 use crate::chain::to_hash;
-use crate::{Credentials, GlobalCursor, RecordedEvent, Session, StoreError, StreamHead, ViewRow};
+use crate::{
+    Credentials, GlobalCursor, MailLink, OutboxMessage, OutboxRow, OutboxStatus, RecordedEvent,
+    Session, StoreError, StreamHead, ViewRow,
+};
 
 /// A time as a backend stores it.
 pub(crate) trait StoredTime {
@@ -183,4 +188,136 @@ pub(crate) const REVOKE_CALENDAR_FEED: &str = "UPDATE calendar_feeds SET revoked
 /// True when a statement that touches at most one row touched one.
 pub(crate) fn one_row(rows_affected: u64) -> bool {
     rows_affected == 1
+}
+
+/// The columns [`outbox_row`] reads, after `SELECT`.
+const OUTBOX_COLUMNS: &str = "id, dedupe_key, recipient, kind, circle, body, batch, due_at, \
+     status, attempts, next_attempt_at, last_error, sent_at";
+
+/// A row of [`OUTBOX_COLUMNS`]; `T` is how the backend stores times.
+pub(crate) type OutboxTuple<T> = (
+    Uuid,
+    String,
+    Uuid,
+    String,
+    Option<Uuid>,
+    String,
+    String,
+    T,
+    String,
+    i64,
+    T,
+    Option<String>,
+    Option<T>,
+);
+
+pub(crate) fn outbox_row<T: StoredTime>(
+    (
+        id,
+        dedupe_key,
+        recipient,
+        kind,
+        circle,
+        body,
+        batch,
+        due_at,
+        status,
+        attempts,
+        next,
+        last_error,
+        sent_at,
+    ): OutboxTuple<T>,
+) -> Result<OutboxRow, StoreError> {
+    Ok(OutboxRow {
+        message: OutboxMessage {
+            id,
+            dedupe_key,
+            recipient,
+            kind,
+            circle,
+            body,
+            batch,
+            due_at: due_at.into_utc()?,
+        },
+        status: OutboxStatus::from_stored(&status)?,
+        attempts: u32::try_from(attempts)
+            .map_err(|_| StoreError::Corrupt(format!("outbox attempts {attempts} out of range")))?,
+        next_attempt_at: next.into_utc()?,
+        last_error,
+        sent_at: sent_at.map(StoredTime::into_utc).transpose()?,
+    })
+}
+
+/// A row of `token_hash, purpose, account, subject, expires_at, used_at`.
+pub(crate) type LinkTuple<T> = (Vec<u8>, String, Uuid, String, T, Option<T>);
+
+pub(crate) fn mail_link<T: StoredTime>(
+    (token_hash, purpose, account, subject, expires_at, used_at): LinkTuple<T>,
+) -> Result<MailLink, StoreError> {
+    Ok(MailLink {
+        token_hash,
+        purpose,
+        account,
+        subject,
+        expires_at: expires_at.into_utc()?,
+        used_at: used_at.map(StoredTime::into_utc).transpose()?,
+    })
+}
+
+/// A message whose dedupe key is stored already is left out (0 rows affected).
+pub(crate) const ENQUEUE_MESSAGE: &str = "INSERT INTO mail_outbox (id, dedupe_key, recipient, \
+     kind, circle, body, batch, due_at, status, attempts, next_attempt_at, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $8, $9) \
+     ON CONFLICT (dedupe_key) DO NOTHING";
+/// A link's hash comes from its message's id and action: a stored one is the same link.
+pub(crate) const ADD_LINK: &str = "INSERT INTO mail_links (token_hash, purpose, account, \
+     subject, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO NOTHING";
+pub(crate) static DUE_MESSAGES: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {OUTBOX_COLUMNS} FROM mail_outbox WHERE status = 'pending' \
+         AND next_attempt_at <= $1 ORDER BY next_attempt_at, created_at, id LIMIT $2"
+    )
+});
+pub(crate) static DIGEST_PARTS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {OUTBOX_COLUMNS} FROM mail_outbox WHERE status = 'pending' \
+         AND recipient = $1 AND batch = $2 AND due_at = $3 ORDER BY created_at, id"
+    )
+});
+pub(crate) static OUTBOX_MESSAGE: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {OUTBOX_COLUMNS} FROM mail_outbox WHERE id = $1"));
+pub(crate) static OUTBOX_OF: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {OUTBOX_COLUMNS} FROM mail_outbox WHERE recipient = $1 \
+         ORDER BY created_at DESC, due_at DESC, id"
+    )
+});
+pub(crate) const MARK_SENT: &str =
+    "UPDATE mail_outbox SET status = 'sent', sent_at = $2 WHERE id = $1";
+pub(crate) const MARK_RETRY: &str = "UPDATE mail_outbox SET attempts = attempts + 1, \
+     next_attempt_at = $2, last_error = $3 WHERE id = $1";
+pub(crate) const MARK_GIVEN_UP: &str =
+    "UPDATE mail_outbox SET status = $2, last_error = $3 WHERE id = $1";
+pub(crate) const LINK: &str = "SELECT token_hash, purpose, account, subject, expires_at, used_at \
+     FROM mail_links WHERE token_hash = $1";
+/// One statement, so of two racing uses exactly one finds the link unused.
+pub(crate) const USE_LINK: &str = "UPDATE mail_links SET used_at = $2 \
+     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
+pub(crate) const END_LINKS: &str = "UPDATE mail_links SET used_at = $3 \
+     WHERE account = $1 AND purpose = $2 AND used_at IS NULL";
+pub(crate) const MAIL_SETTINGS: &str = "SELECT body FROM mail_settings WHERE account = $1";
+/// The start of a select of several accounts' settings; `IN (…)` follows.
+pub(crate) const MAIL_SETTINGS_OF: &str =
+    "SELECT account, body FROM mail_settings WHERE account IN";
+pub(crate) const SAVE_MAIL_SETTINGS: &str =
+    "INSERT INTO mail_settings (account, body, updated_at) \
+     VALUES ($1, $2, $3) ON CONFLICT (account) DO UPDATE SET body = $2, updated_at = $3";
+pub(crate) const FORGET_OUTBOX: &str = "DELETE FROM mail_outbox WHERE recipient = $1";
+pub(crate) const FORGET_LINKS: &str = "DELETE FROM mail_links WHERE account = $1";
+pub(crate) const FORGET_SETTINGS: &str = "DELETE FROM mail_settings WHERE account = $1";
+
+/// `($1, $2, …, $n)`: placeholders for an `IN` list of `n` values.
+pub(crate) fn placeholders(n: usize) -> String {
+    let list: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    format!("({})", list.join(", "))
 }

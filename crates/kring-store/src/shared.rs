@@ -23,8 +23,8 @@ macro_rules! backend_queries {
             use crate::calendar::CalendarFeed;
             use crate::rows::{self, one_row, sql_limit};
             use crate::{
-                Credentials, GlobalCursor, PersonKey, RecordedEvent, Session, StoreError,
-                StreamHead, ViewRow,
+                Credentials, GlobalCursor, MailLink, OutboxMessage, OutboxRow, OutboxStatus,
+                PersonKey, RecordedEvent, Session, StoreError, StreamHead, ViewRow,
             };
 
             type Connection = <$Db as sqlx::Database>::Connection;
@@ -303,6 +303,251 @@ macro_rules! backend_queries {
                 Ok(rows::view_rows(kind, found))
             }
 
+            /// Run inside the caller's transaction. A message whose dedupe key
+            /// is stored already is skipped; a link already stored is left as it
+            /// is (its hash comes from its message's id and action). Answers how
+            /// many messages were new.
+            pub(crate) async fn enqueue(
+                tx: &mut Connection,
+                messages: &[OutboxMessage],
+                links: &[MailLink],
+            ) -> Result<u64, StoreError> {
+                let now = bind_time(Utc::now());
+                let mut new = 0;
+                for m in messages {
+                    let result = sqlx::query(rows::ENQUEUE_MESSAGE)
+                        .bind(m.id)
+                        .bind(&m.dedupe_key)
+                        .bind(m.recipient)
+                        .bind(&m.kind)
+                        .bind(m.circle)
+                        .bind(&m.body)
+                        .bind(&m.batch)
+                        .bind(bind_time(m.due_at))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    new += result.rows_affected();
+                }
+                for link in links {
+                    sqlx::query(rows::ADD_LINK)
+                        .bind(&link.token_hash)
+                        .bind(&link.purpose)
+                        .bind(link.account)
+                        .bind(&link.subject)
+                        .bind(bind_time(link.expires_at))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(new)
+            }
+
+            async fn outbox_rows<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                query: sqlx::query::QueryAs<
+                    'e,
+                    $Db,
+                    rows::OutboxTuple<$Time>,
+                    <$Db as sqlx::Database>::Arguments<'e>,
+                >,
+            ) -> Result<Vec<OutboxRow>, StoreError> {
+                let found = query.fetch_all(on).await?;
+                found.into_iter().map(rows::outbox_row).collect()
+            }
+
+            pub(crate) async fn due_messages<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                now: DateTime<Utc>,
+                limit: u32,
+            ) -> Result<Vec<OutboxRow>, StoreError> {
+                let query = sqlx::query_as(&rows::DUE_MESSAGES)
+                    .bind(bind_time(now))
+                    .bind(i64::from(limit));
+                outbox_rows(on, query).await
+            }
+
+            pub(crate) async fn digest_parts<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                recipient: Uuid,
+                batch: &'e str,
+                due_at: DateTime<Utc>,
+            ) -> Result<Vec<OutboxRow>, StoreError> {
+                let query = sqlx::query_as(&rows::DIGEST_PARTS)
+                    .bind(recipient)
+                    .bind(batch)
+                    .bind(bind_time(due_at));
+                outbox_rows(on, query).await
+            }
+
+            pub(crate) async fn outbox_message<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                id: Uuid,
+            ) -> Result<Option<OutboxRow>, StoreError> {
+                let query = sqlx::query_as(&rows::OUTBOX_MESSAGE).bind(id);
+                Ok(outbox_rows(on, query).await?.pop())
+            }
+
+            pub(crate) async fn outbox_of<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                recipient: Uuid,
+            ) -> Result<Vec<OutboxRow>, StoreError> {
+                let query = sqlx::query_as(&rows::OUTBOX_OF).bind(recipient);
+                outbox_rows(on, query).await
+            }
+
+            /// Run inside the caller's transaction: every row changes, or none.
+            pub(crate) async fn mark_sent(
+                tx: &mut Connection,
+                ids: &[Uuid],
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                for id in ids {
+                    sqlx::query(rows::MARK_SENT)
+                        .bind(id)
+                        .bind(bind_time(at))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            /// Run inside the caller's transaction: every row changes, or none.
+            pub(crate) async fn mark_retry(
+                tx: &mut Connection,
+                ids: &[Uuid],
+                next_attempt_at: DateTime<Utc>,
+                error: &str,
+            ) -> Result<(), StoreError> {
+                for id in ids {
+                    sqlx::query(rows::MARK_RETRY)
+                        .bind(id)
+                        .bind(bind_time(next_attempt_at))
+                        .bind(error)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            /// Run inside the caller's transaction: every row changes, or none.
+            pub(crate) async fn mark_given_up(
+                tx: &mut Connection,
+                ids: &[Uuid],
+                status: OutboxStatus,
+                error: &str,
+            ) -> Result<(), StoreError> {
+                for id in ids {
+                    sqlx::query(rows::MARK_GIVEN_UP)
+                        .bind(id)
+                        .bind(status.as_str())
+                        .bind(error)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            pub(crate) async fn link<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                token_hash: &[u8],
+            ) -> Result<Option<MailLink>, StoreError> {
+                let row: Option<rows::LinkTuple<$Time>> = sqlx::query_as(rows::LINK)
+                    .bind(token_hash)
+                    .fetch_optional(on)
+                    .await?;
+                row.map(rows::mail_link).transpose()
+            }
+
+            pub(crate) async fn use_link<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                token_hash: &[u8],
+                now: DateTime<Utc>,
+            ) -> Result<bool, StoreError> {
+                let result = sqlx::query(rows::USE_LINK)
+                    .bind(token_hash)
+                    .bind(bind_time(now))
+                    .execute(on)
+                    .await?;
+                Ok(one_row(result.rows_affected()))
+            }
+
+            pub(crate) async fn end_links<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                account: Uuid,
+                purpose: &str,
+                now: DateTime<Utc>,
+            ) -> Result<u64, StoreError> {
+                let result = sqlx::query(rows::END_LINKS)
+                    .bind(account)
+                    .bind(purpose)
+                    .bind(bind_time(now))
+                    .execute(on)
+                    .await?;
+                Ok(result.rows_affected())
+            }
+
+            pub(crate) async fn mail_settings<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                account: Uuid,
+            ) -> Result<Option<String>, StoreError> {
+                Ok(sqlx::query_scalar(rows::MAIL_SETTINGS)
+                    .bind(account)
+                    .fetch_optional(on)
+                    .await?)
+            }
+
+            /// A few hundred accounts per statement, well below either
+            /// backend's limit on bound values.
+            pub(crate) async fn mail_settings_of(
+                pool: &sqlx::Pool<$Db>,
+                accounts: &[Uuid],
+            ) -> Result<Vec<(Uuid, String)>, StoreError> {
+                let mut found = vec![];
+                for chunk in accounts.chunks(500) {
+                    let sql = format!(
+                        "{} {}",
+                        rows::MAIL_SETTINGS_OF,
+                        rows::placeholders(chunk.len())
+                    );
+                    let mut query = sqlx::query_as::<_, (Uuid, String)>(&sql);
+                    for account in chunk {
+                        query = query.bind(account);
+                    }
+                    found.extend(query.fetch_all(pool).await?);
+                }
+                Ok(found)
+            }
+
+            pub(crate) async fn save_mail_settings<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                account: Uuid,
+                body: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(rows::SAVE_MAIL_SETTINGS)
+                    .bind(account)
+                    .bind(body)
+                    .bind(bind_time(Utc::now()))
+                    .execute(on)
+                    .await?;
+                Ok(())
+            }
+
+            /// Run inside the caller's transaction: the outbox rows, links and
+            /// settings go together.
+            pub(crate) async fn forget_mail(
+                tx: &mut Connection,
+                account: Uuid,
+            ) -> Result<(), StoreError> {
+                for sql in [
+                    rows::FORGET_OUTBOX,
+                    rows::FORGET_LINKS,
+                    rows::FORGET_SETTINGS,
+                ] {
+                    sqlx::query(sql).bind(account).execute(&mut *tx).await?;
+                }
+                Ok(())
+            }
+
             /// Run inside the caller's transaction: the views and the
             /// checkpoint go together.
             pub(crate) async fn clear_views(
@@ -353,6 +598,147 @@ macro_rules! calendar_feeds_impl {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<bool, crate::StoreError> {
                 super::queries::revoke_calendar_feed(&self.$write, id, person, circle, at).await
+            }
+        }
+    };
+}
+
+/// Implements [`crate::MailStore`] for a backend: the methods in `own`, and
+/// those that run shared statements on the pool field `read` or `write`.
+macro_rules! mail_store_impl {
+    ($Log:ty, read: $read:ident, write: $write:ident, own: { $($own:tt)* }) => {
+        #[async_trait::async_trait]
+        impl crate::MailStore for $Log {
+            $($own)*
+
+            async fn enqueue(
+                &self,
+                messages: &[crate::OutboxMessage],
+                links: &[crate::MailLink],
+            ) -> Result<u64, crate::StoreError> {
+                let mut tx = super::begin_write(&self.$write).await?;
+                let new = super::queries::enqueue(&mut tx, messages, links).await?;
+                tx.commit().await?;
+                Ok(new)
+            }
+
+            async fn due_messages(
+                &self,
+                now: chrono::DateTime<chrono::Utc>,
+                limit: u32,
+            ) -> Result<Vec<crate::OutboxRow>, crate::StoreError> {
+                super::queries::due_messages(&self.$read, now, limit).await
+            }
+
+            async fn digest_parts(
+                &self,
+                recipient: uuid::Uuid,
+                batch: &str,
+                due_at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<Vec<crate::OutboxRow>, crate::StoreError> {
+                super::queries::digest_parts(&self.$read, recipient, batch, due_at).await
+            }
+
+            async fn mark_sent(
+                &self,
+                ids: &[uuid::Uuid],
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), crate::StoreError> {
+                let mut tx = super::begin_write(&self.$write).await?;
+                super::queries::mark_sent(&mut tx, ids, at).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn mark_retry(
+                &self,
+                ids: &[uuid::Uuid],
+                next_attempt_at: chrono::DateTime<chrono::Utc>,
+                error: &str,
+            ) -> Result<(), crate::StoreError> {
+                let mut tx = super::begin_write(&self.$write).await?;
+                super::queries::mark_retry(&mut tx, ids, next_attempt_at, error).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn mark_given_up(
+                &self,
+                ids: &[uuid::Uuid],
+                status: crate::OutboxStatus,
+                error: &str,
+            ) -> Result<(), crate::StoreError> {
+                let mut tx = super::begin_write(&self.$write).await?;
+                super::queries::mark_given_up(&mut tx, ids, status, error).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn outbox_message(
+                &self,
+                id: uuid::Uuid,
+            ) -> Result<Option<crate::OutboxRow>, crate::StoreError> {
+                super::queries::outbox_message(&self.$read, id).await
+            }
+
+            async fn outbox_of(
+                &self,
+                recipient: uuid::Uuid,
+            ) -> Result<Vec<crate::OutboxRow>, crate::StoreError> {
+                super::queries::outbox_of(&self.$read, recipient).await
+            }
+
+            async fn link(
+                &self,
+                token_hash: &[u8],
+            ) -> Result<Option<crate::MailLink>, crate::StoreError> {
+                super::queries::link(&self.$read, token_hash).await
+            }
+
+            async fn use_link(
+                &self,
+                token_hash: &[u8],
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<bool, crate::StoreError> {
+                super::queries::use_link(&self.$write, token_hash, now).await
+            }
+
+            async fn end_links(
+                &self,
+                account: uuid::Uuid,
+                purpose: &str,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64, crate::StoreError> {
+                super::queries::end_links(&self.$write, account, purpose, now).await
+            }
+
+            async fn mail_settings(
+                &self,
+                account: uuid::Uuid,
+            ) -> Result<Option<String>, crate::StoreError> {
+                super::queries::mail_settings(&self.$read, account).await
+            }
+
+            async fn mail_settings_of(
+                &self,
+                accounts: &[uuid::Uuid],
+            ) -> Result<Vec<(uuid::Uuid, String)>, crate::StoreError> {
+                super::queries::mail_settings_of(&self.$read, accounts).await
+            }
+
+            async fn save_mail_settings(
+                &self,
+                account: uuid::Uuid,
+                body: &str,
+            ) -> Result<(), crate::StoreError> {
+                super::queries::save_mail_settings(&self.$write, account, body).await
+            }
+
+            async fn forget_mail(&self, account: uuid::Uuid) -> Result<(), crate::StoreError> {
+                let mut tx = super::begin_write(&self.$write).await?;
+                super::queries::forget_mail(&mut tx, account).await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };
@@ -496,4 +882,6 @@ macro_rules! event_log_impl {
     };
 }
 
-pub(crate) use {account_store_impl, calendar_feeds_impl, event_log_impl, view_store_impl};
+pub(crate) use {
+    account_store_impl, calendar_feeds_impl, event_log_impl, mail_store_impl, view_store_impl,
+};

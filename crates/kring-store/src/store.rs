@@ -2,7 +2,8 @@
 //!
 //! Each concern kept in the database has its own trait: [`EventLog`] (the log),
 //! [`ViewStore`] (read models, checkpoints, leases), [`PersonKeys`],
-//! [`AccountStore`] (credentials, sessions, server secrets) and [`CalendarFeeds`].
+//! [`AccountStore`] (credentials, sessions, server secrets), [`CalendarFeeds`]
+//! and [`MailStore`] (the outbox, mail links and mail settings).
 //! Both backends implement all of them.
 //!
 //! The same backend is handed out as several trait objects through supertraits:
@@ -14,10 +15,10 @@
 //! kring-app's vault an `Arc<dyn PersonKeys>`.
 //!
 //! Destroying a person key is the one concern [`Store`] leaves out: the
-//! [`KeyEraser`] comes only from [`open_key_eraser`](crate::open_key_eraser), and
-//! the application's `Forgetter` is its one user.
+//! [`KeyEraser`] comes only from [`open_key_eraser`](crate::open_key_eraser), as
+//! part of [`Forgetting`], and the application's `Forgetter` is its one user.
 
-use crate::{AccountStore, CalendarFeeds, EventLog, PersonKeys, ViewStore};
+use crate::{AccountStore, CalendarFeeds, EventLog, KeyEraser, MailStore, PersonKeys, ViewStore};
 
 /// The log and what its readers keep beside it: what a projector needs.
 pub trait ReadSide: EventLog + ViewStore {}
@@ -25,6 +26,12 @@ pub trait ReadSide: EventLog + ViewStore {}
 impl<T: EventLog + ViewStore> ReadSide for T {}
 
 /// Every concern of one database except destroying person keys.
-pub trait Store: ReadSide + PersonKeys + AccountStore + CalendarFeeds {}
+pub trait Store: ReadSide + PersonKeys + AccountStore + CalendarFeeds + MailStore {}
 
-impl<T: ReadSide + PersonKeys + AccountStore + CalendarFeeds> Store for T {}
+impl<T: ReadSide + PersonKeys + AccountStore + CalendarFeeds + MailStore> Store for T {}
+
+/// What forgetting a person changes: their key is destroyed and their mail
+/// (outbox rows, links, settings) goes.
+pub trait Forgetting: KeyEraser + MailStore {}
+
+impl<T: KeyEraser + MailStore> Forgetting for T {}

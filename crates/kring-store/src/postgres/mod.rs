@@ -1,11 +1,12 @@
 //! The Postgres backend: one `append_events` call per append, `(xid, position)`
 //! reads below the oldest running transaction, LISTEN/NOTIFY as a doorbell.
-//! One module per concern: `log`, `views`, `keys`, `accounts`, `calendar`.
+//! One module per concern: `log`, `views`, `keys`, `accounts`, `calendar`, `mail`.
 
 mod accounts;
 mod calendar;
 mod keys;
 mod log;
+mod mail;
 mod views;
 
 crate::shared::backend_queries!(

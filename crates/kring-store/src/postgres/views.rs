@@ -55,7 +55,7 @@ crate::shared::view_store_impl!(PgLog, read: pool, write: pool, own: {
     }
 });
 
-async fn save_checkpoint<'c>(
+pub(super) async fn save_checkpoint<'c>(
     on: impl sqlx::PgExecutor<'c>,
     name: &str,
     at: GlobalCursor,

@@ -1,11 +1,12 @@
 //! The embedded SQLite backend. All writes go through one connection, so the
 //! order of positions is the order of commits and `read_all` can walk positions.
-//! One module per concern: `log`, `views`, `keys`, `accounts`, `calendar`.
+//! One module per concern: `log`, `views`, `keys`, `accounts`, `calendar`, `mail`.
 
 mod accounts;
 mod calendar;
 mod keys;
 mod log;
+mod mail;
 mod views;
 
 crate::shared::backend_queries!(

@@ -48,7 +48,7 @@ crate::shared::view_store_impl!(SqliteLog, read: reader, write: writer, own: {
     }
 });
 
-async fn save_checkpoint<'c>(
+pub(super) async fn save_checkpoint<'c>(
     on: impl sqlx::SqliteExecutor<'c>,
     name: &str,
     at: GlobalCursor,
