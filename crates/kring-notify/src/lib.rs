@@ -1,2 +1,4 @@
 //! Reaching people when Kring is not open: notifications are one more
 //! projection of the log. See ARCHITECTURE.md ("kring-notify").
+
+pub mod transport;
