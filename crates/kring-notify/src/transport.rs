@@ -139,13 +139,41 @@ pub fn read_password_file(path: &Path) -> Result<String, TransportError> {
 
 /// Sorts lettre's SMTP errors: only a 5xx answer is final. A connection that
 /// failed, timed out or broke, a TLS failure and a 4xx answer are tried again
-/// (the sender gives up after its last attempt).
+/// (the sender gives up after its last attempt). Servers often repeat the
+/// recipient in their answer; the text is kept (as the outbox's last error)
+/// without any address.
 fn classify(error: smtp::Error) -> SendError {
+    let text = without_addresses(&error.to_string());
     if error.is_permanent() {
-        SendError::Permanent(error.to_string())
+        SendError::Permanent(text)
     } else {
-        SendError::Transient(error.to_string())
+        SendError::Transient(text)
     }
+}
+
+/// `text` with every word that holds an `@` replaced by `[address]`.
+pub fn without_addresses(text: &str) -> String {
+    let is_break = |c: char| c.is_whitespace() || "<>()[],;:\"'".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            out.push_str("[address]");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_break(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 fn header(name: &'static str, value: &str) -> HeaderValue {

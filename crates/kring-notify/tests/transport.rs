@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use kring_notify::transport::{read_password_file, Mail, SendError, Transport};
+use kring_notify::transport::{read_password_file, without_addresses, Mail, SendError, Transport};
 use kring_testkit::{ReceivedMail, SmtpServer};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -104,6 +104,8 @@ async fn a_550_answer_is_permanent() {
         "{error:?}"
     );
     assert!(error.is_permanent());
+    // The server repeated the address; the error (kept in the outbox) does not.
+    assert!(!error.to_string().contains('@'), "{error}");
     // A mail that went (after it) is there; the refused one is not.
     let other = mail_to("dirk");
     transport.send(&other).await.unwrap();
@@ -122,6 +124,7 @@ async fn a_451_answer_is_transient() {
         "{error:?}"
     );
     assert!(!error.is_permanent());
+    assert!(!error.to_string().contains('@'), "{error}");
     assert!(server.messages_to(&mail.to).is_empty());
 }
 
@@ -208,4 +211,20 @@ async fn a_server_of_its_own_stops_when_dropped() {
     assert_eq!(server.wait_for_count(1, WAIT).await.len(), 1);
     drop(server);
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}
+
+#[test]
+fn addresses_are_taken_out_of_error_texts() {
+    assert_eq!(
+        without_addresses("550 5.1.1 <anna@example.org>: Recipient address rejected"),
+        "550 5.1.1 <[address]>: Recipient address rejected"
+    );
+    assert_eq!(
+        without_addresses("to anna@example.org, bert@example.org; later"),
+        "to [address], [address]; later"
+    );
+    assert_eq!(
+        without_addresses("connection refused"),
+        "connection refused"
+    );
 }

@@ -5,7 +5,8 @@ Usage: python smtp_sink.py DIR. Listens on a free port of 127.0.0.1 and prints
 DIR/<n>.rcpt (envelope recipients, one a line) and DIR/<n>.eml (the raw data),
 each written under another name first and renamed, the .eml last, so a reader
 never sees half a message. A recipient whose local part holds "refuse" is
-answered 550, one holding "later" 451 (permanent and transient refusals).
+answered 550, one holding "later" 451 (permanent and transient refusals),
+repeating the address as Postfix does.
 
 It stops, removing DIR, when its standard input closes (the test process that
 started it ended, however it ended) or when its parent is gone.
@@ -29,9 +30,9 @@ class Sink:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0].lower()
         if "refuse" in local:
-            return "550 5.1.1 No such mailbox here"
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
         if "later" in local:
-            return "451 4.3.0 Try again later"
+            return f"451 4.3.0 <{address}>: Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
