@@ -56,6 +56,11 @@ if ! browser_installed; then
     fi
 fi
 
+# The mail tests send to a real SMTP server: aiosmtpd (PyPI), in a virtualenv
+# under the target directory, made once and reused. Needs Python 3 with venv and pip.
+KRING_TEST_PYTHON=$(bash scripts/smtp-venv.sh "${CARGO_TARGET_DIR:-target}/smtp-venv")
+export KRING_TEST_PYTHON
+
 cargo test --workspace --locked "$@"
 
 # The API against its contract: schemathesis sends generated requests to a

@@ -4,3 +4,4 @@
 pub mod notices;
 pub mod schedule;
 pub mod text;
+pub mod transport;

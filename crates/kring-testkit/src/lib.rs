@@ -9,11 +9,13 @@
 //! [`on_both_backends!`] declares a test once for Postgres and once for SQLite
 //! on a [`TestLog`]; [`within`] and [`eventually`] wait with a deadline;
 //! [`history`] makes large random but valid histories, [`world`] the small
-//! fixed circle of the hand-written tests.
+//! fixed circle of the hand-written tests. [`SmtpServer`] is a real SMTP server
+//! (aiosmtpd) that keeps what it receives for the test to read.
 
 mod cluster;
 pub mod history;
 mod log;
+mod smtp;
 mod wait;
 pub mod world;
 
@@ -23,6 +25,7 @@ use sqlx::{Connection, PgConnection};
 
 pub use cluster::find_pg_bin;
 pub use log::{Backing, TestLog};
+pub use smtp::{ReceivedMail, SmtpServer};
 pub use wait::{as_it_is, eventually, within};
 
 /// A database that exists for one test.
