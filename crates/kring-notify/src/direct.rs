@@ -3,12 +3,13 @@
 //! outbox body says which (`Direct`); the link in them is made again from the
 //! message id when the mail is written.
 
+use chrono::{DateTime, Utc};
 use kring_domain::PersonId;
-use kring_store::OutboxStatus;
+use kring_store::{MailStore, OutboxMessage, OutboxStatus, StoreError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::links::Purpose;
+use crate::links::{LinkKeys, Purpose};
 use crate::sender::{Sender, Skip};
 use crate::text::{self, AccountMail};
 use crate::transport::Mail;
@@ -80,4 +81,32 @@ pub(crate) async fn write(
         language: lang.code().to_owned(),
         unsubscribe: None,
     }))
+}
+
+/// Queues a direct mail to `account` with its one link, whose `subject` says
+/// what the link acts on (for a verification: the address's lookup, so a link
+/// to an address changed since proves nothing).
+pub async fn queue(
+    store: &dyn MailStore,
+    links: &LinkKeys,
+    account: Uuid,
+    direct: Direct,
+    subject: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let id = Uuid::new_v4();
+    let purpose = direct.purpose();
+    let message = OutboxMessage {
+        id,
+        dedupe_key: format!("direct:{id}"),
+        recipient: account,
+        kind: direct.kind().to_owned(),
+        circle: None,
+        body: direct.body(),
+        batch: "now".to_owned(),
+        due_at: now,
+    };
+    let link = links.link(id, purpose, account, &subject, now + purpose.lifetime());
+    store.enqueue(&[message], &[link]).await?;
+    Ok(())
 }

@@ -1,5 +1,8 @@
 //! Reaching people when Kring is not open: notifications are one more
 //! projection of the log. See ARCHITECTURE.md ("kring-notify").
+//!
+//! [`start`] runs, beside the server: the [`notifier::Notifier`] (log → outbox)
+//! and the [`sender::Sender`] (outbox → SMTP, or .eml files).
 
 pub mod direct;
 pub mod links;
@@ -10,3 +13,45 @@ pub mod sender;
 pub mod settings;
 pub mod text;
 pub mod transport;
+
+use std::sync::Arc;
+
+use kring_app::{Accounts, Commands, EmailLookup};
+use kring_domain::Services;
+use kring_store::Store;
+use tokio::task::JoinHandle;
+
+pub use links::LinkKeys;
+pub use sender::MailSettingsOfServer;
+pub use transport::Transport;
+
+/// The background work of mail; aborted when dropped.
+pub struct MailTasks {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for MailTasks {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// Starts the notifier and the sender on `store`. `secret` is the server
+/// secret ([`kring_app::server_secret`]): it keys the links in mails.
+pub async fn start(
+    store: Arc<dyn Store>,
+    secret: &[u8],
+    transport: Transport,
+    server: MailSettingsOfServer,
+) -> anyhow::Result<MailTasks> {
+    let links = LinkKeys::new(secret);
+    let notifier = notifier::Notifier::open(store.clone(), links.clone()).await?;
+    let commands = Arc::new(Commands::new(store.clone(), Services::system()));
+    let accounts = Accounts::new(store.clone(), commands, EmailLookup::new(secret));
+    let sender = sender::Sender::new(store, accounts, transport, links, server);
+    Ok(MailTasks {
+        tasks: vec![tokio::spawn(notifier.run()), tokio::spawn(sender.run())],
+    })
+}

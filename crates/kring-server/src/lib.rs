@@ -105,6 +105,8 @@ pub(crate) struct App {
     /// Tells open sockets that the server stops; counts them.
     pub live_stopping: api::live::Stopping,
     pub live_options: LiveOptions,
+    /// Makes and recognises the links in mails (keyed with the server secret).
+    pub links: kring_notify::LinkKeys,
 }
 
 impl AppState {
@@ -146,6 +148,7 @@ impl AppState {
                 live,
                 live_stopping: api::live::Stopping::default(),
                 live_options: settings.live,
+                links: kring_notify::LinkKeys::new(&secret),
             }),
             log,
         })

@@ -102,6 +102,30 @@ pub struct ServeArgs {
     /// when it holds no circles yet, and print the demo accounts.
     #[arg(long, env = "KRING_DEMO")]
     pub demo: bool,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// How Kring sends mail.
+#[derive(Args, Debug, Clone, Default)]
+pub struct MailArgs {
+    /// The SMTP server, in lettre's URL form: `smtp://host:25` (plain, for a
+    /// local relay), `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465` (TLS). Left out, mails are written as
+    /// .eml files into a folder next to the database (the log says where).
+    #[arg(long, env = "KRING_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// A file holding the SMTP password (instead of one in the URL, which then
+    /// names only the user): for secrets mounted as files.
+    #[arg(long, env = "KRING_SMTP_PASSWORD_FILE")]
+    pub smtp_password_file: Option<std::path::PathBuf>,
+    /// The sender of Kring's mails, such as `Kring <kring@example.org>`.
+    #[arg(
+        long,
+        env = "KRING_MAIL_FROM",
+        default_value = "Kring <kring@localhost>"
+    )]
+    pub mail_from: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -183,6 +207,25 @@ impl StoreArgs {
                 Durability::Require
             },
             max_connections: self.database_max_connections,
+        }
+    }
+
+    /// Where mails go without SMTP: `<name>-mail/` beside an SQLite database file,
+    /// else `kring-mail/` in the working folder.
+    pub fn mail_folder(&self) -> std::path::PathBuf {
+        let file = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.database_url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest));
+        match file {
+            Some(file) if !file.is_empty() && file != ":memory:" => {
+                let file = std::path::Path::new(file);
+                let dir = file.parent().unwrap_or(std::path::Path::new(""));
+                let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("kring");
+                dir.join(format!("{stem}-mail"))
+            }
+            _ => std::path::PathBuf::from("kring-mail"),
         }
     }
 

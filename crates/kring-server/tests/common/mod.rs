@@ -20,6 +20,8 @@ pub struct Server {
     pub test: TestLog,
     shutdown: Option<oneshot::Sender<()>>,
     tasks: Vec<JoinHandle<()>>,
+    /// The notifier and sender, when started with [`Server::start_with_mail`].
+    mail: Option<kring_notify::MailTasks>,
 }
 
 impl Server {
@@ -208,7 +210,29 @@ impl Server {
             test,
             shutdown: Some(shutdown),
             tasks: vec![server, projector],
+            mail: None,
         }
+    }
+
+    /// Like [`Server::start`], with the notifier and the sender delivering to
+    /// the test binary's shared SMTP server (a real aiosmtpd process): use
+    /// addresses no other test uses.
+    pub async fn start_with_mail(test: TestLog) -> Server {
+        let mut server = Server::start(test).await;
+        let smtp = kring_testkit::SmtpServer::shared();
+        let transport = kring_notify::Transport::from_url(&smtp.url()).expect("an SMTP URL");
+        let secret = kring_app::server_secret(server.test.log.as_ref(), None)
+            .await
+            .expect("the server secret");
+        let settings = kring_notify::MailSettingsOfServer {
+            public_url: server.base.clone(),
+            from: "Kring <kring@example.org>".to_owned(),
+        };
+        let tasks = kring_notify::start(server.test.log.clone(), &secret, transport, settings)
+            .await
+            .expect("start mail");
+        server.mail = Some(tasks);
+        server
     }
 
     /// A browser-like client whose connections come from `address` (on Linux
@@ -306,6 +330,7 @@ impl Server {
             test,
             shutdown: None,
             tasks: vec![],
+            mail: None,
         }
     }
 }
