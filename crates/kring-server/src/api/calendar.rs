@@ -377,3 +377,19 @@ fn wire_scope(scope: CalendarScope) -> v1::CalendarScope {
         CalendarScope::Circle => v1::CalendarScope::Circle,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::trigger;
+
+    #[test]
+    fn triggers_are_hours_and_minutes() {
+        assert_eq!(trigger(-Duration::hours(2)), "-PT2H");
+        assert_eq!(trigger(-Duration::hours(15)), "-PT15H");
+        assert_eq!(trigger(-Duration::minutes(24 * 60 + 30)), "-PT24H30M");
+        assert_eq!(trigger(-Duration::minutes(45)), "-PT45M");
+        assert_eq!(trigger(Duration::zero()), "PT0S");
+    }
+}
