@@ -689,7 +689,7 @@ async fn calendar_make_a_link_fetch_the_feed_and_revoke_it() {
         .await;
     browser.wait_for_text("Diensten in je agenda").await;
     browser
-        .wait_for_text("Je hebt nog geen agenda-links voor deze kring.")
+        .wait_for_text("Je hebt nog geen agenda-koppelingen voor deze kring.")
         .await;
     browser.look("calendar-nl").await;
     browser.click("English").await;
@@ -741,4 +741,20 @@ async fn calendar_make_a_link_fetch_the_feed_and_revoke_it() {
     browser.look("calendar-revoked").await;
     let response = reqwest::get(&address).await.expect("the server answers");
     assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND);
+
+    // One too many: the refusal, told by its code.
+    for _ in 0..10 {
+        ann.ok(
+            &format!("/circles/{circle}/calendar-feeds"),
+            json!({ "scope": "mine" }),
+        )
+        .await;
+    }
+    browser.click("Make a calendar link").await;
+    browser.wait_for("[role=alert]").await;
+    let alert = browser.text_of("[role=alert]").await;
+    assert!(
+        alert.contains("You already have 10 calendar feeds of this circle"),
+        "{alert}"
+    );
 }
