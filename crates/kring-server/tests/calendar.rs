@@ -139,6 +139,35 @@ async fn a_feed_holds_the_shifts_in_utc_with_titles_and_who_is_on_them(s: Server
         by_uid(&soup_uid(second)).description,
         "Nobody is on it yet.\n2 of 2 places are open."
     );
+    // Two reminders a shift: two hours before, and at 19:00 in Amsterdam the
+    // evening before (from 10:00 that is 15 hours; from 19:30, 24.5 hours).
+    let reminder = |text: &str, minutes: i64| Reminder {
+        action: "DISPLAY".into(),
+        description: text.into(),
+        before_start: chrono::Duration::minutes(minutes),
+    };
+    assert_eq!(
+        by_uid(&soup_uid(first)).alarms,
+        vec![reminder(SOUP, 120), reminder(SOUP, 15 * 60)]
+    );
+    assert_eq!(
+        by_uid(&dinner_uid).alarms,
+        vec![reminder(LONG, 120), reminder(LONG, 24 * 60 + 30)]
+    );
+    for event in &calendar.events {
+        assert_eq!(event.alarms.len(), 2, "{}", event.uid);
+        // The evening before at 19:00, as a moment.
+        let evening = event.starts - event.alarms[1].before_start;
+        assert_eq!(
+            evening.format("%H:%M").to_string(),
+            "18:00",
+            "19:00 in Amsterdam in winter"
+        );
+        assert_eq!(
+            evening.date_naive().succ_opt(),
+            Some(event.starts.date_naive())
+        );
+    }
     for event in &calendar.events {
         let stamp = event.stamp;
         assert!(
@@ -522,6 +551,15 @@ struct FeedEvent {
     summary: String,
     description: String,
     status: String,
+    alarms: Vec<Reminder>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Reminder {
+    action: String,
+    description: String,
+    /// How long before the start it goes off (TRIGGER, relative to the start).
+    before_start: chrono::Duration,
 }
 
 /// Unfolds the content lines as RFC 5545 §3.1 says (remove CRLF and the one
@@ -569,6 +607,28 @@ fn parse(body: &str) -> Feed {
                 summary: value(p, "SUMMARY").expect("a SUMMARY"),
                 description: value(p, "DESCRIPTION").expect("a DESCRIPTION"),
                 status: value(p, "STATUS").expect("a STATUS"),
+                alarms: e
+                    .alarms
+                    .iter()
+                    .map(|a| {
+                        let p = &a.properties;
+                        let trigger = p.iter().find(|p| p.name == "TRIGGER").expect("a TRIGGER");
+                        let related = trigger
+                            .params
+                            .iter()
+                            .flatten()
+                            .find(|(k, _)| k == "RELATED");
+                        assert!(
+                            related.is_none_or(|(_, v)| v == &["START"]),
+                            "relative to the start: {trigger:?}"
+                        );
+                        Reminder {
+                            action: value(p, "ACTION").expect("an ACTION"),
+                            description: value(p, "DESCRIPTION").expect("a DESCRIPTION"),
+                            before_start: -duration(trigger.value.as_deref().unwrap()),
+                        }
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -576,6 +636,40 @@ fn parse(body: &str) -> Feed {
         name: value(&calendar.properties, "X-WR-CALNAME"),
         events,
     }
+}
+
+/// A DURATION value (RFC 5545 §3.3.6), e.g. `-PT15H`, `-P1DT30M`, `PT0S`.
+fn duration(text: &str) -> chrono::Duration {
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let rest = rest
+        .strip_prefix('P')
+        .unwrap_or_else(|| panic!("not a duration: {text}"));
+    let mut seconds = 0;
+    let mut number = String::new();
+    let mut in_time = false;
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => number.push(c),
+            'T' => in_time = true,
+            unit => {
+                let n: i64 = number.parse().unwrap_or_else(|_| panic!("{text}"));
+                number.clear();
+                seconds += n * match (unit, in_time) {
+                    ('W', false) => 7 * 86_400,
+                    ('D', false) => 86_400,
+                    ('H', true) => 3_600,
+                    ('M', true) => 60,
+                    ('S', true) => 1,
+                    _ => panic!("not a duration: {text}"),
+                };
+            }
+        }
+    }
+    assert!(number.is_empty(), "not a duration: {text}");
+    chrono::Duration::seconds(sign * seconds)
 }
 
 /// TEXT values (RFC 5545 §3.3.11): `ical` unfolds lines but leaves escapes.

@@ -4,7 +4,8 @@
  *    event's version) and swaps the content of <main>, keeping focus, what was
  *    typed and open <details>; a lost connection comes back by itself and
  *    catches up from the page's version;
- *  - "copy" buttons (data-copy="<input id>");
+ *  - "copy" buttons (data-copy="<input id>"), and fields that select all
+ *    they hold when focused (data-select-on-focus);
  *  - /join reads the invitation code from the address after '#'.
  * No inline handlers or styles: elements are found by data- attributes. */
 (function () {
@@ -37,6 +38,11 @@
     } else if (document.execCommand('copy')) {
       done();
     }
+  });
+
+  document.addEventListener('focusin', function (event) {
+    var field = event.target;
+    if (field && field.hasAttribute && field.hasAttribute('data-select-on-focus')) field.select();
   });
 
   /* ---- joining: the code travels after '#', never to the server's logs ---- */

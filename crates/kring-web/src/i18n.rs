@@ -130,6 +130,7 @@ table! {
     NavRequests => "Hulpvragen", "Requests";
     NavLogbook => "Logboek", "Logbook";
     NavMembers => "Leden", "Members";
+    NavCalendar => "Agenda", "Calendar";
     NavFigures => "Cijfers", "Figures";
     NavConsent => "Toestemming", "Consent";
     LiveUpdated => "De pagina is bijgewerkt.", "The page was updated.";
@@ -293,6 +294,24 @@ table! {
     Cancelled => "De hulpvraag is ingetrokken.", "The request was called off.";
     NoShowNoted => "Genoteerd: de helper kwam niet.", "Noted: the helper did not come.";
     Widened => "De hulpvraag gaat nu naar meer mensen.", "The request now goes to more people.";
+
+    // ---- calendar feeds ----
+    CalendarTitle => "Diensten in je agenda", "Shifts in your calendar";
+    CalendarIntro => "Zet de diensten in de agenda van je telefoon of computer. Je krijgt een herinnering twee uur van tevoren, en de avond ervoor om 19.00 uur.", "Put the shifts in the calendar on your phone or computer. You get a reminder two hours before, and at 7 pm the evening before.";
+    CalendarLinkReady => "Je agenda-koppeling is klaar", "Your calendar link is ready";
+    CalendarLinkLabel => "Adres voor je agenda-app", "Address for your calendar app";
+    CalendarLinkOnce => "Je ziet dit adres maar één keer. Wie het heeft, kan de diensten zien. Geef het aan niemand anders.", "You see this address only once. Whoever has it can see the shifts. Give it to nobody else.";
+    MakeCalendarLink => "Nieuwe agenda-koppeling", "New calendar link";
+    CalendarWhichShifts => "Welke diensten?", "Which shifts?";
+    CalendarScopeMine => "Alleen mijn diensten", "Only my shifts";
+    CalendarScopeCircle => "Alle diensten van de kring", "All shifts of the circle";
+    MakeCalendarLinkButton => "Maak een agenda-koppeling", "Make a calendar link";
+    CalendarNoRota => "Je kunt het rooster niet zien. Daarom kun je geen agenda-koppeling maken.", "You cannot see the rota. So you cannot make a calendar link.";
+    YourCalendarLinks => "Jouw agenda-koppelingen", "Your calendar links";
+    NoCalendarLinks => "Je hebt nog geen agenda-koppelingen voor deze kring.", "You have no calendar links for this circle yet.";
+    RevokeCalendarLink => "Intrekken", "Revoke";
+    CalendarLinkMade => "gemaakt {0}", "made {0}";
+    CalendarLinkRevoked => "De agenda-koppeling werkt niet meer.", "The calendar link no longer works.";
 
     // ---- logbook ----
     WriteEntry => "Schrijf in het logboek", "Write in the logbook";

@@ -23,17 +23,19 @@ pub enum Section {
     Requests,
     Logbook,
     Members,
+    Calendar,
     Figures,
     Consent,
 }
 
 impl Section {
-    const ALL: [Section; 7] = [
+    const ALL: [Section; 8] = [
         Section::Home,
         Section::Rota,
         Section::Requests,
         Section::Logbook,
         Section::Members,
+        Section::Calendar,
         Section::Figures,
         Section::Consent,
     ];
@@ -45,6 +47,7 @@ impl Section {
             Section::Requests => "/requests",
             Section::Logbook => "/logbook",
             Section::Members => "/members",
+            Section::Calendar => "/calendar",
             Section::Figures => "/figures",
             Section::Consent => "/consent",
         };
@@ -58,6 +61,7 @@ impl Section {
             Section::Requests => T::NavRequests,
             Section::Logbook => T::NavLogbook,
             Section::Members => T::NavMembers,
+            Section::Calendar => T::NavCalendar,
             Section::Figures => T::NavFigures,
             Section::Consent => T::NavConsent,
         }

@@ -116,6 +116,14 @@ pub fn routes(api: Router) -> Router {
             "/circles/{id}/offers/{offer}/withdraw",
             post(members::withdraw_offer),
         )
+        .route(
+            "/circles/{id}/calendar",
+            get(calendar::show).post(calendar::make),
+        )
+        .route(
+            "/circles/{id}/calendar/{feed}/revoke",
+            post(calendar::revoke),
+        )
         .route("/circles/{id}/figures", get(figures::show))
         .route(
             "/circles/{id}/consent",

@@ -669,3 +669,92 @@ async fn consent_a_look_on_the_record_and_the_organisation_dashboard() {
     team.wait_for_text("No circle has given you consent yet.")
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calendar_make_a_link_fetch_the_feed_and_revoke_it() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    ann.weekly_shift(&circle, "Soup with Mam", &in_days(2), "10:00")
+        .await;
+
+    // Dutch first (the browser asks for it), reached from the circle's page.
+    let mut browser = Browser::open_in(&server, Size::Phone, "nl").await;
+    browser.log_in(&ann.email, PASSWORD).await;
+    browser.go(&format!("/circles/{circle}")).await;
+    browser.wait_for_text("Kring rond Mam").await;
+    browser.follow("Agenda").await;
+    browser
+        .wait_for_path(&format!("/circles/{circle}/calendar"))
+        .await;
+    browser.wait_for_text("Diensten in je agenda").await;
+    browser
+        .wait_for_text("Je hebt nog geen agenda-koppelingen voor deze kring.")
+        .await;
+    browser.look("calendar-nl").await;
+    browser.click("English").await;
+    browser.wait_for_text("Shifts in your calendar").await;
+    browser.look("calendar-empty").await;
+
+    // A link to every shift of the circle: its address, shown this once.
+    browser.choose("All shifts of the circle").await;
+    browser.click("Make a calendar link").await;
+    browser.wait_for_text("Your calendar link is ready").await;
+    let address = browser
+        .script(
+            "return document.querySelector('[data-testid=calendar-address]').value",
+            vec![],
+        )
+        .await;
+    let address = address.as_str().expect("the address in a field").to_owned();
+    assert!(
+        address.starts_with("http") && address.contains("/calendar/") && address.ends_with(".ics"),
+        "{address}"
+    );
+    browser.look("calendar-link-ready").await;
+    let feed = browser.item("All shifts of the circle — made").await;
+
+    // A calendar app fetches it: the shift, with its two reminders.
+    let response = reqwest::get(&address).await.expect("the server answers");
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("SUMMARY:Soup with Mam"), "{body}");
+    assert!(body.contains("BEGIN:VALARM"), "{body}");
+    assert!(body.contains("ACTION:DISPLAY"), "{body}");
+    assert!(
+        body.contains("TRIGGER:-PT2H\r\n"),
+        "two hours before: {body}"
+    );
+    assert!(
+        body.contains("TRIGGER:-PT15H\r\n"),
+        "19:00 the evening before a 10:00 shift: {body}"
+    );
+
+    // Revoked: the page says so, and the address answers 404.
+    browser.click_in(&feed, "Revoke").await;
+    browser
+        .wait_for_text("The calendar link no longer works.")
+        .await;
+    browser
+        .wait_for_text("You have no calendar links for this circle yet.")
+        .await;
+    browser.look("calendar-revoked").await;
+    let response = reqwest::get(&address).await.expect("the server answers");
+    assert_eq!(response.status(), reqwest::StatusCode::NOT_FOUND);
+
+    // One too many: the refusal, told by its code.
+    for _ in 0..10 {
+        ann.ok(
+            &format!("/circles/{circle}/calendar-feeds"),
+            json!({ "scope": "mine" }),
+        )
+        .await;
+    }
+    browser.click("Make a calendar link").await;
+    browser.wait_for("[role=alert]").await;
+    let alert = browser.text_of("[role=alert]").await;
+    assert!(
+        alert.contains("You already have 10 calendar feeds of this circle"),
+        "{alert}"
+    );
+}

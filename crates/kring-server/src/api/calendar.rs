@@ -22,10 +22,10 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{DateTime, Days, Utc};
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
+use chrono::{DateTime, Days, NaiveTime, Utc};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike, EventStatus, Property};
 use kring_app::calendar_feeds::FeedError;
-use kring_domain::circle::state::local_date;
+use kring_domain::circle::state::{local_date, local_to_utc};
 use kring_domain::{Actor, PersonId, ShiftId, Viewer};
 use kring_protocol::v1;
 use kring_store::CalendarScope;
@@ -49,6 +49,16 @@ const DAYS: u32 = 400;
 
 /// The title shown for a shift whose author was forgotten.
 const FORGOTTEN_TITLE: &str = "a shift";
+
+/// The first alarm: this long before a shift starts.
+const SOON: chrono::Duration = chrono::Duration::hours(2);
+
+/// The second alarm: at this time, in the circle's time zone, the evening
+/// before the day a shift starts.
+const EVENING: NaiveTime = match NaiveTime::from_hms_opt(19, 0, 0) {
+    Some(time) => time,
+    None => panic!("19:00 is a time"),
+};
 
 /// The media type of a feed.
 const TEXT_CALENDAR: &str = "text/calendar; charset=utf-8";
@@ -258,14 +268,27 @@ async fn render(
         for helper in &slot.claimed_by {
             on_it.push(plain_text(&names.of(state, *helper).await?.name));
         }
-        calendar.push(event(&slot, &title, &on_it, now));
+        let evening = evening_before(&slot, &view.state.time_zone);
+        calendar.push(event(&slot, &title, &on_it, evening, now));
     }
     Ok(calendar.done())
 }
 
+/// 19:00 in the circle's time zone on the day before the shift's date.
+fn evening_before(slot: &Slot, time_zone: &str) -> DateTime<Utc> {
+    let day_before = slot.date.pred_opt().unwrap_or(slot.date);
+    local_to_utc(day_before.and_time(EVENING), time_zone)
+}
+
 /// One occurrence of a shift. The UID stays the same for the same shift and
 /// date, so a calendar app updates the event instead of adding another.
-fn event(slot: &Slot, title: &str, on_it: &[String], now: DateTime<Utc>) -> Event {
+fn event(
+    slot: &Slot,
+    title: &str,
+    on_it: &[String],
+    evening: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Event {
     let ends = slot.starts_at + chrono::Duration::minutes(i64::from(u16::from(slot.duration)));
     let open = slot.open_places();
     let mut description = if on_it.is_empty() {
@@ -292,7 +315,38 @@ fn event(slot: &Slot, title: &str, on_it: &[String], now: DateTime<Utc>) -> Even
         } else {
             EventStatus::Tentative
         })
+        // Two reminders, each saying no more than the title above: two hours
+        // before, and the evening before. One relative trigger cannot say
+        // "the evening before" for every shift, so each event has its own.
+        .alarm(reminder(title, -SOON))
+        .alarm(reminder(title, evening - slot.starts_at))
         .done()
+}
+
+/// A DISPLAY alarm `offset` from the start (negative: before). The trigger is
+/// written in hours and minutes (`-PT15H`), which RFC 5545 reads as an exact
+/// duration, so a clock change in between does not move the alarm.
+fn reminder(title: &str, offset: chrono::Duration) -> Alarm {
+    let mut alarm = Alarm::display(title, offset);
+    alarm.append_property(Property::new("TRIGGER", trigger(offset)));
+    alarm.done()
+}
+
+/// `-PT15H`, `-PT24H30M`, `PT0S`: a duration in RFC 5545's dur-time form
+/// (no days: a day is nominal there and could stretch over a clock change).
+fn trigger(offset: chrono::Duration) -> String {
+    let sign = if offset < chrono::Duration::zero() {
+        "-"
+    } else {
+        ""
+    };
+    let minutes = offset.num_minutes().abs();
+    match (minutes / 60, minutes % 60) {
+        (0, 0) => "PT0S".to_owned(),
+        (0, m) => format!("{sign}PT{m}M"),
+        (h, 0) => format!("{sign}PT{h}H"),
+        (h, m) => format!("{sign}PT{h}H{m}M"),
+    }
 }
 
 /// Text as iCalendar keeps it: icalendar escapes `\`, `,`, `;` and line feeds,
@@ -321,5 +375,21 @@ fn wire_scope(scope: CalendarScope) -> v1::CalendarScope {
     match scope {
         CalendarScope::Mine => v1::CalendarScope::Mine,
         CalendarScope::Circle => v1::CalendarScope::Circle,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::trigger;
+
+    #[test]
+    fn triggers_are_hours_and_minutes() {
+        assert_eq!(trigger(-Duration::hours(2)), "-PT2H");
+        assert_eq!(trigger(-Duration::hours(15)), "-PT15H");
+        assert_eq!(trigger(-Duration::minutes(24 * 60 + 30)), "-PT24H30M");
+        assert_eq!(trigger(-Duration::minutes(45)), "-PT45M");
+        assert_eq!(trigger(Duration::zero()), "PT0S");
     }
 }

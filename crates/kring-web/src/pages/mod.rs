@@ -1,5 +1,6 @@
 //! One file per page (and the forms it posts).
 
+pub mod calendar;
 pub mod circle;
 pub mod consent;
 pub mod figures;

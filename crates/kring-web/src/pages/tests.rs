@@ -87,6 +87,8 @@ fn api() -> Router {
         .route(&format!("{base}/invitations"), answer(json!({"version": 7, "invitations": [
             {"id": SHIFT, "ring": "lukewarm", "role": "member", "expires_at": "2030-05-06T16:00:00Z"}]})))
         .route(&format!("{base}/logbook"), answer(json!([entry])))
+        .route(&format!("{base}/calendar-feeds"), answer(json!({"feeds": [{"id": SHIFT,
+            "scope": "mine", "created_at": "2026-05-02T08:00:00Z"}]})))
         .route(&format!("{base}/load"), answer(json!({"version": 7, "week": "2030-05-06", "members": [
             {"person": person(ANN, "Ann"), "committed_minutes": 270, "capacity_hours": 4, "over_capacity": true}]})))
         .route(&format!("{base}/reciprocity"), answer(json!({"version": 7, "members": [
@@ -179,6 +181,7 @@ async fn every_page_renders_in_both_languages_by_the_frames_rules() {
         format!("{circle}/requests?thank={REQUEST}&to={BOB}"),
         format!("{circle}/logbook"),
         format!("{circle}/members"),
+        format!("{circle}/calendar"),
         format!("{circle}/figures"),
         format!("{circle}/consent"),
         format!("/organisations/{ORG}"),
