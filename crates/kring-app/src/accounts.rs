@@ -342,6 +342,33 @@ impl Accounts {
         }
     }
 
+    /// The lookup hash of the account's current address: what a verification
+    /// link carries, so that it proves nothing once the address changed.
+    pub async fn current_lookup(&self, account: PersonId) -> Result<Option<String>, AccountError> {
+        match self.mail_address(account).await? {
+            Some(address) => Ok(Some(self.lookup.of(&Email::parse(&address.email)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Records that the owner proved the address with `email_lookup` (they
+    /// followed the link mailed to it). Refused when the address changed since.
+    pub async fn verify_email(
+        &self,
+        account: PersonId,
+        email_lookup: &str,
+    ) -> Result<(), AccountError> {
+        self.commands
+            .account(
+                account,
+                AccountCommand::VerifyEmail {
+                    email_lookup: email_lookup.to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Where to mail an account holder: their address, opened, and whether
     /// they proved it is theirs. `None` when there is no such account or the
     /// person was forgotten.

@@ -124,6 +124,22 @@ impl About {
         }
     }
 
+    /// When the thing a notice is about begins, if it has a time.
+    pub fn starts(&self) -> Option<DateTime<Utc>> {
+        match self {
+            About::RequestOpen { starts, .. }
+            | About::RequestConfirmed { starts, .. }
+            | About::RequestCancelled { starts, .. }
+            | About::Thanked { starts, .. }
+            | About::SwapProposed { starts, .. }
+            | About::SwapAccepted { starts, .. }
+            | About::SwapDeclined { starts, .. }
+            | About::ShiftReminder { starts, .. }
+            | About::RequestReminder { starts, .. } => Some(*starts),
+            About::NewMember { .. } => None,
+        }
+    }
+
     /// A short stable name of the kind of mail (the outbox row's `kind`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -151,7 +167,8 @@ pub struct Notice {
 
 /// Who should hear of `event`, done by `actor`, given the circle just before
 /// and just after it. Each recipient passes the domain's `audience()` for the
-/// event against the circle after it.
+/// event against the circle after it. Nobody is asked to help with, or told
+/// of a change to, something that has already begun (thanks excepted).
 pub fn notices(
     before: &Circle,
     event: &CircleEvent,
@@ -166,6 +183,9 @@ pub fn notices(
     candidates(before, event, after)
         .into_iter()
         .filter(|(person, _)| Some(*person) != actor)
+        .filter(|(_, about)| {
+            matches!(about, About::Thanked { .. }) || about.starts().is_none_or(|s| s > at)
+        })
         .filter(|(person, _)| {
             let viewer = Viewer::of(after, Actor::person(*person), at);
             viewer.sees_circle() && audience.includes(&viewer)

@@ -203,3 +203,18 @@ fn nobody_outside_the_circle_hears_anything() {
     );
     assert!(recipients(&n).is_empty(), "{n:?}");
 }
+
+#[test]
+fn nobody_hears_of_what_has_already_begun() {
+    let request: RequestId = id(52);
+    let past = CircleEvent::HelpRequested {
+        request,
+        category: Category::Groceries,
+        window: TimeWindow::new(now() - Duration::hours(2), now() - Duration::hours(1)).unwrap(),
+        duration: mins(60),
+        details: sealed(COORD, "boodschappen"),
+        asked_by: COORD,
+        on_behalf_of_focus: false,
+    };
+    assert!(after(&base(), past, COORD).is_empty());
+}

@@ -106,6 +106,13 @@ fn unfold(value: &str) -> String {
 impl SmtpServer {
     /// A server of the calling test's own, stopped when dropped.
     pub fn start() -> SmtpServer {
+        SmtpServer::start_with_delay(Duration::ZERO)
+    }
+
+    /// A server of the test's own that accepts each message `delay` after its
+    /// data arrived, as a distant server does: a sender killed then never
+    /// hears that its mail was accepted.
+    pub fn start_with_delay(delay: Duration) -> SmtpServer {
         let python = python();
         let dir = tempfile::Builder::new()
             .prefix("kring-smtp-")
@@ -116,6 +123,7 @@ impl SmtpServer {
             .arg("-c")
             .arg(SINK)
             .arg(&dir)
+            .env("SINK_DELAY_MS", delay.as_millis().to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -6,7 +6,8 @@ DIR/<n>.rcpt (envelope recipients, one a line) and DIR/<n>.eml (the raw data),
 each written under another name first and renamed, the .eml last, so a reader
 never sees half a message. A recipient whose local part holds "refuse" is
 answered 550, one holding "later" 451 (permanent and transient refusals),
-repeating the address as Postfix does.
+repeating the address as Postfix does. With SINK_DELAY_MS set, each message
+is accepted that long after its data arrived, as a distant server would.
 
 It stops, removing DIR, when its standard input closes (the test process that
 started it ended, however it ended) or when its parent is gone.
@@ -37,6 +38,9 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        delay = float(os.environ.get("SINK_DELAY_MS", "0")) / 1000
+        if delay > 0:
+            await asyncio.sleep(delay)
         n = next(self.numbers)
         raw = envelope.original_content or envelope.content
         for suffix, data in ((".rcpt", "\n".join(envelope.rcpt_tos).encode()), (".eml", raw)):

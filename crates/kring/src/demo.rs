@@ -194,6 +194,7 @@ pub async fn make(log: Arc<dyn Store>, secret: Option<&str>) -> anyhow::Result<O
     };
     for (key, name, email, _) in PEOPLE {
         let person = account(&accounts, name, email).await?;
+        demo_mail_settings(log.as_ref(), key, person).await?;
         demo.people.insert(key, person);
     }
     demo.story().await?;
@@ -233,11 +234,35 @@ async fn organisation(log: Arc<dyn EventLog>) -> anyhow::Result<Option<Organisat
     }
 }
 
+/// The demo's people read their mail at any hour (no quiet hours), so the
+/// demo's mails are there at once; Joost, who lives in Lisbon, reads English.
+async fn demo_mail_settings(log: &dyn Store, key: &str, person: PersonId) -> anyhow::Result<()> {
+    let settings = kring_notify::schedule::MailSettings {
+        quiet_from: None,
+        quiet_until: None,
+        language: if key == "joost" {
+            kring_notify::schedule::Language::En
+        } else {
+            kring_notify::schedule::Language::Nl
+        },
+        ..Default::default()
+    };
+    kring_notify::settings::save(log, person.0, &settings).await?;
+    Ok(())
+}
+
 /// Signs the person up; when an earlier, interrupted run did already, finds
 /// their account by logging in with the demo password.
 async fn account(accounts: &Accounts, name: &str, email: &str) -> anyhow::Result<PersonId> {
     match accounts.sign_up(name, email, PASSWORD).await {
-        Ok(person) => Ok(person),
+        Ok(person) => {
+            // The demo's people have proven their (example.org) addresses, so
+            // the demo shows the mails Kring sends them.
+            if let Some(lookup) = accounts.current_lookup(person).await? {
+                accounts.verify_email(person, &lookup).await?;
+            }
+            Ok(person)
+        }
         Err(AccountError::EmailTaken) => {
             let session = accounts.log_in(email, PASSWORD).await.with_context(|| {
                 format!("{email} has an account already, not with the demo password")
