@@ -8,6 +8,7 @@ pub mod direct;
 pub mod links;
 pub mod notices;
 pub mod notifier;
+pub mod reminders;
 pub mod schedule;
 pub mod sender;
 pub mod settings;

@@ -106,6 +106,20 @@ pub enum About {
         category: Category,
         starts: DateTime<Utc>,
     },
+    /// For coordinators: a shift date in the next 48 hours still has open places.
+    OpenPlaces {
+        shift: ShiftId,
+        date: NaiveDate,
+        starts: DateTime<Utc>,
+    },
+    /// For coordinators: nobody took a request for 24 hours; `can_widen` when
+    /// it may still be shown to a wider ring.
+    RequestUnanswered {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+        can_widen: bool,
+    },
 }
 
 impl About {
@@ -119,7 +133,9 @@ impl About {
             About::SwapProposed { .. }
             | About::SwapAccepted { .. }
             | About::SwapDeclined { .. } => Topic::Swaps,
-            About::NewMember { .. } => Topic::Coordination,
+            About::NewMember { .. }
+            | About::OpenPlaces { .. }
+            | About::RequestUnanswered { .. } => Topic::Coordination,
             About::ShiftReminder { .. } | About::RequestReminder { .. } => Topic::Reminders,
         }
     }
@@ -153,6 +169,8 @@ impl About {
             About::NewMember { .. } => "new-member",
             About::ShiftReminder { .. } => "reminder-shift",
             About::RequestReminder { .. } => "reminder-request",
+            About::OpenPlaces { .. } => "open-places",
+            About::RequestUnanswered { .. } => "request-unanswered",
         }
     }
 }

@@ -30,7 +30,7 @@ pub const CHECKPOINT: &str = "notifier";
 const MAX_CACHED_CIRCLES: usize = 20_000;
 
 /// Names every outbox message id: the same notice always gets the same id.
-const MESSAGE_IDS: Uuid = Uuid::from_u128(0x6b72_696e_675f_6d61_696c_5f6f_7574_626f);
+pub(crate) const MESSAGE_IDS: Uuid = Uuid::from_u128(0x6b72_696e_675f_6d61_696c_5f6f_7574_626f);
 
 pub struct Notifier {
     store: Arc<dyn Store>,

@@ -191,6 +191,39 @@ fn headline(about: &About, ctx: &Context) -> String {
                 when(starts)
             ),
         },
+        About::OpenPlaces { starts, .. } => match lang {
+            Language::Nl => format!("De dienst van {} heeft nog open plekken.", when(starts)),
+            Language::En => format!("The shift on {} still has open places.", when(starts)),
+        },
+        About::RequestUnanswered {
+            category,
+            starts,
+            can_widen,
+            ..
+        } => {
+            let asked = match lang {
+                Language::Nl => format!(
+                    "Al een dag heeft niemand de vraag voor {} op {} aangenomen.",
+                    lower(thing(*category, lang)),
+                    when(starts)
+                ),
+                Language::En => format!(
+                    "For a day nobody has taken the request for {} on {}.",
+                    lower(thing(*category, lang)),
+                    when(starts)
+                ),
+            };
+            if *can_widen {
+                let widen = say(
+                    lang,
+                    "Misschien kun je de vraag aan meer mensen laten zien.",
+                    "You could show it to more people.",
+                );
+                format!("{asked} {widen}")
+            } else {
+                asked
+            }
+        }
     }
 }
 
