@@ -1,8 +1,9 @@
 //! Reaching people when Kring is not open: notifications are one more
 //! projection of the log. See ARCHITECTURE.md ("kring-notify").
 //!
-//! [`start`] runs, beside the server: the [`notifier::Notifier`] (log → outbox)
-//! and the [`sender::Sender`] (outbox → SMTP, or .eml files).
+//! [`start`] runs, beside the server: the [`notifier::Notifier`] (log → outbox),
+//! the [`reminders::Reminders`] (views and the clock → outbox) and the
+//! [`sender::Sender`] (outbox → SMTP, or .eml files).
 
 pub mod direct;
 pub mod links;
@@ -51,8 +52,13 @@ pub async fn start(
     let notifier = notifier::Notifier::open(store.clone(), links.clone()).await?;
     let commands = Arc::new(Commands::new(store.clone(), Services::system()));
     let accounts = Accounts::new(store.clone(), commands, EmailLookup::new(secret));
+    let reminders = reminders::Reminders::new(store.clone(), links.clone());
     let sender = sender::Sender::new(store, accounts, transport, links, server);
     Ok(MailTasks {
-        tasks: vec![tokio::spawn(notifier.run()), tokio::spawn(sender.run())],
+        tasks: vec![
+            tokio::spawn(notifier.run()),
+            tokio::spawn(reminders.run()),
+            tokio::spawn(sender.run()),
+        ],
     })
 }

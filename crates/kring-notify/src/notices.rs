@@ -151,7 +151,9 @@ impl About {
             | About::SwapAccepted { starts, .. }
             | About::SwapDeclined { starts, .. }
             | About::ShiftReminder { starts, .. }
-            | About::RequestReminder { starts, .. } => Some(*starts),
+            | About::RequestReminder { starts, .. }
+            | About::OpenPlaces { starts, .. }
+            | About::RequestUnanswered { starts, .. } => Some(*starts),
             About::NewMember { .. } => None,
         }
     }
