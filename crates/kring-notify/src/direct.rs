@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use kring_domain::PersonId;
-use kring_store::{MailStore, OutboxMessage, OutboxStatus, StoreError};
+use kring_store::{MailStore, OutboxMessage, StoreError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -58,10 +58,7 @@ pub(crate) async fn write(
     direct: &Direct,
 ) -> anyhow::Result<Result<Mail, Skip>> {
     let Some(address) = sender.accounts().mail_address(PersonId(recipient)).await? else {
-        return Ok(Err(Skip::Because(
-            OutboxStatus::Skipped,
-            "no account or forgotten",
-        )));
+        return Ok(Err(sender.nobody(recipient).await?));
     };
     let settings = sender.settings_of(recipient).await?;
     let lang = settings.language;

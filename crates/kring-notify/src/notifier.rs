@@ -77,6 +77,30 @@ impl Notifier {
         self.handle(batch).await
     }
 
+    /// Handles everything committed so far, then answers how many events it read.
+    /// On Postgres, events committed behind a still-running transaction are not
+    /// readable yet: it waits for them rather than stop short.
+    pub async fn catch_up(&mut self) -> Result<u64, ProjectionError> {
+        let mut read = 0u64;
+        let mut nothing_hidden = false;
+        loop {
+            let n = self.catch_up_once().await?;
+            if n > 0 {
+                read += n as u64;
+                nothing_hidden = false;
+                continue;
+            }
+            if nothing_hidden {
+                return Ok(read);
+            }
+            if self.store.held_back(self.subscription.cursor()).await? {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            } else {
+                nothing_hidden = true;
+            }
+        }
+    }
+
     async fn handle(&mut self, batch: Vec<RecordedEvent>) -> Result<usize, ProjectionError> {
         let Some(last) = batch.last().map(RecordedEvent::cursor) else {
             return Ok(0);

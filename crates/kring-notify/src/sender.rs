@@ -67,6 +67,8 @@ struct CircleFacts {
 /// Why a message was not sent and will not be.
 pub(crate) enum Skip {
     Because(OutboxStatus, &'static str),
+    /// The rows were removed (their recipient is gone).
+    Gone,
 }
 
 impl Sender {
@@ -117,6 +119,7 @@ impl Sender {
                     self.store.mark_given_up(&ids, status, why).await?;
                     round.given_up += 1;
                 }
+                Ok(Err(Skip::Gone)) => round.given_up += 1,
                 Err(failure) => {
                     let attempts = group.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
                     let error = failure.to_string();
@@ -165,10 +168,7 @@ impl Sender {
             .mail_address(PersonId(first.recipient))
             .await?
         else {
-            return Ok(Err(Skip::Because(
-                OutboxStatus::Skipped,
-                "no account or forgotten",
-            )));
+            return Ok(Err(self.nobody(first.recipient).await?));
         };
         if !address.verified {
             return Ok(Err(Skip::Because(
@@ -226,6 +226,13 @@ impl Sender {
             language: settings.language.code().to_owned(),
             unsubscribe: Some(self.link_url(first.id, Purpose::Unsubscribe)),
         }))
+    }
+
+    /// The recipient has no account or was forgotten: a notice queued before
+    /// (or while) they were forgotten goes, with the rest of their mail.
+    pub(crate) async fn nobody(&self, recipient: Uuid) -> anyhow::Result<Skip> {
+        self.store.forget_mail(recipient).await?;
+        Ok(Skip::Gone)
     }
 
     /// The one-tap answers of a notice, and a button to the circle.

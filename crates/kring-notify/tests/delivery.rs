@@ -1,0 +1,414 @@
+//! From the log to a real SMTP server (aiosmtpd), on both backends: the
+//! notifier queues, the sender writes and sends. The exact mails are read back
+//! from the server: headers, language, and that no personal text is in them.
+
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use kring_app::{Accounts, Commands, EmailLookup, Vault};
+use kring_domain::*;
+use kring_notify::links::LinkKeys;
+use kring_notify::notifier::Notifier;
+use kring_notify::schedule::{Delivery, Language, MailSettings};
+use kring_notify::sender::{MailSettingsOfServer, Sender, MAX_ATTEMPTS};
+use kring_notify::{notices::Topic, settings, Transport};
+use kring_store::{OutboxStatus, Store};
+use kring_testkit::{on_both_backends, ReceivedMail, SmtpServer, TestLog};
+use uuid::Uuid;
+
+on_both_backends!(
+    World::new =>
+    a_request_reaches_the_ring_in_each_ones_language_without_personal_text,
+    an_unproven_address_gets_nothing,
+    a_daily_digest_gathers_the_days_notices_into_one_mail,
+    quiet_hours_hold_a_mail_until_the_morning,
+    a_refusing_server_is_given_up_and_a_busy_one_tried_again,
+    a_forgotten_persons_queued_mail_goes_with_them,
+);
+
+const SECRET: &[u8] = b"a server secret of the test, 32 bytes or more";
+/// Words the test puts in sealed fields: none may reach a mail.
+const PRIVATE: [&str; 3] = ["Apotheek", "Kerkstraat", "hartoperatie"];
+
+/// Tuesday 9 March 2027, 10:00 in Amsterdam: the request's time.
+fn starts() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 3, 9, 9, 0, 0).unwrap()
+}
+
+struct World {
+    test: TestLog,
+    commands: Arc<Commands>,
+    accounts: Accounts,
+    circle: CircleId,
+    coordinator: PersonId,
+    /// A tag of this test's own in every address: the SMTP server is shared.
+    tag: String,
+}
+
+impl World {
+    async fn new(test: TestLog) -> World {
+        let commands = Arc::new(Commands::new(test.log.clone(), Services::system()));
+        let accounts = Accounts::new(test.log.clone(), commands.clone(), EmailLookup::new(SECRET));
+        let tag = Uuid::new_v4().simple().to_string()[..10].to_owned();
+        let mut w = World {
+            test,
+            commands,
+            accounts,
+            circle: CircleId(Uuid::new_v4()),
+            coordinator: PersonId(Uuid::nil()),
+            tag,
+        };
+        w.coordinator = w.person("sanne", true, Language::Nl).await;
+        // Sanne coordinates: what the tests look at is what the members hear.
+        let mut hers = settings::settings(w.store().as_ref(), w.coordinator.0)
+            .await
+            .unwrap();
+        hers.topics.insert(Topic::Coordination, Delivery::Off);
+        settings::save(w.store().as_ref(), w.coordinator.0, &hers)
+            .await
+            .unwrap();
+        let vault = Vault::new(w.store().clone());
+        let focus = PersonId(Uuid::new_v4());
+        let focus_name = vault.seal(focus, "Ria").await.unwrap();
+        w.run(
+            w.coordinator,
+            Action::CreateCircle {
+                circle: w.circle,
+                focus,
+                focus_name,
+                time_zone: "Europe/Amsterdam".into(),
+            },
+        )
+        .await;
+        w
+    }
+
+    fn store(&self) -> &Arc<dyn Store> {
+        &self.test.log
+    }
+
+    fn address(&self, name: &str) -> String {
+        format!("{name}-{}@example.org", self.tag)
+    }
+
+    /// An account, its address proven or not, with these settings (no quiet hours).
+    async fn person(&self, name: &str, verified: bool, language: Language) -> PersonId {
+        let person = self
+            .accounts
+            .sign_up(name, &self.address(name), "a long enough password")
+            .await
+            .unwrap();
+        if verified {
+            let lookup = self.accounts.current_lookup(person).await.unwrap().unwrap();
+            self.accounts.verify_email(person, &lookup).await.unwrap();
+        }
+        let mine = MailSettings {
+            language,
+            quiet_from: None,
+            quiet_until: None,
+            ..MailSettings::default()
+        };
+        settings::save(self.store().as_ref(), person.0, &mine)
+            .await
+            .unwrap();
+        person
+    }
+
+    async fn run(&self, actor: PersonId, action: Action) {
+        let command = CircleCommand {
+            actor: Actor::person(actor),
+            action,
+        };
+        let metadata = kring_store::metadata::of(actor.0, None);
+        self.commands
+            .circle(self.circle, command, metadata)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A member of the warm ring, invited and admitted.
+    async fn member(&self, name: &str, verified: bool, language: Language) -> PersonId {
+        let person = self.person(name, verified, language).await;
+        let invitation = InvitationId(Uuid::new_v4());
+        let token_hash = format!("{:064x}", Uuid::new_v4().as_u128());
+        let invite = Action::Invite {
+            invitation,
+            ring: Ring::Warm,
+            role: InvitedAs::Member,
+            task: None,
+            token_hash: token_hash.clone(),
+            expires_at: Utc::now() + Duration::days(7),
+        };
+        self.run(self.coordinator, invite).await;
+        let accept = Action::AcceptInvitation {
+            invitation,
+            token_hash,
+        };
+        self.run(person, accept).await;
+        person
+    }
+
+    /// Sanne asks for a lift, with details and a place nobody may be mailed.
+    async fn ask_for_transport(&self) {
+        let vault = Vault::new(self.store().clone());
+        let details = vault
+            .seal(self.coordinator, "Naar de Apotheek na de hartoperatie")
+            .await
+            .unwrap();
+        let place = vault.seal(self.coordinator, "Kerkstraat 12").await.unwrap();
+        let action = Action::RequestHelp {
+            request: RequestId(Uuid::new_v4()),
+            category: Category::Transport,
+            window: TimeWindow::new(starts(), starts() + Duration::hours(2)).unwrap(),
+            duration: Minutes::new(60).unwrap(),
+            details,
+            place: Some(place),
+            on_behalf_of_focus: true,
+        };
+        self.run(self.coordinator, action).await;
+    }
+
+    async fn notify(&self) {
+        let mut notifier = Notifier::open(self.store().clone(), LinkKeys::new(SECRET))
+            .await
+            .unwrap();
+        notifier.catch_up().await.unwrap();
+    }
+
+    fn sender(&self, smtp_url: &str) -> Sender {
+        Sender::new(
+            self.store().clone(),
+            self.accounts.clone(),
+            Transport::from_url(smtp_url).unwrap(),
+            LinkKeys::new(SECRET),
+            MailSettingsOfServer {
+                public_url: "https://kring.example.org".into(),
+                from: "Kring <kring@example.org>".into(),
+            },
+        )
+    }
+
+    async fn mails_to(&self, name: &str, n: usize) -> Vec<ReceivedMail> {
+        SmtpServer::shared()
+            .wait_for_mails_to(&self.address(name), n, StdDuration::from_secs(20))
+            .await
+    }
+}
+
+fn smtp() -> String {
+    SmtpServer::shared().url()
+}
+
+fn assert_no_personal_text(mail: &ReceivedMail) {
+    let raw = String::from_utf8_lossy(&mail.raw);
+    let mut seen = vec![raw.to_string(), mail.subject.clone().unwrap_or_default()];
+    seen.extend(mail.parts.iter().map(|(_, text)| text.clone()));
+    for word in PRIVATE {
+        assert!(seen.iter().all(|t| !t.contains(word)), "{word} in {seen:?}");
+    }
+}
+
+async fn a_request_reaches_the_ring_in_each_ones_language_without_personal_text(w: World) {
+    w.member("henk", true, Language::Nl).await;
+    w.member("joost", true, Language::En).await;
+    w.ask_for_transport().await;
+    w.notify().await;
+    let round = w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    assert_eq!(round.sent, 2, "{round:?}");
+
+    let henk = w.mails_to("henk", 1).await.remove(0);
+    assert_eq!(henk.header("From"), Some("Kring <kring@example.org>"));
+    assert_eq!(henk.header("Content-Language"), Some("nl"));
+    assert_eq!(
+        henk.subject.as_deref().unwrap(),
+        "Kring van Ria · Wie kan helpen? Vervoer op dinsdag 9 maart 10:00."
+    );
+    assert!(henk
+        .header("Message-ID")
+        .unwrap()
+        .ends_with("@kring.example.org>"));
+    let unsubscribe = henk.header("List-Unsubscribe").unwrap();
+    assert!(
+        unsubscribe.starts_with("<https://kring.example.org/m/"),
+        "{unsubscribe}"
+    );
+    assert_eq!(
+        henk.header("List-Unsubscribe-Post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let text = henk.part("text/plain").unwrap();
+    assert!(
+        text.contains("Ik doe het: https://kring.example.org/m/"),
+        "{text}"
+    );
+    assert!(text.contains("https://kring.example.org/me/mail"), "{text}");
+    assert_no_personal_text(&henk);
+
+    let joost = w.mails_to("joost", 1).await.remove(0);
+    assert_eq!(joost.header("Content-Language"), Some("en"));
+    assert_eq!(
+        joost.subject.as_deref().unwrap(),
+        "Ria's circle · Who can help? Transport on Tuesday 9 March 10:00."
+    );
+    assert_no_personal_text(&joost);
+
+    // The coordinator asked: she hears nothing of her own request.
+    assert!(SmtpServer::shared()
+        .messages_to(&w.address("sanne"))
+        .is_empty());
+    // Sent once: another round sends nothing more.
+    assert_eq!(w.sender(&smtp()).round(Utc::now()).await.unwrap().sent, 0);
+}
+
+async fn an_unproven_address_gets_nothing(w: World) {
+    let anna = w.member("anna", false, Language::Nl).await;
+    w.ask_for_transport().await;
+    w.notify().await;
+    w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    let rows = w.store().outbox_of(anna.0).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, OutboxStatus::Skipped);
+    assert!(SmtpServer::shared()
+        .messages_to(&w.address("anna"))
+        .is_empty());
+}
+
+async fn a_daily_digest_gathers_the_days_notices_into_one_mail(w: World) {
+    let henk = w.member("henk", true, Language::Nl).await;
+    let mut mine = settings::settings(w.store().as_ref(), henk.0)
+        .await
+        .unwrap();
+    mine.topics.insert(Topic::RequestOpen, Delivery::Daily);
+    settings::save(w.store().as_ref(), henk.0, &mine)
+        .await
+        .unwrap();
+    w.ask_for_transport().await;
+    w.ask_for_transport().await;
+    w.notify().await;
+    let rows = w.store().outbox_of(henk.0).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.message.batch == "daily"));
+    let due = rows[0].message.due_at;
+    assert_eq!(due, rows[1].message.due_at);
+    // Not before its time...
+    assert_eq!(
+        w.sender(&smtp())
+            .round(due - Duration::seconds(1))
+            .await
+            .unwrap()
+            .sent,
+        0
+    );
+    // ...then one mail with both.
+    assert_eq!(w.sender(&smtp()).round(due).await.unwrap().sent, 1);
+    let digest = w.mails_to("henk", 1).await.remove(0);
+    assert_eq!(
+        digest.subject.as_deref().unwrap(),
+        "Kring van Ria: 2 berichten"
+    );
+    let text = digest.part("text/plain").unwrap();
+    assert_eq!(
+        text.matches("Vervoer op dinsdag 9 maart 10:00").count(),
+        2,
+        "{text}"
+    );
+    assert_no_personal_text(&digest);
+    let rows = w.store().outbox_of(henk.0).await.unwrap();
+    assert!(rows.iter().all(|r| r.status == OutboxStatus::Sent));
+}
+
+async fn quiet_hours_hold_a_mail_until_the_morning(w: World) {
+    let henk = w.member("henk", true, Language::Nl).await;
+    let mut mine = settings::settings(w.store().as_ref(), henk.0)
+        .await
+        .unwrap();
+    // Quiet all day but one minute: whenever the test runs, the mail waits.
+    let now_local = Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .time();
+    mine.quiet_from = Some(now_local - Duration::minutes(1));
+    mine.quiet_until = Some(now_local - Duration::minutes(2));
+    settings::save(w.store().as_ref(), henk.0, &mine)
+        .await
+        .unwrap();
+    w.ask_for_transport().await;
+    w.notify().await;
+    let row = w.store().outbox_of(henk.0).await.unwrap().remove(0);
+    assert!(
+        row.message.due_at > Utc::now() + Duration::hours(23),
+        "{row:?}"
+    );
+    assert_eq!(w.sender(&smtp()).round(Utc::now()).await.unwrap().sent, 0);
+    assert_eq!(
+        w.sender(&smtp())
+            .round(row.message.due_at)
+            .await
+            .unwrap()
+            .sent,
+        1
+    );
+    w.mails_to("henk", 1).await;
+}
+
+async fn a_refusing_server_is_given_up_and_a_busy_one_tried_again(w: World) {
+    let refused = w.member("refuse-henk", true, Language::Nl).await;
+    let busy = w.member("later-joost", true, Language::Nl).await;
+    w.ask_for_transport().await;
+    w.notify().await;
+    let round = w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    assert_eq!(
+        (round.sent, round.retried, round.given_up),
+        (0, 1, 1),
+        "{round:?}"
+    );
+    let gone = w.store().outbox_of(refused.0).await.unwrap().remove(0);
+    assert_eq!(gone.status, OutboxStatus::Failed);
+    assert!(
+        gone.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("550")),
+        "{gone:?}"
+    );
+    assert!(
+        !gone.last_error.unwrap().contains("refuse-henk"),
+        "no address in the stored error"
+    );
+    // The busy server: tried again later, then given up after MAX_ATTEMPTS.
+    let mut at = Utc::now();
+    for _ in 1..MAX_ATTEMPTS {
+        let row = w.store().outbox_of(busy.0).await.unwrap().remove(0);
+        assert_eq!(row.status, OutboxStatus::Pending);
+        assert!(row.next_attempt_at > at);
+        at = row.next_attempt_at;
+        w.sender(&smtp()).round(at).await.unwrap();
+    }
+    let row = w.store().outbox_of(busy.0).await.unwrap().remove(0);
+    assert_eq!(
+        (row.status, row.attempts),
+        (OutboxStatus::Failed, MAX_ATTEMPTS - 1),
+        "{row:?}"
+    );
+}
+
+async fn a_forgotten_persons_queued_mail_goes_with_them(w: World) {
+    let henk = w.member("henk", true, Language::Nl).await;
+    let forgetter = kring_app::Forgetter::open(&w.test.url, &kring_store::OpenOptions::default())
+        .await
+        .unwrap();
+    assert!(forgetter.forget(henk).await.unwrap());
+    // Still in the circle's state, so the notifier queues a notice for him...
+    w.ask_for_transport().await;
+    w.notify().await;
+    let queued = w.store().outbox_of(henk.0).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    // ...which the sender, finding nobody to mail, removes unsent (at its
+    // time: his settings went with him, so the default quiet hours apply).
+    let due = queued[0].message.due_at.max(Utc::now());
+    let round = w.sender(&smtp()).round(due).await.unwrap();
+    let left = w.store().outbox_of(henk.0).await.unwrap();
+    assert!(left.is_empty(), "{round:?} {left:?}");
+    assert!(SmtpServer::shared()
+        .messages_to(&w.address("henk"))
+        .is_empty());
+}
