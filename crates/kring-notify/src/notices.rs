@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kring_domain::{
-    audience, Actor, Category, Circle, CircleEvent, CircleId, Kind, PersonId, RequestId, Ring,
-    ShiftId, SwapId, ThanksFor, Viewer,
+    audience, Actor, Category, Circle, CircleEvent, CircleId, Kind, OrganisationId, PersonId,
+    RequestId, Ring, ShiftId, SwapId, ThanksFor, Viewer,
 };
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +96,11 @@ pub enum About {
     NewMember {
         ring: Ring,
     },
+    /// For coordinators, weekly by default: an organisation looked at the circle.
+    Looked {
+        organisation: OrganisationId,
+        at: DateTime<Utc>,
+    },
     ShiftReminder {
         shift: ShiftId,
         date: NaiveDate,
@@ -136,6 +141,7 @@ impl About {
             About::NewMember { .. }
             | About::OpenPlaces { .. }
             | About::RequestUnanswered { .. } => Topic::Coordination,
+            About::Looked { .. } => Topic::Looks,
             About::ShiftReminder { .. } | About::RequestReminder { .. } => Topic::Reminders,
         }
     }
@@ -154,7 +160,7 @@ impl About {
             | About::RequestReminder { starts, .. }
             | About::OpenPlaces { starts, .. }
             | About::RequestUnanswered { starts, .. } => Some(*starts),
-            About::NewMember { .. } => None,
+            About::NewMember { .. } | About::Looked { .. } => None,
         }
     }
 
@@ -169,6 +175,7 @@ impl About {
             About::SwapAccepted { .. } => "swap-accepted",
             About::SwapDeclined { .. } => "swap-declined",
             About::NewMember { .. } => "new-member",
+            About::Looked { .. } => "looked",
             About::ShiftReminder { .. } => "reminder-shift",
             About::RequestReminder { .. } => "reminder-request",
             About::OpenPlaces { .. } => "open-places",
@@ -299,6 +306,17 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
             };
             vec![(s.from, about)]
         }
+        IntermediaryLooked {
+            organisation, at, ..
+        } => coordinators(after)
+            .map(|p| {
+                let about = About::Looked {
+                    organisation: *organisation,
+                    at: *at,
+                };
+                (p, about)
+            })
+            .collect(),
         MemberJoined { person, ring, .. } => after
             .members
             .iter()
@@ -307,6 +325,14 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
             .collect(),
         _ => vec![],
     }
+}
+
+fn coordinators(circle: &Circle) -> impl Iterator<Item = PersonId> + '_ {
+    circle
+        .members
+        .iter()
+        .filter(|(_, m)| m.coordinator)
+        .map(|(p, _)| *p)
 }
 
 /// Members the open request reaches now and did not reach before (`was`),

@@ -6,13 +6,13 @@
 //! with its reason. The Message-ID comes from the outbox row, so a retry
 //! carries the same one.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use kring_app::{Accounts, Opened, Vault};
-use kring_domain::{CircleEvent, CircleId, PersonId};
+use kring_domain::{CircleEvent, CircleId, OrganisationEvent, OrganisationId, PersonId};
 use kring_store::{OutboxRow, OutboxStatus, Store, StreamName};
 use uuid::Uuid;
 
@@ -203,12 +203,14 @@ impl Sender {
         };
         let circle_url = format!("{}/circles/{}", self.server.public_url, circle.0);
         let settings_url = format!("{}/me/mail", self.server.public_url);
+        let organisations = self.organisation_names(&items).await?;
         let ctx = Context {
             language: settings.language,
             focus_name: &focus_name,
             zone: facts.zone,
             circle_url: &circle_url,
             settings_url: &settings_url,
+            organisations: &organisations,
         };
         let words = if group.len() == 1 && first.batch == "now" {
             let buttons = self.buttons(first.id, &items[0], settings.language, &circle_url);
@@ -289,6 +291,32 @@ impl Sender {
             Uuid::new_v5(&Uuid::NAMESPACE_OID, key.as_bytes())
         };
         self.message_id_of(id)
+    }
+
+    /// The names of the organisations that looked, from their first event.
+    async fn organisation_names(
+        &self,
+        items: &[About],
+    ) -> anyhow::Result<BTreeMap<OrganisationId, String>> {
+        let mut names = BTreeMap::new();
+        for item in items {
+            let About::Looked { organisation, .. } = item else {
+                continue;
+            };
+            if names.contains_key(organisation) {
+                continue;
+            }
+            let stream = StreamName::organisation(organisation.0).to_string();
+            let first = self.store.read_stream(&stream, 1, 1).await?;
+            if let Some(event) = first.first() {
+                if let Ok(OrganisationEvent::OrganisationRegistered { name, .. }) =
+                    serde_json::from_value(event.payload.clone())
+                {
+                    names.insert(*organisation, name);
+                }
+            }
+        }
+        Ok(names)
     }
 
     async fn circle_facts(&mut self, circle: CircleId) -> anyhow::Result<CircleFacts> {

@@ -37,6 +37,8 @@ pub struct Context<'a> {
     pub circle_url: &'a str,
     /// Where the person changes what they receive.
     pub settings_url: &'a str,
+    /// The names of the organisations a notice names (organisations are not people).
+    pub organisations: &'a std::collections::BTreeMap<kring_domain::OrganisationId, String>,
 }
 
 /// One notice as a mail, with its buttons.
@@ -163,6 +165,17 @@ fn headline(about: &About, ctx: &Context) -> String {
                 when(starts)
             ),
         },
+        About::Looked { organisation, at } => {
+            let name = ctx
+                .organisations
+                .get(organisation)
+                .map(String::as_str)
+                .unwrap_or(say(lang, "Een organisatie", "An organisation"));
+            match lang {
+                Language::Nl => format!("{name} keek mee in de kring op {}.", when(at)),
+                Language::En => format!("{name} looked at the circle on {}.", when(at)),
+            }
+        }
         About::NewMember { ring } => match lang {
             Language::Nl => format!(
                 "Er is een nieuw lid in de kring ({}).",

@@ -218,3 +218,29 @@ fn nobody_hears_of_what_has_already_begun() {
     };
     assert!(after(&base(), past, COORD).is_empty());
 }
+
+#[test]
+fn coordinators_hear_who_looked_weekly_by_default() {
+    let looked = CircleEvent::IntermediaryLooked {
+        organisation: ORG,
+        person: SOCIAL_WORKER,
+        scope: ConsentScope::Signals,
+        what: Looked::Dashboard,
+        at: now(),
+    };
+    let n = after(&base(), looked, SOCIAL_WORKER);
+    assert_eq!(recipients(&n), vec![COORD]);
+    assert_eq!(
+        n[0].about,
+        About::Looked {
+            organisation: ORG,
+            at: now()
+        }
+    );
+    assert_eq!(n[0].about.topic(), Topic::Looks);
+    let settings = kring_notify::schedule::MailSettings::default();
+    assert_eq!(
+        settings.delivery(CIRCLE, Topic::Looks),
+        kring_notify::schedule::Delivery::Weekly
+    );
+}

@@ -492,6 +492,7 @@ fn coordinators_notices_read_in_both_languages_with_kind_and_time_only() {
             zone: chrono_tz::Europe::Amsterdam,
             circle_url: "https://kring.test/circles/1",
             settings_url: "https://kring.test/me/mail",
+            organisations: &std::collections::BTreeMap::new(),
         };
         notice(about, &ctx, &[]).text
     };
