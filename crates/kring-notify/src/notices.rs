@@ -93,6 +93,11 @@ pub enum About {
         swap: SwapId,
         starts: DateTime<Utc>,
     },
+    /// A swap proposed to you, not yet answered, whose shift begins within a day.
+    SwapLapsing {
+        swap: SwapId,
+        starts: DateTime<Utc>,
+    },
     NewMember {
         ring: Ring,
     },
@@ -137,7 +142,8 @@ impl About {
             | About::Thanked { .. } => Topic::MyRequests,
             About::SwapProposed { .. }
             | About::SwapAccepted { .. }
-            | About::SwapDeclined { .. } => Topic::Swaps,
+            | About::SwapDeclined { .. }
+            | About::SwapLapsing { .. } => Topic::Swaps,
             About::NewMember { .. }
             | About::OpenPlaces { .. }
             | About::RequestUnanswered { .. } => Topic::Coordination,
@@ -156,6 +162,7 @@ impl About {
             | About::SwapProposed { starts, .. }
             | About::SwapAccepted { starts, .. }
             | About::SwapDeclined { starts, .. }
+            | About::SwapLapsing { starts, .. }
             | About::ShiftReminder { starts, .. }
             | About::RequestReminder { starts, .. }
             | About::OpenPlaces { starts, .. }
@@ -174,6 +181,7 @@ impl About {
             About::SwapProposed { .. } => "swap-proposed",
             About::SwapAccepted { .. } => "swap-accepted",
             About::SwapDeclined { .. } => "swap-declined",
+            About::SwapLapsing { .. } => "swap-lapsing",
             About::NewMember { .. } => "new-member",
             About::Looked { .. } => "looked",
             About::ShiftReminder { .. } => "reminder-shift",

@@ -31,6 +31,9 @@ pub const LEASE: &str = "reminders";
 const SPAN: Duration = Duration::hours(48);
 /// Coordinators hear of open places this long before a shift.
 const OPEN_PLACES_AHEAD: Duration = Duration::hours(48);
+/// An unanswered swap is brought back to the one asked this long before its shift.
+const SWAP_LAPSES_AHEAD: Duration = Duration::hours(24);
+
 /// A request nobody took for this long is brought to the coordinators.
 const UNANSWERED_AFTER: Duration = Duration::hours(24);
 /// Rows per enqueue.
@@ -101,6 +104,7 @@ impl Reminders {
             };
             reminders_in(&view, circle, now, &mut wanted);
             coordination_in(&view, circle, now, &mut wanted);
+            lapsing_swaps_in(&view, circle, now, &mut wanted);
         }
         let people: BTreeSet<Uuid> = wanted.iter().map(|w| w.person().0).collect();
         let people: Vec<Uuid> = people.into_iter().collect();
@@ -169,7 +173,7 @@ impl Reminders {
                 key,
                 starts,
             } => {
-                let delivery = settings.delivery(circle, Topic::Coordination);
+                let delivery = settings.delivery(circle, about.topic());
                 let due_at = settings.due(delivery, now)?;
                 (circle, person, about, key, due_at, starts)
             }
@@ -290,6 +294,36 @@ fn reminders_in(view: &CircleView, circle: CircleId, now: DateTime<Utc>, out: &m
                 starts,
             },
             key: format!("reminder:{}:{}", circle.0, request.request.0),
+            starts,
+        });
+    }
+}
+
+/// A swap proposed and not yet answered, whose shift begins within a day:
+/// the one asked hears it is about to lapse (once).
+fn lapsing_swaps_in(
+    view: &CircleView,
+    circle: CircleId,
+    now: DateTime<Utc>,
+    out: &mut Vec<Wanted>,
+) {
+    let state = &view.state;
+    for (swap_id, swap) in state.swaps.iter().filter(|(_, s)| s.open) {
+        let Some(shift) = state.shifts.get(&swap.shift) else {
+            continue;
+        };
+        let starts = shift.start_on(swap.date, &state.time_zone);
+        if starts <= now || starts - SWAP_LAPSES_AHEAD > now || state.member(swap.to).is_none() {
+            continue;
+        }
+        out.push(Wanted::Coordination {
+            circle,
+            person: swap.to,
+            about: About::SwapLapsing {
+                swap: *swap_id,
+                starts,
+            },
+            key: format!("swap-lapsing:{}:{}:{}", circle.0, swap_id.0, swap.to),
             starts,
         });
     }

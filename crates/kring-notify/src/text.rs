@@ -176,6 +176,16 @@ fn headline(about: &About, ctx: &Context) -> String {
                 Language::En => format!("{name} looked at the circle on {}.", when(at)),
             }
         }
+        About::SwapLapsing { starts, .. } => match lang {
+            Language::Nl => format!(
+                "Je hebt nog niet geantwoord: wil jij de dienst van {} overnemen? De vraag vervalt als de dienst begint.",
+                when(starts)
+            ),
+            Language::En => format!(
+                "You have not answered yet: will you take over the shift on {}? The question lapses when the shift begins.",
+                when(starts)
+            ),
+        },
         About::NewMember { ring } => match lang {
             Language::Nl => format!(
                 "Er is een nieuw lid in de kring ({}).",

@@ -25,6 +25,7 @@ on_both_backends!(
     a_late_claim_hears_once_not_twice,
     a_request_someone_took_is_reminded,
     coordinators_hear_of_open_places_and_unanswered_requests_once,
+    an_unanswered_swap_is_brought_back_a_day_before_once,
 );
 
 /// The domain's clock: Monday 1 March 2027, 09:00 in Amsterdam (UTC+1).
@@ -514,4 +515,51 @@ fn coordinators_notices_read_in_both_languages_with_kind_and_time_only() {
         !en.contains("more people") && !en.to_lowercase().contains("wash"),
         "{en}"
     );
+}
+
+async fn an_unanswered_swap_is_brought_back_a_day_before_once(w: World) {
+    let asker = w.admit().await;
+    let asked = w.admit().await;
+    let answered = w.admit().await;
+    w.claim(asker).await;
+    w.claim(answered).await;
+    for (from, to) in [(asker, asked), (answered, asked)] {
+        let swap = SwapId(Uuid::new_v4());
+        w.run(
+            from,
+            Action::ProposeSwap {
+                swap,
+                shift: w.shift,
+                date: tuesday(),
+                to,
+            },
+        )
+        .await;
+        if from == answered {
+            w.run(to, Action::DeclineSwap { swap }).await;
+        }
+    }
+    w.project().await;
+    let mut reminders = w.reminders();
+    let day_before = shift_starts() - Duration::hours(24);
+    reminders
+        .tick(day_before - Duration::minutes(1))
+        .await
+        .unwrap();
+    assert!(w.outbox_of_kind(asked, "swap-lapsing").await.is_empty());
+    reminders.tick(day_before).await.unwrap();
+    let rows = w.outbox_of_kind(asked, "swap-lapsing").await;
+    assert_eq!(
+        rows.len(),
+        1,
+        "the open swap only, not the declined one: {rows:?}"
+    );
+    assert!(
+        matches!(about(&rows[0]), About::SwapLapsing { starts, .. } if starts == shift_starts())
+    );
+    reminders
+        .tick(day_before + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(w.outbox_of_kind(asked, "swap-lapsing").await.len(), 1);
 }
