@@ -62,3 +62,27 @@ pub async fn start(
         ],
     })
 }
+
+/// Queues and sends, once, everything the log holds so far (`kring demo`,
+/// which runs no server): answers how many mails went out.
+pub async fn deliver_pending(
+    store: Arc<dyn Store>,
+    secret: &[u8],
+    transport: Transport,
+    server: MailSettingsOfServer,
+) -> anyhow::Result<usize> {
+    let links = LinkKeys::new(secret);
+    let mut notifier = notifier::Notifier::open(store.clone(), links.clone()).await?;
+    notifier.catch_up().await?;
+    let commands = Arc::new(Commands::new(store.clone(), Services::system()));
+    let accounts = Accounts::new(store.clone(), commands, EmailLookup::new(secret));
+    let mut sender = sender::Sender::new(store, accounts, transport, links, server);
+    let mut sent = 0;
+    loop {
+        let round = sender.round(chrono::Utc::now()).await?;
+        sent += round.sent;
+        if round.sent + round.retried + round.given_up == 0 {
+            return Ok(sent);
+        }
+    }
+}

@@ -99,6 +99,16 @@ pub enum Outcome {
 /// `kring demo`: fill the store, print the accounts, say how to start.
 pub async fn run(store: &StoreArgs, secret: Option<&str>) -> anyhow::Result<ExitCode> {
     let outcome = fill(store, secret).await?;
+    if outcome == Outcome::Made {
+        let folder = store.mail_folder();
+        let sent = write_mails(store, secret, &folder).await?;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "Wrote the {sent} mails Kring sent the demo's people into {}.",
+            folder.display()
+        );
+    }
     if outcome != Outcome::NotEmpty {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(
@@ -108,6 +118,25 @@ pub async fn run(store: &StoreArgs, secret: Option<&str>) -> anyhow::Result<Exit
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo's mails, as `kring serve` would send them without an SMTP server:
+/// `.eml` files, their links to the default address.
+async fn write_mails(
+    store: &StoreArgs,
+    secret: Option<&str>,
+    folder: &std::path::Path,
+) -> anyhow::Result<usize> {
+    let log = store.open().await?;
+    let secret = kring_app::server_secret(log.as_ref(), secret).await?;
+    let server = kring_notify::MailSettingsOfServer {
+        public_url: "http://127.0.0.1:8080".to_owned(),
+        from: "Kring <kring@localhost>".to_owned(),
+    };
+    let transport = kring_notify::Transport::files(folder.to_owned());
+    kring_notify::deliver_pending(log, &secret, transport, server)
+        .await
+        .context("cannot write the demo's mails")
 }
 
 /// Makes the demo unless the store holds circles already, and prints what

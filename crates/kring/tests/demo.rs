@@ -437,3 +437,46 @@ async fn demo_leaves_a_store_that_holds_circles_alone() {
     assert!(!out.contains(PASSWORD), "{out}");
     assert_eq!(events_in(dir.path()).await, events);
 }
+
+#[tokio::test]
+async fn demo_writes_the_mails_its_people_receive_without_their_private_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = demo(dir.path()).await;
+    let folder = dir.path().join("demo-mail");
+    assert!(
+        out.contains("mails Kring sent the demo's people into"),
+        "{out}"
+    );
+    let mails: Vec<kring_testkit::ReceivedMail> = std::fs::read_dir(&folder)
+        .expect("the demo's mail folder")
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .map(|e| kring_testkit::ReceivedMail::parse(vec![], std::fs::read(e.path()).unwrap()))
+        .collect();
+    assert!(mails.len() >= 10, "{} mails", mails.len());
+    let languages: Vec<&str> = mails
+        .iter()
+        .filter_map(|m| m.header("Content-Language"))
+        .collect();
+    assert!(
+        languages.contains(&"nl") && languages.contains(&"en"),
+        "{languages:?}"
+    );
+    for mail in &mails {
+        let to = mail.header("To").unwrap_or_default();
+        assert!(to.ends_with("@kring.example"), "{to}");
+        let text = mail.part("text/plain").unwrap_or_default();
+        assert!(text.contains("http://127.0.0.1:8080/"), "{text}");
+        // The logbook's and requests' words stay in Kring.
+        for private in [
+            "operatie",
+            "bypass",
+            "bloedverdunner",
+            "Lissabon",
+            "containers",
+        ] {
+            assert!(!text.contains(private), "{private} in {text}");
+            assert!(!mail.subject.clone().unwrap_or_default().contains(private));
+        }
+    }
+}
