@@ -6,7 +6,7 @@
 //! sent again. Only the mail on the wire at a kill, never acknowledged to
 //! Kring, may reach the server twice, under the same Message-ID.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
@@ -63,7 +63,8 @@ fn received(smtp: &SmtpServer) -> BTreeMap<String, usize> {
     seen
 }
 
-/// Every outbox row of the demo's people is sent, or the deadline passes.
+/// Every outbox row of the demo's people that is due is sent, or the
+/// deadline passes (the weekly "who looked" waits for Monday).
 async fn wait_until_all_sent(db: &Path, log_file: &Path) {
     let store = open(&format!("sqlite:{}", db.display()), &OpenOptions::default())
         .await
@@ -94,25 +95,77 @@ async fn wait_until_all_sent(db: &Path, log_file: &Path) {
 }
 
 async fn outbox(store: &dyn Store) -> Vec<OutboxStatus> {
+    let now = chrono::Utc::now();
     let mut statuses = vec![];
-    let streams = store
-        .list_streams(Some(&StreamKind::Account.prefix()), 1000)
-        .await
-        .unwrap();
-    let people = streams
-        .iter()
-        .filter_map(|s| StreamName::id_of(StreamKind::Account, s));
-    for person in people {
+    for person in people(store).await {
         statuses.extend(
             store
                 .outbox_of(person)
                 .await
                 .unwrap()
                 .into_iter()
+                .filter(|r| r.message.due_at <= now)
                 .map(|r| r.status),
         );
     }
     statuses
+}
+
+/// `kring demo` sends its mails itself: back to a log nobody has notified
+/// of yet (the outbox, its links and the notifier's checkpoint as before the
+/// notifier first ran), so that the runs below do the work.
+async fn forget_that_mail_was_sent(db: &Path) {
+    use sqlx::Connection;
+    let mut db = sqlx::SqliteConnection::connect(&format!("sqlite:{}", db.display()))
+        .await
+        .unwrap();
+    for statement in [
+        "DELETE FROM mail_outbox",
+        "DELETE FROM mail_links",
+        "DELETE FROM checkpoints WHERE name = 'notifier'",
+    ] {
+        sqlx::query(statement).execute(&mut db).await.unwrap();
+    }
+    db.close().await.unwrap();
+}
+
+/// The Message-IDs of every sent outbox row, and of those made from the
+/// log's events (their dedupe key starts with the event's id).
+async fn sent_mail(db: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let store = open(&format!("sqlite:{}", db.display()), &OpenOptions::default())
+        .await
+        .unwrap();
+    let mut all = BTreeSet::new();
+    let mut from_events = BTreeSet::new();
+    for person in people(store.as_ref()).await {
+        for row in store.outbox_of(person).await.unwrap() {
+            if row.status != OutboxStatus::Sent {
+                continue;
+            }
+            let id = format!("<{}@kring.example.org>", row.message.id);
+            let key = &row.message.dedupe_key;
+            if key
+                .split(':')
+                .next()
+                .is_some_and(|e| e.parse::<uuid::Uuid>().is_ok())
+            {
+                from_events.insert(id.clone());
+            }
+            all.insert(id);
+        }
+    }
+    (all, from_events)
+}
+
+async fn people(store: &dyn Store) -> Vec<uuid::Uuid> {
+    let streams = store
+        .list_streams(Some(&StreamKind::Account.prefix()), 1000)
+        .await
+        .unwrap();
+    streams
+        .iter()
+        .filter_map(|s| StreamName::id_of(StreamKind::Account, s))
+        .collect()
 }
 
 fn copy_database(from: &Path, to: &Path) {
@@ -134,6 +187,7 @@ async fn every_mail_arrives_once_across_kills_of_the_notifier_and_the_sender() {
         .await
         .unwrap();
     assert!(demo.success());
+    forget_that_mail_was_sent(&dir.path().join("demo.db")).await;
     copy_database(&dir.path().join("demo.db"), &dir.path().join("calm.db"));
     copy_database(&dir.path().join("demo.db"), &dir.path().join("killed.db"));
 
@@ -143,12 +197,17 @@ async fn every_mail_arrives_once_across_kills_of_the_notifier_and_the_sender() {
     let mut calm = serve(dir.path(), "calm.db", &calm_smtp, &calm_log);
     wait_until_all_sent(&dir.path().join("calm.db"), &calm_log).await;
     kill(&mut calm).await;
-    let expected = received(&calm_smtp);
+    let (calm_sent, expected) = sent_mail(&dir.path().join("calm.db")).await;
     assert!(
-        expected.len() >= 20,
-        "the demo mails its people: {expected:?}"
+        expected.len() >= 15,
+        "the demo's events mail its people: {expected:?}"
     );
-    assert!(expected.values().all(|n| *n == 1), "{expected:?}");
+    let calm_received = received(&calm_smtp);
+    assert!(calm_received.values().all(|n| *n == 1), "{calm_received:?}");
+    assert_eq!(
+        calm_received.keys().cloned().collect::<BTreeSet<_>>(),
+        calm_sent
+    );
 
     // The same database, killed at random moments: the first kills come
     // while the notifier reads the log, the later ones while mails go out
@@ -172,19 +231,22 @@ async fn every_mail_arrives_once_across_kills_of_the_notifier_and_the_sender() {
     wait_until_all_sent(&dir.path().join("killed.db"), &log_file).await;
     kill(&mut node).await;
 
+    // Every notice of the log was queued once and sent: the same ones as in
+    // the calm run. (Reminders depend on when the views were ready; they are
+    // held to the rule below like every other mail.)
+    let (sent, from_events) = sent_mail(&dir.path().join("killed.db")).await;
+    assert_eq!(
+        from_events, expected,
+        "the notices of the log, queued once each"
+    );
+    // What the SMTP server received is exactly what the outbox says was sent.
     let got = received(&smtp);
-    let missing: Vec<_> = expected
-        .keys()
-        .filter(|id| !got.contains_key(*id))
-        .collect();
-    let unexpected: Vec<_> = got
-        .keys()
-        .filter(|id| !expected.contains_key(*id))
-        .collect();
-    assert!(missing.is_empty(), "mails lost: {missing:?}");
+    let lost: Vec<_> = sent.iter().filter(|id| !got.contains_key(*id)).collect();
+    assert!(lost.is_empty(), "marked sent but never received: {lost:?}");
+    let unknown: Vec<_> = got.keys().filter(|id| !sent.contains(*id)).collect();
     assert!(
-        unexpected.is_empty(),
-        "mails that should not exist: {unexpected:?}"
+        unknown.is_empty(),
+        "received but not marked sent: {unknown:?}"
     );
     let twice: usize = got.values().map(|n| n - 1).sum();
     assert!(
