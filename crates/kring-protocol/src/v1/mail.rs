@@ -77,7 +77,9 @@ pub struct LinkUsed {
 }
 
 /// What a person can hear of by mail, each on its own switch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MailTopic {
     /// A request open to your ring.

@@ -148,7 +148,11 @@ async fn follow(
 
 /// One arm per purpose; a purpose whose link is followed elsewhere (or not
 /// yet) is no link here.
-async fn act(state: &AppState, purpose: Purpose, link: &MailLink) -> Result<v1::LinkUsed, ApiError> {
+async fn act(
+    state: &AppState,
+    purpose: Purpose,
+    link: &MailLink,
+) -> Result<v1::LinkUsed, ApiError> {
     let account = PersonId(link.account);
     let mut used = v1::LinkUsed {
         purpose: purpose_word(purpose),
@@ -160,9 +164,13 @@ async fn act(state: &AppState, purpose: Purpose, link: &MailLink) -> Result<v1::
         Purpose::ClaimRequest => {
             let subject = subject_of(link)?;
             let request = subject.request.ok_or_else(|| unreadable(link))?;
-            let version =
-                command::run(state, subject.circle, account, Action::TakeRequest { request })
-                    .await?;
+            let version = command::run(
+                state,
+                subject.circle,
+                account,
+                Action::TakeRequest { request },
+            )
+            .await?;
             used.circle = Some(subject.circle.0);
             used.version = Some(version);
         }
