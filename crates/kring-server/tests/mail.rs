@@ -21,6 +21,7 @@ on_both_backends!(
     a_swap_is_accepted_from_its_mail,
     one_click_unsubscribe_stops_that_topic_of_that_circle_only,
     a_daily_digest_waits_for_its_time,
+    an_expired_link_does_nothing,
 );
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -565,4 +566,57 @@ async fn a_daily_digest_waits_for_its_time(s: Server) {
     }
     let (status, _) = s.browser().get("/api/v1/me/mail").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+async fn an_expired_link_does_nothing(s: Server) {
+    let (ann, circle) = circle(&s, "Mam").await;
+    let bob = member(&s, &ann, &circle, "bob", true).await;
+    let request = ask(&ann, &circle).await;
+    // A claim link whose time is over, in a message that is not due for
+    // years (so nothing is sent): as the notifier writes them.
+    let secret = kring_app::server_secret(s.test.log.as_ref(), None)
+        .await
+        .unwrap();
+    let keys = kring_notify::LinkKeys::new(&secret);
+    let message = Uuid::new_v4();
+    let purpose = kring_notify::links::Purpose::ClaimRequest;
+    let subject = serde_json::json!({ "circle": circle, "request": request });
+    let link = keys.link(
+        message,
+        purpose,
+        bob.id.parse().unwrap(),
+        &subject,
+        Utc::now() - Span::minutes(1),
+    );
+    let store: &dyn MailStore = s.test.log.as_ref();
+    store
+        .enqueue(
+            &[kring_store::OutboxMessage {
+                id: message,
+                dedupe_key: format!("test:{message}"),
+                recipient: bob.id.parse().unwrap(),
+                kind: "request-open".into(),
+                circle: Some(circle.parse().unwrap()),
+                body: "{}".into(),
+                batch: "now".into(),
+                due_at: Utc::now() + Span::days(3650),
+            }],
+            &[link],
+        )
+        .await
+        .unwrap();
+    let token = keys.token(message, purpose);
+    let (_, info) = link_info(&s, &token).await;
+    assert_eq!(info["state"], "expired");
+    let events = s.events().await;
+    let (status, refused) = use_link(&s, &token).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::CONFLICT, Some("link-expired"))
+    );
+    assert_eq!(s.events().await, events, "an expired link writes nothing");
+    assert_eq!(
+        request_of(&ann, &circle, request, 0).await.status,
+        v1::RequestStatus::Open
+    );
 }
