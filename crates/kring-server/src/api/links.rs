@@ -210,6 +210,8 @@ async fn act(
 fn settled_by(outcome: &Result<v1::LinkUsed, ApiError>) -> bool {
     match outcome {
         Ok(_) => true,
+        // A purpose not followed here leaves its link as it was.
+        Err(ApiError::NotFound(Code::NoSuchLink, _)) => false,
         Err(e) => matches!(
             e,
             ApiError::Refused(_)
@@ -344,5 +346,28 @@ pub(super) fn domain_topic(topic: v1::MailTopic) -> Topic {
         v1::MailTopic::Reminders => Topic::Reminders,
         v1::MailTopic::Coordination => Topic::Coordination,
         v1::MailTopic::Looks => Topic::Looks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_ends_only_when_its_action_is_settled() {
+        let done = v1::LinkUsed {
+            purpose: v1::LinkPurpose::ClaimRequest,
+            circle: None,
+            version: Some(3),
+            topic: None,
+        };
+        assert!(settled_by(&Ok(done)));
+        let refused = ApiError::from(kring_domain::Refusal::RequestNotOpen);
+        assert!(settled_by(&Err(refused)));
+        // Trying again may work: the link keeps working.
+        assert!(!settled_by(&Err(ApiError::Busy)));
+        assert!(!settled_by(&Err(ApiError::internal("a fault"))));
+        // A purpose followed elsewhere is not burnt here.
+        assert!(!settled_by(&Err(no_such_link())));
     }
 }

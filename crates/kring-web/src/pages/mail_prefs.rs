@@ -238,3 +238,53 @@ fn capital(text: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_posted_form_is_read_as_preferences() {
+        let circle = uuid::Uuid::new_v4();
+        let as_above = format!("circle-{circle}-swaps");
+        let off = format!("circle-{circle}-request_open");
+        let fields = Fields::of(&[
+            ("language", "en"),
+            ("time_zone", "Europe/London"),
+            ("quiet_from", ""),
+            ("quiet_until", ""),
+            ("remind_hours_before", "6"),
+            ("topic-swaps", "daily"),
+            ("topic-looks", "bogus"),
+            ("circle", &circle.to_string()),
+            (&off, "off"),
+            (&as_above, ""),
+        ]);
+        let prefs = read(&fields);
+        assert_eq!(prefs.language, MailLanguage::En);
+        assert_eq!(prefs.time_zone, "Europe/London");
+        assert_eq!((prefs.quiet_from, prefs.quiet_until), (None, None));
+        assert!(!prefs.evening_before);
+        assert_eq!(prefs.remind_hours_before, 6);
+        assert_eq!(
+            prefs.topics,
+            vec![v1::TopicDelivery {
+                topic: MailTopic::Swaps,
+                delivery: MailDelivery::Daily
+            }]
+        );
+        assert_eq!(
+            prefs.circles,
+            vec![v1::CircleMail {
+                circle,
+                topics: vec![v1::TopicDelivery {
+                    topic: MailTopic::RequestOpen,
+                    delivery: MailDelivery::Off
+                }]
+            }]
+        );
+        // Hours the API must refuse stay out of range rather than become valid.
+        let many = read(&Fields::of(&[("remind_hours_before", "300")]));
+        assert!(many.remind_hours_before > 48);
+    }
+}
