@@ -127,6 +127,19 @@ impl MailSettings {
             .unwrap_or(default_delivery(topic))
     }
 
+    /// How `topic` reaches this person in a circle they set nothing else for.
+    pub fn general_delivery(&self, topic: Topic) -> Delivery {
+        self.topics
+            .get(&topic)
+            .copied()
+            .unwrap_or(default_delivery(topic))
+    }
+
+    /// Whether `name` is an IANA time zone this server knows.
+    pub fn zone_is_known(name: &str) -> bool {
+        name.parse::<Tz>().is_ok()
+    }
+
     pub fn zone(&self) -> Tz {
         self.time_zone
             .parse()

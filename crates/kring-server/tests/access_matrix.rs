@@ -84,6 +84,11 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("GET", "/me/export", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         ("PUT", "/me/password", json!({"current_password": "not the password", "new_password": "a longer new secret"}), [ANON, NO, NO, NO, NO, NO, NO, NO, NO, NO]),
         ("GET", "/circles", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+        ("GET", "/me/mail", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+        ("PUT", "/me/mail", json!({"language": "en", "time_zone": "Europe/Amsterdam", "quiet_from": "22:00", "quiet_until": "07:00", "evening_before": true, "remind_hours_before": 2, "topics": [{"topic": "swaps", "delivery": "daily"}]}), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+        // ---- links in mails: the token alone decides (a made-up one is no link for anyone)
+        ("GET", "/links/{token}", json!(null), [HIDDEN; 10]),
+        ("POST", "/links/{token}", json!(null), [HIDDEN; 10]),
         // ---- the same for everyone -------------------------------------------
         ("GET", "/categories", json!(null), [OK; 10]),
         // ---- organisations (an intermediary's own; the first one for everyone else)
@@ -403,7 +408,8 @@ fn fill(path: &str, w: &World, p: &People, viewer: usize) -> String {
         .replace("{swap}", &w.swap)
         .replace("{entry}", &w.entry)
         .replace("{invitation}", &w.invitation)
-        .replace("{feed}", &w.feed);
+        .replace("{feed}", &w.feed)
+        .replace("{token}", &"t".repeat(43));
     assert!(
         !path.contains('{'),
         "a path parameter without a value: {path}"

@@ -5,7 +5,9 @@
 //!
 //! A text with `{0}`, `{1}` ... is filled with [`fill`].
 
-use kring_protocol::v1::{Category, RequestStatus, Ring, Scope, Visibility};
+use kring_protocol::v1::{
+    Category, MailDelivery, MailTopic, RequestStatus, Ring, Scope, Visibility,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -186,6 +188,58 @@ table! {
     ForOrganisationsText => "Werk je bij een organisatie die kringen steunt? Meld je organisatie aan. Kringen kunnen je daarna toestemming geven om mee te kijken.", "Do you work for an organisation that supports circles? Register your organisation. Circles can then give you consent to look along.";
     OrganisationName => "Naam van de organisatie", "Name of the organisation";
     RegisterOrganisation => "Organisatie aanmelden", "Register organisation";
+
+    // ---- links in mails, mail preferences ----
+    MailSettings => "E-mail", "E-mail";
+    LinkGoneTitle => "Deze link werkt niet meer", "This link no longer works";
+    LinkUnknown => "Deze link bestaat niet (meer). Misschien is hij niet helemaal goed overgenomen.", "This link does not exist (any more). Perhaps it was not copied in full.";
+    LinkUsedText => "Deze link is al gebruikt. Wat hij deed, is gedaan.", "This link was used already. What it did is done.";
+    LinkExpiredText => "Deze link is te oud. Kijk in de kring wat er nu nodig is.", "This link is too old. Look in the circle for what is needed now.";
+    LinkTakenText => "Iemand anders zei al ja. Dank je wel dat je wilde helpen!", "Someone else already said yes. Thank you for wanting to help!";
+    LinkSwapSettledText => "Deze ruil is al geregeld. Dank je wel!", "This swap is settled already. Thank you!";
+    LinkOpenCircle => "Open de kring", "Open the circle";
+    LinkHelp => "hulp", "help";
+    LinkClaimQuestion => "Wil jij helpen met {0} op {1}?", "Take the request for {0} on {1}?";
+    LinkClaimButton => "Ja, ik doe het", "Yes, I'll do it";
+    LinkClaimDone => "Dank je wel! Jij helpt met {0} op {1}. De anderen zien dat het geregeld is.", "Thank you! You help with {0} on {1}. The others see that it is arranged.";
+    LinkAcceptQuestion => "Neem je de dienst van {0} over?", "Accept the swap of {0}?";
+    LinkAcceptButton => "Ja, ik neem de dienst over", "Yes, I'll take the shift";
+    LinkAcceptDone => "Dank je wel! De dienst van {0} is nu van jou.", "Thank you! The shift of {0} is yours now.";
+    LinkDeclineQuestion => "Zeg je nee tegen de ruil van {0}?", "Decline the swap of {0}?";
+    LinkDeclineButton => "Nee, ik kan niet", "No, I can't";
+    LinkDeclineDone => "Goed dat je het laat weten. De dienst van {0} blijft bij wie hem had.", "Thanks for letting us know. The shift of {0} stays with who had it.";
+    LinkUnsubscribeQuestion => "Geen e-mails meer over {0} uit deze kring?", "Stop mails about {0} from this circle?";
+    LinkUnsubscribeButton => "Stop deze e-mails", "Stop these mails";
+    LinkUnsubscribeDone => "Je krijgt geen e-mails meer over {0} uit deze kring.", "You will no longer get mails about {0} from this circle.";
+    LinkOther => "Open Kring om verder te gaan.", "Open Kring to go on.";
+    LinkNothingYet => "Er gebeurt pas iets als je op de knop drukt.", "Nothing happens until you press the button.";
+    MailPrefsLink => "Wat je per e-mail krijgt", "What you receive by mail";
+    TopicRequestOpen => "hulpvragen", "requests";
+    TopicMyRequests => "hulpvragen die jij aannam", "requests you took";
+    TopicSwaps => "ruilen van diensten", "shift swaps";
+    TopicReminders => "herinneringen", "reminders";
+    TopicCoordination => "coördinatie", "coordination";
+    TopicLooks => "wie meekeek", "who looked";
+    DeliveryOff => "uit", "off";
+    DeliveryNow => "meteen", "at once";
+    DeliveryDaily => "elke dag samen", "daily summary";
+    DeliveryWeekly => "elke week samen", "weekly summary";
+    DeliveryAsAbove => "zoals hierboven", "as above";
+    MailPrefsTitle => "Wat je per e-mail krijgt", "What you receive by mail";
+    MailPrefsLead => "Kies waarover je e-mail krijgt, en wanneer. Een e-mail noemt nooit wat er in het logboek of in een hulpvraag staat.", "Choose what you receive mail about, and when. A mail never says what is in the logbook or in a request.";
+    MailLanguage => "Taal van de e-mails", "Language of the mails";
+    MailQuietHours => "Rustige uren: geen e-mail", "Quiet hours: no mail";
+    MailQuietFrom => "Van", "From";
+    MailQuietUntil => "Tot", "Until";
+    MailQuietHint => "Laat allebei leeg voor geen rustige uren.", "Leave both empty for no quiet hours.";
+    MailReminders => "Herinneringen", "Reminders";
+    MailEveningBefore => "De avond ervoor (19:00)", "The evening before (19:00)";
+    MailHoursBefore => "Aantal uur van tevoren (0 = geen)", "Hours before (0 = none)";
+    MailTopics => "Waarover", "What about";
+    MailTopic => "Onderwerp", "Topic";
+    MailPerCircle => "Per kring anders", "Otherwise per circle";
+    MailCircle => "Kring", "Circle";
+    MailSave => "Opslaan", "Save";
 
     // ---- circle home ----
     WhatsNext => "Wat komt er voor jou", "What's next for you";
@@ -500,6 +554,26 @@ table! {
     LookCircleFull => "de kring: signalen, rooster, open hulpvragen en gedeeld logboek", "the circle: signals, rota, open requests and shared logbook";
     LookLive => "live bijwerken", "live updates";
     LookOther => "iets anders", "something else";
+}
+
+pub fn topic(topic: MailTopic) -> T {
+    match topic {
+        MailTopic::RequestOpen => T::TopicRequestOpen,
+        MailTopic::MyRequests => T::TopicMyRequests,
+        MailTopic::Swaps => T::TopicSwaps,
+        MailTopic::Reminders => T::TopicReminders,
+        MailTopic::Coordination => T::TopicCoordination,
+        MailTopic::Looks => T::TopicLooks,
+    }
+}
+
+pub fn delivery(delivery: MailDelivery) -> T {
+    match delivery {
+        MailDelivery::Off => T::DeliveryOff,
+        MailDelivery::Now => T::DeliveryNow,
+        MailDelivery::Daily => T::DeliveryDaily,
+        MailDelivery::Weekly => T::DeliveryWeekly,
+    }
 }
 
 pub fn category(category: Category) -> T {

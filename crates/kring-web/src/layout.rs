@@ -119,6 +119,7 @@ pub fn page(ctx: &Ctx, title: &str, circle: Option<CirclePage<'_>>, content: Mar
                             ul {
                                 @if ctx.signed_in {
                                     li { a href="/" { (ctx.t(T::MyCircles)) } }
+                                    li { a href="/me/mail" { (ctx.t(T::MailSettings)) } }
                                     li {
                                         form method="post" action="/logout" {
                                             button.link type="submit" { (ctx.t(T::LogOut)) }

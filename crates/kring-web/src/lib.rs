@@ -55,6 +55,8 @@ pub fn routes(api: Router) -> Router {
         .route("/signup", get(signup::show).post(signup::submit))
         .route("/logout", get(logout::show).post(logout::submit))
         .route("/join", get(join::show).post(join::submit))
+        .route("/m/{token}", get(mail_link::show).post(mail_link::submit))
+        .route("/me/mail", get(mail_prefs::show).post(mail_prefs::save))
         .route("/organisations", post(organisation::register))
         .route(
             "/circles/new",

@@ -236,6 +236,36 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "An invitation must expire within 30 days from now.",
     ),
     (
+        "link-expired",
+        "Deze link werkt niet meer: hij is te oud.",
+        "This link no longer works: it is too old.",
+    ),
+    (
+        "link-used",
+        "Deze link is al gebruikt.",
+        "This link was used already.",
+    ),
+    (
+        "no-such-link",
+        "Deze link bestaat niet (meer).",
+        "This link does not exist (any more).",
+    ),
+    (
+        "not-a-time-of-day",
+        "Schrijf een tijd als uu:mm, bijvoorbeeld 22:00.",
+        "Write a time as HH:MM, such as 22:00.",
+    ),
+    (
+        "quiet-hours-incomplete",
+        "Geef de rustige uren een begin én een eind, of laat ze allebei leeg.",
+        "Give the quiet hours both a start and an end, or leave both empty.",
+    ),
+    (
+        "reminder-hours-range",
+        "Een herinnering kan 0 tot 48 uur van tevoren komen.",
+        "A reminder can come 0 to 48 hours before.",
+    ),
+    (
         "invitation-link-gone",
         "Deze uitnodiging werkt niet meer. Vraag wie je uitnodigde om een nieuwe.",
         "This invitation link does not work any more: ask whoever invited you for a new one.",

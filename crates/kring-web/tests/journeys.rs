@@ -758,3 +758,182 @@ async fn calendar_make_a_link_fetch_the_feed_and_revoke_it() {
         "{alert}"
     );
 }
+
+/// The link after `label: ` in the plain text of a mail, as a path of the server.
+fn link_in(mail: &kring_testkit::ReceivedMail, server: &common::Server, label: &str) -> String {
+    let text = mail.part("text/plain").expect("a plain text part");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{label}: ")))
+        .unwrap_or_else(|| panic!("no {label:?} in {text}"));
+    let url = line.split_once(": ").unwrap().1.trim();
+    url.strip_prefix(&server.base)
+        .unwrap_or_else(|| panic!("{url} is not on {}", server.base))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_a_claim_link_from_a_mail_takes_the_request() {
+    let (kring, server) = Kring::with_server().await;
+    let _mail = common::kring::start_mail(&kring, &server).await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let bob = Person::sign_up(&server, "Bob").await;
+    let circle = ann.circle("Mam").await;
+    ann.bring_in(&circle, &bob, "warm").await;
+    common::kring::verify_email(&kring, &bob.email).await;
+    let mut prefs = bob.get("/me/mail").await.1;
+    prefs["quiet_from"] = json!(null);
+    prefs["quiet_until"] = json!(null);
+    bob.put("/me/mail", prefs).await;
+    let start = (chrono::Utc::now() + chrono::Duration::days(2))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    let request = ann
+        .ok(
+            &format!("/circles/{circle}/requests"),
+            json!({
+                "category": "transport",
+                "window_start": start,
+                "window_end": start + chrono::Duration::hours(2),
+                "duration_minutes": 60,
+                "details": "Naar de cardioloog",
+            }),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let smtp = kring_testkit::SmtpServer::shared();
+    let mail = smtp
+        .wait_for_mails_to(&bob.email, 1, std::time::Duration::from_secs(30))
+        .await
+        .remove(0);
+    let claim = link_in(&mail, &server, "Ik doe het");
+
+    // Opened in a browser without a session: a question and one button.
+    let mut browser = Browser::open(&server, Size::Phone).await;
+    browser.go(&claim).await;
+    browser
+        .wait_for_text("Take the request for transport on")
+        .await;
+    browser.look("mail-link-claim").await;
+    let (_, open) = ann.get(&format!("/circles/{circle}/requests")).await;
+    assert!(open.to_string().contains("\"status\":\"open\""), "{open}");
+    browser.click("Yes, I'll do it").await;
+    browser
+        .wait_for_text("Thank you! You help with transport")
+        .await;
+    browser.look("mail-link-claimed").await;
+    let taken = common::eventually(common::WAIT, "Bob as the taker", || async {
+        let (_, list) = ann.get(&format!("/circles/{circle}/requests")).await;
+        let found = list["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == request.as_str())
+            .cloned()
+            .unwrap();
+        if found["taker"]["id"] == bob.id.as_str() {
+            Ok(found)
+        } else {
+            Err(found.to_string())
+        }
+    })
+    .await;
+    assert_eq!(taken["status"], "taken");
+
+    // The same link again says so kindly.
+    browser.go(&claim).await;
+    browser.wait_for_text("This link was used already.").await;
+    browser.look("mail-link-used").await;
+
+    // RFC 8058: the mail provider posts the List-Unsubscribe address,
+    // without cookies, from elsewhere; the page answers 200.
+    let unsubscribe = mail.header("List-Unsubscribe").unwrap();
+    let unsubscribe = unsubscribe.trim_matches(['<', '>']).to_owned();
+    let response = reqwest::Client::new()
+        .post(&unsubscribe)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://mail.provider.example")
+        .header("sec-fetch-site", "cross-site")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let (_, prefs) = bob.get("/me/mail").await;
+    assert_eq!(
+        prefs["circles"],
+        json!([{"circle": circle, "topics": [{"topic": "request_open", "delivery": "off"}]}])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_preferences_are_saved_and_shown_in_both_languages() {
+    let (_kring, server) = Kring::with_server().await;
+    let bob = Person::sign_up(&server, "Bob").await;
+    let circle = bob.circle("Opa").await;
+    let mut browser = Browser::open(&server, Size::Desktop).await;
+    browser.log_in(&bob.email, PASSWORD).await;
+    browser.follow("E-mail").await;
+    browser.wait_for_path("/me/mail").await;
+    browser.wait_for_text("What you receive by mail").await;
+    browser.look("mail-preferences").await;
+    browser.fill("Language of the mails", "English").await;
+    browser.fill("Time zone", "Europe/London").await;
+    browser.fill("From", "23:00").await;
+    browser.fill("Until", "06:30").await;
+    browser.fill("Hours before (0 = none)", "4").await;
+    browser.fill("Shift swaps", "daily summary").await;
+    browser.fill("Circle around Opa: requests", "off").await;
+    browser.click("Save").await;
+    browser.wait_for_text("Saved.").await;
+    let (_, saved) = bob.get("/me/mail").await;
+    assert_eq!(saved["language"], "en");
+    assert_eq!(saved["time_zone"], "Europe/London");
+    assert_eq!(saved["quiet_from"], "23:00");
+    assert_eq!(saved["quiet_until"], "06:30");
+    assert_eq!(saved["remind_hours_before"], 4);
+    assert!(saved["topics"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"topic": "swaps", "delivery": "daily"})));
+    assert_eq!(
+        saved["circles"],
+        json!([{"circle": circle, "topics": [{"topic": "request_open", "delivery": "off"}]}])
+    );
+    // The page shows what was saved, in Dutch too.
+    assert_eq!(
+        value_of(&browser, "#time_zone").await,
+        json!("Europe/London")
+    );
+    assert_eq!(value_of(&browser, "#quiet_from").await, json!("23:00"));
+    assert_eq!(value_of(&browser, "#topic-swaps").await, json!("daily"));
+    browser.click("Nederlands").await;
+    browser.wait_for_text("Wat je per e-mail krijgt").await;
+    browser.look("mail-preferences-nl").await;
+    assert_eq!(value_of(&browser, "#language").await, json!("en"));
+    assert_eq!(
+        value_of(&browser, &format!("#circle-{circle}-request_open")).await,
+        json!("off")
+    );
+    // A refusal of the API, in Dutch.
+    browser.fill("Van", "23:00").await;
+    browser.fill("Tot", "").await;
+    browser.click("Opslaan").await;
+    browser.wait_for("[role=alert]").await;
+    let alert = browser.text_of("[role=alert]").await;
+    assert!(alert.contains("rustige uren"), "{alert}");
+}
+
+/// The value of the form control `css` as the page shows it.
+async fn value_of(browser: &Browser, css: &str) -> serde_json::Value {
+    browser
+        .script(
+            "return document.querySelector(arguments[0]).value",
+            vec![json!(css)],
+        )
+        .await
+}

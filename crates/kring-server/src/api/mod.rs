@@ -19,6 +19,7 @@ mod invitations;
 mod links;
 pub(crate) mod live;
 mod logbook;
+mod mail_settings;
 mod me;
 mod members;
 mod offers;
@@ -69,6 +70,8 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(export::router())
         .merge(organisations::router())
+        .merge(links::router())
+        .merge(mail_settings::router())
 }
 
 /// The API's description: what `proto/openapi.json` holds.

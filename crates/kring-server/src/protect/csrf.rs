@@ -18,6 +18,11 @@
 //! take form bodies; for them the cookie's `SameSite=Lax` is the second
 //! guard: browsers leave it off a cross-site post. Without the session cookie
 //! there is nothing to abuse, so such requests pass too.
+//!
+//! One write passes whatever it carries: `POST /m/<token>`, the page of a
+//! link in a mail. Its token is the whole authority (the handler never acts
+//! on the session), and mail clients post there from elsewhere by design:
+//! RFC 8058's one-click unsubscribe is a cross-site POST.
 
 use axum::http::{header, HeaderMap, Method, Uri};
 
@@ -47,7 +52,7 @@ impl SameOrigin {
             *method,
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
         );
-        if safe || self.cookie.token(headers).is_none() {
+        if safe || self.cookie.token(headers).is_none() || is_mail_link(method, uri) {
             return Ok(());
         }
         let elsewhere = headers.get_all("sec-fetch-site").iter().any(|site| {
@@ -87,6 +92,15 @@ impl SameOrigin {
         };
         origin_of(&format!("http://{host}"))
     }
+}
+
+/// `POST /m/<token>`: a link in a mail, authorised by its token alone.
+fn is_mail_link(method: &Method, uri: &Uri) -> bool {
+    *method == Method::POST
+        && uri
+            .path()
+            .strip_prefix("/m/")
+            .is_some_and(kring_notify::links::looks_like_token)
 }
 
 fn refusal() -> ApiError {
@@ -312,6 +326,32 @@ mod tests {
             circles,
             &[COOKIE, host, ("origin", "http://evil.test")]
         ));
+    }
+
+    #[test]
+    fn only_a_post_to_a_mail_links_page_passes_from_elsewhere() {
+        let guard = plain();
+        let evil = [
+            COOKIE,
+            HOST,
+            ("origin", "http://mail.evil.test"),
+            ("sec-fetch-site", "cross-site"),
+        ];
+        let token = "a".repeat(43);
+        assert!(allowed(&guard, Method::POST, &format!("/m/{token}"), &evil));
+        for path in [
+            format!("/m/{}", "a".repeat(42)),
+            format!("/m/{token}/x"),
+            format!("/m/{}", "a!".repeat(21) + "a"),
+            format!("/api/v1/links/{token}"),
+            format!("/x/m/{token}"),
+            "/me/mail".to_owned(),
+        ] {
+            assert!(!allowed(&guard, Method::POST, &path, &evil), "{path}");
+        }
+        for method in [Method::PUT, Method::DELETE, Method::PATCH] {
+            assert!(!allowed(&guard, method, &format!("/m/{token}"), &evil));
+        }
     }
 
     #[test]

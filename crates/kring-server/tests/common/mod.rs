@@ -557,3 +557,33 @@ impl Browser {
         typed(StatusCode::OK, body).unwrap()
     }
 }
+
+/// Marks `email`'s address proven, as following the verification link does
+/// (through the account command itself): mails go only to proven addresses.
+pub async fn verify_email(server: &Server, email: &str) {
+    use std::sync::Arc;
+
+    use kring_domain::{AccountCommand, Services};
+    let log = server.test.log.clone();
+    let secret = kring_app::server_secret(log.as_ref(), None)
+        .await
+        .expect("the server secret");
+    let lookup = kring_app::EmailLookup::new(&secret);
+    let email_lookup = lookup.of(&kring_app::Email::parse(email).expect("an address"));
+    let commands = Arc::new(kring_app::Commands::new(log.clone(), Services::system()));
+    let accounts = kring_app::Accounts::new(log, commands.clone(), lookup);
+    let account = accounts
+        .find(email)
+        .await
+        .expect("look the address up")
+        .expect("an account with this address");
+    commands
+        .account(account, AccountCommand::VerifyEmail { email_lookup })
+        .await
+        .expect("the address is proven");
+}
+
+/// A fresh address for a test that receives mail (the SMTP server is shared).
+pub fn mail_address(name: &str) -> String {
+    format!("{name}-{}@example.org", uuid::Uuid::new_v4().simple())
+}

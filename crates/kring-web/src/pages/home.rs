@@ -51,6 +51,7 @@ pub async fn show(mut ctx: Ctx) -> Response {
             " "
             a.button.secondary href="/join" { (ctx.t(T::JoinWithInvitation)) }
         }
+        p { a href="/me/mail" { (ctx.t(T::MailPrefsLink)) } }
         section aria-labelledby="org-heading" {
             h2 #org-heading { (ctx.t(T::ForOrganisations)) }
             p { (ctx.t(T::ForOrganisationsText)) }

@@ -10,6 +10,8 @@ pub mod lang;
 pub mod logbook;
 pub mod login;
 pub mod logout;
+pub mod mail_link;
+pub mod mail_prefs;
 pub mod members;
 pub mod new_circle;
 pub mod not_found;

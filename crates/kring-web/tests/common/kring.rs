@@ -138,3 +138,46 @@ impl Drop for Server {
         }
     }
 }
+
+/// Mail beside a server: the notifier and the sender, delivering to the test
+/// binary's shared SMTP server (a real aiosmtpd process), with links under
+/// the server's address. Stops when dropped.
+pub async fn start_mail(kring: &Kring, server: &Server) -> kring_notify::MailTasks {
+    let smtp = kring_testkit::SmtpServer::shared();
+    let transport = kring_notify::Transport::from_url(&smtp.url()).expect("an SMTP URL");
+    let secret = kring_app::server_secret(kring.test.log.as_ref(), None)
+        .await
+        .expect("the server secret");
+    let settings = kring_notify::MailSettingsOfServer {
+        public_url: server.base.clone(),
+        from: "Kring <kring@example.org>".to_owned(),
+    };
+    kring_notify::start(kring.test.log.clone(), &secret, transport, settings)
+        .await
+        .expect("start mail")
+}
+
+/// Marks `email`'s address proven, as following the verification link does
+/// (through the account command itself): mails go only to proven addresses.
+pub async fn verify_email(kring: &Kring, email: &str) {
+    use std::sync::Arc;
+
+    use kring_domain::{AccountCommand, Services};
+    let log = kring.test.log.clone();
+    let secret = kring_app::server_secret(log.as_ref(), None)
+        .await
+        .expect("the server secret");
+    let lookup = kring_app::EmailLookup::new(&secret);
+    let email_lookup = lookup.of(&kring_app::Email::parse(email).expect("an address"));
+    let commands = Arc::new(kring_app::Commands::new(log.clone(), Services::system()));
+    let accounts = kring_app::Accounts::new(log, commands.clone(), lookup);
+    let account = accounts
+        .find(email)
+        .await
+        .expect("look the address up")
+        .expect("an account with this address");
+    commands
+        .account(account, AccountCommand::VerifyEmail { email_lookup })
+        .await
+        .expect("the address is proven");
+}
