@@ -111,6 +111,14 @@ async fn generate(log: Arc<dyn Store>, spec: &Spec) -> anyhow::Result<Generated>
 
 // ------------------------------------------------------------------ catching up
 
+/// The 1-minute load average: other work on the machine shows in the figures.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
+}
+
 /// The projector from an empty checkpoint to the end of the log, as `kring serve` starts it.
 async fn projector_catch_up(log: Arc<dyn ReadSide>, expected: u64) -> anyhow::Result<f64> {
     reset_peak_rss();
@@ -124,8 +132,9 @@ async fn projector_catch_up(log: Arc<dyn ReadSide>, expected: u64) -> anyhow::Re
     );
     let rate = read as f64 / seconds;
     println!(
-        "projector caught up: {read} events in {seconds:.2} s = {rate:.0} events/s, peak RSS {}",
-        mib(peak_rss_mib())
+        "projector caught up: {read} events in {seconds:.2} s = {rate:.0} events/s, peak RSS {}, load average {}",
+        mib(peak_rss_mib()),
+        load_average()
     );
     Ok(rate)
 }
@@ -154,8 +163,9 @@ async fn notifier_catch_up(
     );
     let rate = read as f64 / seconds;
     println!(
-        "notifier caught up: {read} events in {seconds:.2} s = {rate:.0} events/s, peak RSS {}",
-        mib(peak_rss_mib())
+        "notifier caught up: {read} events in {seconds:.2} s = {rate:.0} events/s, peak RSS {}, load average {}",
+        mib(peak_rss_mib()),
+        load_average()
     );
     Ok((rate, notifier))
 }
@@ -319,9 +329,10 @@ async fn live(
     }
     let spent = started.elapsed();
     println!(
-        "live: {total} help requests appended in {:.2} s ({:.0}/s)",
+        "live: {total} help requests appended in {:.2} s ({:.0}/s), load average {}",
         spent.as_secs_f64(),
-        total as f64 / spent.as_secs_f64()
+        total as f64 / spent.as_secs_f64(),
+        load_average()
     );
     let last = appends.iter().map(|a| a.position).max().unwrap_or(0);
     let drained = Instant::now();
