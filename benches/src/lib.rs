@@ -2,6 +2,8 @@
 //! the concurrent writer workload every system runs, latency figures and the
 //! process's memory.
 
+pub mod traffic;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
