@@ -31,7 +31,7 @@ use super::auth::SignedIn;
 use super::command;
 use super::extract::Body;
 use super::policy::Resource;
-use super::{links, wire, Problems};
+use super::{addresses, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// How long an invitation works when the coordinator does not say.
@@ -84,7 +84,7 @@ async fn invite(
     };
     let version = command::run(&state, circle, me, action).await?;
     let code = format!("{circle}.{invitation}.{}", secret.as_str());
-    let link = format!("{}/join#{code}", links::public_base(&state, &headers)?);
+    let link = format!("{}/join#{code}", addresses::public_base(&state, &headers)?);
     Ok((
         StatusCode::CREATED,
         Json(v1::InvitationCreated {

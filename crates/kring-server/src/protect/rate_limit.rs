@@ -166,6 +166,15 @@ impl Limiters {
         );
         match (api, segments) {
             (true, (Some("session"), None, None, None)) => Some(&self.log_in),
+            // Asking for a password reset or a new link is as much a probe of
+            // addresses as a log-in: the same allowance.
+            (true, (Some("password-reset"), _, None, None)) => Some(&self.log_in),
+            (true, (Some("me"), Some("email"), Some("verification"), None)) => Some(&self.log_in),
+            (true, (Some("organisations"), Some(id), Some("intermediaries"), None))
+                if !id.is_empty() =>
+            {
+                Some(&self.invitations)
+            }
             (true, (Some("accounts"), None, None, None)) => Some(&self.sign_up),
             (true, (Some("circles"), Some(id), Some("invitations"), None)) if !id.is_empty() => {
                 Some(&self.invitations)
@@ -173,6 +182,7 @@ impl Limiters {
             (true, (Some("invitations"), Some("accept"), None, None)) => Some(&self.invitations),
             // The pages' forms (kring-web).
             (false, (Some("login"), None, None, None)) => Some(&self.log_in),
+            (false, (Some("forgot"), None, None, None)) => Some(&self.log_in),
             (false, (Some("signup"), None, None, None)) => Some(&self.sign_up),
             (false, (Some("join"), None, None, None)) => Some(&self.invitations),
             (false, (Some("circles"), Some(id), Some("members"), None)) if !id.is_empty() => {
@@ -187,6 +197,31 @@ impl Limiters {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
+    }
+}
+
+/// Mails one address or account may cause: a few at once, then one per
+/// `interval`. Keyed by something other than the client (an address's lookup,
+/// an account), so that many clients together cannot flood one mailbox.
+pub(crate) struct PerKey {
+    limiter: DefaultKeyedRateLimiter<String>,
+    checks: AtomicU64,
+}
+
+impl PerKey {
+    pub(crate) fn new(limit: Limit) -> PerKey {
+        PerKey {
+            limiter: DefaultKeyedRateLimiter::keyed(limit.quota()),
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    /// True when `key` may cause one more mail now (and counts it).
+    pub(crate) fn allows(&self, key: &str) -> bool {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&key.to_owned()).is_ok()
     }
 }
 
