@@ -111,8 +111,8 @@ impl std::fmt::Debug for NewPassword {
 /// invitation): accepted, whatever the address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MailAccepted {
-    /// Always "accepted": it says nothing about whether the address has an account.
-    pub status: String,
+    /// Always true: it says nothing about whether the address has an account.
+    pub accepted: bool,
 }
 
 /// `GET /api/v1/links/{token}`: what a link in a mail does, without using it.

@@ -37,9 +37,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 fn accepted() -> (StatusCode, Json<v1::MailAccepted>) {
     (
         StatusCode::ACCEPTED,
-        Json(v1::MailAccepted {
-            status: "accepted".into(),
-        }),
+        Json(v1::MailAccepted { accepted: true }),
     )
 }
 

@@ -251,16 +251,11 @@ async fn accept_colleague(
         actor: PersonId(link.account),
         action: OrganisationAction::AddIntermediary { person: me },
     };
-    match state
-        .app
-        .commands
-        .organisation(organisation, command)
-        .await
-    {
+    match state.app.commands.organisation(organisation, command).await {
         Ok(_) => {}
         // Accepted before: the link did its work.
-        Err(kring_app::CommandError::Refused(e))
-            if e.refusal() == Refusal::AlreadyIntermediary => {}
+        Err(kring_app::CommandError::Refused(e)) if e.refusal() == Refusal::AlreadyIntermediary => {
+        }
         Err(e) => return Err(e.into()),
     }
     use_once(state, token, link).await.or_else(|e| match e {

@@ -27,8 +27,8 @@ use kring_live::{Outbox, SubscribeError};
 use kring_protocol::v1::{ClientMessage, Position, ServerMessage};
 
 use super::access::{record_look, works_for};
-use super::auth::SignedIn;
 use super::addresses;
+use super::auth::SignedIn;
 use crate::{ApiError, AppState};
 
 /// How sockets behave; the defaults suit production.

@@ -130,7 +130,12 @@ fn describe_session(description: &mut Description) {
         // Open to anyone: signing up and logging in (and out, which works either
         // way), a forgotten password, and the links in mails (an invitation's
         // needs a session, which its answer says).
-        let open = ["/accounts", "/session", "/password-reset", "/password-reset/{token}"];
+        let open = [
+            "/accounts",
+            "/session",
+            "/password-reset",
+            "/password-reset/{token}",
+        ];
         if open.contains(&path.as_str()) || path == "/links/{token}" {
             for operation in [&mut item.get, &mut item.post, &mut item.delete]
                 .into_iter()

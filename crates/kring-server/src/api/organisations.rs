@@ -20,8 +20,8 @@ use kring_domain::{
 };
 use kring_notify::direct::{self, Direct};
 use kring_protocol::v1;
-use serde_json::json;
 use kring_views::Slot;
+use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -151,9 +151,7 @@ async fn add_intermediary(
     .await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(v1::MailAccepted {
-            status: "accepted".into(),
-        }),
+        Json(v1::MailAccepted { accepted: true }),
     ))
 }
 
