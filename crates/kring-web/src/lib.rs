@@ -54,6 +54,9 @@ pub fn routes(api: Router) -> Router {
         .route("/login", get(login::show).post(login::submit))
         .route("/signup", get(signup::show).post(signup::submit))
         .route("/logout", get(logout::show).post(logout::submit))
+        .route("/forgot", get(forgot::show).post(forgot::submit))
+        .route("/m/{token}", get(mail_link::show).post(mail_link::submit))
+        .route("/me/email/verification", post(home::send_verification))
         .route("/join", get(join::show).post(join::submit))
         .route("/organisations", post(organisation::register))
         .route(

@@ -183,6 +183,7 @@ impl Limiters {
             // The pages' forms (kring-web).
             (false, (Some("login"), None, None, None)) => Some(&self.log_in),
             (false, (Some("forgot"), None, None, None)) => Some(&self.log_in),
+            (false, (Some("me"), Some("email"), Some("verification"), None)) => Some(&self.log_in),
             (false, (Some("signup"), None, None, None)) => Some(&self.sign_up),
             (false, (Some("join"), None, None, None)) => Some(&self.invitations),
             (false, (Some("circles"), Some(id), Some("members"), None)) if !id.is_empty() => {

@@ -3,12 +3,14 @@
 pub mod circle;
 pub mod consent;
 pub mod figures;
+pub mod forgot;
 pub mod home;
 pub mod join;
 pub mod lang;
 pub mod logbook;
 pub mod login;
 pub mod logout;
+pub mod mail_link;
 pub mod members;
 pub mod new_circle;
 pub mod not_found;
