@@ -669,3 +669,81 @@ async fn consent_a_look_on_the_record_and_the_organisation_dashboard() {
     team.wait_for_text("No circle has given you consent yet.")
         .await;
 }
+
+/// The `/m/...` path of the newest mail to `email` whose subject is `subject`.
+async fn mailed_link(email: &str, subject: &str) -> String {
+    let smtp = kring_testkit::SmtpServer::shared();
+    common::eventually(common::WAIT, &format!("a mail '{subject}'"), || async {
+        let found = smtp
+            .messages_to(email)
+            .into_iter()
+            .filter(|m| m.subject.as_deref() == Some(subject))
+            .last()
+            .ok_or_else(|| format!("{} mails to {email}", smtp.messages_to(email).len()))?;
+        let text = found.part("text/plain").unwrap_or_default().to_owned();
+        let at = text.find("/m/").ok_or("no link in the mail")?;
+        Ok::<_, String>(text[at..at + 3 + 43].to_owned())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirm_the_address_and_choose_a_new_password_by_mail() {
+    let (kring, server) = Kring::with_server().await;
+    let _mail = kring.start_mail(&server).await;
+    let mut browser = Browser::open(&server, Size::Desktop).await;
+    let email = common::email("dirk");
+
+    browser.go("/signup").await;
+    browser.fill("Your name", "Dirk de Boer").await;
+    browser.fill("E-mail address", &email).await;
+    browser.fill("Password", PASSWORD).await;
+    browser.click("Sign up").await;
+    // Signed up: a gentle notice until the address is confirmed.
+    browser.wait_for_text("We sent you a mail.").await;
+    browser.look("verify-notice").await;
+
+    // The mailed link shows a page with one button; opening it changes nothing.
+    let link = mailed_link(&email, "Bevestig je e-mailadres voor Kring").await;
+    browser.go(&link).await;
+    browser.wait_for_text("Confirm your e-mail address").await;
+    browser.look("link-verify").await;
+    browser.go("/").await;
+    browser.wait_for_text("We sent you a mail.").await;
+    browser.go(&link).await;
+    browser.click("Yes, this is my address").await;
+    browser
+        .wait_for_text("Thank you. Your e-mail address is confirmed.")
+        .await;
+    browser.look("link-verified").await;
+    browser.go("/").await;
+    browser.wait_for_text("You are not in any circle yet").await;
+    assert!(!browser.text().await.contains("We sent you a mail."));
+    // The same link again: kindly "used".
+    browser.go(&link).await;
+    browser.wait_for_text("This link was used already.").await;
+    browser.look("link-used").await;
+
+    // Forgot the password: a link by mail, a new password on its page.
+    browser.log_out().await;
+    browser.go("/login").await;
+    browser.follow("Forgot your password?").await;
+    browser.wait_for_path("/forgot").await;
+    browser.look("forgot").await;
+    browser.fill("E-mail address", &email).await;
+    browser.click("Send me a link").await;
+    browser.wait_for_text("Then we sent a mail.").await;
+    let link = mailed_link(&email, "Een nieuw wachtwoord voor Kring").await;
+    browser.go(&link).await;
+    browser.wait_for_text("Choose a new password").await;
+    browser.look("link-reset").await;
+    browser.fill("New password", "a brand new secret").await;
+    browser.click("Save my new password").await;
+    browser.wait_for_text("Your password is changed.").await;
+    browser.log_in(&email, "a brand new secret").await;
+    browser.wait_for_text("You are not in any circle yet").await;
+    // Used once: the page says so and offers a new link.
+    browser.go(&link).await;
+    browser.wait_for_text("This link was used already.").await;
+    browser.wait_for_text("Ask for a new link").await;
+}
