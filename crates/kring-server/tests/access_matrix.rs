@@ -110,6 +110,7 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("POST", "/circles/{id}/logbook", json!({"text": "A good day", "visibility": "whole_circle"}), CIRCLE_CHANGE),
         ("DELETE", "/circles/{id}/logbook/{entry}", json!(null), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/invitations", json!({"ring": "lukewarm"}), CIRCLE_CHANGE),
+        ("POST", "/circles/{id}/invitations/mail", json!({"ring": "lukewarm", "email": "someone@example.org"}), CIRCLE_CHANGE),
         ("DELETE", "/circles/{id}/invitations/{invitation}", json!(null), CIRCLE_CHANGE),
         ("PUT", "/circles/{id}/members/{person}/ring", json!({"ring": "warm"}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/members/{person}/coordinator", json!(null), CIRCLE_CHANGE),

@@ -296,8 +296,117 @@ async fn only_the_verified_owner_of_the_address_accepts_a_colleague_invitation(s
     assert!(names.contains(&"Cor Collega"), "{names:?}");
 }
 
+async fn a_changed_address_is_unproven_until_its_link_is_followed(s: Server) {
+    let email = fresh("eva");
+    let (eva, _) = s.person("Eva", &email).await;
+    verify(&s, &email).await;
+    assert!(me(&eva).await.email_verified);
+
+    let new = fresh("eva-new");
+    let (status, body) = eva
+        .put(
+            "/api/v1/me/email",
+            json!({"email": new, "password": "not the password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = eva
+        .put(
+            "/api/v1/me/email",
+            json!({"email": new, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let now = me(&eva).await;
+    assert_eq!(now.email, new);
+    assert!(!now.email_verified);
+
+    // Another account cannot take the new address; the old one is free again.
+    let (status, body) = s
+        .browser()
+        .post(
+            "/api/v1/accounts",
+            json!({"name": "Someone", "email": new, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // Logging in goes by the new address.
+    let (status, _) = s
+        .browser()
+        .post(
+            "/api/v1/session",
+            json!({"email": email, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = s
+        .browser()
+        .post(
+            "/api/v1/session",
+            json!({"email": new, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    verify(&s, &new).await;
+    assert!(me(&eva).await.email_verified);
+}
+
+async fn a_coordinator_invites_by_mail_and_the_mailed_link_joins(s: Server) {
+    let (ann, _) = s.person("Ann", &fresh("ann")).await;
+    let circle: v1::Created = ann
+        .post_ok(
+            "/api/v1/circles",
+            &v1::CreateCircle {
+                focus_name: "Oma Truus".into(),
+                time_zone: None,
+                for_myself: false,
+            },
+            StatusCode::CREATED,
+        )
+        .await;
+    let dirk = fresh("dirk");
+    let created: v1::InvitationCreated = ann
+        .post_ok(
+            &format!("/api/v1/circles/{}/invitations/mail", circle.id),
+            &json!({"ring": "warm", "email": dirk}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let mail = mails(&dirk, "Je bent uitgenodigd in de kring van Oma Truus", 1)
+        .await
+        .remove(0);
+    let text = mail.part("text/plain").unwrap();
+    assert!(
+        text.contains(&format!("{}/join#{}", s.base, created.code)),
+        "{text}"
+    );
+    // The outbox row kept neither the address nor the code in plaintext.
+    let row = s
+        .test
+        .log
+        .due_messages(Utc::now() + chrono::Duration::days(1), 1000)
+        .await
+        .unwrap();
+    assert!(row.iter().all(|r| !r.message.body.contains(&dirk)));
+    // Dirk signs up and joins with the code the link carries.
+    let (joiner, _) = s.person("Dirk", &dirk).await;
+    let joined: v1::Joined = joiner
+        .post_ok(
+            "/api/v1/invitations/accept",
+            &v1::AcceptInvitation {
+                code: created.code.clone(),
+            },
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(joined.circle, circle.id);
+}
+
 on_both_backends!(
     Server::start_with_mail =>
+    a_changed_address_is_unproven_until_its_link_is_followed,
+    a_coordinator_invites_by_mail_and_the_mailed_link_joins,
     signing_up_mails_a_link_that_proves_the_address,
     a_new_link_on_request_and_an_expired_one_refuses,
     a_reset_answers_alike_for_every_address_and_works_once,

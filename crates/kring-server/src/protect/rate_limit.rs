@@ -180,6 +180,11 @@ impl Limiters {
                 Some(&self.invitations)
             }
             (true, (Some("invitations"), Some("accept"), None, None)) => Some(&self.invitations),
+            (true, (Some("circles"), Some(id), Some("invitations"), Some("mail")))
+                if !id.is_empty() =>
+            {
+                Some(&self.invitations)
+            }
             // The pages' forms (kring-web).
             (false, (Some("login"), None, None, None)) => Some(&self.log_in),
             (false, (Some("forgot"), None, None, None)) => Some(&self.log_in),
