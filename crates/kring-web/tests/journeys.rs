@@ -747,3 +747,60 @@ async fn confirm_the_address_and_choose_a_new_password_by_mail() {
     browser.wait_for_text("This link was used already.").await;
     browser.wait_for_text("Ask for a new link").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_a_colleague_by_mail_who_accepts_with_a_confirmed_address() {
+    let (kring, server) = Kring::with_server().await;
+    let _mail = kring.start_mail(&server).await;
+    let olga = Person::sign_up(&server, "Olga Visser").await;
+    let cor = Person::sign_up(&server, "Cor de Vries").await;
+    // Cor confirmed his address with the link from his mail.
+    let verify = mailed_link(&cor.email, "Bevestig je e-mailadres voor Kring").await;
+    let confirmed = reqwest::Client::new()
+        .post(server.url(&format!("/api/v1/links/{}", &verify[3..])))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(confirmed.status(), 200);
+
+    let mut team = Browser::open(&server, Size::Desktop).await;
+    team.log_in(&olga.email, PASSWORD).await;
+    team.fill("Name of the organisation", "Buurtteam Oost")
+        .await;
+    team.click("Register organisation").await;
+    team.wait_for_path("/organisations/").await;
+    let organisation = team.path().await;
+    team.fill("E-mail address of a colleague", &cor.email).await;
+    team.click("Invite colleague").await;
+    team.wait_for_text("We mailed an invitation.").await;
+    team.look("colleague-invited").await;
+    // Nobody's name shows before the invitation is accepted.
+    assert!(!team.text().await.contains("Cor de Vries"));
+
+    let link = mailed_link(&cor.email, "Uitnodiging: werk in Kring voor Buurtteam Oost").await;
+    let mut colleague = Browser::open(&server, Size::Phone).await;
+    colleague.go(&link).await;
+    colleague
+        .wait_for_text("Invitation from Buurtteam Oost")
+        .await;
+    colleague.look("link-colleague").await;
+    colleague.click("Accept the invitation").await;
+    // Signed out: log in first, then back to the invitation.
+    colleague.wait_for_path("/login").await;
+    colleague.fill("E-mail address", &cor.email).await;
+    colleague.fill("Password", PASSWORD).await;
+    colleague
+        .click_in(&colleague.find("main form").await, "Log in")
+        .await;
+    colleague.wait_for_path(&link).await;
+    colleague.click("Accept the invitation").await;
+    colleague
+        .wait_for_text("You now work in Kring for this organisation.")
+        .await;
+    colleague.follow("Go to Kring").await;
+    colleague.wait_for_path(&organisation).await;
+    colleague.wait_for_text("Cor de Vries").await;
+    team.go(&organisation).await;
+    team.wait_for_text("Cor de Vries").await;
+}
