@@ -678,7 +678,7 @@ async fn mailed_link(email: &str, subject: &str) -> String {
             .messages_to(email)
             .into_iter()
             .filter(|m| m.subject.as_deref() == Some(subject))
-            .last()
+            .next_back()
             .ok_or_else(|| format!("{} mails to {email}", smtp.messages_to(email).len()))?;
         let text = found.part("text/plain").unwrap_or_default().to_owned();
         let at = text.find("/m/").ok_or("no link in the mail")?;
