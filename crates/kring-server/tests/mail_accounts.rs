@@ -403,8 +403,38 @@ async fn a_coordinator_invites_by_mail_and_the_mailed_link_joins(s: Server) {
     assert_eq!(joined.circle, circle.id);
 }
 
+async fn reset_mails_to_one_address_are_limited_without_saying_so(s: Server) {
+    let email = fresh("dora");
+    let (_, dora) = s.person("Dora", &email).await;
+    let stranger = s.browser();
+    // Three at once; the fourth is answered alike, and sends nothing.
+    for _ in 0..4 {
+        let (status, body) = stranger
+            .post("/api/v1/password-reset", json!({"email": email}))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    }
+    mails(&email, RESET_NL, 3).await;
+    let account: Uuid = dora.parse().unwrap();
+    let resets = kring_testkit::eventually(WAIT, "three reset rows", || async {
+        let rows = s.test.log.outbox_of(account).await.unwrap();
+        let n = rows
+            .iter()
+            .filter(|r| r.message.kind == "reset-password")
+            .count();
+        if n >= 3 {
+            Ok(n)
+        } else {
+            Err(format!("{n}"))
+        }
+    })
+    .await;
+    assert_eq!(resets, 3);
+}
+
 on_both_backends!(
     Server::start_with_mail =>
+    reset_mails_to_one_address_are_limited_without_saying_so,
     a_changed_address_is_unproven_until_its_link_is_followed,
     a_coordinator_invites_by_mail_and_the_mailed_link_joins,
     signing_up_mails_a_link_that_proves_the_address,

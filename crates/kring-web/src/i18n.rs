@@ -462,6 +462,7 @@ table! {
     LinkAskNewVerify => "Log in. Op de startpagina kun je een nieuwe mail laten sturen.", "Log in. On the home page you can have a new mail sent.";
     LinkAskNewInvitation => "Vraag je collega om een nieuwe uitnodiging.", "Ask your colleague for a new invitation.";
     GoToKring => "Naar Kring", "Go to Kring";
+    SignUpMailHint => "We sturen je een mail met een link. Daarmee bevestig je dat dit jouw adres is.", "We send you a mail with a link. With it you confirm that this is your address.";
     InviteEmail => "E-mailadres (mag leeg blijven)", "E-mail address (may stay empty)";
     InviteEmailHint => "Vul je een adres in? Dan mailt Kring de link. Je kunt de link ook zelf kopiëren en sturen.", "Do you fill in an address? Then Kring mails the link. You can also copy the link and send it yourself.";
     InvitationMailed => "We hebben de link ook gemaild.", "We mailed the link as well.";
