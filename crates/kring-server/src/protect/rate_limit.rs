@@ -28,11 +28,14 @@ use crate::ApiError;
 /// which address that is behind a proxy). The numbers live here, in `Default`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateLimits {
-    /// `POST /api/v1/session` and the page's `POST /login`.
+    /// `POST /api/v1/session` and the page's `POST /login`; also asking for
+    /// mail (`/api/v1/password-reset[/{token}]`, `/api/v1/me/email/verification`,
+    /// the pages' `/forgot` and `/me/email/verification`).
     pub log_in: Limit,
     /// `POST /api/v1/accounts` and the page's `POST /signup`.
     pub sign_up: Limit,
-    /// `POST /api/v1/circles/{id}/invitations` and `POST /api/v1/invitations/accept`,
+    /// `POST /api/v1/circles/{id}/invitations[/mail]`, `POST /api/v1/invitations/accept`
+    /// and `POST /api/v1/organisations/{org}/intermediaries` (a mailed invitation),
     /// and the pages' `POST /circles/{id}/members` (invite) and `POST /join`, together.
     pub invitations: Limit,
 }
@@ -402,6 +405,37 @@ mod tests {
             }
         }
         assert_eq!(limiters.sign_up.len(), 1, "a recent one is kept");
+    }
+
+    #[test]
+    fn asking_for_mail_counts_as_a_log_in_and_inviting_as_an_invitation() {
+        let limiters = Limiters::new(&tight());
+        let post = Method::POST;
+        let ann = address("192.0.2.7:5000");
+        for path in [
+            "/api/v1/password-reset",
+            "/api/v1/password-reset/some-token",
+            "/forgot",
+        ] {
+            assert!(limiters.check(&post, path, ann).is_ok(), "{path}");
+        }
+        // Three log-ins' worth used up: a log-in is refused too.
+        assert!(limiters.check(&post, "/api/v1/session", ann).is_err());
+        let bob = address("192.0.2.8:5000");
+        assert!(limiters
+            .check(&post, "/api/v1/organisations/o1/intermediaries", bob)
+            .is_ok());
+        assert!(limiters
+            .check(&post, "/api/v1/circles/c1/invitations/mail", bob)
+            .is_ok());
+        assert!(limiters
+            .check(&post, "/api/v1/circles/c1/invitations", bob)
+            .is_err());
+        // Every key has its own few mails, whoever asks.
+        let per_key = PerKey::new(Limit::per_hour(2));
+        assert!(per_key.allows("reset:a") && per_key.allows("reset:a"));
+        assert!(!per_key.allows("reset:a"));
+        assert!(per_key.allows("reset:b"));
     }
 
     #[test]
