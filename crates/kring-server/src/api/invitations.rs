@@ -83,7 +83,7 @@ async fn invite_by_mail(
 ) -> Result<(StatusCode, Json<v1::InvitationCreated>), ApiError> {
     // A typed address that can never be right is said before anything is made.
     state.app.accounts.lookup_of(&body.email)?;
-    if !state.app.mails_per_key.allows(&format!("invite:{}", me.0)) {
+    if !state.app.invitations_per_account.allows(&me.0.to_string()) {
         return Err(ApiError::TooManyRequests {
             retry_after_secs: 600,
         });

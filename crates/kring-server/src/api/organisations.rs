@@ -117,7 +117,7 @@ async fn add_intermediary(
     let organisation = organisation_id(&org)?;
     works_for(&state, me, organisation).await?;
     let lookup = state.app.accounts.lookup_of(&body.email)?;
-    if !state.app.mails_per_key.allows(&format!("invite:{}", me.0)) {
+    if !state.app.invitations_per_account.allows(&me.0.to_string()) {
         return Err(ApiError::TooManyRequests {
             retry_after_secs: 600,
         });
