@@ -345,28 +345,7 @@ impl Accounts {
     /// The lookup hash of the account's current address: what a verification
     /// link carries, so that it proves nothing once the address changed.
     pub async fn current_lookup(&self, account: PersonId) -> Result<Option<String>, AccountError> {
-        match self.mail_address(account).await? {
-            Some(address) => Ok(Some(self.lookup.of(&Email::parse(&address.email)?))),
-            None => Ok(None),
-        }
-    }
-
-    /// Records that the owner proved the address with `email_lookup` (they
-    /// followed the link mailed to it). Refused when the address changed since.
-    pub async fn verify_email(
-        &self,
-        account: PersonId,
-        email_lookup: &str,
-    ) -> Result<(), AccountError> {
-        self.commands
-            .account(
-                account,
-                AccountCommand::VerifyEmail {
-                    email_lookup: email_lookup.to_owned(),
-                },
-            )
-            .await?;
-        Ok(())
+        Ok(self.email_state(account).await?.map(|state| state.lookup))
     }
 
     /// Where to mail an account holder: their address, opened, and whether
@@ -386,6 +365,97 @@ impl Accounts {
             })),
             Opened::Forgotten => Ok(None),
         }
+    }
+
+    /// The lookup hash of the account's current address and whether it was
+    /// proven; `None` when there is no such account.
+    pub async fn email_state(&self, account: PersonId) -> Result<Option<EmailState>, AccountError> {
+        Ok(self.sealed_account(account).await?.map(|a| EmailState {
+            lookup: a.lookup,
+            verified: a.verified,
+        }))
+    }
+
+    /// The lookup hash of an address someone typed.
+    pub fn lookup_of(&self, email: &str) -> Result<String, AccountError> {
+        Ok(self.lookup.of(&Email::parse(email)?))
+    }
+
+    /// Records that the address with this lookup is the account's: the link
+    /// mailed to it was followed. Refused (`email-changed-since`) when the
+    /// address changed after the mail was sent.
+    pub async fn verify_email(&self, account: PersonId, lookup: &str) -> Result<(), AccountError> {
+        self.commands
+            .account(
+                account,
+                AccountCommand::VerifyEmail {
+                    email_lookup: lookup.to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a new password without the old one (a reset link proved the
+    /// address) and ends every session of the account.
+    pub async fn reset_password(&self, account: PersonId, new: &str) -> Result<(), AccountError> {
+        check_password(new)?;
+        let hash = hash_password(new).await?;
+        if !self.log.change_password(account.0, &hash, &[]).await? {
+            return Err(AccountError::WrongCredentials);
+        }
+        Ok(())
+    }
+
+    /// Moves the account to a new address after checking the password. The
+    /// new address is unproven until its link is followed; answers its lookup.
+    pub async fn change_email(
+        &self,
+        account: PersonId,
+        password: &str,
+        new_email: &str,
+    ) -> Result<String, AccountError> {
+        let email = Email::parse(new_email)?;
+        let Some(current) = self.sealed_account(account).await? else {
+            return Err(AccountError::WrongCredentials);
+        };
+        let found = self.log.credentials_by_email(&current.lookup).await?;
+        let found = found.filter(|c| c.account == account.0);
+        if !verify_password(password, found.as_ref().map(|c| c.password_hash.as_str())).await? {
+            return Err(AccountError::WrongCredentials);
+        }
+        let lookup = self.lookup.of(&email);
+        // The same address typed again is left to the domain, which refuses it.
+        let moved = lookup != current.lookup;
+        if moved && !self.log.change_email_lookup(account.0, &lookup).await? {
+            return Err(AccountError::EmailTaken);
+        }
+        let sealed = self.vault.seal(account, &email.as_typed).await?;
+        let changed = self
+            .commands
+            .account(
+                account,
+                AccountCommand::ChangeEmail {
+                    email: sealed,
+                    email_lookup: lookup.clone(),
+                },
+            )
+            .await;
+        if let Err(e) = changed {
+            if !moved {
+                return Err(e.into());
+            }
+            // Give the old address back its credentials.
+            if let Err(undo) = self
+                .log
+                .change_email_lookup(account.0, &current.lookup)
+                .await
+            {
+                tracing::warn!(%account, error = %undo, "a failed address change could not be undone");
+            }
+            return Err(e.into());
+        }
+        Ok(lookup)
     }
 
     /// The latest sealed name and e-mail address from the account's events.
@@ -416,16 +486,32 @@ impl Accounts {
                 let event: AccountEvent = serde_json::from_value(recorded.payload.clone())
                     .map_err(AccountError::Undecodable)?;
                 match (event, &mut found) {
-                    (AccountEvent::AccountRegistered { name, email, .. }, _) => {
+                    (
+                        AccountEvent::AccountRegistered {
+                            name,
+                            email,
+                            email_lookup,
+                            ..
+                        },
+                        _,
+                    ) => {
                         found = Some(SealedAccount {
                             name,
                             email,
+                            lookup: email_lookup,
                             verified: false,
                         })
                     }
                     (AccountEvent::AccountRenamed { name }, Some(a)) => a.name = name,
-                    (AccountEvent::EmailChanged { email, .. }, Some(a)) => {
+                    (
+                        AccountEvent::EmailChanged {
+                            email,
+                            email_lookup,
+                        },
+                        Some(a),
+                    ) => {
                         a.email = email;
+                        a.lookup = email_lookup;
                         a.verified = false;
                     }
                     (AccountEvent::EmailVerified { .. }, Some(a)) => a.verified = true,
@@ -440,7 +526,15 @@ impl Accounts {
 struct SealedAccount {
     name: Sealed,
     email: Sealed,
+    lookup: String,
     verified: bool,
+}
+
+/// An account's address as a lookup hash, and whether it was proven.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailState {
+    pub lookup: String,
+    pub verified: bool,
 }
 
 /// An account holder's address for mail.

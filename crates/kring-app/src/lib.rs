@@ -18,7 +18,8 @@ mod credentials;
 mod vault;
 
 pub use accounts::{
-    AccountError, Accounts, InvalidInput, MailAddress, NewSession, Profile, SESSION_LIFETIME,
+    AccountError, Accounts, EmailState, InvalidInput, MailAddress, NewSession, Profile,
+    SESSION_LIFETIME,
 };
 pub use commands::{CommandError, Commands};
 

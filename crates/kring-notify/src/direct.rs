@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use kring_domain::PersonId;
-use kring_store::{MailStore, OutboxMessage, StoreError};
+use kring_store::{MailStore, OutboxMessage, OutboxStatus, StoreError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -22,6 +22,22 @@ pub enum Direct {
     VerifyEmail,
     /// A link to choose a new password.
     ResetPassword,
+    /// An invitation to work for an organisation, to an address someone typed.
+    /// The outbox row's recipient is the invitation's id, not an account; the
+    /// address waits sealed ([`LinkKeys::seal_address`]) under that id.
+    ColleagueInvitation {
+        organisation: Uuid,
+        /// Public, not personal: the organisation's name for the mail.
+        organisation_name: String,
+        to_sealed: String,
+    },
+    /// An invitation to a circle, to an address a coordinator typed; the join
+    /// code is sealed as the address is (it is a working link).
+    CircleInvitation {
+        circle: Uuid,
+        to_sealed: String,
+        code_sealed: String,
+    },
 }
 
 impl Direct {
@@ -30,6 +46,8 @@ impl Direct {
         match self {
             Direct::VerifyEmail => "verify-email",
             Direct::ResetPassword => "reset-password",
+            Direct::ColleagueInvitation { .. } => "colleague-invitation",
+            Direct::CircleInvitation { .. } => "circle-invitation",
         }
     }
 
@@ -37,6 +55,8 @@ impl Direct {
         match self {
             Direct::VerifyEmail => Purpose::VerifyEmail,
             Direct::ResetPassword => Purpose::ResetPassword,
+            Direct::ColleagueInvitation { .. } => Purpose::ColleagueInvitation,
+            Direct::CircleInvitation { .. } => Purpose::CircleInvitation,
         }
     }
 
@@ -57,19 +77,63 @@ pub(crate) async fn write(
     recipient: Uuid,
     direct: &Direct,
 ) -> anyhow::Result<Result<Mail, Skip>> {
-    let Some(address) = sender.accounts().mail_address(PersonId(recipient)).await? else {
-        return Ok(Err(sender.nobody(recipient).await?));
+    let links = sender.links().clone();
+    let invited = |sealed: &str| {
+        links.open_address(id, sealed).ok_or_else(|| {
+            anyhow::anyhow!("the sealed address of outbox message {id} does not open")
+        })
+    };
+    let (to, mail, url) = match direct {
+        Direct::VerifyEmail | Direct::ResetPassword => {
+            let Some(address) = sender.accounts().mail_address(PersonId(recipient)).await? else {
+                return Ok(Err(sender.nobody(recipient).await?));
+            };
+            let mail = if *direct == Direct::VerifyEmail {
+                AccountMail::VerifyEmail
+            } else {
+                AccountMail::ResetPassword
+            };
+            (address.email, mail, sender.link_url(id, direct.purpose()))
+        }
+        Direct::ColleagueInvitation {
+            organisation_name,
+            to_sealed,
+            ..
+        } => (
+            invited(to_sealed)?,
+            AccountMail::ColleagueInvitation {
+                organisation: organisation_name.clone(),
+            },
+            sender.link_url(id, direct.purpose()),
+        ),
+        Direct::CircleInvitation {
+            circle,
+            to_sealed,
+            code_sealed,
+        } => {
+            let focus_name = match sender.circle_focus(kring_domain::CircleId(*circle)).await? {
+                kring_app::Opened::Text(name) => name,
+                kring_app::Opened::Forgotten => {
+                    return Ok(Err(Skip::Because(
+                        OutboxStatus::Skipped,
+                        "the circle's focus person was forgotten",
+                    )))
+                }
+            };
+            let code = invited(code_sealed)?;
+            let url = format!("{}/join#{code}", sender.server().public_url);
+            (
+                invited(to_sealed)?,
+                AccountMail::CircleInvitation { focus_name },
+                url,
+            )
+        }
     };
     let settings = sender.settings_of(recipient).await?;
     let lang = settings.language;
-    let url = sender.link_url(id, direct.purpose());
-    let mail = match direct {
-        Direct::VerifyEmail => AccountMail::VerifyEmail,
-        Direct::ResetPassword => AccountMail::ResetPassword,
-    };
     let words = text::account_mail(&mail, lang, &url, &sender.server().public_url);
     Ok(Ok(Mail {
-        to: address.email,
+        to,
         from: sender.server().from.clone(),
         subject: words.subject,
         text: words.text,
@@ -105,5 +169,47 @@ pub async fn queue(
     };
     let link = links.link(id, purpose, account, &subject, now + purpose.lifetime());
     store.enqueue(&[message], &[link]).await?;
+    Ok(())
+}
+
+/// Queues an invitation mail to an address typed by someone: the outbox row's
+/// recipient is `invitation` (no account), `make` builds the body from the
+/// sealing function, and `link` (account, subject), when given, is stored for
+/// the mail's `/m/` link. The account of such a link is the inviter.
+pub async fn queue_invitation(
+    store: &dyn MailStore,
+    links: &LinkKeys,
+    invitation: Uuid,
+    direct: Direct,
+    link: Option<(Uuid, serde_json::Value)>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let purpose = direct.purpose();
+    let message = OutboxMessage {
+        id: invitation,
+        dedupe_key: format!("direct:{invitation}"),
+        recipient: invitation,
+        kind: direct.kind().to_owned(),
+        circle: match &direct {
+            Direct::CircleInvitation { circle, .. } => Some(*circle),
+            _ => None,
+        },
+        body: direct.body(),
+        batch: "now".to_owned(),
+        due_at: now,
+    };
+    let links: Vec<_> = link
+        .map(|(account, subject)| {
+            links.link(
+                invitation,
+                purpose,
+                account,
+                &subject,
+                now + purpose.lifetime(),
+            )
+        })
+        .into_iter()
+        .collect();
+    store.enqueue(&[message], &links).await?;
     Ok(())
 }

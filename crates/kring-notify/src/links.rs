@@ -6,6 +6,8 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use base64::Engine;
+use chacha20poly1305::aead::{Aead, Generate, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use kring_store::MailLink;
@@ -128,6 +130,58 @@ impl LinkKeys {
     }
 }
 
+impl LinkKeys {
+    /// Seals an invited address for the outbox row `message`: nobody reading
+    /// the database learns it; only a holder of the server secret opens it.
+    /// The message id is the associated data, so a sealed address cannot be
+    /// moved to another row.
+    pub fn seal_address(&self, message: Uuid, address: &str) -> String {
+        let nonce = XNonce::try_generate().expect("the system provides random numbers");
+        let sealed = self
+            .address_cipher()
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: address.as_bytes(),
+                    aad: message.as_bytes(),
+                },
+            )
+            .expect("an address is far below the cipher's limit");
+        let mut data = nonce.to_vec();
+        data.extend_from_slice(&sealed);
+        BASE64URL.encode(data)
+    }
+
+    /// The address sealed by [`LinkKeys::seal_address`] for `message`.
+    pub fn open_address(&self, message: Uuid, sealed: &str) -> Option<String> {
+        let data = BASE64URL.decode(sealed).ok()?;
+        if data.len() < 24 {
+            return None;
+        }
+        let (nonce, ciphertext) = data.split_at(24);
+        let nonce = XNonce::try_from(nonce).ok()?;
+        let plain = self
+            .address_cipher()
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: ciphertext,
+                    aad: message.as_bytes(),
+                },
+            )
+            .ok()?;
+        String::from_utf8(plain).ok()
+    }
+
+    /// A key of its own for addresses, derived from the server secret.
+    fn address_cipher(&self) -> XChaCha20Poly1305 {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(b"kring invited address v1\0");
+        XChaCha20Poly1305::new_from_slice(&mac.finalize().into_bytes())
+            .expect("HMAC-SHA256 gives a 32-byte key")
+    }
+}
+
 /// What the store keeps of a token.
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -139,4 +193,24 @@ pub fn looks_like_token(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_address_opens_only_for_its_message() {
+        let keys = LinkKeys::new(b"a server secret of at least thirty-two bytes");
+        let message = Uuid::new_v4();
+        let sealed = keys.seal_address(message, "ann@example.org");
+        assert!(!sealed.contains("ann"));
+        assert_eq!(
+            keys.open_address(message, &sealed).as_deref(),
+            Some("ann@example.org")
+        );
+        assert_eq!(keys.open_address(Uuid::new_v4(), &sealed), None);
+        let other = LinkKeys::new(b"another server secret of thirty-two bytes");
+        assert_eq!(other.open_address(message, &sealed), None);
+    }
 }

@@ -351,6 +351,15 @@ impl Sender {
         &self.server
     }
 
+    pub(crate) fn links(&self) -> &LinkKeys {
+        &self.links
+    }
+
+    /// The focus person's name of a circle, opened.
+    pub(crate) async fn circle_focus(&mut self, circle: CircleId) -> anyhow::Result<Opened> {
+        Ok(self.circle_facts(circle).await?.focus_name)
+    }
+
     pub(crate) fn accounts(&self) -> &Accounts {
         &self.accounts
     }

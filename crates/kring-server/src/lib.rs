@@ -107,6 +107,11 @@ pub(crate) struct App {
     pub live_options: LiveOptions,
     /// Makes and recognises the links in mails (keyed with the server secret).
     pub links: kring_notify::LinkKeys,
+    /// Mails per address and per account (reset links, verification links),
+    /// whoever asks.
+    pub mails_per_key: protect::PerKey,
+    /// Invitations mailed per inviting account: a family at once, not a spam run.
+    pub invitations_per_account: protect::PerKey,
 }
 
 impl AppState {
@@ -149,6 +154,12 @@ impl AppState {
                 live_stopping: api::live::Stopping::default(),
                 live_options: settings.live,
                 links: kring_notify::LinkKeys::new(&secret),
+                // Three at once, then one every 10 minutes.
+                mails_per_key: protect::PerKey::new(protect::Limit::per_hour(6).with_burst(3)),
+                // Twenty at once, then one a minute.
+                invitations_per_account: protect::PerKey::new(
+                    protect::Limit::per_hour(60).with_burst(20),
+                ),
             }),
             log,
         })

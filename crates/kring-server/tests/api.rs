@@ -178,6 +178,7 @@ async fn sign_up_log_in_create_a_circle_and_write_in_its_logbook(s: Server) {
         id: account_id,
         name: "Ann de Vries".into(),
         email: "Ann@Example.org".into(),
+        email_verified: false,
     };
     assert_eq!(me, expected_me);
     assert_eq!(ann.get_ok::<v1::Me>("/api/v1/me").await, expected_me);

@@ -426,15 +426,8 @@ async fn an_intermediary_who_leaves_the_organisation_hears_nothing_more(s: Serve
                 StatusCode::OK,
             )
             .await;
-        let _: v1::Changed = olga_browser
-            .post_ok(
-                &format!("/api/v1/organisations/{org}/intermediaries"),
-                &v1::AddIntermediary {
-                    email: "cor@team.example".into(),
-                },
-                StatusCode::OK,
-            )
-            .await;
+        let cor_id = cor.get_ok::<v1::Me>("/api/v1/me").await.id.to_string();
+        s.add_colleague(&org, &me.id.to_string(), &cor_id).await;
         (cor, me.id.to_string())
     };
     let mut olgas = follow(&s, &olga, &circle, Some(&org)).await;

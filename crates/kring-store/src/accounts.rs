@@ -71,6 +71,15 @@ pub trait AccountStore: Send + Sync + 'static {
         keep: &[u8],
     ) -> Result<bool, StoreError>;
 
+    /// Moves an account's credentials to a new e-mail lookup (a changed
+    /// address). False, and nothing changed, when another account holds it
+    /// or the account has no credentials.
+    async fn change_email_lookup(
+        &self,
+        account: Uuid,
+        email_lookup: &str,
+    ) -> Result<bool, StoreError>;
+
     /// Stores a session under the hash of its token. The account must have credentials.
     async fn start_session(
         &self,

@@ -143,6 +143,10 @@ pub(crate) const CREDENTIALS_BY_EMAIL: &str = "SELECT account_id, email_lookup, 
 pub(crate) const REMOVE_CREDENTIALS: &str = "DELETE FROM credentials WHERE account_id = $1";
 pub(crate) const CHANGE_PASSWORD: &str =
     "UPDATE credentials SET password_hash = $1 WHERE account_id = $2";
+/// Only when no other credentials hold the new lookup (the unique index
+/// catches a race between two changes).
+pub(crate) const CHANGE_EMAIL_LOOKUP: &str = "UPDATE credentials SET email_lookup = $1 \
+     WHERE account_id = $2 AND NOT EXISTS (SELECT 1 FROM credentials WHERE email_lookup = $1)";
 pub(crate) const END_OTHER_SESSIONS: &str =
     "DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2";
 pub(crate) const SESSION: &str =

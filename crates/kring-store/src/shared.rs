@@ -182,6 +182,24 @@ macro_rules! backend_queries {
                 Ok(one_row(changed.rows_affected()))
             }
 
+            pub(crate) async fn change_email_lookup<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                account: Uuid,
+                email_lookup: &str,
+            ) -> Result<bool, StoreError> {
+                let result = sqlx::query(rows::CHANGE_EMAIL_LOOKUP)
+                    .bind(email_lookup)
+                    .bind(account)
+                    .execute(on)
+                    .await;
+                match result {
+                    Ok(result) => Ok(one_row(result.rows_affected())),
+                    // Taken by a change that committed in between.
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
             pub(crate) async fn session<'e>(
                 on: impl Executor<'e, Database = $Db>,
                 token_hash: &[u8],
@@ -811,6 +829,14 @@ macro_rules! account_store_impl {
                     super::queries::change_password(&mut tx, account, password_hash, keep).await?;
                 tx.commit().await?;
                 Ok(changed)
+            }
+
+            async fn change_email_lookup(
+                &self,
+                account: uuid::Uuid,
+                email_lookup: &str,
+            ) -> Result<bool, crate::StoreError> {
+                super::queries::change_email_lookup(&self.$write, account, email_lookup).await
             }
 
             async fn session(

@@ -131,6 +131,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The e-mail lookup key is malformed.",
     ),
     (
+        "email-not-verified",
+        "Bevestig eerst je e-mailadres. Klik op de link in de mail die we je stuurden, of vraag een nieuwe mail aan.",
+        "Confirm your e-mail address first. Press the link in the mail we sent you, or ask for a new mail.",
+    ),
+    (
         "email-taken",
         "Er is al een account met dit e-mailadres.",
         "An account with this e-mail address already exists.",
@@ -301,6 +306,16 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "An organisation needs an intermediary: add another one first.",
     ),
     (
+        "link-expired",
+        "Deze link werkt niet meer: hij is verlopen. Vraag een nieuwe mail aan.",
+        "This link no longer works: it has expired. Ask for a new mail.",
+    ),
+    (
+        "link-used",
+        "Deze link is al gebruikt. Een link uit een mail werkt één keer. Vraag zo nodig een nieuwe mail aan.",
+        "This link was used already. A link from a mail works once. Ask for a new mail if you need one.",
+    ),
+    (
         "live-origin",
         "Live bijwerken kan alleen vanaf de pagina's van Kring zelf.",
         "Live updates open only from Kring's own pages.",
@@ -334,11 +349,6 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "name-length",
         "Een naam heeft 1 tot 100 tekens.",
         "A name has 1 to 100 characters.",
-    ),
-    (
-        "no-account-for-email",
-        "Niemand heeft een account met dit e-mailadres. Vraag je collega eerst een account te maken.",
-        "Nobody has an account with this e-mail address: ask your colleague to sign up first.",
     ),
     (
         "no-calendar",
@@ -389,6 +399,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "no-such-invitation",
         "Deze uitnodiging bestaat niet.",
         "There is no such invitation in this circle.",
+    ),
+    (
+        "no-such-link",
+        "Deze link kennen we niet. Kijk of je de hele link uit de mail hebt gebruikt.",
+        "We do not know this link. Check that you used the whole link from the mail.",
     ),
     (
         "no-such-member",
@@ -454,6 +469,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "not-ready",
         "De kring wordt bijgewerkt. Probeer het zo opnieuw.",
         "The circle is being updated: try again in a moment.",
+    ),
+    (
+        "not-your-address",
+        "Deze uitnodiging is voor een ander e-mailadres. Log in met het account van dat adres, en bevestig dat adres eerst.",
+        "This invitation is for another e-mail address. Log in with the account of that address, and confirm that address first.",
     ),
     (
         "not-your-organisation",

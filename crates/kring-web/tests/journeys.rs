@@ -937,3 +937,138 @@ async fn value_of(browser: &Browser, css: &str) -> serde_json::Value {
         )
         .await
 }
+
+/// The `/m/...` path of the newest mail to `email` whose subject is `subject`.
+async fn mailed_link(email: &str, subject: &str) -> String {
+    let smtp = kring_testkit::SmtpServer::shared();
+    common::eventually(common::WAIT, &format!("a mail '{subject}'"), || async {
+        let found = smtp
+            .messages_to(email)
+            .into_iter()
+            .filter(|m| m.subject.as_deref() == Some(subject))
+            .next_back()
+            .ok_or_else(|| format!("{} mails to {email}", smtp.messages_to(email).len()))?;
+        let text = found.part("text/plain").unwrap_or_default().to_owned();
+        let at = text.find("/m/").ok_or("no link in the mail")?;
+        Ok::<_, String>(text[at..at + 3 + 43].to_owned())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirm_the_address_and_choose_a_new_password_by_mail() {
+    let (kring, server) = Kring::with_server().await;
+    let _mail = kring.start_mail(&server).await;
+    let mut browser = Browser::open(&server, Size::Desktop).await;
+    let email = common::email("dirk");
+
+    browser.go("/signup").await;
+    browser.fill("Your name", "Dirk de Boer").await;
+    browser.fill("E-mail address", &email).await;
+    browser.fill("Password", PASSWORD).await;
+    browser.click("Sign up").await;
+    // Signed up: a gentle notice until the address is confirmed.
+    browser.wait_for_text("We sent you a mail.").await;
+    browser.look("verify-notice").await;
+
+    // The mailed link shows a page with one button; opening it changes nothing.
+    let link = mailed_link(&email, "Bevestig je e-mailadres voor Kring").await;
+    browser.go(&link).await;
+    browser.wait_for_text("Confirm your e-mail address").await;
+    browser.look("link-verify").await;
+    browser.go("/").await;
+    browser.wait_for_text("We sent you a mail.").await;
+    browser.go(&link).await;
+    browser.click("Yes, this is my address").await;
+    browser
+        .wait_for_text("Thank you. Your e-mail address is confirmed.")
+        .await;
+    browser.look("link-verified").await;
+    browser.go("/").await;
+    browser.wait_for_text("You are not in any circle yet").await;
+    assert!(!browser.text().await.contains("We sent you a mail."));
+    // The same link again: kindly "used".
+    browser.go(&link).await;
+    browser.wait_for_text("This link was used already.").await;
+    browser.look("link-used").await;
+
+    // Forgot the password: a link by mail, a new password on its page.
+    browser.log_out().await;
+    browser.go("/login").await;
+    browser.follow("Forgot your password?").await;
+    browser.wait_for_path("/forgot").await;
+    browser.look("forgot").await;
+    browser.fill("E-mail address", &email).await;
+    browser.click("Send me a link").await;
+    browser.wait_for_text("Then we sent a mail.").await;
+    let link = mailed_link(&email, "Een nieuw wachtwoord voor Kring").await;
+    browser.go(&link).await;
+    browser.wait_for_text("Choose a new password").await;
+    browser.look("link-reset").await;
+    browser.fill("New password", "a brand new secret").await;
+    browser.click("Save my new password").await;
+    browser.wait_for_text("Your password is changed.").await;
+    browser.log_in(&email, "a brand new secret").await;
+    browser.wait_for_text("You are not in any circle yet").await;
+    // Used once: the page says so and offers a new link.
+    browser.go(&link).await;
+    browser.wait_for_text("This link was used already.").await;
+    browser.wait_for_text("Ask for a new link").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invite_a_colleague_by_mail_who_accepts_with_a_confirmed_address() {
+    let (kring, server) = Kring::with_server().await;
+    let _mail = kring.start_mail(&server).await;
+    let olga = Person::sign_up(&server, "Olga Visser").await;
+    let cor = Person::sign_up(&server, "Cor de Vries").await;
+    // Cor confirmed his address with the link from his mail.
+    let verify = mailed_link(&cor.email, "Bevestig je e-mailadres voor Kring").await;
+    let confirmed = reqwest::Client::new()
+        .post(server.url(&format!("/api/v1/links/{}", &verify[3..])))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(confirmed.status(), 200);
+
+    let mut team = Browser::open(&server, Size::Desktop).await;
+    team.log_in(&olga.email, PASSWORD).await;
+    team.fill("Name of the organisation", "Buurtteam Oost")
+        .await;
+    team.click("Register organisation").await;
+    team.wait_for_path("/organisations/").await;
+    let organisation = team.path().await;
+    team.fill("E-mail address of a colleague", &cor.email).await;
+    team.click("Invite colleague").await;
+    team.wait_for_text("We mailed an invitation.").await;
+    team.look("colleague-invited").await;
+    // Nobody's name shows before the invitation is accepted.
+    assert!(!team.text().await.contains("Cor de Vries"));
+
+    let link = mailed_link(&cor.email, "Uitnodiging: werk in Kring voor Buurtteam Oost").await;
+    let mut colleague = Browser::open(&server, Size::Phone).await;
+    colleague.go(&link).await;
+    colleague
+        .wait_for_text("Invitation from Buurtteam Oost")
+        .await;
+    colleague.look("link-colleague").await;
+    colleague.click("Accept the invitation").await;
+    // Signed out: log in first, then back to the invitation.
+    colleague.wait_for_path("/login").await;
+    colleague.fill("E-mail address", &cor.email).await;
+    colleague.fill("Password", PASSWORD).await;
+    colleague
+        .click_in(&colleague.find("main form").await, "Log in")
+        .await;
+    colleague.wait_for_path(&link).await;
+    colleague.click("Accept the invitation").await;
+    colleague
+        .wait_for_text("You now work in Kring for this organisation.")
+        .await;
+    colleague.follow("Go to Kring").await;
+    colleague.wait_for_path(&organisation).await;
+    colleague.wait_for_text("Cor de Vries").await;
+    team.go(&organisation).await;
+    team.wait_for_text("Cor de Vries").await;
+}

@@ -60,4 +60,57 @@ pub struct Me {
     pub id: Uuid,
     pub name: String,
     pub email: String,
+    /// Proven by following the link mailed to it. Until then Kring mails the
+    /// address nothing but that link, and the account cannot be an intermediary.
+    #[serde(default)]
+    pub email_verified: bool,
+}
+
+/// `PUT /api/v1/me/email`: a new address, with the password. The new address
+/// is unproven until its mailed link is followed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChangeEmail {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for ChangeEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangeEmail").finish_non_exhaustive()
+    }
+}
+
+/// `POST /api/v1/password-reset`: mail a reset link to this address if it has
+/// an account. The answer (202) is the same either way.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+impl std::fmt::Debug for PasswordResetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordResetRequest")
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /api/v1/password-reset/{token}`: the new password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NewPassword {
+    /// At least 10 characters.
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewPassword").finish_non_exhaustive()
+    }
+}
+
+/// The answer to asking for a mail (a reset link, a new verification link, an
+/// invitation): accepted, whatever the address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MailAccepted {
+    /// Always true: it says nothing about whether the address has an account.
+    pub accepted: bool,
 }

@@ -61,6 +61,24 @@ pub struct LinkInfo {
     /// What an unsubscribe link stops.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<MailTopic>,
+    /// For an invitation to an organisation: its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+}
+
+/// `POST /api/v1/links/{token}`: a reset link needs the new password; no
+/// other link reads a body.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UseLink {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+// By hand, so a password never ends up in a log line.
+impl std::fmt::Debug for UseLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UseLink").finish_non_exhaustive()
+    }
 }
 
 /// What using a link did (200).
@@ -74,6 +92,9 @@ pub struct LinkUsed {
     pub version: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<MailTopic>,
+    /// The organisation an accepted invitation joined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<Uuid>,
 }
 
 /// What a person can hear of by mail, each on its own switch.

@@ -52,6 +52,17 @@ pub enum Role {
     Coordinator,
 }
 
+/// `POST /api/v1/circles/{id}/invitations/mail`: invite someone by mail
+/// (coordinators). The invitation is made as with [`Invite`], and its join
+/// link is mailed to `email`, naming the circle's focus person. Answers
+/// [`InvitationCreated`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InviteByMail {
+    pub email: String,
+    #[serde(flatten)]
+    pub invite: Invite,
+}
+
 /// `POST /api/v1/circles/{id}/invitations`: invite someone (coordinators).
 /// Answers [`InvitationCreated`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -24,8 +24,9 @@ pub struct Organisation {
     pub intermediaries: Vec<Person>,
 }
 
-/// `POST /api/v1/organisations/{org}/intermediaries`: add a colleague who has
-/// an account. Answers [`super::Changed`].
+/// `POST /api/v1/organisations/{org}/intermediaries`: invite a colleague by
+/// mail. Answers [`super::MailAccepted`], the same whatever the address; the
+/// colleague is added when the account that verified this address accepts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AddIntermediary {
     pub email: String,

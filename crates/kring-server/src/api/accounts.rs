@@ -18,7 +18,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(sign_up))
 }
 
-/// 201 with the new account's id; 409 when the address has an account; 422
+/// 201 with the new account's id, and a mail with a link that proves the
+/// address on its way; 409 when the address has an account; 422
 /// for a name, address or password that cannot be right.
 #[utoipa::path(post, path = "/accounts", tag = "accounts", request_body = v1::SignUp,
     responses((status = 201, body = v1::AccountCreated), Problems))]
@@ -31,6 +32,12 @@ async fn sign_up(
         .accounts
         .sign_up(&body.name, &body.email, &body.password)
         .await?;
+    // The account exists either way; without the mail, the person asks for
+    // another from the home page.
+    let lookup = state.app.accounts.lookup_of(&body.email)?;
+    if let Err(e) = super::email::queue_verification(&state, account, &lookup).await {
+        tracing::error!(error = %e, "the verification mail of a new account could not be queued");
+    }
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("{}/me", v1::PREFIX))],

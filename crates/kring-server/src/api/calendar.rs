@@ -38,7 +38,7 @@ use uuid::Uuid;
 use super::access::Member;
 use super::extract::Body;
 use super::policy::{decide, Decision, Resource};
-use super::{links, wire, Problems};
+use super::{addresses, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// How far back a feed reaches, so the recent past stays in the calendar.
@@ -94,7 +94,7 @@ async fn create(
     Body(body): Body<v1::CreateCalendarFeed>,
 ) -> Result<(StatusCode, Json<v1::CalendarFeedCreated>), ApiError> {
     member.may(Resource::Calendar)?;
-    let base = links::public_base(&state, &headers)?;
+    let base = addresses::public_base(&state, &headers)?;
     let feed = state
         .app
         .calendar_feeds

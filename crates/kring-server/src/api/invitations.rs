@@ -31,7 +31,7 @@ use super::auth::SignedIn;
 use super::command;
 use super::extract::Body;
 use super::policy::Resource;
-use super::{links, wire, Problems};
+use super::{addresses, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// How long an invitation works when the coordinator does not say.
@@ -46,6 +46,7 @@ const LINK_GONE: &str =
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(invite, list))
+        .routes(routes!(invite_by_mail))
         .routes(routes!(revoke))
         .routes(routes!(accept))
 }
@@ -63,7 +64,58 @@ async fn invite(
     headers: HeaderMap,
     Body(body): Body<v1::Invite>,
 ) -> Result<(StatusCode, Json<v1::InvitationCreated>), ApiError> {
-    let circle = circle_id(&id)?;
+    let created = create(&state, me, &id, &headers, &body).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The same, and the join link mailed to the address (sealed in the outbox
+/// with the code until it is sent). 201 as for [`invite`].
+#[utoipa::path(post, path = "/circles/{id}/invitations/mail", tag = "invitations",
+    params(("id" = Uuid, Path, description = "the circle")),
+    request_body = v1::InviteByMail,
+    responses((status = 201, body = v1::InvitationCreated), Problems))]
+async fn invite_by_mail(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Body(body): Body<v1::InviteByMail>,
+) -> Result<(StatusCode, Json<v1::InvitationCreated>), ApiError> {
+    // A typed address that can never be right is said before anything is made.
+    state.app.accounts.lookup_of(&body.email)?;
+    if !state.app.invitations_per_account.allows(&me.0.to_string()) {
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: 600,
+        });
+    }
+    let created = create(&state, me, &id, &headers, &body.invite).await?;
+    let message = Uuid::new_v4();
+    let direct = kring_notify::direct::Direct::CircleInvitation {
+        circle: circle_id(&id)?.0,
+        to_sealed: state.app.links.seal_address(message, &body.email),
+        code_sealed: state.app.links.seal_address(message, &created.code),
+    };
+    kring_notify::direct::queue_invitation(
+        state.log.as_ref(),
+        &state.app.links,
+        message,
+        direct,
+        None,
+        Utc::now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Makes an invitation; answers it with its secret code and link.
+async fn create(
+    state: &AppState,
+    me: kring_domain::PersonId,
+    id: &str,
+    headers: &HeaderMap,
+    body: &v1::Invite,
+) -> Result<v1::InvitationCreated, ApiError> {
+    let circle = circle_id(id)?;
     let days = body.expires_in_days.unwrap_or(DEFAULT_DAYS);
     if !(1..=LONGEST_DAYS).contains(&days) {
         return Err(ApiError::Invalid(
@@ -82,19 +134,16 @@ async fn invite(
         token_hash: secret.hash_hex(),
         expires_at,
     };
-    let version = command::run(&state, circle, me, action).await?;
+    let version = command::run(state, circle, me, action).await?;
     let code = format!("{circle}.{invitation}.{}", secret.as_str());
-    let link = format!("{}/join#{code}", links::public_base(&state, &headers)?);
-    Ok((
-        StatusCode::CREATED,
-        Json(v1::InvitationCreated {
-            id: invitation.0,
-            version,
-            code,
-            link,
-            expires_at,
-        }),
-    ))
+    let link = format!("{}/join#{code}", addresses::public_base(state, headers)?);
+    Ok(v1::InvitationCreated {
+        id: invitation.0,
+        version,
+        code,
+        link,
+        expires_at,
+    })
 }
 
 /// The open invitations, soonest to expire first, without their secrets.

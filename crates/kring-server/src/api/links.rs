@@ -1,50 +1,28 @@
-//! Addresses Kring hands out (invitation links, calendar feeds): under the
-//! public URL when one is set, else under the host the request was sent to.
+//! The links in mails (`<public url>/m/<token>`), as the pages and clients use them:
+//!
+//! - `GET /api/v1/links/{token}`: what the link does and whether it still
+//!   works, without using it: a mail scanner that fetches links changes nothing.
+//! - `POST /api/v1/links/{token}`: does what it says, as the account it was
+//!   mailed to. The token is the only authority for the one-tap answers and
+//!   unsubscribing; accepting an invitation to an organisation also needs the
+//!   session of the account that proved the invited address.
+//!
+//! The store knows a link by the SHA-256 of its token only (`MailLink`). A
+//! one-tap link is used in the same step as its action, and only when the
+//! action was done or refused for good (a busy circle can be tried again with
+//! the same link); the account links (verification, reset, invitation) use
+//! theirs as their own steps require.
 
-use axum::http::{header, HeaderMap};
-
-use crate::{ApiError, AppState};
-
-/// Where people reach this server: the public URL when set, otherwise plain
-/// HTTP to the host the request was sent to (local use).
-pub(crate) fn public_base(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
-    if let Some(url) = &state.app.public_url {
-        return Ok(url.trim_end_matches('/').to_owned());
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|host| host.to_str().ok())
-        .filter(|host| {
-            !host.is_empty()
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .ok_or_else(|| {
-            ApiError::BadRequest(
-                crate::error::Code::NoHost,
-                "the request names no host to make an address with".into(),
-            )
-        })?;
-    Ok(format!("http://{host}"))
-}
-
-// ---- the links in mails ----------------------------------------------------
-//
-// - `GET /api/v1/links/{token}`: what a link is and whether it still works,
-//   without using it (mail scanners fetch links; that changes nothing);
-// - `POST /api/v1/links/{token}`: does what it says, as the account it was
-//   mailed to. The token is the only authority: no session is needed or used.
-//
-// A link is used (when it is of one use) in the same step as its action, and
-// only when the action was done or refused for good (a busy circle can be
-// tried again with the same link).
-
+use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use kring_domain::circle::state::RequestStatus;
-use kring_domain::{Action, CircleId, PersonId, RequestId, SwapId};
+use kring_domain::{
+    Action, CircleId, OrganisationAction, OrganisationCommand, OrganisationId, PersonId, Refusal,
+    RequestId, SwapId,
+};
 use kring_notify::links::{looks_like_token, token_hash, Purpose};
 use kring_notify::notices::{may_name, Topic};
 use kring_notify::schedule::Delivery;
@@ -53,9 +31,11 @@ use kring_store::{MailLink, MailStore};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
 
 use super::{command, wire, Problems};
 use crate::error::Code;
+use crate::{ApiError, AppState};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(show, follow))
@@ -88,6 +68,7 @@ async fn show(
         starts: None,
         time_zone: None,
         topic: None,
+        organisation: None,
     };
     match purpose {
         Purpose::ClaimRequest | Purpose::AcceptSwap | Purpose::DeclineSwap => {
@@ -106,6 +87,11 @@ async fn show(
             info.circle = Some(subject.circle.0);
             info.topic = subject.topic.map(topic_word);
         }
+        Purpose::ColleagueInvitation => {
+            info.organisation = subject(&link)["organisation_name"]
+                .as_str()
+                .map(str::to_owned);
+        }
         // Links of other purposes say only what they are.
         _ => {}
     }
@@ -120,10 +106,14 @@ async fn show(
 #[utoipa::path(post, path = "/links/{token}", tag = "mail",
     params(("token" = String, Path, description = "the token in the mail's link")),
     security(()),
+    request_body(content = Option<v1::UseLink>, description = "a reset link's new password; \
+        nothing else reads a body (a mail client's one-click unsubscribe posts a form)"),
     responses((status = 200, body = v1::LinkUsed), Problems))]
 async fn follow(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Result<Json<v1::LinkUsed>, ApiError> {
     let (link, purpose) = find(&state, &token).await?;
     let now = Utc::now();
@@ -139,27 +129,34 @@ async fn follow(
             "this link no longer works".into(),
         ));
     }
-    let outcome = act(&state, purpose, &link).await;
-    if purpose.single_use() && settled_by(&outcome) {
+    let outcome = match purpose {
+        Purpose::VerifyEmail => verify_email(&state, &token, &link).await,
+        Purpose::ResetPassword => {
+            let password = serde_json::from_slice::<v1::UseLink>(&body)
+                .ok()
+                .and_then(|b| b.password)
+                .unwrap_or_default();
+            reset_password(&state, &token, &link, &password).await
+        }
+        Purpose::ColleagueInvitation => accept_colleague(&state, &token, &link, &headers).await,
+        _ => act(&state, purpose, &link).await,
+    };
+    if purpose.single_use() && one_tap(purpose) && settled_by(&outcome) {
         state.log.use_link(&link.token_hash, now).await?;
     }
     outcome.map(Json)
 }
 
-/// One arm per purpose; a purpose whose link is followed elsewhere (or not
-/// yet) is no link here.
+/// The one-tap answers and unsubscribing, one arm per purpose; a purpose
+/// whose link is followed elsewhere (a circle invitation's mail carries the
+/// join link) is no link here.
 async fn act(
     state: &AppState,
     purpose: Purpose,
     link: &MailLink,
 ) -> Result<v1::LinkUsed, ApiError> {
     let account = PersonId(link.account);
-    let mut used = v1::LinkUsed {
-        purpose: purpose_word(purpose),
-        circle: None,
-        version: None,
-        topic: None,
-    };
+    let mut used = used(purpose);
     match purpose {
         Purpose::ClaimRequest => {
             let subject = subject_of(link)?;
@@ -205,6 +202,25 @@ async fn act(
     Ok(used)
 }
 
+/// What using a link of `purpose` did, before the details.
+fn used(purpose: Purpose) -> v1::LinkUsed {
+    v1::LinkUsed {
+        purpose: purpose_word(purpose),
+        circle: None,
+        version: None,
+        topic: None,
+        organisation: None,
+    }
+}
+
+/// The links [`act`] answers (the others use their links as their steps require).
+fn one_tap(purpose: Purpose) -> bool {
+    matches!(
+        purpose,
+        Purpose::ClaimRequest | Purpose::AcceptSwap | Purpose::DeclineSwap | Purpose::Unsubscribe
+    )
+}
+
 /// Whether the outcome ends a link of one use: done, or refused in a way that
 /// trying again cannot change. A busy moment or a fault leaves it working.
 fn settled_by(outcome: &Result<v1::LinkUsed, ApiError>) -> bool {
@@ -226,7 +242,7 @@ fn settled_by(outcome: &Result<v1::LinkUsed, ApiError>) -> bool {
 
 /// The stored link of a token, with its purpose. Anything else, a tampered
 /// token included, is one answer that tells nothing.
-async fn find(state: &AppState, token: &str) -> Result<(MailLink, Purpose), ApiError> {
+pub(super) async fn find(state: &AppState, token: &str) -> Result<(MailLink, Purpose), ApiError> {
     if !looks_like_token(token) {
         return Err(no_such_link());
     }
@@ -242,7 +258,7 @@ async fn find(state: &AppState, token: &str) -> Result<(MailLink, Purpose), ApiE
 fn no_such_link() -> ApiError {
     ApiError::NotFound(
         Code::NoSuchLink,
-        "this link does not exist (any more)".into(),
+        "there is no such link: check that you used the whole link from the mail".into(),
     )
 }
 
@@ -349,6 +365,174 @@ pub(super) fn domain_topic(topic: v1::MailTopic) -> Topic {
     }
 }
 
+// ---- the account links: verification, reset, an organisation's invitation ----
+
+fn link_state(link: &MailLink, now: DateTime<Utc>) -> &'static str {
+    if link.used_at.is_some() {
+        "used"
+    } else if link.expires_at <= now {
+        "expired"
+    } else {
+        "valid"
+    }
+}
+
+fn subject(link: &MailLink) -> serde_json::Value {
+    serde_json::from_str(&link.subject).unwrap_or_default()
+}
+
+/// 409 unless the link still works at `now`.
+fn still_works(link: &MailLink, now: DateTime<Utc>) -> Result<(), ApiError> {
+    match link_state(link, now) {
+        "used" => Err(ApiError::Conflict(
+            Code::LinkUsed,
+            "this link was used already: a link from a mail works once".into(),
+        )),
+        "expired" => Err(ApiError::Conflict(
+            Code::LinkExpired,
+            "this link has expired: ask for a new mail".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Marks the link used, or says why it cannot be (used or expired meanwhile).
+async fn use_once(state: &AppState, token: &str, link: &MailLink) -> Result<(), ApiError> {
+    let now = Utc::now();
+    still_works(link, now)?;
+    if state.log.use_link(&token_hash(token), now).await? {
+        return Ok(());
+    }
+    // Another request used it, or it expired, in between.
+    let (again, _) = find(state, token).await?;
+    still_works(&again, now)?;
+    Err(ApiError::Conflict(
+        Code::LinkUsed,
+        "this link was used already: a link from a mail works once".into(),
+    ))
+}
+
+fn lookup_of(link: &MailLink) -> String {
+    subject(link)["email_lookup"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn verify_email(
+    state: &AppState,
+    token: &str,
+    link: &MailLink,
+) -> Result<v1::LinkUsed, ApiError> {
+    use_once(state, token, link).await?;
+    state
+        .app
+        .accounts
+        .verify_email(PersonId(link.account), &lookup_of(link))
+        .await?;
+    Ok(used(Purpose::VerifyEmail))
+}
+
+/// Sets the new password, ends every session and every other reset link. The
+/// mail reached the address, so it is proven too (when it is still the account's).
+pub(super) async fn reset_password(
+    state: &AppState,
+    token: &str,
+    link: &MailLink,
+    password: &str,
+) -> Result<v1::LinkUsed, ApiError> {
+    if link.purpose != Purpose::ResetPassword.code() {
+        return Err(no_such_link());
+    }
+    still_works(link, Utc::now())?;
+    // Before using the link: a password that cannot be right leaves it working.
+    kring_app::check_password(password).map_err(ApiError::from)?;
+    use_once(state, token, link).await?;
+    let account = PersonId(link.account);
+    state.app.accounts.reset_password(account, password).await?;
+    state
+        .log
+        .end_links(account.0, Purpose::ResetPassword.code(), Utc::now())
+        .await?;
+    match state
+        .app
+        .accounts
+        .verify_email(account, &lookup_of(link))
+        .await
+    {
+        Ok(()) => {}
+        // Proven already, or the address changed since the mail: nothing to record.
+        Err(kring_app::AccountError::Command(kring_app::CommandError::Refused(_))) => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(used(Purpose::ResetPassword))
+}
+
+/// The signed-in account joins the organisation, when the address it proved
+/// is the one the invitation was mailed to. The inviter adds them (and must
+/// still work there).
+async fn accept_colleague(
+    state: &AppState,
+    token: &str,
+    link: &MailLink,
+    headers: &HeaderMap,
+) -> Result<v1::LinkUsed, ApiError> {
+    let token_of_session = state
+        .app
+        .cookie
+        .token(headers)
+        .ok_or(ApiError::NotLoggedIn)?;
+    let me = state
+        .app
+        .accounts
+        .session(&token_of_session)
+        .await?
+        .ok_or(ApiError::NotLoggedIn)?;
+    still_works(link, Utc::now())?;
+    let email = state
+        .app
+        .accounts
+        .email_state(me)
+        .await?
+        .ok_or(ApiError::NotLoggedIn)?;
+    if !email.verified {
+        return Err(ApiError::NotAllowed(
+            Code::EmailNotVerified,
+            "confirm your e-mail address first, with the link in the mail we sent you".into(),
+        ));
+    }
+    if email.lookup != lookup_of(link) {
+        return Err(ApiError::NotAllowed(
+            Code::NotYourAddress,
+            "this invitation was sent to another e-mail address".into(),
+        ));
+    }
+    let organisation = subject(link)["organisation"]
+        .as_str()
+        .and_then(|id| id.parse::<Uuid>().ok())
+        .map(OrganisationId)
+        .ok_or_else(no_such_link)?;
+    let command = OrganisationCommand {
+        actor: PersonId(link.account),
+        action: OrganisationAction::AddIntermediary { person: me },
+    };
+    match state.app.commands.organisation(organisation, command).await {
+        Ok(_) => {}
+        // Accepted before: the link did its work.
+        Err(kring_app::CommandError::Refused(e)) if e.refusal() == Refusal::AlreadyIntermediary => {
+        }
+        Err(e) => return Err(e.into()),
+    }
+    use_once(state, token, link).await.or_else(|e| match e {
+        ApiError::Conflict(Code::LinkUsed, _) => Ok(()),
+        e => Err(e),
+    })?;
+    Ok(v1::LinkUsed {
+        organisation: Some(organisation.0),
+        ..used(Purpose::ColleagueInvitation)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,6 +544,7 @@ mod tests {
             circle: None,
             version: Some(3),
             topic: None,
+            organisation: None,
         };
         assert!(settled_by(&Ok(done)));
         let refused = ApiError::from(kring_domain::Refusal::RequestNotOpen);

@@ -27,8 +27,8 @@ use kring_live::{Outbox, SubscribeError};
 use kring_protocol::v1::{ClientMessage, Position, ServerMessage};
 
 use super::access::{record_look, works_for};
+use super::addresses;
 use super::auth::SignedIn;
-use super::links;
 use crate::{ApiError, AppState};
 
 /// How sockets behave; the defaults suit production.
@@ -130,7 +130,7 @@ fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
         return Ok(()); // not a browser: the cookie alone decides
     };
     let origin = origin.to_str().unwrap_or_default().trim_end_matches('/');
-    let own = links::public_base(state, headers).ok();
+    let own = addresses::public_base(state, headers).ok();
     let allowed = own.as_deref() == Some(origin)
         || (state.app.public_url.is_none()
             && headers

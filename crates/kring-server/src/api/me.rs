@@ -65,9 +65,16 @@ pub(super) async fn me_of(state: &AppState, account: PersonId) -> Result<v1::Me,
         .profile(account)
         .await?
         .ok_or(ApiError::NotLoggedIn)?;
+    let verified = state
+        .app
+        .accounts
+        .email_state(account)
+        .await?
+        .is_some_and(|e| e.verified);
     Ok(v1::Me {
         id: account.0,
         name: wire::text(profile.name).unwrap_or_else(|| FORMER_MEMBER.to_owned()),
         email: wire::text(profile.email).unwrap_or_default(),
+        email_verified: verified,
     })
 }

@@ -7,11 +7,13 @@
 
 mod access;
 mod accounts;
+mod addresses;
 mod auth;
 pub(crate) mod calendar;
 mod circles;
 mod command;
 mod consent;
+mod email;
 mod export;
 mod extract;
 mod figures;
@@ -56,6 +58,8 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(session::router())
         .merge(me::router())
+        .merge(email::router())
+        .merge(links::router())
         .merge(circles::router())
         .merge(members::router())
         .merge(invitations::router())
@@ -70,7 +74,6 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(export::router())
         .merge(organisations::router())
-        .merge(links::router())
         .merge(mail_settings::router())
 }
 
@@ -126,9 +129,20 @@ fn describe_session(description: &mut Description) {
         Vec::<String>::new(),
     )]);
     for (path, item) in description.paths.paths.iter_mut() {
-        // Open to anyone: signing up and logging in (and out, which works either way).
-        if path == "/accounts" || path == "/session" {
-            for operation in [&mut item.post, &mut item.delete].into_iter().flatten() {
+        // Open to anyone: signing up and logging in (and out, which works either
+        // way), a forgotten password, and the links in mails (an invitation's
+        // needs a session, which its answer says).
+        let open = [
+            "/accounts",
+            "/session",
+            "/password-reset",
+            "/password-reset/{token}",
+        ];
+        if open.contains(&path.as_str()) || path == "/links/{token}" {
+            for operation in [&mut item.get, &mut item.post, &mut item.delete]
+                .into_iter()
+                .flatten()
+            {
                 operation.security = Some(vec![SecurityRequirement::default()]);
             }
         }

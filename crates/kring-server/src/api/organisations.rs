@@ -1,8 +1,9 @@
 //! Organisations and what their intermediaries see.
 //!
 //! - `POST /organisations`: register one; the caller is its first intermediary.
-//! - `GET /organisations/{org}`, `POST .../intermediaries`, `DELETE .../intermediaries/{person}`:
-//!   for its intermediaries only (404 for everyone else, as for no organisation).
+//! - `GET /organisations/{org}`, `POST .../intermediaries` (a mailed invitation),
+//!   `DELETE .../intermediaries/{person}`: for its intermediaries only (404 for
+//!   everyone else, as for no organisation).
 //! - `GET /organisations/{org}/dashboard`: every circle that consented, with its signals.
 //! - `GET /organisations/{org}/circles/{id}`: one circle, as far as its consent goes.
 //!
@@ -17,8 +18,10 @@ use kring_domain::circle::state::local_date;
 use kring_domain::{
     ConsentScope, OrganisationAction, OrganisationCommand, OrganisationId, PersonId, Viewer,
 };
+use kring_notify::direct::{self, Direct};
 use kring_protocol::v1;
 use kring_views::Slot;
+use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -98,32 +101,58 @@ async fn read(
     }))
 }
 
+/// 202, the same whatever the address: an invitation is mailed to it. The
+/// colleague is added when the account that verified this address accepts
+/// through the mailed link; until then nothing about them shows.
 #[utoipa::path(post, path = "/organisations/{org}/intermediaries", tag = "organisations",
     params(("org" = Uuid, Path, description = "the organisation")),
     request_body = v1::AddIntermediary,
-    responses((status = 200, body = v1::Changed), Problems))]
+    responses((status = 202, body = v1::MailAccepted), Problems))]
 async fn add_intermediary(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
     Path(org): Path<String>,
     Body(body): Body<v1::AddIntermediary>,
-) -> Result<Json<v1::Changed>, ApiError> {
+) -> Result<(StatusCode, Json<v1::MailAccepted>), ApiError> {
     let organisation = organisation_id(&org)?;
     works_for(&state, me, organisation).await?;
-    let person = state.app.accounts.find(&body.email).await?.ok_or_else(|| {
-        ApiError::Invalid(
-            crate::error::Code::NoAccountForEmail,
-            "nobody has an account with this e-mail address: ask your colleague to sign up first"
-                .into(),
-        )
-    })?;
-    change(
-        &state,
-        me,
-        organisation,
-        OrganisationAction::AddIntermediary { person },
+    let lookup = state.app.accounts.lookup_of(&body.email)?;
+    if !state.app.invitations_per_account.allows(&me.0.to_string()) {
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: 600,
+        });
+    }
+    let name = state
+        .app
+        .commands
+        .organisation_state(organisation)
+        .await?
+        .ok_or_else(no_such_organisation)?
+        .name;
+    let invitation = Uuid::new_v4();
+    let direct = Direct::ColleagueInvitation {
+        organisation: organisation.0,
+        organisation_name: name.clone(),
+        to_sealed: state.app.links.seal_address(invitation, &body.email),
+    };
+    let subject = json!({
+        "organisation": organisation.0,
+        "organisation_name": name,
+        "email_lookup": lookup,
+    });
+    direct::queue_invitation(
+        state.log.as_ref(),
+        &state.app.links,
+        invitation,
+        direct,
+        Some((me.0, subject)),
+        Utc::now(),
     )
-    .await
+    .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(v1::MailAccepted { accepted: true }),
+    ))
 }
 
 #[utoipa::path(delete, path = "/organisations/{org}/intermediaries/{person}", tag = "organisations",

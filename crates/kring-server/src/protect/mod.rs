@@ -27,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use ipnet::IpNet;
 
+pub(crate) use rate_limit::PerKey;
 pub use rate_limit::{Limit, RateLimits};
 
 use crate::SessionCookie;

@@ -28,11 +28,14 @@ use crate::ApiError;
 /// which address that is behind a proxy). The numbers live here, in `Default`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RateLimits {
-    /// `POST /api/v1/session` and the page's `POST /login`.
+    /// `POST /api/v1/session` and the page's `POST /login`; also asking for
+    /// mail (`/api/v1/password-reset[/{token}]`, `/api/v1/me/email/verification`,
+    /// the pages' `/forgot` and `/me/email/verification`).
     pub log_in: Limit,
     /// `POST /api/v1/accounts` and the page's `POST /signup`.
     pub sign_up: Limit,
-    /// `POST /api/v1/circles/{id}/invitations` and `POST /api/v1/invitations/accept`,
+    /// `POST /api/v1/circles/{id}/invitations[/mail]`, `POST /api/v1/invitations/accept`
+    /// and `POST /api/v1/organisations/{org}/intermediaries` (a mailed invitation),
     /// and the pages' `POST /circles/{id}/members` (invite) and `POST /join`, together.
     pub invitations: Limit,
 }
@@ -166,13 +169,29 @@ impl Limiters {
         );
         match (api, segments) {
             (true, (Some("session"), None, None, None)) => Some(&self.log_in),
+            // Asking for a password reset or a new link is as much a probe of
+            // addresses as a log-in: the same allowance.
+            (true, (Some("password-reset"), _, None, None)) => Some(&self.log_in),
+            (true, (Some("me"), Some("email"), Some("verification"), None)) => Some(&self.log_in),
+            (true, (Some("organisations"), Some(id), Some("intermediaries"), None))
+                if !id.is_empty() =>
+            {
+                Some(&self.invitations)
+            }
             (true, (Some("accounts"), None, None, None)) => Some(&self.sign_up),
             (true, (Some("circles"), Some(id), Some("invitations"), None)) if !id.is_empty() => {
                 Some(&self.invitations)
             }
             (true, (Some("invitations"), Some("accept"), None, None)) => Some(&self.invitations),
+            (true, (Some("circles"), Some(id), Some("invitations"), Some("mail")))
+                if !id.is_empty() =>
+            {
+                Some(&self.invitations)
+            }
             // The pages' forms (kring-web).
             (false, (Some("login"), None, None, None)) => Some(&self.log_in),
+            (false, (Some("forgot"), None, None, None)) => Some(&self.log_in),
+            (false, (Some("me"), Some("email"), Some("verification"), None)) => Some(&self.log_in),
             (false, (Some("signup"), None, None, None)) => Some(&self.sign_up),
             (false, (Some("join"), None, None, None)) => Some(&self.invitations),
             (false, (Some("circles"), Some(id), Some("members"), None)) if !id.is_empty() => {
@@ -187,6 +206,31 @@ impl Limiters {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
+    }
+}
+
+/// Mails one address or account may cause: a few at once, then one per
+/// `interval`. Keyed by something other than the client (an address's lookup,
+/// an account), so that many clients together cannot flood one mailbox.
+pub(crate) struct PerKey {
+    limiter: DefaultKeyedRateLimiter<String>,
+    checks: AtomicU64,
+}
+
+impl PerKey {
+    pub(crate) fn new(limit: Limit) -> PerKey {
+        PerKey {
+            limiter: DefaultKeyedRateLimiter::keyed(limit.quota()),
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    /// True when `key` may cause one more mail now (and counts it).
+    pub(crate) fn allows(&self, key: &str) -> bool {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&key.to_owned()).is_ok()
     }
 }
 
@@ -361,6 +405,37 @@ mod tests {
             }
         }
         assert_eq!(limiters.sign_up.len(), 1, "a recent one is kept");
+    }
+
+    #[test]
+    fn asking_for_mail_counts_as_a_log_in_and_inviting_as_an_invitation() {
+        let limiters = Limiters::new(&tight());
+        let post = Method::POST;
+        let ann = address("192.0.2.7:5000");
+        for path in [
+            "/api/v1/password-reset",
+            "/api/v1/password-reset/some-token",
+            "/forgot",
+        ] {
+            assert!(limiters.check(&post, path, ann).is_ok(), "{path}");
+        }
+        // Three log-ins' worth used up: a log-in is refused too.
+        assert!(limiters.check(&post, "/api/v1/session", ann).is_err());
+        let bob = address("192.0.2.8:5000");
+        assert!(limiters
+            .check(&post, "/api/v1/organisations/o1/intermediaries", bob)
+            .is_ok());
+        assert!(limiters
+            .check(&post, "/api/v1/circles/c1/invitations/mail", bob)
+            .is_ok());
+        assert!(limiters
+            .check(&post, "/api/v1/circles/c1/invitations", bob)
+            .is_err());
+        // Every key has its own few mails, whoever asks.
+        let per_key = PerKey::new(Limit::per_hour(2));
+        assert!(per_key.allows("reset:a") && per_key.allows("reset:a"));
+        assert!(!per_key.allows("reset:a"));
+        assert!(per_key.allows("reset:b"));
     }
 
     #[test]

@@ -235,6 +235,26 @@ impl Server {
         server
     }
 
+    /// Makes `colleague` an intermediary of `organisation`, added by
+    /// `inviter`, through the domain: what accepting a mailed invitation does
+    /// (tests of that path are in mail_accounts.rs).
+    pub async fn add_colleague(&self, organisation: &str, inviter: &str, colleague: &str) {
+        let person = |id: &str| kring_domain::PersonId(id.parse().expect("an account id"));
+        let organisation = kring_domain::OrganisationId(organisation.parse().expect("an id"));
+        kring_app::Commands::new(self.test.log.clone(), kring_domain::Services::system())
+            .organisation(
+                organisation,
+                kring_domain::OrganisationCommand {
+                    actor: person(inviter),
+                    action: kring_domain::OrganisationAction::AddIntermediary {
+                        person: person(colleague),
+                    },
+                },
+            )
+            .await
+            .expect("add the colleague");
+    }
+
     /// A browser-like client whose connections come from `address` (on Linux
     /// every address of 127.0.0.0/8 is this machine), as another client would.
     pub fn browser_from(&self, address: std::net::IpAddr) -> Browser {

@@ -25,6 +25,14 @@ pub async fn show(mut ctx: Ctx) -> Response {
         h1 { (ctx.t(T::MyCircles)) }
         @if let Some(me) = &me {
             p { (fill(ctx.t(T::LoggedInAs), &[&me.name])) }
+            @if !me.email_verified {
+                div.flash.done role="status" data-testid="verify-notice" {
+                    p { (ctx.t(T::VerifyNotice)) }
+                    form method="post" action="/me/email/verification" {
+                        button.secondary type="submit" { (ctx.t(T::SendAgain)) }
+                    }
+                }
+            }
         }
         @if circles.is_empty() {
             p { (ctx.t(T::NoCirclesYet)) }
@@ -68,6 +76,15 @@ pub async fn show(mut ctx: Ctx) -> Response {
         StatusCode::OK,
         layout::page(&ctx, ctx.t(T::MyCircles), None, content),
     )
+}
+
+/// `POST /me/email/verification`: another mail with a link that proves the address.
+pub async fn send_verification(ctx: Ctx) -> Response {
+    let outcome = ctx
+        .client
+        .post_empty::<v1::MailAccepted>("/me/email/verification")
+        .await;
+    ctx.after(outcome.map(|_| None), "/", T::VerificationSent)
 }
 
 fn welcome(ctx: &Ctx) -> Response {

@@ -78,6 +78,7 @@ fn page(ctx: &Ctx, next: &str, email: &str, problem: Option<&str>) -> Markup {
             }
             button type="submit" { (ctx.t(T::LogIn)) }
         }
+        p { a href="/forgot" { (ctx.t(T::ForgotPassword)) } }
         p { (ctx.t(T::NoAccountYet)) " " a href=(signup) { (ctx.t(T::SignUp)) } }
     };
     layout::page(ctx, ctx.t(T::LogIn), None, content)

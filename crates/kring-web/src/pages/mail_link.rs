@@ -16,6 +16,7 @@ use crate::api::Failure;
 use crate::ctx::Ctx;
 use crate::form::Fields;
 use crate::i18n::{self, fill, T};
+use crate::pages::account_link;
 use crate::{layout, time};
 
 pub async fn show(ctx: Ctx, Path(token): Path<String>) -> Response {
@@ -27,6 +28,9 @@ pub async fn show(ctx: Ctx, Path(token): Path<String>) -> Response {
         Ok(info) => info,
         Err(failure) => return gone(&ctx, failure, None),
     };
+    if account_link::handles(info.purpose) {
+        return account_link::show(&ctx, &token, &info);
+    }
     match info.state {
         LinkState::Valid => {}
         LinkState::Used => return kind(&ctx, StatusCode::OK, T::LinkUsedText, info.circle),
@@ -74,10 +78,13 @@ pub async fn show(ctx: Ctx, Path(token): Path<String>) -> Response {
 
 /// Does what the link says. The form's fields are not needed (a one-click
 /// unsubscribe sends `List-Unsubscribe=One-Click`; the button sends nothing).
-pub async fn submit(ctx: Ctx, Path(token): Path<String>, _fields: Fields) -> Response {
+pub async fn submit(ctx: Ctx, Path(token): Path<String>, fields: Fields) -> Response {
     let path = format!("/links/{}", path_safe(&token));
     // What it is about, for the words of the outcome (read before it is used).
     let info = ctx.client.get::<v1::LinkInfo>(&path).await.ok();
+    if let Some(info) = info.clone().filter(|i| account_link::handles(i.purpose)) {
+        return account_link::submit(&ctx, &path_safe(&token), info, fields).await;
+    }
     let used = match ctx.client.post_empty::<v1::LinkUsed>(&path).await {
         Ok(used) => used,
         Err(failure) => return gone(&ctx, failure, info.and_then(|i| i.circle)),

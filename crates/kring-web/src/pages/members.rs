@@ -42,7 +42,8 @@ pub async fn show(ctx: Ctx, Path(circle): Path<String>) -> Response {
 
 /// What the invite form made, or why not.
 enum Invited {
-    Link(v1::InvitationCreated),
+    /// The invitation, and whether its link was mailed too.
+    Link(v1::InvitationCreated, bool),
     Refused(String),
 }
 
@@ -81,9 +82,10 @@ async fn render(
     let content = html! {
         h1 { (title) }
         @match &invited {
-            Some(Invited::Link(created)) => {
+            Some(Invited::Link(created, mailed)) => {
                 section #invitation-link .flash.done data-keep aria-labelledby="invitation-link-heading" {
                     h2 #invitation-link-heading { (ctx.t(T::InvitationReady)) }
+                    @if *mailed { p { (ctx.t(T::InvitationMailed)) } }
                     div.field {
                         label for="invite-link" { (ctx.t(T::InvitationLinkLabel)) }
                         div.copy-row {
@@ -168,6 +170,11 @@ async fn render(
                             }
                             p #invite-task-hint .hint { (ctx.t(T::InviteTaskHint)) }
                         }
+                    }
+                    div.field {
+                        label for="invite-email" { (ctx.t(T::InviteEmail)) }
+                        input #invite-email type="email" name="email" autocomplete="off" aria-describedby="invite-email-hint";
+                        p #invite-email-hint .hint { (ctx.t(T::InviteEmailHint)) }
                     }
                     div.field {
                         label for="invite-days" { (ctx.t(T::ValidForDays)) }
@@ -371,12 +378,30 @@ pub async fn invite(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Res
         task,
         expires_in_days: fields.parse("expires_in_days"),
     };
-    let outcome = ctx
-        .client
-        .post::<_, v1::InvitationCreated>(&format!("/circles/{circle_id}/invitations"), &body)
-        .await;
+    // With an address, Kring mails the link as well.
+    let email = fields.get("email").map(str::to_owned);
+    let outcome = match &email {
+        Some(email) => {
+            let body = v1::InviteByMail {
+                email: email.clone(),
+                invite: body,
+            };
+            let path = format!("/circles/{circle_id}/invitations/mail");
+            ctx.client
+                .post::<_, v1::InvitationCreated>(&path, &body)
+                .await
+        }
+        None => {
+            ctx.client
+                .post::<_, v1::InvitationCreated>(
+                    &format!("/circles/{circle_id}/invitations"),
+                    &body,
+                )
+                .await
+        }
+    };
     let (invited, status) = match outcome {
-        Ok(created) => (Invited::Link(created), StatusCode::OK),
+        Ok(created) => (Invited::Link(created, email.is_some()), StatusCode::OK),
         Err(Failure::Refused { status, detail, .. }) => (
             Invited::Refused(detail),
             StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),

@@ -1,9 +1,11 @@
 //! One file per page (and the forms it posts).
 
+pub mod account_link;
 pub mod calendar;
 pub mod circle;
 pub mod consent;
 pub mod figures;
+pub mod forgot;
 pub mod home;
 pub mod join;
 pub mod lang;

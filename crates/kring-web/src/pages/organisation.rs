@@ -10,7 +10,7 @@ use kring_protocol::v1::{self, Scope};
 use maud::{html, Markup};
 
 use super::figures::signals_list;
-use super::{changed, id};
+use super::id;
 use crate::api::{with_min_version, Failure};
 use crate::ctx::{see_other, Ctx};
 use crate::form::Fields;
@@ -207,7 +207,7 @@ pub async fn register(ctx: Ctx, fields: Fields) -> Response {
     }
 }
 
-/// `POST /organisations/{org}/intermediaries`: add a colleague by e-mail address.
+/// `POST /organisations/{org}/intermediaries`: invite a colleague by mail.
 pub async fn add_colleague(ctx: Ctx, Path(org): Path<String>, fields: Fields) -> Response {
     let Ok(org) = id(&org) else {
         return ctx.failure(Failure::NotFound);
@@ -218,11 +218,11 @@ pub async fn add_colleague(ctx: Ctx, Path(org): Path<String>, fields: Fields) ->
     };
     let outcome = ctx
         .client
-        .post::<_, v1::Changed>(&format!("/organisations/{org}/intermediaries"), &body)
+        .post::<_, v1::MailAccepted>(&format!("/organisations/{org}/intermediaries"), &body)
         .await;
     // The organisation's version is not a circle's: no min_version to pass.
     ctx.after(
-        changed(outcome).map(|_| None),
+        outcome.map(|_| None),
         &with_min_version(&back, None),
         T::ColleagueAdded,
     )

@@ -83,7 +83,9 @@ fn page(ctx: &Ctx, next: &str, name: &str, email: &str, problem: Option<&str>) -
             }
             div.field {
                 label for="email" { (ctx.t(T::Email)) }
-                input #email type="email" name="email" value=(email) required autocomplete="email";
+                input #email type="email" name="email" value=(email) required autocomplete="email"
+                    aria-describedby="email-hint";
+                p #email-hint .hint { (ctx.t(T::SignUpMailHint)) }
             }
             div.field {
                 label for="password" { (ctx.t(T::Password)) }

@@ -92,6 +92,25 @@ impl Kring {
     }
 }
 
+impl Kring {
+    /// Starts the notifier and the sender, delivering to the shared test SMTP
+    /// server, with links to `server`. Mail stops when the answer is dropped.
+    pub async fn start_mail(&self, server: &Server) -> kring_notify::MailTasks {
+        let smtp = kring_testkit::SmtpServer::shared();
+        let transport = kring_notify::Transport::from_url(&smtp.url()).expect("an SMTP URL");
+        let secret = kring_app::server_secret(self.test.log.as_ref(), None)
+            .await
+            .expect("the server secret");
+        let settings = kring_notify::MailSettingsOfServer {
+            public_url: server.base.clone(),
+            from: "Kring <kring@example.org>".to_owned(),
+        };
+        kring_notify::start(self.test.log.clone(), &secret, transport, settings)
+            .await
+            .expect("start mail")
+    }
+}
+
 impl Drop for Kring {
     fn drop(&mut self) {
         self.projector.abort();
