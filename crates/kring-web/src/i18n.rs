@@ -499,6 +499,7 @@ table! {
     LookCircle => "de kring: signalen", "the circle: signals";
     LookCircleFull => "de kring: signalen, rooster, open hulpvragen en gedeeld logboek", "the circle: signals, rota, open requests and shared logbook";
     LookLive => "live bijwerken", "live updates";
+    LookSignalsMail => "een e-mail: de kring kwam over een grens die de organisatie koos", "a mail: the circle crossed a threshold the organisation chose";
     LookOther => "iets anders", "something else";
 }
 
@@ -589,6 +590,7 @@ pub fn look_what_known(lang: Lang, code: &str) -> Option<&'static str> {
         "circle" => T::LookCircle,
         "circle-full" => T::LookCircleFull,
         "live" => T::LookLive,
+        "signals-mail" => T::LookSignalsMail,
         "other" => T::LookOther,
         _ => return None,
     };
