@@ -454,6 +454,13 @@ table! {
     ColleagueEmail => "E-mailadres van een collega met een account", "E-mail address of a colleague with an account";
     AddColleague => "Collega toevoegen", "Add colleague";
     ColleagueAdded => "Je collega is toegevoegd.", "Your colleague was added.";
+    Thresholds => "E-mail bij zorgen", "Mail when a circle needs attention";
+    ThresholdsText => "Jullie krijgen één e-mail als een kring die toestemming gaf over een grens gaat, en pas weer een als het eerst beter ging. Alleen het signaal, nooit wat er in de kring staat. Een e-mail staat bij de kring in de lijst van wie keek.", "You get one mail when a circle that gave consent crosses a threshold, and another only after things were better first. Only the signal, never what is in the circle. Each mail is on the circle's list of who looked.";
+    ThresholdOpenPlaces => "Open plekken in het rooster in de komende 7 dagen: e-mail vanaf (0 = nooit)", "Open places in the rota in the next 7 days: mail from (0 = never)";
+    ThresholdCarerAtRisk => "E-mail als één persoon al drie weken het meeste werk doet", "Mail when one person has done most of the help for three weeks";
+    ThresholdSilentDays => "Dagen zonder bericht in het logboek: e-mail vanaf (0 = nooit)", "Days without a logbook entry: mail from (0 = never)";
+    SaveThresholds => "Grenzen opslaan", "Save thresholds";
+    ThresholdsSaved => "De grenzen zijn opgeslagen.", "The thresholds were saved.";
     Cover => "Rooster, komende dagen", "Rota, coming days";
     BackToDashboard => "Terug naar het overzicht", "Back to the dashboard";
     LookRecorded => "De kring ziet dat je keek.", "The circle sees that you looked.";
