@@ -361,6 +361,51 @@ async fn intermediaries_hear_of_a_crossed_threshold_once_and_it_is_a_look(w: Wor
     assert_eq!(signals.tick(t0() + Duration::minutes(5)).await.unwrap(), 0);
     assert_eq!(w.looks_by_mail().await.len(), 3);
 
+    // A second helper: one open place, under the threshold; off, silently.
+    let second = w.admit().await;
+    w.claim(second).await;
+    w.project().await;
+    assert_eq!(signals.tick(t0() + Duration::minutes(10)).await.unwrap(), 0);
+    // They step back: two open places again, a new crossing: one more each,
+    // and one more look each.
+    let reason = w.vault.seal(second, "Ik kan niet").await.unwrap();
+    let release = Action::ReleaseShift {
+        shift: w.shift,
+        date: tuesday(),
+        reason,
+    };
+    w.run(second, release).await;
+    w.project().await;
+    assert_eq!(signals.tick(t0() + Duration::minutes(15)).await.unwrap(), 3);
+    assert_eq!(signals.tick(t0() + Duration::minutes(20)).await.unwrap(), 0);
+    for intermediary in [full_1, full_2, signals_only] {
+        assert_eq!(w.outbox(intermediary).await.len(), 2);
+    }
+    assert_eq!(w.looks_by_mail().await.len(), 6);
+
+    // Consent revoked: nothing more, even when it crosses again.
+    w.run(
+        w.coordinator,
+        Action::RevokeConsent {
+            organisation: signals_org,
+        },
+    )
+    .await;
+    w.claim(second).await;
+    w.project().await;
+    signals.tick(t0() + Duration::minutes(25)).await.unwrap();
+    let reason = w.vault.seal(second, "Toch niet").await.unwrap();
+    let release = Action::ReleaseShift {
+        shift: w.shift,
+        date: tuesday(),
+        reason,
+    };
+    w.run(second, release).await;
+    w.project().await;
+    assert_eq!(signals.tick(t0() + Duration::minutes(30)).await.unwrap(), 2);
+    assert_eq!(w.outbox(signals_only).await.len(), 2);
+    assert_eq!(w.looks_by_mail().await.len(), 8);
+
     // Under `signals` consent the mail says "a circle", never the name.
     let words = |about: &About, focus_name: &str, language| {
         let ctx = Context {
