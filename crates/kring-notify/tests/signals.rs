@@ -23,6 +23,7 @@ on_both_backends!(
     World::new =>
     coordinators_hear_of_a_member_over_capacity_once_per_crossing,
     intermediaries_hear_of_a_crossed_threshold_once_and_it_is_a_look,
+    a_silent_circle_is_heard_of_once_its_days_have_passed,
 );
 
 /// The domain's clock: Monday 1 March 2027, 09:00 in Amsterdam (UTC+1).
@@ -432,4 +433,54 @@ async fn intermediaries_hear_of_a_crossed_threshold_once_and_it_is_a_look(w: Wor
         en.text
     );
     assert!(en.text.contains("your organisation chose this threshold"));
+}
+
+async fn a_silent_circle_is_heard_of_once_its_days_have_passed(w: World) {
+    let text = w.vault.seal(w.coordinator, "Rustige dag").await.unwrap();
+    let entry = Action::WriteLogbookEntry {
+        entry: EntryId(Uuid::new_v4()),
+        visibility: Visibility::WholeCircle,
+        text,
+    };
+    w.run(w.coordinator, entry).await;
+    let intermediary = PersonId(Uuid::new_v4());
+    // The view dates an entry by when it was stored (the wall clock), and the
+    // consent runs from the domain's t0: a silence long enough to reach past both.
+    let silence = Thresholds {
+        silent_days: 200,
+        ..Thresholds::default()
+    };
+    let organisation = w.organisation(&[intermediary], silence).await;
+    w.consent(organisation, ConsentScope::Signals).await;
+    w.project().await;
+    let view = kring_views::load(w.store().as_ref(), w.circle)
+        .await
+        .unwrap()
+        .unwrap();
+    let written = view.last_entry_at.unwrap();
+    assert!(written + Duration::days(199) > t0());
+    let mut signals = w.signals();
+    let early = signals.tick(written + Duration::days(199)).await.unwrap();
+    assert_eq!(early, 0, "not silent long enough yet");
+    assert_eq!(
+        signals.tick(written + Duration::days(200)).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        signals.tick(written + Duration::days(230)).await.unwrap(),
+        0
+    );
+    let rows = w.outbox(intermediary).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        about(&rows[0]),
+        About::Threshold {
+            organisation,
+            signal: ThresholdSignal::Silence { days: 200 },
+            named: false,
+        }
+    );
+    // The body says which signal, nothing of what was written.
+    assert!(!rows[0].message.body.contains("Rustige"));
+    assert_eq!(w.looks_by_mail().await.len(), 1);
 }
