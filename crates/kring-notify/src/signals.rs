@@ -119,6 +119,14 @@ impl Signals {
     /// Looks at every circle at `now`; answers how many messages were new.
     pub async fn tick(&mut self, now: DateTime<Utc>) -> anyhow::Result<u64> {
         let watchers = self.watchers(now).await?;
+        // Every circle's stored signals in one read, not one per circle.
+        let mut stored: HashMap<String, ViewRow> = self
+            .store
+            .load_views(SIGNALS_VIEW)
+            .await?
+            .into_iter()
+            .map(|row| (row.key.clone(), row))
+            .collect();
         let mut new = 0;
         for row in self.store.load_views(CIRCLE_VIEW).await? {
             let view: CircleView = match serde_json::from_str(&row.body) {
@@ -133,7 +141,8 @@ impl Signals {
             };
             let organisations = watchers.get(&circle).map(Vec::as_slice).unwrap_or(&[]);
             let watches = watches(&view, organisations, now);
-            new += self.circle(&view, circle, watches, now).await?;
+            let stored = stored.remove(&circle.0.to_string());
+            new += self.circle(&view, circle, stored, watches, now).await?;
         }
         if new > 0 {
             metrics::counter!("kring_signals_queued_total").increment(new);
@@ -193,11 +202,11 @@ impl Signals {
         &self,
         view: &CircleView,
         circle: CircleId,
+        stored: Option<ViewRow>,
         watches: Vec<Watch>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<u64> {
         let key = circle.0.to_string();
-        let stored = self.store.load_view(SIGNALS_VIEW, &key).await?;
         let (mut state, version) = match &stored {
             Some(row) => (
                 serde_json::from_str::<Crossings>(&row.body).unwrap_or_else(|e| {

@@ -193,6 +193,32 @@ impl World {
         projector.catch_up(|_| {}).await.unwrap();
     }
 
+    /// The stored signals of the circle as if none had turned on (their
+    /// episodes kept): what a crash between queueing and storing leaves.
+    async fn forget_that_signals_are_on(&self) {
+        let key = self.circle.0.to_string();
+        let row = self
+            .store()
+            .load_view("signals", &key)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut body: serde_json::Value = serde_json::from_str(&row.body).unwrap();
+        for crossing in body["signals"].as_object_mut().unwrap().values_mut() {
+            crossing["on"] = false.into();
+        }
+        let row = kring_store::ViewRow {
+            version: row.version + 1,
+            body: body.to_string(),
+            ..row
+        };
+        let at = self.store().load_checkpoint("signals").await.unwrap();
+        self.store()
+            .commit_views("signals", at, &[row])
+            .await
+            .unwrap();
+    }
+
     fn signals(&self) -> Signals {
         Signals::with_services(self.store().clone(), self.links.clone(), Services::at(t0()))
     }
@@ -357,6 +383,16 @@ async fn intermediaries_hear_of_a_crossed_threshold_once_and_it_is_a_look(w: Wor
     ];
     expected.sort_by_key(|(p, ..)| p.0);
     assert_eq!(looks, expected);
+
+    // A crash after the mails were queued and before "on" was stored: the
+    // stored state is as before, the next tick queues the same keys again,
+    // and nothing doubles: no mail, no look.
+    w.forget_that_signals_are_on().await;
+    assert_eq!(signals.tick(t0() + Duration::minutes(1)).await.unwrap(), 0);
+    for intermediary in [full_1, full_2, signals_only] {
+        assert_eq!(w.outbox(intermediary).await.len(), 1);
+    }
+    assert_eq!(w.looks_by_mail().await.len(), 3);
 
     // Once per crossing: a second tick queues nothing and records no look.
     assert_eq!(signals.tick(t0() + Duration::minutes(5)).await.unwrap(), 0);
