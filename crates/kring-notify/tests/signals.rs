@@ -24,6 +24,7 @@ on_both_backends!(
     coordinators_hear_of_a_member_over_capacity_once_per_crossing,
     intermediaries_hear_of_a_crossed_threshold_once_and_it_is_a_look,
     a_silent_circle_is_heard_of_once_its_days_have_passed,
+    a_carer_at_risk_is_heard_of_by_coordinators_and_an_organisation_that_asked,
 );
 
 /// The domain's clock: Monday 1 March 2027, 09:00 in Amsterdam (UTC+1).
@@ -519,4 +520,71 @@ async fn a_silent_circle_is_heard_of_once_its_days_have_passed(w: World) {
     // The body says which signal, nothing of what was written.
     assert!(!rows[0].message.body.contains("Rustige"));
     assert_eq!(w.looks_by_mail().await.len(), 1);
+}
+
+async fn a_carer_at_risk_is_heard_of_by_coordinators_and_an_organisation_that_asked(w: World) {
+    let carer = w.admit().await;
+    w.admit().await;
+    // Two weeks before t0 a weekly shift on Mondays, which the carer takes
+    // three weeks running: all of the help, three weeks long.
+    let early = Commands::new(w.test.log.clone(), Services::at(t0() - Duration::days(15)));
+    let weekly = ShiftId(Uuid::new_v4());
+    let first = NaiveDate::from_ymd_opt(2027, 2, 15).unwrap();
+    let title = w.vault.seal(w.coordinator, "Boodschappen").await.unwrap();
+    let mut steps = vec![(
+        w.coordinator,
+        Action::ScheduleShift {
+            shift: weekly,
+            title,
+            starts: first.and_hms_opt(10, 0, 0).unwrap(),
+            duration: Minutes::new(120).unwrap(),
+            recurrence: Recurrence::Weekly { until: None },
+            helpers_needed: 1,
+            rings: vec![Ring::Warm],
+        },
+    )];
+    for week in 0..3 {
+        let date = first + Duration::days(7 * week);
+        steps.push((
+            carer,
+            Action::ClaimShift {
+                shift: weekly,
+                date,
+            },
+        ));
+    }
+    for (actor, action) in steps {
+        let command = CircleCommand {
+            actor: Actor::person(actor),
+            action,
+        };
+        let metadata = kring_store::metadata::of(actor.0, None);
+        early.circle(w.circle, command, metadata).await.unwrap();
+    }
+    let intermediary = PersonId(Uuid::new_v4());
+    let asked = Thresholds {
+        carer_at_risk: true,
+        ..Thresholds::default()
+    };
+    let organisation = w.organisation(&[intermediary], asked).await;
+    w.consent(organisation, ConsentScope::Full).await;
+    w.project().await;
+
+    let mut signals = w.signals();
+    assert_eq!(signals.tick(t0()).await.unwrap(), 2);
+    let rows = w.outbox(w.coordinator).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(about(&rows[0]), About::CarerAtRisk);
+    assert!(w.outbox(carer).await.is_empty());
+    let rows = w.outbox(intermediary).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        about(&rows[0]),
+        About::Threshold {
+            organisation,
+            signal: ThresholdSignal::CarerAtRisk,
+            named: true,
+        }
+    );
+    assert_eq!(signals.tick(t0() + Duration::minutes(5)).await.unwrap(), 0);
 }
