@@ -169,6 +169,8 @@ refusals! {
     OrganisationName = "organisation-name", Invalid, "an organisation's name has 1 to 120 characters";
     AlreadyIntermediary = "already-intermediary", Conflict, "this person already works for the organisation";
     LastIntermediary = "last-intermediary", Conflict, "an organisation needs an intermediary: add another one first";
+    ThresholdOpenPlaces = "threshold-open-places", Invalid, "open places in the next 7 days: a number from 1 to 500, or 0 for no mail";
+    ThresholdSilence = "threshold-silence", Invalid, "days without a logbook entry: a number from 1 to 365, or 0 for no mail";
     Capacity = "capacity", Invalid, "a capacity is between 1 and 80 hours a week, or between 1 and 60 tasks a month";
     WindowEndsBeforeStart = "window-ends-before-start", Invalid, "a time window must end after it starts";
     WindowTooLong = "window-too-long", Invalid, "a time window can be at most two months long";

@@ -21,7 +21,9 @@ pub use circle::events::{CircleEvent, InvitedAs, Recurrence, ThanksFor};
 pub use circle::Circle;
 pub use error::{DomainError, Refusal, RefusalKind};
 pub use ids::*;
-pub use organisation::{Organisation, OrganisationAction, OrganisationCommand, OrganisationEvent};
+pub use organisation::{
+    Organisation, OrganisationAction, OrganisationCommand, OrganisationEvent, Thresholds,
+};
 pub use sealed::Sealed;
 pub use services::{Clock, FixedClock, Services, SystemClock};
 pub use vocabulary::{

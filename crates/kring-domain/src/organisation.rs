@@ -17,6 +17,31 @@ pub struct Organisation {
     #[serde(default)]
     pub name: String,
     pub intermediaries: BTreeSet<PersonId>,
+    /// When its intermediaries hear of a consenting circle by mail.
+    #[serde(default)]
+    pub thresholds: Thresholds,
+}
+
+/// The signals of a consenting circle an organisation wants to hear of by
+/// mail, once each time a circle crosses one. The default: none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thresholds {
+    /// At least this many open places on shifts in the next 7 days (0: off).
+    pub open_places: u32,
+    /// One member has carried most of the help for three weeks.
+    pub carer_at_risk: bool,
+    /// No logbook entry for this many days (0: off).
+    pub silent_days: u32,
+}
+
+impl Thresholds {
+    pub const MAX_OPEN_PLACES: u32 = 500;
+    pub const MAX_SILENT_DAYS: u32 = 365;
+
+    /// Whether any signal is switched on.
+    pub fn any(&self) -> bool {
+        self.open_places > 0 || self.carer_at_risk || self.silent_days > 0
+    }
 }
 
 /// Something an intermediary (`by`) asks of an organisation.
@@ -39,6 +64,9 @@ pub enum OrganisationAction {
     RemoveIntermediary {
         person: PersonId,
     },
+    SetThresholds {
+        thresholds: Thresholds,
+    },
 }
 
 /// What happened in an organisation.
@@ -58,6 +86,10 @@ pub enum OrganisationEvent {
         person: PersonId,
         by: PersonId,
     },
+    ThresholdsSet {
+        thresholds: Thresholds,
+        by: PersonId,
+    },
 }
 
 impl DomainEvent for OrganisationEvent {
@@ -66,6 +98,7 @@ impl DomainEvent for OrganisationEvent {
             OrganisationEvent::OrganisationRegistered { .. } => "OrganisationRegistered",
             OrganisationEvent::IntermediaryAdded { .. } => "IntermediaryAdded",
             OrganisationEvent::IntermediaryRemoved { .. } => "IntermediaryRemoved",
+            OrganisationEvent::ThresholdsSet { .. } => "ThresholdsSet",
         }
         .to_owned()
     }
@@ -120,6 +153,15 @@ impl Organisation {
                         }
                         Ok(vec![OrganisationEvent::IntermediaryRemoved { person, by }])
                     }
+                    OrganisationAction::SetThresholds { thresholds } => {
+                        if thresholds.open_places > Thresholds::MAX_OPEN_PLACES {
+                            return Err(Refusal::ThresholdOpenPlaces.into());
+                        }
+                        if thresholds.silent_days > Thresholds::MAX_SILENT_DAYS {
+                            return Err(Refusal::ThresholdSilence.into());
+                        }
+                        Ok(vec![OrganisationEvent::ThresholdsSet { thresholds, by }])
+                    }
                     OrganisationAction::Register { .. } => Err(Refusal::AlreadyExists.into()),
                 }
             }
@@ -162,6 +204,9 @@ impl Aggregate for Organisation {
             }
             OrganisationEvent::IntermediaryRemoved { person, .. } => {
                 self.intermediaries.remove(&person);
+            }
+            OrganisationEvent::ThresholdsSet { thresholds, .. } => {
+                self.thresholds = thresholds;
             }
         }
     }

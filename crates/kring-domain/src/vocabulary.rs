@@ -286,6 +286,10 @@ pub enum Looked {
     /// The circle's live updates.
     #[serde(rename = "live")]
     Live,
+    /// A mail about the circle crossing one of the organisation's thresholds:
+    /// the intermediary learns the signal without opening Kring.
+    #[serde(rename = "signals-mail")]
+    SignalsMail,
     /// Something recorded before looks had codes, in words no longer known.
     #[serde(rename = "other")]
     Other,
@@ -293,12 +297,13 @@ pub enum Looked {
 
 impl Looked {
     /// Every kind of look.
-    pub const ALL: [Looked; 6] = [
+    pub const ALL: [Looked; 7] = [
         Looked::Dashboard,
         Looked::DashboardRota,
         Looked::Circle,
         Looked::CircleFull,
         Looked::Live,
+        Looked::SignalsMail,
         Looked::Other,
     ];
 
@@ -310,6 +315,7 @@ impl Looked {
             Looked::Circle => "circle",
             Looked::CircleFull => "circle-full",
             Looked::Live => "live",
+            Looked::SignalsMail => "signals-mail",
             Looked::Other => "other",
         }
     }
@@ -322,6 +328,7 @@ impl Looked {
             Looked::Circle => "the circle: signals",
             Looked::CircleFull => "the circle: signals, rota, open requests and shared logbook",
             Looked::Live => "live updates",
+            Looked::SignalsMail => "a mail: the circle crossed a threshold",
             Looked::Other => "something else",
         }
     }

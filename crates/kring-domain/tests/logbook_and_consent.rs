@@ -1011,3 +1011,66 @@ fn the_last_intermediary_cannot_be_removed() {
         ))
         .then_expect_error(DomainError::Refused(Refusal::LastIntermediary));
 }
+
+#[test]
+fn an_intermediary_sets_the_organisations_thresholds_within_bounds() {
+    let wanted = Thresholds {
+        open_places: 500,
+        carer_at_risk: true,
+        silent_days: 365,
+    };
+    organisation()
+        .given(vec![org_registered(), colleague_added()])
+        .when(org_by(
+            COLLEAGUE,
+            OrganisationAction::SetThresholds { thresholds: wanted },
+        ))
+        .then_expect_events(vec![OrganisationEvent::ThresholdsSet {
+            thresholds: wanted,
+            by: COLLEAGUE,
+        }]);
+    // All off is a choice too.
+    organisation()
+        .given(vec![org_registered()])
+        .when(org_by(
+            SOCIAL_WORKER,
+            OrganisationAction::SetThresholds {
+                thresholds: Thresholds::default(),
+            },
+        ))
+        .then_expect_events(vec![OrganisationEvent::ThresholdsSet {
+            thresholds: Thresholds::default(),
+            by: SOCIAL_WORKER,
+        }]);
+    for (thresholds, refusal) in [
+        (
+            Thresholds {
+                open_places: 501,
+                ..wanted
+            },
+            Refusal::ThresholdOpenPlaces,
+        ),
+        (
+            Thresholds {
+                silent_days: 366,
+                ..wanted
+            },
+            Refusal::ThresholdSilence,
+        ),
+    ] {
+        organisation()
+            .given(vec![org_registered()])
+            .when(org_by(
+                SOCIAL_WORKER,
+                OrganisationAction::SetThresholds { thresholds },
+            ))
+            .then_expect_error(DomainError::Refused(refusal));
+    }
+    organisation()
+        .given(vec![org_registered()])
+        .when(org_by(
+            STRANGER,
+            OrganisationAction::SetThresholds { thresholds: wanted },
+        ))
+        .then_expect_error(DomainError::Refused(Refusal::OnlyIntermediaries));
+}

@@ -2,7 +2,9 @@
 //! projection of the log. See ARCHITECTURE.md ("kring-notify").
 //!
 //! [`start`] runs, beside the server: the [`notifier::Notifier`] (log → outbox),
-//! the [`reminders::Reminders`] (views and the clock → outbox) and the
+//! the [`reminders::Reminders`] (views and the clock → outbox), the
+//! [`signals::Signals`] (circles crossing a threshold → outbox, once per
+//! crossing) and the
 //! [`sender::Sender`] (outbox → SMTP, or .eml files).
 
 pub mod direct;
@@ -13,6 +15,7 @@ pub mod reminders;
 pub mod schedule;
 pub mod sender;
 pub mod settings;
+pub mod signals;
 pub mod text;
 pub mod transport;
 
@@ -40,7 +43,7 @@ impl Drop for MailTasks {
     }
 }
 
-/// Starts the notifier and the sender on `store`. `secret` is the server
+/// Starts the notifier, the reminders, the signals and the sender on `store`. `secret` is the server
 /// secret ([`kring_app::server_secret`]): it keys the links in mails.
 pub async fn start(
     store: Arc<dyn Store>,
@@ -53,11 +56,13 @@ pub async fn start(
     let commands = Arc::new(Commands::new(store.clone(), Services::system()));
     let accounts = Accounts::new(store.clone(), commands, EmailLookup::new(secret));
     let reminders = reminders::Reminders::new(store.clone(), links.clone());
+    let signals = signals::Signals::new(store.clone(), links.clone());
     let sender = sender::Sender::new(store, accounts, transport, links, server);
     Ok(MailTasks {
         tasks: vec![
             tokio::spawn(notifier.run()),
             tokio::spawn(reminders.run()),
+            tokio::spawn(signals.run()),
             tokio::spawn(sender.run()),
         ],
     })

@@ -25,16 +25,19 @@ pub enum Topic {
     Coordination,
     /// For coordinators: each week, who of an organisation looked at the circle.
     Looks,
+    /// For intermediaries: a consenting circle crossed a threshold the organisation set.
+    Thresholds,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 6] = [
+    pub const ALL: [Topic; 7] = [
         Topic::RequestOpen,
         Topic::MyRequests,
         Topic::Swaps,
         Topic::Reminders,
         Topic::Coordination,
         Topic::Looks,
+        Topic::Thresholds,
     ];
 
     /// The stable name used in settings, outbox rows and unsubscribe links.
@@ -46,6 +49,7 @@ impl Topic {
             Topic::Reminders => "reminders",
             Topic::Coordination => "coordination",
             Topic::Looks => "looks",
+            Topic::Thresholds => "thresholds",
         }
     }
 
@@ -130,6 +134,44 @@ pub enum About {
         starts: DateTime<Utc>,
         can_widen: bool,
     },
+    /// For coordinators: a member gives more this week than they said they could.
+    MemberOverCapacity,
+    /// For coordinators: one member has carried most of the help for three weeks.
+    CarerAtRisk,
+    /// For an organisation's intermediaries: a consenting circle crossed one of
+    /// its thresholds. `named` when the consent lets them see the focus
+    /// person's name (`full`); else the mail says "a circle".
+    Threshold {
+        organisation: OrganisationId,
+        signal: ThresholdSignal,
+        named: bool,
+    },
+}
+
+/// Which of an organisation's thresholds a circle crossed, with the
+/// organisation's own setting (never the circle's content).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "signal", rename_all = "kebab-case")]
+pub enum ThresholdSignal {
+    /// At least `at_least` open places on shifts in the next 7 days.
+    OpenPlaces {
+        at_least: u32,
+    },
+    CarerAtRisk,
+    /// No logbook entry for `days` days or more.
+    Silence {
+        days: u32,
+    },
+}
+
+impl ThresholdSignal {
+    pub fn code(self) -> &'static str {
+        match self {
+            ThresholdSignal::OpenPlaces { .. } => "open-places",
+            ThresholdSignal::CarerAtRisk => "carer-at-risk",
+            ThresholdSignal::Silence { .. } => "silence",
+        }
+    }
 }
 
 impl About {
@@ -146,7 +188,10 @@ impl About {
             | About::SwapLapsing { .. } => Topic::Swaps,
             About::NewMember { .. }
             | About::OpenPlaces { .. }
-            | About::RequestUnanswered { .. } => Topic::Coordination,
+            | About::RequestUnanswered { .. }
+            | About::MemberOverCapacity
+            | About::CarerAtRisk => Topic::Coordination,
+            About::Threshold { .. } => Topic::Thresholds,
             About::Looked { .. } => Topic::Looks,
             About::ShiftReminder { .. } | About::RequestReminder { .. } => Topic::Reminders,
         }
@@ -167,7 +212,11 @@ impl About {
             | About::RequestReminder { starts, .. }
             | About::OpenPlaces { starts, .. }
             | About::RequestUnanswered { starts, .. } => Some(*starts),
-            About::NewMember { .. } | About::Looked { .. } => None,
+            About::NewMember { .. }
+            | About::Looked { .. }
+            | About::MemberOverCapacity
+            | About::CarerAtRisk
+            | About::Threshold { .. } => None,
         }
     }
 
@@ -188,6 +237,9 @@ impl About {
             About::RequestReminder { .. } => "reminder-request",
             About::OpenPlaces { .. } => "open-places",
             About::RequestUnanswered { .. } => "request-unanswered",
+            About::MemberOverCapacity => "member-over-capacity",
+            About::CarerAtRisk => "carer-at-risk",
+            About::Threshold { .. } => "threshold",
         }
     }
 }

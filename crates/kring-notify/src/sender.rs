@@ -195,13 +195,27 @@ impl Sender {
             return Ok(Err(Skip::Because(OutboxStatus::Skipped, "turned off")));
         }
         let facts = self.circle_facts(circle).await?;
+        // An intermediary under `signals` consent is not told whose circle it is.
+        let unnamed = items
+            .iter()
+            .any(|a| matches!(a, About::Threshold { named: false, .. }));
         let focus_name = match &facts.focus_name {
+            _ if unnamed => String::new(),
             Opened::Text(name) => name.clone(),
             Opened::Forgotten => {
                 text::say(settings.language, "een voormalig lid", "a former member").to_owned()
             }
         };
-        let circle_url = format!("{}/circles/{}", self.server.public_url, circle.0);
+        // Intermediaries open the circle from their organisation's page.
+        let circle_url = match &items[0] {
+            About::Threshold { organisation, .. } => {
+                format!(
+                    "{}/organisations/{}",
+                    self.server.public_url, organisation.0
+                )
+            }
+            _ => format!("{}/circles/{}", self.server.public_url, circle.0),
+        };
         let settings_url = format!("{}/me/mail", self.server.public_url);
         let organisations = self.organisation_names(&items).await?;
         let ctx = Context {

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use kring_domain::{Category, Ring};
 use maud::{html, Markup, DOCTYPE};
 
-use crate::notices::{may_name, About};
+use crate::notices::{may_name, About, ThresholdSignal};
 use crate::schedule::Language;
 
 /// A mail's words.
@@ -29,7 +29,8 @@ pub struct Button {
 /// What every notice mail needs besides what it is about.
 pub struct Context<'a> {
     pub language: Language,
-    /// The circle's focus person, opened with their key ("a former member" when forgotten).
+    /// The circle's focus person, opened with their key ("a former member" when forgotten);
+    /// empty when the reader may not see it (an intermediary under `signals` consent).
     pub focus_name: &'a str,
     /// The circle's time zone: days and times as the family sees them.
     pub zone: Tz,
@@ -44,7 +45,11 @@ pub struct Context<'a> {
 /// One notice as a mail, with its buttons.
 pub fn notice(about: &About, ctx: &Context, buttons: &[Button]) -> Text {
     let line = headline(about, ctx);
-    let subject = format!("{} · {}", circle_of(ctx), line);
+    let subject = match about {
+        // The line names the circle (or says "a circle") already.
+        About::Threshold { .. } => line.clone(),
+        _ => format!("{} · {}", circle_of(ctx), line),
+    };
     compose(ctx, subject, &[line], buttons, &why(about, ctx.language))
 }
 
@@ -59,15 +64,26 @@ pub fn digest(items: &[About], ctx: &Context) -> Text {
         label: say(ctx.language, "Open de kring", "Open the circle").to_owned(),
         url: ctx.circle_url.to_owned(),
     };
-    let why = say(
-        ctx.language,
-        "Je krijgt deze samenvatting omdat je lid bent van deze kring en een samenvatting koos.",
-        "You receive this summary because you are a member of this circle and chose a summary.",
-    );
+    let why = if items.iter().all(|a| matches!(a, About::Threshold { .. })) {
+        say(
+            ctx.language,
+            "Je krijgt deze samenvatting omdat je werkt voor een organisatie die deze kring volgt met toestemming, en een samenvatting koos.",
+            "You receive this summary because you work for an organisation that follows this circle with its consent, and chose a summary.",
+        )
+    } else {
+        say(
+            ctx.language,
+            "Je krijgt deze samenvatting omdat je lid bent van deze kring en een samenvatting koos.",
+            "You receive this summary because you are a member of this circle and chose a summary.",
+        )
+    };
     compose(ctx, subject, &lines, &[open], why)
 }
 
 fn circle_of(ctx: &Context) -> String {
+    if ctx.focus_name.is_empty() {
+        return say(ctx.language, "Een kring", "A circle").to_owned();
+    }
     match ctx.language {
         Language::Nl => format!("Kring van {}", ctx.focus_name),
         Language::En => format!("{}'s circle", ctx.focus_name),
@@ -247,6 +263,41 @@ fn headline(about: &About, ctx: &Context) -> String {
                 asked
             }
         }
+        About::MemberOverCapacity => say(
+            lang,
+            "Iemand in de kring doet deze week meer dan die zei te kunnen. Misschien kan een ander iets overnemen.",
+            "Someone in the circle gives more this week than they said they could. Perhaps someone else can take something over.",
+        )
+        .to_owned(),
+        About::CarerAtRisk => say(
+            lang,
+            "Al drie weken doet één persoon het meeste werk in de kring. Kijk samen of anderen kunnen helpen.",
+            "For three weeks one person has done most of the help in the circle. See together whether others can help.",
+        )
+        .to_owned(),
+        About::Threshold { signal, .. } => {
+            let circle = circle_of(ctx);
+            match (signal, lang) {
+                (ThresholdSignal::OpenPlaces { at_least }, Language::Nl) => format!(
+                    "{circle}: in de komende 7 dagen zijn er {at_least} of meer open plekken in het rooster."
+                ),
+                (ThresholdSignal::OpenPlaces { at_least }, Language::En) => format!(
+                    "{circle}: in the next 7 days the rota has {at_least} or more open places."
+                ),
+                (ThresholdSignal::CarerAtRisk, Language::Nl) => format!(
+                    "{circle}: al drie weken doet één persoon het meeste werk."
+                ),
+                (ThresholdSignal::CarerAtRisk, Language::En) => format!(
+                    "{circle}: for three weeks one person has done most of the help."
+                ),
+                (ThresholdSignal::Silence { days }, Language::Nl) => format!(
+                    "{circle}: al {days} dagen of langer geen bericht in het logboek."
+                ),
+                (ThresholdSignal::Silence { days }, Language::En) => format!(
+                    "{circle}: no logbook entry for {days} days or more."
+                ),
+            }
+        }
     }
 }
 
@@ -278,6 +329,11 @@ fn why(about: &About, lang: Language) -> &'static str {
             lang,
             "Je krijgt dit bericht omdat je deze kring coördineert.",
             "You receive this because you coordinate this circle.",
+        ),
+        Thresholds => say(
+            lang,
+            "Je krijgt dit bericht omdat je werkt voor een organisatie die deze kring volgt met toestemming van de kring, en je organisatie deze grens koos. Je krijgt het één keer, tot het weer beter gaat.",
+            "You receive this because you work for an organisation that follows this circle with the circle's consent, and your organisation chose this threshold. You receive it once, until things are better again.",
         ),
     }
 }

@@ -12,6 +12,7 @@ use kring_notify::links::LinkKeys;
 use kring_notify::notifier::Notifier;
 use kring_notify::schedule::{Delivery, Language, MailSettings};
 use kring_notify::sender::{MailSettingsOfServer, Sender, MAX_ATTEMPTS};
+use kring_notify::signals::Signals;
 use kring_notify::{notices::Topic, settings, Transport};
 use kring_store::{OutboxStatus, Store};
 use kring_testkit::{on_both_backends, ReceivedMail, SmtpServer, TestLog};
@@ -25,6 +26,7 @@ on_both_backends!(
     quiet_hours_hold_a_mail_until_the_morning,
     a_refusing_server_is_given_up_and_a_busy_one_tried_again,
     a_forgotten_persons_queued_mail_goes_with_them,
+    an_intermediary_hears_of_a_crossed_threshold_named_only_under_full_consent,
 );
 
 const SECRET: &[u8] = b"a server secret of the test, 32 bytes or more";
@@ -411,4 +413,92 @@ async fn a_forgotten_persons_queued_mail_goes_with_them(w: World) {
     assert!(SmtpServer::shared()
         .messages_to(&w.address("henk"))
         .is_empty());
+}
+
+/// Two organisations follow Ria's circle, one with `full` consent and one with
+/// `signals`; both mail at 2 open places. The shift of three has none taken.
+async fn an_intermediary_hears_of_a_crossed_threshold_named_only_under_full_consent(w: World) {
+    let vault = Vault::new(w.store().clone());
+    let title = vault.seal(w.coordinator, "hartoperatie").await.unwrap();
+    let day = (Utc::now() + Duration::days(2)).date_naive();
+    w.run(
+        w.coordinator,
+        Action::ScheduleShift {
+            shift: ShiftId(Uuid::new_v4()),
+            title,
+            starts: day.and_hms_opt(10, 0, 0).unwrap(),
+            duration: Minutes::new(90).unwrap(),
+            recurrence: Recurrence::Once,
+            helpers_needed: 3,
+            rings: vec![Ring::Warm],
+        },
+    )
+    .await;
+    let mut organisations = vec![];
+    for (name, scope) in [("wim", ConsentScope::Full), ("els", ConsentScope::Signals)] {
+        let intermediary = w.person(name, true, Language::Nl).await;
+        let organisation = OrganisationId(Uuid::new_v4());
+        for action in [
+            OrganisationAction::Register {
+                organisation,
+                name: "Wijkteam".into(),
+            },
+            OrganisationAction::SetThresholds {
+                thresholds: Thresholds {
+                    open_places: 2,
+                    ..Thresholds::default()
+                },
+            },
+        ] {
+            let command = OrganisationCommand {
+                actor: intermediary,
+                action,
+            };
+            w.commands
+                .organisation(organisation, command)
+                .await
+                .unwrap();
+        }
+        let consent = Action::GrantConsent {
+            organisation,
+            scope,
+            from: Utc::now(),
+        };
+        w.run(w.coordinator, consent).await;
+        organisations.push(organisation);
+    }
+    let mut projector = kring_views::Projector::open(w.store().clone())
+        .await
+        .unwrap();
+    projector.catch_up(|_| {}).await.unwrap();
+    let mut signals = Signals::new(w.store().clone(), LinkKeys::new(SECRET));
+    assert_eq!(signals.tick(Utc::now()).await.unwrap(), 2);
+    let round = w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    assert_eq!(round.sent, 2, "{round:?}");
+
+    let wim = w.mails_to("wim", 1).await.remove(0);
+    assert_eq!(
+        wim.subject.as_deref().unwrap(),
+        "Kring van Ria: in de komende 7 dagen zijn er 2 of meer open plekken in het rooster."
+    );
+    let text = wim.part("text/plain").unwrap();
+    let page = format!(
+        "https://kring.example.org/organisations/{}",
+        organisations[0].0
+    );
+    assert!(text.contains(&page), "{text}");
+    assert!(text.contains("je organisatie deze grens koos"), "{text}");
+    assert_no_personal_text(&wim);
+
+    let els = w.mails_to("els", 1).await.remove(0);
+    assert_eq!(
+        els.subject.as_deref().unwrap(),
+        "Een kring: in de komende 7 dagen zijn er 2 of meer open plekken in het rooster."
+    );
+    let raw = String::from_utf8_lossy(&els.raw);
+    assert!(!raw.contains("Ria"), "{raw}");
+    assert_no_personal_text(&els);
+    // Sent once: another tick and round send nothing more.
+    assert_eq!(signals.tick(Utc::now()).await.unwrap(), 0);
+    assert_eq!(w.sender(&smtp()).round(Utc::now()).await.unwrap().sent, 0);
 }

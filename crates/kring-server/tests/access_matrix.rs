@@ -99,6 +99,7 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         // A mailed invitation: the same 202 for any address (no oracle).
         ("POST", "/organisations/{org}/intermediaries", json!({"email": "nobody@example.org"}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, S(202), S(202), S(202)]),
         ("DELETE", "/organisations/{org}/intermediaries/{person}", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+        ("PUT", "/organisations/{org}/thresholds", json!({"open_places": 3, "carer_at_risk": true, "silent_days": 14}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),
         // ---- accounts and sessions ------------------------------------------
         ("POST", "/accounts", json!({"name": "New", "email": "{fresh-email}", "password": "correct horse battery"}), [S(201); 10]),
         ("POST", "/session", json!({"email": "nobody@example.org", "password": "wrong password!"}), [S(401); 10]),

@@ -228,8 +228,60 @@ async fn only_intermediaries_reach_an_organisation(s: Server) {
         .await;
 }
 
+async fn intermediaries_set_thresholds_and_nobody_else_can(s: Server) {
+    let (family, _circle, worker, org) = setting(&s).await;
+    let path = format!("/api/v1/organisations/{org}/thresholds");
+    let seen: v1::Organisation = worker.get_ok(&format!("/api/v1/organisations/{org}")).await;
+    assert_eq!(seen.thresholds, v1::Thresholds::default(), "none at first");
+    let wanted = v1::Thresholds {
+        open_places: 3,
+        carer_at_risk: true,
+        silent_days: 14,
+    };
+    let _: v1::Changed = worker.put_ok(&path, &wanted, StatusCode::OK).await;
+    let seen: v1::Organisation = worker.get_ok(&format!("/api/v1/organisations/{org}")).await;
+    assert_eq!(seen.thresholds, wanted);
+    // Not an intermediary of it: as if there were no organisation.
+    let (status, body) = family.put_as::<v1::Changed>(&path, &wanted).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body:?}");
+    // Nonsense is refused with its code, and nothing is written.
+    let before = s.events().await;
+    for (bad, code) in [
+        (
+            v1::Thresholds {
+                open_places: 501,
+                ..wanted
+            },
+            "threshold-open-places",
+        ),
+        (
+            v1::Thresholds {
+                silent_days: 366,
+                ..wanted
+            },
+            "threshold-silence",
+        ),
+    ] {
+        let (status, body) = worker.put_as::<v1::Changed>(&path, &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body:?}");
+        assert_eq!(body.expect_err("a refusal").code, code);
+    }
+    let (status, body) = worker
+        .put_as::<v1::Changed>(&path, &serde_json::json!({"open_places": -1}))
+        .await;
+    assert!(status.is_client_error(), "{status}: {body:?}");
+    assert_eq!(s.events().await, before);
+    // Zero switches a signal off.
+    let _: v1::Changed = worker
+        .put_ok(&path, &v1::Thresholds::default(), StatusCode::OK)
+        .await;
+    let seen: v1::Organisation = worker.get_ok(&format!("/api/v1/organisations/{org}")).await;
+    assert_eq!(seen.thresholds, v1::Thresholds::default());
+}
+
 on_both_backends!(
     Server::start =>
+    intermediaries_set_thresholds_and_nobody_else_can,
     an_intermediary_sees_nothing_before_consent_and_signals_after,
     full_consent_shows_shared_writing_but_not_the_warm_ring_s,
     the_dashboard_lists_consented_circles_and_records_each_look,

@@ -220,6 +220,7 @@ table! {
     TopicReminders => "herinneringen", "reminders";
     TopicCoordination => "coördinatie", "coordination";
     TopicLooks => "wie meekeek", "who looked";
+    TopicThresholds => "kringen die over een grens van je organisatie gaan", "circles crossing your organisation's thresholds";
     DeliveryOff => "uit", "off";
     DeliveryNow => "meteen", "at once";
     DeliveryDaily => "elke dag samen", "daily summary";
@@ -539,6 +540,13 @@ table! {
     InviteEmail => "E-mailadres (mag leeg blijven)", "E-mail address (may stay empty)";
     InviteEmailHint => "Vul je een adres in? Dan mailt Kring de link. Je kunt de link ook zelf kopiëren en sturen.", "Do you fill in an address? Then Kring mails the link. You can also copy the link and send it yourself.";
     InvitationMailed => "We hebben de link ook gemaild.", "We mailed the link as well.";
+    Thresholds => "E-mail bij zorgen", "Mail when a circle needs attention";
+    ThresholdsText => "Jullie krijgen één e-mail als een kring die toestemming gaf over een grens gaat, en pas weer een als het eerst beter ging. Alleen het signaal, nooit wat er in de kring staat. Een e-mail staat bij de kring in de lijst van wie keek.", "You get one mail when a circle that gave consent crosses a threshold, and another only after things were better first. Only the signal, never what is in the circle. Each mail is on the circle's list of who looked.";
+    ThresholdOpenPlaces => "Open plekken in het rooster in de komende 7 dagen: e-mail vanaf (0 = nooit)", "Open places in the rota in the next 7 days: mail from (0 = never)";
+    ThresholdCarerAtRisk => "E-mail als één persoon al drie weken het meeste werk doet", "Mail when one person has done most of the help for three weeks";
+    ThresholdSilentDays => "Dagen zonder bericht in het logboek: e-mail vanaf (0 = nooit)", "Days without a logbook entry: mail from (0 = never)";
+    SaveThresholds => "Grenzen opslaan", "Save thresholds";
+    ThresholdsSaved => "De grenzen zijn opgeslagen.", "The thresholds were saved.";
     Cover => "Rooster, komende dagen", "Rota, coming days";
     BackToDashboard => "Terug naar het overzicht", "Back to the dashboard";
     LookRecorded => "De kring ziet dat je keek.", "The circle sees that you looked.";
@@ -584,6 +592,7 @@ table! {
     LookCircle => "de kring: signalen", "the circle: signals";
     LookCircleFull => "de kring: signalen, rooster, open hulpvragen en gedeeld logboek", "the circle: signals, rota, open requests and shared logbook";
     LookLive => "live bijwerken", "live updates";
+    LookSignalsMail => "een e-mail: de kring kwam over een grens die de organisatie koos", "a mail: the circle crossed a threshold the organisation chose";
     LookOther => "iets anders", "something else";
 }
 
@@ -595,6 +604,7 @@ pub fn topic(topic: MailTopic) -> T {
         MailTopic::Reminders => T::TopicReminders,
         MailTopic::Coordination => T::TopicCoordination,
         MailTopic::Looks => T::TopicLooks,
+        MailTopic::Thresholds => T::TopicThresholds,
     }
 }
 
@@ -694,6 +704,7 @@ pub fn look_what_known(lang: Lang, code: &str) -> Option<&'static str> {
         "circle" => T::LookCircle,
         "circle-full" => T::LookCircleFull,
         "live" => T::LookLive,
+        "signals-mail" => T::LookSignalsMail,
         "other" => T::LookOther,
         _ => return None,
     };

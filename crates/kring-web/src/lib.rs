@@ -144,6 +144,10 @@ pub fn routes(api: Router) -> Router {
             post(organisation::add_colleague),
         )
         .route(
+            "/organisations/{org}/thresholds",
+            post(organisation::set_thresholds),
+        )
+        .route(
             "/organisations/{org}/circles/{id}",
             get(organisation::circle),
         )

@@ -811,6 +811,16 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "You cannot thank yourself.",
     ),
     (
+        "threshold-open-places",
+        "Kies voor open plekken een getal van 1 tot 500, of 0 voor geen e-mail.",
+        "For open places, choose a number from 1 to 500, or 0 for no mail.",
+    ),
+    (
+        "threshold-silence",
+        "Kies voor dagen zonder logboekbericht een getal van 1 tot 365, of 0 voor geen e-mail.",
+        "For days without a logbook entry, choose a number from 1 to 365, or 0 for no mail.",
+    ),
+    (
         "timed-out",
         "De server deed er te lang over. Kijk eerst of je wijziging toch gelukt is.",
         "The server took too long to answer: try again in a moment (a change you sent may have been made all the same, so look first).",

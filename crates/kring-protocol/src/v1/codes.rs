@@ -164,6 +164,8 @@ pub const PROBLEM_CODES: &[&str] = &[
     "thank-entry-author",
     "thank-helper-when-done",
     "thank-self",
+    "threshold-open-places",
+    "threshold-silence",
     "timed-out",
     "too-large",
     "too-many-feeds",
@@ -192,5 +194,6 @@ pub const LOOK_CODES: &[&str] = &[
     "circle",
     "circle-full",
     "live",
+    "signals-mail",
     "other",
 ];

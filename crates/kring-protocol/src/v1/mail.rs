@@ -115,16 +115,19 @@ pub enum MailTopic {
     Coordination,
     /// For coordinators: who of an organisation looked at the circle.
     Looks,
+    /// For intermediaries: a consenting circle crossed one of the organisation's thresholds.
+    Thresholds,
 }
 
 impl MailTopic {
-    pub const ALL: [MailTopic; 6] = [
+    pub const ALL: [MailTopic; 7] = [
         MailTopic::RequestOpen,
         MailTopic::MyRequests,
         MailTopic::Swaps,
         MailTopic::Reminders,
         MailTopic::Coordination,
         MailTopic::Looks,
+        MailTopic::Thresholds,
     ];
 }
 

@@ -22,6 +22,22 @@ pub struct Organisation {
     pub id: Uuid,
     pub name: String,
     pub intermediaries: Vec<Person>,
+    /// When its intermediaries hear of a consenting circle by mail.
+    #[serde(default)]
+    pub thresholds: Thresholds,
+}
+
+/// `PUT /api/v1/organisations/{org}/thresholds` (answers [`super::Changed`]),
+/// and part of [`Organisation`]: the signals of a consenting circle that its
+/// intermediaries hear of by mail, once each time a circle crosses one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Thresholds {
+    /// At least this many open places on shifts in the next 7 days; 0 to 500, 0 for off.
+    pub open_places: u32,
+    /// One member has carried most of the help for three weeks running.
+    pub carer_at_risk: bool,
+    /// No logbook entry for this many days; 0 to 365, 0 for off.
+    pub silent_days: u32,
 }
 
 /// `POST /api/v1/organisations/{org}/intermediaries`: invite a colleague by

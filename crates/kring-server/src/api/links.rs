@@ -351,6 +351,7 @@ pub(super) fn topic_word(topic: Topic) -> v1::MailTopic {
         Topic::Reminders => v1::MailTopic::Reminders,
         Topic::Coordination => v1::MailTopic::Coordination,
         Topic::Looks => v1::MailTopic::Looks,
+        Topic::Thresholds => v1::MailTopic::Thresholds,
     }
 }
 
@@ -362,6 +363,7 @@ pub(super) fn domain_topic(topic: v1::MailTopic) -> Topic {
         v1::MailTopic::Reminders => Topic::Reminders,
         v1::MailTopic::Coordination => Topic::Coordination,
         v1::MailTopic::Looks => Topic::Looks,
+        v1::MailTopic::Thresholds => Topic::Thresholds,
     }
 }
 

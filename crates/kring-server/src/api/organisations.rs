@@ -4,6 +4,8 @@
 //! - `GET /organisations/{org}`, `POST .../intermediaries` (a mailed invitation),
 //!   `DELETE .../intermediaries/{person}`: for its intermediaries only (404 for
 //!   everyone else, as for no organisation).
+//! - `PUT /organisations/{org}/thresholds`: when its intermediaries hear of a
+//!   consenting circle by mail (kring-notify's signals).
 //! - `GET /organisations/{org}/dashboard`: every circle that consented, with its signals.
 //! - `GET /organisations/{org}/circles/{id}`: one circle, as far as its consent goes.
 //!
@@ -39,6 +41,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read))
         .routes(routes!(add_intermediary))
         .routes(routes!(remove_intermediary))
+        .routes(routes!(set_thresholds))
         .routes(routes!(dashboard))
         .routes(routes!(circle))
 }
@@ -98,12 +101,43 @@ async fn read(
         id: id.0,
         name: organisation.name,
         intermediaries,
+        thresholds: v1::Thresholds {
+            open_places: organisation.thresholds.open_places,
+            carer_at_risk: organisation.thresholds.carer_at_risk,
+            silent_days: organisation.thresholds.silent_days,
+        },
     }))
 }
 
 /// 202, the same whatever the address: an invitation is mailed to it. The
 /// colleague is added when the account that verified this address accepts
 /// through the mailed link; until then nothing about them shows.
+#[utoipa::path(put, path = "/organisations/{org}/thresholds", tag = "organisations",
+    params(("org" = Uuid, Path, description = "the organisation")),
+    request_body = v1::Thresholds,
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn set_thresholds(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path(org): Path<String>,
+    Body(body): Body<v1::Thresholds>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let organisation = organisation_id(&org)?;
+    works_for(&state, me, organisation).await?;
+    let thresholds = kring_domain::Thresholds {
+        open_places: body.open_places,
+        carer_at_risk: body.carer_at_risk,
+        silent_days: body.silent_days,
+    };
+    change(
+        &state,
+        me,
+        organisation,
+        OrganisationAction::SetThresholds { thresholds },
+    )
+    .await
+}
+
 #[utoipa::path(post, path = "/organisations/{org}/intermediaries", tag = "organisations",
     params(("org" = Uuid, Path, description = "the organisation")),
     request_body = v1::AddIntermediary,

@@ -1,6 +1,7 @@
 //! `/organisations/{org}`: an organisation's dashboard for its intermediaries:
 //! the circles that consented, with their signals (every circle shown is
-//! recorded in that circle as a look); its colleagues; and
+//! recorded in that circle as a look); its colleagues; the thresholds at which
+//! its intermediaries hear of a circle by mail; and
 //! `/organisations/{org}/circles/{id}`: one circle as far as its consent goes.
 
 use axum::extract::Path;
@@ -10,7 +11,7 @@ use kring_protocol::v1::{self, Scope};
 use maud::{html, Markup};
 
 use super::figures::signals_list;
-use super::id;
+use super::{changed, id};
 use crate::api::{with_min_version, Failure};
 use crate::ctx::{see_other, Ctx};
 use crate::form::Fields;
@@ -71,6 +72,7 @@ async fn render(ctx: &Ctx, org: &str) -> Result<Response, Failure> {
                 }
             }
         }
+        (thresholds(ctx, org, &organisation.thresholds))
         section aria-labelledby="colleagues-heading" {
             h2 #colleagues-heading { (ctx.t(T::Colleagues)) }
             ul.list {
@@ -91,6 +93,34 @@ async fn render(ctx: &Ctx, org: &str) -> Result<Response, Failure> {
         StatusCode::OK,
         layout::page(ctx, &organisation.name, None, content),
     ))
+}
+
+/// The thresholds form: when the intermediaries hear of a circle by mail.
+fn thresholds(ctx: &Ctx, org: uuid::Uuid, t: &v1::Thresholds) -> Markup {
+    html! {
+        section aria-labelledby="thresholds-heading" {
+            h2 #thresholds-heading { (ctx.t(T::Thresholds)) }
+            p.hint { (ctx.t(T::ThresholdsText)) }
+            form.stack method="post" action=(format!("/organisations/{org}/thresholds")) {
+                div.field {
+                    label for="threshold-open-places" { (ctx.t(T::ThresholdOpenPlaces)) }
+                    input #threshold-open-places type="number" name="open_places" min="0" max="500"
+                        value=(t.open_places) inputmode="numeric";
+                }
+                div.check {
+                    input #threshold-carer type="checkbox" name="carer_at_risk" value="yes"
+                        checked[t.carer_at_risk];
+                    label for="threshold-carer" { (ctx.t(T::ThresholdCarerAtRisk)) }
+                }
+                div.field {
+                    label for="threshold-silent-days" { (ctx.t(T::ThresholdSilentDays)) }
+                    input #threshold-silent-days type="number" name="silent_days" min="0" max="365"
+                        value=(t.silent_days) inputmode="numeric";
+                }
+                button type="submit" { (ctx.t(T::SaveThresholds)) }
+            }
+        }
+    }
 }
 
 /// A circle whose signals ask for a look.
@@ -225,5 +255,45 @@ pub async fn add_colleague(ctx: Ctx, Path(org): Path<String>, fields: Fields) ->
         outcome.map(|_| None),
         &with_min_version(&back, None),
         T::ColleagueAdded,
+    )
+}
+
+/// `POST /organisations/{org}/thresholds`: the organisation's thresholds.
+pub async fn set_thresholds(ctx: Ctx, Path(org): Path<String>, fields: Fields) -> Response {
+    let Ok(org) = id(&org) else {
+        return ctx.failure(Failure::NotFound);
+    };
+    let back = format!("/organisations/{org}");
+    // An empty field is 0 (off); anything but a number is refused here, as the
+    // API would refuse a number out of range.
+    let number = |name: &str, code: &str| match fields.get(name) {
+        None => Ok(0),
+        Some(text) => text.parse::<u32>().map_err(|_| Failure::Refused {
+            status: 422,
+            code: code.to_owned(),
+            detail: crate::refusals::refusal(ctx.lang, code)
+                .unwrap_or(code)
+                .to_owned(),
+        }),
+    };
+    let body = match (
+        number("open_places", "threshold-open-places"),
+        number("silent_days", "threshold-silence"),
+    ) {
+        (Ok(open_places), Ok(silent_days)) => v1::Thresholds {
+            open_places,
+            carer_at_risk: fields.get("carer_at_risk").is_some(),
+            silent_days,
+        },
+        (Err(failure), _) | (_, Err(failure)) => return ctx.refused(failure, &back),
+    };
+    let outcome = ctx
+        .client
+        .put::<_, v1::Changed>(&format!("/organisations/{org}/thresholds"), &body)
+        .await;
+    ctx.after(
+        changed(outcome).map(|_| None),
+        &with_min_version(&back, None),
+        T::ThresholdsSaved,
     )
 }

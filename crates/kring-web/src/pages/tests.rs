@@ -101,7 +101,8 @@ fn api() -> Router {
             "who": person(BOB, "Carla"), "organisation": {"id": ORG, "name": "Welzijn Oost"}, "scope": "full",
             "what": "the circle: signals", "code": "circle"}]})))
         .route(&format!("/organisations/{ORG}"), answer(json!({"id": ORG, "name": "Welzijn Oost",
-            "intermediaries": [person(BOB, "Carla")]})))
+            "intermediaries": [person(BOB, "Carla")],
+            "thresholds": {"open_places": 4, "carer_at_risk": true, "silent_days": 0}})))
         .route(&format!("/organisations/{ORG}/dashboard"), answer(json!([{"circle": CIRCLE,
             "focus": person(ANN, "Mam"), "scope": "full", "signals": signals(), "rota": [{"date": "2030-05-06",
             "starts_at": "2030-05-06T16:00:00Z", "duration_minutes": 90, "helpers_needed": 2, "open_places": 1}]}])))
@@ -200,6 +201,29 @@ async fn every_page_renders_in_both_languages_by_the_frames_rules() {
             }
         }
     }
+}
+
+#[tokio::test]
+async fn the_organisation_page_shows_its_thresholds_in_both_languages() {
+    let path = format!("/organisations/{ORG}");
+    let (_, nl) = page(&path, "nl").await;
+    assert!(nl.contains("E-mail bij zorgen"), "{nl}");
+    assert!(nl.contains(&format!("action=\"/organisations/{ORG}/thresholds\"")));
+    assert!(
+        nl.contains("name=\"open_places\" min=\"0\" max=\"500\" value=\"4\""),
+        "{nl}"
+    );
+    assert!(
+        nl.contains("name=\"carer_at_risk\" value=\"yes\" checked"),
+        "{nl}"
+    );
+    assert!(
+        nl.contains("name=\"silent_days\" min=\"0\" max=\"365\" value=\"0\""),
+        "{nl}"
+    );
+    let (_, en) = page(&path, "en").await;
+    assert!(en.contains("Mail when a circle needs attention"), "{en}");
+    assert!(en.contains("Save thresholds"));
 }
 
 #[tokio::test]
