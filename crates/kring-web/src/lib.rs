@@ -58,7 +58,6 @@ pub fn routes(api: Router) -> Router {
         .route("/m/{token}", get(mail_link::show).post(mail_link::submit))
         .route("/me/email/verification", post(home::send_verification))
         .route("/join", get(join::show).post(join::submit))
-        .route("/m/{token}", get(mail_link::show).post(mail_link::submit))
         .route("/me/mail", get(mail_prefs::show).post(mail_prefs::save))
         .route("/organisations", post(organisation::register))
         .route(
