@@ -84,7 +84,7 @@ async fn signing_up_mails_a_link_that_proves_the_address(s: Server) {
     let link = format!("/api/v1/links/{token}");
     let (status, info) = s.browser().get(&link).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(info["purpose"], "verify-email");
+    assert_eq!(info["purpose"], "verify_email");
     assert_eq!(info["state"], "valid");
     assert!(!me(&ann).await.email_verified);
 
@@ -266,7 +266,7 @@ async fn only_the_verified_owner_of_the_address_accepts_a_colleague_invitation(s
     let mail = mails(&cor_email, subject, 1).await.remove(0);
     let link = format!("/api/v1/links/{}", token_in(&mail));
     let (_, info) = s.browser().get(&link).await;
-    assert_eq!(info["purpose"], "colleague-invitation");
+    assert_eq!(info["purpose"], "colleague_invitation");
     assert_eq!(info["organisation"], "Wijkteam Noord");
 
     // Nobody signed in: 401. A proven account of another address: refused.
@@ -286,7 +286,7 @@ async fn only_the_verified_owner_of_the_address_accepts_a_colleague_invitation(s
     verify(&s, &cor_email).await;
     let (status, body) = cor.post(&link, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["id"], Value::String(org.to_string()));
+    assert_eq!(body["organisation"], Value::String(org.to_string()));
     let seen: v1::Organisation = cor.get_ok(&format!("/api/v1/organisations/{org}")).await;
     let names: Vec<&str> = seen
         .intermediaries

@@ -241,21 +241,6 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "An invitation must expire within 30 days from now.",
     ),
     (
-        "link-expired",
-        "Deze link werkt niet meer: hij is te oud.",
-        "This link no longer works: it is too old.",
-    ),
-    (
-        "link-used",
-        "Deze link is al gebruikt.",
-        "This link was used already.",
-    ),
-    (
-        "no-such-link",
-        "Deze link bestaat niet (meer).",
-        "This link does not exist (any more).",
-    ),
-    (
         "not-a-time-of-day",
         "Schrijf een tijd als uu:mm, bijvoorbeeld 22:00.",
         "Write a time as HH:MM, such as 22:00.",
