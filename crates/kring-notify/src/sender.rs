@@ -105,7 +105,7 @@ impl Sender {
             } else {
                 let m = &row.message;
                 self.store
-                    .digest_parts(m.recipient, &m.batch, m.due_at)
+                    .digest_parts(m.recipient, &m.batch, m.due_at, m.circle)
                     .await?
             };
             let ids: Vec<Uuid> = group.iter().map(|r| r.message.id).collect();

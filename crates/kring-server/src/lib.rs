@@ -197,13 +197,40 @@ pub fn router(state: AppState, pages: Router) -> Router {
         .layer(axum::middleware::from_fn(metrics::count_requests))
 }
 
-/// A request's path as the logs show it: a calendar feed's address is its
-/// secret, so it never reaches a log line; query strings are left out too.
-fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/calendar/") {
-        "/calendar/<secret>"
-    } else {
-        path
+/// A request's path as the logs show it: a calendar feed's address and a
+/// mail's link are their own secrets, so they never reach a log line; query
+/// strings are left out too.
+pub fn loggable_path(path: &str) -> &str {
+    const SECRET_AFTER: [(&str, &str); 5] = [
+        ("/calendar/", "/calendar/<secret>"),
+        ("/m/", "/m/<secret>"),
+        ("/links/", "/links/<secret>"),
+        ("/api/v1/links/", "/api/v1/links/<secret>"),
+        ("/api/v1/password-reset/", "/api/v1/password-reset/<secret>"),
+    ];
+    SECRET_AFTER
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map_or(path, |(_, shown)| shown)
+}
+
+#[cfg(test)]
+mod loggable_path_tests {
+    use super::loggable_path;
+
+    #[test]
+    fn secrets_in_paths_never_reach_the_logs() {
+        let token = "n_fXDcNNoDwISrUECPuBjItbl_KpjSUjAilPdtyLsDQ";
+        for path in [
+            format!("/m/{token}"),
+            format!("/api/v1/links/{token}"),
+            format!("/links/{token}"),
+            format!("/api/v1/password-reset/{token}"),
+            format!("/calendar/{token}.ics"),
+        ] {
+            assert!(!loggable_path(&path).contains(token), "{path}");
+        }
+        assert_eq!(loggable_path("/api/v1/circles"), "/api/v1/circles");
     }
 }
 

@@ -238,6 +238,44 @@ async fn sign_up(browser: &Browser, email: &str) -> StatusCode {
     browser.post("/api/v1/accounts", body).await.0
 }
 
+/// A stolen session cannot guess the password (or mail address after address)
+/// through the routes that check it: they share the log-in's allowance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_the_password_with_a_session_is_limited_like_logging_in() {
+    let s = Server::start_with(
+        TestLog::sqlite().await,
+        tight(RateLimits {
+            log_in: Limit::per_hour(4),
+            ..RateLimits::default()
+        }),
+    )
+    .await;
+    let ann = s.browser();
+    assert_eq!(sign_up(&ann, "ann@example.org").await, StatusCode::CREATED);
+    let (status, _) = ann
+        .post(
+            "/api/v1/session",
+            json!({"email": "ann@example.org", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut statuses = vec![];
+    for attempt in 1..=2 {
+        let guess = json!({"current_password": format!("guess {attempt}"), "new_password": "a new long password"});
+        statuses.push(ann.put("/api/v1/me/password", guess).await.0);
+        let move_to = json!({"email": format!("victim{attempt}@example.org"), "password": format!("guess {attempt}")});
+        statuses.push(ann.put("/api/v1/me/email", move_to).await.0);
+    }
+    // One log-in and three guesses used the allowance of four: the fourth guess is refused.
+    assert!(
+        statuses[..3]
+            .iter()
+            .all(|s| *s != StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_eleventh_log_in_in_a_minute_is_429_with_retry_after() {
     let s = Server::start_with(

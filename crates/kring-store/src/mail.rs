@@ -127,12 +127,15 @@ pub trait MailStore: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<OutboxRow>, StoreError>;
 
-    /// Pending rows of one recipient with this batch and due_at (a digest's parts).
+    /// Pending rows of one recipient and circle with this batch and due_at (a
+    /// digest's parts: one digest a circle, so that each names its own circle
+    /// and follows that circle's settings).
     async fn digest_parts(
         &self,
         recipient: Uuid,
         batch: &str,
         due_at: DateTime<Utc>,
+        circle: Option<Uuid>,
     ) -> Result<Vec<OutboxRow>, StoreError>;
 
     /// Marks the rows sent at `at`.

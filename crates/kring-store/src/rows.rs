@@ -285,7 +285,8 @@ pub(crate) static DUE_MESSAGES: LazyLock<String> = LazyLock::new(|| {
 pub(crate) static DIGEST_PARTS: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT {OUTBOX_COLUMNS} FROM mail_outbox WHERE status = 'pending' \
-         AND recipient = $1 AND batch = $2 AND due_at = $3 ORDER BY created_at, id"
+         AND recipient = $1 AND batch = $2 AND due_at = $3 AND circle IS NOT DISTINCT FROM $4 \
+         ORDER BY created_at, id"
     )
 });
 pub(crate) static OUTBOX_MESSAGE: LazyLock<String> =

@@ -389,11 +389,13 @@ macro_rules! backend_queries {
                 recipient: Uuid,
                 batch: &'e str,
                 due_at: DateTime<Utc>,
+                circle: Option<Uuid>,
             ) -> Result<Vec<OutboxRow>, StoreError> {
                 let query = sqlx::query_as(&rows::DIGEST_PARTS)
                     .bind(recipient)
                     .bind(batch)
-                    .bind(bind_time(due_at));
+                    .bind(bind_time(due_at))
+                    .bind(circle);
                 outbox_rows(on, query).await
             }
 
@@ -653,8 +655,9 @@ macro_rules! mail_store_impl {
                 recipient: uuid::Uuid,
                 batch: &str,
                 due_at: chrono::DateTime<chrono::Utc>,
+                circle: Option<uuid::Uuid>,
             ) -> Result<Vec<crate::OutboxRow>, crate::StoreError> {
-                super::queries::digest_parts(&self.$read, recipient, batch, due_at).await
+                super::queries::digest_parts(&self.$read, recipient, batch, due_at, circle).await
             }
 
             async fn mark_sent(

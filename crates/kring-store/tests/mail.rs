@@ -244,22 +244,48 @@ async fn digest_parts_are_one_recipients_pending_batch(h: Harness) {
         digest("5", ann, "weekly", morning),
         digest("6", bob, "daily", morning),
     ];
+    // Another of Ann's circles: a digest of its own.
+    let elsewhere = Uuid::new_v4();
+    let other_circle = OutboxMessage {
+        circle: Some(elsewhere),
+        ..digest("7", ann, "daily", morning)
+    };
+    h.log.enqueue(&[other_circle.clone()], &[]).await.unwrap();
     h.log.enqueue(&parts, &[]).await.unwrap();
     h.log.enqueue(&others, &[]).await.unwrap();
     h.log.mark_sent(&[parts[2].id], at(1)).await.unwrap();
 
-    let mut found = ids(&h.log.digest_parts(ann, "daily", morning).await.unwrap());
+    let mut found = ids(&h
+        .log
+        .digest_parts(ann, "daily", morning, None)
+        .await
+        .unwrap());
     found.sort();
     let mut expected = vec![parts[0].id, parts[1].id];
     expected.sort();
     assert_eq!(found, expected);
     assert_eq!(
-        ids(&h.log.digest_parts(bob, "daily", morning).await.unwrap()),
+        ids(&h
+            .log
+            .digest_parts(bob, "daily", morning, None)
+            .await
+            .unwrap()),
         vec![others[2].id]
     );
     assert_eq!(
-        h.log.digest_parts(bob, "weekly", morning).await.unwrap(),
+        h.log
+            .digest_parts(bob, "weekly", morning, None)
+            .await
+            .unwrap(),
         vec![]
+    );
+    assert_eq!(
+        ids(&h
+            .log
+            .digest_parts(ann, "daily", morning, Some(elsewhere))
+            .await
+            .unwrap()),
+        vec![other_circle.id]
     );
 }
 

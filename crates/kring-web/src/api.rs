@@ -242,7 +242,13 @@ impl Client {
         } else {
             let failure = failure_of(parts.status, &body).told_in(self.lang);
             if failure == Failure::Unavailable {
-                tracing::warn!(%method, path, status = %parts.status, "the API could not answer a page");
+                // A mail link's path is its secret: it never reaches a log line.
+                let shown = if path.starts_with("/links/") {
+                    "/links/<secret>"
+                } else {
+                    path
+                };
+                tracing::warn!(%method, path = shown, status = %parts.status, "the API could not answer a page");
             }
             Err(failure)
         }

@@ -153,6 +153,12 @@ impl Limiters {
     /// The limited requests, matched by method and path (so a route that is
     /// added or moved later stays limited as long as its address is the same).
     fn limiter_for(&self, method: &Method, path: &str) -> Option<&Limiter> {
+        // Changing one's address mails the new one and checks the password:
+        // as much a probe (and a way to mail someone) as a log-in.
+        if method == Method::PUT {
+            let rest = path.strip_prefix(kring_protocol::v1::PREFIX)?;
+            return (rest == "/me/email" || rest == "/me/password").then_some(&self.log_in);
+        }
         if method != Method::POST {
             return None;
         }
