@@ -62,6 +62,9 @@ pub struct Sender {
 struct CircleFacts {
     focus_name: Opened,
     zone: chrono_tz::Tz,
+    /// Who is in the circle now: a notice queued for someone who has left
+    /// since (or was removed) is not sent.
+    members: std::collections::BTreeSet<PersonId>,
 }
 
 /// Why a message was not sent and will not be.
@@ -195,6 +198,17 @@ impl Sender {
             return Ok(Err(Skip::Because(OutboxStatus::Skipped, "turned off")));
         }
         let facts = self.circle_facts(circle).await?;
+        // Members hear of their circle only while they are in it; an
+        // intermediary's signals follow the organisation (checked when queued).
+        let for_members = items
+            .iter()
+            .all(|a| a.topic() != crate::notices::Topic::Thresholds);
+        if for_members && !facts.members.contains(&PersonId(first.recipient)) {
+            return Ok(Err(Skip::Because(
+                OutboxStatus::Skipped,
+                "no longer in the circle",
+            )));
+        }
         // An intermediary under `signals` consent is not told whose circle it is.
         let unnamed = items
             .iter()
@@ -337,28 +351,56 @@ impl Sender {
         if let Some(facts) = self.facts.get(&circle) {
             return Ok(facts.clone());
         }
-        let stream = StreamName::circle(circle.0).to_string();
-        let first = self.store.read_stream(&stream, 1, 1).await?;
-        let Some(Some((
-            _,
-            CircleEvent::CircleCreated {
-                focus_name,
-                time_zone,
-                ..
-            },
-        ))) = first
-            .first()
-            .map(|e| kring_views::decode(&kring_domain::upcasters::all(), e))
-            .transpose()?
-        else {
+        let state = self.circle_now(circle).await?;
+        let Some(name) = self.focus_name_of(circle).await? else {
             anyhow::bail!("circle {} has no CircleCreated event", circle.0);
         };
         let facts = CircleFacts {
-            focus_name: self.vault.open(&focus_name).await?,
-            zone: time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam),
+            focus_name: self.vault.open(&name).await?,
+            zone: state
+                .time_zone
+                .parse()
+                .unwrap_or(chrono_tz::Europe::Amsterdam),
+            members: state.members.keys().copied().collect(),
         };
         self.facts.insert(circle, facts.clone());
         Ok(facts)
+    }
+
+    /// The circle as its events leave it now.
+    async fn circle_now(&self, circle: CircleId) -> anyhow::Result<kring_domain::Circle> {
+        let stream = StreamName::circle(circle.0).to_string();
+        let upcasters = kring_domain::upcasters::all();
+        let mut state = kring_domain::Circle::default();
+        let mut from = 1;
+        loop {
+            let page = self.store.read_stream(&stream, from, 1000).await?;
+            let Some(last) = page.last() else { break };
+            from = last.version + 1;
+            for recorded in &page {
+                if let Some((_, event)) = kring_views::decode(&upcasters, recorded)? {
+                    state.apply(event);
+                }
+            }
+        }
+        Ok(state)
+    }
+
+    /// The focus person's sealed name, from the circle's first event.
+    async fn focus_name_of(
+        &self,
+        circle: CircleId,
+    ) -> anyhow::Result<Option<kring_domain::Sealed>> {
+        let stream = StreamName::circle(circle.0).to_string();
+        let first = self.store.read_stream(&stream, 1, 1).await?;
+        let decoded = first
+            .first()
+            .map(|e| kring_views::decode(&kring_domain::upcasters::all(), e))
+            .transpose()?;
+        Ok(match decoded {
+            Some(Some((_, CircleEvent::CircleCreated { focus_name, .. }))) => Some(focus_name),
+            _ => None,
+        })
     }
 
     pub(crate) fn server(&self) -> &MailSettingsOfServer {

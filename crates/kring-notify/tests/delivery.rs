@@ -502,3 +502,20 @@ async fn an_intermediary_hears_of_a_crossed_threshold_named_only_under_full_cons
     assert_eq!(signals.tick(Utc::now()).await.unwrap(), 0);
     assert_eq!(w.sender(&smtp()).round(Utc::now()).await.unwrap().sent, 0);
 }
+
+async fn a_notice_for_someone_removed_since_is_not_sent(w: World) {
+    let henk = w.member("henk", true, Language::Nl).await;
+    w.ask_for_transport().await;
+    w.notify().await;
+    assert_eq!(w.store().outbox_of(henk.0).await.unwrap().len(), 1);
+    // Removed before the mail went out: it no longer goes.
+    w.run(w.coordinator, Action::RemoveMember { person: henk })
+        .await;
+    w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    let row = w.store().outbox_of(henk.0).await.unwrap().remove(0);
+    assert_eq!(row.status, OutboxStatus::Skipped, "{row:?}");
+    assert_eq!(row.last_error.as_deref(), Some("no longer in the circle"));
+    assert!(SmtpServer::shared()
+        .messages_to(&w.address("henk"))
+        .is_empty());
+}

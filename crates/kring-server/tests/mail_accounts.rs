@@ -436,9 +436,38 @@ on_both_backends!(
     Server::start_with_mail =>
     reset_mails_to_one_address_are_limited_without_saying_so,
     a_changed_address_is_unproven_until_its_link_is_followed,
+    a_reset_link_to_an_address_left_behind_resets_nothing,
     a_coordinator_invites_by_mail_and_the_mailed_link_joins,
     signing_up_mails_a_link_that_proves_the_address,
     a_new_link_on_request_and_an_expired_one_refuses,
     a_reset_answers_alike_for_every_address_and_works_once,
     only_the_verified_owner_of_the_address_accepts_a_colleague_invitation,
 );
+
+async fn a_reset_link_to_an_address_left_behind_resets_nothing(s: Server) {
+    let email = fresh("dirk");
+    let (dirk, _) = s.person("Dirk", &email).await;
+    let stranger = s.browser();
+    let (status, _) = stranger
+        .post("/api/v1/password-reset", json!({"email": email}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let token = token_in(&mails(&email, RESET_NL, 1).await.remove(0));
+    // Dirk moves to a new address; whoever reads the old mailbox cannot take over.
+    let (status, body) = dirk
+        .put(
+            "/api/v1/me/email",
+            json!({"email": fresh("dirk-new"), "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let (status, body) = stranger
+        .post(
+            &format!("/api/v1/password-reset/{token}"),
+            json!({"password": "taken over at last"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "email-changed-since");
+    assert!(!me(&dirk).await.email_verified);
+}

@@ -449,6 +449,15 @@ pub(super) async fn reset_password(
     still_works(link, Utc::now())?;
     // Before using the link: a password that cannot be right leaves it working.
     kring_app::check_password(password).map_err(ApiError::from)?;
+    // A link mailed to an address the account has left behind resets nothing.
+    let now_at = state
+        .app
+        .accounts
+        .email_state(PersonId(link.account))
+        .await?;
+    if now_at.map(|e| e.lookup) != Some(lookup_of(link)) {
+        return Err(Refusal::EmailChangedSince.into());
+    }
     use_once(state, token, link).await?;
     let account = PersonId(link.account);
     state.app.accounts.reset_password(account, password).await?;
