@@ -248,15 +248,17 @@ async fn use_link(s: &Server, token: &str) -> (StatusCode, serde_json::Value) {
 }
 
 async fn request_of(ann: &Browser, circle: &str, request: Uuid, at_least: u64) -> v1::HelpRequest {
-    let list: v1::Requests = ann
-        .get_ok(&format!(
-            "/api/v1/circles/{circle}/requests?min_version={at_least}"
-        ))
-        .await;
-    list.requests
-        .into_iter()
-        .find(|r| r.id == request)
-        .expect("the request")
+    // The request is in the views once the projector has it (read-your-writes
+    // by `min_version` where the caller knows the version, else by waiting).
+    let path = format!("/api/v1/circles/{circle}/requests?min_version={at_least}");
+    eventually(WAIT, "the request in the views", || async {
+        let list: v1::Requests = ann.get_ok(&path).await;
+        list.requests
+            .into_iter()
+            .find(|r| r.id == request)
+            .ok_or_else(|| "not yet".to_owned())
+    })
+    .await
 }
 
 async fn a_request_reaches_verified_members_and_its_link_takes_it(s: Server) {
