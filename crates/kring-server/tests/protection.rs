@@ -20,7 +20,7 @@ on_both_backends!(
     a_cross_site_write_with_the_session_cookie_is_403_and_writes_nothing,
     a_write_from_kring_s_own_pages_works,
     a_write_without_origin_headers_works_like_curl,
-    without_the_session_cookie_a_cross_site_write_is_not_refused_as_such,
+    without_the_session_cookie_a_cross_site_write_is_refused_too,
     every_response_carries_the_security_headers,
 );
 
@@ -144,15 +144,18 @@ async fn a_write_without_origin_headers_works_like_curl(s: Server) {
     assert!(s.events().await > events);
 }
 
-async fn without_the_session_cookie_a_cross_site_write_is_not_refused_as_such(s: Server) {
+/// Log-in CSRF: another site signing the visitor up or in as the attacker,
+/// so that what the visitor does next lands in the attacker's account.
+async fn without_the_session_cookie_a_cross_site_write_is_refused_too(s: Server) {
     let stranger = s.browser();
     let elsewhere = [
         ("origin", "http://evil.example"),
         ("sec-fetch-site", "cross-site"),
     ];
+    let events = s.events().await;
     let body =
         json!({"name": "Ann", "email": "ann@example.org", "password": "correct horse battery"});
-    let (status, _, account) = send(
+    let (status, _, problem) = send(
         &stranger,
         Method::POST,
         "/api/v1/accounts",
@@ -160,17 +163,30 @@ async fn without_the_session_cookie_a_cross_site_write_is_not_refused_as_such(s:
         Some(&body),
     )
     .await;
-    assert_eq!(status, StatusCode::CREATED, "{account}");
-    // Nobody is logged in, so the handler's own answer comes: 401, not 403.
-    let (status, _, problem) = send(
-        &stranger,
-        Method::POST,
-        "/api/v1/circles",
-        &elsewhere,
-        Some(&json!({"focus_name": "Mam"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["code"], "cross-site");
+    assert_eq!(s.events().await, events, "no account was made");
+    // The attacker's own account, then a cross-site log-in into it: refused,
+    // and no session cookie is handed to the visitor's browser.
+    let (status, _) = s.browser().post("/api/v1/accounts", body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let log_in = json!({"email": "ann@example.org", "password": "correct horse battery"});
+    for (name, value) in elsewhere {
+        let (status, headers, problem) = send(
+            &stranger,
+            Method::POST,
+            "/api/v1/session",
+            &[(name, value)],
+            Some(&log_in),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {problem}");
+        assert!(headers.get("set-cookie").is_none(), "{name}: no session");
+    }
+    // The pages' log-in form, posted from another site: refused as well.
+    let (status, headers, _) = send(&stranger, Method::POST, "/login", &elsewhere, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(headers.get("set-cookie").is_none());
 }
 
 fn assert_security_headers(what: &str, headers: &HeaderMap) {

@@ -1,9 +1,12 @@
 //! Cross-site request forgery: another site making a visitor's browser send a
-//! write to Kring, with Kring's session cookie attached.
+//! write to Kring, with Kring's session cookie attached, or without it: a
+//! cross-site log-in or sign-up would give the visitor's browser the
+//! attacker's session (log-in CSRF), and what the visitor does next lands in
+//! the attacker's account.
 //!
 //! A write (any method but GET, HEAD, OPTIONS and TRACE) to any path, the API
-//! under `/api/v1` and the pages' forms alike, that carries the session cookie
-//! is refused with 403 when the browser says it comes from elsewhere:
+//! under `/api/v1` and the pages' forms alike, with or without the session
+//! cookie, is refused with 403 when the browser says it comes from elsewhere:
 //! `Sec-Fetch-Site: cross-site` or `same-site` (another host under the same
 //! domain is not Kring either), or an `Origin` that is not Kring's own.
 //! Kring's own origin is the public URL's when one is set, and otherwise
@@ -16,13 +19,13 @@
 //! cross-site HTML form cannot send that type, and a script can only after a
 //! CORS preflight, which Kring never grants. The pages' forms (kring-web) do
 //! take form bodies; for them the cookie's `SameSite=Lax` is the second
-//! guard: browsers leave it off a cross-site post. Without the session cookie
-//! there is nothing to abuse, so such requests pass too.
+//! guard: browsers leave it off a cross-site post.
 //!
 //! One write passes whatever it carries: `POST /m/<token>`, the page of a
-//! link in a mail. Its token is the whole authority (the handler never acts
-//! on the session), and mail clients post there from elsewhere by design:
-//! RFC 8058's one-click unsubscribe is a cross-site POST.
+//! link in a mail. Its token is its authority, and mail clients post there
+//! from elsewhere by design: RFC 8058's one-click unsubscribe is a cross-site
+//! POST. Only an organisation's invitation also needs the invitee's session,
+//! which a cross-site post does not carry (`SameSite=Lax`).
 
 use axum::http::{header, HeaderMap, Method, Uri};
 
@@ -52,7 +55,7 @@ impl SameOrigin {
             *method,
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
         );
-        if safe || self.cookie.token(headers).is_none() || is_mail_link(method, uri) {
+        if safe || is_mail_link(method, uri) {
             return Ok(());
         }
         let elsewhere = headers.get_all("sec-fetch-site").iter().any(|site| {
