@@ -218,7 +218,7 @@ mod tests {
     }
 
     #[test]
-    fn own_pages_curl_reads_and_cookieless_requests_pass() {
+    fn own_pages_and_curl_pass_and_cross_site_log_ins_do_not() {
         let guard = plain();
         let circles = "/api/v1/circles";
         for pairs in [
@@ -233,6 +233,14 @@ mod tests {
             vec![COOKIE, HOST, ("sec-fetch-site", "none")],
             vec![COOKIE, HOST],
             vec![COOKIE],
+            // curl or an app: no browser headers, with or without a session.
+            vec![HOST],
+        ] {
+            assert!(allowed(&guard, Method::POST, circles, &pairs), "{pairs:?}");
+        }
+        // Without the session cookie a cross-site write is refused too: a
+        // cross-site log-in would give the visitor the attacker's session.
+        for pairs in [
             vec![
                 HOST,
                 ("origin", "http://evil.test"),
@@ -240,7 +248,14 @@ mod tests {
             ],
             vec![("cookie", "theme=dark"), ("origin", "http://evil.test")],
         ] {
-            assert!(allowed(&guard, Method::POST, circles, &pairs), "{pairs:?}");
+            assert!(
+                !allowed(&guard, Method::POST, "/api/v1/session", &pairs),
+                "{pairs:?}"
+            );
+            assert!(
+                !allowed(&guard, Method::POST, "/login", &pairs),
+                "{pairs:?}"
+            );
         }
         let evil = [
             COOKIE,
@@ -322,8 +337,9 @@ mod tests {
                 ("origin", "http://evil.test")
             ]
         ));
-        // Only the session cookie of this setting counts.
-        assert!(allowed(
+        // Whatever cookie it carries (here one of another setting), a write
+        // from another origin is refused.
+        assert!(!allowed(
             &guard,
             Method::POST,
             circles,
