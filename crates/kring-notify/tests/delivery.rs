@@ -27,6 +27,7 @@ on_both_backends!(
     a_refusing_server_is_given_up_and_a_busy_one_tried_again,
     a_forgotten_persons_queued_mail_goes_with_them,
     an_intermediary_hears_of_a_crossed_threshold_named_only_under_full_consent,
+    a_notice_for_someone_removed_since_is_not_sent,
 );
 
 const SECRET: &[u8] = b"a server secret of the test, 32 bytes or more";

@@ -168,6 +168,14 @@ async fn people(store: &dyn Store) -> Vec<uuid::Uuid> {
         .collect()
 }
 
+/// How often `kring serve` said it is serving, in the shared log file.
+fn serving_lines(log_file: &Path) -> usize {
+    std::fs::read_to_string(log_file)
+        .unwrap_or_default()
+        .matches("serving")
+        .count()
+}
+
 fn copy_database(from: &Path, to: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let source = format!("{}{suffix}", from.display());
@@ -209,21 +217,38 @@ async fn every_mail_arrives_once_across_kills_of_the_notifier_and_the_sender() {
         calm_sent
     );
 
-    // The same database, killed at random moments: the first kills come
-    // while the notifier reads the log, the later ones while mails go out
-    // (each takes the SMTP server 40 ms to accept).
+    // The same database, killed again and again: the first kills come as soon
+    // as the node serves, while the notifier reads the log; the later ones
+    // once one or two more mails have arrived, so that the next is on the
+    // wire (each takes the SMTP server 40 ms to accept).
     let smtp = SmtpServer::start_with_delay(Duration::from_millis(40));
     let log_file = dir.path().join("killed.log");
     let mut rng = Rng::new(12);
     let mut kills = 0;
-    for round in 0..8u64 {
+    for round in 0..8 {
+        let started = serving_lines(&log_file);
         let mut node = serve(dir.path(), "killed.db", &smtp, &log_file);
-        let pause = 150 + round * 60 + rng.below(200) as u64;
-        tokio::time::sleep(Duration::from_millis(pause)).await;
+        kring_testkit::eventually(Duration::from_secs(30), "kring serve is up", || async {
+            (serving_lines(&log_file) > started)
+                .then_some(())
+                .ok_or_else(|| "not yet".to_owned())
+        })
+        .await;
+        if round >= 2 {
+            let more = smtp.messages().len() + 1 + rng.below(2);
+            let target = more.min(calm_sent.len().saturating_sub(1));
+            kring_testkit::eventually(Duration::from_secs(30), "a mail on its way", || async {
+                let now = smtp.messages().len();
+                (now >= target)
+                    .then_some(())
+                    .ok_or_else(|| format!("{now} of {target}"))
+            })
+            .await;
+        }
         kill(&mut node).await;
         kills += 1;
         eprintln!(
-            "kill {kills} after {pause} ms: {} mails received so far",
+            "kill {kills}: {} mails received so far",
             smtp.messages().len()
         );
     }
