@@ -182,6 +182,22 @@ impl LinkKeys {
     }
 }
 
+impl LinkKeys {
+    /// The unsubscribe link of a notice mail: stops `topic` of `circle` for `account`.
+    pub fn unsubscribe(
+        &self,
+        message: Uuid,
+        account: Uuid,
+        circle: Option<Uuid>,
+        topic: crate::notices::Topic,
+        now: DateTime<Utc>,
+    ) -> MailLink {
+        let subject = serde_json::json!({ "circle": circle, "topic": topic });
+        let p = Purpose::Unsubscribe;
+        self.link(message, p, account, &subject, now + p.lifetime())
+    }
+}
+
 /// What the store keeps of a token.
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()

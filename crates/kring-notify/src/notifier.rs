@@ -277,9 +277,7 @@ impl Notifier {
             }
         }
         let topic = notice.about.topic();
-        let subject = serde_json::json!({ "circle": circle, "topic": topic });
-        let p = Purpose::Unsubscribe;
-        links.push(self.links.link(id, p, account, &subject, at + p.lifetime()));
+        links.push(self.links.unsubscribe(id, account, Some(circle), topic, at));
         links
     }
 

@@ -16,7 +16,7 @@ use kring_store::{MailLink, OutboxMessage, Store};
 use kring_views::{CircleView, CIRCLE_VIEW};
 use uuid::Uuid;
 
-use crate::links::{LinkKeys, Purpose};
+use crate::links::LinkKeys;
 use crate::notices::{About, Topic};
 use crate::notifier::MESSAGE_IDS;
 use crate::schedule::{Delivery, MailSettings};
@@ -200,15 +200,8 @@ impl Reminders {
 
     /// The message's unsubscribe link (its topic in its circle), as the notifier makes it.
     fn unsubscribe(&self, message: &OutboxMessage, topic: Topic, now: DateTime<Utc>) -> MailLink {
-        let subject = serde_json::json!({ "circle": message.circle, "topic": topic });
-        let p = Purpose::Unsubscribe;
-        self.links.link(
-            message.id,
-            p,
-            message.recipient,
-            &subject,
-            now + p.lifetime(),
-        )
+        let (id, account, circle) = (message.id, message.recipient, message.circle);
+        self.links.unsubscribe(id, account, circle, topic, now)
     }
 
     /// Runs until the task is dropped: a tick a minute, on the one node that

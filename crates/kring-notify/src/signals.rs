@@ -40,7 +40,7 @@ use kring_views::{CircleView, ConsentedCircles, Health, CIRCLE_VIEW, ORGANISATIO
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::links::{LinkKeys, Purpose};
+use crate::links::LinkKeys;
 use crate::notices::{About, ThresholdSignal, Topic};
 use crate::notifier::MESSAGE_IDS;
 use crate::schedule::MailSettings;
@@ -336,15 +336,8 @@ impl Signals {
     }
 
     fn unsubscribe(&self, message: &OutboxMessage, topic: Topic, now: DateTime<Utc>) -> MailLink {
-        let subject = serde_json::json!({ "circle": message.circle, "topic": topic });
-        let p = Purpose::Unsubscribe;
-        self.links.link(
-            message.id,
-            p,
-            message.recipient,
-            &subject,
-            now + p.lifetime(),
-        )
+        let (id, account, circle) = (message.id, message.recipient, message.circle);
+        self.links.unsubscribe(id, account, circle, topic, now)
     }
 
     /// Runs until the task is dropped: a tick every few minutes, on the one
