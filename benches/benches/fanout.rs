@@ -322,6 +322,9 @@ async fn node() -> anyhow::Result<()> {
             log_in: roomy,
             sign_up: roomy,
             invitations: roomy,
+            writes: roomy,
+            writes_per_account: roomy,
+            password_checks: roomy,
         },
         ..Settings::default()
     };

@@ -63,7 +63,7 @@ invalid_inputs! {
     NotAnEmail = "not-an-email", "this is not an e-mail address (it looks like name@example.org)";
     EmailTooLong = "email-too-long", "an e-mail address has at most 254 characters";
     NameLength = "name-length", "a name has 1 to 100 characters";
-    NameControl = "name-control", "a name cannot contain control characters such as line breaks";
+    NameControl = "name-control", "a name cannot contain control or invisible characters, such as line breaks or direction overrides";
     PasswordShort = "password-short", "a password has at least 10 characters";
     PasswordLong = "password-long", "a password has at most 1000 characters";
     SecretShort = "secret-short", "the server secret (KRING_SECRET) must be at least 32 characters long";

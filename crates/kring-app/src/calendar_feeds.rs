@@ -90,6 +90,21 @@ impl Feeds {
             .await
     }
 
+    /// Revokes every feed `person` keeps: their password changed, so a feed
+    /// made with a stolen session stops serving (they can make new ones).
+    pub async fn revoke_all_of(&self, person: PersonId) -> Result<u64, StoreError> {
+        self.store
+            .revoke_calendar_feeds_of(person.0, None, Utc::now())
+            .await
+    }
+
+    /// Revokes `person`'s feeds of `circle`: they left or were removed.
+    pub async fn revoke_in(&self, person: PersonId, circle: CircleId) -> Result<u64, StoreError> {
+        self.store
+            .revoke_calendar_feeds_of(person.0, Some(circle.0), Utc::now())
+            .await
+    }
+
     /// The feed whose address holds `secret`, unless it was revoked.
     pub async fn find(&self, secret: &str) -> Result<Option<CalendarFeed>, StoreError> {
         match LinkSecret::hash_of(secret) {

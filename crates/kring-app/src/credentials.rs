@@ -78,13 +78,14 @@ impl Email {
     }
 }
 
-/// A person's name: trimmed, 1 to 100 characters, no control characters.
+/// A person's name: trimmed, 1 to 100 characters, no control or invisible
+/// format characters (a direction override could disguise it).
 pub fn check_name(text: &str) -> Result<String, AccountError> {
     let name = text.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(AccountError::Invalid(InvalidInput::NameLength));
     }
-    if name.chars().any(char::is_control) {
+    if kring_domain::hidden_character(name, false).is_some() {
         return Err(AccountError::Invalid(InvalidInput::NameControl));
     }
     Ok(name.to_owned())

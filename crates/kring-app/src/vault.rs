@@ -43,6 +43,8 @@ pub enum Opened {
 
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
+    #[error("the text holds an invisible or control character ({0:?}) that can disguise it")]
+    HiddenCharacter(char),
     #[error("person {0} has been forgotten: no new personal data can be stored for them")]
     Forgotten(PersonId),
     #[error(
@@ -67,6 +69,11 @@ impl Vault {
 
     /// Encrypts `plaintext` with the owner's key, making the key on first use.
     pub async fn seal(&self, owner: PersonId, plaintext: &str) -> Result<Sealed, VaultError> {
+        // Every text a person types is sealed here, so this one check covers
+        // names, entries, notes and titles alike (see `hidden_character`).
+        if let Some(c) = kring_domain::hidden_character(plaintext, true) {
+            return Err(VaultError::HiddenCharacter(c));
+        }
         let key = match self.keys.person_key(owner.0).await? {
             PersonKey::Active(key) => key,
             PersonKey::Forgotten => return Err(VaultError::Forgotten(owner)),

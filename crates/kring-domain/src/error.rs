@@ -167,6 +167,7 @@ refusals! {
     AlreadyOnShift = "already-on-shift", Conflict, "you are already on this shift that day";
     ShiftFull = "shift-full", Conflict, "this shift already has all the helpers it needs";
     OrganisationName = "organisation-name", Invalid, "an organisation's name has 1 to 120 characters";
+    HiddenCharacters = "hidden-characters", Invalid, "this text holds an invisible or control character (such as a direction override) that can disguise what it says: remove it";
     AlreadyIntermediary = "already-intermediary", Conflict, "this person already works for the organisation";
     LastIntermediary = "last-intermediary", Conflict, "an organisation needs an intermediary: add another one first";
     ThresholdOpenPlaces = "threshold-open-places", Invalid, "open places in the next 7 days: a number from 1 to 500, or 0 for no mail";

@@ -11,6 +11,7 @@ mod ids;
 mod organisation;
 mod sealed;
 mod services;
+mod typed;
 pub mod upcasters;
 mod vocabulary;
 
@@ -26,6 +27,7 @@ pub use organisation::{
 };
 pub use sealed::Sealed;
 pub use services::{Clock, FixedClock, Services, SystemClock};
+pub use typed::hidden_character;
 pub use vocabulary::{
     Capacity, Category, ConsentScope, Kind, Looked, Minutes, Ring, TimeWindow, Visibility,
 };

@@ -124,6 +124,9 @@ impl Organisation {
                 if name.is_empty() || name.chars().count() > 120 {
                     return Err(Refusal::OrganisationName.into());
                 }
+                if crate::hidden_character(&name, false).is_some() {
+                    return Err(Refusal::HiddenCharacters.into());
+                }
                 Ok(vec![OrganisationEvent::OrganisationRegistered {
                     organisation,
                     name,

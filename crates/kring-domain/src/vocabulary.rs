@@ -296,6 +296,15 @@ pub enum Looked {
 }
 
 impl Looked {
+    /// A look by an organisation's dashboard, which shows many circles at
+    /// once: recorded once a day per circle and intermediary. Opening the
+    /// circle itself is recorded every time.
+    pub fn is_dashboard(self) -> bool {
+        matches!(self, Looked::Dashboard | Looked::DashboardRota)
+    }
+}
+
+impl Looked {
     /// Every kind of look.
     pub const ALL: [Looked; 7] = [
         Looked::Dashboard,

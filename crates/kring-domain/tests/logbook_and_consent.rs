@@ -562,6 +562,63 @@ fn without_consent_in_force_an_intermediary_finds_no_circle() {
     }
 }
 
+/// A dashboard shows forty circles at once and is loaded all day: each
+/// circle's record gets one dashboard look per intermediary per day (the
+/// circle's day), while opening the circle itself is recorded every time.
+#[test]
+fn a_dashboard_look_is_on_the_record_once_a_day() {
+    let earlier_today = with(
+        circle_with_members(),
+        [
+            granted(ConsentScope::Full, now() - Duration::days(1)),
+            looked(ConsentScope::Full, Looked::DashboardRota),
+        ],
+    );
+    circle()
+        .given(earlier_today.clone())
+        .when(looking(look(Looked::DashboardRota)))
+        .then_expect_events(vec![]);
+    // Another kind of look, or opening the circle: on the record again.
+    for what in [Looked::Dashboard, Looked::CircleFull, Looked::Live] {
+        circle()
+            .given(earlier_today.clone())
+            .when(looking(look(what)))
+            .then_expect_events(vec![looked(ConsentScope::Full, what)]);
+    }
+    // A colleague's dashboard is their own look.
+    circle()
+        .given(earlier_today.clone())
+        .when(CircleCommand {
+            actor: Actor::intermediary(COLLEAGUE, ORG),
+            action: look(Looked::DashboardRota),
+        })
+        .then_expect_events(vec![CircleEvent::IntermediaryLooked {
+            organisation: ORG,
+            person: COLLEAGUE,
+            scope: ConsentScope::Full,
+            what: Looked::DashboardRota,
+            at: now(),
+        }]);
+    // Yesterday's dashboard look does not cover today.
+    let yesterday = CircleEvent::IntermediaryLooked {
+        organisation: ORG,
+        person: SOCIAL_WORKER,
+        scope: ConsentScope::Full,
+        what: Looked::DashboardRota,
+        at: now() - Duration::days(1),
+    };
+    circle()
+        .given(with(
+            circle_with_members(),
+            [
+                granted(ConsentScope::Full, now() - Duration::days(2)),
+                yesterday,
+            ],
+        ))
+        .when(looking(look(Looked::DashboardRota)))
+        .then_expect_events(vec![looked(ConsentScope::Full, Looked::DashboardRota)]);
+}
+
 #[test]
 fn a_member_does_not_record_looks() {
     for person in [FOCUS, COORD, WARM] {

@@ -683,6 +683,76 @@ fn a_withdrawn_invitation_cannot_be_accepted() {
         .then_expect_error(DomainError::Refused(Refusal::InvitationWithdrawn));
 }
 
+/// An invitation speaks for the coordinator who made it: once they leave, are
+/// removed or step down, nobody can join with it (they least of all: a
+/// removed coordinator must not walk back in through their own link).
+#[test]
+fn an_invitation_ends_when_its_maker_stops_coordinating() {
+    let gone = [
+        CircleEvent::MemberRemoved {
+            person: COORD,
+            by: COORD2,
+            at: now(),
+        },
+        CircleEvent::MemberLeft {
+            person: COORD,
+            at: now(),
+        },
+        CircleEvent::CoordinatorStepped {
+            person: COORD,
+            by: COORD,
+        },
+    ];
+    for end in gone {
+        for joiner in [COORD, NEWCOMER] {
+            let given = with(
+                circle_with_two_coordinators(),
+                [
+                    issued(Ring::Warm, InvitedAs::Coordinator, None),
+                    end.clone(),
+                ],
+            );
+            if joiner == COORD && matches!(end, CircleEvent::CoordinatorStepped { .. }) {
+                continue; // still a member: "already a member" says nothing new
+            }
+            circle()
+                .given(given)
+                .when(by(joiner, accept(TOKEN)))
+                .then_expect_error(DomainError::Refused(Refusal::InvitationWithdrawn));
+        }
+    }
+}
+
+#[test]
+fn another_coordinators_invitation_outlives_a_removal() {
+    let by_coord2 = CircleEvent::InvitationIssued {
+        invitation: INVITATION,
+        ring: Ring::Warm,
+        role: InvitedAs::Member,
+        task: None,
+        token_hash: TOKEN.into(),
+        expires_at: in_a_week(),
+        by: COORD2,
+    };
+    let removed = CircleEvent::MemberRemoved {
+        person: COORD,
+        by: COORD2,
+        at: now(),
+    };
+    let events = outcome(
+        with(circle_with_two_coordinators(), [by_coord2, removed]),
+        by(NEWCOMER, accept(TOKEN)),
+    )
+    .expect("the invitation of a coordinator who stays still works");
+    assert!(matches!(
+        events[..],
+        [CircleEvent::MemberJoined {
+            person: NEWCOMER,
+            ..
+        }]
+    ));
+}
+
 #[test]
 fn a_member_cannot_join_a_second_time() {
     for person in [FOCUS, COORD, WARM, LUKEWARM] {

@@ -50,6 +50,7 @@ codes! {
     WrongPassword = "wrong-password",
     CrossSite = "cross-site",
     LiveOrigin = "live-origin",
+    CrossSiteLook = "cross-site-look",
     StepDownYourself = "step-down-yourself",
     ReadSignalsOnly = "read-signals-only",
     ReadMembersOnly = "read-members-only",
@@ -373,6 +374,9 @@ impl From<AccountError> for ApiError {
 impl From<VaultError> for ApiError {
     fn from(e: VaultError) -> Self {
         match e {
+            VaultError::HiddenCharacter(_) => {
+                ApiError::Refused(DomainError::Refused(Refusal::HiddenCharacters))
+            }
             VaultError::Forgotten(_) => ApiError::Conflict(
                 Code::Forgotten,
                 "this person was forgotten: nothing new can be written in their name".into(),

@@ -104,6 +104,8 @@ pub(crate) struct App {
     pub live: kring_live::Hub,
     /// Tells open sockets that the server stops; counts them.
     pub live_stopping: api::live::Stopping,
+    /// Tells this node's sockets that a person's sessions ended.
+    pub session_ends: api::live::SessionEnds,
     pub live_options: LiveOptions,
     /// Makes and recognises the links in mails (keyed with the server secret).
     pub links: kring_notify::LinkKeys,
@@ -112,6 +114,12 @@ pub(crate) struct App {
     pub mails_per_key: protect::PerKey,
     /// Invitations mailed per inviting account: a family at once, not a spam run.
     pub invitations_per_account: protect::PerKey,
+    /// Every write per signed-in account (`RateLimits::writes_per_account`).
+    pub writes_per_account: protect::PerKey,
+    /// Password checks per account, from any number of addresses: log-ins by
+    /// the address typed (`log-in:<lookup>`), a changed password or address
+    /// by the account (`account:<id>`).
+    pub password_checks: protect::PerKey,
 }
 
 impl AppState {
@@ -124,6 +132,7 @@ impl AppState {
         views: Option<watch::Receiver<u64>>,
     ) -> Result<AppState, SetupError> {
         let cookie = SessionCookie::for_public_url(settings.public_url.as_deref())?;
+        let writes_per_account = protect::PerKey::new(settings.rate_limits.writes_per_account);
         let protection = Arc::new(protect::Protection::new(
             settings.public_url.as_deref(),
             cookie.clone(),
@@ -152,6 +161,7 @@ impl AppState {
                 protection,
                 live,
                 live_stopping: api::live::Stopping::default(),
+                session_ends: api::live::SessionEnds::default(),
                 live_options: settings.live,
                 links: kring_notify::LinkKeys::new(&secret),
                 // Three at once, then one every 10 minutes.
@@ -160,6 +170,8 @@ impl AppState {
                 invitations_per_account: protect::PerKey::new(
                     protect::Limit::per_hour(60).with_burst(20),
                 ),
+                writes_per_account,
+                password_checks: protect::PerKey::new(settings.rate_limits.password_checks),
             }),
             log,
         })

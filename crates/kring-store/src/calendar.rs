@@ -97,4 +97,13 @@ pub trait CalendarFeeds: Send + Sync + 'static {
         circle: Uuid,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+
+    /// Revokes every feed of `person` that is not revoked yet: of `circle`
+    /// only, or of every circle when `None`. Answers how many it revoked.
+    async fn revoke_calendar_feeds_of(
+        &self,
+        person: Uuid,
+        circle: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
 }

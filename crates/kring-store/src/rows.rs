@@ -189,6 +189,14 @@ pub(crate) const CALENDAR_FEEDS: &str = "SELECT id, person_id, circle_id, scope,
 pub(crate) const REVOKE_CALENDAR_FEED: &str = "UPDATE calendar_feeds SET revoked_at = $4 \
      WHERE id = $1 AND person_id = $2 AND circle_id = $3 AND revoked_at IS NULL";
 
+pub(crate) const REVOKE_CALENDAR_FEEDS_OF_PERSON: &str =
+    "UPDATE calendar_feeds SET revoked_at = $2 \
+     WHERE person_id = $1 AND revoked_at IS NULL";
+
+pub(crate) const REVOKE_CALENDAR_FEEDS_IN_CIRCLE: &str =
+    "UPDATE calendar_feeds SET revoked_at = $3 \
+     WHERE person_id = $1 AND circle_id = $2 AND revoked_at IS NULL";
+
 /// True when a statement that touches at most one row touched one.
 pub(crate) fn one_row(rows_affected: u64) -> bool {
     rows_affected == 1

@@ -286,6 +286,32 @@ macro_rules! backend_queries {
                 Ok(one_row(result.rows_affected()))
             }
 
+            pub(crate) async fn revoke_calendar_feeds_of<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                person: Uuid,
+                circle: Option<Uuid>,
+                at: DateTime<Utc>,
+            ) -> Result<u64, StoreError> {
+                let result = match circle {
+                    None => {
+                        sqlx::query(rows::REVOKE_CALENDAR_FEEDS_OF_PERSON)
+                            .bind(person)
+                            .bind(bind_time(at))
+                            .execute(on)
+                            .await?
+                    }
+                    Some(circle) => {
+                        sqlx::query(rows::REVOKE_CALENDAR_FEEDS_IN_CIRCLE)
+                            .bind(person)
+                            .bind(circle)
+                            .bind(bind_time(at))
+                            .execute(on)
+                            .await?
+                    }
+                };
+                Ok(result.rows_affected())
+            }
+
             pub(crate) async fn load_checkpoint<'e>(
                 on: impl Executor<'e, Database = $Db>,
                 name: &str,
@@ -618,6 +644,15 @@ macro_rules! calendar_feeds_impl {
                 at: chrono::DateTime<chrono::Utc>,
             ) -> Result<bool, crate::StoreError> {
                 super::queries::revoke_calendar_feed(&self.$write, id, person, circle, at).await
+            }
+
+            async fn revoke_calendar_feeds_of(
+                &self,
+                person: uuid::Uuid,
+                circle: Option<uuid::Uuid>,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64, crate::StoreError> {
+                super::queries::revoke_calendar_feeds_of(&self.$write, person, circle, at).await
             }
         }
     };

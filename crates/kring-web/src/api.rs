@@ -10,6 +10,9 @@
 use axum::body::{to_bytes, Body, Bytes};
 use axum::Router;
 use http::header::{CONTENT_TYPE, COOKIE, HOST};
+
+/// `Sec-Fetch-Site` (Fetch Metadata): which site made the browser ask.
+const SEC_FETCH_SITE: &str = "sec-fetch-site";
 use http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
 use kring_protocol::v1;
 
@@ -38,6 +41,7 @@ impl Api {
             api: self.clone(),
             cookie: headers.get(COOKIE).cloned(),
             host: headers.get(HOST).cloned(),
+            fetch_site: headers.get(SEC_FETCH_SITE).cloned(),
             lang: None,
         }
     }
@@ -49,6 +53,9 @@ pub struct Client {
     api: Api,
     cookie: Option<HeaderValue>,
     host: Option<HeaderValue>,
+    /// The browser's `Sec-Fetch-Site`: the API records no intermediary's look
+    /// for a page another site made the browser open.
+    fetch_site: Option<HeaderValue>,
     /// The language refusals are told in; without one, the API's own words.
     lang: Option<Lang>,
 }
@@ -212,6 +219,9 @@ impl Client {
         }
         if let Some(host) = &self.host {
             request = request.header(HOST, host.clone());
+        }
+        if let Some(site) = &self.fetch_site {
+            request = request.header(SEC_FETCH_SITE, site.clone());
         }
         let body = match body {
             Some(body) => {

@@ -426,6 +426,7 @@ table! {
     InvitationOnce => "Je ziet deze link maar één keer. Hij werkt voor één persoon.", "You see this link only once. It works for one person.";
     ValidUntil => "Geldig tot {0}.", "Valid until {0}.";
     ValidUntilShort => "geldig tot", "valid until";
+    MadeBy => "gemaakt door", "made by";
     OpenInvitations => "Uitnodigingen die nog open staan", "Invitations still open";
     Revoke => "Intrekken", "Revoke";
     InvitationRevoked => "De uitnodiging werkt niet meer.", "The invitation no longer works.";

@@ -301,6 +301,16 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This link was used already. A link from a mail works once. Ask for a new mail if you need one.",
     ),
     (
+        "cross-site-look",
+        "Open dit vanuit Kring zelf. Elke keer dat je bij een kring kijkt, ziet de familie dat. Daarom opent een link van een andere website niets.",
+        "Open this from Kring itself. Every look at a circle is shown to the family, so a link from another website opens nothing.",
+    ),
+    (
+        "hidden-characters",
+        "Deze tekst heeft een onzichtbaar teken of stuurteken (bijvoorbeeld een teken dat de leesrichting omdraait). Zulke tekens kunnen verbergen wat er echt staat. Haal het weg en probeer het opnieuw.",
+        "This text holds an invisible or control character (for example one that reverses the reading direction). Such characters can hide what it really says. Remove it and try again.",
+    ),
+    (
         "live-origin",
         "Live bijwerken kan alleen vanaf de pagina's van Kring zelf.",
         "Live updates open only from Kring's own pages.",
@@ -322,8 +332,8 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "name-control",
-        "Een naam mag geen regeleinden of andere stuurtekens hebben.",
-        "A name cannot contain control characters such as line breaks.",
+        "Een naam mag geen regeleinden, stuurtekens of onzichtbare tekens (zoals een teken dat de leesrichting omdraait) hebben.",
+        "A name cannot contain line breaks, control characters or invisible characters (such as one that reverses the reading direction).",
     ),
     (
         "name-key-not-own",

@@ -98,6 +98,10 @@ pub struct ServeArgs {
         value_parser = parse_network
     )]
     pub trusted_proxies: Vec<IpNet>,
+    /// Writes one account may make a minute (all at once, then evenly); one
+    /// client address may make ten times as many. Raise it for load tests.
+    #[arg(long, env = "KRING_WRITES_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    pub writes_per_minute: u32,
     /// Before serving, fill the database with the demo circle (as `kring demo`)
     /// when it holds no circles yet, and print the demo accounts.
     #[arg(long, env = "KRING_DEMO")]

@@ -2,7 +2,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use kring_server::{AppState, Settings};
+use kring_server::{AppState, Limit, RateLimits, Settings};
 use tokio::net::TcpListener;
 
 use crate::config::{ServeArgs, StoreArgs};
@@ -22,6 +22,11 @@ pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         public_url: args.public_url.clone(),
         secret: args.secret.as_ref().map(|s| s.0.clone()),
         trusted_proxies: args.trusted_proxies.clone(),
+        rate_limits: RateLimits {
+            writes_per_account: Limit::per_minute(args.writes_per_minute),
+            writes: Limit::per_minute(args.writes_per_minute.saturating_mul(10)),
+            ..RateLimits::default()
+        },
         ..Settings::default()
     };
     let public_url = settings

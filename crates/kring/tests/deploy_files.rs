@@ -725,3 +725,68 @@ fn the_readme_tells_how_to_use_each_deploy_file_and_every_setting() {
         );
     }
 }
+
+/// nginx's access log would otherwise keep every calendar feed's secret (and
+/// every mail link's): anyone reading the logs could follow a family's rota.
+/// Every path whose secret Kring's own log hides is hidden by nginx's too, and
+/// the log format carries no raw request line, query string or Referer.
+#[test]
+fn nginx_logs_no_secret_from_a_path() {
+    let conf = read(&deploy("nginx/nginx.conf"));
+    let http = block(&conf, "http");
+    let logs: Vec<Vec<String>> = directives(http)
+        .into_iter()
+        .filter(|d| d[0] == "access_log")
+        .collect();
+    assert!(!logs.is_empty(), "no access_log in the http block");
+    for log in &logs {
+        assert!(
+            log.get(2).map(String::as_str) == Some("kring") || log[1] == "off",
+            "an access log without the kring format: {log:?}"
+        );
+    }
+    let format_start = conf.find("log_format kring").expect("log_format kring");
+    let format = &conf[format_start..format_start + conf[format_start..].find(';').unwrap()];
+    for raw in [
+        "$request ",
+        "$request\"",
+        "$request_uri",
+        "$uri",
+        "$args",
+        "$query_string",
+        "$http_referer",
+        "$arg_",
+    ] {
+        assert!(
+            !format.contains(raw),
+            "the log format writes {raw}: {format}"
+        );
+    }
+    assert!(format.contains("$loggable_path"), "{format}");
+
+    // The map's alternatives, as nginx reads its regex.
+    let map = block(&conf, "map $uri $loggable_path");
+    let regex = map.split('"').nth(1).expect("the map's regex");
+    let prefixes: Vec<&str> = regex
+        .trim_start_matches("~^(?<kept>")
+        .trim_end_matches(')')
+        .split('|')
+        .collect();
+    let secret = "n_fXDcNNoDwISrUECPuBjItbl_KpjSUjAilPdtyLsDQ";
+    for path in [
+        format!("/calendar/{secret}.ics"),
+        format!("/m/{secret}"),
+        format!("/links/{secret}"),
+        format!("/api/v1/links/{secret}"),
+        format!("/api/v1/password-reset/{secret}"),
+    ] {
+        assert!(
+            !kring_server::loggable_path(&path).contains(secret),
+            "{path}"
+        );
+        assert!(
+            prefixes.iter().any(|p| path.starts_with(p)),
+            "nginx would log the secret of {path}: {prefixes:?}"
+        );
+    }
+}

@@ -70,6 +70,8 @@ impl Node {
             .args(["serve", "--listen", "127.0.0.1:0", "--database-url"])
             .arg(database_url)
             .args(["--database-max-connections", "10"])
+            // Four writers at machine speed from one address.
+            .args(["--writes-per-minute", "1000000"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(stderr));

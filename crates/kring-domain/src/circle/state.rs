@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::circle::events::{InvitedAs, Recurrence};
 use crate::{
-    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Minutes, OfferId,
+    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Looked, Minutes, OfferId,
     OrganisationId, PersonId, RequestId, Ring, ShiftId, SwapId, TimeWindow, Visibility,
 };
 
@@ -27,6 +27,11 @@ pub struct Circle {
     pub swaps: BTreeMap<SwapId, Swap>,
     pub entries: BTreeMap<EntryId, Entry>,
     pub consents: BTreeMap<OrganisationId, Consent>,
+    /// The latest day (in the circle's time zone) each intermediary's
+    /// dashboard showed the circle, per kind of dashboard look: a dashboard is
+    /// on the record once a day, however often it is loaded.
+    #[serde(default)]
+    pub dashboard_looks: Vec<DashboardLook>,
 }
 
 /// A member: their ring, whether they coordinate, and a volunteer's one task.
@@ -55,6 +60,10 @@ pub struct Invitation {
     pub token_hash: String,
     pub expires_at: DateTime<Utc>,
     pub state: InvitationState,
+    /// The coordinator who made it: it ends when they stop coordinating.
+    /// (`None` only in views stored before this was kept.)
+    #[serde(default)]
+    pub issued_by: Option<PersonId>,
 }
 
 /// Where a request for help stands.
@@ -163,6 +172,15 @@ pub struct Entry {
     pub author: PersonId,
     pub visibility: Visibility,
     pub redacted: bool,
+}
+
+/// The day an intermediary's dashboard last showed the circle (one of kind).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardLook {
+    pub person: PersonId,
+    pub organisation: OrganisationId,
+    pub what: Looked,
+    pub on: NaiveDate,
 }
 
 /// An organisation's consent to look at the circle.

@@ -122,6 +122,9 @@ pub struct Invitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<Uuid>,
     pub expires_at: DateTime<Utc>,
+    /// The coordinator who made it; it ends when they stop coordinating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_by: Option<Person>,
 }
 
 /// `POST /api/v1/invitations/accept`: join a circle with an invitation's code.

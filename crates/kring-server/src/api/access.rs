@@ -6,8 +6,10 @@
 //!   circle's consent. Every such read is put on the circle's record first
 //!   (`RecordLook`), so "who looked at our circle" misses nothing.
 //!
-//! Both load the projector's stored view, wait for `min_version` when asked,
-//! and answer 404 to anyone the circle does not know, as for no circle at all.
+//! Both load the projector's stored view, caught up at least to the circle's
+//! head (so a removal or a narrowed consent applies to the very next read) or
+//! to `min_version` when asked, and answer 404 to anyone the circle does not
+//! know, as for no circle at all.
 
 use std::collections::HashMap;
 
@@ -105,6 +107,7 @@ impl FromRequestParts<AppState> for Intermediary {
         let SignedIn(me) = SignedIn::from_request_parts(parts, state).await?;
         let organisation = organisation_id(&path_param(parts, state, "org").await?)?;
         works_for(state, me, organisation).await?;
+        not_from_elsewhere(&parts.headers)?;
         let circle = circle_id(&path_param(parts, state, "id").await?)?;
         let Query(query) = Query::<v1::ReadQuery>::from_request_parts(parts, state).await?;
         let actor = Actor::intermediary(me, organisation);
@@ -117,6 +120,27 @@ impl FromRequestParts<AppState> for Intermediary {
             viewer,
         })
     }
+}
+
+/// A look puts an entry on a family's record, so another site must not be able
+/// to make an intermediary's browser look (a link or an image that sends the
+/// cookie along): a request a browser marks as coming from another site
+/// (`Sec-Fetch-Site: cross-site` or `same-site`) is refused before anything is
+/// recorded. A link followed from a mail or typed in (`none`) is the person's own.
+pub(crate) fn not_from_elsewhere(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if site.eq_ignore_ascii_case("cross-site") || site.eq_ignore_ascii_case("same-site") {
+        return Err(ApiError::NotAllowed(
+            crate::error::Code::CrossSiteLook,
+            "open this from Kring itself: every look at a family's circle is on their record, \
+             so a link or page from another site opens nothing"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// 404 unless `person` is an intermediary of `organisation` now.
@@ -160,8 +184,11 @@ async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Result<S
         .ok_or_else(|| ApiError::internal(format!("the route has no {{{name}}} in its path")))
 }
 
-/// The stored view and who `actor` is in it; waits up to the read patience for
-/// `min_version`.
+/// The stored view and who `actor` is in it, never older than the head of
+/// the circle's stream as it was when the request came: who may read what
+/// (membership, ring, consent) is decided against the circle as it is, not as
+/// a lagging projector last saw it. Waits up to the read patience for that
+/// version, or for `min_version` when it is further.
 async fn view_as(
     state: &AppState,
     circle: CircleId,
@@ -169,16 +196,15 @@ async fn view_as(
     min_version: u64,
 ) -> Result<(CircleView, Viewer), ApiError> {
     let log = state.log.as_ref();
+    let head = state.log.stream_head(&StreamName::circle(circle.0)).await?;
+    let Some(head) = head else {
+        return Err(ApiError::NoSuchCircle);
+    };
     let mut view = kring_views::load(log, circle).await?;
-    if min_version > view.as_ref().map_or(0, |v| v.version) {
-        view = Some(wait_for(state, circle, actor, min_version).await?);
-    } else if view.is_none() {
-        // A circle so new that the projector has not stored it yet: its
-        // creator reading it at once should not be told it does not exist.
-        let head = state.log.stream_head(&StreamName::circle(circle.0)).await?;
-        if let Some(head) = head {
-            view = Some(wait_for(state, circle, actor, head.version).await?);
-        }
+    let stored = view.as_ref().map_or(0, |v| v.version);
+    let wanted = min_version.max(head.version);
+    if wanted > stored {
+        view = Some(wait_for(state, circle, actor, wanted).await?);
     }
     let view = view.ok_or(ApiError::NoSuchCircle)?;
     let viewer = view.viewer(actor, Utc::now());
@@ -186,6 +212,43 @@ async fn view_as(
         return Err(ApiError::NoSuchCircle);
     }
     Ok((view, viewer))
+}
+
+/// The circle's stored view, caught up to the head of its stream as it was
+/// when asked (waiting up to the read patience): for reads that decide who
+/// may see something outside the extractors (calendar feeds, exports, "my
+/// circles"). `None` when there is no such circle.
+pub(crate) async fn current_view(
+    state: &AppState,
+    circle: CircleId,
+) -> Result<Option<CircleView>, ApiError> {
+    let log = state.log.as_ref();
+    let Some(head) = state.log.stream_head(&StreamName::circle(circle.0)).await? else {
+        return Ok(None);
+    };
+    let view = kring_views::load(log, circle).await?;
+    if view.as_ref().is_some_and(|v| v.version >= head.version) {
+        return Ok(view);
+    }
+    kring_views::load_at_least(
+        log,
+        circle,
+        head.version,
+        progress(state),
+        state.app.read_patience,
+    )
+    .await?
+    .map(Some)
+    .ok_or(ApiError::NotReady)
+}
+
+/// The projector of this process, when it runs here: waiting on it is quicker
+/// than polling.
+fn progress(state: &AppState) -> Option<tokio::sync::watch::Receiver<u64>> {
+    state.app.views.clone().map(|mut progress| {
+        progress.borrow_and_update();
+        progress
+    })
 }
 
 /// The view once it holds `min_version`, for someone the circle knows.
@@ -216,12 +279,14 @@ async fn wait_for(
             format!("this circle is at version {head}: min_version {min_version} has not happened"),
         ));
     }
-    let progress = state.app.views.clone().map(|mut progress| {
-        progress.borrow_and_update();
-        progress
-    });
     let log = state.log.as_ref();
-    kring_views::load_at_least(log, circle, min_version, progress, state.app.read_patience)
-        .await?
-        .ok_or(ApiError::NotReady)
+    kring_views::load_at_least(
+        log,
+        circle,
+        min_version,
+        progress(state),
+        state.app.read_patience,
+    )
+    .await?
+    .ok_or(ApiError::NotReady)
 }

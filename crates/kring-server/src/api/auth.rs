@@ -7,7 +7,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use cookie::{Cookie, SameSite};
 use kring_app::SESSION_LIFETIME;
 use kring_domain::PersonId;
@@ -90,7 +90,9 @@ impl SessionCookie {
     }
 }
 
-/// The account of a logged-in caller; 401 otherwise.
+/// The account of a logged-in caller; 401 otherwise. A write (any method but
+/// GET, HEAD and OPTIONS) also counts against the account's own quota
+/// (`RateLimits::writes_per_account`): 429 when it is used up.
 pub(crate) struct SignedIn(pub PersonId);
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -102,10 +104,16 @@ impl FromRequestParts<AppState> for SignedIn {
             .cookie
             .token(&parts.headers)
             .ok_or(ApiError::NotLoggedIn)?;
-        match state.app.accounts.session(&token).await? {
-            Some(account) => Ok(SignedIn(account)),
-            None => Err(ApiError::NotLoggedIn),
+        let account = state
+            .app
+            .accounts
+            .session(&token)
+            .await?
+            .ok_or(ApiError::NotLoggedIn)?;
+        if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            state.app.writes_per_account.check(&account.0.to_string())?;
         }
+        Ok(SignedIn(account))
     }
 }
 

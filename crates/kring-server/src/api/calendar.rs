@@ -193,7 +193,7 @@ async fn feed(
         .find(secret)
         .await?
         .ok_or_else(no_such_calendar)?;
-    let view = kring_views::load(state.log.as_ref(), feed.circle.into())
+    let view = super::access::current_view(&state, feed.circle.into())
         .await?
         .ok_or_else(no_such_calendar)?;
     let now = Utc::now();

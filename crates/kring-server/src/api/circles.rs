@@ -82,8 +82,13 @@ async fn mine(
     let log = state.log.as_ref();
     let mut circles = vec![];
     for circle in kring_views::circles_of(log, me).await?.circles {
-        let Some(view) = kring_views::load(log, circle).await? else {
-            continue;
+        // A circle whose view is still catching up on a change is left out
+        // rather than shown as it was: that change may have been this
+        // person's removal.
+        let view = match super::access::current_view(&state, circle).await {
+            Ok(Some(view)) => view,
+            Ok(None) | Err(ApiError::NotReady) => continue,
+            Err(e) => return Err(e),
         };
         let viewer = view.viewer(Actor::person(me), Utc::now());
         let Some(you) = membership(&viewer) else {

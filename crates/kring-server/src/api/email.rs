@@ -94,6 +94,10 @@ async fn change_email(
     SignedIn(me): SignedIn,
     Body(body): Body<v1::ChangeEmail>,
 ) -> Result<(StatusCode, Json<v1::MailAccepted>), ApiError> {
+    state
+        .app
+        .password_checks
+        .check(&format!("account:{}", me.0))?;
     let lookup = match state
         .app
         .accounts

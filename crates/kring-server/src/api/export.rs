@@ -107,7 +107,7 @@ async fn circle_of_yours(
     circle: CircleId,
     me: PersonId,
 ) -> Result<Option<v1::CircleOfYours>, ApiError> {
-    let Some(view) = kring_views::load(state.log.as_ref(), circle).await? else {
+    let Some(view) = super::access::current_view(state, circle).await? else {
         return Ok(None);
     };
     let Viewer::Member {

@@ -147,27 +147,36 @@ async fn create(
 }
 
 /// The open invitations, soonest to expire first, without their secrets.
-/// Coordinators only.
+/// Coordinators only. Each says who made it: an invitation ends when the
+/// coordinator who made it leaves, is removed or steps down.
 #[utoipa::path(get, path = "/circles/{id}/invitations", tag = "invitations",
     params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
     responses((status = 200, body = v1::Invitations), Problems))]
-async fn list(member: Member) -> Result<Json<v1::Invitations>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    member: Member,
+) -> Result<Json<v1::Invitations>, ApiError> {
     member.may(Resource::Invitations)?;
     let now = Utc::now();
-    let mut invitations: Vec<v1::Invitation> = member
-        .view
-        .state
-        .invitations
-        .iter()
-        .filter(|(_, i)| i.state == InvitationState::Open && i.expires_at > now)
-        .map(|(id, i)| v1::Invitation {
+    let mut people = super::members::People::of(&member.view);
+    let mut invitations = Vec::new();
+    for (id, i) in &member.view.state.invitations {
+        if i.state != InvitationState::Open || i.expires_at <= now {
+            continue;
+        }
+        let issued_by = match i.issued_by {
+            Some(person) => Some(people.person(&state, person).await?),
+            None => None,
+        };
+        invitations.push(v1::Invitation {
             id: id.0,
             ring: wire::ring(i.ring),
             role: wire::role(i.role),
             task: i.task.map(|t| t.0),
             expires_at: i.expires_at,
-        })
-        .collect();
+            issued_by,
+        });
+    }
     invitations.sort_by_key(|i| (i.expires_at, i.id));
     Ok(Json(v1::Invitations {
         version: member.view.version,

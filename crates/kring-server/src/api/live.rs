@@ -6,7 +6,8 @@
 //! the settings, so no other site can open a socket in a member's name. The
 //! hub (`kring-live`) decides what each socket receives; this module is the
 //! socket itself: its queue, ping and idle timeout, message size and rate
-//! limits, and closing a socket that falls behind with its positions.
+//! limits, closing a socket that falls behind with its positions, and closing
+//! one whose session ended (`SessionEnds`).
 
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU32;
@@ -98,6 +99,33 @@ impl Stopping {
     }
 }
 
+/// Tells this node's sockets that some sessions of a person ended (log-out, a
+/// changed or reset password, a deleted account): each socket of that person
+/// checks its own session at once and closes when it is over. Sockets on other
+/// nodes learn it from the sessions table: each checks its session before it
+/// sends a frame, when its last check is more than [`SESSION_CHECK`] old.
+#[derive(Clone)]
+pub(crate) struct SessionEnds(tokio::sync::broadcast::Sender<PersonId>);
+
+impl Default for SessionEnds {
+    fn default() -> Self {
+        SessionEnds(tokio::sync::broadcast::channel(256).0)
+    }
+}
+
+impl SessionEnds {
+    /// Some of `person`'s sessions have ended.
+    pub(crate) fn ended(state: &AppState, person: PersonId) {
+        let _ = state.app.session_ends.0.send(person);
+    }
+}
+
+/// How old a socket's last look at its session may be before it sends a frame.
+const SESSION_CHECK: Duration = Duration::from_secs(1);
+
+/// The close code for a socket whose session ended (private range).
+const CLOSE_SESSION_ENDED: u16 = 4001;
+
 /// The largest message a client may send: subscriptions are small.
 const MAX_CLIENT_MESSAGE: usize = 4 * 1024;
 
@@ -115,13 +143,14 @@ async fn upgrade(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     check_origin(&state, &headers)?;
+    let session = state.app.cookie.token(&headers).unwrap_or_default();
     Ok(upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
         // Small buffers: an idle socket should cost little memory.
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
-        .on_upgrade(move |socket| serve_socket(socket, state, me)))
+        .on_upgrade(move |socket| serve_socket(socket, state, me, session)))
 }
 
 /// A browser names the page that opens the socket: it must be ours.
@@ -153,8 +182,16 @@ fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
+/// Whether the socket's session still lasts. A store that cannot answer counts
+/// as "ended": the socket closes and the client reconnects (and is asked again).
+async fn session_lasts(state: &AppState, me: PersonId, session: &str) -> bool {
+    matches!(state.app.accounts.session(session).await, Ok(Some(account)) if account == me)
+}
+
+async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId, session: String) {
     metrics::gauge!("kring_live_sockets").increment(1.0);
+    let mut session_ends = state.app.session_ends.0.subscribe();
+    let mut session_checked = Instant::now();
     let stopping = state.app.live_stopping.clone();
     stopping.open.fetch_add(1, Ordering::SeqCst);
     let mut stop = stopping.signal.subscribe();
@@ -200,8 +237,28 @@ async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
                 }).await;
                 break;
             }
+            ended = session_ends.recv() => {
+                let mine = match ended {
+                    Ok(person) => person == me,
+                    // Missed some: look anyway.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
+                };
+                if mine && !session_lasts(&state, me, &session).await {
+                    close_ended_session(&mut sink).await;
+                    break;
+                }
+                session_checked = Instant::now();
+            }
             frame = inbox.recv() => {
                 let Some(frame) = frame else { break };
+                if session_checked.elapsed() > SESSION_CHECK {
+                    if !session_lasts(&state, me, &session).await {
+                        close_ended_session(&mut sink).await;
+                        break;
+                    }
+                    session_checked = Instant::now();
+                }
                 if frame.resumable {
                     positions.insert(frame.circle, frame.version);
                 } else {
@@ -246,6 +303,11 @@ async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
                 }
             }
             _ = ping.tick() => {
+                if !session_lasts(&state, me, &session).await {
+                    close_ended_session(&mut sink).await;
+                    break;
+                }
+                session_checked = Instant::now();
                 if last_heard.elapsed() > options.idle_timeout {
                     let _ = sink.send(Message::Close(Some(CloseFrame {
                         code: axum::extract::ws::close_code::AWAY,
@@ -264,6 +326,17 @@ async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId) {
     }
     metrics::gauge!("kring_live_sockets").decrement(1.0);
     stopping.open.fetch_sub(1, Ordering::SeqCst);
+}
+
+async fn close_ended_session(sink: &mut futures::stream::SplitSink<WebSocket, Message>) {
+    let _ = tokio::time::timeout(
+        Duration::from_secs(1),
+        sink.send(Message::Close(Some(CloseFrame {
+            code: CLOSE_SESSION_ENDED,
+            reason: "signed out".into(),
+        }))),
+    )
+    .await;
 }
 
 /// One client message; the answer to send at once, if any.

@@ -41,19 +41,36 @@ async fn change_password(
     Body(body): Body<v1::ChangePassword>,
 ) -> Result<StatusCode, ApiError> {
     let token = state.app.cookie.token(&headers).unwrap_or_default();
+    state
+        .app
+        .password_checks
+        .check(&format!("account:{}", account.0))?;
     match state
         .app
         .accounts
         .change_password(account, &token, &body.current_password, &body.new_password)
         .await
     {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Ok(()) => {
+            password_changed(&state, account).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
         Err(AccountError::WrongCredentials) => Err(ApiError::NotAllowed(
             crate::error::Code::WrongPassword,
             "your current password is not right".into(),
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// After a new password (changed or reset; the store has ended the other
+/// sessions): whoever held a stolen session or feed address loses it. Open
+/// sockets of the ended sessions close, and every calendar feed is revoked
+/// (the owner can make new ones).
+pub(super) async fn password_changed(state: &AppState, account: PersonId) -> Result<(), ApiError> {
+    state.app.calendar_feeds.revoke_all_of(account).await?;
+    super::live::SessionEnds::ended(state, account);
+    Ok(())
 }
 
 /// The account's name and address, opened. An account without events (which a

@@ -232,5 +232,8 @@ async fn remove(
         Action::RemoveMember { person }
     };
     let version = command::run(&state, circle, me, action).await?;
+    // Gone from the circle: their calendar feeds of it stop serving. (Reads
+    // already refuse them; this keeps a rejoin from reviving an old address.)
+    state.app.calendar_feeds.revoke_in(person, circle).await?;
     Ok(Json(v1::Changed { version }))
 }

@@ -233,9 +233,11 @@ async fn dashboard(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
     Path(org): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Json<Vec<v1::DashboardCircle>>, ApiError> {
     let organisation = organisation_id(&org)?;
     works_for(&state, me, organisation).await?;
+    super::access::not_from_elsewhere(&headers)?;
     let rows = kring_views::dashboard(state.log.as_ref(), organisation, me, Utc::now()).await?;
     let mut circles = vec![];
     for row in rows {

@@ -27,6 +27,13 @@ async fn log_in(
     State(state): State<AppState>,
     Body(body): Body<v1::LogIn>,
 ) -> Result<impl IntoResponse, ApiError> {
+    // Per address typed, whether it has an account or not (the same answer).
+    if let Ok(lookup) = state.app.accounts.lookup_of(&body.email) {
+        state
+            .app
+            .password_checks
+            .check(&format!("log-in:{lookup}"))?;
+    }
     let session = state
         .app
         .accounts
@@ -42,7 +49,8 @@ async fn log_in(
     ))
 }
 
-/// 204, logged in or not: afterwards the caller is logged out either way.
+/// 204, logged in or not: afterwards the caller is logged out either way, and
+/// the session's live sockets are closed.
 #[utoipa::path(delete, path = "/session", tag = "accounts",
     responses((status = 204, description = "logged out; the cookie is cleared"), Problems))]
 async fn log_out(
@@ -50,7 +58,11 @@ async fn log_out(
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     if let Some(token) = state.app.cookie.token(&headers) {
+        let account = state.app.accounts.session(&token).await?;
         state.app.accounts.log_out(&token).await?;
+        if let Some(account) = account {
+            super::live::SessionEnds::ended(&state, account);
+        }
     }
     Ok((
         StatusCode::NO_CONTENT,

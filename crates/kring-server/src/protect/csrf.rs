@@ -29,18 +29,16 @@
 
 use axum::http::{header, HeaderMap, Method, Uri};
 
-use crate::{ApiError, SessionCookie};
+use crate::ApiError;
 
 pub(crate) struct SameOrigin {
-    cookie: SessionCookie,
     /// The public URL's origin, the only one allowed; `None`: the request's own.
     public_origin: Option<String>,
 }
 
 impl SameOrigin {
-    pub(crate) fn new(public_url: Option<&str>, cookie: SessionCookie) -> SameOrigin {
+    pub(crate) fn new(public_url: Option<&str>) -> SameOrigin {
         SameOrigin {
-            cookie,
             public_origin: public_url.and_then(origin_of),
         }
     }
@@ -150,7 +148,7 @@ mod tests {
     }
 
     fn plain() -> SameOrigin {
-        SameOrigin::new(None, SessionCookie::for_public_url(None).unwrap())
+        SameOrigin::new(None)
     }
 
     const COOKIE: (&str, &str) = ("cookie", "kring_session=abc");
@@ -305,7 +303,7 @@ mod tests {
     #[test]
     fn with_a_public_url_only_its_origin_may_write() {
         let url = "https://Kring.example.org:443/start?x=1";
-        let guard = SameOrigin::new(Some(url), SessionCookie::for_public_url(Some(url)).unwrap());
+        let guard = SameOrigin::new(Some(url));
         let cookie = ("cookie", "__Host-kring_session=abc");
         let host = ("host", "10.0.0.5:8080");
         let circles = "/api/v1/circles";

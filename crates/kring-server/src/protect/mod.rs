@@ -55,7 +55,7 @@ impl Protection {
     ) -> Protection {
         Protection {
             https: cookie.secure,
-            same_origin: csrf::SameOrigin::new(public_url, cookie),
+            same_origin: csrf::SameOrigin::new(public_url),
             limits: rate_limit::Limiters::new(limits),
             clients: client::ClientAddress::new(trusted_proxies),
         }

@@ -1,6 +1,7 @@
 //! Rate limits on the addresses a script would hammer: log-in (guessing
 //! passwords), sign-up (making accounts by the thousand) and invitations
-//! (sending or trying them in bulk), in the API and in the pages' forms
+//! (sending or trying them in bulk), and a roomy one on every write, in the
+//! API and in the pages' forms
 //! (kring-web calls the API in-process, past this guard, so its forms are
 //! counted here as their API counterparts). Each is a GCRA limiter from `governor`,
 //! keyed by the client's address: a burst at once, then one attempt more per
@@ -38,6 +39,19 @@ pub struct RateLimits {
     /// and `POST /api/v1/organisations/{org}/intermediaries` (a mailed invitation),
     /// and the pages' `POST /circles/{id}/members` (invite) and `POST /join`, together.
     pub invitations: Limit,
+    /// Every other write too (`POST`, `PUT`, `PATCH`, `DELETE`, API and pages),
+    /// per client address: one address is often many people (a care home's
+    /// wifi), so this only stops a flood; [`RateLimits::writes_per_account`]
+    /// is each person's own quota.
+    pub writes: Limit,
+    /// Every write a signed-in person makes, per account (however many
+    /// addresses or sessions they use): no one makes a circle costly for the
+    /// others by writing at machine speed.
+    pub writes_per_account: Limit,
+    /// Checks of one account's password (log-in, a new password, a new
+    /// address), from any number of addresses: guessing spread over a botnet
+    /// is as slow as from one address.
+    pub password_checks: Limit,
 }
 
 impl Default for RateLimits {
@@ -55,6 +69,29 @@ impl Default for RateLimits {
             // A coordinator inviting a whole family at once, and the invited
             // accepting; one every 2 s after that.
             invitations: Limit::per_minute(30),
+            // A coordinator filling the rota at once: 60 quick steps, then one a
+            // second. Nobody types faster for long.
+            writes_per_account: Limit::per_minute(60),
+            // Ten such people behind one address at full speed.
+            writes: Limit::per_minute(600),
+            // As a log-in from one address: ten at once, then one every 6 s.
+            password_checks: Limit::per_minute(10),
+        }
+    }
+}
+
+impl RateLimits {
+    /// Every allowance `n` times the default's pace and burst: for a machine
+    /// under load tests, whose clients write far faster than people do.
+    pub fn roomy(n: u32) -> RateLimits {
+        let roomy = Limit::per_minute(600 * n.max(1));
+        RateLimits {
+            log_in: roomy,
+            sign_up: roomy,
+            invitations: roomy,
+            writes: roomy,
+            writes_per_account: roomy,
+            password_checks: roomy,
         }
     }
 }
@@ -114,6 +151,7 @@ pub(crate) struct Limiters {
     log_in: Limiter,
     sign_up: Limiter,
     invitations: Limiter,
+    writes: Limiter,
     checks: AtomicU64,
 }
 
@@ -123,6 +161,7 @@ impl Limiters {
             log_in: Limiter::keyed(limits.log_in.quota()),
             sign_up: Limiter::keyed(limits.sign_up.quota()),
             invitations: Limiter::keyed(limits.invitations.quota()),
+            writes: Limiter::keyed(limits.writes.quota()),
             checks: AtomicU64::new(0),
         }
     }
@@ -135,19 +174,21 @@ impl Limiters {
         path: &str,
         client: Option<IpAddr>,
     ) -> Result<(), ApiError> {
-        let Some(limiter) = self.limiter_for(method, path) else {
+        let write = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let specific = self.limiter_for(method, path);
+        if specific.is_none() && !write {
             return Ok(());
-        };
+        }
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             self.sweep();
         }
-        limiter.check_key(&key(client)).map_err(|not_until| {
-            let wait = not_until.wait_time_from(limiter.clock().now());
-            ApiError::TooManyRequests {
-                // Whole seconds, rounded up: waiting that long is always enough.
-                retry_after_secs: (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1),
-            }
-        })
+        let key = key(client);
+        for limiter in specific.into_iter().chain(write.then_some(&self.writes)) {
+            limiter
+                .check_key(&key)
+                .map_err(|not_until| too_many(not_until.wait_time_from(limiter.clock().now())))?;
+        }
+        Ok(())
     }
 
     /// The limited requests, matched by method and path (so a route that is
@@ -208,7 +249,7 @@ impl Limiters {
     }
 
     fn sweep(&self) {
-        for limiter in [&self.log_in, &self.sign_up, &self.invitations] {
+        for limiter in [&self.log_in, &self.sign_up, &self.invitations, &self.writes] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -233,10 +274,24 @@ impl PerKey {
 
     /// True when `key` may cause one more mail now (and counts it).
     pub(crate) fn allows(&self, key: &str) -> bool {
+        self.check(key).is_ok()
+    }
+
+    /// 429 (with how long to wait) unless `key` may do one more now; counts it.
+    pub(crate) fn check(&self, key: &str) -> Result<(), ApiError> {
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             self.limiter.retain_recent();
         }
-        self.limiter.check_key(&key.to_owned()).is_ok()
+        self.limiter
+            .check_key(&key.to_owned())
+            .map_err(|not_until| too_many(not_until.wait_time_from(self.limiter.clock().now())))
+    }
+}
+
+fn too_many(wait: Duration) -> ApiError {
+    ApiError::TooManyRequests {
+        // Whole seconds, rounded up: waiting that long is always enough.
+        retry_after_secs: (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1),
     }
 }
 
@@ -269,7 +324,48 @@ mod tests {
             log_in: Limit::per_hour(3),
             sign_up: Limit::per_hour(1),
             invitations: Limit::per_hour(2),
+            writes: Limit::per_hour(1000),
+            writes_per_account: Limit::per_hour(1000),
+            password_checks: Limit::per_hour(1000),
         }
+    }
+
+    #[test]
+    fn every_write_counts_against_the_address_also_past_its_own_allowance() {
+        let limiters = Limiters::new(&RateLimits {
+            writes: Limit::per_hour(4),
+            ..RateLimits::roomy(10)
+        });
+        let carol = address("192.0.2.9:5000");
+        for (method, path) in [
+            (Method::POST, "/api/v1/circles/c1/logbook"),
+            (Method::PUT, "/api/v1/circles/c1/members/p1/ring"),
+            (Method::DELETE, "/api/v1/circles/c1/invitations/i1"),
+            (Method::POST, "/circles/c1/logbook"),
+        ] {
+            assert!(
+                limiters.check(&method, path, carol).is_ok(),
+                "{method} {path}"
+            );
+        }
+        for (method, path) in [
+            (Method::POST, "/api/v1/organisations"),
+            (Method::POST, "/api/v1/session"),
+            (Method::PATCH, "/anything"),
+        ] {
+            assert!(
+                limiters.check(&method, path, carol).is_err(),
+                "{method} {path}"
+            );
+        }
+        // Reads are not writes; another address has its own allowance.
+        assert!(limiters
+            .check(&Method::GET, "/api/v1/circles", carol)
+            .is_ok());
+        let dave = address("192.0.2.10:5000");
+        assert!(limiters
+            .check(&Method::POST, "/api/v1/organisations", dave)
+            .is_ok());
     }
 
     #[test]
@@ -454,5 +550,8 @@ mod tests {
         assert_eq!(limits.sign_up.interval, Duration::from_secs(12));
         assert_eq!(limits.sign_up.burst.get(), 10);
         assert_eq!(limits.invitations.interval, Duration::from_secs(2));
+        assert_eq!(limits.writes_per_account.interval, Duration::from_secs(1));
+        assert_eq!(limits.writes_per_account.burst.get(), 60);
+        assert_eq!(limits.writes.interval, Duration::from_millis(100));
     }
 }

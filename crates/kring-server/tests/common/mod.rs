@@ -36,6 +36,9 @@ impl Server {
                 log_in: roomy,
                 sign_up: roomy,
                 invitations: roomy,
+                writes: roomy,
+                writes_per_account: roomy,
+                password_checks: roomy,
             },
             ..Settings::default()
         };

@@ -194,6 +194,9 @@ async fn render(
                                         (ring_badge(ctx, invitation.ring))
                                         @if invitation.role == Role::Coordinator { " " (ctx.t(T::Coordinator)) }
                                         " — " (ctx.t(T::ValidUntilShort)) " " (layout::moment(lang, invitation.expires_at, tz))
+                                        @if let Some(by) = &invitation.issued_by {
+                                            " — " (ctx.t(T::MadeBy)) " " (by.name)
+                                        }
                                     }
                                     form.inline method="post" action=(format!("{base}/invitations/{}/revoke", invitation.id)) {
                                         button.secondary type="submit" { (ctx.t(T::Revoke)) (for_reader(&about)) }

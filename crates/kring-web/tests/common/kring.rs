@@ -66,6 +66,9 @@ impl Kring {
                 log_in: roomy,
                 sign_up: roomy,
                 invitations: roomy,
+                writes: roomy,
+                writes_per_account: roomy,
+                password_checks: roomy,
             },
             ..Settings::default()
         };

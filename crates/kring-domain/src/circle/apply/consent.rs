@@ -1,7 +1,7 @@
 //! Consent for organisations, and their looks.
 
 use crate::circle::events::CircleEvent;
-use crate::circle::state::{Circle, Consent};
+use crate::circle::state::{local_date, Circle, Consent, DashboardLook};
 
 impl Circle {
     pub(super) fn apply_consent(&mut self, event: CircleEvent) {
@@ -27,7 +27,26 @@ impl Circle {
                     c.revoked = true;
                 }
             }
-            IntermediaryLooked { .. } => {}
+            IntermediaryLooked {
+                organisation,
+                person,
+                what,
+                at,
+                ..
+            } => {
+                if what.is_dashboard() {
+                    let on = local_date(at, &self.time_zone);
+                    self.dashboard_looks.retain(|l| {
+                        (l.person, l.organisation, l.what) != (person, organisation, what)
+                    });
+                    self.dashboard_looks.push(DashboardLook {
+                        person,
+                        organisation,
+                        what,
+                        on,
+                    });
+                }
+            }
             _ => unreachable!("apply dispatches by area"),
         }
     }

@@ -35,7 +35,7 @@ impl Circle {
                 task,
                 token_hash,
                 expires_at,
-                ..
+                by,
             } => {
                 self.invitations.insert(
                     invitation,
@@ -46,6 +46,7 @@ impl Circle {
                         token_hash,
                         expires_at,
                         state: InvitationState::Open,
+                        issued_by: Some(by),
                     },
                 );
             }
@@ -76,8 +77,12 @@ impl Circle {
                 }
             }
             CoordinatorAppointed { person, .. } => self.set_coordinator(person, true),
-            CoordinatorStepped { person, .. } => self.set_coordinator(person, false),
+            CoordinatorStepped { person, .. } => {
+                self.set_coordinator(person, false);
+                self.end_invitations_of(person);
+            }
             MemberLeft { person, at } | MemberRemoved { person, at, .. } => {
+                self.end_invitations_of(person);
                 self.members.remove(&person);
                 self.former.insert(person);
                 self.free_commitments(person, at);
@@ -119,6 +124,18 @@ impl Circle {
             if running && request.taker == Some(person) {
                 request.status = RequestStatus::Open;
                 request.taker = None;
+            }
+        }
+    }
+
+    /// An invitation speaks for the coordinator who made it: when they leave,
+    /// are removed or stop coordinating, their open invitations are
+    /// withdrawn with them, so nobody (they least of all) can come back
+    /// through one in a role they no longer may give.
+    pub(crate) fn end_invitations_of(&mut self, person: PersonId) {
+        for invitation in self.invitations.values_mut() {
+            if invitation.issued_by == Some(person) && invitation.state == InvitationState::Open {
+                invitation.state = InvitationState::Revoked;
             }
         }
     }

@@ -3,11 +3,11 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::Decision;
-use crate::circle::commands::Action;
+use crate::circle::commands::{Action, Actor};
 use crate::circle::events::CircleEvent;
-use crate::circle::state::Circle;
+use crate::circle::state::{local_date, Circle};
 use crate::Refusal;
-use crate::{DomainError, PersonId};
+use crate::{DomainError, Looked, PersonId};
 
 impl Circle {
     pub(super) fn decide_consent(
@@ -50,6 +50,25 @@ impl Circle {
             Action::RecordLook { .. } => Err(Refusal::OnlyIntermediaryUnderConsent.into()),
             _ => unreachable!("decide dispatches by area"),
         }
+    }
+
+    /// Whether `actor`'s dashboard already put a look of this kind on the
+    /// record today (the circle's day).
+    pub(super) fn dashboard_looked_today(
+        &self,
+        actor: Actor,
+        what: Looked,
+        now: DateTime<Utc>,
+    ) -> bool {
+        let Some(organisation) = actor.organisation else {
+            return false;
+        };
+        let today = local_date(now, &self.time_zone);
+        what.is_dashboard()
+            && self.dashboard_looks.iter().any(|l| {
+                (l.person, l.organisation, l.what, l.on)
+                    == (actor.person, organisation, what, today)
+            })
     }
 
     pub(super) fn require_coordinator_or_focus(&self, person: PersonId) -> Result<(), DomainError> {

@@ -51,6 +51,9 @@ impl Circle {
                 return Err(Refusal::NoSuchCircle.into());
             };
             return match action {
+                Action::RecordLook { what } if self.dashboard_looked_today(actor, what, now) => {
+                    Ok(vec![]) // on the record already today
+                }
                 Action::RecordLook { what } => Ok(vec![CircleEvent::IntermediaryLooked {
                     organisation,
                     person: actor.person,

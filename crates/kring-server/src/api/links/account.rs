@@ -106,6 +106,7 @@ pub(in crate::api) async fn reset_password(
     use_once(state, token, link).await?;
     let account = PersonId(link.account);
     state.app.accounts.reset_password(account, password).await?;
+    crate::api::me::password_changed(state, account).await?;
     state
         .log
         .end_links(account.0, Purpose::ResetPassword.code(), Utc::now())
