@@ -127,23 +127,21 @@ impl CircleView {
             }
             row(&mut rows, r.receiver(focus)).received += 1;
         }
-        if let Some(first) = self.first_rota_date() {
-            let days = (local_date(now, &self.state.time_zone) - first)
-                .num_days()
-                .max(0) as u32
-                + 1;
-            for slot in self
-                .slots(first, days)
-                .into_iter()
-                .filter(|s| s.starts_at <= now)
-            {
-                for person in &slot.claimed_by {
+        // From the claims themselves, not from every day since the first
+        // shift: the work is what people did, however long the rota runs.
+        for shift in self.state.shifts.values() {
+            for (date, claimed_by) in &shift.claims {
+                let served = shift.occurs_on(*date)
+                    && !claimed_by.is_empty()
+                    && shift.start_on(*date, &self.state.time_zone) <= now;
+                if !served {
+                    continue;
+                }
+                for person in claimed_by {
                     row(&mut rows, *person).given += 1;
                 }
                 if let Some(focus) = focus {
-                    if !slot.claimed_by.is_empty() {
-                        row(&mut rows, focus).received += 1;
-                    }
+                    row(&mut rows, focus).received += 1;
                 }
             }
         }

@@ -71,9 +71,4 @@ impl CircleView {
         slots.sort_by_key(|s| (s.starts_at, s.shift));
         slots
     }
-
-    /// The first day that has a claim or a scheduled shift: where load history starts.
-    pub(crate) fn first_rota_date(&self) -> Option<NaiveDate> {
-        self.state.shifts.values().map(|s| s.starts.date()).min()
-    }
 }

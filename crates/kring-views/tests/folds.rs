@@ -1132,6 +1132,34 @@ fn reciprocity_counts_help_given_received_and_thanks() {
     assert_eq!(rows[1], reciprocity_row(COORD, 1, 1, 0, 1));
 }
 
+/// A circle lives for years: a shift served three years after the rota began
+/// counts like the first one, and counting costs what was claimed, not every
+/// day since (a weekly shift on a 1,100-day rota, here with two claims).
+#[test]
+fn reciprocity_counts_shifts_served_years_after_the_rota_began() {
+    let mut h = History::new();
+    h.push(scheduled(
+        S1,
+        local(date(2026, 11, 28), 10),
+        120,
+        weekly(),
+        2,
+        &[Ring::Warm, Ring::Lukewarm],
+    ))
+    .push(claimed(S1, date(2026, 11, 28), WARM))
+    .push(claimed(S1, date(2029, 12, 1), WARM));
+    let view = h.fold();
+    let now = utc(2029, 12, 2, 12, 0);
+    let rows = view.reciprocity(&member(&view, COORD, now), now);
+    let warm = rows.iter().find(|r| r.person == WARM).expect("WARM's row");
+    assert_eq!(warm.given, 2, "{rows:?}");
+    let focus = rows
+        .iter()
+        .find(|r| r.person == FOCUS)
+        .expect("the focus person's row");
+    assert_eq!(focus.received, 2, "{rows:?}");
+}
+
 #[test]
 fn reciprocity_is_private_own_row_for_members_all_for_coordinators() {
     let view = reciprocity_history().fold();
