@@ -112,6 +112,10 @@ pub(crate) struct App {
     pub mails_per_key: protect::PerKey,
     /// Invitations mailed per inviting account: a family at once, not a spam run.
     pub invitations_per_account: protect::PerKey,
+    /// Names, ids and sealed answers of requests with an `Idempotency-Key`.
+    pub request_keys: kring_app::RequestKeys,
+    /// Requests with the same key on this node take turns.
+    pub in_flight: api::idempotency::InFlight,
 }
 
 impl AppState {
@@ -160,6 +164,8 @@ impl AppState {
                 invitations_per_account: protect::PerKey::new(
                     protect::Limit::per_hour(60).with_burst(20),
                 ),
+                request_keys: kring_app::RequestKeys::new(&secret),
+                in_flight: Default::default(),
             }),
             log,
         })
@@ -170,7 +176,7 @@ impl AppState {
 /// paths are `/circles`, `/session`, ...): what the pages call in-process, as
 /// a browser would call it over HTTP.
 pub fn api_router(state: &AppState) -> Router {
-    api::router().with_state(state.clone())
+    api::router(state).with_state(state.clone())
 }
 
 /// Everything a node answers: the probes, `/metrics`, the API under `/api/v1`,
@@ -181,7 +187,7 @@ pub fn router(state: AppState, pages: Router) -> Router {
     let protection = state.app.protection.clone();
     let routes = health::router()
         .merge(metrics::router())
-        .nest(kring_protocol::v1::PREFIX, api::router())
+        .nest(kring_protocol::v1::PREFIX, api::router(&state))
         .merge(api::calendar::feeds())
         .with_state(state)
         .merge(pages);

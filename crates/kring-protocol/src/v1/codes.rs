@@ -48,6 +48,8 @@ pub const PROBLEM_CODES: &[&str] = &[
     "help-longer-than-window",
     "help-not-due",
     "help-time-passed",
+    "idempotency-key-malformed",
+    "idempotency-key-reused",
     "internal",
     "invitation-days",
     "invitation-exists",
