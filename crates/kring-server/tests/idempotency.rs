@@ -21,6 +21,7 @@ on_both_backends!(
     the_same_key_twice_at_once_writes_once,
     a_refused_request_leaves_its_key_free,
     a_retry_after_a_lost_answer_finds_its_events_and_writes_nothing,
+    an_invitation_retried_after_a_lost_answer_hands_out_the_same_code,
     reads_ignore_the_key,
 );
 
@@ -209,6 +210,30 @@ async fn a_retry_after_a_lost_answer_finds_its_events_and_writes_nothing(s: Serv
     assert_eq!(entries(&ann, &circle, version).await.len(), 1);
     let report = kring_store::verify_all(s.test.log.as_ref()).await.unwrap();
     assert!(report.breaks.is_empty(), "{:?}", report.breaks);
+}
+
+async fn an_invitation_retried_after_a_lost_answer_hands_out_the_same_code(s: Server) {
+    let (ann, circle) = circle_of(&s).await;
+    let path = format!("/api/v1/circles/{circle}/invitations");
+    let body = json!({"ring": "warm"});
+    let (status, first, _) = post_keyed(&ann, &path, "invite", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let events = s.events().await;
+    s.test.tamper("DELETE FROM idempotency_keys").await;
+    let (status, again, _) = post_keyed(&ann, &path, "invite", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(
+        (&again["id"], &again["code"], &again["version"]),
+        (&first["id"], &first["code"], &first["version"]),
+        "the code it hands out is the one the first run stored"
+    );
+    assert_eq!(s.events().await, events);
+    // And that code works.
+    let (bob, _) = s.person("Bob", "bob@example.org").await;
+    let (status, joined) = bob
+        .post("/api/v1/invitations/accept", json!({"code": again["code"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{joined}");
 }
 
 async fn reads_ignore_the_key(s: Server) {
