@@ -10,7 +10,7 @@ use kring_domain::{
     upcasters, Account, AccountCommand, Circle, CircleCommand, CircleId, DomainError, Organisation,
     OrganisationCommand, OrganisationId, PersonId, Services,
 };
-use kring_store::{EventLog, LogRepository, StoreError, StreamName};
+use kring_store::{EventLog, IdSeed, LogRepository, StoreError, StreamName};
 
 type Framework<A> = CqrsFramework<A, PersistedEventStore<LogRepository, A>>;
 
@@ -71,6 +71,65 @@ impl Commands {
         })
         .await?;
         self.version_of(Circle::TYPE, &id).await
+    }
+
+    /// Runs a circle command of a request with an idempotency key at most once:
+    /// its event ids come from `seed`, so when they are already in the log (the
+    /// request ran before, perhaps on a node that died before it answered) it
+    /// is not decided again and answers the version its events were stored at;
+    /// and of two runs at once the log stores one.
+    pub async fn circle_once(
+        &self,
+        circle: CircleId,
+        command: CircleCommand,
+        metadata: HashMap<String, String>,
+        seed: IdSeed,
+    ) -> Result<u64, CommandError> {
+        let id = circle.to_string();
+        let stream = StreamName::of(Circle::TYPE, &id);
+        let mut metadata = metadata;
+        metadata.insert(kring_store::metadata::IDS_FROM.to_owned(), seed.to_hex());
+        for tried in 0..ATTEMPTS {
+            if let Some(version) = self.stored_at(&stream, seed).await? {
+                return Ok(version);
+            }
+            let outcome = self
+                .circles
+                .execute_with_metadata(&id, command.clone(), metadata.clone())
+                .await;
+            // Another run of the same request that got in first shows as a
+            // conflict (its ids are taken), or as a refusal when this run read
+            // the circle after it (the entry exists): either way, its events.
+            match outcome_of(outcome) {
+                Ok(true) => return self.version_of(Circle::TYPE, &id).await,
+                Ok(false) => {}
+                Err(refused) => {
+                    return match self.stored_at(&stream, seed).await? {
+                        Some(version) => Ok(version),
+                        None => Err(refused),
+                    }
+                }
+            }
+            tokio::time::sleep(backoff(tried)).await;
+        }
+        Err(CommandError::Busy)
+    }
+
+    /// The version of the last event `seed`'s command stored in `stream`, if it did.
+    async fn stored_at(&self, stream: &str, seed: IdSeed) -> Result<Option<u64>, CommandError> {
+        let mut last = None;
+        for index in 0.. {
+            match self
+                .log
+                .find_event(seed.event_id(stream, index))
+                .await
+                .map_err(store_error)?
+            {
+                Some((found, version)) if found == stream => last = Some(version),
+                _ => break,
+            }
+        }
+        Ok(last)
     }
 
     pub async fn account(
@@ -142,21 +201,26 @@ where
     Fut: std::future::Future<Output = Result<(), AggregateError<DomainError>>>,
 {
     for tried in 0..ATTEMPTS {
-        match attempt().await {
-            Ok(()) => return Ok(()),
-            Err(AggregateError::AggregateConflict) => {
-                // Writers of one circle that collided would collide again in
-                // lockstep: wait a random while that grows with each try.
-                tokio::time::sleep(backoff(tried)).await;
-                continue;
-            }
-            Err(AggregateError::UserError(e)) => return Err(CommandError::Refused(e)),
-            Err(AggregateError::DatabaseConnectionError(e))
-            | Err(AggregateError::DeserializationError(e))
-            | Err(AggregateError::UnexpectedError(e)) => return Err(CommandError::Store(e)),
+        if outcome_of(attempt().await)? {
+            return Ok(());
         }
+        // Writers of one circle that collided would collide again in
+        // lockstep: wait a random while that grows with each try.
+        tokio::time::sleep(backoff(tried)).await;
     }
     Err(CommandError::Busy)
+}
+
+/// True when the command was stored, false on a version conflict (decide again).
+fn outcome_of(outcome: Result<(), AggregateError<DomainError>>) -> Result<bool, CommandError> {
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(AggregateError::AggregateConflict) => Ok(false),
+        Err(AggregateError::UserError(e)) => Err(CommandError::Refused(e)),
+        Err(AggregateError::DatabaseConnectionError(e))
+        | Err(AggregateError::DeserializationError(e))
+        | Err(AggregateError::UnexpectedError(e)) => Err(CommandError::Store(e)),
+    }
 }
 
 /// Up to 2^tried milliseconds, at random (1 ms, then up to 2, 4, ... 128).

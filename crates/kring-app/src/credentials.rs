@@ -295,6 +295,15 @@ impl<K> Secret256<K> {
         })
     }
 
+    /// A secret made elsewhere from 256 unpredictable bits (derived from a
+    /// request's idempotency key, so a retry hands out the same one).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Secret256 {
+            text: BASE64_URL.encode(bytes),
+            kind: PhantomData,
+        }
+    }
+
     /// What the holder keeps (the cookie, or the secret part of a link).
     pub fn as_str(&self) -> &str {
         &self.text

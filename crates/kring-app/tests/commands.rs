@@ -113,6 +113,7 @@ on_both_backends!(
     concurrent_claims_never_overfill_a_shift,
     an_old_event_version_is_read_as_the_new_one,
     a_forgotten_member_leaves_a_consistent_circle,
+    a_command_run_again_with_its_seed_is_stored_once,
 );
 
 async fn a_family_journey_lands_in_the_circle_stream(w: World) {
@@ -353,5 +354,89 @@ async fn a_forgotten_member_leaves_a_consistent_circle(w: World) {
     )
     .await
     .unwrap();
+    assert!(verify_all(w.log().as_ref()).await.unwrap().is_intact());
+}
+
+/// A request with an idempotency key runs its command with a seed: run again
+/// (its node died before it answered, and it was decided anew, with another
+/// sealed text), it finds its events and answers their version; run at once
+/// twice, the log stores one.
+async fn a_command_run_again_with_its_seed_is_stored_once(w: World) {
+    w.create().await;
+    let seed = kring_store::IdSeed::new([3; 32]);
+    let entry = EntryId(seed.id("entry"));
+    let write = |text: Sealed| CircleCommand {
+        actor: Actor::person(w.coordinator),
+        action: Action::WriteLogbookEntry {
+            entry,
+            visibility: Visibility::WarmOnly,
+            text,
+        },
+    };
+    let metadata = kring_store::metadata::of(w.coordinator.0, None);
+    let first = w.vault.seal(w.coordinator, "Goede dag").await.unwrap();
+    let version = w
+        .commands
+        .circle_once(w.circle, write(first), metadata.clone(), seed)
+        .await
+        .unwrap();
+    let events = w.log().event_count().await.unwrap();
+    w.run(w.coordinator, Action::RedactLogbookEntry { entry })
+        .await
+        .unwrap();
+    let again = w.vault.seal(w.coordinator, "Goede dag").await.unwrap();
+    let answered = w
+        .commands
+        .circle_once(w.circle, write(again), metadata.clone(), seed)
+        .await
+        .unwrap();
+    assert_eq!(answered, version, "the version its events were stored at");
+    assert_eq!(
+        w.log().event_count().await.unwrap(),
+        events + 1,
+        "only the redaction"
+    );
+    let stored = w
+        .log()
+        .read_stream(&StreamName::circle(w.circle.0), version, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored[0].event_id,
+        seed.event_id(&StreamName::circle(w.circle.0), 0)
+    );
+    assert!(
+        !stored[0]
+            .metadata
+            .to_string()
+            .contains(kring_store::metadata::IDS_FROM),
+        "the seed is never stored"
+    );
+
+    // Two runs at once of another request: one entry.
+    let seed = kring_store::IdSeed::new([4; 32]);
+    let entry = EntryId(seed.id("entry"));
+    let runs = (0..4).map(|_| {
+        let metadata = metadata.clone();
+        let w = &w;
+        async move {
+            let text = w.vault.seal(w.coordinator, "Samen").await.unwrap();
+            let command = CircleCommand {
+                actor: Actor::person(w.coordinator),
+                action: Action::WriteLogbookEntry {
+                    entry,
+                    visibility: Visibility::WarmOnly,
+                    text,
+                },
+            };
+            w.commands
+                .circle_once(w.circle, command, metadata, seed)
+                .await
+        }
+    });
+    let before = w.log().event_count().await.unwrap();
+    let answers = futures::future::join_all(runs).await;
+    assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+    assert_eq!(w.log().event_count().await.unwrap(), before + 1);
     assert!(verify_all(w.log().as_ref()).await.unwrap().is_intact());
 }

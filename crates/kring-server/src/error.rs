@@ -95,6 +95,8 @@ codes! {
     TooManyRequests = "too-many-requests",
     NotReady = "not-ready",
     Busy = "busy",
+    IdempotencyKeyMalformed = "idempotency-key-malformed",
+    IdempotencyKeyReused = "idempotency-key-reused",
     TimedOut = "timed-out",
     Internal = "internal",
 }

@@ -120,6 +120,10 @@ pub(crate) struct App {
     /// the address typed (`log-in:<lookup>`), a changed password or address
     /// by the account (`account:<id>`).
     pub password_checks: protect::PerKey,
+    /// Names, ids and sealed answers of requests with an `Idempotency-Key`.
+    pub request_keys: kring_app::RequestKeys,
+    /// Requests with the same key on this node take turns.
+    pub in_flight: api::idempotency::InFlight,
 }
 
 impl AppState {
@@ -172,6 +176,8 @@ impl AppState {
                 ),
                 writes_per_account,
                 password_checks: protect::PerKey::new(settings.rate_limits.password_checks),
+                request_keys: kring_app::RequestKeys::new(&secret),
+                in_flight: Default::default(),
             }),
             log,
         })
@@ -182,7 +188,7 @@ impl AppState {
 /// paths are `/circles`, `/session`, ...): what the pages call in-process, as
 /// a browser would call it over HTTP.
 pub fn api_router(state: &AppState) -> Router {
-    api::router().with_state(state.clone())
+    api::router(state).with_state(state.clone())
 }
 
 /// Everything a node answers: the probes, `/metrics`, the API under `/api/v1`,
@@ -193,7 +199,7 @@ pub fn router(state: AppState, pages: Router) -> Router {
     let protection = state.app.protection.clone();
     let routes = health::router()
         .merge(metrics::router())
-        .nest(kring_protocol::v1::PREFIX, api::router())
+        .nest(kring_protocol::v1::PREFIX, api::router(&state))
         .merge(api::calendar::feeds())
         .with_state(state)
         .merge(pages);

@@ -14,7 +14,8 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::{
-    EventLog, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError, StreamName,
+    metadata, EventLog, ExpectedVersion, GlobalCursor, IdSeed, NewEvent, RecordedEvent, StoreError,
+    StreamName,
 };
 
 #[derive(Clone)]
@@ -45,6 +46,20 @@ fn content_id(stream: &str, event: &SerializedEvent) -> Result<Uuid, serde_json:
     }
     let digest = h.finalize();
     Ok(uuid::Builder::from_sha1_bytes(digest[..16].try_into().expect("16 bytes")).into_uuid())
+}
+
+/// The event without the seed its command's ids come from (never stored), and
+/// that seed: events of a request with an idempotency key get ids from it, so
+/// its retry makes the same ids whatever the events hold (times, sealed text).
+fn without_seed(event: &SerializedEvent) -> (SerializedEvent, Option<IdSeed>) {
+    let mut event = event.clone();
+    let seed = match &mut event.metadata {
+        Value::Object(map) => map
+            .remove(metadata::IDS_FROM)
+            .and_then(|v| v.as_str().and_then(IdSeed::from_hex)),
+        _ => None,
+    };
+    (event, seed)
 }
 
 fn schema_version(event: &SerializedEvent) -> Result<i32, PersistenceError> {
@@ -141,13 +156,19 @@ impl PersistedEventRepository for LogRepository {
         let stream = StreamName::of(A::TYPE, &first.aggregate_id);
         let batch = events
             .iter()
-            .map(|e| {
+            .enumerate()
+            .map(|(index, e)| {
+                let (e, seed) = without_seed(e);
+                let event_id = match seed {
+                    Some(seed) => seed.event_id(&stream, index),
+                    None => content_id(&stream, &e)?,
+                };
                 Ok(NewEvent {
-                    event_id: content_id(&stream, e)?,
+                    event_id,
                     event_type: e.event_type.clone(),
-                    schema_version: schema_version(e)?,
-                    payload: e.payload.clone(),
-                    metadata: e.metadata.clone(),
+                    schema_version: schema_version(&e)?,
+                    payload: e.payload,
+                    metadata: e.metadata,
                 })
             })
             .collect::<Result<Vec<_>, PersistenceError>>()?;

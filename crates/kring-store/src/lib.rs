@@ -6,7 +6,7 @@
 //! (a hash chain). This crate knows no domain type: payloads are JSON values.
 //!
 //! Each concern has its own trait ([`EventLog`], [`ViewStore`], [`PersonKeys`],
-//! [`AccountStore`], [`CalendarFeeds`], [`MailStore`], [`KeyEraser`]); [`Store`] and
+//! [`AccountStore`], [`CalendarFeeds`], [`MailStore`], [`IdempotencyKeys`], [`KeyEraser`]); [`Store`] and
 //! [`ReadSide`] bundle them, so one backend is handed out as the narrow trait
 //! objects each crate needs (see the `store` module).
 
@@ -16,6 +16,8 @@ mod chain;
 mod cqrs;
 mod error;
 mod event;
+mod id_seed;
+mod idempotency;
 mod keys;
 mod leadership;
 mod log;
@@ -38,6 +40,8 @@ pub use chain::{event_hash, Hash, GENESIS_HASH};
 pub use cqrs::LogRepository;
 pub use error::StoreError;
 pub use event::{Appended, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StreamHead};
+pub use id_seed::IdSeed;
+pub use idempotency::{IdempotencyKeys, KeyRecord};
 pub use keys::{KeyEraser, PersonKey, PersonKeys};
 pub use leadership::Lease;
 pub use log::{Backend, EventLog};

@@ -76,4 +76,8 @@ pub trait EventLog: Send + Sync + 'static {
 
     /// How many events the log holds.
     async fn event_count(&self) -> Result<u64, StoreError>;
+
+    /// The stream and version of the event stored under `event_id`, if any:
+    /// how a retried command learns that its events are already in the log.
+    async fn find_event(&self, event_id: uuid::Uuid) -> Result<Option<(String, u64)>, StoreError>;
 }

@@ -12,6 +12,9 @@ use uuid::Uuid;
 pub const ACTOR: &str = "actor";
 /// The organisation an intermediary acted for.
 pub const ORGANISATION: &str = "organisation";
+/// The [`crate::IdSeed`] a command's event ids are derived from, in hex: read
+/// and removed by [`crate::LogRepository`] before the events are stored.
+pub const IDS_FROM: &str = "ids-from";
 
 /// The metadata of an event sent by `actor`, for `organisation` when an
 /// intermediary acts for one (cqrs-es takes metadata as a string map).

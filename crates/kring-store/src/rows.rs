@@ -105,6 +105,17 @@ pub(crate) const BASE_HASH: &str =
     "SELECT prev_hash FROM events WHERE stream_id = $1 AND version = $2";
 pub(crate) const DELETE_BEFORE: &str = "DELETE FROM events WHERE stream_id = $1 AND version < $2";
 pub(crate) const EVENT_COUNT: &str = "SELECT count(*) FROM events";
+pub(crate) const FIND_EVENT: &str = "SELECT stream_id, version FROM events WHERE event_id = $1";
+
+pub(crate) const CLAIM_KEY: &str =
+    "INSERT INTO idempotency_keys (key_hash, fingerprint, created_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (key_hash) DO NOTHING";
+pub(crate) const KEY_RECORD: &str =
+    "SELECT fingerprint, answer FROM idempotency_keys WHERE key_hash = $1";
+pub(crate) const FINISH_KEY: &str = "UPDATE idempotency_keys SET answer = $2 WHERE key_hash = $1";
+pub(crate) const RELEASE_KEY: &str =
+    "DELETE FROM idempotency_keys WHERE key_hash = $1 AND answer IS NULL";
+pub(crate) const SWEEP_KEYS: &str = "DELETE FROM idempotency_keys WHERE created_at < $1";
 
 pub(crate) const LOAD_CHECKPOINT: &str = "SELECT xid, position FROM checkpoints WHERE name = $1";
 pub(crate) const DELETE_VIEWS: &str = "DELETE FROM views";

@@ -118,6 +118,76 @@ macro_rules! backend_queries {
                 Ok(())
             }
 
+            pub(crate) async fn find_event<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                event_id: Uuid,
+            ) -> Result<Option<(String, u64)>, StoreError> {
+                let row: Option<(String, i64)> = sqlx::query_as(rows::FIND_EVENT)
+                    .bind(event_id)
+                    .fetch_optional(on)
+                    .await?;
+                Ok(row.map(|(stream, version)| (stream, version as u64)))
+            }
+
+            /// Inserts the claim, or answers what the key already holds. A
+            /// claim released between the two statements is claimed again.
+            pub(crate) async fn claim_key(
+                pool: &sqlx::Pool<$Db>,
+                key: &[u8],
+                fingerprint: &[u8],
+            ) -> Result<Option<crate::KeyRecord>, StoreError> {
+                loop {
+                    let inserted = sqlx::query(rows::CLAIM_KEY)
+                        .bind(key)
+                        .bind(fingerprint)
+                        .bind(bind_time(Utc::now()))
+                        .execute(pool)
+                        .await?;
+                    if one_row(inserted.rows_affected()) {
+                        return Ok(None);
+                    }
+                    let held: Option<(Vec<u8>, Option<Vec<u8>>)> = sqlx::query_as(rows::KEY_RECORD)
+                        .bind(key)
+                        .fetch_optional(pool)
+                        .await?;
+                    if let Some(held) = held {
+                        return Ok(Some(crate::KeyRecord::from_row(held)));
+                    }
+                }
+            }
+
+            pub(crate) async fn finish_key<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                key: &[u8],
+                answer: &[u8],
+            ) -> Result<(), StoreError> {
+                sqlx::query(rows::FINISH_KEY)
+                    .bind(key)
+                    .bind(answer)
+                    .execute(on)
+                    .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn release_key<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                key: &[u8],
+            ) -> Result<(), StoreError> {
+                sqlx::query(rows::RELEASE_KEY).bind(key).execute(on).await?;
+                Ok(())
+            }
+
+            pub(crate) async fn sweep_keys<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                before: DateTime<Utc>,
+            ) -> Result<u64, StoreError> {
+                let result = sqlx::query(rows::SWEEP_KEYS)
+                    .bind(bind_time(before))
+                    .execute(on)
+                    .await?;
+                Ok(result.rows_affected())
+            }
+
             pub(crate) async fn event_count<'e>(
                 on: impl Executor<'e, Database = $Db>,
             ) -> Result<u64, StoreError> {
@@ -942,10 +1012,50 @@ macro_rules! event_log_impl {
             async fn event_count(&self) -> Result<u64, crate::StoreError> {
                 super::queries::event_count(&self.$read).await
             }
+
+            async fn find_event(
+                &self,
+                event_id: uuid::Uuid,
+            ) -> Result<Option<(String, u64)>, crate::StoreError> {
+                super::queries::find_event(&self.$read, event_id).await
+            }
+        }
+    };
+}
+
+/// Implements [`crate::IdempotencyKeys`] for a backend on its pool field
+/// `write` (SQLite's single writer: a claim and its check see each other).
+macro_rules! idempotency_keys_impl {
+    ($Log:ty, write: $write:ident) => {
+        #[async_trait::async_trait]
+        impl crate::IdempotencyKeys for $Log {
+            async fn claim_key(
+                &self,
+                key: &[u8],
+                fingerprint: &[u8],
+            ) -> Result<Option<crate::KeyRecord>, crate::StoreError> {
+                super::queries::claim_key(&self.$write, key, fingerprint).await
+            }
+
+            async fn finish_key(&self, key: &[u8], answer: &[u8]) -> Result<(), crate::StoreError> {
+                super::queries::finish_key(&self.$write, key, answer).await
+            }
+
+            async fn release_key(&self, key: &[u8]) -> Result<(), crate::StoreError> {
+                super::queries::release_key(&self.$write, key).await
+            }
+
+            async fn sweep_keys(
+                &self,
+                before: chrono::DateTime<chrono::Utc>,
+            ) -> Result<u64, crate::StoreError> {
+                super::queries::sweep_keys(&self.$write, before).await
+            }
         }
     };
 }
 
 pub(crate) use {
-    account_store_impl, calendar_feeds_impl, event_log_impl, mail_store_impl, view_store_impl,
+    account_store_impl, calendar_feeds_impl, event_log_impl, idempotency_keys_impl,
+    mail_store_impl, view_store_impl,
 };

@@ -2,8 +2,9 @@
 //!
 //! Each concern kept in the database has its own trait: [`EventLog`] (the log),
 //! [`ViewStore`] (read models, checkpoints, leases), [`PersonKeys`],
-//! [`AccountStore`] (credentials, sessions, server secrets), [`CalendarFeeds`]
-//! and [`MailStore`] (the outbox, mail links and mail settings).
+//! [`AccountStore`] (credentials, sessions, server secrets), [`CalendarFeeds`],
+//! [`MailStore`] (the outbox, mail links and mail settings) and
+//! [`IdempotencyKeys`] (what requests with an `Idempotency-Key` did).
 //! Both backends implement all of them.
 //!
 //! The same backend is handed out as several trait objects through supertraits:
@@ -18,7 +19,10 @@
 //! [`KeyEraser`] comes only from [`open_key_eraser`](crate::open_key_eraser), as
 //! part of [`Forgetting`], and the application's `Forgetter` is its one user.
 
-use crate::{AccountStore, CalendarFeeds, EventLog, KeyEraser, MailStore, PersonKeys, ViewStore};
+use crate::{
+    AccountStore, CalendarFeeds, EventLog, IdempotencyKeys, KeyEraser, MailStore, PersonKeys,
+    ViewStore,
+};
 
 /// The log and what its readers keep beside it: what a projector needs.
 pub trait ReadSide: EventLog + ViewStore {}
@@ -26,9 +30,15 @@ pub trait ReadSide: EventLog + ViewStore {}
 impl<T: EventLog + ViewStore> ReadSide for T {}
 
 /// Every concern of one database except destroying person keys.
-pub trait Store: ReadSide + PersonKeys + AccountStore + CalendarFeeds + MailStore {}
+pub trait Store:
+    ReadSide + PersonKeys + AccountStore + CalendarFeeds + MailStore + IdempotencyKeys
+{
+}
 
-impl<T: ReadSide + PersonKeys + AccountStore + CalendarFeeds + MailStore> Store for T {}
+impl<T: ReadSide + PersonKeys + AccountStore + CalendarFeeds + MailStore + IdempotencyKeys> Store
+    for T
+{
+}
 
 /// What forgetting a person changes: their key is destroyed and their mail
 /// (outbox rows, links, settings) goes.

@@ -36,6 +36,7 @@ impl Api {
     }
 
     /// A client that asks as the browser that sent `headers`.
+    /// A posted form's key (see `once`) goes with its writes.
     pub fn client(&self, headers: &HeaderMap) -> Client {
         Client {
             api: self.clone(),
@@ -43,6 +44,11 @@ impl Api {
             host: headers.get(HOST).cloned(),
             fetch_site: headers.get(SEC_FETCH_SITE).cloned(),
             lang: None,
+            key: headers
+                .get(crate::once::KEY_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            writes: Default::default(),
         }
     }
 }
@@ -58,6 +64,11 @@ pub struct Client {
     fetch_site: Option<HeaderValue>,
     /// The language refusals are told in; without one, the API's own words.
     lang: Option<Lang>,
+    /// The key of the form being handled: its writes are stored once.
+    key: Option<String>,
+    /// Writes sent so far: the n-th write of one form has a key of its own
+    /// (`key.n`), the same each time the form is sent.
+    writes: std::sync::Arc<std::sync::atomic::AtomicU32>,
 }
 
 /// What the API answered, whole.
@@ -223,6 +234,9 @@ impl Client {
         if let Some(site) = &self.fetch_site {
             request = request.header(SEC_FETCH_SITE, site.clone());
         }
+        if let Some(key) = self.key_of_next_write(&method) {
+            request = request.header(crate::once::KEY_HEADER, key);
+        }
         let body = match body {
             Some(body) => {
                 request = request.header(CONTENT_TYPE, "application/json");
@@ -262,6 +276,23 @@ impl Client {
             }
             Err(failure)
         }
+    }
+}
+
+impl Client {
+    fn key_of_next_write(&self, method: &Method) -> Option<String> {
+        let key = self.key.as_ref()?;
+        if *method == Method::GET || *method == Method::HEAD {
+            return None;
+        }
+        let n = self
+            .writes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(if n == 0 {
+            key.clone()
+        } else {
+            format!("{key}.{n}")
+        })
     }
 }
 

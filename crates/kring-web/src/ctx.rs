@@ -78,7 +78,9 @@ impl Ctx {
 
     /// An HTML page; clears the flash it showed.
     pub fn html(&self, status: StatusCode, page: Markup) -> Response {
-        let mut response = (status, page.into_string()).into_response();
+        // Every form gets its key here, once for all pages (see `once`).
+        let html = crate::once::add_keys(page.into_string());
+        let mut response = (status, html).into_response();
         let headers = response.headers_mut();
         headers.insert(
             CONTENT_TYPE,

@@ -23,6 +23,7 @@ mod ctx;
 mod form;
 pub mod i18n;
 mod layout;
+mod once;
 mod pages;
 pub mod refusals;
 pub mod time;
@@ -153,5 +154,6 @@ pub fn routes(api: Router) -> Router {
         .route("/assets/{file}", get(assets::serve))
         .fallback(not_found::show)
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(axum::middleware::from_fn(once::key_from_form))
         .with_state(web)
 }

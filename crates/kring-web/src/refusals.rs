@@ -216,6 +216,16 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The time for this help has passed.",
     ),
     (
+        "idempotency-key-malformed",
+        "De sleutel tegen dubbel opslaan klopt niet (1 tot 255 gewone tekens). Laad de pagina opnieuw.",
+        "The Idempotency-Key header is malformed (1 to 255 printable ASCII characters). Reload the page.",
+    ),
+    (
+        "idempotency-key-reused",
+        "Dit formulier is al eens met andere gegevens verstuurd. Laad de pagina opnieuw en probeer het nog eens.",
+        "This Idempotency-Key was already used for a different request. Reload the page and try again.",
+    ),
+    (
         "internal",
         "Er ging bij ons iets mis. We hebben het genoteerd.",
         "Something went wrong on our side; it has been logged.",

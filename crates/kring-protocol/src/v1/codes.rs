@@ -50,6 +50,8 @@ pub const PROBLEM_CODES: &[&str] = &[
     "help-not-due",
     "help-time-passed",
     "hidden-characters",
+    "idempotency-key-malformed",
+    "idempotency-key-reused",
     "internal",
     "invitation-days",
     "invitation-exists",

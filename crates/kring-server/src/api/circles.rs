@@ -13,7 +13,6 @@ use kring_app::check_name;
 use kring_domain::{may_see, Action, Actor, CircleEvent, CircleId, PersonId, Viewer};
 use kring_protocol::v1;
 use kring_views::CircleView;
-use uuid::Uuid;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,7 +21,7 @@ use super::access::Member;
 use super::auth::SignedIn;
 use super::extract::Body;
 use super::policy::{decide, Decision, Resource};
-use super::{command, wire, Problems};
+use super::{command, idempotency::ids, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// Where a new circle is, unless the caller says otherwise.
@@ -43,14 +42,14 @@ async fn create(
     Body(body): Body<v1::CreateCircle>,
 ) -> Result<impl IntoResponse, ApiError> {
     let focus_name = check_name(&body.focus_name)?;
-    let circle = CircleId(Uuid::new_v4());
+    let circle = CircleId(ids::new_id("circle"));
     // The focus person gets an id of their own, and their name is sealed with
     // their own key: it can be forgotten apart from whoever typed it. Someone
     // starting a circle around themself is its focus person too.
     let focus = if body.for_myself {
         me
     } else {
-        PersonId(Uuid::new_v4())
+        PersonId(ids::new_id("focus"))
     };
     let focus_name = state.app.vault.seal(focus, &focus_name).await?;
     let action = Action::CreateCircle {

@@ -24,5 +24,14 @@ pub(crate) async fn run_as(
 ) -> Result<u64, ApiError> {
     let metadata = kring_store::metadata::of(actor.person.0, actor.organisation.map(|o| o.0));
     let command = CircleCommand { actor, action };
-    Ok(state.app.commands.circle(circle, command, metadata).await?)
+    let commands = &state.app.commands;
+    // With an idempotency key, at most once (see `idempotency`).
+    Ok(match super::idempotency::ids::next_command() {
+        Some(seed) => {
+            commands
+                .circle_once(circle, command, metadata, seed)
+                .await?
+        }
+        None => commands.circle(circle, command, metadata).await?,
+    })
 }

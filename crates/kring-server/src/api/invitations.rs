@@ -31,7 +31,7 @@ use super::auth::SignedIn;
 use super::command;
 use super::extract::Body;
 use super::policy::Resource;
-use super::{addresses, wire, Problems};
+use super::{addresses, idempotency::ids, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// How long an invitation works when the coordinator does not say.
@@ -89,7 +89,7 @@ async fn invite_by_mail(
         });
     }
     let created = create(&state, me, &id, &headers, &body.invite).await?;
-    let message = Uuid::new_v4();
+    let message = ids::new_id("invitation-mail");
     let direct = kring_notify::direct::Direct::CircleInvitation {
         circle: circle_id(&id)?.0,
         to_sealed: state.app.links.seal_address(message, &body.email),
@@ -123,8 +123,11 @@ async fn create(
             format!("an invitation works for 1 to {LONGEST_DAYS} days"),
         ));
     }
-    let invitation = InvitationId(Uuid::new_v4());
-    let secret = LinkSecret::generate()?;
+    let invitation = InvitationId(ids::new_id("invitation"));
+    let secret = match ids::new_secret("invitation") {
+        Some(bytes) => LinkSecret::from_bytes(bytes),
+        None => LinkSecret::generate()?,
+    };
     let expires_at = Utc::now() + Duration::days(i64::from(days));
     let action = Action::Invite {
         invitation,

@@ -9,13 +9,12 @@ use axum::Json;
 use kring_domain::{Action, EntryId, Viewer};
 use kring_protocol::v1;
 use kring_views::CircleView;
-use uuid::Uuid;
 
 use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::extract::Body;
 use super::policy::Resource;
-use super::{command, wire, Problems};
+use super::{command, idempotency::ids, wire, Problems};
 use crate::{ApiError, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -81,7 +80,7 @@ async fn write(
             format!("a logbook entry has 1 to {MAX_ENTRY_CHARS} characters"),
         ));
     }
-    let entry = EntryId(Uuid::new_v4());
+    let entry = EntryId(ids::new_id("entry"));
     let text = state.app.vault.seal(me, text).await?;
     let action = Action::WriteLogbookEntry {
         entry,

@@ -17,6 +17,7 @@ mod email;
 mod export;
 mod extract;
 mod figures;
+pub(crate) mod idempotency;
 mod invitations;
 mod links;
 pub(crate) mod live;
@@ -82,7 +83,49 @@ pub fn openapi() -> Description {
     let mut description = resources().split_for_parts().1;
     name_operations(&mut description);
     describe_session(&mut description);
+    describe_idempotency_key(&mut description);
     description
+}
+
+/// Every write takes an `Idempotency-Key` (see `idempotency`). utoipa has no
+/// shared parameters in its components, so each write names the same one.
+fn describe_idempotency_key(description: &mut Description) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    let parameter = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: the same key with the same request answers the first \
+             answer and writes nothing (replayed answers carry `Idempotent-Replayed: true`); \
+             the same key with another request is 422 `idempotency-key-reused`. 1 to 255 \
+             printable ASCII characters (400 `idempotency-key-malformed` otherwise), per \
+             account; kept at least 24 hours.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(idempotency::MAX_KEY_CHARS)),
+        ))
+        .build();
+    for item in description.paths.paths.values_mut() {
+        for operation in [
+            &mut item.post,
+            &mut item.put,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            operation
+                .parameters
+                .get_or_insert_with(Vec::new)
+                .push(parameter.clone());
+        }
+    }
 }
 
 /// Operation ids from method and path (`get_circles_id_rota`): unique by
@@ -178,7 +221,7 @@ pub(crate) enum Problems {
     Server(#[to_schema] v1::Problem),
 }
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
     resources()
         .split_for_parts()
         .0
@@ -186,6 +229,11 @@ pub(crate) fn router() -> Router<AppState> {
         // and as components of proto/openapi.json.
         .merge(live::router())
         .fallback(|| async { ApiError::nothing_here() })
+        // Inside the body limit: it reads the body to tell requests apart.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
         // One limit, enforced by tower-http whether or not the length is announced.
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use kring_domain::{may_see, Action, CircleEvent, OfferId};
 use kring_protocol::v1;
-use uuid::Uuid;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,7 +23,7 @@ use super::extract::Body;
 use super::policy::Resource;
 use super::requests::{no_such, optional_text};
 use super::wire::{category, domain_category};
-use super::{command, wire, Problems};
+use super::{command, idempotency::ids, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// Most characters of an offer's note.
@@ -108,7 +107,7 @@ async fn make(
         crate::error::Code::NoteLength,
         "a note has at most",
     )?;
-    let offer = OfferId(Uuid::new_v4());
+    let offer = OfferId(ids::new_id("offer"));
     let note = match note {
         Some(note) => Some(state.app.vault.seal(me, note).await?),
         None => None,

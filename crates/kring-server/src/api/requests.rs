@@ -18,7 +18,6 @@ use axum::Json;
 use kring_domain::circle::state::RequestStatus;
 use kring_domain::{Action, Category, CircleId, Kind, Minutes, RequestId, TimeWindow};
 use kring_protocol::v1;
-use uuid::Uuid;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -27,7 +26,7 @@ use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::extract::Body;
 use super::policy::Resource;
-use super::{command, wire, Problems};
+use super::{command, idempotency::ids, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// Most characters of a request's details.
@@ -142,7 +141,7 @@ async fn ask(
         crate::error::Code::PlaceLength,
         "an address has at most",
     )?;
-    let request = RequestId(Uuid::new_v4());
+    let request = RequestId(ids::new_id("request"));
     let details = state.app.vault.seal(me, details).await?;
     let place = match place {
         Some(place) => Some(state.app.vault.seal(me, place).await?),

@@ -23,7 +23,6 @@ use kring_domain::{Action, CircleEvent, Minutes, Recurrence, ShiftId, Viewer};
 use kring_protocol::v1;
 use kring_views::{CircleView, Slot};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -32,7 +31,7 @@ use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::extract::{Body, Query};
 use super::policy::Resource;
-use super::{command, wire, Problems};
+use super::{command, idempotency::ids, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// Days shown when the caller does not say.
@@ -136,7 +135,7 @@ async fn schedule(
         None => Recurrence::Once,
         Some(v1::WeeklyShift { until }) => Recurrence::Weekly { until },
     };
-    let shift = ShiftId(Uuid::new_v4());
+    let shift = ShiftId(ids::new_id("shift"));
     let title = state.app.vault.seal(me, title).await?;
     let action = Action::ScheduleShift {
         shift,

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use kring_domain::{Action, PersonId, ShiftId, SwapId};
 use kring_protocol::v1;
-use uuid::Uuid;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,7 +20,7 @@ use utoipa_axum::routes;
 use super::access::circle_id;
 use super::auth::SignedIn;
 use super::extract::Body;
-use super::{command, Problems};
+use super::{command, idempotency::ids, Problems};
 use crate::{ApiError, AppState};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -46,7 +45,7 @@ async fn propose(
     Body(body): Body<v1::ProposeSwap>,
 ) -> Result<(StatusCode, Json<v1::Created>), ApiError> {
     let circle = circle_id(&id)?;
-    let swap = SwapId(Uuid::new_v4());
+    let swap = SwapId(ids::new_id("swap"));
     let action = Action::ProposeSwap {
         swap,
         shift: ShiftId(body.shift),

@@ -1,9 +1,11 @@
 //! The Postgres backend: one `append_events` call per append, `(xid, position)`
 //! reads below the oldest running transaction, LISTEN/NOTIFY as a doorbell.
-//! One module per concern: `log`, `views`, `keys`, `accounts`, `calendar`, `mail`.
+//! One module per concern: `log`, `views`, `keys`, `accounts`, `calendar`, `mail`,
+//! `idempotency`.
 
 mod accounts;
 mod calendar;
+mod idempotency;
 mod keys;
 mod log;
 mod mail;

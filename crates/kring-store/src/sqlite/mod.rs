@@ -1,9 +1,11 @@
 //! The embedded SQLite backend. All writes go through one connection, so the
 //! order of positions is the order of commits and `read_all` can walk positions.
-//! One module per concern: `log`, `views`, `keys`, `accounts`, `calendar`, `mail`.
+//! One module per concern: `log`, `views`, `keys`, `accounts`, `calendar`, `mail`,
+//! `idempotency`.
 
 mod accounts;
 mod calendar;
+mod idempotency;
 mod keys;
 mod log;
 mod mail;
