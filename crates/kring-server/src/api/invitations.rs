@@ -37,7 +37,7 @@ use crate::{ApiError, AppState};
 /// How long an invitation works when the coordinator does not say.
 const DEFAULT_DAYS: u32 = 14;
 /// The longest an invitation may work (the domain's limit too).
-const LONGEST_DAYS: u32 = 30;
+const LONGEST_DAYS: u32 = v1::limits::MAX_INVITATION_DAYS;
 
 /// The one answer to every code that does not (or no longer) work.
 const LINK_GONE: &str =
@@ -321,7 +321,7 @@ mod tests {
                 part in 0usize..3,
                 spoil in prop_oneof![Just(""), Just("x"), Just("=="), Just("."), Just(" ")],
             ) {
-                let mut parts = vec![
+                let mut parts = [
                     Uuid::from_u128(circle).to_string(),
                     Uuid::from_u128(!circle).to_string(),
                     BASE64_URL.encode(secret),
