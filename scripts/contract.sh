@@ -7,7 +7,12 @@
 # reused), builds target/debug/kring, serves it on a free port of 127.0.0.1 with
 # a throw-away SQLite database, signs up and logs in one account (the session
 # cookie goes with every generated request), makes one circle whose id is fed
-# to some of the generated requests, and runs schemathesis. Whatever way it ends
+# to some of the generated requests, and runs schemathesis: first each operation
+# on its own, then the stateful phase, which follows the description's links
+# (make a circle, invite, join; ask, widen, take, done; schedule, claim, swap)
+# so that generated requests reach real things. At the end it prints, per
+# operation, how many requests it sent and how many answered 2xx (a report,
+# never a failure: what is reached varies with the generated data). Whatever way it ends
 # (Ctrl+C and kill included), the server and schemathesis stop and the temporary
 # directory goes; after a kill -9 of this script only that directory stays.
 #
@@ -90,7 +95,11 @@ KRING="$TARGET_DIR/debug/kring"
 # ("Kring is running: open http://127.0.0.1:PORT/").
 : >"$WORK/server.out"
 : >"$WORK/server.log"
-"${PDEATHSIG[@]}" "$KRING" serve --listen 127.0.0.1:0 \
+# The server believes X-Forwarded-For from 127.0.0.1, and every generated request
+# comes as another client (a hook below), so the per-client rate limits on
+# sign-up, log-in and invitations let generated requests through to the logic
+# behind them (the limits themselves are tested in kring-server's protection.rs).
+"${PDEATHSIG[@]}" "$KRING" serve --listen 127.0.0.1:0 --trusted-proxy 127.0.0.1 \
     --database-url "sqlite:$WORK/kring.db" >"$WORK/server.out" 2>"$WORK/server.log" &
 SERVER_PID=$!
 
@@ -169,22 +178,52 @@ values = ["$CIRCLE"]
 [dictionaries.reached]
 values = [0, $VERSION]
 
+# Times a request for help or a shift can have: random ones are nearly always
+# in the past or not a valid window, and then nothing follows them.
+[dictionaries.local_start]
+values = ["$(date -u -d '+1 day' +%Y-%m-%dT10:00)", "$(date -u -d '+8 days' +%Y-%m-%dT18:30)"]
+
+[dictionaries.window_start]
+values = ["$(date -u -d '+1 day' +%Y-%m-%dT08:00:00Z)"]
+
+[dictionaries.window_end]
+values = ["$(date -u -d '+3 days' +%Y-%m-%dT20:00:00Z)"]
+
+[dictionaries.minutes]
+values = [30, 90]
+
 [parameters]
 "path.id" = { dictionary = "circle", probability = 0.75 }
 "query.min_version" = { dictionary = "reached", probability = 0.5 }
+"body.starts" = { dictionary = "local_start", probability = 0.5 }
+"body.window_start" = { dictionary = "window_start", probability = 0.6 }
+"body.window_end" = { dictionary = "window_end", probability = 0.6 }
+"body.duration_minutes" = { dictionary = "minutes", probability = 0.5 }
 
 [[operations]]
 include-name = "DELETE /session"
 headers = { Cookie = "kring_session=$SESSION_TO_END" }
+
+# Only the description's own links: the ones schemathesis would infer from the
+# shared answers are partly wrong (an error that fails the run).
+[phases.stateful.inference]
+algorithms = []
 EOF
 
 # schemathesis's workers are threads, and CPython 3.11 keeps the state of building
 # an AST per interpreter: two threads parsing at once (Hypothesis parses sources to
 # name its filters) fail at random with "AST constructor recursion depth mismatch".
-# This hook lets them parse one at a time.
+# The first hook lets them parse one at a time; the others are explained there.
 cat >"$WORK/hooks.py" <<'EOF'
 import ast
+import atexit
+import collections
+import itertools
+import json
+import os
 import threading
+
+import schemathesis
 
 _parse, _lock = ast.parse, threading.Lock()
 
@@ -195,12 +234,45 @@ def _parse_one_at_a_time(*args, **kwargs):
 
 
 ast.parse = _parse_one_at_a_time
+
+
+# Each request as another client behind the trusted proxy (the documentation
+# ranges of RFC 5737, in a header only): no rate limit turns a generated
+# request away.
+_clients = itertools.count()
+_clients_lock = threading.Lock()
+_NETWORKS = ("192.0.2", "198.51.100", "203.0.113")
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    with _clients_lock:
+        n = next(_clients)
+    address = f"{_NETWORKS[n % 3]}.{n // 3 % 254 + 1}"
+    case.headers = {**(case.headers or {}), "X-Forwarded-For": address}
+
+
+# Per operation: requests sent and how they were answered, written when
+# schemathesis exits, for the report at the end of the script.
+_answers = collections.defaultdict(collections.Counter)
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    with _clients_lock:
+        _answers[case.operation.label][f"{response.status_code // 100}xx"] += 1
+
+
+@atexit.register
+def _write_answers():
+    with open(os.environ["KRING_CONTRACT_ANSWERS"], "w") as out:
+        json.dump(_answers, out)
 EOF
 
 # Phases: the examples in the description (few), the coverage phase (boundary
-# and invalid values of every parameter and body) and fuzzing. Not the stateful
-# phase: the description has no links, and the ones schemathesis infers from the
-# shared `Created` answer are partly invalid (an error that fails the run).
+# and invalid values of every parameter and body), fuzzing, and the stateful
+# phase along the description's links (proto/openapi.json, made in
+# kring-server's api/openapi_links.rs).
 SEED=()
 if [ -n "${KRING_CONTRACT_SEED:-}" ]; then
     SEED=(--seed "$KRING_CONTRACT_SEED")
@@ -210,7 +282,7 @@ RUN=("$VENV/bin/schemathesis" --config-file "$WORK/schemathesis.toml" run proto/
     --header "Cookie: kring_session=$SESSION"
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
     --max-examples "$MAX_EXAMPLES"
-    --phases examples,coverage,fuzzing
+    --phases examples,coverage,fuzzing,stateful
     --workers 2
     --request-timeout 40
     --generation-database none
@@ -218,6 +290,7 @@ RUN=("$VENV/bin/schemathesis" --config-file "$WORK/schemathesis.toml" run proto/
     --report junit --report-junit-path target/contract-junit.xml
     "${SEED[@]}")
 rm -f target/contract-junit.xml
+export KRING_CONTRACT_ANSWERS="$WORK/answers.json"
 echo "+ ${RUN[*]}"
 # In the background, so that a signal reaches the trap at once, not after the run.
 "${PDEATHSIG[@]}" "${RUN[@]}" &
@@ -225,6 +298,27 @@ SCHEMATHESIS_PID=$!
 status=0
 wait "$SCHEMATHESIS_PID" || status=$?
 SCHEMATHESIS_PID=
+
+# Per operation: requests sent, and how many answered 2xx, 4xx and 5xx; a table
+# to read (which operations the run reached), not a check.
+[ -s "$KRING_CONTRACT_ANSWERS" ] && "$VENV/bin/python" - "$KRING_CONTRACT_ANSWERS" <<'EOF' || true
+import json
+import sys
+
+answers = json.load(open(sys.argv[1]))
+print()
+print(f"{'operation':<62} {'sent':>6} {'2xx':>6} {'4xx':>6} {'5xx':>5}")
+sent_all = ok_all = 0
+for label in sorted(answers, key=lambda l: (l.split(" ", 1)[1], l)):
+    counts = answers[label]
+    sent = sum(counts.values())
+    sent_all += sent
+    ok_all += counts.get("2xx", 0)
+    print(f"{label:<62} {sent:>6} {counts.get('2xx', 0):>6} {counts.get('4xx', 0):>6} {counts.get('5xx', 0):>5}")
+reached = sum(1 for counts in answers.values() if counts.get("2xx", 0))
+print(f"{len(answers)} operations, {sent_all} requests, {ok_all} answered 2xx; "
+      f"{reached} operations answered 2xx at least once")
+EOF
 
 # One closing line that counts the operations, as test runners print it (the
 # JUnit report stays in target/ for CI).

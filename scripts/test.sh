@@ -14,6 +14,11 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
+# What may enter the dependency tree (deny.toml): licences, bans, sources, and
+# advisories from a vendored snapshot of the RustSec database. Installs
+# cargo-deny from crates.io when missing.
+bash scripts/deny.sh
+
 postgres_answers() {
     (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null
 }

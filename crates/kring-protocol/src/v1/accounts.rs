@@ -7,9 +7,17 @@ use uuid::Uuid;
 /// `POST /api/v1/accounts`: sign up.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SignUp {
+    /// 1 to 100 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub name: String,
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
-    /// At least 10 characters.
+    /// 10 to 1000 characters.
+    #[schema(min_length = 10, max_length = 1000)]
     pub password: String,
 }
 
@@ -25,7 +33,8 @@ pub struct LogIn {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ChangePassword {
     pub current_password: String,
-    /// At least 10 characters.
+    /// 10 to 1000 characters.
+    #[schema(min_length = 10, max_length = 1000)]
     pub new_password: String,
 }
 
@@ -70,6 +79,7 @@ pub struct Me {
 /// is unproven until its mailed link is followed.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ChangeEmail {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     pub password: String,
 }
@@ -84,6 +94,7 @@ impl std::fmt::Debug for ChangeEmail {
 /// an account. The answer (202) is the same either way.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PasswordResetRequest {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
 }
 
@@ -97,7 +108,8 @@ impl std::fmt::Debug for PasswordResetRequest {
 /// `POST /api/v1/password-reset/{token}`: the new password.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct NewPassword {
-    /// At least 10 characters.
+    /// 10 to 1000 characters.
+    #[schema(min_length = 10, max_length = 1000)]
     pub password: String,
 }
 

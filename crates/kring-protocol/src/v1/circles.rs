@@ -10,7 +10,13 @@ use super::{LogbookEntry, Person, Ring};
 /// its first coordinator.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CreateCircle {
-    /// The name of the person the circle is for.
+    /// The name of the person the circle is for: 1 to 100 characters, no
+    /// control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub focus_name: String,
     /// An IANA time zone name; `Europe/Amsterdam` when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]

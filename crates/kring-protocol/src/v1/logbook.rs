@@ -19,6 +19,8 @@ pub enum Visibility {
 /// `POST /api/v1/circles/{id}/logbook`: write an entry. Answers [`Created`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WriteLogbookEntry {
+    /// 1 to 5000 characters.
+    #[schema(min_length = 1, max_length = 5000)]
     pub text: String,
     pub visibility: Visibility,
 }

@@ -185,12 +185,15 @@ pub struct MailPreferences {
     /// No mail from `quiet_from` until `quiet_until` (`HH:MM`, local; may
     /// span midnight). Both or neither.
     #[serde(default)]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub quiet_from: Option<String>,
     #[serde(default)]
+    #[schema(pattern = r"^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub quiet_until: Option<String>,
     /// A reminder at 19:00 the evening before.
     pub evening_before: bool,
     /// A reminder this many hours before (0 to 48; 0: none).
+    #[schema(maximum = 48)]
     pub remind_hours_before: u8,
     /// Every topic's delivery for all circles (read: every topic; written:
     /// those not named keep their default).

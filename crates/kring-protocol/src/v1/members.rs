@@ -58,6 +58,7 @@ pub enum Role {
 /// [`InvitationCreated`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct InviteByMail {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
     #[serde(flatten)]
     pub invite: Invite,
@@ -78,6 +79,7 @@ pub struct Invite {
     pub task: Option<Uuid>,
     /// 1 to 30; 14 when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 30)]
     pub expires_in_days: Option<u32>,
 }
 

@@ -9,6 +9,7 @@ mod circles;
 mod codes;
 mod events;
 mod export;
+pub mod limits;
 mod live;
 mod logbook;
 mod mail;

@@ -13,6 +13,7 @@ use super::{LogbookEntry, Person, RingCounts};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RegisterOrganisation {
     /// Public: circles see it when they consent. 1 to 120 characters.
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
 }
 
@@ -33,10 +34,12 @@ pub struct Organisation {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Thresholds {
     /// At least this many open places on shifts in the next 7 days; 0 to 500, 0 for off.
+    #[schema(maximum = 500)]
     pub open_places: u32,
     /// One member has carried most of the help for three weeks running.
     pub carer_at_risk: bool,
     /// No logbook entry for this many days; 0 to 365, 0 for off.
+    #[schema(maximum = 365)]
     pub silent_days: u32,
 }
 
@@ -45,6 +48,7 @@ pub struct Thresholds {
 /// colleague is added when the account that verified this address accepts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AddIntermediary {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
 }
 

@@ -88,12 +88,15 @@ pub struct AskForHelp {
     /// most two months later, and not yet past.
     pub window_end: DateTime<Utc>,
     /// How long the help takes: 5 to 720 minutes, and no longer than the window.
+    #[schema(minimum = 5, maximum = 720)]
     pub duration_minutes: u16,
-    /// What is needed, in the asker's words.
+    /// What is needed, in the asker's words: 1 to 2000 characters.
+    #[schema(min_length = 1, max_length = 2000)]
     pub details: String,
     /// The address. Only whoever asked, whoever takes the request and the
-    /// coordinators ever see it.
+    /// coordinators ever see it. At most 300 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 300)]
     pub place: Option<String>,
     /// Asked by the family for the person the circle is for (warm ring only).
     #[serde(default)]
@@ -193,24 +196,60 @@ impl RequestAction {
 
 /// How much a member can give: `{"hours_per_week": 4}` (1 to 80) or
 /// `{"tasks_per_month": 2}` (1 to 60).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Capacity {
     HoursPerWeek(u16),
     TasksPerMonth(u16),
 }
 
+// By hand: utoipa takes no bounds on a tuple variant's field, and the bounds
+// are what a client needs to know.
+impl utoipa::PartialSchema for Capacity {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        let one = |name: &str, most: u16| {
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .required(name)
+                .property(
+                    name,
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                        .minimum(Some(1))
+                        .maximum(Some(most)),
+                )
+        };
+        OneOfBuilder::new()
+            .item(one("hours_per_week", super::limits::MAX_HOURS_PER_WEEK))
+            .item(one("tasks_per_month", super::limits::MAX_TASKS_PER_MONTH))
+            .description(Some(
+                "How much a member can give: `{\"hours_per_week\": 4}` (1 to 80) or\n\
+                 `{\"tasks_per_month\": 2}` (1 to 60).",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Capacity {}
+
 /// `POST /api/v1/circles/{id}/offers`: a standing offer of help. Answers
 /// [`Created`](super::Created).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MakeOffer {
     /// What you will do: at least one kind of help.
+    #[schema(min_items = 1)]
     pub will: Vec<Category>,
     /// What you would rather not be asked for.
     #[serde(default)]
     pub wont: Vec<Category>,
     pub capacity: Capacity,
+    /// At most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -295,7 +334,9 @@ pub struct Thank {
     pub to: Uuid,
     #[serde(rename = "for")]
     pub thanks_for: ThanksFor,
+    /// At most 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 

@@ -13,25 +13,43 @@ use uuid::Uuid;
 use super::{Person, Ring};
 
 /// `POST /api/v1/circles/{id}/shifts` (coordinators): schedule a shift.
-/// Answers [`Created`](super::Created) with the shift's id.
+/// Answers [`ShiftScheduled`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ScheduleShift {
     /// What the shift is, as the members read it: "Evening meal with Mam".
+    /// 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     /// The first start: a local date and time in the circle's time zone,
     /// without an offset (`YYYY-MM-DDTHH:MM`). It must lie in the future.
-    #[schema(example = "2026-12-05T10:00")]
+    #[schema(
+        example = "2026-12-05T10:00",
+        pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+    )]
     pub starts: String,
     /// How long the shift takes: 5 to 720 minutes.
+    #[schema(minimum = 5, maximum = 720)]
     pub duration_minutes: u16,
     /// Present: the shift comes back every week on the same weekday and local
     /// time. Absent: it takes place once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekly: Option<WeeklyShift>,
     /// How many people the shift needs on each date: 1 to 10.
+    #[schema(minimum = 1, maximum = 10)]
     pub helpers_needed: u8,
     /// The rings whose members may take the shift: `warm`, `lukewarm`, or both.
+    #[schema(min_items = 1)]
     pub rings: Vec<Ring>,
+}
+
+/// The answer to scheduling a shift (201): what [`Created`](super::Created)
+/// says, and the local date the shift first takes place on, the `{date}` of
+/// claim, release and skip.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ShiftScheduled {
+    pub id: Uuid,
+    pub version: u64,
+    pub first_date: NaiveDate,
 }
 
 /// A shift that comes back every week.
@@ -46,7 +64,9 @@ pub struct WeeklyShift {
 /// from a shift you claimed. Answers [`Changed`](super::Changed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReleaseShift {
-    /// Why, in a few words, for the coordinators who look for someone else.
+    /// Why, in a few words, for the coordinators who look for someone else:
+    /// 1 to 500 characters.
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

@@ -175,4 +175,88 @@ mod tests {
         assert_eq!(cookie.token(&headers).as_deref(), Some("abc"));
         assert_eq!(cookie.token(&HeaderMap::new()), None);
     }
+
+    /// Fuzzing the `Cookie` headers a stranger sends, with a fixed case count
+    /// and seed: no panic; the session's value is found among any other cookies
+    /// (for both names); a header without our cookie yields no token; and what
+    /// is found is only ever handed to `SessionToken::hash_of`, which refuses
+    /// anything but a secret of ours.
+    mod fuzz {
+        use proptest::prelude::*;
+        use proptest::test_runner::RngSeed;
+
+        use super::*;
+
+        fn other_cookie() -> impl Strategy<Value = String> {
+            ("[a-zA-Z0-9_-]{1,12}", "[a-zA-Z0-9_.=-]{0,20}")
+                .prop_filter("not ours", |(name, _)| !name.ends_with("kring_session"))
+                .prop_map(|(name, value)| format!("{name}={value}"))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 512,
+                failure_persistence: None,
+                rng_seed: RngSeed::Fixed(0x6b72_696e_6705),
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn any_header_bytes_give_a_token_or_none(
+                headers in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..80), 0..4),
+                secure in any::<bool>(),
+            ) {
+                let cookie = if secure {
+                    SessionCookie::for_public_url(Some("https://kring.example.org")).unwrap()
+                } else {
+                    SessionCookie::for_public_url(None).unwrap()
+                };
+                let mut map = HeaderMap::new();
+                for bytes in &headers {
+                    if let Ok(value) = HeaderValue::from_bytes(bytes) {
+                        map.append(header::COOKIE, value);
+                    }
+                }
+                if let Some(token) = cookie.token(&map) {
+                    let text = headers.iter().map(|b| String::from_utf8_lossy(b)).collect::<Vec<_>>().join(";");
+                    prop_assert!(text.contains(cookie.name), "{text:?} gave {token:?}");
+                    let _ = kring_app::SessionToken::hash_of(&token);
+                }
+            }
+
+            #[test]
+            fn the_session_is_found_among_other_cookies(
+                before in proptest::collection::vec(other_cookie(), 0..4),
+                after in proptest::collection::vec(other_cookie(), 0..4),
+                secure in any::<bool>(),
+                split in any::<bool>(),
+            ) {
+                let cookie = if secure {
+                    SessionCookie::for_public_url(Some("https://kring.example.org")).unwrap()
+                } else {
+                    SessionCookie::for_public_url(None).unwrap()
+                };
+                let token = kring_app::SessionToken::generate().unwrap();
+                let ours = format!("{}={}", cookie.name, token.as_str());
+                let mut map = HeaderMap::new();
+                if split {
+                    for part in before.iter().chain([&ours]).chain(&after) {
+                        map.append(header::COOKIE, HeaderValue::from_str(part).unwrap());
+                    }
+                } else {
+                    let all: Vec<&str> = before.iter().map(String::as_str).chain([ours.as_str()]).chain(after.iter().map(String::as_str)).collect();
+                    map.append(header::COOKIE, HeaderValue::from_str(&all.join("; ")).unwrap());
+                }
+                let found = cookie.token(&map);
+                prop_assert_eq!(found.as_deref(), Some(token.as_str()));
+                prop_assert_eq!(kring_app::SessionToken::hash_of(token.as_str()), Some(token.hash()));
+
+                let mut without = HeaderMap::new();
+                for part in before.iter().chain(&after) {
+                    without.append(header::COOKIE, HeaderValue::from_str(part).unwrap());
+                }
+                prop_assert_eq!(cookie.token(&without), None);
+            }
+        }
+    }
 }

@@ -37,7 +37,7 @@ use crate::{ApiError, AppState};
 /// How long an invitation works when the coordinator does not say.
 const DEFAULT_DAYS: u32 = 14;
 /// The longest an invitation may work (the domain's limit too).
-const LONGEST_DAYS: u32 = 30;
+const LONGEST_DAYS: u32 = v1::limits::MAX_INVITATION_DAYS;
 
 /// The one answer to every code that does not (or no longer) work.
 const LINK_GONE: &str =
@@ -279,6 +279,74 @@ mod tests {
             &format!("{circle}.{invitation}.short"),
         ] {
             assert!(parse_code(broken).is_none(), "{broken}");
+        }
+    }
+
+    /// Fuzzing the code a stranger pastes (`POST /invitations/accept`), with a
+    /// fixed case count and seed: no panic; every code an invitation hands out
+    /// reads back (whitespace around it too); anything else reads as nothing.
+    mod fuzz {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64_URL;
+        use base64::Engine;
+        use proptest::prelude::*;
+        use proptest::test_runner::RngSeed;
+        use sha2::{Digest, Sha256};
+
+        use super::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+                cases: 512,
+                failure_persistence: None,
+                rng_seed: RngSeed::Fixed(0x6b72_696e_6704),
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn every_code_handed_out_reads_back(
+                circle in any::<u128>(),
+                invitation in any::<u128>(),
+                secret in any::<[u8; 32]>(),
+                space in "[ \t\n]{0,3}",
+            ) {
+                let (circle, invitation) = (Uuid::from_u128(circle), Uuid::from_u128(invitation));
+                let code = format!("{space}{circle}.{invitation}.{}{space}", BASE64_URL.encode(secret));
+                let (c, i, hash) = parse_code(&code).expect("a code we hand out");
+                prop_assert_eq!((c.0, i.0), (circle, invitation));
+                prop_assert_eq!(hash, hex::encode(Sha256::digest(secret)));
+            }
+
+            #[test]
+            fn any_text_reads_as_a_code_only_when_it_is_one(text in any::<String>()) {
+                if let Some((circle, invitation, hash)) = parse_code(&text) {
+                    let mut parts = text.trim().splitn(3, '.');
+                    prop_assert_eq!(parts.next().unwrap().parse::<Uuid>().unwrap(), circle.0);
+                    prop_assert_eq!(parts.next().unwrap().parse::<Uuid>().unwrap(), invitation.0);
+                    prop_assert_eq!(LinkSecret::hex_hash_of(parts.next().unwrap()), Some(hash));
+                }
+            }
+
+            #[test]
+            fn a_code_with_a_part_spoiled_reads_as_nothing(
+                circle in any::<u128>(),
+                secret in any::<[u8; 32]>(),
+                part in 0usize..3,
+                spoil in prop_oneof![Just(""), Just("x"), Just("=="), Just("."), Just(" ")],
+            ) {
+                let mut parts = [
+                    Uuid::from_u128(circle).to_string(),
+                    Uuid::from_u128(!circle).to_string(),
+                    BASE64_URL.encode(secret),
+                ];
+                if spoil.is_empty() {
+                    parts[part].clear();
+                } else {
+                    let middle = parts[part].len() / 2;
+                    parts[part].insert_str(middle, spoil);
+                }
+                let code = parts.join(".");
+                prop_assert!(parse_code(&code).is_none(), "{code}");
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// Most characters of one entry.
-const MAX_ENTRY_CHARS: usize = 5000;
+const MAX_ENTRY_CHARS: usize = v1::limits::ENTRY_CHARS;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -22,7 +22,7 @@ use crate::error::Code;
 use crate::{ApiError, AppState};
 
 /// The most hours before a shift a reminder may come.
-const MAX_REMIND_HOURS: u8 = 48;
+const MAX_REMIND_HOURS: u8 = v1::limits::MAX_REMIND_HOURS;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(show, change))

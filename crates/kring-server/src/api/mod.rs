@@ -26,6 +26,7 @@ mod mail_settings;
 mod me;
 mod members;
 mod offers;
+mod openapi_links;
 mod organisations;
 pub(crate) mod policy;
 mod requests;
@@ -82,6 +83,7 @@ fn resources() -> OpenApiRouter<AppState> {
 pub fn openapi() -> Description {
     let mut description = resources().split_for_parts().1;
     name_operations(&mut description);
+    openapi_links::add_links(&mut description);
     describe_session(&mut description);
     describe_idempotency_key(&mut description);
     description

@@ -27,7 +27,7 @@ use super::{command, idempotency::ids, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// Most characters of an offer's note.
-const MAX_NOTE_CHARS: usize = 1000;
+const MAX_NOTE_CHARS: usize = v1::limits::NOTE_CHARS;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -30,9 +30,9 @@ use super::{command, idempotency::ids, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// Most characters of a request's details.
-const MAX_DETAILS_CHARS: usize = 2000;
+const MAX_DETAILS_CHARS: usize = v1::limits::DETAILS_CHARS;
 /// Most characters of an address.
-const MAX_PLACE_CHARS: usize = 300;
+const MAX_PLACE_CHARS: usize = v1::limits::PLACE_CHARS;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

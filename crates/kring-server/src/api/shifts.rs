@@ -37,11 +37,11 @@ use crate::{ApiError, AppState};
 /// Days shown when the caller does not say.
 const DEFAULT_DAYS: u32 = 7;
 /// Most days one rota read covers: two months.
-const MAX_DAYS: u32 = 62;
+const MAX_DAYS: u32 = v1::limits::MAX_ROTA_DAYS;
 /// Most characters of a shift's title.
-const MAX_TITLE_CHARS: usize = 200;
+const MAX_TITLE_CHARS: usize = v1::limits::TITLE_CHARS;
 /// Most characters of the reason for releasing a shift.
-const MAX_REASON_CHARS: usize = 500;
+const MAX_REASON_CHARS: usize = v1::limits::REASON_CHARS;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -108,19 +108,19 @@ async fn rota(
     }))
 }
 
-/// 201 with the shift's id and the circle's version. Coordinators only (403
+/// 201 with the shift's id, the circle's version and its first date. Coordinators only (403
 /// for others); 422 for a title, start, duration, number of helpers or rings
 /// that cannot be (a start in the past, the cold ring, more than 10 helpers).
 #[utoipa::path(post, path = "/circles/{id}/shifts", tag = "rota",
     params(("id" = Uuid, Path, description = "the circle")),
     request_body = v1::ScheduleShift,
-    responses((status = 201, body = v1::Created), Problems))]
+    responses((status = 201, body = v1::ShiftScheduled), Problems))]
 async fn schedule(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
     Path(id): Path<String>,
     Body(body): Body<v1::ScheduleShift>,
-) -> Result<(StatusCode, Json<v1::Created>), ApiError> {
+) -> Result<(StatusCode, Json<v1::ShiftScheduled>), ApiError> {
     let circle = circle_id(&id)?;
     let title = body.title.trim();
     if title.is_empty() || title.chars().count() > MAX_TITLE_CHARS {
@@ -149,9 +149,10 @@ async fn schedule(
     let version = command::run(&state, circle, me, action).await?;
     Ok((
         StatusCode::CREATED,
-        Json(v1::Created {
+        Json(v1::ShiftScheduled {
             id: shift.0,
             version,
+            first_date: starts.date(),
         }),
     ))
 }

@@ -19,7 +19,7 @@ use super::{command, Problems};
 use crate::{ApiError, AppState};
 
 /// Most characters of a thank-you note.
-const MAX_NOTE_CHARS: usize = 1000;
+const MAX_NOTE_CHARS: usize = v1::limits::NOTE_CHARS;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(thank))
