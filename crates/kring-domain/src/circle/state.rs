@@ -55,6 +55,9 @@ pub struct Invitation {
     pub token_hash: String,
     pub expires_at: DateTime<Utc>,
     pub state: InvitationState,
+    /// Who issued it (absent in state saved before this was kept).
+    #[serde(default)]
+    pub by: Option<PersonId>,
 }
 
 /// Where a request for help stands.

@@ -35,7 +35,7 @@ impl Circle {
                 task,
                 token_hash,
                 expires_at,
-                ..
+                by,
             } => {
                 self.invitations.insert(
                     invitation,
@@ -46,6 +46,7 @@ impl Circle {
                         token_hash,
                         expires_at,
                         state: InvitationState::Open,
+                        by: Some(by),
                     },
                 );
             }
