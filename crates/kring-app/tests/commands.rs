@@ -339,7 +339,7 @@ async fn a_forgotten_member_leaves_a_consistent_circle(w: World) {
     let forgetter = Forgetter::open(&w.test.url, &Default::default())
         .await
         .unwrap();
-    assert!(forgetter.forget(daughter).await.unwrap());
+    assert!(forgetter.forget(daughter).await.unwrap().key);
     assert_eq!(w.vault.open(&text).await.unwrap(), Opened::Forgotten);
     // The circle still loads and works: the forgotten member's events stay in place.
     let warm = w.admit(Ring::Warm).await;

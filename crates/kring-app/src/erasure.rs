@@ -1,0 +1,143 @@
+//! Erasing a person: what both "delete my account" and `kring forget` do.
+//!
+//! In this order, each step safe to repeat, so running it again (or after a
+//! crash half-way) finishes the job and writes nothing twice:
+//!
+//! 1. the log records them leaving every circle they are in (found in the
+//!    memberships view; open invitations they issued revoked, offers
+//!    withdrawn, shifts and taken requests freed: the domain's `Erase`) and
+//!    every organisation they work for, then `AccountErased`;
+//! 2. their credentials go, and with them (foreign keys) their sessions and
+//!    calendar feeds: the address is free for a new, unrelated sign-up;
+//! 3. their outbox rows, mail links and mail settings go;
+//! 4. their key is destroyed: every sealed field they own (name, address,
+//!    writing) becomes unreadable, and views show "a former member";
+//! 5. the database is asked to drop the deleted rows' bytes from its files.
+//!
+//! What stays: their id (a UUID) in events, as "a former member", so that the
+//! circle's history and hash chains stay whole. Events written before account
+//! events stopped carrying the address's lookup hash still hold it (see
+//! ARCHITECTURE.md).
+
+use kring_domain::{
+    AccountCommand, Action, Actor, CircleCommand, OrganisationAction, OrganisationCommand,
+    OrganisationId, PersonId,
+};
+use kring_store::{StreamKind, StreamName};
+
+use crate::{CommandError, Forgetter, VaultError};
+
+/// What an erasure did this time (all zero and false when it ran before).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Erased {
+    /// Circles whose log now records them leaving.
+    pub circles: usize,
+    /// Organisations whose log now records them leaving.
+    pub organisations: usize,
+    /// The account's log records its erasure now.
+    pub account: bool,
+    /// Log-in credentials were deleted (with sessions and feeds).
+    pub credentials: bool,
+    /// A key was destroyed.
+    pub key: bool,
+}
+
+impl Erased {
+    /// Whether anything at all was left to erase.
+    pub fn anything(&self) -> bool {
+        self.circles > 0 || self.organisations > 0 || self.account || self.credentials || self.key
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ErasureError {
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Store(#[from] kring_store::StoreError),
+    #[error("the memberships view cannot be read: {0}")]
+    Views(String),
+}
+
+/// Organisation streams are listed a page at a time.
+const PAGE: usize = 500;
+
+impl Forgetter {
+    /// Erases `person` (see the module's documentation). Cannot be refused.
+    pub async fn forget(&self, person: PersonId) -> Result<Erased, ErasureError> {
+        let mut erased = Erased {
+            circles: self.leave_circles(person).await?,
+            organisations: self.leave_organisations(person).await?,
+            ..Erased::default()
+        };
+        let before = self.version(&StreamName::account(person.0)).await?;
+        let after = self
+            .commands
+            .account(person, AccountCommand::Erase)
+            .await?;
+        erased.account = after > before;
+        erased.credentials = self.eraser.remove_credentials(person.0).await?;
+        self.eraser.forget_mail(person.0).await?;
+        erased.key = self.destroy_key(person).await?;
+        self.eraser.scrub().await?;
+        Ok(erased)
+    }
+
+    async fn leave_circles(&self, person: PersonId) -> Result<usize, ErasureError> {
+        let circles = kring_views::circles_of(self.eraser.as_ref(), person)
+            .await
+            .map_err(|e| ErasureError::Views(e.to_string()))?;
+        let mut left = 0;
+        for circle in circles.circles {
+            let stream = StreamName::circle(circle.0);
+            let before = self.version(&stream).await?;
+            let command = CircleCommand {
+                actor: Actor::person(person),
+                action: Action::Erase,
+            };
+            let metadata = kring_store::metadata::of(person.0, None);
+            let after = self.commands.circle(circle, command, metadata).await?;
+            left += usize::from(after > before);
+        }
+        Ok(left)
+    }
+
+    /// Every organisation is asked (there is no index of whom an organisation
+    /// employs; there are few organisations, and erasures are rare).
+    async fn leave_organisations(&self, person: PersonId) -> Result<usize, ErasureError> {
+        let prefix = format!("{}-", StreamKind::Organisation.aggregate_type());
+        let mut after: Option<String> = Some(prefix.clone());
+        let mut left = 0;
+        while let Some(from) = after.take() {
+            let streams = self.eraser.list_streams(Some(&from), PAGE).await?;
+            for stream in &streams {
+                if !stream.starts_with(&prefix) {
+                    return Ok(left);
+                }
+                let Some((StreamKind::Organisation, id)) = StreamName::parse(stream) else {
+                    continue;
+                };
+                let before = self.version(stream).await?;
+                let command = OrganisationCommand {
+                    actor: person,
+                    action: OrganisationAction::Erase,
+                };
+                let now = self
+                    .commands
+                    .organisation(OrganisationId(id), command)
+                    .await?;
+                left += usize::from(now > before);
+            }
+            if streams.len() == PAGE {
+                after = streams.last().cloned();
+            }
+        }
+        Ok(left)
+    }
+
+    async fn version(&self, stream: &str) -> Result<u64, ErasureError> {
+        Ok(self.eraser.stream_head(stream).await?.map_or(0, |h| h.version))
+    }
+}
