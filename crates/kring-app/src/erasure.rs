@@ -4,7 +4,7 @@
 //! crash half-way) finishes the job and writes nothing twice:
 //!
 //! 1. the log records them leaving every circle they are in (found in the
-//!    memberships view; open invitations they issued revoked, offers
+//!    memberships view and the events its projector has not read yet; open invitations they issued revoked, offers
 //!    withdrawn, shifts and taken requests freed: the domain's `Erase`) and
 //!    every organisation they work for, then `AccountErased`;
 //! 2. their credentials go, and with them (foreign keys) their sessions and
@@ -19,9 +19,11 @@
 //! events stopped carrying the address's lookup hash still hold it (see
 //! ARCHITECTURE.md).
 
+use std::collections::BTreeSet;
+
 use kring_domain::{
-    AccountCommand, Action, Actor, CircleCommand, OrganisationAction, OrganisationCommand,
-    OrganisationId, PersonId,
+    AccountCommand, Action, Actor, CircleCommand, CircleId, OrganisationAction,
+    OrganisationCommand, OrganisationId, PersonId,
 };
 use kring_store::{StreamKind, StreamName};
 
@@ -59,10 +61,22 @@ pub enum ErasureError {
     Store(#[from] kring_store::StoreError),
     #[error("the memberships view cannot be read: {0}")]
     Views(String),
+    #[error(
+        "the end of the log stayed out of reach (a long transaction holds it back): \
+         nothing identifying was deleted yet; try again"
+    )]
+    HeldBack,
 }
 
-/// Organisation streams are listed a page at a time.
+/// How long the erasure waits for events held back behind an open transaction.
+const HELD_BACK_AT_MOST: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Streams and the log are read a page at a time.
 const PAGE: usize = 500;
+
+/// The events that bring people into a circle or take them out (those
+/// [`kring_views::membership_change`] answers for).
+const MEMBERSHIP_EVENTS: [&str; 4] = ["CircleCreated", "MemberJoined", "MemberLeft", "MemberRemoved"];
 
 impl Forgetter {
     /// Erases `person` (see the module's documentation). Cannot be refused.
@@ -86,11 +100,8 @@ impl Forgetter {
     }
 
     async fn leave_circles(&self, person: PersonId) -> Result<usize, ErasureError> {
-        let circles = kring_views::circles_of(self.eraser.as_ref(), person)
-            .await
-            .map_err(|e| ErasureError::Views(e.to_string()))?;
         let mut left = 0;
-        for circle in circles.circles {
+        for circle in self.circles_of(person).await? {
             let stream = StreamName::circle(circle.0);
             let before = self.version(&stream).await?;
             let command = CircleCommand {
@@ -135,6 +146,56 @@ impl Forgetter {
             }
         }
         Ok(left)
+    }
+
+    /// The circles `person` is in now: the memberships view, brought up to
+    /// the end of the log with the events the projector has not read yet (it
+    /// may lag, or not run at all while `kring forget` runs on a stopped node).
+    /// The checkpoint is read before the view, so the view is at least as new;
+    /// replaying joins and leaves from the checkpoint on, in order, leaves
+    /// each circle as its last such event says.
+    async fn circles_of(&self, person: PersonId) -> Result<BTreeSet<CircleId>, ErasureError> {
+        let views = |e: kring_views::ProjectionError| ErasureError::Views(e.to_string());
+        let mut cursor = self
+            .eraser
+            .load_checkpoint(kring_views::CHECKPOINT)
+            .await?;
+        let mut circles = kring_views::circles_of(self.eraser.as_ref(), person)
+            .await
+            .map_err(views)?
+            .circles;
+        let deadline = std::time::Instant::now() + HELD_BACK_AT_MOST;
+        loop {
+            let page = self.eraser.read_all(cursor, PAGE).await?;
+            let Some(last) = page.last() else {
+                // Postgres: committed events may wait behind an older, still
+                // open transaction. Missing one could miss a circle: wait.
+                if !self.eraser.held_back(cursor).await? {
+                    return Ok(circles);
+                }
+                if std::time::Instant::now() > deadline {
+                    return Err(ErasureError::HeldBack);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                continue;
+            };
+            cursor = last.cursor();
+            for recorded in &page {
+                if !MEMBERSHIP_EVENTS.contains(&recorded.event_type.as_str()) {
+                    continue;
+                }
+                let Some((circle, event)) =
+                    kring_views::decode(&self.upcasters[..], recorded).map_err(views)?
+                else {
+                    continue;
+                };
+                match kring_views::membership_change(&event) {
+                    Some((who, true)) if who == person => circles.insert(circle),
+                    Some((who, false)) if who == person => circles.remove(&circle),
+                    _ => false,
+                };
+            }
+        }
     }
 
     async fn version(&self, stream: &str) -> Result<u64, ErasureError> {

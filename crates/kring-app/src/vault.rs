@@ -34,6 +34,8 @@ pub struct Vault {
 pub struct Forgetter {
     pub(crate) eraser: Arc<dyn Forgetting>,
     pub(crate) commands: Arc<crate::Commands>,
+    /// For reading events the projector has not read yet.
+    pub(crate) upcasters: Arc<[Box<dyn cqrs_es::persist::EventUpcaster>]>,
 }
 
 /// What an opened field turned out to be.
@@ -148,6 +150,7 @@ impl Forgetter {
                 log,
                 kring_domain::Services::system(),
             )),
+            upcasters: kring_domain::upcasters::all().into(),
             eraser,
         }
     }

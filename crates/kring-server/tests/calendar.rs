@@ -400,10 +400,13 @@ async fn a_shift_whose_author_was_forgotten_is_a_shift(s: Server) {
     let forgetter = kring_app::Forgetter::open(&s.test.url, &Default::default())
         .await
         .unwrap();
-    assert!(forgetter
-        .forget(kring_domain::PersonId(ann_id))
-        .await
-        .unwrap());
+    assert!(
+        forgetter
+            .forget(kring_domain::PersonId(ann_id))
+            .await
+            .unwrap()
+            .key
+    );
 
     let (status, _, body) = fetch(&feed.url).await;
     assert_eq!(status, StatusCode::OK, "{body}");
