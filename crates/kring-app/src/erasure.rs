@@ -184,10 +184,14 @@ impl Forgetter {
                 if !MEMBERSHIP_EVENTS.contains(&recorded.event_type.as_str()) {
                     continue;
                 }
-                let Some((circle, event)) =
-                    kring_views::decode(&self.upcasters[..], recorded).map_err(views)?
-                else {
-                    continue;
+                // One event no circle can read must not stop an erasure.
+                let (circle, event) = match kring_views::decode(&self.upcasters[..], recorded) {
+                    Ok(Some(decoded)) => decoded,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "an erasure skips an event it cannot read");
+                        continue;
+                    }
                 };
                 match kring_views::membership_change(&event) {
                     Some((who, true)) if who == person => circles.insert(circle),
