@@ -442,3 +442,40 @@ fn file_holding(dir: &std::path::Path, needle: &str) -> Option<std::path::PathBu
     assert!(files >= 1, "no database files in {}", dir.display());
     None
 }
+
+/// The account page's way: the page explains (in the visitor's language) and
+/// asks for the password; a wrong one comes back with the reason, the right
+/// one signs out and says it is done.
+#[tokio::test]
+async fn deleting_through_the_page() {
+    let backend = Backend::sqlite();
+    let node = Node::start("erase-page", &backend, &[]).await;
+    let anon = Client::new(&node.base);
+    let petra = anon
+        .person("Petra Paginanaam", "petra.pagina@example.org")
+        .await
+        .with_header("accept-language", "nl");
+    let page = petra.get("/me/delete").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body.as_str().expect("a page").to_owned();
+    assert!(html.contains("Mijn account verwijderen"), "{html}");
+    assert!(html.contains("Dit kun je niet ongedaan maken."), "{html}");
+    assert!(html.contains(r#"name="password""#), "{html}");
+
+    let wrong = petra.form("/me/delete", &[("password", "not my password")]).await;
+    assert_eq!(wrong.status, StatusCode::SEE_OTHER);
+    let me = petra.get("/api/v1/me").await;
+    assert_eq!(me.status, StatusCode::OK, "a wrong password deletes nothing");
+
+    let done = petra.form("/me/delete", &[("password", PASSWORD)]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let me = petra.get("/api/v1/me").await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "{}", me.body);
+    let log_in = anon
+        .post(
+            "/api/v1/session",
+            json!({"email": "petra.pagina@example.org", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(log_in.status, StatusCode::UNAUTHORIZED);
+}
