@@ -77,13 +77,37 @@ async fn erasure(backend: Backend) {
     let circle = coord.create_circle("Mam").await;
     let db = Db::connect(&backend).await;
 
-    let wendelien = join(&anon, &coord, &circle, &db, "Wendelien Uniekenaam", "wendelien.uniek@example.org").await;
-    let gerrit = join(&anon, &coord, &circle, &db, "Gerrit Zeldzaamnaam", "gerrit.zeldzaam@example.org").await;
+    let wendelien = join(
+        &anon,
+        &coord,
+        &circle,
+        &db,
+        "Wendelien Uniekenaam",
+        "wendelien.uniek@example.org",
+    )
+    .await;
+    let gerrit = join(
+        &anon,
+        &coord,
+        &circle,
+        &db,
+        "Gerrit Zeldzaamnaam",
+        "gerrit.zeldzaam@example.org",
+    )
+    .await;
     for person in [&wendelien, &gerrit] {
         let feed = anon.get(&person.feed).await;
-        assert_eq!(feed.status, StatusCode::OK, "the feed works before: {}", feed.body);
-        db.assert_found(&person.lookup, "the lookup hash is in the credentials before")
-            .await;
+        assert_eq!(
+            feed.status,
+            StatusCode::OK,
+            "the feed works before: {}",
+            feed.body
+        );
+        db.assert_found(
+            &person.lookup,
+            "the lookup hash is in the credentials before",
+        )
+        .await;
         // The scan of the files finds what is there (the password hash is
         // argon2id text; the lookup hash is in the credentials).
         if let Backend::Sqlite(dir) = &backend {
@@ -94,7 +118,10 @@ async fn erasure(backend: Backend) {
     // She deletes her own account; a wrong password first.
     let wrong = wendelien
         .client
-        .post("/api/v1/me/deletion", json!({"password": "not my password"}))
+        .post(
+            "/api/v1/me/deletion",
+            json!({"password": "not my password"}),
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{}", wrong.body);
     assert_eq!(wrong.code(), Some("wrong-password"));
@@ -124,7 +151,12 @@ async fn erasure(backend: Backend) {
         .args(["forget", &gerrit.id, "--database-url", &backend.url()])
         .output()
         .expect("run kring forget again");
-    assert_eq!(again.status.code(), Some(1), "{}", String::from_utf8_lossy(&again.stdout));
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
 
     for person in [&wendelien, &gerrit] {
         let log_in = anon
@@ -149,7 +181,9 @@ async fn erasure(backend: Backend) {
                 .await
                 .expect(StatusCode::OK);
             let text = body.to_string();
-            (text.matches("a former member").count() >= 2).then_some(body).ok_or(text)
+            (text.matches("a former member").count() >= 2)
+                .then_some(body)
+                .ok_or(text)
         },
     )
     .await;
@@ -197,7 +231,11 @@ async fn erasure(backend: Backend) {
     // The address is free: a new account, in no circle.
     let again = anon.person("Wendelien Opnieuw", &wendelien.email).await;
     let me = again.get("/api/v1/me").await.expect(StatusCode::OK);
-    assert_ne!(me["id"].as_str(), Some(wendelien.id.as_str()), "a new account");
+    assert_ne!(
+        me["id"].as_str(),
+        Some(wendelien.id.as_str()),
+        "a new account"
+    );
     let circles = again.get("/api/v1/circles").await.expect(StatusCode::OK);
     assert_eq!(circles, json!([]), "the new account is in no circle");
     drop(node);
@@ -223,7 +261,10 @@ async fn join(
         .expect(StatusCode::CREATED);
     let client = anon.person(name, email).await;
     let accepted = client
-        .post("/api/v1/invitations/accept", json!({"code": invitation["code"]}))
+        .post(
+            "/api/v1/invitations/accept",
+            json!({"code": invitation["code"]}),
+        )
         .await;
     assert!(accepted.status.is_success(), "{}", accepted.body);
     let writing = format!("{name} schreef: mam sliep goed");
@@ -337,18 +378,18 @@ impl Db {
                 }
             }
             Db::Sqlite(pool) => {
-                let tables: Vec<String> = sqlx::query_scalar(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'",
-                )
-                .fetch_all(pool)
-                .await
-                .expect("the catalogue");
-                assert!(tables.iter().any(|t| t == "credentials"));
-                for table in tables {
-                    let columns = sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                let tables: Vec<String> =
+                    sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
                         .fetch_all(pool)
                         .await
-                        .expect("the table's columns");
+                        .expect("the catalogue");
+                assert!(tables.iter().any(|t| t == "credentials"));
+                for table in tables {
+                    let columns =
+                        sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                            .fetch_all(pool)
+                            .await
+                            .expect("the table's columns");
                     for column in columns {
                         let column: String = column.get(0);
                         let sql = format!(
@@ -385,7 +426,9 @@ impl Db {
         let values = self.every_value().await;
         let forms = self.spelled(needle);
         assert!(
-            values.iter().any(|(_, v)| forms.iter().any(|f| v.contains(f.as_str()))),
+            values
+                .iter()
+                .any(|(_, v)| forms.iter().any(|f| v.contains(f.as_str()))),
             "{what}"
         );
     }
@@ -462,10 +505,16 @@ async fn deleting_through_the_page() {
     assert!(html.contains("Dit kun je niet ongedaan maken."), "{html}");
     assert!(html.contains(r#"name="password""#), "{html}");
 
-    let wrong = petra.form("/me/delete", &[("password", "not my password")]).await;
+    let wrong = petra
+        .form("/me/delete", &[("password", "not my password")])
+        .await;
     assert_eq!(wrong.status, StatusCode::SEE_OTHER);
     let me = petra.get("/api/v1/me").await;
-    assert_eq!(me.status, StatusCode::OK, "a wrong password deletes nothing");
+    assert_eq!(
+        me.status,
+        StatusCode::OK,
+        "a wrong password deletes nothing"
+    );
 
     let done = petra.form("/me/delete", &[("password", PASSWORD)]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);

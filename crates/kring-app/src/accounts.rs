@@ -460,10 +460,7 @@ impl Accounts {
         let sealed = self.vault.seal(account, &email.as_typed).await?;
         let changed = self
             .commands
-            .account(
-                account,
-                AccountCommand::ChangeEmail { email: sealed },
-            )
+            .account(account, AccountCommand::ChangeEmail { email: sealed })
             .await;
         if let Err(e) = changed {
             // Give the old address back its credentials.

@@ -76,7 +76,12 @@ const PAGE: usize = 500;
 
 /// The events that bring people into a circle or take them out (those
 /// [`kring_views::membership_change`] answers for).
-const MEMBERSHIP_EVENTS: [&str; 4] = ["CircleCreated", "MemberJoined", "MemberLeft", "MemberRemoved"];
+const MEMBERSHIP_EVENTS: [&str; 4] = [
+    "CircleCreated",
+    "MemberJoined",
+    "MemberLeft",
+    "MemberRemoved",
+];
 
 impl Forgetter {
     /// Erases `person` (see the module's documentation). Cannot be refused.
@@ -87,10 +92,7 @@ impl Forgetter {
             ..Erased::default()
         };
         let before = self.version(&StreamName::account(person.0)).await?;
-        let after = self
-            .commands
-            .account(person, AccountCommand::Erase)
-            .await?;
+        let after = self.commands.account(person, AccountCommand::Erase).await?;
         erased.account = after > before;
         erased.credentials = self.eraser.remove_credentials(person.0).await?;
         self.eraser.forget_mail(person.0).await?;
@@ -156,10 +158,7 @@ impl Forgetter {
     /// each circle as its last such event says.
     async fn circles_of(&self, person: PersonId) -> Result<BTreeSet<CircleId>, ErasureError> {
         let views = |e: kring_views::ProjectionError| ErasureError::Views(e.to_string());
-        let mut cursor = self
-            .eraser
-            .load_checkpoint(kring_views::CHECKPOINT)
-            .await?;
+        let mut cursor = self.eraser.load_checkpoint(kring_views::CHECKPOINT).await?;
         let mut circles = kring_views::circles_of(self.eraser.as_ref(), person)
             .await
             .map_err(views)?
@@ -203,6 +202,10 @@ impl Forgetter {
     }
 
     async fn version(&self, stream: &str) -> Result<u64, ErasureError> {
-        Ok(self.eraser.stream_head(stream).await?.map_or(0, |h| h.version))
+        Ok(self
+            .eraser
+            .stream_head(stream)
+            .await?
+            .map_or(0, |h| h.version))
     }
 }

@@ -146,10 +146,7 @@ impl Forgetter {
     pub fn new(eraser: Arc<dyn Forgetting>) -> Forgetter {
         let log: Arc<dyn kring_store::EventLog> = eraser.clone();
         Forgetter {
-            commands: Arc::new(crate::Commands::new(
-                log,
-                kring_domain::Services::system(),
-            )),
+            commands: Arc::new(crate::Commands::new(log, kring_domain::Services::system())),
             upcasters: kring_domain::upcasters::all().into(),
             eraser,
         }

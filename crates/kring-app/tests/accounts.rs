@@ -69,9 +69,20 @@ async fn an_erased_account_is_gone_and_its_address_free(w: World) {
     let lookup = w.lookup.of(&Email::parse("ann@example.org").unwrap());
 
     let erased = forgetter.forget(ann).await.unwrap();
-    assert!(erased.account && erased.credentials && erased.key, "{erased:?}");
-    assert_eq!(w.accounts.session(session.token.as_str()).await.unwrap(), None);
-    assert!(w.log().credentials_by_email(&lookup).await.unwrap().is_none());
+    assert!(
+        erased.account && erased.credentials && erased.key,
+        "{erased:?}"
+    );
+    assert_eq!(
+        w.accounts.session(session.token.as_str()).await.unwrap(),
+        None
+    );
+    assert!(w
+        .log()
+        .credentials_by_email(&lookup)
+        .await
+        .unwrap()
+        .is_none());
     assert!(w.accounts.profile(ann).await.unwrap().is_none());
     let err = w
         .accounts
@@ -121,7 +132,10 @@ async fn an_address_is_proven_only_while_it_is_the_current_one(w: World) {
         .change_email(ann, "correct horse battery", "ANN@example.net")
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("already the e-mail address"), "{err}");
+    assert!(
+        err.to_string().contains("already the e-mail address"),
+        "{err}"
+    );
 }
 
 async fn sign_up_log_in_and_out(w: World) {

@@ -123,7 +123,10 @@ impl Organisation {
             if !self.intermediaries.contains(&by) {
                 return Ok(vec![]);
             }
-            return Ok(vec![OrganisationEvent::IntermediaryRemoved { person: by, by }]);
+            return Ok(vec![OrganisationEvent::IntermediaryRemoved {
+                person: by,
+                by,
+            }]);
         }
         match command.action {
             OrganisationAction::Register { organisation, name } => {

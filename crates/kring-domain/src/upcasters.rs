@@ -92,7 +92,8 @@ mod tests {
     fn an_old_account_event_loses_its_lookup() {
         let old = json!({"EmailVerified": {"email_lookup": "ab12"}});
         assert_eq!(drop_email_lookup(old), json!({"EmailVerified": {}}));
-        let old = json!({"EmailChanged": {"email": {"owner": "o", "data": "d"}, "email_lookup": "ab12"}});
+        let old =
+            json!({"EmailChanged": {"email": {"owner": "o", "data": "d"}, "email_lookup": "ab12"}});
         assert_eq!(
             drop_email_lookup(old),
             json!({"EmailChanged": {"email": {"owner": "o", "data": "d"}}})

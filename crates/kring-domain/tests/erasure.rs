@@ -105,14 +105,17 @@ fn their_open_invitations_are_revoked_and_their_offers_withdrawn() {
             },
         ],
     );
-    circle().given(given).when(erase(COORD)).then_expect_events(vec![
-        CircleEvent::InvitationRevoked {
-            invitation: open,
-            by: COORD,
-        },
-        CircleEvent::OfferWithdrawn { offer, by: COORD },
-        left(COORD),
-    ]);
+    circle()
+        .given(given)
+        .when(erase(COORD))
+        .then_expect_events(vec![
+            CircleEvent::InvitationRevoked {
+                invitation: open,
+                by: COORD,
+            },
+            CircleEvent::OfferWithdrawn { offer, by: COORD },
+            left(COORD),
+        ]);
 }
 
 #[test]
@@ -304,5 +307,7 @@ fn account_events_of_version_1_are_read_without_their_lookup() {
             email: sealed(ME, "a@b.nl"),
         }
     );
-    assert!(read.payload["AccountRegistered"].get("email_lookup").is_none());
+    assert!(read.payload["AccountRegistered"]
+        .get("email_lookup")
+        .is_none());
 }

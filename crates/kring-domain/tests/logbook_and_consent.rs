@@ -637,11 +637,17 @@ fn a_name_and_address_are_sealed_with_the_owners_key() {
     let refused = DomainError::Refused(Refusal::AccountKeysNotOwn);
     account()
         .given_no_previous_events()
-        .when(register(sealed(COORD, "Anna"), sealed(ME, "anna@example.nl")))
+        .when(register(
+            sealed(COORD, "Anna"),
+            sealed(ME, "anna@example.nl"),
+        ))
         .then_expect_error(refused.clone());
     account()
         .given_no_previous_events()
-        .when(register(sealed(ME, "Anna"), sealed(COORD, "anna@example.nl")))
+        .when(register(
+            sealed(ME, "Anna"),
+            sealed(COORD, "anna@example.nl"),
+        ))
         .then_expect_error(refused);
 }
 

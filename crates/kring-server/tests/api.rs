@@ -97,11 +97,18 @@ async fn deleting_ones_account_takes_the_password_and_leaves_the_circle(s: Serve
 
     let events = s.events().await;
     let (status, wrong) = bob
-        .post("/api/v1/me/deletion", json!({"password": "not my password"}))
+        .post(
+            "/api/v1/me/deletion",
+            json!({"password": "not my password"}),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{wrong}");
     assert_eq!(typed::<v1::Problem>(&wrong).code, "wrong-password");
-    assert_eq!(s.events().await, events, "a refusal leaves the log as it was");
+    assert_eq!(
+        s.events().await,
+        events,
+        "a refusal leaves the log as it was"
+    );
     let (status, _) = bob.get("/api/v1/me").await;
     assert_eq!(status, StatusCode::OK, "still there");
 
