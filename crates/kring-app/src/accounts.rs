@@ -153,7 +153,7 @@ impl Accounts {
         // First the unique claim on the address, so that a second sign-up with it
         // writes nothing at all; then the account's event.
         self.claim_email(account, &lookup, &password_hash).await?;
-        if let Err(e) = self.register(account, &name, &email, lookup).await {
+        if let Err(e) = self.register(account, &name, &email).await {
             if let Err(undo) = self.log.remove_credentials(account.0).await {
                 tracing::warn!(
                     %account,
@@ -203,7 +203,6 @@ impl Accounts {
         account: PersonId,
         name: &str,
         email: &Email,
-        email_lookup: String,
     ) -> Result<(), AccountError> {
         let name = self.vault.seal(account, name).await?;
         let email = self.vault.seal(account, &email.as_typed).await?;
@@ -214,7 +213,6 @@ impl Accounts {
                     account,
                     name,
                     email,
-                    email_lookup,
                 },
             )
             .await?;
@@ -239,7 +237,9 @@ impl Accounts {
             return Err(AccountError::WrongCredentials);
         };
         let account = PersonId(found.account);
-        if !self.is_registered(account).await? {
+        // Registered and not erased (an erasure that stopped half-way may have
+        // left its credentials for a moment).
+        if self.sealed_account(account).await?.is_none() {
             return Err(AccountError::WrongCredentials);
         }
         let now = Utc::now();
@@ -370,10 +370,31 @@ impl Accounts {
     /// The lookup hash of the account's current address and whether it was
     /// proven; `None` when there is no such account.
     pub async fn email_state(&self, account: PersonId) -> Result<Option<EmailState>, AccountError> {
-        Ok(self.sealed_account(account).await?.map(|a| EmailState {
-            lookup: a.lookup,
-            verified: a.verified,
+        let Some(sealed) = self.sealed_account(account).await? else {
+            return Ok(None);
+        };
+        // The lookup lives only beside the log, in the credentials.
+        let Some(credentials) = self.log.credentials_of(account.0).await? else {
+            return Ok(None);
+        };
+        Ok(Some(EmailState {
+            lookup: credentials.email_lookup,
+            verified: sealed.verified,
         }))
+    }
+
+    /// Checks the account's password: `WrongCredentials` when it is not
+    /// right or the account has no credentials.
+    pub async fn check_password_of(
+        &self,
+        account: PersonId,
+        password: &str,
+    ) -> Result<(), AccountError> {
+        let found = self.log.credentials_of(account.0).await?;
+        if !verify_password(password, found.as_ref().map(|c| c.password_hash.as_str())).await? {
+            return Err(AccountError::WrongCredentials);
+        }
+        Ok(())
     }
 
     /// The lookup hash of an address someone typed.
@@ -385,11 +406,20 @@ impl Accounts {
     /// mailed to it was followed. Refused (`email-changed-since`) when the
     /// address changed after the mail was sent.
     pub async fn verify_email(&self, account: PersonId, lookup: &str) -> Result<(), AccountError> {
+        // Which address is current, before comparing lookups: should the
+        // address change in between, the account refuses this generation.
+        let Some(sealed) = self.sealed_account(account).await? else {
+            return Err(refused(kring_domain::Refusal::NoSuchAccount));
+        };
+        let current = self.log.credentials_of(account.0).await?;
+        if current.map(|c| c.email_lookup).as_deref() != Some(lookup) {
+            return Err(refused(kring_domain::Refusal::EmailChangedSince));
+        }
         self.commands
             .account(
                 account,
                 AccountCommand::VerifyEmail {
-                    email_lookup: lookup.to_owned(),
+                    address: sealed.address,
                 },
             )
             .await?;
@@ -416,35 +446,23 @@ impl Accounts {
         new_email: &str,
     ) -> Result<String, AccountError> {
         let email = Email::parse(new_email)?;
-        let Some(current) = self.sealed_account(account).await? else {
+        let Some(current) = self.email_state(account).await? else {
             return Err(AccountError::WrongCredentials);
         };
-        let found = self.log.credentials_by_email(&current.lookup).await?;
-        let found = found.filter(|c| c.account == account.0);
-        if !verify_password(password, found.as_ref().map(|c| c.password_hash.as_str())).await? {
-            return Err(AccountError::WrongCredentials);
-        }
+        self.check_password_of(account, password).await?;
         let lookup = self.lookup.of(&email);
-        // The same address typed again is left to the domain, which refuses it.
-        let moved = lookup != current.lookup;
-        if moved && !self.log.change_email_lookup(account.0, &lookup).await? {
+        if lookup == current.lookup {
+            return Err(refused(kring_domain::Refusal::EmailUnchanged));
+        }
+        if !self.log.change_email_lookup(account.0, &lookup).await? {
             return Err(AccountError::EmailTaken);
         }
         let sealed = self.vault.seal(account, &email.as_typed).await?;
         let changed = self
             .commands
-            .account(
-                account,
-                AccountCommand::ChangeEmail {
-                    email: sealed,
-                    email_lookup: lookup.clone(),
-                },
-            )
+            .account(account, AccountCommand::ChangeEmail { email: sealed })
             .await;
         if let Err(e) = changed {
-            if !moved {
-                return Err(e.into());
-            }
             // Give the old address back its credentials.
             if let Err(undo) = self
                 .log
@@ -470,7 +488,8 @@ impl Accounts {
     }
 
     /// The account as its events leave it: sealed name and address, and
-    /// whether the address was proven.
+    /// whether the address was proven. (Version 1 events also hold the
+    /// address's lookup hash, which decoding ignores.)
     async fn sealed_account(
         &self,
         account: PersonId,
@@ -486,35 +505,23 @@ impl Accounts {
                 let event: AccountEvent = serde_json::from_value(recorded.payload.clone())
                     .map_err(AccountError::Undecodable)?;
                 match (event, &mut found) {
-                    (
-                        AccountEvent::AccountRegistered {
-                            name,
-                            email,
-                            email_lookup,
-                            ..
-                        },
-                        _,
-                    ) => {
+                    (AccountEvent::AccountRegistered { name, email, .. }, _) => {
                         found = Some(SealedAccount {
                             name,
                             email,
-                            lookup: email_lookup,
+                            address: 0,
                             verified: false,
                         })
                     }
                     (AccountEvent::AccountRenamed { name }, Some(a)) => a.name = name,
-                    (
-                        AccountEvent::EmailChanged {
-                            email,
-                            email_lookup,
-                        },
-                        Some(a),
-                    ) => {
+                    (AccountEvent::EmailChanged { email }, Some(a)) => {
                         a.email = email;
-                        a.lookup = email_lookup;
+                        a.address += 1;
                         a.verified = false;
                     }
-                    (AccountEvent::EmailVerified { .. }, Some(a)) => a.verified = true,
+                    (AccountEvent::EmailVerified {}, Some(a)) => a.verified = true,
+                    // Gone: as if there never was an account.
+                    (AccountEvent::AccountErased {}, _) => found = None,
                     (_, None) => {}
                 }
             }
@@ -526,8 +533,13 @@ impl Accounts {
 struct SealedAccount {
     name: Sealed,
     email: Sealed,
-    lookup: String,
+    /// Which of the account's addresses is current (0: the first).
+    address: u32,
     verified: bool,
+}
+
+fn refused(refusal: kring_domain::Refusal) -> AccountError {
+    AccountError::Command(CommandError::Refused(refusal.into()))
 }
 
 /// An account's address as a lookup hash, and whether it was proven.

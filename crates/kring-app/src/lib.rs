@@ -15,6 +15,7 @@ mod accounts;
 pub mod calendar_feeds;
 mod commands;
 mod credentials;
+pub mod erasure;
 mod request_keys;
 mod vault;
 
@@ -28,5 +29,6 @@ pub use credentials::{
     check_name, check_password, hash_password, server_secret, verify_password, Email, EmailLookup,
     ForLink, ForSession, LinkSecret, Secret256, SecretKind, SessionToken, MIN_PASSWORD_CHARS,
 };
+pub use erasure::{Erased, ErasureError};
 pub use request_keys::{RequestKey, RequestKeys};
 pub use vault::{Forgetter, Opened, Vault, VaultError};

@@ -25,12 +25,17 @@ pub struct Vault {
     keys: Arc<dyn PersonKeys>,
 }
 
-/// Forgets people by destroying their keys and removing their mail. The only
+/// Erases people (see [`crate::erasure`]): records them leaving, deletes what
+/// lets them log in and what mails them, and destroys their key. The only
 /// holder of the store's [`KeyEraser`](kring_store::KeyEraser): no other crate
-/// is handed one.
+/// is handed one. Both `kring forget` and a person deleting their own account
+/// go through it.
 #[derive(Clone)]
 pub struct Forgetter {
-    eraser: Arc<dyn Forgetting>,
+    pub(crate) eraser: Arc<dyn Forgetting>,
+    pub(crate) commands: Arc<crate::Commands>,
+    /// For reading events the projector has not read yet.
+    pub(crate) upcasters: Arc<[Box<dyn cqrs_es::persist::EventUpcaster>]>,
 }
 
 /// What an opened field turned out to be.
@@ -138,22 +143,25 @@ impl Vault {
 }
 
 impl Forgetter {
-    /// Opens the database at `url` for forgetting.
+    /// Opens the database at `url` for erasing people.
     pub async fn open(url: &str, options: &OpenOptions) -> Result<Forgetter, VaultError> {
-        Ok(Forgetter {
-            eraser: kring_store::open_key_eraser(url, options).await?,
-        })
+        Ok(Forgetter::new(
+            kring_store::open_key_eraser(url, options).await?,
+        ))
     }
 
-    /// Destroys the person's key, then removes their outbox rows, mail links and
-    /// mail settings. True when there was a key; false when the person never had
-    /// personal data here or was already forgotten (their mail goes all the same,
-    /// so forgetting again finishes what an interrupted call began).
-    pub async fn forget(&self, person: PersonId) -> Result<bool, VaultError> {
-        // The key first: once it is gone no address can be opened for new mail.
-        let forgotten = self.eraser.forget_person_key(person.0).await?;
-        self.eraser.forget_mail(person.0).await?;
-        Ok(forgotten)
+    pub fn new(eraser: Arc<dyn Forgetting>) -> Forgetter {
+        let log: Arc<dyn kring_store::EventLog> = eraser.clone();
+        Forgetter {
+            commands: Arc::new(crate::Commands::new(log, kring_domain::Services::system())),
+            upcasters: kring_domain::upcasters::all().into(),
+            eraser,
+        }
+    }
+
+    /// Destroys the person's key only. True when there was a key.
+    pub(crate) async fn destroy_key(&self, person: PersonId) -> Result<bool, VaultError> {
+        Ok(self.eraser.forget_person_key(person.0).await?)
     }
 }
 
@@ -175,7 +183,7 @@ mod tests {
     /// One in-memory database for both (it exists once per connection pool).
     async fn vault_and_forgetter() -> (Vault, Forgetter) {
         let log = Arc::new(SqliteLog::connect("sqlite::memory:").await.unwrap());
-        (Vault::new(log.clone()), Forgetter { eraser: log })
+        (Vault::new(log.clone()), Forgetter::new(log))
     }
 
     fn person() -> PersonId {
@@ -250,7 +258,7 @@ mod tests {
         let (ann, bob) = (person(), person());
         let name = vault.seal(ann, "Ann").await.unwrap();
         let other = vault.seal(bob, "Bob").await.unwrap();
-        assert!(forgetter.forget(ann).await.unwrap());
+        assert!(forgetter.destroy_key(ann).await.unwrap());
         assert_eq!(vault.open(&name).await.unwrap(), Opened::Forgotten);
         assert_eq!(
             vault.open(&other).await.unwrap(),
@@ -264,11 +272,11 @@ mod tests {
         );
         assert!(err.to_string().contains("has been forgotten"), "{err}");
         assert!(
-            !forgetter.forget(ann).await.unwrap(),
+            !forgetter.destroy_key(ann).await.unwrap(),
             "nothing left to forget"
         );
         assert!(
-            !forgetter.forget(person()).await.unwrap(),
+            !forgetter.destroy_key(person()).await.unwrap(),
             "nobody to forget"
         );
     }

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use kring_app::{
-    hash_password, server_secret, AccountError, Accounts, Commands, Email, EmailLookup, Opened,
-    SessionToken,
+    hash_password, server_secret, AccountError, Accounts, Commands, Email, EmailLookup, Forgetter,
+    Opened, SessionToken,
 };
 use kring_domain::{PersonId, Services};
 use kring_store::{Store, StreamName};
@@ -48,7 +48,95 @@ on_both_backends!(
     an_abandoned_sign_up_frees_its_address,
     the_server_secret_is_made_once_unless_configured,
     racing_sign_ups_with_one_address_make_one_account,
+    an_erased_account_is_gone_and_its_address_free,
+    an_address_is_proven_only_while_it_is_the_current_one,
 );
+
+async fn an_erased_account_is_gone_and_its_address_free(w: World) {
+    let forgetter = Forgetter::open(&w.test.url, &Default::default())
+        .await
+        .unwrap();
+    let ann = w
+        .accounts
+        .sign_up("Ann", "ann@example.org", "correct horse battery")
+        .await
+        .unwrap();
+    let session = w
+        .accounts
+        .log_in("ann@example.org", "correct horse battery")
+        .await
+        .unwrap();
+    let lookup = w.lookup.of(&Email::parse("ann@example.org").unwrap());
+
+    let erased = forgetter.forget(ann).await.unwrap();
+    assert!(
+        erased.account && erased.credentials && erased.key,
+        "{erased:?}"
+    );
+    assert_eq!(
+        w.accounts.session(session.token.as_str()).await.unwrap(),
+        None
+    );
+    assert!(w
+        .log()
+        .credentials_by_email(&lookup)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(w.accounts.profile(ann).await.unwrap().is_none());
+    let err = w
+        .accounts
+        .log_in("ann@example.org", "correct horse battery")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AccountError::WrongCredentials), "{err:?}");
+
+    // Again: nothing left, nothing written.
+    let before = w.events().await;
+    assert_eq!(
+        forgetter.forget(ann).await.unwrap(),
+        kring_app::Erased::default()
+    );
+    assert_eq!(w.events().await, before);
+
+    // The address makes a new, unrelated account.
+    let again = w
+        .accounts
+        .sign_up("Ann again", "ann@example.org", "another good password")
+        .await
+        .unwrap();
+    assert_ne!(again, ann);
+    let profile = w.accounts.profile(again).await.unwrap().unwrap();
+    assert_eq!(profile.name, Opened::Text("Ann again".into()));
+}
+
+async fn an_address_is_proven_only_while_it_is_the_current_one(w: World) {
+    let ann = w
+        .accounts
+        .sign_up("Ann", "ann@example.org", "correct horse battery")
+        .await
+        .unwrap();
+    let first = w.accounts.current_lookup(ann).await.unwrap().unwrap();
+    w.accounts
+        .change_email(ann, "correct horse battery", "ann@example.net")
+        .await
+        .unwrap();
+    let err = w.accounts.verify_email(ann, &first).await.unwrap_err();
+    assert!(err.to_string().contains("changed since"), "{err}");
+    let second = w.accounts.current_lookup(ann).await.unwrap().unwrap();
+    assert_ne!(first, second);
+    w.accounts.verify_email(ann, &second).await.unwrap();
+    assert!(w.accounts.email_state(ann).await.unwrap().unwrap().verified);
+    let err = w
+        .accounts
+        .change_email(ann, "correct horse battery", "ANN@example.net")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("already the e-mail address"),
+        "{err}"
+    );
+}
 
 async fn sign_up_log_in_and_out(w: World) {
     let ann = w
@@ -119,7 +207,10 @@ async fn no_plaintext_email_is_stored(w: World) {
     let lookup = w
         .lookup
         .of(&Email::parse("ann.secret@example.org").unwrap());
-    assert!(stored.contains(&lookup), "the event holds the lookup hash");
+    assert!(
+        !stored.contains(&lookup),
+        "the lookup hash lives only in the credentials, never in the log"
+    );
     let credentials = w.log().credentials_by_email(&lookup).await.unwrap();
     assert!(credentials
         .unwrap()

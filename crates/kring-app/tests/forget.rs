@@ -195,7 +195,7 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
     let forgetter = Forgetter::open(&h.0.url, &Default::default())
         .await
         .unwrap();
-    assert!(forgetter.forget(marjolein).await.unwrap());
+    assert!(forgetter.forget(marjolein).await.unwrap().key);
 
     for sealed in [&name, &email, &note] {
         assert_eq!(opened(&vault, sealed).await, Opened::Forgotten);

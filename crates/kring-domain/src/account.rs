@@ -8,17 +8,24 @@ use serde::{Deserialize, Serialize};
 use crate::Refusal;
 use crate::{DomainError, PersonId, Sealed, Services};
 
-/// A person's account: their sealed name and e-mail address, and the lookup key of the address.
+/// A person's account: their sealed name and e-mail address. The keyed lookup
+/// hash of the address lives only beside the log (the credentials), so that
+/// erasing an account leaves no hash of the address in the log: the aggregate
+/// knows only which of its addresses is the current one (`address`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub id: Option<PersonId>,
-    /// A keyed hash of the normalised e-mail address, to find the account at log-in
-    /// without storing the address in the clear.
-    pub email_lookup: String,
+    /// How many times the address changed: a verification link proves the
+    /// address it was sent for, and only while that is still the current one.
+    #[serde(default)]
+    pub address: u32,
     /// Whether the owner proved that the current address is theirs (a link
     /// mailed to it). Changing the address makes it unproven again.
     #[serde(default)]
     pub email_verified: bool,
+    /// The account was erased: nothing more happens to it.
+    #[serde(default)]
+    pub erased: bool,
 }
 
 /// What can be asked of an account.
@@ -28,41 +35,48 @@ pub enum AccountCommand {
         account: PersonId,
         name: Sealed,
         email: Sealed,
-        email_lookup: String,
     },
     Rename {
         name: Sealed,
     },
+    /// The caller checked that the address is another one than the current
+    /// (comparing lookups, which the aggregate does not hold).
     ChangeEmail {
         email: Sealed,
-        email_lookup: String,
     },
-    /// The owner followed the link mailed to the address with this lookup.
+    /// The owner followed the link mailed to the account's `address`-th
+    /// address (counted from 0 at registration).
     VerifyEmail {
-        email_lookup: String,
+        address: u32,
     },
+    /// The owner deleted their account, or an operator erased it. Cannot be
+    /// refused; erasing again changes nothing.
+    Erase,
 }
 
 /// What happened to an account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountEvent {
+    /// Version 1 also held `email_lookup`, the keyed hash of the address;
+    /// [`crate::upcasters`] drops it.
     AccountRegistered {
         account: PersonId,
         name: Sealed,
         email: Sealed,
-        email_lookup: String,
     },
     AccountRenamed {
         name: Sealed,
     },
+    /// Version 1 also held `email_lookup` (dropped when read).
     EmailChanged {
         email: Sealed,
-        email_lookup: String,
     },
-    /// The address with this lookup is proven to be the owner's.
-    EmailVerified {
-        email_lookup: String,
-    },
+    /// The current address is proven to be the owner's. Version 1 held the
+    /// address's `email_lookup` (dropped when read).
+    EmailVerified {},
+    /// The account is gone: its owner's key is destroyed beside the log and
+    /// their credentials deleted; the events stay as "a former member".
+    AccountErased {},
 }
 
 impl DomainEvent for AccountEvent {
@@ -72,83 +86,83 @@ impl DomainEvent for AccountEvent {
             AccountEvent::AccountRenamed { .. } => "AccountRenamed",
             AccountEvent::EmailChanged { .. } => "EmailChanged",
             AccountEvent::EmailVerified { .. } => "EmailVerified",
+            AccountEvent::AccountErased { .. } => "AccountErased",
         }
         .to_owned()
     }
 
     fn event_version(&self) -> String {
-        "1".to_owned()
+        match self {
+            AccountEvent::AccountRegistered { .. }
+            | AccountEvent::EmailChanged { .. }
+            | AccountEvent::EmailVerified { .. } => "2",
+            AccountEvent::AccountRenamed { .. } | AccountEvent::AccountErased { .. } => "1",
+        }
+        .to_owned()
     }
 }
 
 impl Account {
     /// The rules of an account: `command` becomes events or is refused.
     pub fn decide(&self, command: AccountCommand) -> Result<Vec<AccountEvent>, DomainError> {
-        match command {
-            AccountCommand::Register {
+        if let AccountCommand::Erase = command {
+            // Nothing to erase, or erased already: done (an interrupted erasure
+            // runs again without writing twice).
+            if self.id.is_none() || self.erased {
+                return Ok(vec![]);
+            }
+            return Ok(vec![AccountEvent::AccountErased {}]);
+        }
+        if let AccountCommand::Register {
+            account,
+            name,
+            email,
+        } = command
+        {
+            if self.id.is_some() {
+                return Err(Refusal::AlreadyExists.into());
+            }
+            if name.owner != account || email.owner != account {
+                return Err(Refusal::AccountKeysNotOwn.into());
+            }
+            return Ok(vec![AccountEvent::AccountRegistered {
                 account,
                 name,
                 email,
-                email_lookup,
-            } => {
-                if self.id.is_some() {
-                    return Err(Refusal::AlreadyExists.into());
-                }
-                if name.owner != account || email.owner != account {
-                    return Err(Refusal::AccountKeysNotOwn.into());
-                }
-                check_lookup(&email_lookup)?;
-                Ok(vec![AccountEvent::AccountRegistered {
-                    account,
-                    name,
-                    email,
-                    email_lookup,
-                }])
-            }
+            }]);
+        }
+        let id = self
+            .id
+            .filter(|_| !self.erased)
+            .ok_or(Refusal::NoSuchAccount)?;
+        match command {
             AccountCommand::Rename { name } => {
-                let id = self.id.ok_or(Refusal::NoSuchAccount)?;
                 if name.owner != id {
                     return Err(Refusal::NameKeyNotOwn.into());
                 }
                 Ok(vec![AccountEvent::AccountRenamed { name }])
             }
-            AccountCommand::ChangeEmail {
-                email,
-                email_lookup,
-            } => {
-                let id = self.id.ok_or(Refusal::NoSuchAccount)?;
+            AccountCommand::ChangeEmail { email } => {
                 if email.owner != id {
                     return Err(Refusal::EmailKeyNotOwn.into());
                 }
-                check_lookup(&email_lookup)?;
-                if email_lookup == self.email_lookup {
-                    return Err(Refusal::EmailUnchanged.into());
-                }
-                Ok(vec![AccountEvent::EmailChanged {
-                    email,
-                    email_lookup,
-                }])
+                Ok(vec![AccountEvent::EmailChanged { email }])
             }
-            AccountCommand::VerifyEmail { email_lookup } => {
-                self.id.ok_or(Refusal::NoSuchAccount)?;
+            AccountCommand::VerifyEmail { address } => {
                 // A link mailed to an earlier address proves nothing about this one.
-                if email_lookup != self.email_lookup {
+                if address != self.address {
                     return Err(Refusal::EmailChangedSince.into());
                 }
                 if self.email_verified {
                     return Err(Refusal::EmailAlreadyVerified.into());
                 }
-                Ok(vec![AccountEvent::EmailVerified { email_lookup }])
+                Ok(vec![AccountEvent::EmailVerified {}])
+            }
+            AccountCommand::Register { .. } | AccountCommand::Erase => {
+                unreachable!("handled above")
             }
         }
     }
-}
-
-fn check_lookup(lookup: &str) -> Result<(), DomainError> {
-    if lookup.len() < 32 {
-        return Err(Refusal::EmailLookupMalformed.into());
-    }
-    Ok(())
 }
 
 impl Aggregate for Account {
@@ -172,20 +186,14 @@ impl Aggregate for Account {
 
     fn apply(&mut self, event: AccountEvent) {
         match event {
-            AccountEvent::AccountRegistered {
-                account,
-                email_lookup,
-                ..
-            } => {
-                self.id = Some(account);
-                self.email_lookup = email_lookup;
-            }
+            AccountEvent::AccountRegistered { account, .. } => self.id = Some(account),
             AccountEvent::AccountRenamed { .. } => {}
-            AccountEvent::EmailChanged { email_lookup, .. } => {
-                self.email_lookup = email_lookup;
+            AccountEvent::EmailChanged { .. } => {
+                self.address += 1;
                 self.email_verified = false;
             }
-            AccountEvent::EmailVerified { .. } => self.email_verified = true,
+            AccountEvent::EmailVerified {} => self.email_verified = true,
+            AccountEvent::AccountErased {} => self.erased = true,
         }
     }
 }

@@ -67,6 +67,10 @@ pub enum OrganisationAction {
     SetThresholds {
         thresholds: Thresholds,
     },
+    /// The actor's account is being erased: they stop working for the
+    /// organisation, also as its last intermediary (an erasure cannot be
+    /// refused). Outside the organisation, nothing happens.
+    Erase,
 }
 
 /// What happened in an organisation.
@@ -115,6 +119,15 @@ impl Organisation {
         command: OrganisationCommand,
     ) -> Result<Vec<OrganisationEvent>, DomainError> {
         let by = command.actor;
+        if let OrganisationAction::Erase = command.action {
+            if !self.intermediaries.contains(&by) {
+                return Ok(vec![]);
+            }
+            return Ok(vec![OrganisationEvent::IntermediaryRemoved {
+                person: by,
+                by,
+            }]);
+        }
         match command.action {
             OrganisationAction::Register { organisation, name } => {
                 if self.id.is_some() {
@@ -166,6 +179,7 @@ impl Organisation {
                         Ok(vec![OrganisationEvent::ThresholdsSet { thresholds, by }])
                     }
                     OrganisationAction::Register { .. } => Err(Refusal::AlreadyExists.into()),
+                    OrganisationAction::Erase => unreachable!("handled above"),
                 }
             }
         }

@@ -9,7 +9,31 @@ pub fn all() -> Vec<Box<dyn EventUpcaster>> {
     vec![
         Box::new(logbook_entry_v2()),
         Box::new(intermediary_looked_v2()),
+        Box::new(account_v2("AccountRegistered")),
+        Box::new(account_v2("EmailChanged")),
+        Box::new(account_v2("EmailVerified")),
     ]
+}
+
+/// Version 1 of an account's `AccountRegistered`, `EmailChanged` and
+/// `EmailVerified` held `email_lookup`, the keyed hash of the address; version
+/// 2 does not (the lookup lives only in the credentials beside the log, so an
+/// erased account leaves none behind in new events). The bytes of version 1
+/// events stay in the log, as the hash chain covers them; no code reads the
+/// field any more.
+pub fn account_v2(event_type: &str) -> SemanticVersionEventUpcaster {
+    SemanticVersionEventUpcaster::new(event_type, "2", Box::new(drop_email_lookup))
+}
+
+fn drop_email_lookup(mut payload: Value) -> Value {
+    if let Some(fields) = payload
+        .as_object_mut()
+        .and_then(|o| o.values_mut().next())
+        .and_then(Value::as_object_mut)
+    {
+        fields.remove("email_lookup");
+    }
+    payload
 }
 
 /// LogbookEntryWritten version 1 said `lukewarm_may_read: bool`; version 2 says
@@ -63,6 +87,18 @@ fn upcast_logbook_entry(mut payload: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_old_account_event_loses_its_lookup() {
+        let old = json!({"EmailVerified": {"email_lookup": "ab12"}});
+        assert_eq!(drop_email_lookup(old), json!({"EmailVerified": {}}));
+        let old =
+            json!({"EmailChanged": {"email": {"owner": "o", "data": "d"}, "email_lookup": "ab12"}});
+        assert_eq!(
+            drop_email_lookup(old),
+            json!({"EmailChanged": {"email": {"owner": "o", "data": "d"}}})
+        );
+    }
 
     #[test]
     fn an_old_look_says_what_as_a_code() {

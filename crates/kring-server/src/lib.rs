@@ -89,6 +89,8 @@ pub struct AppState {
 /// What the handlers share.
 pub(crate) struct App {
     pub commands: Arc<Commands>,
+    /// Erases accounts (`POST /me/deletion`); `None` answers that with 500.
+    pub forgetter: Option<kring_app::Forgetter>,
     pub accounts: Accounts,
     pub vault: Vault,
     pub calendar_feeds: kring_app::calendar_feeds::Feeds,
@@ -155,6 +157,7 @@ impl AppState {
         Ok(AppState {
             app: Arc::new(App {
                 commands,
+                forgetter: None,
                 accounts,
                 vault: Vault::new(log.clone()),
                 calendar_feeds: kring_app::calendar_feeds::Feeds::new(log.clone()),
@@ -181,6 +184,18 @@ impl AppState {
             }),
             log,
         })
+    }
+}
+
+impl AppState {
+    /// The same state, able to erase accounts with `forgetter` (opened on the
+    /// same database: [`kring_app::Forgetter::open`]). Call before serving.
+    pub fn with_forgetter(mut self, forgetter: kring_app::Forgetter) -> AppState {
+        match Arc::get_mut(&mut self.app) {
+            Some(app) => app.forgetter = Some(forgetter),
+            None => panic!("with_forgetter is called before the state is shared"),
+        }
+        self
     }
 }
 

@@ -83,6 +83,9 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("GET", "/me", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         ("GET", "/me/export", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         ("PUT", "/me/password", json!({"current_password": "not the password", "new_password": "a longer new secret"}), [ANON, NO, NO, NO, NO, NO, NO, NO, NO, NO]),
+        // With the right password it deletes the caller (tests/erasure.rs); the
+        // matrix's viewers must survive it, so only the wrong one is tried here.
+        ("POST", "/me/deletion", json!({"password": "not the password"}), [ANON, NO, NO, NO, NO, NO, NO, NO, NO, NO]),
         ("GET", "/circles", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         ("GET", "/me/mail", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         ("PUT", "/me/mail", json!({"language": "en", "time_zone": "Europe/Amsterdam", "quiet_from": "22:00", "quiet_until": "07:00", "evening_before": true, "remind_hours_before": 2, "topics": [{"topic": "swaps", "delivery": "daily"}]}), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),

@@ -73,7 +73,75 @@ on_both_backends!(
     unknown_addresses_and_methods_are_problems_too,
     a_version_the_circle_never_had_is_not_waited_for,
     changing_the_password_ends_every_other_session,
+    deleting_ones_account_takes_the_password_and_leaves_the_circle,
 );
+
+async fn deleting_ones_account_takes_the_password_and_leaves_the_circle(s: Server) {
+    let (ann, _) = s.person("Ann", "ann@example.org").await;
+    let (_, created) = ann
+        .post("/api/v1/circles", to_json(create("Mam", None)))
+        .await;
+    let circle = typed::<v1::Created>(&created).id.to_string();
+    let (bob, bob_id) = s.person("Bob", "bob@example.org").await;
+    let (_, invited) = ann
+        .post(
+            &format!("/api/v1/circles/{circle}/invitations"),
+            json!({"ring": "warm"}),
+        )
+        .await;
+    let code = typed::<v1::InvitationCreated>(&invited).code;
+    let (status, _) = bob
+        .post("/api/v1/invitations/accept", json!({ "code": code }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let events = s.events().await;
+    let (status, wrong) = bob
+        .post(
+            "/api/v1/me/deletion",
+            json!({"password": "not my password"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{wrong}");
+    assert_eq!(typed::<v1::Problem>(&wrong).code, "wrong-password");
+    assert_eq!(
+        s.events().await,
+        events,
+        "a refusal leaves the log as it was"
+    );
+    let (status, _) = bob.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::OK, "still there");
+
+    let (status, body) = bob
+        .post(
+            "/api/v1/me/deletion",
+            json!({"password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, _) = bob.get("/api/v1/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "signed out");
+    kring_testkit::eventually(
+        std::time::Duration::from_secs(10),
+        "Bob is no member any more",
+        || async {
+            let members: v1::Members = ann
+                .get_ok(&format!("/api/v1/circles/{circle}/members"))
+                .await;
+            let gone = members
+                .members
+                .iter()
+                .all(|m| m.person.id.to_string() != bob_id);
+            gone.then_some(()).ok_or(format!("{members:?}"))
+        },
+    )
+    .await;
+    // The address is free: a new, unrelated account, in no circle.
+    let (again, again_id) = s.person("Bob again", "bob@example.org").await;
+    assert_ne!(again_id, bob_id);
+    let circles: Vec<v1::CircleSummary> = again.get_ok("/api/v1/circles").await;
+    assert!(circles.is_empty(), "{circles:?}");
+}
 
 async fn changing_the_password_ends_every_other_session(s: Server) {
     let (laptop, _) = s.person("Ann", "ann@example.org").await;

@@ -400,20 +400,31 @@ async fn a_shift_whose_author_was_forgotten_is_a_shift(s: Server) {
     let forgetter = kring_app::Forgetter::open(&s.test.url, &Default::default())
         .await
         .unwrap();
-    assert!(forgetter
+    let erased = forgetter
         .forget(kring_domain::PersonId(ann_id))
         .await
-        .unwrap());
+        .unwrap();
+    assert!(erased.key && erased.circles == 1, "{erased:?}");
 
-    let (status, _, body) = fetch(&feed.url).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let calendar = parse(&body);
-    assert_eq!(calendar.events.len(), 1);
-    assert_eq!(calendar.events[0].summary, "a shift");
-    assert_eq!(
-        calendar.events[0].description,
-        "On it: a former member, A warm member.\nEvery place is taken."
-    );
+    // The shift stays (its title, sealed by Ann, reads "a shift"); erased, Ann
+    // left the circle, so her place on it is open again (once the projector
+    // has read her leaving, written by another connection).
+    kring_testkit::eventually(
+        std::time::Duration::from_secs(10),
+        "the feed without Ann",
+        || async {
+            let (status, _, body) = fetch(&feed.url).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let calendar = parse(&body);
+            assert_eq!(calendar.events.len(), 1);
+            assert_eq!(calendar.events[0].summary, "a shift");
+            let description = calendar.events[0].description.clone();
+            (description == "On it: A warm member.\n1 of 2 places is open.")
+                .then_some(())
+                .ok_or(description)
+        },
+    )
+    .await;
 }
 
 // ---- helpers ---------------------------------------------------------------

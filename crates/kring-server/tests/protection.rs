@@ -282,7 +282,10 @@ async fn guessing_the_password_with_a_session_is_limited_like_logging_in() {
         let move_to = json!({"email": format!("victim{attempt}@example.org"), "password": format!("guess {attempt}")});
         statuses.push(ann.put("/api/v1/me/email", move_to).await.0);
     }
-    // One log-in and three guesses used the allowance of four: the fourth guess is refused.
+    let delete = json!({"password": "a last guess"});
+    statuses.push(ann.post("/api/v1/me/deletion", delete).await.0);
+    // One log-in and three guesses used the allowance of four: the fourth
+    // guess is refused, and so is deleting the account with a guess.
     assert!(
         statuses[..3]
             .iter()
@@ -290,6 +293,7 @@ async fn guessing_the_password_with_a_session_is_limited_like_logging_in() {
         "{statuses:?}"
     );
     assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
+    assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS, "{statuses:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -57,8 +57,11 @@ pub trait AccountStore: Send + Sync + 'static {
         email_lookup: &str,
     ) -> Result<Option<Credentials>, StoreError>;
 
-    /// Removes an account's credentials and ends all its sessions. True when
-    /// there were credentials.
+    /// The credentials of an account.
+    async fn credentials_of(&self, account: Uuid) -> Result<Option<Credentials>, StoreError>;
+
+    /// Removes an account's credentials and ends all its sessions and calendar
+    /// feeds. True when there were credentials.
     async fn remove_credentials(&self, account: Uuid) -> Result<bool, StoreError>;
 
     /// Replaces an account's password hash and ends every session of the

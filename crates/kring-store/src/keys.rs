@@ -67,4 +67,11 @@ pub trait KeyEraser: Send + Sync + 'static {
     /// Destroys the person's key and leaves a tombstone, then asks the database to
     /// drop the old bytes from its files. True when a key was destroyed.
     async fn forget_person_key(&self, person: Uuid) -> Result<bool, StoreError>;
+
+    /// Asks the database to drop the bytes of deleted rows from its files
+    /// (after an erasure deleted a person's credentials, sessions, feeds and
+    /// mail): SQLite clears its write-ahead log (deleted content itself is
+    /// zeroed, `secure_delete`); Postgres vacuums the tables rows were deleted
+    /// from. Best effort: a warning is logged when it could not finish.
+    async fn scrub(&self) -> Result<(), StoreError>;
 }

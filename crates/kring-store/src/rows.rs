@@ -151,6 +151,8 @@ pub(crate) const PERSON_KEY: &str = "SELECT key FROM person_keys WHERE person_id
 
 pub(crate) const CREDENTIALS_BY_EMAIL: &str = "SELECT account_id, email_lookup, password_hash, \
      created_at FROM credentials WHERE email_lookup = $1";
+pub(crate) const CREDENTIALS_OF_ACCOUNT: &str = "SELECT account_id, email_lookup, \
+     password_hash, created_at FROM credentials WHERE account_id = $1";
 pub(crate) const REMOVE_CREDENTIALS: &str = "DELETE FROM credentials WHERE account_id = $1";
 pub(crate) const CHANGE_PASSWORD: &str =
     "UPDATE credentials SET password_hash = $1 WHERE account_id = $2";

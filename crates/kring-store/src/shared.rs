@@ -218,6 +218,18 @@ macro_rules! backend_queries {
                 rows::credentials(row)
             }
 
+            pub(crate) async fn credentials_of<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                account: Uuid,
+            ) -> Result<Option<Credentials>, StoreError> {
+                let row: Option<(Uuid, String, String, $Time)> =
+                    sqlx::query_as(rows::CREDENTIALS_OF_ACCOUNT)
+                        .bind(account)
+                        .fetch_optional(on)
+                        .await?;
+                rows::credentials(row)
+            }
+
             /// Sessions go with them (ON DELETE CASCADE; SQLite connections enforce
             /// foreign keys).
             pub(crate) async fn remove_credentials<'e>(
@@ -920,6 +932,13 @@ macro_rules! account_store_impl {
                 email_lookup: &str,
             ) -> Result<Option<crate::Credentials>, crate::StoreError> {
                 super::queries::credentials_by_email(&self.$read, email_lookup).await
+            }
+
+            async fn credentials_of(
+                &self,
+                account: uuid::Uuid,
+            ) -> Result<Option<crate::Credentials>, crate::StoreError> {
+                super::queries::credentials_of(&self.$read, account).await
             }
 
             async fn remove_credentials(&self, account: uuid::Uuid) -> Result<bool, crate::StoreError> {

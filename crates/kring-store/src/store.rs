@@ -40,8 +40,9 @@ impl<T: ReadSide + PersonKeys + AccountStore + CalendarFeeds + MailStore + Idemp
 {
 }
 
-/// What forgetting a person changes: their key is destroyed and their mail
-/// (outbox rows, links, settings) goes.
-pub trait Forgetting: KeyEraser + MailStore {}
+/// What erasing a person changes: everything [`Store`] can (their leaving is
+/// recorded in the log, their credentials, sessions, feeds and mail go), and
+/// their key is destroyed.
+pub trait Forgetting: Store + KeyEraser {}
 
-impl<T: KeyEraser + MailStore> Forgetting for T {}
+impl<T: Store + KeyEraser> Forgetting for T {}

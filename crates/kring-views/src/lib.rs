@@ -17,7 +17,7 @@ pub use dashboard::{dashboard, ConsentEntry, ConsentedCircles, DashboardRow, ORG
 pub use health::Health;
 pub use history::{circle_history, HistoryEvent};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
-pub use memberships::{circles_of, PersonCircles, MEMBERSHIP_VIEW};
+pub use memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 pub use projector::{
     decode, load, load_at_least, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
 };

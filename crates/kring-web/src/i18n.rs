@@ -214,6 +214,18 @@ table! {
     LinkOther => "Open Kring om verder te gaan.", "Open Kring to go on.";
     LinkNothingYet => "Er gebeurt pas iets als je op de knop drukt.", "Nothing happens until you press the button.";
     MailPrefsLink => "Wat je per e-mail krijgt", "What you receive by mail";
+    // ---- deleting one's account ----
+    DeleteAccountLink => "Mijn account verwijderen", "Delete my account";
+    DeleteAccountTitle => "Mijn account verwijderen", "Delete my account";
+    DeleteAccountIntro => "Als je je account verwijdert, gebeurt dit meteen:", "If you delete your account, this happens at once:";
+    DeleteAccountCircles => "Je verlaat al je kringen en organisaties. Wat je deed, blijft in hun geschiedenis staan als ‘een oud-lid’, zonder je naam.", "You leave all your circles and organisations. What you did stays in their history as “a former member”, without your name.";
+    DeleteAccountOpen => "Uitnodigingen die je stuurde, werken niet meer. Diensten en hulpvragen die je op je had genomen, staan weer open voor anderen.", "Invitations you sent no longer work. Shifts and requests you had taken on are open to others again.";
+    DeleteAccountData => "Niemand kan je naam, je e-mailadres en wat je schreef nog lezen. Je agenda-links, je e-mails en je instellingen worden gewist.", "Nobody can read your name, your e-mail address or what you wrote any more. Your calendar links, your mails and your settings are deleted.";
+    DeleteAccountAddress => "Je kunt daarna met hetzelfde e-mailadres een nieuw account maken. Dat begint dan leeg.", "Afterwards you can make a new account with the same e-mail address. It starts empty.";
+    DeleteAccountNoUndo => "Dit kun je niet ongedaan maken.", "This cannot be undone.";
+    DeleteAccountPassword => "Je wachtwoord, om te bevestigen", "Your password, to confirm";
+    DeleteAccountButton => "Verwijder mijn account", "Delete my account";
+    AccountDeleted => "Je account is verwijderd en je bent uitgelogd.", "Your account is deleted and you are logged out.";
     TopicRequestOpen => "hulpvragen", "requests";
     TopicMyRequests => "hulpvragen die jij aannam", "requests you took";
     TopicSwaps => "ruilen van diensten", "shift swaps";

@@ -60,6 +60,10 @@ pub fn routes(api: Router) -> Router {
         .route("/me/email/verification", post(home::send_verification))
         .route("/join", get(join::show).post(join::submit))
         .route("/me/mail", get(mail_prefs::show).post(mail_prefs::save))
+        .route(
+            "/me/delete",
+            get(delete_account::show).post(delete_account::submit),
+        )
         .route("/organisations", post(organisation::register))
         .route(
             "/circles/new",

@@ -49,10 +49,13 @@ pub enum Command {
         #[arg(long, env = "KRING_SECRET", hide_env_values = true)]
         secret: Option<Secret>,
     },
-    /// Forget a person: destroy the key of their personal data, so their name,
-    /// contact details and writing can never be read again. Their events stay in
-    /// the log, shown as "a former member". Exits with 1 when nobody with that id
-    /// has personal data here.
+    /// Erase a person, as deleting their own account does: record them leaving
+    /// every circle and organisation, delete their log-in, sessions, calendar
+    /// feeds and mail, free their address, and destroy the key of their
+    /// personal data, so their name, contact details and writing can never be
+    /// read again. Their events stay in the log, shown as "a former member".
+    /// May run while nodes serve; running it again finishes an interrupted
+    /// run. Exits with 1 when nothing about that id was left to erase.
     Forget {
         /// The person's id (a UUID).
         person: PersonId,

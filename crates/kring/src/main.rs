@@ -94,14 +94,17 @@ async fn verify(store: &config::StoreArgs) -> anyhow::Result<ExitCode> {
 
 async fn forget(store: &config::StoreArgs, person: PersonId) -> anyhow::Result<ExitCode> {
     let forgetter = store.open_forgetter().await?;
-    if forgetter.forget(person).await? {
-        println!(
-            "Forgot {person}: their name, contact details and writing can no longer be read; \
-             their events stay as \"a former member\"."
-        );
-        Ok(ExitCode::SUCCESS)
-    } else {
-        println!("Nobody with id {person} has personal data here.");
-        Ok(ExitCode::FAILURE)
+    let erased = forgetter.forget(person).await?;
+    if !erased.anything() {
+        println!("Nobody with id {person} has anything left to erase here.");
+        return Ok(ExitCode::FAILURE);
     }
+    println!(
+        "Erased {person}: they left {} circle(s) and {} organisation(s); their log-in, \
+         sessions, calendar feeds and mail are deleted and their address is free; their \
+         name, contact details and writing can no longer be read; their events stay as \
+         \"a former member\".",
+        erased.circles, erased.organisations
+    );
+    Ok(ExitCode::SUCCESS)
 }

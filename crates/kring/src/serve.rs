@@ -35,7 +35,8 @@ pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         .unwrap_or_else(|| format!("http://{address}"));
     let state = AppState::new(log.clone(), settings, Some(views))
         .await
-        .context("cannot set up the HTTP server")?;
+        .context("cannot set up the HTTP server")?
+        .with_forgetter(store.open_forgetter().await?);
     let _mail = start_mail(store, args, log, public_url).await?;
     // A closed stdout (a detached supervisor) must not stop the server.
     let mut out = std::io::stdout().lock();

@@ -210,9 +210,8 @@ async fn forget_destroys_a_persons_key_and_says_so() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains(&format!(
-            "Forgot {person}: their name, contact details and writing can no longer be read"
-        )),
+        stdout.contains(&format!("Erased {person}: they left 0 circle(s)"))
+            && stdout.contains("their name, contact details and writing can no longer be read"),
         "{stdout}"
     );
     let vault = kring_app::Vault::new(open(&url, &OpenOptions::default()).await.unwrap());
@@ -230,7 +229,9 @@ async fn forget_destroys_a_persons_key_and_says_so() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains(&format!("Nobody with id {unknown} has personal data here.")),
+        stdout.contains(&format!(
+            "Nobody with id {unknown} has anything left to erase here."
+        )),
         "{stdout}"
     );
 }

@@ -71,6 +71,11 @@ pub enum Action {
     },
     StepDownAsCoordinator,
     Leave,
+    /// The actor's account is being erased: they leave, also as the focus
+    /// person or the last coordinator (an erasure cannot be refused), their
+    /// open invitations are revoked and their offers withdrawn. Outside the
+    /// circle, nothing happens.
+    Erase,
     RemoveMember {
         person: PersonId,
     },

@@ -106,7 +106,8 @@ pub fn weekly_shift_scheduled(shift: ShiftId, rings: Vec<Ring>, helpers_needed: 
 
 /// One command of every kind except `CreateCircle`, with `actor`'s own sealed
 /// text and ids that name nothing in the fixture's circle. For "whoever this
-/// is, every command is refused the same way" tests.
+/// is, every command is refused the same way" tests. `Erase` is not among
+/// them: it is never refused (see `tests/erasure.rs`).
 pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
     let invitation: InvitationId = id(7001);
     let request: RequestId = id(7002);
@@ -222,6 +223,7 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::AppointCoordinator { .. } => "AppointCoordinator",
         Action::StepDownAsCoordinator => "StepDownAsCoordinator",
         Action::Leave => "Leave",
+        Action::Erase => "Erase",
         Action::RemoveMember { .. } => "RemoveMember",
         Action::RequestHelp { .. } => "RequestHelp",
         Action::WidenRequest { .. } => "WidenRequest",

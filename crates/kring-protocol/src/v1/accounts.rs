@@ -44,6 +44,21 @@ impl std::fmt::Debug for ChangePassword {
     }
 }
 
+/// `POST /api/v1/me/deletion`: delete one's own account, confirmed with the
+/// password. Kring records the person leaving every circle and organisation,
+/// deletes their credentials, sessions, calendar feeds and mail, and destroys
+/// the key of their personal data; the address is free for a new account.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeleteAccount {
+    pub password: String,
+}
+
+impl std::fmt::Debug for DeleteAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeleteAccount").finish_non_exhaustive()
+    }
+}
+
 // By hand, so a password never ends up in a log line or a panic message.
 impl std::fmt::Debug for SignUp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

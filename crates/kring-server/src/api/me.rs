@@ -1,7 +1,8 @@
 //! `GET /api/v1/me`: the logged-in account holder.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use axum::Json;
 use kring_app::AccountError;
 use kring_domain::PersonId;
@@ -20,7 +21,63 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
         .routes(routes!(change_password))
+        .routes(routes!(delete_account))
 }
+
+/// Deletes the caller's own account for good, after checking the password
+/// (counted by the log-in rate limit). The person leaves every circle and
+/// organisation (their history stays as "a former member"; invitations they
+/// issued are revoked, their offers withdrawn, their shifts and taken requests
+/// open again); their credentials, sessions, calendar feeds and mail are
+/// deleted; the key of their personal data is destroyed, so their name,
+/// address and writing can no longer be read; the address is free for a new
+/// account. 204 with the session cookie cleared; 403 `wrong-password`.
+#[utoipa::path(post, path = "/me/deletion", tag = "accounts", request_body = v1::DeleteAccount,
+    responses((status = 204, description = "deleted; the cookie is cleared"), Problems))]
+async fn delete_account(
+    State(state): State<AppState>,
+    SignedIn(account): SignedIn,
+    Body(body): Body<v1::DeleteAccount>,
+) -> Result<impl IntoResponse, ApiError> {
+    state
+        .app
+        .password_checks
+        .check(&format!("account:{}", account.0))?;
+    match state
+        .app
+        .accounts
+        .check_password_of(account, &body.password)
+        .await
+    {
+        Ok(()) => {}
+        Err(AccountError::WrongCredentials) => {
+            return Err(ApiError::NotAllowed(
+                crate::error::Code::WrongPassword,
+                "your password is not right".into(),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let Some(forgetter) = state.app.forgetter.as_ref() else {
+        return Err(ApiError::internal(NoErasure));
+    };
+    let erased = forgetter
+        .forget(account)
+        .await
+        .map_err(ApiError::internal)?;
+    tracing::info!(%account, ?erased, "an account was deleted by its owner");
+    // Its sessions are gone with its credentials: close their sockets now.
+    super::live::SessionEnds::ended(&state, account);
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, state.app.cookie.clear())],
+    ))
+}
+
+/// The server was set up without the means to erase (`AppState::with_forgetter`).
+#[derive(Debug, thiserror::Error)]
+#[error("this server cannot erase accounts: it was started without a forgetter")]
+struct NoErasure;
 
 #[utoipa::path(get, path = "/me", tag = "accounts",
     responses((status = 200, body = v1::Me), Problems))]

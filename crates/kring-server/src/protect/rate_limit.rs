@@ -31,7 +31,8 @@ use crate::ApiError;
 pub struct RateLimits {
     /// `POST /api/v1/session` and the page's `POST /login`; also asking for
     /// mail (`/api/v1/password-reset[/{token}]`, `/api/v1/me/email/verification`,
-    /// the pages' `/forgot` and `/me/email/verification`).
+    /// the pages' `/forgot` and `/me/email/verification`); deleting one's
+    /// account (`/api/v1/me/deletion`, the page's `POST /me/delete`).
     pub log_in: Limit,
     /// `POST /api/v1/accounts` and the page's `POST /signup`.
     pub sign_up: Limit,
@@ -220,6 +221,8 @@ impl Limiters {
             // addresses as a log-in: the same allowance.
             (true, (Some("password-reset"), _, None, None)) => Some(&self.log_in),
             (true, (Some("me"), Some("email"), Some("verification"), None)) => Some(&self.log_in),
+            // Deleting one's account checks the password: a probe like a log-in.
+            (true, (Some("me"), Some("deletion"), None, None)) => Some(&self.log_in),
             (true, (Some("organisations"), Some(id), Some("intermediaries"), None))
                 if !id.is_empty() =>
             {
@@ -239,6 +242,7 @@ impl Limiters {
             (false, (Some("login"), None, None, None)) => Some(&self.log_in),
             (false, (Some("forgot"), None, None, None)) => Some(&self.log_in),
             (false, (Some("me"), Some("email"), Some("verification"), None)) => Some(&self.log_in),
+            (false, (Some("me"), Some("delete"), None, None)) => Some(&self.log_in),
             (false, (Some("signup"), None, None, None)) => Some(&self.sign_up),
             (false, (Some("join"), None, None, None)) => Some(&self.invitations),
             (false, (Some("circles"), Some(id), Some("members"), None)) if !id.is_empty() => {

@@ -195,9 +195,13 @@ impl Server {
             .expect("open the projector");
         let views = projector.progress();
         let projector = tokio::spawn(projector.run());
+        let forgetter = kring_app::Forgetter::open(&test.url, &Default::default())
+            .await
+            .expect("open the database for erasing");
         let state = AppState::new(test.log.clone(), settings, Some(views))
             .await
-            .expect("set up the server");
+            .expect("set up the server")
+            .with_forgetter(forgetter);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let (shutdown, stop) = oneshot::channel::<()>();
@@ -586,7 +590,7 @@ impl Browser {
 pub async fn verify_email(server: &Server, email: &str) {
     use std::sync::Arc;
 
-    use kring_domain::{AccountCommand, Services};
+    use kring_domain::Services;
     let log = server.test.log.clone();
     let secret = kring_app::server_secret(log.as_ref(), None)
         .await
@@ -594,14 +598,14 @@ pub async fn verify_email(server: &Server, email: &str) {
     let lookup = kring_app::EmailLookup::new(&secret);
     let email_lookup = lookup.of(&kring_app::Email::parse(email).expect("an address"));
     let commands = Arc::new(kring_app::Commands::new(log.clone(), Services::system()));
-    let accounts = kring_app::Accounts::new(log, commands.clone(), lookup);
+    let accounts = kring_app::Accounts::new(log, commands, lookup);
     let account = accounts
         .find(email)
         .await
         .expect("look the address up")
         .expect("an account with this address");
-    commands
-        .account(account, AccountCommand::VerifyEmail { email_lookup })
+    accounts
+        .verify_email(account, &email_lookup)
         .await
         .expect("the address is proven");
 }

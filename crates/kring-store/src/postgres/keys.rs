@@ -68,4 +68,22 @@ impl KeyEraser for PgLog {
         }
         Ok(forgotten)
     }
+
+    async fn scrub(&self) -> Result<(), StoreError> {
+        // As for a key: VACUUM removes the deleted rows' old versions from the
+        // table files (see above for what it does not promise).
+        let tables = "credentials, sessions, calendar_feeds, mail_outbox, mail_links, \
+                      mail_settings, person_keys";
+        if let Err(e) = sqlx::raw_sql(&format!("VACUUM {tables}"))
+            .execute(&self.pool)
+            .await
+        {
+            tracing::warn!(
+                error = %e,
+                "VACUUM after an erasure failed; autovacuum will remove the deleted \
+                 rows' bytes from the table files later"
+            );
+        }
+        Ok(())
+    }
 }

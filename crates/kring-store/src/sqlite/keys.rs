@@ -51,23 +51,27 @@ impl KeyEraser for SqliteLog {
             .rows_affected(),
         );
         if forgotten {
-            // Older copies of the key's page may still sit in the WAL file, also
-            // in stale frames past its current end: copy the zeroed page into the
-            // database file and truncate the WAL to zero bytes.
-            let checkpoint: Result<(i64, i64, i64), _> =
-                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .fetch_one(&self.writer)
-                    .await;
-            if !matches!(checkpoint, Ok((0, _, _))) {
-                tracing::warn!(
-                    %person,
-                    outcome = ?checkpoint,
-                    "the key is destroyed, but SQLite could not clear its write-ahead log \
-                     (a long read may be running); old copies of the key may stay in the \
-                     -wal file until it is next cleared"
-                );
-            }
+            self.scrub().await?;
         }
         Ok(forgotten)
+    }
+
+    async fn scrub(&self) -> Result<(), StoreError> {
+        // Older copies of deleted rows' pages may still sit in the WAL file,
+        // also in stale frames past its current end: copy the zeroed pages into
+        // the database file and truncate the WAL to zero bytes.
+        let checkpoint: Result<(i64, i64, i64), _> =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.writer)
+                .await;
+        if !matches!(checkpoint, Ok((0, _, _))) {
+            tracing::warn!(
+                outcome = ?checkpoint,
+                "SQLite could not clear its write-ahead log (a long read may be running); \
+                 old copies of destroyed keys or deleted rows may stay in the -wal file \
+                 until it is next cleared"
+            );
+        }
+        Ok(())
     }
 }

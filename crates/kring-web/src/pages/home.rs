@@ -60,6 +60,7 @@ pub async fn show(mut ctx: Ctx) -> Response {
             a.button.secondary href="/join" { (ctx.t(T::JoinWithInvitation)) }
         }
         p { a href="/me/mail" { (ctx.t(T::MailPrefsLink)) } }
+        p { a href="/me/delete" { (ctx.t(T::DeleteAccountLink)) } }
         section aria-labelledby="org-heading" {
             h2 #org-heading { (ctx.t(T::ForOrganisations)) }
             p { (ctx.t(T::ForOrganisationsText)) }

@@ -184,7 +184,7 @@ pub async fn start_mail(kring: &Kring, server: &Server) -> kring_notify::MailTas
 pub async fn verify_email(kring: &Kring, email: &str) {
     use std::sync::Arc;
 
-    use kring_domain::{AccountCommand, Services};
+    use kring_domain::Services;
     let log = kring.test.log.clone();
     let secret = kring_app::server_secret(log.as_ref(), None)
         .await
@@ -192,14 +192,14 @@ pub async fn verify_email(kring: &Kring, email: &str) {
     let lookup = kring_app::EmailLookup::new(&secret);
     let email_lookup = lookup.of(&kring_app::Email::parse(email).expect("an address"));
     let commands = Arc::new(kring_app::Commands::new(log.clone(), Services::system()));
-    let accounts = kring_app::Accounts::new(log, commands.clone(), lookup);
+    let accounts = kring_app::Accounts::new(log, commands, lookup);
     let account = accounts
         .find(email)
         .await
         .expect("look the address up")
         .expect("an account with this address");
-    commands
-        .account(account, AccountCommand::VerifyEmail { email_lookup })
+    accounts
+        .verify_email(account, &email_lookup)
         .await
         .expect("the address is proven");
 }

@@ -202,6 +202,41 @@ impl Circle {
         }])
     }
 
+    /// An erased person leaves whatever their role: the rules that keep the
+    /// focus person and the last coordinator in the circle give way, as nobody
+    /// may be kept against their erasure. What they left open is closed first,
+    /// so nobody waits on someone gone: invitations they issued are revoked,
+    /// their offers withdrawn; leaving then frees their coming shifts and the
+    /// requests they had taken. Requests they asked stay open (they are often
+    /// asked for the focus person; a coordinator may cancel them). A circle
+    /// left without a coordinator stays as it is (nobody is appointed on
+    /// anyone's behalf).
+    pub(super) fn erase(&self, person: PersonId, now: DateTime<Utc>) -> Vec<CircleEvent> {
+        if self.member(person).is_none() {
+            return vec![];
+        }
+        let invitations = self
+            .invitations
+            .iter()
+            .filter(|(_, i)| i.issued_by == Some(person) && i.state == InvitationState::Open)
+            .map(|(invitation, _)| CircleEvent::InvitationRevoked {
+                invitation: *invitation,
+                by: person,
+            });
+        let offers = self
+            .offers
+            .iter()
+            .filter(|(_, o)| o.by == person && !o.withdrawn)
+            .map(|(offer, _)| CircleEvent::OfferWithdrawn {
+                offer: *offer,
+                by: person,
+            });
+        invitations
+            .chain(offers)
+            .chain([CircleEvent::MemberLeft { person, at: now }])
+            .collect()
+    }
+
     pub(super) fn require_coordinator(&self, person: PersonId) -> Result<(), DomainError> {
         if self.is_coordinator(person) {
             Ok(())

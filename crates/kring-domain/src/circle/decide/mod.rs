@@ -45,6 +45,9 @@ impl Circle {
         if !self.exists() {
             return Err(Refusal::NoSuchCircle.into());
         }
+        if let Action::Erase = action {
+            return Ok(self.erase(actor.person, now));
+        }
         if let Some(organisation) = actor.organisation {
             // Intermediaries only ever look, and only under consent.
             let Some(scope) = self.consent_at(organisation, now) else {
@@ -80,7 +83,7 @@ impl Circle {
             return Err(Refusal::OnlyWarmAndLukewarm.into());
         }
         match action {
-            Action::CreateCircle { .. } | Action::AcceptInvitation { .. } => {
+            Action::CreateCircle { .. } | Action::AcceptInvitation { .. } | Action::Erase => {
                 unreachable!("handled above")
             }
             action @ (Action::Invite { .. }
