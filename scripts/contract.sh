@@ -98,8 +98,11 @@ KRING="$TARGET_DIR/debug/kring"
 # The server believes X-Forwarded-For from 127.0.0.1, and every generated request
 # comes as another client (a hook below), so the per-client rate limits on
 # sign-up, log-in and invitations let generated requests through to the logic
-# behind them (the limits themselves are tested in kring-server's protection.rs).
+# behind them; the per-account quotas (writes, password checks) are raised for
+# the one account schemathesis uses. The limits themselves are tested in
+# kring-server's protection.rs and the attack suite (tests/tests/attacks).
 "${PDEATHSIG[@]}" "$KRING" serve --listen 127.0.0.1:0 --trusted-proxy 127.0.0.1 \
+    --writes-per-minute 1000000 --password-checks-per-minute 1000000 \
     --database-url "sqlite:$WORK/kring.db" >"$WORK/server.out" 2>"$WORK/server.log" &
 SERVER_PID=$!
 

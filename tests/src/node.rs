@@ -76,6 +76,16 @@ impl Node {
     /// `kring serve` on `backend`, with `extra` arguments; waits for `/readyz`.
     /// No `KRING_*` variable of the test's environment reaches it.
     pub async fn start(name: &str, backend: &Backend, extra: &[&str]) -> Node {
+        Node::start_with(name, backend, extra, &[]).await
+    }
+
+    /// As [`Node::start`], with environment variables `env` set for the node.
+    pub async fn start_with(
+        name: &str,
+        backend: &Backend,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Node {
         let dir = tempfile::tempdir().expect("a directory for the node");
         let log = dir.path().join(format!("node-{name}.log"));
         let stderr = std::fs::File::create(&log).expect("a log file");
@@ -91,6 +101,7 @@ impl Node {
             .arg(backend.url())
             .args(["--database-max-connections", "10"])
             .args(extra)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(stderr));

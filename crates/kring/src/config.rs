@@ -105,6 +105,11 @@ pub struct ServeArgs {
     /// client address may make ten times as many. Raise it for load tests.
     #[arg(long, env = "KRING_WRITES_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     pub writes_per_minute: u32,
+    /// Password checks (log-ins, a new password or address, deleting an
+    /// account) of one account a minute, from any number of addresses. Raise
+    /// it for load tests that log in as one account again and again.
+    #[arg(long, env = "KRING_PASSWORD_CHECKS_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub password_checks_per_minute: u32,
     /// Before serving, fill the database with the demo circle (as `kring demo`)
     /// when it holds no circles yet, and print the demo accounts.
     #[arg(long, env = "KRING_DEMO")]

@@ -25,6 +25,7 @@ pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         rate_limits: RateLimits {
             writes_per_account: Limit::per_minute(args.writes_per_minute),
             writes: Limit::per_minute(args.writes_per_minute.saturating_mul(10)),
+            password_checks: Limit::per_minute(args.password_checks_per_minute),
             ..RateLimits::default()
         },
         ..Settings::default()
