@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use kring_testkit::TestDatabase;
 
@@ -140,22 +140,24 @@ impl Node {
 
     async fn wait_ready(&mut self) {
         let client = reqwest::Client::new();
-        let deadline = Instant::now() + STARTUP;
-        loop {
-            let answer = client.get(format!("{}/readyz", self.base)).send().await;
-            if answer.is_ok_and(|r| r.status().is_success()) {
-                return;
+        let (name, base) = (self.name.clone(), self.base.clone());
+        let child = &mut self.child;
+        kring_testkit::eventually(STARTUP, &format!("node {name} ready"), || {
+            let ended = child.try_wait().ok().flatten();
+            let answer = client.get(format!("{base}/readyz")).send();
+            let name = name.clone();
+            async move {
+                if let Some(status) = ended {
+                    panic!("node {name} ended before it was ready: {status}");
+                }
+                match answer.await {
+                    Ok(r) if r.status().is_success() => Ok(()),
+                    Ok(r) => Err(format!("/readyz answered {}", r.status())),
+                    Err(e) => Err(e.to_string()),
+                }
             }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("node {} ended before it was ready: {status}", self.name);
-            }
-            assert!(
-                Instant::now() < deadline,
-                "node {} not ready within {STARTUP:?}",
-                self.name
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        })
+        .await;
     }
 
     /// SIGKILL: no shutdown handler runs, no socket is told goodbye.

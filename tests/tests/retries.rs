@@ -239,9 +239,13 @@ async fn write_entries(
 }
 
 async fn wait_for_acks(acked: &Mutex<Vec<(String, Value)>>, at_least: usize) {
-    let deadline = Instant::now() + PATIENCE;
-    while acked.lock().unwrap().len() < at_least {
-        assert!(Instant::now() < deadline, "writers made no progress");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    kring_testkit::eventually(PATIENCE, "writers making progress", || async {
+        let done = acked.lock().unwrap().len();
+        if done >= at_least {
+            Ok(())
+        } else {
+            Err(format!("{done} of {at_least} acknowledged"))
+        }
+    })
+    .await;
 }

@@ -5,6 +5,8 @@
 //! another site made records nothing.
 
 use kring_e2e::Backend;
+use std::time::Duration;
+
 use reqwest::StatusCode;
 
 use super::common::{circle, consent, looks, organisation, roomy_node, verified};
@@ -23,21 +25,18 @@ async fn a_dashboard_is_on_the_record_once_a_day_and_other_sites_record_nothing(
 
     let dashboard = format!("/api/v1/organisations/{org}/dashboard");
     // The dashboard is a view of its own: wait until it shows the consent.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while ina
-        .get(&dashboard)
-        .await
-        .expect(StatusCode::OK)
-        .as_array()
-        .map(Vec::len)
-        != Some(1)
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the dashboard never showed the circle"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    kring_testkit::eventually(
+        Duration::from_secs(30),
+        "the dashboard showing the circle",
+        || async {
+            let circles = ina.get(&dashboard).await.expect(StatusCode::OK);
+            match circles.as_array().map(Vec::len) {
+                Some(1) => Ok(()),
+                _ => Err(circles.to_string()),
+            }
+        },
+    )
+    .await;
     for _ in 0..5 {
         let circles = ina.get(&dashboard).await.expect(StatusCode::OK);
         assert_eq!(circles.as_array().map(Vec::len), Some(1), "{circles}");
