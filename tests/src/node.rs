@@ -166,6 +166,11 @@ impl Node {
         self.child.wait().expect("reap the killed node")
     }
 
+    /// The name it was started with (for messages).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// What the node wrote to stderr so far.
     pub fn output(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()

@@ -12,16 +12,13 @@
 //! Every process a test starts is killed by a guard when the test ends, also
 //! when it fails; every wait has a deadline.
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::{SinkExt, StreamExt};
-use kring_testkit::TestDatabase;
+use kring_e2e::{Backend, Node};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio::sync::watch;
@@ -32,8 +29,6 @@ use tokio_tungstenite::tungstenite::Message;
 const PASSWORD: &str = "correct horse battery";
 const EMAIL: &str = "ann@example.org";
 
-/// How long a node may take to start and answer `/readyz`.
-const STARTUP: Duration = Duration::from_secs(60);
 /// How long any one awaited message or condition may take.
 const PATIENCE: Duration = Duration::from_secs(60);
 /// After the last expected event, this long without a message shows nothing
@@ -43,118 +38,12 @@ const QUIET: Duration = Duration::from_millis(500);
 // ---------------------------------------------------------------------------
 // Nodes
 
-/// A running `kring serve`: SIGKILLed and reaped when dropped, also when the
-/// test fails (its log is printed then).
-struct Node {
-    name: &'static str,
-    child: Child,
-    /// `http://127.0.0.1:<port>`, without a trailing slash.
-    base: String,
-    /// The node's stderr (its log).
-    log: PathBuf,
-}
-
-impl Node {
-    /// Starts `kring serve` on `database_url` and waits until `/readyz` answers.
-    async fn start(name: &'static str, database_url: &str, dir: &Path) -> Node {
-        let log = dir.join(format!("node-{name}.log"));
-        let stderr = std::fs::File::create(&log).expect("a log file");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kring"));
-        for (key, _) in std::env::vars_os() {
-            if key.to_string_lossy().starts_with("KRING_") {
-                command.env_remove(key);
-            }
-        }
-        command
-            .current_dir(dir)
-            .args(["serve", "--listen", "127.0.0.1:0", "--database-url"])
-            .arg(database_url)
-            .args(["--database-max-connections", "10"])
-            // Four writers at machine speed from one address.
-            .args(["--writes-per-minute", "1000000"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(stderr));
-        let mut child = command.spawn().expect("start kring serve");
-        let stdout = child.stdout.take().expect("its stdout");
-        // The guard exists from here on: whatever fails below, the process ends.
-        let mut node = Node {
-            name,
-            child,
-            base: String::new(),
-            log,
-        };
-        let (first, first_line) = tokio::sync::oneshot::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            let _ = first.send(lines.next().and_then(Result::ok));
-            // Keep reading until the process ends, so it never blocks on a full pipe.
-            lines.for_each(drop);
-        });
-        let line = tokio::time::timeout(STARTUP, first_line)
-            .await
-            .unwrap_or_else(|_| panic!("node {name} printed no address within {STARTUP:?}"))
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("node {name} ended without printing its address"));
-        node.base = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim_end_matches('/')
-            .to_owned();
-        node.wait_ready().await;
-        node
-    }
-
-    async fn wait_ready(&mut self) {
-        let client = http();
-        let deadline = Instant::now() + STARTUP;
-        loop {
-            let answer = client.get(format!("{}/readyz", self.base)).send().await;
-            if answer.is_ok_and(|r| r.status() == StatusCode::OK) {
-                return;
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("node {} ended before it was ready: {status}", self.name);
-            }
-            assert!(
-                Instant::now() < deadline,
-                "node {} not ready within {STARTUP:?}",
-                self.name
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// SIGKILL: no shutdown handler runs, no socket is told goodbye.
-    fn kill(&mut self) -> ExitStatus {
-        self.child.kill().expect("send SIGKILL");
-        self.child.wait().expect("reap the killed node")
-    }
-
-    fn output(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if std::thread::panicking() {
-            let output = self.output();
-            let lines: Vec<&str> = output.lines().collect();
-            let tail = &lines[lines.len().saturating_sub(60)..];
-            eprintln!(
-                "--- node {} ({}), last {} lines of its log:\n{}",
-                self.name,
-                self.base,
-                tail.len(),
-                tail.join("\n")
-            );
-        }
-    }
+/// Two `kring serve` on one Postgres database (kring-e2e's harness: killed
+/// when dropped, their logs printed when a test fails). Four writers at
+/// machine speed from one address: no write quota in the way.
+async fn two_nodes(db: &Backend) -> (Node, Node) {
+    let roomy = ["--writes-per-minute", "1000000"];
+    tokio::join!(Node::start("A", db, &roomy), Node::start("B", db, &roomy))
 }
 
 // ---------------------------------------------------------------------------
@@ -206,7 +95,7 @@ async fn sign_up(client: &reqwest::Client, node: &Node, name: &str, email: &str)
         status,
         StatusCode::CREATED,
         "sign-up on {}: {body}",
-        node.name
+        node.name()
     );
 }
 
@@ -219,7 +108,7 @@ async fn log_in(client: &reqwest::Client, node: &Node, email: &str) -> String {
         json!({"email": email, "password": PASSWORD}),
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "log-in on {}: {body}", node.name);
+    assert_eq!(status, StatusCode::OK, "log-in on {}: {body}", node.name());
     let cookie = cookie.expect("a session cookie");
     assert!(cookie.starts_with("kring_session="), "{cookie}");
     cookie
@@ -451,12 +340,8 @@ async fn sockets_on_node_a_receive_every_event_written_through_node_b_in_order()
     const WRITERS: u64 = 4;
     /// The late socket subscribes once B answered this version.
     const LATE_AT: u64 = 60;
-    let db = TestDatabase::postgres().await;
-    let dir = tempfile::tempdir().expect("a directory");
-    let (a, b) = tokio::join!(
-        Node::start("A", &db.url, dir.path()),
-        Node::start("B", &db.url, dir.path())
-    );
+    let db = Backend::postgres().await;
+    let (a, b) = two_nodes(&db).await;
     let client = http();
     sign_up(&client, &b, "Ann", EMAIL).await;
     let writer = log_in(&client, &b, EMAIL).await;
@@ -777,12 +662,8 @@ async fn clients_of_a_killed_node_resume_on_the_other_without_gap_or_duplicate()
     const BEFORE_KILL: u64 = 30;
     /// ...and from B after it resubscribed, before the writer stops.
     const AFTER_RESUME: u64 = 30;
-    let db = TestDatabase::postgres().await;
-    let dir = tempfile::tempdir().expect("a directory");
-    let (mut a, b) = tokio::join!(
-        Node::start("A", &db.url, dir.path()),
-        Node::start("B", &db.url, dir.path())
-    );
+    let db = Backend::postgres().await;
+    let (mut a, b) = two_nodes(&db).await;
     let client = http();
     sign_up(&client, &b, "Ann", EMAIL).await;
     let writer_cookie = log_in(&client, &b, EMAIL).await;
