@@ -335,7 +335,7 @@ async fn node() -> anyhow::Result<()> {
         settings.live.ping_every = every;
         settings.live.idle_timeout = every * 3;
     }
-    let state = AppState::new(log.clone(), settings, Some(views)).await?;
+    let state = AppState::new(log.clone(), settings).await?;
     // When each append rang the doorbell that wakes the live hub's tailer (and
     // the projector): where Kring's fan-out begins. One append per command.
     let doorbells: Starts = Arc::default();

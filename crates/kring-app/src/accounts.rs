@@ -334,6 +334,11 @@ impl Accounts {
         }))
     }
 
+    /// A person's name, sealed, as others see it: `None` without an account.
+    pub async fn sealed_name(&self, person: PersonId) -> Result<Option<Sealed>, AccountError> {
+        Ok(self.sealed_profile(person).await?.map(|(name, _)| name))
+    }
+
     /// A person's name as others see it: `None` when they have no account.
     pub async fn name_of(&self, person: PersonId) -> Result<Option<Opened>, AccountError> {
         match self.sealed_profile(person).await? {

@@ -1,16 +1,24 @@
-//! Commands through cqrs-es onto the log: load the aggregate from its stream,
-//! decide, append with the expected version. A refused command writes nothing.
+//! Commands through cqrs-es onto the log: load the aggregate, decide, append
+//! with the expected version. A refused command writes nothing.
+//!
+//! A circle is not replayed from its stream for every command: its state comes
+//! from the node's [`CurrentViews`], which reads only what the stream gained
+//! since, so a command costs the same on a circle of five years as on a new
+//! one. The append's expected version still decides: a state that another
+//! node moved on meanwhile is a conflict, read again and decided again.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 
-use cqrs_es::persist::PersistedEventStore;
+use cqrs_es::persist::{EventStoreAggregateContext, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework, EventStore};
 use kring_domain::{
     upcasters, Account, AccountCommand, Circle, CircleCommand, CircleId, DomainError, Organisation,
     OrganisationCommand, OrganisationId, PersonId, Services,
 };
-use kring_store::{EventLog, IdSeed, LogRepository, StoreError, StreamName};
+use kring_store::{EventLog, IdSeed, LogRepository, ReadSide, StoreError, StreamName};
+use kring_views::{CircleView, CurrentViews};
 
 type Framework<A> = CqrsFramework<A, PersistedEventStore<LogRepository, A>>;
 
@@ -30,9 +38,14 @@ pub enum CommandError {
 /// How often a command is decided again when another one got in first.
 const ATTEMPTS: u32 = 8;
 
+/// Circles whose current state a node keeps in memory (the most recently used).
+const CURRENT_CIRCLES: usize = 4_096;
+
 pub struct Commands {
     log: Arc<dyn EventLog>,
-    circles: Framework<Circle>,
+    services: Services,
+    circles: PersistedEventStore<LogRepository, Circle>,
+    views: Arc<CurrentViews>,
     accounts: Framework<Account>,
     organisations: Framework<Organisation>,
 }
@@ -47,13 +60,25 @@ fn framework<A: Aggregate<Services = Services>>(
 }
 
 impl Commands {
-    pub fn new(log: Arc<dyn EventLog>, services: Services) -> Self {
+    pub fn new(log: Arc<dyn ReadSide>, services: Services) -> Self {
+        let capacity = NonZeroUsize::new(CURRENT_CIRCLES).expect("a positive number");
+        let views = Arc::new(CurrentViews::new(log.clone(), capacity));
+        let log: Arc<dyn EventLog> = log;
         Self {
-            circles: framework(&log, &services),
+            circles: PersistedEventStore::new_event_store(LogRepository::new(log.clone()))
+                .with_upcasters(upcasters::all()),
+            views,
             accounts: framework(&log, &services),
             organisations: framework(&log, &services),
+            services,
             log,
         }
+    }
+
+    /// The node's current circle views, which the commands decide against:
+    /// reads share them.
+    pub fn views(&self) -> &Arc<CurrentViews> {
+        &self.views
     }
 
     /// Runs a circle command; answers the circle's version after it, which a
@@ -64,13 +89,47 @@ impl Commands {
         command: CircleCommand,
         metadata: HashMap<String, String>,
     ) -> Result<u64, CommandError> {
-        let id = circle.to_string();
-        retry(|| {
-            self.circles
-                .execute_with_metadata(&id, command.clone(), metadata.clone())
-        })
-        .await?;
-        self.version_of(Circle::TYPE, &id).await
+        for tried in 0..ATTEMPTS {
+            if let Some(version) = self
+                .try_circle(circle, command.clone(), metadata.clone())
+                .await?
+            {
+                return Ok(version);
+            }
+            // Writers of one circle that collided would collide again in
+            // lockstep: wait a random while that grows with each try.
+            tokio::time::sleep(backoff(tried)).await;
+        }
+        Err(CommandError::Busy)
+    }
+
+    /// Decides against the circle as it stands and appends what happened:
+    /// the circle's version after it, or `None` when another command got in
+    /// first (decide again).
+    async fn try_circle(
+        &self,
+        circle: CircleId,
+        command: CircleCommand,
+        metadata: HashMap<String, String>,
+    ) -> Result<Option<u64>, CommandError> {
+        let view = self.circle_view(circle).await?;
+        let empty = CircleView::default();
+        let view = view.as_deref().unwrap_or(&empty);
+        let events = view.state.decide(command, self.services.clock.now())?;
+        if events.is_empty() {
+            return Ok(Some(view.version));
+        }
+        let after = view.version + events.len() as u64;
+        // With the log as the only source of truth, cqrs-es reads nothing of the
+        // context but the stream and its version.
+        let context = EventStoreAggregateContext {
+            aggregate_id: circle.to_string(),
+            aggregate: Circle::default(),
+            current_sequence: view.version as usize,
+            current_snapshot: None,
+        };
+        let stored = self.circles.commit(events, context, metadata).await;
+        Ok(outcome_of(stored.map(|_| ()))?.then_some(after))
     }
 
     /// Runs a circle command of a request with an idempotency key at most once:
@@ -94,15 +153,14 @@ impl Commands {
                 return Ok(version);
             }
             let outcome = self
-                .circles
-                .execute_with_metadata(&id, command.clone(), metadata.clone())
+                .try_circle(circle, command.clone(), metadata.clone())
                 .await;
             // Another run of the same request that got in first shows as a
             // conflict (its ids are taken), or as a refusal when this run read
             // the circle after it (the entry exists): either way, its events.
-            match outcome_of(outcome) {
-                Ok(true) => return self.version_of(Circle::TYPE, &id).await,
-                Ok(false) => {}
+            match outcome {
+                Ok(Some(version)) => return Ok(version),
+                Ok(None) => {}
                 Err(refused) => {
                     return match self.stored_at(&stream, seed).await? {
                         Some(version) => Ok(version),
@@ -162,11 +220,22 @@ impl Commands {
         Ok(organisation.id.is_some().then_some(organisation))
     }
 
-    /// A circle as its events left it, read from the log itself: for when the
-    /// views have not caught up yet. `None` when it does not exist.
+    /// A circle as its events left it, up to the head of its stream. `None`
+    /// when it does not exist.
     pub async fn circle_state(&self, circle: CircleId) -> Result<Option<Circle>, CommandError> {
-        let circle: Circle = self.state_of(&circle.to_string()).await?;
-        Ok(circle.exists().then_some(circle))
+        let view = self.circle_view(circle).await?;
+        Ok(view.filter(|v| v.state.exists()).map(|v| v.state.clone()))
+    }
+
+    /// The circle's view up to the head of its stream; `None` without events.
+    pub async fn circle_view(
+        &self,
+        circle: CircleId,
+    ) -> Result<Option<Arc<CircleView>>, CommandError> {
+        self.views
+            .current(circle)
+            .await
+            .map_err(|e| CommandError::Store(Box::new(e)))
     }
 
     async fn state_of<A: Aggregate<Error = DomainError>>(

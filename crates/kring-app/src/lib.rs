@@ -31,4 +31,4 @@ pub use credentials::{
 };
 pub use erasure::{Erased, ErasureError};
 pub use request_keys::{RequestKey, RequestKeys};
-pub use vault::{Forgetter, Opened, Vault, VaultError};
+pub use vault::{Forgetter, KeyRing, Opened, Vault, VaultError};

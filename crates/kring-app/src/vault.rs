@@ -7,6 +7,7 @@
 //! unreadable at once, while the events, and the hash chain over them, stay as
 //! they are.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -114,32 +115,83 @@ impl Vault {
 
     /// Decrypts a sealed field, or says that its owner was forgotten.
     pub async fn open(&self, sealed: &Sealed) -> Result<Opened, VaultError> {
-        let owner = sealed.owner;
-        let key = match self.keys.person_key(owner.0).await? {
-            PersonKey::Active(key) => key,
-            PersonKey::Forgotten => return Ok(Opened::Forgotten),
-            PersonKey::Missing => return Err(VaultError::NoKey(owner)),
-        };
-        let damaged = || VaultError::Damaged(owner);
-        let data = BASE64.decode(&sealed.data).map_err(|_| damaged())?;
-        if data.len() < NONCE_LEN {
-            return Err(damaged());
-        }
-        let (nonce, ciphertext) = data.split_at(NONCE_LEN);
-        let nonce = XNonce::try_from(nonce).map_err(|_| damaged())?;
-        let plaintext = cipher(owner, &key)?
-            .decrypt(
-                &nonce,
-                Payload {
-                    msg: ciphertext,
-                    aad: owner.0.as_bytes(),
-                },
-            )
-            .map_err(|_| damaged())?;
-        String::from_utf8(plaintext)
-            .map(Opened::Text)
-            .map_err(|_| damaged())
+        open_with(&self.keys.person_key(sealed.owner.0).await?, sealed)
     }
+
+    /// A key ring for one request: it fetches a page's keys in one query and
+    /// keeps them only as long as the request, so no node goes on opening
+    /// fields of a person forgotten meanwhile.
+    pub fn keyring(&self) -> KeyRing {
+        KeyRing {
+            keys: self.keys.clone(),
+            known: HashMap::new(),
+        }
+    }
+}
+
+/// The keys one request opens fields with (see [`Vault::keyring`]).
+pub struct KeyRing {
+    keys: Arc<dyn PersonKeys>,
+    known: HashMap<PersonId, PersonKey>,
+}
+
+impl KeyRing {
+    /// Fetches the keys of `owners` it does not hold yet, in one query.
+    pub async fn fetch(
+        &mut self,
+        owners: impl IntoIterator<Item = PersonId>,
+    ) -> Result<(), VaultError> {
+        let mut wanted: Vec<uuid::Uuid> = owners
+            .into_iter()
+            .filter(|o| !self.known.contains_key(o))
+            .map(|o| o.0)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        for (person, key) in self.keys.person_keys(&wanted).await? {
+            self.known.insert(PersonId(person), key);
+        }
+        Ok(())
+    }
+
+    /// Decrypts a sealed field with a key fetched before (or fetched now).
+    pub async fn open(&mut self, sealed: &Sealed) -> Result<Opened, VaultError> {
+        self.fetch([sealed.owner]).await?;
+        let key = self.known.get(&sealed.owner).unwrap_or(&PersonKey::Missing);
+        open_with(key, sealed)
+    }
+}
+
+/// Decrypts a sealed field with its owner's key as stored.
+fn open_with(key: &PersonKey, sealed: &Sealed) -> Result<Opened, VaultError> {
+    let owner = sealed.owner;
+    let key = match key {
+        PersonKey::Active(key) => key,
+        PersonKey::Forgotten => return Ok(Opened::Forgotten),
+        PersonKey::Missing => return Err(VaultError::NoKey(owner)),
+    };
+    let damaged = || VaultError::Damaged(owner);
+    let data = BASE64.decode(&sealed.data).map_err(|_| damaged())?;
+    if data.len() < NONCE_LEN {
+        return Err(damaged());
+    }
+    let (nonce, ciphertext) = data.split_at(NONCE_LEN);
+    let nonce = XNonce::try_from(nonce).map_err(|_| damaged())?;
+    let plaintext = cipher(owner, key)?
+        .decrypt(
+            &nonce,
+            Payload {
+                msg: ciphertext,
+                aad: owner.0.as_bytes(),
+            },
+        )
+        .map_err(|_| damaged())?;
+    String::from_utf8(plaintext)
+        .map(Opened::Text)
+        .map_err(|_| damaged())
 }
 
 impl Forgetter {
@@ -151,7 +203,7 @@ impl Forgetter {
     }
 
     pub fn new(eraser: Arc<dyn Forgetting>) -> Forgetter {
-        let log: Arc<dyn kring_store::EventLog> = eraser.clone();
+        let log: Arc<dyn kring_store::ReadSide> = eraser.clone();
         Forgetter {
             commands: Arc::new(crate::Commands::new(log, kring_domain::Services::system())),
             upcasters: kring_domain::upcasters::all().into(),

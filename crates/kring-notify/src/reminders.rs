@@ -102,6 +102,14 @@ impl Reminders {
             let Some(circle) = view.state.id else {
                 continue;
             };
+            // A stored view may be some events behind its stream: fold in the rest.
+            let view = match kring_views::complete(self.store.as_ref(), circle, view).await {
+                Ok(view) => view,
+                Err(e) => {
+                    tracing::warn!(circle = %row.key, error = %e, "a circle's events cannot be read; no reminders for it");
+                    continue;
+                }
+            };
             reminders_in(&view, circle, now, &mut wanted);
             coordination_in(&view, circle, now, &mut wanted);
             lapsing_swaps_in(&view, circle, now, &mut wanted);

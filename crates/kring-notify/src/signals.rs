@@ -139,6 +139,14 @@ impl Signals {
             let Some(circle) = view.state.id else {
                 continue;
             };
+            // A stored view may be some events behind its stream: fold in the rest.
+            let view = match kring_views::complete(self.store.as_ref(), circle, view).await {
+                Ok(view) => view,
+                Err(e) => {
+                    tracing::warn!(circle = %row.key, error = %e, "a circle's events cannot be read; no signals for it");
+                    continue;
+                }
+            };
             let organisations = watchers.get(&circle).map(Vec::as_slice).unwrap_or(&[]);
             let watches = watches(&view, organisations, now);
             let stored = stored.remove(&circle.0.to_string());

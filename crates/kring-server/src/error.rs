@@ -84,6 +84,7 @@ codes! {
     NotALocalTime = "not-a-local-time",
     TooManyFeeds = "too-many-feeds",
     MinVersionAhead = "min-version-ahead",
+    PageLimit = "page-limit",
     EmailNotVerified = "email-not-verified",
     NotYourAddress = "not-your-address",
     InvitationDays = "invitation-days",

@@ -27,7 +27,6 @@ use kring_app::{AccountError, Accounts, Commands, EmailLookup, Vault};
 use kring_domain::Services;
 use kring_store::Store;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 use tower_http::trace::TraceLayer;
 
 pub use api::live::LiveOptions;
@@ -44,8 +43,6 @@ pub struct Settings {
     /// The key of the e-mail lookup hash (`KRING_SECRET`); `None`: the one made
     /// and stored in the database on first start.
     pub secret: Option<String>,
-    /// How long a read with `min_version` waits for the views to catch up.
-    pub read_patience: Duration,
     /// How often one client address may log in, sign up and invite.
     pub rate_limits: RateLimits,
     /// Reverse proxies whose `X-Forwarded-For` is believed: a request from one
@@ -61,7 +58,6 @@ impl Default for Settings {
         Self {
             public_url: None,
             secret: None,
-            read_patience: Duration::from_secs(3),
             rate_limits: RateLimits::default(),
             trusted_proxies: Vec::new(),
             live: LiveOptions::default(),
@@ -95,9 +91,6 @@ pub(crate) struct App {
     pub vault: Vault,
     pub calendar_feeds: kring_app::calendar_feeds::Feeds,
     pub cookie: SessionCookie,
-    /// Moves when the projector commits; `None` when it runs elsewhere (then reads poll).
-    pub views: Option<watch::Receiver<u64>>,
-    pub read_patience: Duration,
     /// `Settings::public_url`: where people reach this server (calendar feed addresses).
     pub public_url: Option<String>,
     /// Same origin, rate limits, timeout and security headers (see `protect`).
@@ -129,14 +122,10 @@ pub(crate) struct App {
 }
 
 impl AppState {
-    /// `views` is the progress of a projector in this process, if one runs here
-    /// (`Projector::progress`). Some projector must run against the same
-    /// database, or circle reads never see new events.
-    pub async fn new(
-        log: Arc<dyn Store>,
-        settings: Settings,
-        views: Option<watch::Receiver<u64>>,
-    ) -> Result<AppState, SetupError> {
+    /// Circle reads fold in the log themselves (see `kring_views::CurrentViews`);
+    /// a projector must still run against the same database for "my circles",
+    /// dashboards and mail.
+    pub async fn new(log: Arc<dyn Store>, settings: Settings) -> Result<AppState, SetupError> {
         let cookie = SessionCookie::for_public_url(settings.public_url.as_deref())?;
         let writes_per_account = protect::PerKey::new(settings.rate_limits.writes_per_account);
         let protection = Arc::new(protect::Protection::new(
@@ -162,8 +151,6 @@ impl AppState {
                 vault: Vault::new(log.clone()),
                 calendar_feeds: kring_app::calendar_feeds::Feeds::new(log.clone()),
                 cookie,
-                views,
-                read_patience: settings.read_patience,
                 public_url: settings.public_url.clone(),
                 protection,
                 live,

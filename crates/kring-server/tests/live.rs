@@ -565,13 +565,8 @@ async fn a_stopping_server_says_goodbye_with_positions() {
     let projector = kring_views::Projector::open(test.log.clone())
         .await
         .unwrap();
-    let views = projector.progress();
     let projector = tokio::spawn(projector.run());
-    let state = kring_server::AppState::new(
-        test.log.clone(),
-        kring_server::Settings::default(),
-        Some(views),
-    )
+    let state = kring_server::AppState::new(test.log.clone(), kring_server::Settings::default())
     .await
     .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -50,6 +50,12 @@ pub trait PersonKeys: Send + Sync + 'static {
     /// The key that seals this person's personal data, if any.
     async fn person_key(&self, person: Uuid) -> Result<PersonKey, StoreError>;
 
+    /// The keys of several people at once (a page's authors): one query.
+    async fn person_keys(
+        &self,
+        people: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, PersonKey>, StoreError>;
+
     /// Stores `new_key` unless the person already has a row, then returns what is
     /// stored: racing callers all get the same key. A forgotten person stays
     /// [`PersonKey::Forgotten`]; no key is ever made for them again.

@@ -148,6 +148,8 @@ pub(crate) fn view_rows(kind: &str, rows: Vec<(String, i64, String)>) -> Vec<Vie
 }
 
 pub(crate) const PERSON_KEY: &str = "SELECT key FROM person_keys WHERE person_id = $1";
+/// Followed by the ids, separated by commas, and `)`.
+pub(crate) const PERSON_KEYS: &str = "SELECT person_id, key FROM person_keys WHERE person_id IN (";
 
 pub(crate) const CREDENTIALS_BY_EMAIL: &str = "SELECT account_id, email_lookup, password_hash, \
      created_at FROM credentials WHERE email_lookup = $1";

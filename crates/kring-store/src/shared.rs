@@ -206,6 +206,31 @@ macro_rules! backend_queries {
                 Ok(PersonKey::from_row(row))
             }
 
+            /// The keys of `people`, in one query per 500 of them.
+            pub(crate) async fn person_keys<'e>(
+                on: impl Executor<'e, Database = $Db> + Copy,
+                people: &[Uuid],
+            ) -> Result<std::collections::HashMap<Uuid, PersonKey>, StoreError> {
+                let mut found = std::collections::HashMap::new();
+                for chunk in people.chunks(500) {
+                    let mut query = sqlx::QueryBuilder::<$Db>::new(rows::PERSON_KEYS);
+                    let mut list = query.separated(", ");
+                    for person in chunk {
+                        list.push_bind(*person);
+                    }
+                    list.push_unseparated(")");
+                    let rows: Vec<(Uuid, Option<Vec<u8>>)> =
+                        query.build_query_as().fetch_all(on).await?;
+                    for (person, key) in rows {
+                        found.insert(person, PersonKey::from_row(Some(key)));
+                    }
+                }
+                Ok(people
+                    .iter()
+                    .map(|p| (*p, found.remove(p).unwrap_or(PersonKey::Missing)))
+                    .collect())
+            }
+
             pub(crate) async fn credentials_by_email<'e>(
                 on: impl Executor<'e, Database = $Db>,
                 email_lookup: &str,

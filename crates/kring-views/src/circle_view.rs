@@ -8,6 +8,8 @@ use kring_domain::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::page::{newest_first, Page, PageAt};
+
 /// Everything the read side keeps about one circle. Fields added later read
 /// as empty from rows stored before them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -32,6 +34,19 @@ pub struct CircleView {
     pub last_entry_at: Option<DateTime<Utc>>,
     /// "Who looked at our circle": (when, event).
     pub looks: Vec<(DateTime<Utc>, CircleEvent)>,
+    /// Indexes of what is stored above, made again when a stored view is read
+    /// (see [`CircleView::reindex`]), so pages cost what they show.
+    #[serde(skip)]
+    index: Index,
+}
+
+/// What pages look up without going through a whole list.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Index {
+    /// Every request, in the order asked (time, then id): the history's order.
+    asked: Vec<(DateTime<Utc>, RequestId)>,
+    /// Per entry, where its thanks are in `thanks`.
+    entry_thanks: BTreeMap<EntryId, Vec<usize>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,6 +151,7 @@ impl CircleView {
                 asked_by,
                 on_behalf_of_focus,
             } => {
+                self.index.ask(*request, at);
                 self.requests.insert(
                     *request,
                     RequestView {
@@ -174,6 +190,10 @@ impl CircleView {
                 to,
                 ..
             } => {
+                if let ThanksFor::Entry(entry) = thanks_for {
+                    let place = self.thanks.len();
+                    self.index.entry_thanks.entry(*entry).or_default().push(place);
+                }
                 self.thanks.push(ThanksView {
                     from: *from,
                     to: *to,
@@ -213,11 +233,46 @@ impl CircleView {
     /// The logbook, newest first, as `viewer` may read it. Redacted entries are
     /// left out for everyone but their author.
     pub fn logbook(&self, viewer: &Viewer) -> Vec<&EntryView> {
-        self.entries
-            .iter()
-            .rev()
-            .filter(|e| may_see(&self.state, &e.as_event(), viewer))
-            .collect()
+        self.logbook_page(viewer, PageAt::newest(usize::MAX)).items
+    }
+
+    /// A page of the logbook, newest first, as `viewer` may read it.
+    pub fn logbook_page(&self, viewer: &Viewer, at: PageAt) -> Page<&EntryView> {
+        newest_first(&self.entries, at, |e| {
+            may_see(&self.state, &e.as_event(), viewer)
+        })
+    }
+
+    /// A page of the finished requests (done, cancelled, not turned up for)
+    /// `viewer` may see, the last asked first.
+    pub fn request_history(&self, viewer: &Viewer, at: PageAt) -> Page<&RequestView> {
+        let page = newest_first(&self.index.asked, at, |(_, id)| {
+            self.requests.get(id).is_some_and(|r| {
+                matches!(
+                    r.status,
+                    RequestStatus::Done | RequestStatus::Cancelled | RequestStatus::NoShow
+                ) && may_see(&self.state, &r.as_event(), viewer)
+            })
+        });
+        Page {
+            items: page.items.iter().filter_map(|(_, id)| self.requests.get(id)).collect(),
+            next: page.next,
+        }
+    }
+
+    /// Makes the indexes again after a view was read from its stored form.
+    pub fn reindex(&mut self) {
+        let mut index = Index::default();
+        for r in self.requests.values() {
+            index.asked.push((r.requested_at, r.request));
+        }
+        index.asked.sort_unstable();
+        for (place, t) in self.thanks.iter().enumerate() {
+            if let ThanksFor::Entry(entry) = t.thanks_for {
+                index.entry_thanks.entry(entry).or_default().push(place);
+            }
+        }
+        self.index = index;
     }
 
     /// Open and running requests `viewer` may see, soonest first, with who took what.
@@ -240,9 +295,10 @@ impl CircleView {
     /// How many thanks for `entry` the viewer may know of (thanks are private to
     /// the two people and the coordinators).
     pub fn entry_thanks(&self, entry: EntryId, viewer: &Viewer) -> usize {
-        self.thanks
+        let places = self.index.entry_thanks.get(&entry).map_or(&[][..], Vec::as_slice);
+        places
             .iter()
-            .filter(|t| t.thanks_for == ThanksFor::Entry(entry))
+            .filter_map(|place| self.thanks.get(*place))
             .filter(|t| {
                 let event = CircleEvent::ThanksGiven {
                     thanks_for: t.thanks_for,
@@ -265,12 +321,20 @@ impl CircleView {
         may_see(&self.state, &event, viewer).then_some(place)
     }
 
-    /// Intermediaries' looks, for those who may see them.
-    pub fn looks(&self, viewer: &Viewer) -> Vec<&(DateTime<Utc>, CircleEvent)> {
-        self.looks
-            .iter()
-            .filter(|(_, e)| may_see(&self.state, e, viewer))
-            .collect()
+    /// A page of intermediaries' looks, newest first, for those who may see them.
+    pub fn looks(&self, viewer: &Viewer, at: PageAt) -> Page<&(DateTime<Utc>, CircleEvent)> {
+        newest_first(&self.looks, at, |(_, e)| may_see(&self.state, e, viewer))
+    }
+}
+
+impl Index {
+    /// Notes a request in its place: nearly always the end.
+    fn ask(&mut self, request: RequestId, at: DateTime<Utc>) {
+        let key = (at, request);
+        let place = self.asked.partition_point(|k| *k < key);
+        if self.asked.get(place) != Some(&key) {
+            self.asked.insert(place, key);
+        }
     }
 }
 

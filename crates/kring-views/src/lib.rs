@@ -3,23 +3,27 @@
 //! domain's audience function, so a view can always be rebuilt from the log.
 
 mod circle_view;
+mod current;
 mod dashboard;
 mod health;
 mod history;
 mod load;
 mod memberships;
+mod page;
 mod projector;
 mod rota;
 mod suggestions;
 
 pub use circle_view::{CircleView, EntryView, RequestView, ThanksView};
+pub use current::{complete, current, CurrentViews};
 pub use dashboard::{dashboard, ConsentEntry, ConsentedCircles, DashboardRow, ORGANISATION_VIEW};
 pub use health::Health;
 pub use history::{circle_history, HistoryEvent};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
 pub use memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 pub use projector::{
-    decode, load, load_at_least, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
+    decode, load, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
 };
+pub use page::{newest_first, Page, PageAt};
 pub use rota::Slot;
 pub use suggestions::Suggestion;

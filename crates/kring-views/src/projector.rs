@@ -10,18 +10,48 @@ use kring_domain::{upcasters, CircleEvent, CircleId, OrganisationId, PersonId};
 use kring_store::{
     ReadSide, RecordedEvent, StoreError, StreamKind, StreamName, Subscription, ViewRow, ViewStore,
 };
+use serde::Deserialize;
 use tokio::sync::watch;
 
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
 use crate::memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 use crate::CircleView;
 
-/// While catching up, views are stored after this many events (and at the end)
-/// rather than after every batch: a busy circle is written once, not fifty times.
+/// While catching up, the checkpoint is stored after this many events, and
+/// at least a hundred per view that changed, rather than after every batch:
+/// with traffic spread over many circles a rebuild writes each view once.
 const CATCH_UP_FLUSH_EVERY: usize = 100_000;
+const CATCH_UP_EVENTS_PER_VIEW: usize = 100;
+
+/// A circle's view is stored again once it has gained an eighth of its
+/// version since it was last stored (every event while it is young). So
+/// storing views costs the same per event however long a circle's history:
+/// a view of 10,000 events is written once per 1,250. Whoever reads a stored
+/// view folds in the rest of its stream ([`crate::CurrentViews`], [`current`]).
+const SNAPSHOT_FRACTION: u64 = 8;
+
+fn snapshot_due(version: u64, stored: u64) -> bool {
+    version >= stored + (stored / SNAPSHOT_FRACTION).max(1)
+}
+
+/// A circle's view in the projector's memory, with the version last stored.
+#[derive(Default)]
+struct Cached {
+    view: CircleView,
+    stored: u64,
+}
 
 /// Views kept in memory between live batches.
 const MAX_CACHED_VIEWS: usize = 10_000;
+
+/// Which circle views a flush stores.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Snapshots {
+    /// Those [`snapshot_due`].
+    Due,
+    /// Every one that changed (the end of a catch-up).
+    All,
+}
 
 #[derive(Default)]
 struct Pending {
@@ -71,7 +101,9 @@ pub struct Projector {
     log: Arc<dyn ReadSide>,
     subscription: Subscription,
     /// Views folded so far, so a busy circle is not read back from the store each batch.
-    cache: HashMap<CircleId, CircleView>,
+    cache: HashMap<CircleId, Cached>,
+    /// Set while rebuilding from an empty store: there is nothing to look up.
+    fresh: bool,
     organisations: HashMap<OrganisationId, ConsentedCircles>,
     people: HashMap<PersonId, PersonCircles>,
     /// Folded but not yet stored.
@@ -94,6 +126,7 @@ impl Projector {
             log,
             subscription,
             cache: HashMap::new(),
+            fresh: false,
             organisations: HashMap::new(),
             people: HashMap::new(),
             pending: Pending::default(),
@@ -135,6 +168,7 @@ impl Projector {
     ) -> Result<T, ProjectionError> {
         if outcome.is_err() {
             self.subscription.rewind(self.committed);
+            self.fresh = false;
             self.cache.clear();
             self.organisations.clear();
             self.people.clear();
@@ -161,11 +195,13 @@ impl Projector {
         loop {
             let batch = self.subscription.try_batch().await?;
             let n = self.fold(batch).await?;
-            if self.pending.events >= CATCH_UP_FLUSH_EVERY {
-                self.flush().await?;
+            if self.pending.events >= CATCH_UP_FLUSH_EVERY
+                && self.pending.events >= CATCH_UP_EVENTS_PER_VIEW * self.pending.circles.len()
+            {
+                self.flush(Snapshots::Due).await?;
             }
             if n == 0 {
-                self.flush().await?;
+                self.flush(Snapshots::All).await?;
                 // On Postgres, events committed behind a still-running transaction are
                 // not readable yet: wait for them rather than stop short.
                 if nothing_hidden {
@@ -234,6 +270,7 @@ impl Projector {
         let fresh = Projector::open(self.log.clone()).await?;
         self.subscription = fresh.subscription;
         self.committed = fresh.committed;
+        self.fresh = false;
         self.cache.clear();
         self.organisations.clear();
         self.people.clear();
@@ -246,7 +283,7 @@ impl Projector {
         batch: Vec<RecordedEvent>,
     ) -> Result<usize, ProjectionError> {
         let n = self.fold(batch).await?;
-        self.flush().await?;
+        self.flush(Snapshots::Due).await?;
         Ok(n)
     }
 
@@ -259,13 +296,19 @@ impl Projector {
             let Some((circle, event)) = decode(&self.upcasters, recorded)? else {
                 continue;
             };
-            let view = match self.cache.get_mut(&circle) {
-                Some(view) => view,
+            let cached = match self.cache.get_mut(&circle) {
+                Some(cached) => cached,
                 None => {
-                    let stored = load(self.log.as_ref(), circle).await?.unwrap_or_default();
-                    self.cache.entry(circle).or_insert(stored)
+                    let view = match self.fresh {
+                        true => None,
+                        false => load(self.log.as_ref(), circle).await?,
+                    }
+                    .unwrap_or_default();
+                    let stored = view.version;
+                    self.cache.entry(circle).or_insert(Cached { view, stored })
                 }
             };
+            let view = &mut cached.view;
             // At-least-once delivery after a crash: skip what the view already holds.
             if recorded.version <= view.version {
                 continue;
@@ -296,7 +339,10 @@ impl Projector {
                 let consented = match self.organisations.get_mut(&organisation) {
                     Some(c) => c,
                     None => {
-                        let stored = load_consented(self.log.as_ref(), organisation).await?;
+                        let stored = match self.fresh {
+                            true => ConsentedCircles::default(),
+                            false => load_consented(self.log.as_ref(), organisation).await?,
+                        };
                         self.organisations.entry(organisation).or_insert(stored)
                     }
                 };
@@ -308,7 +354,10 @@ impl Projector {
                 let circles = match self.people.get_mut(&person) {
                     Some(c) => c,
                     None => {
-                        let stored = circles_of(self.log.as_ref(), person).await?;
+                        let stored = match self.fresh {
+                            true => PersonCircles::default(),
+                            false => circles_of(self.log.as_ref(), person).await?,
+                        };
                         self.people.entry(person).or_insert(stored)
                     }
                 };
@@ -321,16 +370,26 @@ impl Projector {
         Ok(batch.len())
     }
 
-    /// Stores every view changed since the last flush, with the checkpoint.
-    async fn flush(&mut self) -> Result<(), ProjectionError> {
+    /// Stores the checkpoint with every organisation's and person's view that
+    /// changed, and the circle views `which` asks for. A circle view not
+    /// stored now stays pending: it is stored later, or folded again from its
+    /// stream by whoever reads it.
+    async fn flush(&mut self, which: Snapshots) -> Result<(), ProjectionError> {
         let Some(cursor) = self.pending.cursor else {
             return Ok(());
         };
-        let pending = std::mem::take(&mut self.pending);
+        let mut pending = std::mem::take(&mut self.pending);
         let mut rows = Vec::with_capacity(pending.circles.len() + pending.organisations.len());
-        for circle in &pending.circles {
-            let view = &self.cache[circle];
-            rows.push(row(CIRCLE_VIEW, circle.to_string(), view.version, view)?);
+        let mut stored = vec![];
+        for circle in std::mem::take(&mut pending.circles) {
+            let cached = &self.cache[&circle];
+            let (version, due) = (cached.view.version, snapshot_due(cached.view.version, cached.stored));
+            if which == Snapshots::All || due {
+                rows.push(row(CIRCLE_VIEW, circle.to_string(), version, &cached.view)?);
+                stored.push((circle, version));
+            } else {
+                self.pending.circles.insert(circle);
+            }
         }
         for organisation in &pending.organisations {
             let consented = &self.organisations[organisation];
@@ -358,6 +417,11 @@ impl Projector {
             return Err(e.into());
         }
         self.committed = cursor;
+        for (circle, version) in stored {
+            if let Some(cached) = self.cache.get_mut(&circle) {
+                cached.stored = version;
+            }
+        }
         // How far behind the views are is measured where it is scraped, from the
         // stored checkpoint (kring-server's metrics.rs): right on every node.
         metrics::counter!("kring_projector_batches_total").increment(1);
@@ -366,6 +430,7 @@ impl Projector {
         // Tailing live, keep memory bounded: views are read back when needed.
         if self.cache.len() > MAX_CACHED_VIEWS && pending.events < CATCH_UP_FLUSH_EVERY {
             self.cache.clear();
+            self.pending.circles.clear();
             self.organisations.clear();
             self.people.clear();
         }
@@ -384,21 +449,31 @@ pub fn decode(
         return Ok(None);
     };
     let circle = CircleId(id);
-    let mut serialized = SerializedEvent::new(
-        id.to_string(),
-        recorded.version as usize,
-        StreamKind::Circle.aggregate_type().into(),
-        recorded.event_type.clone(),
-        recorded.schema_version.to_string(),
-        recorded.payload.clone(),
-        recorded.metadata.clone(),
-    );
-    for upcaster in upcasters {
-        if upcaster.can_upcast(&serialized.event_type, &serialized.event_version) {
-            serialized = upcaster.upcast(serialized);
+    let version = recorded.schema_version.to_string();
+    // Most events are of the current version: read them in place, without a copy.
+    let decoded = if upcasters
+        .iter()
+        .any(|u| u.can_upcast(&recorded.event_type, &version))
+    {
+        let mut serialized = SerializedEvent::new(
+            id.to_string(),
+            recorded.version as usize,
+            StreamKind::Circle.aggregate_type().into(),
+            recorded.event_type.clone(),
+            version,
+            recorded.payload.clone(),
+            recorded.metadata.clone(),
+        );
+        for upcaster in upcasters {
+            if upcaster.can_upcast(&serialized.event_type, &serialized.event_version) {
+                serialized = upcaster.upcast(serialized);
+            }
         }
-    }
-    let event = serde_json::from_value(serialized.payload).map_err(|source| {
+        serde_json::from_value(serialized.payload)
+    } else {
+        CircleEvent::deserialize(&recorded.payload)
+    };
+    let event = decoded.map_err(|source| {
         let known = kring_domain::circle::events::schema_version(&recorded.event_type);
         if i64::from(recorded.schema_version) > i64::from(known) {
             ProjectionError::NewerVersion {
@@ -461,45 +536,9 @@ pub async fn load(
     let Some(row) = log.load_view(CIRCLE_VIEW, &circle.to_string()).await? else {
         return Ok(None);
     };
-    let view = serde_json::from_str(&row.body).map_err(StoreError::Json)?;
+    let mut view: CircleView = serde_json::from_str(&row.body).map_err(StoreError::Json)?;
+    view.reindex();
     Ok(Some(view))
-}
-
-/// Read-your-writes: the circle's view once it holds at least `version`, waiting
-/// at most `patience`. `None` when the view is still behind (or the circle unknown).
-pub async fn load_at_least(
-    log: &dyn ViewStore,
-    circle: CircleId,
-    version: u64,
-    mut progress: Option<watch::Receiver<u64>>,
-    patience: Duration,
-) -> Result<Option<CircleView>, ProjectionError> {
-    let deadline = tokio::time::Instant::now() + patience;
-    loop {
-        if let Some(view) = load(log, circle).await? {
-            if view.version >= version {
-                return Ok(Some(view));
-            }
-        }
-        // Woken by this node's projector, or look again shortly (it may run elsewhere).
-        let wake = async {
-            match progress.as_mut() {
-                Some(p) => {
-                    if p.changed().await.is_err() {
-                        // That projector is gone: without this, `changed` answers at
-                        // once every time and the loop would query the store flat out.
-                        progress = None;
-                    }
-                }
-                None => std::future::pending().await,
-            }
-        };
-        tokio::select! {
-            _ = wake => {}
-            _ = tokio::time::sleep(Duration::from_millis(25)) => {}
-            _ = tokio::time::sleep_until(deadline) => return Ok(None),
-        }
-    }
 }
 
 /// Drops every view and folds the whole log again. Calls `progress` with the
@@ -514,5 +553,6 @@ pub async fn rebuild(
     };
     log.clear_views(CHECKPOINT).await?;
     let mut projector = Projector::open(log).await?;
+    projector.fresh = true;
     projector.catch_up(&mut progress).await
 }

@@ -268,6 +268,12 @@ table! {
     RecentLogbook => "Laatste berichten in het logboek", "Latest in the logbook";
     NoEntries => "Er staat nog niets in het logboek.", "The logbook is still empty.";
     WholeLogbook => "Het hele logboek", "The whole logbook";
+    OlderEntries => "Oudere berichten", "Older entries";
+    NewestEntries => "Naar de nieuwste berichten", "To the newest entries";
+    OlderLooks => "Eerdere keren", "Earlier looks";
+    FinishedRequests => "Afgeronde hulpvragen", "Finished requests";
+    NoFinishedRequests => "Er zijn nog geen afgeronde hulpvragen.", "There are no finished requests yet.";
+    OlderRequests => "Eerdere hulpvragen", "Earlier requests";
     WhoIsInIt => "Wie doen er mee", "Who is in it";
     OnlyWarmHint => "Alleen de warme kring draagt nu de zorg. Nodig ook buren, kennissen of de sportclub uit: zij willen vaak best helpen.", "Only the warm ring carries the care now. Invite neighbours, acquaintances or the sports club too: they often want to help.";
     MembersAndOffers => "Leden en hun aanbod", "Members and their offers";

@@ -83,6 +83,7 @@ pub fn routes(api: Router) -> Router {
             get(requests::show).post(requests::ask),
         )
         .route("/circles/{id}/requests/thanks", post(requests::thank))
+        .route("/circles/{id}/requests/history", get(request_history::show))
         .route(
             "/circles/{id}/requests/{request}/widen",
             post(requests::widen),

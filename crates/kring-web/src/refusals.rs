@@ -336,6 +336,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This address does not take that method.",
     ),
     (
+        "page-limit",
+        "Een pagina toont 1 tot 100 onderdelen.",
+        "A page holds 1 to 100 items.",
+    ),
+    (
         "min-version-ahead",
         "De kring is nog niet zo ver. Laad de pagina opnieuw.",
         "This circle has not reached that version yet.",

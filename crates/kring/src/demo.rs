@@ -33,7 +33,7 @@ use kring_domain::{
     OrganisationId, PersonId, Recurrence, RequestId, Ring, Sealed, Services, ShiftId, SwapId,
     ThanksFor, TimeWindow, Visibility,
 };
-use kring_store::{metadata, EventLog, Store, StreamKind, StreamName};
+use kring_store::{metadata, EventLog, ReadSide, Store, StreamKind, StreamName};
 use uuid::Uuid;
 
 use crate::config::StoreArgs;
@@ -237,7 +237,7 @@ async fn holds_circles(log: &dyn EventLog) -> anyhow::Result<bool> {
 }
 
 /// The demo's organisation, found by its name among the organisations.
-async fn organisation(log: Arc<dyn EventLog>) -> anyhow::Result<Option<OrganisationId>> {
+async fn organisation(log: Arc<dyn ReadSide>) -> anyhow::Result<Option<OrganisationId>> {
     let commands = Commands::new(log.clone(), Services::system());
     let mut after = StreamKind::Organisation.prefix();
     loop {

@@ -9,10 +9,9 @@ use crate::config::{ServeArgs, StoreArgs};
 
 pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let log = store.open().await?;
-    // Keeps the views up to date; ends with the process. Its progress wakes
-    // reads that wait for a version (read-your-writes).
+    // Keeps the stored views up to date ("my circles", dashboards, mail);
+    // ends with the process.
     let projector = kring_views::Projector::open(log.clone()).await?;
-    let views = projector.progress();
     tokio::spawn(projector.run());
     let listener = TcpListener::bind(args.listen)
         .await
@@ -34,7 +33,7 @@ pub async fn run(store: &StoreArgs, args: &ServeArgs) -> anyhow::Result<ExitCode
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
-    let state = AppState::new(log.clone(), settings, Some(views))
+    let state = AppState::new(log.clone(), settings)
         .await
         .context("cannot set up the HTTP server")?
         .with_forgetter(store.open_forgetter().await?);

@@ -43,7 +43,9 @@ pub struct Circle {
     pub may: May,
     /// Members per ring, as far as the caller may see them.
     pub members: RingCounts,
-    /// Newest first; only entries the caller may read.
+    /// The newest entries the caller may read (at most
+    /// `limits::OVERVIEW_ENTRIES`, 10), newest first; the rest are in the
+    /// logbook's pages.
     pub logbook: Vec<LogbookEntry>,
 }
 

@@ -48,3 +48,9 @@ pub const MAX_REMIND_HOURS: u8 = 48;
 pub const MAX_OPEN_PLACES: u32 = 500;
 /// The highest threshold of silent days an organisation can set.
 pub const MAX_SILENT_DAYS: u32 = 365;
+/// The most items of one page of a list (logbook, request history, looks, export).
+pub const PAGE_ITEMS: usize = 100;
+/// The items of a page when the client does not say.
+pub const PAGE_DEFAULT_ITEMS: usize = 50;
+/// The newest logbook entries a circle's overview carries (the rest: its logbook's pages).
+pub const OVERVIEW_ENTRIES: usize = 10;

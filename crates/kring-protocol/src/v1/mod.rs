@@ -70,6 +70,21 @@ pub struct ReadQuery {
     pub min_version: Option<u64>,
 }
 
+/// A page of a list, newest first: at most `limit` items (1 to 100; 50 when
+/// left out), all older than `before`. When there are older ones, the answer's
+/// `Link` header (RFC 8288) holds the address of the next page, `rel="next"`,
+/// whose `before` is the cursor to send.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// The cursor from the `Link` of the page before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<u64>,
+}
+
 /// Someone, as shown to others.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Person {

@@ -116,6 +116,7 @@ pub struct ConsentedCircle {
     pub rota: Option<Vec<CoverSlot>>,
     /// Under `full`: requests still open.
     pub open_requests: Option<u32>,
-    /// Under `full`: entries shared beyond the warm ring, newest first.
+    /// Under `full`: the newest entries shared beyond the warm ring (at most
+    /// `limits::PAGE_DEFAULT_ITEMS`, 50), newest first.
     pub logbook: Option<Vec<LogbookEntry>>,
 }

@@ -6,19 +6,19 @@
 //!   circle's consent. Every such read is put on the circle's record first
 //!   (`RecordLook`), so "who looked at our circle" misses nothing.
 //!
-//! Both load the projector's stored view, caught up at least to the circle's
-//! head (so a removal or a narrowed consent applies to the very next read) or
-//! to `min_version` when asked, and answer 404 to anyone the circle does not
-//! know, as for no circle at all.
+//! Both take the node's current view of the circle, caught up to the head of
+//! its stream (so a removal or a narrowed consent applies to the very next
+//! read), and answer 404 to anyone the circle does not know, as for no circle
+//! at all.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use chrono::Utc;
 use kring_domain::{Action, Actor, CircleId, OrganisationId, PersonId, Viewer};
 use kring_protocol::v1;
-use kring_store::StreamName;
 use kring_views::CircleView;
 
 use super::auth::SignedIn;
@@ -49,7 +49,7 @@ pub(crate) fn no_such_organisation() -> ApiError {
 pub(crate) struct Member {
     pub circle: CircleId,
     pub me: PersonId,
-    pub view: CircleView,
+    pub view: Arc<CircleView>,
     pub viewer: Viewer,
 }
 
@@ -83,7 +83,7 @@ pub(crate) struct Intermediary {
     pub circle: CircleId,
     pub organisation: OrganisationId,
     pub me: PersonId,
-    pub view: CircleView,
+    pub view: Arc<CircleView>,
     pub viewer: Viewer,
 }
 
@@ -184,109 +184,40 @@ async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Result<S
         .ok_or_else(|| ApiError::internal(format!("the route has no {{{name}}} in its path")))
 }
 
-/// The stored view and who `actor` is in it, never older than the head of
-/// the circle's stream as it was when the request came: who may read what
-/// (membership, ring, consent) is decided against the circle as it is, not as
-/// a lagging projector last saw it. Waits up to the read patience for that
-/// version, or for `min_version` when it is further.
+/// The circle's view and who `actor` is in it, as the circle stands now: who
+/// may read what (membership, ring, consent) is decided against the head of
+/// its stream, so a removal or a narrowed consent applies to the very next
+/// read, on any node. A `min_version` the circle has not reached is refused.
 async fn view_as(
     state: &AppState,
     circle: CircleId,
     actor: Actor,
     min_version: u64,
-) -> Result<(CircleView, Viewer), ApiError> {
-    let log = state.log.as_ref();
-    let head = state.log.stream_head(&StreamName::circle(circle.0)).await?;
-    let Some(head) = head else {
-        return Err(ApiError::NoSuchCircle);
-    };
-    let mut view = kring_views::load(log, circle).await?;
-    let stored = view.as_ref().map_or(0, |v| v.version);
-    let wanted = min_version.max(head.version);
-    if wanted > stored {
-        view = Some(wait_for(state, circle, actor, wanted).await?);
-    }
-    let view = view.ok_or(ApiError::NoSuchCircle)?;
+) -> Result<(Arc<CircleView>, Viewer), ApiError> {
+    let view = current_view(state, circle)
+        .await?
+        .ok_or(ApiError::NoSuchCircle)?;
     let viewer = view.viewer(actor, Utc::now());
     if !viewer.sees_circle() {
         return Err(ApiError::NoSuchCircle);
     }
-    Ok((view, viewer))
-}
-
-/// The circle's stored view, caught up to the head of its stream as it was
-/// when asked (waiting up to the read patience): for reads that decide who
-/// may see something outside the extractors (calendar feeds, exports, "my
-/// circles"). `None` when there is no such circle.
-pub(crate) async fn current_view(
-    state: &AppState,
-    circle: CircleId,
-) -> Result<Option<CircleView>, ApiError> {
-    let log = state.log.as_ref();
-    let Some(head) = state.log.stream_head(&StreamName::circle(circle.0)).await? else {
-        return Ok(None);
-    };
-    let view = kring_views::load(log, circle).await?;
-    if view.as_ref().is_some_and(|v| v.version >= head.version) {
-        return Ok(view);
-    }
-    kring_views::load_at_least(
-        log,
-        circle,
-        head.version,
-        progress(state),
-        state.app.read_patience,
-    )
-    .await?
-    .map(Some)
-    .ok_or(ApiError::NotReady)
-}
-
-/// The projector of this process, when it runs here: waiting on it is quicker
-/// than polling.
-fn progress(state: &AppState) -> Option<tokio::sync::watch::Receiver<u64>> {
-    state.app.views.clone().map(|mut progress| {
-        progress.borrow_and_update();
-        progress
-    })
-}
-
-/// The view once it holds `min_version`, for someone the circle knows.
-///
-/// Who the circle knows is read from the log itself here, since the view may
-/// not show a newcomer yet, or not exist at all. Everyone else gets the 404
-/// of no circle, whatever the version; someone it knows learns that the
-/// version has not happened (422, at once), or to try again when the views
-/// stay behind for longer than the read patience (503).
-async fn wait_for(
-    state: &AppState,
-    circle: CircleId,
-    actor: Actor,
-    min_version: u64,
-) -> Result<CircleView, ApiError> {
-    let known = match state.app.commands.circle_state(circle).await? {
-        Some(now) => Viewer::of(&now, actor, Utc::now()).sees_circle(),
-        None => false,
-    };
-    if !known {
-        return Err(ApiError::NoSuchCircle);
-    }
-    let head = state.log.stream_head(&StreamName::circle(circle.0)).await?;
-    let head = head.map_or(0, |h| h.version);
-    if head < min_version {
+    if view.version < min_version {
+        let head = view.version;
         return Err(ApiError::Invalid(
             crate::error::Code::MinVersionAhead,
             format!("this circle is at version {head}: min_version {min_version} has not happened"),
         ));
     }
-    let log = state.log.as_ref();
-    kring_views::load_at_least(
-        log,
-        circle,
-        min_version,
-        progress(state),
-        state.app.read_patience,
-    )
-    .await?
-    .ok_or(ApiError::NotReady)
+    Ok((view, viewer))
+}
+
+/// The circle's view up to the head of its stream: for reads that decide who
+/// may see something outside the extractors (calendar feeds, exports, "my
+/// circles"). `None` when there is no such circle.
+pub(crate) async fn current_view(
+    state: &AppState,
+    circle: CircleId,
+) -> Result<Option<Arc<CircleView>>, ApiError> {
+    let view = state.app.commands.circle_view(circle).await?;
+    Ok(view.filter(|v| v.state.exists()))
 }

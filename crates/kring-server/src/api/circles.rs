@@ -123,15 +123,20 @@ async fn present(
 ) -> Result<v1::Circle, ApiError> {
     // Only members read circles through these routes.
     let you = membership(viewer).ok_or(ApiError::NoSuchCircle)?;
+    let mut names = wire::Names::default();
+    // The focus person's key with the logbook's (one query for the page).
+    names.fetch(state, view.focus_name.as_ref().map(|n| n.owner)).await?;
+    let limit = v1::limits::OVERVIEW_ENTRIES;
+    let logbook = super::logbook::newest(state, &mut names, view, viewer, limit).await?;
     Ok(v1::Circle {
         id: circle.0,
         version: view.version,
         time_zone: view.state.time_zone.clone(),
-        focus: focus(state, circle, view).await?,
+        focus: focus_named(state, &mut names, circle, view).await?,
         you,
         may: may(view, viewer),
         members: members(view, viewer),
-        logbook: super::logbook::entries(state, view, viewer).await?,
+        logbook,
     })
 }
 
@@ -178,11 +183,21 @@ pub(super) async fn focus(
     circle: CircleId,
     view: &CircleView,
 ) -> Result<v1::Person, ApiError> {
+    focus_named(state, &mut wire::Names::default(), circle, view).await
+}
+
+/// The focus person, their name opened with the request's keys.
+async fn focus_named(
+    state: &AppState,
+    names: &mut wire::Names,
+    circle: CircleId,
+    view: &CircleView,
+) -> Result<v1::Person, ApiError> {
     let focus = view.state.focus.ok_or_else(|| {
         ApiError::internal(format!("the view of circle {circle} has no focus person"))
     })?;
     let name = match &view.focus_name {
-        Some(sealed) => wire::text(state.app.vault.open(sealed).await?),
+        Some(sealed) => names.open(state, sealed).await?,
         None => None,
     };
     Ok(wire::person(focus, name))

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::Json;
 use chrono::Utc;
 use kring_domain::{Action, CircleEvent, OrganisationId};
@@ -23,10 +24,10 @@ use utoipa_axum::routes;
 use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::command;
-use super::extract::Body;
+use super::extract::{Body, Query};
 use super::members::People;
 use super::policy::Resource;
-use super::{wire, Problems};
+use super::{page, wire, Problems};
 use crate::{ApiError, AppState};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -157,17 +158,27 @@ async fn revoke(
     Ok(Json(v1::Changed { version }))
 }
 
-/// Every look by someone of an organisation, newest first: when, who, for
-/// which organisation, under which consent, and at what.
+/// A page of the looks by someone of an organisation, newest first: when,
+/// who, for which organisation, under which consent, and at what (`limit`,
+/// `before`; the next page's address in the `Link` header).
 #[utoipa::path(get, path = "/circles/{id}/looks", tag = "consent",
-    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
-    responses((status = 200, body = v1::Looks), Problems))]
-async fn looks(State(state): State<AppState>, member: Member) -> Result<Json<v1::Looks>, ApiError> {
+    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery, v1::PageQuery),
+    responses((status = 200, body = v1::Looks,
+        headers(("Link" = String, description = "the next (older) page, rel=\"next\", when there is one"))),
+        Problems))]
+async fn looks(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<v1::PageQuery>,
+) -> Result<(HeaderMap, Json<v1::Looks>), ApiError> {
     member.may(Resource::Looks)?;
+    let at = page::at(&query)?;
+    let page = member.view.looks(&member.viewer, at);
+    let link = page::link(&format!("/circles/{}/looks", member.circle), at, &page);
     let mut people = People::of(&member.view);
     let mut organisations = Organisations::default();
     let mut looks = vec![];
-    for (at, event) in member.view.looks(&member.viewer).into_iter().rev() {
+    for (at, event) in page.items {
         let CircleEvent::IntermediaryLooked {
             organisation,
             person,
@@ -187,10 +198,13 @@ async fn looks(State(state): State<AppState>, member: Member) -> Result<Json<v1:
             code: what.code().to_owned(),
         });
     }
-    Ok(Json(v1::Looks {
-        version: member.view.version,
-        looks,
-    }))
+    Ok((
+        link,
+        Json(v1::Looks {
+            version: member.view.version,
+            looks,
+        }),
+    ))
 }
 
 fn no_such_organisation() -> ApiError {

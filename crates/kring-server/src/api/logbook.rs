@@ -8,13 +8,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use kring_domain::{Action, EntryId, Viewer};
 use kring_protocol::v1;
-use kring_views::CircleView;
+use axum::http::HeaderMap;
+use kring_views::{CircleView, EntryView, PageAt};
 
 use super::access::{circle_id, Member};
 use super::auth::SignedIn;
-use super::extract::Body;
+use super::extract::{Body, Query};
 use super::policy::Resource;
-use super::{command, idempotency::ids, wire, Problems};
+use super::{command, idempotency::ids, page, wire, Problems};
 use crate::{ApiError, AppState};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,16 +29,26 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(redact))
 }
 
-/// The entries the caller may read, newest first.
+/// A page of the entries the caller may read, newest first (`limit`, `before`;
+/// the next page's address in the `Link` header).
 #[utoipa::path(get, path = "/circles/{id}/logbook", tag = "logbook",
-    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
-    responses((status = 200, body = Vec<v1::LogbookEntry>), Problems))]
+    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery, v1::PageQuery),
+    responses((status = 200, body = Vec<v1::LogbookEntry>,
+        headers(("Link" = String, description = "the next (older) page, rel=\"next\", when there is one"))),
+        Problems))]
 async fn list(
     State(state): State<AppState>,
     member: Member,
-) -> Result<Json<Vec<v1::LogbookEntry>>, ApiError> {
+    Query(query): Query<v1::PageQuery>,
+) -> Result<(HeaderMap, Json<Vec<v1::LogbookEntry>>), ApiError> {
     member.may(Resource::Logbook)?;
-    Ok(Json(entries(&state, &member.view, &member.viewer).await?))
+    let at = page::at(&query)?;
+    let logbook = member.view.logbook_page(&member.viewer, at);
+    let path = format!("/circles/{}/logbook", member.circle);
+    let link = page::link(&path, at, &logbook);
+    let mut names = wire::Names::default();
+    let entries = entries(&state, &mut names, &member.view, &member.viewer, &logbook.items).await?;
+    Ok((link, Json(entries)))
 }
 
 /// Withdraw an entry you wrote: afterwards only you still see it. 404 for an
@@ -97,21 +108,37 @@ async fn write(
     ))
 }
 
-/// The entries `viewer` may read, newest first, with names and text opened.
-pub(super) async fn entries(
+/// The newest `limit` entries `viewer` may read, opened.
+pub(super) async fn newest(
     state: &AppState,
+    names: &mut wire::Names,
     view: &CircleView,
     viewer: &Viewer,
+    limit: usize,
 ) -> Result<Vec<v1::LogbookEntry>, ApiError> {
-    let mut names = wire::Names::default();
+    let page = view.logbook_page(viewer, PageAt::newest(limit));
+    entries(state, names, view, viewer, &page.items).await
+}
+
+/// `page`'s entries as `viewer` reads them, with names and text opened.
+pub(super) async fn entries(
+    state: &AppState,
+    names: &mut wire::Names,
+    view: &CircleView,
+    viewer: &Viewer,
+    page: &[&EntryView],
+) -> Result<Vec<v1::LogbookEntry>, ApiError> {
+    // Every author's key at once: their names and their texts are sealed with it.
+    let owners: Vec<_> = page.iter().flat_map(|e| [e.author, e.text.owner]).collect();
+    names.fetch(state, owners).await?;
     let mut logbook = vec![];
-    for entry in view.logbook(viewer) {
+    for entry in page {
         let author = names.of(state, entry.author).await?;
         logbook.push(v1::LogbookEntry {
             id: entry.entry.0,
             author,
             visibility: wire::visibility(entry.visibility),
-            text: wire::text(state.app.vault.open(&entry.text).await?),
+            text: names.open(state, &entry.text).await?,
             written_at: entry.written_at,
             redacted: entry.redacted,
             thanks: u32::try_from(view.entry_thanks(entry.entry, viewer)).unwrap_or(u32::MAX),

@@ -195,7 +195,7 @@ async fn step_down(
     let circle = circle_id(&id)?;
     if person_id(&person) != me {
         // Tell a member why; anyone else learns nothing about the circle.
-        let view = kring_views::load(state.log.as_ref(), circle).await?;
+        let view = super::access::current_view(&state, circle).await?;
         let member = view.is_some_and(|v| v.viewer(Actor::person(me), Utc::now()).sees_circle());
         return Err(if member {
             ApiError::NotAllowed(

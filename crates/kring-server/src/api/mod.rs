@@ -27,6 +27,7 @@ mod me;
 mod members;
 mod offers;
 mod openapi_links;
+mod page;
 mod organisations;
 pub(crate) mod policy;
 mod requests;

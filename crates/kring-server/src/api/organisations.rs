@@ -306,7 +306,14 @@ async fn circle(
             .iter()
             .filter(|r| r.taker.is_none())
             .count();
-        let logbook = super::logbook::entries(&state, view, &look.viewer).await?;
+        let logbook = super::logbook::newest(
+            &state,
+            &mut wire::Names::default(),
+            view,
+            &look.viewer,
+            v1::limits::PAGE_DEFAULT_ITEMS,
+        )
+        .await?;
         (
             Some(rota),
             Some(u32::try_from(open).unwrap_or(u32::MAX)),

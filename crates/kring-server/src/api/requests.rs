@@ -4,6 +4,8 @@
 //!   caller may see (the audience rules: the rings a request is open to, whoever
 //!   asked or took it, the coordinators), with the address only for those the
 //!   domain lets see it.
+//! - `GET /api/v1/circles/{id}/requests/history`: the finished ones, a page
+//!   at a time, the last asked first.
 //! - `POST /api/v1/circles/{id}/requests`: ask for help; it starts open to the warm ring.
 //! - `POST /api/v1/circles/{id}/requests/{request}/widen`: a coordinator opens
 //!   it to a farther ring, never beyond what its category allows.
@@ -14,19 +16,21 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::http::HeaderMap;
 use axum::Json;
 use kring_domain::circle::state::RequestStatus;
 use kring_domain::{Action, Category, CircleId, Kind, Minutes, RequestId, TimeWindow};
 use kring_protocol::v1;
+use kring_views::RequestView;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::access::{circle_id, Member};
 use super::auth::SignedIn;
-use super::extract::Body;
+use super::extract::{Body, Query};
 use super::policy::Resource;
-use super::{command, idempotency::ids, wire, Problems};
+use super::{command, idempotency::ids, page, wire, Problems};
 use crate::{ApiError, AppState};
 
 /// Most characters of a request's details.
@@ -37,6 +41,7 @@ const MAX_PLACE_CHARS: usize = v1::limits::PLACE_CHARS;
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, ask))
+        .routes(routes!(history))
         .routes(routes!(widen))
         .routes(routes!(step))
         .routes(routes!(categories))
@@ -51,27 +56,66 @@ async fn list(
     member: Member,
 ) -> Result<Json<v1::Requests>, ApiError> {
     member.may(Resource::Requests)?;
+    let running = member.view.requests(&member.viewer);
+    Ok(Json(presented(&state, &member, &running).await?))
+}
+
+/// A page of the finished requests (done, cancelled, no-show) the caller may
+/// see, the last asked first (`limit`, `before`; the next page's address in
+/// the `Link` header).
+#[utoipa::path(get, path = "/circles/{id}/requests/history", tag = "requests",
+    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery, v1::PageQuery),
+    responses((status = 200, body = v1::Requests,
+        headers(("Link" = String, description = "the next (older) page, rel=\"next\", when there is one"))),
+        Problems))]
+async fn history(
+    State(state): State<AppState>,
+    member: Member,
+    Query(query): Query<v1::PageQuery>,
+) -> Result<(HeaderMap, Json<v1::Requests>), ApiError> {
+    member.may(Resource::Requests)?;
+    let at = page::at(&query)?;
+    let finished = member.view.request_history(&member.viewer, at);
+    let path = format!("/circles/{}/requests/history", member.circle);
+    let link = page::link(&path, at, &finished);
+    Ok((link, Json(presented(&state, &member, &finished.items).await?)))
+}
+
+/// `requests` as the member may see them, with names and text opened.
+async fn presented(
+    state: &AppState,
+    member: &Member,
+    requests: &[&RequestView],
+) -> Result<v1::Requests, ApiError> {
     let (view, viewer) = (&member.view, &member.viewer);
     let now = chrono::Utc::now();
     let mut names = wire::Names::default();
-    let mut requests = vec![];
-    for r in view.requests(viewer) {
+    // Every key the page needs, at once.
+    let mut owners = vec![];
+    for r in requests {
+        owners.extend([r.asked_by, r.details.owner]);
+        owners.extend(r.taker);
+        owners.extend(view.place(r.request, viewer).map(|p| p.owner));
+    }
+    names.fetch(state, owners).await?;
+    let mut presented = vec![];
+    for r in requests {
         let taker = match r.taker {
-            Some(taker) => Some(names.of(&state, taker).await?),
+            Some(taker) => Some(names.of(state, taker).await?),
             None => None,
         };
         let place = match view.place(r.request, viewer) {
-            Some(sealed) => wire::text(state.app.vault.open(sealed).await?),
+            Some(sealed) => names.open(state, sealed).await?,
             None => None,
         };
-        requests.push(v1::HelpRequest {
+        presented.push(v1::HelpRequest {
             id: r.request.0,
             category: wire::category(r.category),
             window_start: r.window.start(),
             window_end: r.window.end(),
             duration_minutes: r.duration.get(),
-            details: wire::text(state.app.vault.open(&r.details).await?),
-            asked_by: names.of(&state, r.asked_by).await?,
+            details: names.open(state, &r.details).await?,
+            asked_by: names.of(state, r.asked_by).await?,
             on_behalf_of_focus: r.on_behalf_of_focus,
             reach: wire::ring(r.reach),
             widen_to: view
@@ -86,10 +130,10 @@ async fn list(
             requested_at: r.requested_at,
         });
     }
-    Ok(Json(v1::Requests {
+    Ok(v1::Requests {
         version: view.version,
-        requests,
-    }))
+        requests: presented,
+    })
 }
 
 /// Every kind of help, with its group and the farthest ring a request of it

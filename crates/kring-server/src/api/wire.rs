@@ -41,7 +41,11 @@ pub(crate) fn person(id: PersonId, name: Option<String>) -> v1::Person {
 
 /// Account names looked up once per request.
 #[derive(Default)]
-pub(crate) struct Names(HashMap<PersonId, v1::Person>);
+pub(crate) struct Names {
+    people: HashMap<PersonId, v1::Person>,
+    /// The request's keys: a page fetches them in one query ([`Names::fetch`]).
+    keys: Option<kring_app::KeyRing>,
+}
 
 impl Names {
     pub(crate) async fn of(
@@ -49,13 +53,38 @@ impl Names {
         state: &AppState,
         person: PersonId,
     ) -> Result<v1::Person, ApiError> {
-        if let Some(known) = self.0.get(&person) {
+        if let Some(known) = self.people.get(&person) {
             return Ok(known.clone());
         }
-        let name = state.app.accounts.name_of(person).await?.and_then(text);
+        let name = match state.app.accounts.sealed_name(person).await? {
+            Some(sealed) => self.open(state, &sealed).await?,
+            None => None,
+        };
         let shown = self::person(person, name);
-        self.0.insert(person, shown.clone());
+        self.people.insert(person, shown.clone());
         Ok(shown)
+    }
+
+    /// Fetches the keys of everyone whose names or fields a page shows, at once.
+    pub(crate) async fn fetch(
+        &mut self,
+        state: &AppState,
+        owners: impl IntoIterator<Item = PersonId>,
+    ) -> Result<(), ApiError> {
+        Ok(self.keys(state).fetch(owners).await?)
+    }
+
+    /// A sealed field, opened with the request's keys.
+    pub(crate) async fn open(
+        &mut self,
+        state: &AppState,
+        sealed: &kring_domain::Sealed,
+    ) -> Result<Option<String>, ApiError> {
+        Ok(text(self.keys(state).open(sealed).await?))
+    }
+
+    fn keys(&mut self, state: &AppState) -> &mut kring_app::KeyRing {
+        self.keys.get_or_insert_with(|| state.app.vault.keyring())
     }
 }
 

@@ -31,7 +31,6 @@ impl Server {
         let roomy = kring_server::Limit::per_minute(10_000);
         let settings = Settings {
             // Generous: a loaded CI machine may lag; a read returns as soon as it can.
-            read_patience: Duration::from_secs(15),
             rate_limits: kring_server::RateLimits {
                 log_in: roomy,
                 sign_up: roomy,
@@ -193,12 +192,11 @@ impl Server {
         let projector = kring_views::Projector::open(test.log.clone())
             .await
             .expect("open the projector");
-        let views = projector.progress();
         let projector = tokio::spawn(projector.run());
         let forgetter = kring_app::Forgetter::open(&test.url, &Default::default())
             .await
             .expect("open the database for erasing");
-        let state = AppState::new(test.log.clone(), settings, Some(views))
+        let state = AppState::new(test.log.clone(), settings)
             .await
             .expect("set up the server")
             .with_forgetter(forgetter);

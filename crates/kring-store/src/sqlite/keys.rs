@@ -13,6 +13,13 @@ impl PersonKeys for SqliteLog {
         queries::person_key(&self.reader, person).await
     }
 
+    async fn person_keys(
+        &self,
+        people: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, PersonKey>, StoreError> {
+        queries::person_keys(&self.reader, people).await
+    }
+
     async fn ensure_person_key(
         &self,
         person: Uuid,

@@ -2,13 +2,15 @@
 //! much (signals, or full); and "who looked at our circle": every look an
 //! organisation's intermediary took.
 
-use axum::extract::Path;
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use kring_protocol::v1::{self, Scope};
 use maud::html;
 use uuid::Uuid;
 
-use super::{changed, circle_of, circle_page, id, read_if_allowed};
+use super::{before_of, changed, circle_of, circle_page, id, read_if_allowed, read_page};
 use crate::api::Failure;
 use crate::ctx::Ctx;
 use crate::form::{word_of, Fields};
@@ -16,19 +18,28 @@ use crate::i18n::{self, T};
 use crate::layout::{self, for_reader, person, Section};
 use crate::time;
 
-pub async fn show(ctx: Ctx, Path(circle): Path<String>) -> Response {
-    match render(&ctx, &circle).await {
+pub async fn show(
+    ctx: Ctx,
+    Path(circle): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match render(&ctx, &circle, before_of(&query)).await {
         Ok(response) => response,
         Err(failure) => ctx.failure(failure),
     }
 }
 
-async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
+/// The page, with the looks older than `before` (the newest without).
+async fn render(ctx: &Ctx, circle: &str, before: Option<u64>) -> Result<Response, Failure> {
     let circle = circle_of(ctx, id(circle)?).await?;
     let tz = time::zone(&circle.time_zone);
     let base = format!("/circles/{}", circle.id);
     let consents: Option<v1::Consents> = read_if_allowed(ctx, &format!("{base}/consents")).await?;
-    let looks: Option<v1::Looks> = read_if_allowed(ctx, &format!("{base}/looks")).await?;
+    let (looks, older) = match read_page::<v1::Looks>(ctx, &format!("{base}/looks"), before).await {
+        Ok((looks, older)) => (Some(looks), older),
+        Err(Failure::Refused { status: 403, .. }) => (None, None),
+        Err(failure) => return Err(failure),
+    };
     let decides = circle.may.decide_consent;
     let lang = ctx.lang;
     let title = ctx.t(T::NavConsent);
@@ -130,6 +141,9 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
                             }
                         }
                     }
+                }
+                @if let Some(older) = older {
+                    p { a rel="next" href=(format!("{base}/consent?before={older}#looks-heading")) { (ctx.t(T::OlderLooks)) } }
                 }
             }
         }

@@ -1,13 +1,15 @@
 //! `/circles/{id}/logbook`: how it is going, newest first; write an entry with
 //! who may read it, withdraw your own, thank someone for theirs.
 
-use axum::extract::Path;
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use http::StatusCode;
 use kring_protocol::v1::{self, Ring, Visibility};
 use maud::html;
 
-use super::{changed, circle_of, id, read};
+use super::{before_of, changed, circle_of, id, read_page};
 use crate::api::Failure;
 use crate::ctx::Ctx;
 use crate::form::{word_of, Fields};
@@ -15,22 +17,29 @@ use crate::i18n::{self, T};
 use crate::layout::{self, for_reader, person, CirclePage, Section};
 use crate::time;
 
-pub async fn show(ctx: Ctx, Path(circle): Path<String>) -> Response {
-    match render(&ctx, &circle, None).await {
+pub async fn show(
+    ctx: Ctx,
+    Path(circle): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match render(&ctx, &circle, before_of(&query), None).await {
         Ok(response) => response,
         Err(failure) => ctx.failure(failure),
     }
 }
 
+/// The page with the entries older than `before` (the newest without).
 async fn render(
     ctx: &Ctx,
     circle: &str,
+    before: Option<u64>,
     refused: Option<(&Fields, String, StatusCode)>,
 ) -> Result<Response, Failure> {
     let circle = circle_of(ctx, id(circle)?).await?;
     let tz = time::zone(&circle.time_zone);
     let base = format!("/circles/{}", circle.id);
-    let entries: Vec<v1::LogbookEntry> = read(ctx, &format!("{base}/logbook")).await?;
+    let (entries, older): (Vec<v1::LogbookEntry>, _) =
+        read_page(ctx, &format!("{base}/logbook"), before).await?;
     let me = circle.you.person;
     let lang = ctx.lang;
     let default_visibility = match circle.you.ring {
@@ -73,7 +82,7 @@ async fn render(
         }
         section aria-labelledby="entries-heading" {
             h2 #entries-heading { (ctx.t(T::Entries)) }
-            @if entries.is_empty() {
+            @if entries.is_empty() && before.is_none() {
                 p { (ctx.t(T::NoEntries)) }
             }
             @for entry in &entries {
@@ -112,6 +121,15 @@ async fn render(
                     }
                 }
             }
+            nav.pages aria-label=(ctx.t(T::Entries)) {
+                @if let Some(older) = older {
+                    a rel="next" href=(format!("{base}/logbook?before={older}")) { (ctx.t(T::OlderEntries)) }
+                    " "
+                }
+                @if before.is_some() {
+                    a href=(format!("{base}/logbook")) { (ctx.t(T::NewestEntries)) }
+                }
+            }
         }
     };
     let status = refused.map_or(StatusCode::OK, |(_, _, status)| status);
@@ -146,7 +164,7 @@ pub async fn write(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Resp
         Ok(created) => ctx.after(Ok(Some(created.version)), &back, T::EntryWritten),
         Err(Failure::Refused { status, detail, .. }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            match render(&ctx, &circle, Some((&fields, detail, status))).await {
+            match render(&ctx, &circle, None, Some((&fields, detail, status))).await {
                 Ok(response) => response,
                 Err(failure) => ctx.failure(failure),
             }

@@ -19,6 +19,7 @@ pub mod members;
 pub mod new_circle;
 pub mod not_found;
 pub mod organisation;
+pub mod request_history;
 pub mod requests;
 pub mod rota;
 pub mod signup;
@@ -58,6 +59,49 @@ pub(crate) async fn read<T: serde::de::DeserializeOwned>(
     ctx.client
         .get(&with_min_version(path, ctx.min_version))
         .await
+}
+
+/// One page of a list the API pages (newest first), from `before` on, with
+/// the cursor of the next (older) page when there is one.
+pub(crate) async fn read_page<T: serde::de::DeserializeOwned>(
+    ctx: &Ctx,
+    path: &str,
+    before: Option<u64>,
+) -> Result<(T, Option<u64>), Failure> {
+    let path = match before {
+        Some(before) => format!("{path}?before={before}"),
+        None => path.to_owned(),
+    };
+    let answer = ctx
+        .client
+        .send(http::Method::GET, &with_min_version(&path, ctx.min_version), None::<&()>)
+        .await?;
+    let next = answer
+        .headers
+        .get(http::header::LINK)
+        .and_then(|link| link.to_str().ok())
+        .and_then(next_before);
+    let page = serde_json::from_slice(&answer.body).map_err(|_| Failure::Unavailable)?;
+    Ok((page, next))
+}
+
+/// The `before` of a `Link: <...&before=N>; rel="next"` header.
+fn next_before(link: &str) -> Option<u64> {
+    let (target, rel) = link.split_once(';')?;
+    if !rel.contains("rel=\"next\"") {
+        return None;
+    }
+    let query = target.trim().trim_start_matches('<').trim_end_matches('>');
+    let (_, query) = query.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("before="))
+        .and_then(|n| n.parse().ok())
+}
+
+/// The `before` of a page's own address (`?before=N`); anything else: the newest.
+pub(crate) fn before_of(query: &std::collections::HashMap<String, String>) -> Option<u64> {
+    query.get("before").and_then(|b| b.parse().ok())
 }
 
 /// A read that some viewers may not make (403): `None` for them.

@@ -98,6 +98,7 @@ async fn render(
         @if requests.requests.is_empty() {
             p { (ctx.t(T::NoOpenRequests)) }
         }
+        p { a href=(format!("{base}/requests/history")) { (ctx.t(T::FinishedRequests)) } }
         @for request in &requests.requests {
             @let people = suggestions.iter().flat_map(|s| &s.suggestions)
                 .find(|s| s.request == request.id).map(|s| &s.people);
@@ -121,7 +122,7 @@ async fn render(
     ))
 }
 
-fn request_card(
+pub(super) fn request_card(
     ctx: &Ctx,
     circle: &v1::Circle,
     request: &v1::HelpRequest,

@@ -2,7 +2,6 @@
 //! servers on 127.0.0.1 serving the pages and the API, as `kring serve` does.
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use kring_server::{AppState, Settings};
 use kring_testkit::TestLog;
@@ -61,7 +60,6 @@ impl Kring {
         // within seconds; the limits themselves are tested in kring-server.
         let roomy = kring_server::Limit::per_minute(10_000);
         let settings = Settings {
-            read_patience: Duration::from_secs(15),
             rate_limits: kring_server::RateLimits {
                 log_in: roomy,
                 sign_up: roomy,
@@ -72,7 +70,7 @@ impl Kring {
             },
             ..Settings::default()
         };
-        let state = AppState::new(self.test.log.clone(), settings, Some(self.views.clone()))
+        let state = AppState::new(self.test.log.clone(), settings)
             .await
             .expect("set up the server");
         let address = listener.local_addr().expect("address");
