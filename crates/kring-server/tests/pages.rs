@@ -18,6 +18,7 @@ on_both_backends!(
     the_logbook_pages_through_what_each_member_may_read,
     finished_requests_have_a_history_of_their_own,
     a_page_that_cannot_be_is_refused_in_words,
+    the_export_streams_whole_or_comes_in_pages_newest_first,
 );
 
 /// Ann's circle for Mam, with Lou in the lukewarm ring.
@@ -161,10 +162,42 @@ async fn finished_requests_have_a_history_of_their_own(s: Server) {
     assert_eq!(theirs["requests"], json!([]));
 }
 
+async fn the_export_streams_whole_or_comes_in_pages_newest_first(s: Server) {
+    let (ann, _, circle) = circle(&s).await;
+    // More events than the export reads from the log at once (500).
+    for n in 0..520 {
+        let (status, created) = ann
+            .post(
+                &format!("/api/v1/circles/{circle}/logbook"),
+                json!({"text": format!("entry {n}"), "visibility": "whole_circle"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let (status, whole) = ann.get(&format!("/api/v1/circles/{circle}/export")).await;
+    assert_eq!(status, StatusCode::OK, "{whole}");
+    let versions: Vec<u64> = whole["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["version"].as_u64().unwrap())
+        .collect();
+    let head = whole["version"].as_u64().unwrap();
+    assert_eq!(versions, (1..=head).collect::<Vec<_>>(), "every event, oldest first");
+    let texts = whole["events"].as_array().unwrap().iter().filter(|e| e["data"]["text"].is_string()).count();
+    assert_eq!(texts, 520, "every entry opened");
+    assert_eq!(whole["people"].as_array().unwrap().len(), 3, "{}", whole["people"]);
+
+    // In pages, newest first: the same events, backwards.
+    let (paged, _) = walk(&ann, &format!("/circles/{circle}/export?limit=100"), "events", "version").await;
+    let backwards: Vec<String> = versions.iter().rev().map(u64::to_string).collect();
+    assert_eq!(paged, backwards);
+}
+
 async fn a_page_that_cannot_be_is_refused_in_words(s: Server) {
     let (ann, _, circle) = circle(&s).await;
     let events = s.events().await;
-    for path in ["logbook", "looks", "requests/history"] {
+    for path in ["logbook", "looks", "requests/history", "export"] {
         for limit in ["0", "101"] {
             let (status, problem) = ann
                 .get(&format!("/api/v1/circles/{circle}/{path}?limit={limit}"))

@@ -40,8 +40,10 @@ pub struct CircleView {
     index: Index,
 }
 
-/// What pages look up without going through a whole list.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What pages look up without going through a whole list. Derived from the
+/// view's own fields, so two views are equal by those ([`CircleView::indexes_agree`]
+/// checks the index against them).
+#[derive(Clone, Debug, Default)]
 struct Index {
     /// Every request, in the order asked (time, then id): the history's order.
     asked: Vec<(DateTime<Utc>, RequestId)>,
@@ -260,6 +262,13 @@ impl CircleView {
         }
     }
 
+    /// Whether the indexes kept while folding are those made from scratch.
+    pub fn indexes_agree(&self) -> bool {
+        let mut fresh = self.clone();
+        fresh.reindex();
+        fresh.index.asked == self.index.asked && fresh.index.entry_thanks == self.index.entry_thanks
+    }
+
     /// Makes the indexes again after a view was read from its stored form.
     pub fn reindex(&mut self) {
         let mut index = Index::default();
@@ -324,6 +333,12 @@ impl CircleView {
     /// A page of intermediaries' looks, newest first, for those who may see them.
     pub fn looks(&self, viewer: &Viewer, at: PageAt) -> Page<&(DateTime<Utc>, CircleEvent)> {
         newest_first(&self.looks, at, |(_, e)| may_see(&self.state, e, viewer))
+    }
+}
+
+impl PartialEq for Index {
+    fn eq(&self, _: &Index) -> bool {
+        true
     }
 }
 

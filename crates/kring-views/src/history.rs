@@ -18,6 +18,32 @@ pub struct HistoryEvent {
     pub event: CircleEvent,
 }
 
+/// Events of `circle` from version `from` on, oldest first: at most `limit`
+/// of them, read in one query.
+pub async fn circle_history_from(
+    log: &dyn EventLog,
+    circle: CircleId,
+    from: u64,
+    limit: usize,
+) -> Result<Vec<HistoryEvent>, ProjectionError> {
+    let upcasters = upcasters::all();
+    let page = log
+        .read_stream(&StreamName::circle(circle.0), from, limit)
+        .await?;
+    let mut history = Vec::with_capacity(page.len());
+    for recorded in &page {
+        if let Some((_, event)) = decode(&upcasters, recorded)? {
+            history.push(HistoryEvent {
+                version: recorded.version,
+                recorded_at: recorded.recorded_at,
+                actor: metadata::actor(&recorded.metadata).map(str::to_owned),
+                event,
+            });
+        }
+    }
+    Ok(history)
+}
+
 /// Every event of `circle`, oldest first.
 pub async fn circle_history(
     log: &dyn EventLog,

@@ -18,7 +18,7 @@ pub use circle_view::{CircleView, EntryView, RequestView, ThanksView};
 pub use current::{complete, current, CurrentViews};
 pub use dashboard::{dashboard, ConsentEntry, ConsentedCircles, DashboardRow, ORGANISATION_VIEW};
 pub use health::Health;
-pub use history::{circle_history, HistoryEvent};
+pub use history::{circle_history, circle_history_from, HistoryEvent};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
 pub use memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 pub use projector::{

@@ -1819,6 +1819,7 @@ fn the_fold_is_deterministic_and_survives_storage_as_json() {
     ] {
         let view = h.fold();
         assert_eq!(view, h.fold());
+        assert!(view.indexes_agree(), "the indexes kept while folding");
         assert_eq!(view.version, h.version());
         let json = serde_json::to_string(&view).unwrap();
         let back: CircleView = serde_json::from_str(&json).unwrap();

@@ -138,6 +138,7 @@ async fn assert_views_are_folds(log: &dyn Store, histories: &[CircleHistory]) {
         );
         let now = current(log, h.id).await.unwrap().expect("a view");
         assert!(now == folded, "the current view of {} is not the fold", h.id);
+        assert!(now.indexes_agree() && folded.indexes_agree(), "the indexes of {}", h.id);
     }
 }
 

@@ -232,8 +232,12 @@ async fn demo_makes_a_living_circle_once_and_serve_shows_it() {
         home["members"],
         json!({"warm": 3, "lukewarm": 2, "cold": 1})
     );
-    let logbook = home["logbook"].as_array().unwrap();
+    // The overview carries the newest ten; the logbook's first page the rest.
+    assert_eq!(home["logbook"].as_array().unwrap().len(), 10);
+    let logbook = sanne.get(&format!("/circles/{circle}/logbook")).await;
+    let logbook = logbook.as_array().unwrap();
     assert!(logbook.len() >= 12, "{}", logbook.len());
+    assert_eq!(logbook[..10], home["logbook"].as_array().unwrap()[..]);
     for visibility in ["warm_only", "warm_and_lukewarm", "whole_circle"] {
         assert!(
             logbook.iter().any(|e| e["visibility"] == visibility),

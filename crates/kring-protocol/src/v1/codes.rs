@@ -70,6 +70,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "malformed-json",
     "method-not-allowed",
     "min-version-ahead",
+    "page-limit",
     "name-control",
     "name-key-not-own",
     "name-length",

@@ -1,83 +1,32 @@
 //! Exports, as readable JSON:
-//! - `GET /circles/{id}/export`: a coordinator takes the whole circle: every
-//!   event they may see, personal text opened, with everyone's names.
+//! - `GET /circles/{id}/export`: a coordinator takes the whole circle (see
+//!   `circle_export`).
 //! - `GET /me/export`: anyone takes their own data: their account and, per
 //!   circle they are in, every event they caused.
 //!
 //! Visibility is the audience function's, as everywhere: an export shows no
 //! more than the exporter could read in Kring itself.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use chrono::Utc;
-use kring_domain::{may_see, Actor, CircleId, PersonId, Viewer};
+use kring_domain::{Actor, CircleId, PersonId, Viewer};
 use kring_protocol::v1;
 use kring_views::{circle_history, HistoryEvent};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::access::Member;
 use super::auth::SignedIn;
-use super::policy::Resource;
 use super::{wire, Problems};
 use crate::{ApiError, AppState};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(circle))
         .routes(routes!(personal))
-}
-
-#[utoipa::path(get, path = "/circles/{id}/export", tag = "export",
-    params(("id" = Uuid, Path, description = "the circle"), v1::ReadQuery),
-    responses((status = 200, body = v1::CircleExport), Problems))]
-async fn circle(
-    State(state): State<AppState>,
-    member: Member,
-) -> Result<impl IntoResponse, ApiError> {
-    member.may(Resource::Export)?;
-    let view = &member.view;
-    let mut events = vec![];
-    for event in circle_history(state.log.as_ref(), member.circle).await? {
-        // The export holds what the views hold, and no event written since.
-        if event.version > view.version {
-            break;
-        }
-        if may_see(&view.state, &event.event, &member.viewer) {
-            events.push(exported(&state, &event).await?);
-        }
-    }
-    let focus = super::circles::focus(&state, member.circle, view).await?;
-    let mut names = wire::Names::default();
-    let mut people = vec![focus.clone()];
-    let known: BTreeSet<PersonId> = view
-        .state
-        .members
-        .keys()
-        .chain(&view.state.former)
-        .copied()
-        .filter(|person| Some(*person) != view.state.focus)
-        .collect();
-    for person in known {
-        people.push(names.of(&state, person).await?);
-    }
-    let export = v1::CircleExport {
-        exported_at: Utc::now(),
-        circle: member.circle.0,
-        version: view.version,
-        time_zone: view.state.time_zone.clone(),
-        focus,
-        people,
-        events,
-    };
-    Ok(download(
-        &format!("kring-circle-{}.json", member.circle),
-        export,
-    ))
 }
 
 #[utoipa::path(get, path = "/me/export", tag = "export",
@@ -140,7 +89,7 @@ async fn circle_of_yours(
 }
 
 /// The JSON, offered as a file to save.
-fn download(file_name: &str, body: impl serde::Serialize) -> impl IntoResponse {
+pub(super) fn download(file_name: &str, body: impl serde::Serialize) -> impl IntoResponse {
     (
         [(
             header::CONTENT_DISPOSITION,
@@ -152,7 +101,7 @@ fn download(file_name: &str, body: impl serde::Serialize) -> impl IntoResponse {
 
 /// An event as readable JSON: its kind, who did it, its fields with every
 /// sealed text opened (`null` when its owner was forgotten).
-async fn exported(state: &AppState, event: &HistoryEvent) -> Result<v1::ExportedEvent, ApiError> {
+pub(super) async fn exported(state: &AppState, event: &HistoryEvent) -> Result<v1::ExportedEvent, ApiError> {
     let mut opened = HashMap::new();
     for sealed in wire::sealed_in(&event.event) {
         let text = wire::text(state.app.vault.open(&sealed).await?);

@@ -10,6 +10,7 @@ mod accounts;
 mod addresses;
 mod auth;
 pub(crate) mod calendar;
+mod circle_export;
 mod circles;
 mod command;
 mod consent;
@@ -76,6 +77,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(figures::router())
         .merge(calendar::router())
         .merge(export::router())
+        .merge(circle_export::router())
         .merge(organisations::router())
         .merge(mail_settings::router())
 }

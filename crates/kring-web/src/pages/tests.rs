@@ -86,7 +86,21 @@ fn api() -> Router {
             "capacity": {"hours_per_week": 3}, "note": "Dinsdag"}]})))
         .route(&format!("{base}/invitations"), answer(json!({"version": 7, "invitations": [
             {"id": SHIFT, "ring": "lukewarm", "role": "member", "expires_at": "2030-05-06T16:00:00Z"}]})))
-        .route(&format!("{base}/logbook"), answer(json!([entry])))
+        // A first page with an older one after it; the page after `before=1` is the last.
+        .route(&format!("{base}/logbook"), {
+            let link = format!("</api/v1{base}/logbook?limit=50&before=1>; rel=\"next\"");
+            get(move |query: axum::extract::RawQuery| async move {
+                let last = query.0.is_some_and(|q| q.contains("before=1"));
+                let link = if last { vec![] } else { vec![(http::header::LINK, link)] };
+                (axum::response::AppendHeaders(link), Json(json!([entry])))
+            })
+        })
+        .route(&format!("{base}/requests/history"), answer(json!({"version": 7, "requests": [
+            {"id": SHIFT, "category": "walk", "window_start": "2026-05-04T08:00:00Z",
+            "window_end": "2026-05-04T16:00:00Z", "duration_minutes": 60, "details": "Een rondje",
+            "asked_by": person(ANN, "Ann"), "on_behalf_of_focus": true, "reach": "warm",
+            "widen_to": [], "status": "done", "taker": person(BOB, "Bob"), "place": null,
+            "requested_at": "2026-05-01T08:00:00Z"}]})))
         .route(&format!("{base}/calendar-feeds"), answer(json!({"feeds": [{"id": SHIFT,
             "scope": "mine", "created_at": "2026-05-02T08:00:00Z"}]})))
         .route(&format!("{base}/load"), answer(json!({"version": 7, "week": "2030-05-06", "members": [
@@ -181,6 +195,8 @@ async fn every_page_renders_in_both_languages_by_the_frames_rules() {
         format!("{circle}/rota?week=2030-05-08"),
         format!("{circle}/requests?thank={REQUEST}&to={BOB}"),
         format!("{circle}/logbook"),
+        format!("{circle}/logbook?before=1"),
+        format!("{circle}/requests/history"),
         format!("{circle}/members"),
         format!("{circle}/calendar"),
         format!("{circle}/figures"),
@@ -224,6 +240,20 @@ async fn the_organisation_page_shows_its_thresholds_in_both_languages() {
     let (_, en) = page(&path, "en").await;
     assert!(en.contains("Mail when a circle needs attention"), "{en}");
     assert!(en.contains("Save thresholds"));
+}
+
+#[tokio::test]
+async fn the_logbook_leads_to_older_entries_and_back_in_both_languages() {
+    let path = format!("/circles/{CIRCLE}/logbook");
+    let (_, nl) = page(&path, "nl").await;
+    let older = format!("href=\"/circles/{CIRCLE}/logbook?before=1\"");
+    assert!(nl.contains(&older) && nl.contains("Oudere berichten"), "{nl}");
+    assert!(!nl.contains("Naar de nieuwste berichten"));
+    let (_, en) = page(&format!("{path}?before=1"), "en").await;
+    assert!(!en.contains(&older), "the last page leads no further");
+    assert!(en.contains("To the newest entries"), "{en}");
+    let (_, history) = page(&format!("/circles/{CIRCLE}/requests/history"), "nl").await;
+    assert!(history.contains("Afgeronde hulpvragen") && history.contains("Een rondje"), "{history}");
 }
 
 #[tokio::test]
