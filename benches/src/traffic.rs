@@ -899,6 +899,8 @@ impl History {
             let ((actor, action), invited) = sim.next_command(now);
             let shown = format!("{action:?}");
             let batch = match sim.state.decide(CircleCommand { actor, action }, now) {
+                // A dashboard look already on the record today: nothing happened.
+                Ok(events) if events.is_empty() => None,
                 Ok(events) => Some(sim.record(actor, events, invited)),
                 Err(e) => {
                     self.refused += 1;

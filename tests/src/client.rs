@@ -21,6 +21,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub body: Value,
     pub set_cookie: Option<String>,
+    /// The path of the next page of a list (its `Link: <...>; rel="next"`).
+    pub next: Option<String>,
 }
 
 impl Answer {
@@ -111,6 +113,20 @@ impl Client {
         self.send(Method::GET, path, None).await
     }
 
+    /// Every item of a list the API pages (a JSON array a page, or the array
+    /// under `key`), following each page's `Link` to the next.
+    pub async fn get_all(&self, path: &str, key: Option<&str>) -> Vec<Value> {
+        let (mut items, mut next) = (vec![], Some(path.to_owned()));
+        while let Some(path) = next.take() {
+            let answer = self.get(&path).await;
+            next = answer.next.clone();
+            let page = answer.expect(StatusCode::OK);
+            let page = key.map_or(&page, |key| &page[key]);
+            items.extend(page.as_array().expect("a list").iter().cloned());
+        }
+        items
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> Answer {
         self.send(Method::POST, path, Some(body)).await
     }
@@ -193,12 +209,19 @@ impl Client {
             .get("set-cookie")
             .and_then(|v| v.to_str().ok())
             .map(|v| v.split(';').next().unwrap_or_default().to_owned());
+        let next = response
+            .headers()
+            .get("link")
+            .and_then(|v| v.to_str().ok())
+            .filter(|link| link.ends_with("rel=\"next\""))
+            .and_then(|link| Some(link[link.find('<')? + 1..link.find('>')?].to_owned()));
         let text = response.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
         Answer {
             status,
             body,
             set_cookie,
+            next,
         }
     }
 }

@@ -101,17 +101,12 @@ async fn writers_survive_kills(backend: Backend) {
     let reader = survivor.as_ref().unwrap_or(&victim);
     let coordinator = Client::new(&reader.base).log_in(&email(0)).await;
     let entries = coordinator
-        .get(&format!(
-            "/api/v1/circles/{circle}/logbook?min_version={newest}"
-        ))
-        .await
-        .expect(StatusCode::OK);
-    let mut stored: Vec<&str> = entries
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["id"].as_str().unwrap())
-        .collect();
+        .get_all(
+            &format!("/api/v1/circles/{circle}/logbook?min_version={newest}"),
+            None,
+        )
+        .await;
+    let mut stored: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
     stored.sort();
     assert_eq!(
         stored.len(),

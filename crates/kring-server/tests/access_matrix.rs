@@ -66,6 +66,7 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("GET", "/circles/{id}", json!(null), [ANON, HIDDEN, OK, OK, OK, OK, OK, HIDDEN, HIDDEN, HIDDEN]),
         ("GET", "/circles/{id}/members", json!(null), [ANON, HIDDEN, OK, OK, OK, OK, OK, HIDDEN, HIDDEN, HIDDEN]),
         ("GET", "/circles/{id}/requests", json!(null), [ANON, HIDDEN, OK, OK, OK, OK, OK, HIDDEN, HIDDEN, HIDDEN]),
+        ("GET", "/circles/{id}/requests/history", json!(null), [ANON, HIDDEN, OK, OK, OK, OK, OK, HIDDEN, HIDDEN, HIDDEN]),
         ("GET", "/circles/{id}/logbook", json!(null), [ANON, HIDDEN, OK, OK, OK, OK, OK, HIDDEN, HIDDEN, HIDDEN]),
         ("GET", "/circles/{id}/load", json!(null), [ANON, HIDDEN, OK, OK, OK, OK, OK, HIDDEN, HIDDEN, HIDDEN]),
         ("GET", "/circles/{id}/reciprocity", json!(null), [ANON, HIDDEN, OK, OK, OK, OK, OK, HIDDEN, HIDDEN, HIDDEN]),

@@ -541,6 +541,23 @@ pub async fn load(
     Ok(Some(view))
 }
 
+/// Waits until the projector has stored what the log held when asked, at
+/// most `patience`: for reads of views only the projector keeps ("my
+/// circles"). True when it got there.
+pub async fn caught_up(log: &dyn ReadSide, patience: Duration) -> Result<bool, ProjectionError> {
+    let end = log.end_cursor().await?;
+    let deadline = tokio::time::Instant::now() + patience;
+    loop {
+        if log.load_checkpoint(CHECKPOINT).await? >= end {
+            return Ok(true);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// Drops every view and folds the whole log again. Calls `progress` with the
 /// number of events read so far after each batch.
 pub async fn rebuild(

@@ -71,6 +71,9 @@ async fn create(
     ))
 }
 
+/// How long "my circles" waits for the projector to reach the log's end.
+const MEMBERSHIPS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The circles the caller is in, by the name of the person each is for.
 #[utoipa::path(get, path = "/circles", tag = "circles",
     responses((status = 200, body = Vec<v1::CircleSummary>), Problems))]
@@ -79,15 +82,14 @@ async fn mine(
     SignedIn(me): SignedIn,
 ) -> Result<Json<Vec<v1::CircleSummary>>, ApiError> {
     let log = state.log.as_ref();
+    // Which circles a person is in is the projector's: a circle just made or
+    // joined shows once it has read that far (it is not waited for longer).
+    kring_views::caught_up(log, MEMBERSHIPS_PATIENCE).await?;
     let mut circles = vec![];
     for circle in kring_views::circles_of(log, me).await?.circles {
-        // A circle whose view is still catching up on a change is left out
-        // rather than shown as it was: that change may have been this
-        // person's removal.
-        let view = match super::access::current_view(&state, circle).await {
-            Ok(Some(view)) => view,
-            Ok(None) | Err(ApiError::NotReady) => continue,
-            Err(e) => return Err(e),
+        // Whether they are in it still is the circle's own say, as it is now.
+        let Some(view) = super::access::current_view(&state, circle).await? else {
+            continue;
         };
         let viewer = view.viewer(Actor::person(me), Utc::now());
         let Some(you) = membership(&viewer) else {
