@@ -72,10 +72,11 @@ async fn generate(
                     "{label:<8} generating: {n}/{total} events, {:.0}/s",
                     n as f64 / started.elapsed().as_secs_f64()
                 );
-                // Without statistics, `append_events` keeps the generic plans it made
-                // on the empty tables, and its event-id probe scans the whole log on
-                // every append (appends fall from ~1,000/s to under 200/s by 200,000
-                // events). Autovacuum would analyze, but it may be off (it is here).
+                // Without statistics, plpgsql keeps the generic plans it made on the
+                // empty tables (before migration 0009, `append_events`' event-id
+                // probe then scanned the whole log on every append: ~1,000/s fell to
+                // under 200/s by 200,000 events). Autovacuum would analyze, but it
+                // may be off (it is here).
                 if let Some(url) = &analyze {
                     if let Ok(mut c) = PgConnection::connect(url).await {
                         let _ = sqlx::query("ANALYZE").execute(&mut c).await;

@@ -1,5 +1,6 @@
 //! The per-stream hash chain. Postgres computes the same function in SQL
-//! (`event_hash` in the migrations); the conformance tests check that both agree.
+//! (`append_events` and `append_batch` in the migrations); the conformance
+//! tests check that both agree.
 
 use sha2::{Digest, Sha256};
 use uuid::Uuid;

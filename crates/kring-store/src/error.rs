@@ -51,18 +51,25 @@ impl StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        match &e {
-            sqlx::Error::Io(_)
-            | sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::WorkerCrashed
-            | sqlx::Error::Tls(_) => StoreError::Unavailable(e),
-            sqlx::Error::Protocol(_) => StoreError::Unavailable(e),
-            sqlx::Error::Database(db) if is_connection_loss(db.code().as_deref()) => {
-                StoreError::Unavailable(e)
-            }
-            _ => StoreError::Database(e),
+        if is_unavailable(&e) {
+            StoreError::Unavailable(e)
+        } else {
+            StoreError::Database(e)
         }
+    }
+}
+
+/// True when the operation's outcome is unknown or the database could not be reached.
+pub(crate) fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => is_connection_loss(db.code().as_deref()),
+        _ => false,
     }
 }
 

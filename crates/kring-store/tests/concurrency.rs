@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use common::{event, within, Harness, WAIT};
-use kring_store::{ExpectedVersion, RecordedEvent, Subscription};
+use kring_store::{verify_all, ExpectedVersion, RecordedEvent, StoreError, Subscription};
 use kring_testkit::on_both_backends;
 use sqlx::Row;
 use uuid::Uuid;
@@ -21,7 +21,10 @@ const WRITERS: u64 = 16;
 const STREAMS: u64 = 200;
 const APPENDS_PER_WRITER: u64 = 40;
 
-on_both_backends!(sixteen_writers_over_two_hundred_streams_and_a_tailer);
+on_both_backends!(
+    sixteen_writers_over_two_hundred_streams_and_a_tailer,
+    appends_sent_together_keep_their_own_outcomes,
+);
 
 async fn sixteen_writers_over_two_hundred_streams_and_a_tailer(h: Harness) {
     let outcome = run_workload(&h, 0).await;
@@ -188,4 +191,108 @@ async fn slow_writer(
         tx.commit().await.unwrap();
         acknowledged.lock().unwrap().push(e.event_id);
     }
+}
+
+/// Appends sent at the same time (on Postgres, written in one transaction when
+/// they queue up together) each get their own answer: a retried batch, a
+/// conflict and a reused event id, and the appends beside them are stored.
+async fn appends_sent_together_keep_their_own_outcomes(h: Harness) {
+    let retried = [event("A", 1), event("B", 2)];
+    let first = h
+        .log
+        .append("s", ExpectedVersion::Exact(0), &retried)
+        .await
+        .unwrap();
+    let taken = event("X", 3);
+    h.log
+        .append("t", ExpectedVersion::Exact(0), std::slice::from_ref(&taken))
+        .await
+        .unwrap();
+
+    // Left out of a transaction that writes the others.
+    let outcomes = send_together(
+        &h,
+        vec![
+            ("s", ExpectedVersion::Exact(0), retried.to_vec()),
+            ("s", ExpectedVersion::Exact(1), vec![event("C", 4)]),
+            ("t", ExpectedVersion::Any, vec![event("Y", 5)]),
+        ],
+        "one",
+    )
+    .await;
+    let again = outcomes[0].as_ref().unwrap();
+    assert!(again.duplicate, "the retried batch is not stored twice");
+    assert_eq!(
+        (again.first_position, again.last_position),
+        (first.first_position, first.last_position)
+    );
+    assert!(
+        matches!(outcomes[1], Err(StoreError::Conflict { actual: 2, .. })),
+        "{:?}",
+        outcomes[1]
+    );
+    assert_eq!(outcomes[2].as_ref().unwrap().stream_version, 2);
+
+    // Refusing a whole transaction, whose other appends are then stored one by one.
+    let mut reused = taken.clone();
+    reused.payload = serde_json::json!({ "n": 6 });
+    let outcomes = send_together(
+        &h,
+        vec![("u", ExpectedVersion::Exact(0), vec![reused])],
+        "two",
+    )
+    .await;
+    assert!(
+        matches!(outcomes[0], Err(StoreError::EventIdReused(id)) if id == taken.event_id),
+        "{:?}",
+        outcomes[0]
+    );
+
+    let stored = common::read_everything(h.log.as_ref()).await;
+    assert_eq!(
+        stored.len(),
+        2 + 1 + 1 + 2 * 36,
+        "Y and every fresh event, nothing else"
+    );
+    assert!(h.log.stream_head("u").await.unwrap().is_none());
+    let report = verify_all(h.log.as_ref()).await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.breaks);
+}
+
+/// Sends `appends` and 24 appends to new streams `<fresh>-<i>` at once; checks
+/// the fresh ones and returns the outcomes of `appends`.
+async fn send_together(
+    h: &Harness,
+    appends: Vec<(&str, ExpectedVersion, Vec<kring_store::NewEvent>)>,
+    fresh: &str,
+) -> Vec<Result<kring_store::Appended, StoreError>> {
+    let given = appends.len();
+    let mut all: Vec<_> = appends
+        .into_iter()
+        .map(|(stream, expected, events)| (stream.to_owned(), expected, events))
+        .collect();
+    for i in 0..24u64 {
+        let events = (0..1 + i % 2)
+            .map(|k| event("F", 100 + i * 10 + k))
+            .collect();
+        all.push((format!("{fresh}-{i}"), ExpectedVersion::Exact(0), events));
+    }
+    let tasks: Vec<_> = all
+        .into_iter()
+        .map(|(stream, expected, events)| {
+            let log = h.log.clone();
+            tokio::spawn(async move { log.append(&stream, expected, &events).await })
+        })
+        .collect();
+    let mut outcomes = vec![];
+    for task in tasks {
+        outcomes.push(within(WAIT, "an append", task).await.unwrap());
+    }
+    for (i, outcome) in outcomes[given..].iter().enumerate() {
+        let appended = outcome.as_ref().unwrap();
+        assert!(!appended.duplicate);
+        assert_eq!(appended.stream_version, 1 + i as u64 % 2);
+    }
+    outcomes.truncate(given);
+    outcomes
 }

@@ -1,10 +1,9 @@
 //! The log on Postgres.
 
-use sqlx::Row;
 use uuid::Uuid;
 
 use super::queries::{self, event_from_row, EVENT_COLUMNS};
-use super::{append_error, PgLog};
+use super::PgLog;
 use crate::rows::{self, sql_limit};
 use crate::{
     Appended, Backend, ExpectedVersion, GlobalCursor, NewEvent, RecordedEvent, StoreError,
@@ -29,33 +28,11 @@ crate::shared::event_log_impl!(PgLog, read: pool, own: {
             .iter()
             .map(NewEvent::encoded)
             .collect::<Result<Vec<_>, _>>()?;
-        let ids: Vec<Uuid> = encoded.iter().map(|e| e.event_id).collect();
-        let types: Vec<&str> = encoded.iter().map(|e| e.event_type.as_str()).collect();
-        let schema_versions: Vec<i32> = encoded.iter().map(|e| e.schema_version).collect();
-        let payloads: Vec<&str> = encoded.iter().map(|e| e.payload.as_str()).collect();
-        let metadata: Vec<&str> = encoded.iter().map(|e| e.metadata.as_str()).collect();
-        let row = sqlx::query("SELECT * FROM append_events($1, $2, $3, $4, $5, $6, $7)")
-            .bind(stream)
-            .bind(expected.as_sql())
-            .bind(&ids)
-            .bind(&types)
-            .bind(&schema_versions)
-            .bind(&payloads)
-            .bind(&metadata)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| append_error(e, stream, expected, &ids))?;
-        let appended = Appended {
-            stream_version: row.try_get::<i64, _>("stream_version")? as u64,
-            first_position: row.try_get::<i64, _>("first_position")? as u64,
-            last_position: row.try_get::<i64, _>("last_position")? as u64,
-            epoch: row.try_get("epoch")?,
-            duplicate: row.try_get("duplicate")?,
-        };
+        let appended = self.appender.append(stream, expected, encoded).await?;
         metrics::counter!("kring_appends_total", "backend" => "postgres").increment(1);
         // A retried batch (`duplicate`) wrote no event.
         metrics::counter!("kring_appended_events_total", "backend" => "postgres")
-            .increment(u64::from(!appended.duplicate) * ids.len() as u64);
+            .increment(u64::from(!appended.duplicate) * events.len() as u64);
         self.wake.send_modify(|n| *n += 1);
         self.appended_here.notify_one();
         Ok(appended)
