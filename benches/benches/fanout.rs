@@ -505,7 +505,6 @@ async fn make_circle(
             email: vault
                 .seal(*person, &format!("member{i}@example.org"))
                 .await?,
-            email_lookup,
         };
         commands.account(*person, register).await?;
     }
