@@ -505,7 +505,6 @@ async fn make_circle(
             email: vault
                 .seal(*person, &format!("member{i}@example.org"))
                 .await?,
-            email_lookup,
         };
         commands.account(*person, register).await?;
     }
@@ -996,8 +995,9 @@ async fn floor() -> anyhow::Result<()> {
 }
 
 async fn floor_socket(tcp: TcpStream, groups: Groups) {
+    // Kring's socket buffers (crates/kring-server/src/api/live.rs, `upgrade`).
     let config = WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_message_size(Some(4 * 1024))
         .max_frame_size(Some(4 * 1024));

@@ -9,7 +9,7 @@ use kring_store::{EventLog, RecordedEvent, StoreError, StreamKind, StreamName, S
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use crate::room::{Room, RoomMessage};
+use crate::room::{Room, RoomMessage, Subscribe};
 use crate::Outbox;
 
 /// How a hub behaves; the defaults suit production.
@@ -98,13 +98,13 @@ impl Hub {
         let (reply, answer) = oneshot::channel();
         self.send(
             circle,
-            RoomMessage::Subscribe {
+            RoomMessage::Subscribe(Box::new(Subscribe {
                 actor,
                 after,
                 epoch,
                 outbox,
                 reply,
-            },
+            })),
         );
         answer.await.map_err(|_| SubscribeError::Stopped)?
     }
@@ -177,10 +177,10 @@ fn deliver(hub: &Inner, recorded: RecordedEvent) {
             {
                 let rooms = hub.rooms.lock().expect("rooms lock");
                 for room in rooms.values() {
-                    let _ = room.send(RoomMessage::Dismiss(Actor::intermediary(
+                    let _ = room.send(RoomMessage::Dismiss(Box::new(Actor::intermediary(
                         person,
                         organisation,
-                    )));
+                    ))));
                 }
             }
         }

@@ -23,4 +23,4 @@ mod room;
 pub mod wire;
 
 pub use hub::{Hub, LiveSettings, SubscribeError};
-pub use outbox::{FellBehind, Inbox, Outbox, Outgoing, SocketId};
+pub use outbox::{Inbox, Next, Outbox, Outgoing, SocketId};

@@ -6,7 +6,7 @@
 //! never interleave. It loads the circle when first subscribed to and retires
 //! when its last subscriber leaves.
 
-use std::sync::Weak;
+use std::sync::{Arc, Weak};
 
 use chrono::{DateTime, Utc};
 use cqrs_es::persist::EventUpcaster;
@@ -18,18 +18,22 @@ use uuid::Uuid;
 use crate::hub::Inner;
 use crate::{frame, Outbox, Outgoing, SocketId, SubscribeError};
 
+/// What is larger than a word is boxed: a room's channel allocates its first
+/// 32 slots at once, so the largest variant sets what every room costs.
 pub(crate) enum RoomMessage {
     Event(Box<RecordedEvent>),
-    Subscribe {
-        actor: Actor,
-        after: u64,
-        epoch: Option<Uuid>,
-        outbox: Outbox,
-        reply: oneshot::Sender<Result<(), SubscribeError>>,
-    },
+    Subscribe(Box<Subscribe>),
     Unsubscribe(SocketId),
     /// This actor may no longer look (an intermediary left their organisation).
-    Dismiss(Actor),
+    Dismiss(Box<Actor>),
+}
+
+pub(crate) struct Subscribe {
+    pub actor: Actor,
+    pub after: u64,
+    pub epoch: Option<Uuid>,
+    pub outbox: Outbox,
+    pub reply: oneshot::Sender<Result<(), SubscribeError>>,
 }
 
 pub(crate) struct Room {
@@ -84,13 +88,14 @@ impl Room {
                         self.reset();
                     }
                 }
-                RoomMessage::Subscribe {
-                    actor,
-                    after,
-                    epoch,
-                    outbox,
-                    reply,
-                } => {
+                RoomMessage::Subscribe(subscribe) => {
+                    let Subscribe {
+                        actor,
+                        after,
+                        epoch,
+                        outbox,
+                        reply,
+                    } = *subscribe;
                     let max_replay = hub.settings.max_replay;
                     let answer = self
                         .subscribe(log.as_ref(), actor, after, epoch, outbox, max_replay)
@@ -100,7 +105,7 @@ impl Room {
                 RoomMessage::Unsubscribe(socket) => {
                     self.subscribers.retain(|s| s.outbox.socket != socket);
                 }
-                RoomMessage::Dismiss(actor) => self.dismiss(actor),
+                RoomMessage::Dismiss(actor) => self.dismiss(*actor),
             }
             self.subscribers.retain(|s| s.outbox.is_open());
             if self.subscribers.is_empty() && hub.retire(self.circle, || !inbox.is_empty()) {
@@ -186,7 +191,8 @@ impl Room {
         let (circle, version) = (self.circle, recorded.version);
         let audience = audience(&loaded.state, &event);
         let now = Utc::now();
-        let mut text = None;
+        // One frame for everyone it goes to, made when the first may see it.
+        let mut shared = None;
         let state = &loaded.state;
         self.subscribers.retain(|subscriber| {
             let viewer = Viewer::of(state, subscriber.actor, now);
@@ -200,17 +206,15 @@ impl Room {
                 return false;
             }
             if audience.includes(&viewer) {
-                let text = text
-                    .get_or_insert_with(|| {
-                        frame::event(circle, version, recorded.recorded_at, &event)
+                let outgoing = shared.get_or_insert_with(|| {
+                    Arc::new(Outgoing {
+                        circle,
+                        version,
+                        resumable: true,
+                        text: frame::event(circle, version, recorded.recorded_at, &event),
                     })
-                    .clone();
-                if subscriber.outbox.offer(Outgoing {
-                    circle,
-                    version,
-                    resumable: true,
-                    text,
-                }) {
+                });
+                if subscriber.outbox.offer(outgoing.clone()) {
                     metrics::counter!("kring_live_frames_sent_total").increment(1);
                 }
             }

@@ -7,10 +7,12 @@ use std::time::Duration;
 
 use common::live::{connect, next, send, session_cookie, silent, until_subscribed};
 use common::{Browser, Server};
+use futures::{SinkExt, StreamExt};
 use kring_protocol::v1::{self, ClientMessage, Ring, Scope, ServerMessage, Visibility};
 use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
 
 async fn circle(s: &Server) -> (Browser, String, String) {
     let (ann, _) = s.person("Ann", "ann@example.org").await;
@@ -636,8 +638,36 @@ async fn a_stranger_cannot_subscribe(s: Server) {
     assert_eq!(answer["type"], "error", "{answer}");
 }
 
+/// A client's message may be as large as 4 KiB, four times the socket's read
+/// buffer: it is read whole, in several reads. One byte more ends the socket.
+async fn a_large_client_message_is_read_whole_and_a_larger_one_refused(s: Server) {
+    let (_, circle, cookie) = circle(&s).await;
+    let mut socket = connect(&s.base, &cookie).await;
+    // A subscription, padded with the whitespace JSON allows to the limit.
+    let message = serde_json::to_string(&subscribe(&circle, 0, None)).unwrap();
+    let largest = format!("{message:<4096}");
+    assert_eq!(largest.len(), 4 * 1024);
+    socket.send(Message::Text(largest.into())).await.unwrap();
+    let first = until_subscribed(&mut socket).await;
+    assert_eq!(versions(&first), [1], "{first:?}");
+    assert_eq!(first.last().unwrap()["type"], "subscribed", "{first:?}");
+
+    let too_large = format!("{message:<4097}");
+    socket.send(Message::Text(too_large.into())).await.unwrap();
+    let deadline = Duration::from_secs(10);
+    loop {
+        let read = kring_testkit::within(deadline, "the socket to end", socket.next()).await;
+        match read {
+            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(other)) => panic!("{other:?} instead of the end"),
+        }
+    }
+}
+
 on_both_backends!(
     Server::start =>
+    a_large_client_message_is_read_whole_and_a_larger_one_refused,
     a_client_resumes_with_exactly_what_it_missed,
     each_viewer_receives_what_they_may_see,
     removal_and_revoked_consent_stop_a_socket_at_once,

@@ -15,17 +15,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use std::future::Future;
+
+use axum::extract::ws::{close_code, CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use kring_domain::{Actor, CircleId, OrganisationId, PersonId};
-use kring_live::{Outbox, SubscribeError};
+use kring_live::{Inbox, Next, Outbox, Outgoing, SubscribeError};
 use kring_protocol::v1::{ClientMessage, Position, ServerMessage};
+use tokio::sync::{broadcast, watch};
 
 use super::access::{record_look, works_for};
 use super::addresses;
@@ -149,8 +153,9 @@ async fn upgrade(
     Ok(upgrade
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
-        // Small buffers: an idle socket should cost little memory.
-        .read_buffer_size(4 * 1024)
+        // Small buffers: an idle socket should cost little memory. A larger
+        // message (up to the limit above) is read in several reads.
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| serve_socket(socket, state, me, session)))
 }
@@ -184,156 +189,242 @@ fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-/// Whether the socket's session still lasts. A store that cannot answer counts
-/// as "ended": the socket closes and the client reconnects (and is asked again).
-async fn session_lasts(state: &AppState, me: PersonId, session: &str) -> bool {
-    matches!(state.app.accounts.session(session).await, Ok(Some(account)) if account == me)
+/// The socket's task. Its future keeps room for everything it ever holds
+/// across an await, for as long as the socket is open, idle or not: so what
+/// it holds for good is made before it ([`Socket::open`]), and what is large
+/// and rare (a client's message, a look at the session, a goodbye) lives on
+/// the heap only while it happens.
+fn serve_socket(
+    socket: WebSocket,
+    state: AppState,
+    me: PersonId,
+    session: String,
+) -> impl Future<Output = ()> + Send {
+    let mut socket = Socket::open(socket, state, me, session);
+    async move { socket.serve().await }
 }
 
-async fn serve_socket(socket: WebSocket, state: AppState, me: PersonId, session: String) {
-    metrics::gauge!("kring_live_sockets").increment(1.0);
-    let mut session_ends = state.app.session_ends.0.subscribe();
-    let mut session_checked = Instant::now();
-    let stopping = state.app.live_stopping.clone();
-    stopping.open.fetch_add(1, Ordering::SeqCst);
-    let mut stop = stopping.signal.subscribe();
-    let options = state.app.live_options.clone();
-    let (outbox, mut inbox) = Outbox::channel(options.queue);
-    let fell_behind = inbox.fell_behind();
-    let (mut sink, mut stream) = socket.split();
-    let mut following: HashSet<CircleId> = HashSet::new();
-    let mut positions: HashMap<CircleId, u64> = HashMap::new();
-    let per_second = NonZeroU32::new(options.messages_per_second.max(1)).expect("at least one");
-    let limiter: DefaultDirectRateLimiter = RateLimiter::direct(
-        Quota::per_second(per_second)
-            .allow_burst(per_second.saturating_mul(NonZeroU32::new(2).expect("two"))),
-    );
-    let mut last_heard = Instant::now();
-    let mut ping = tokio::time::interval(options.ping_every);
-    ping.tick().await;
-    loop {
-        tokio::select! {
-            biased;
-            () = async { let _ = stop.wait_for(|stopping| *stopping).await; } => {
-                let closing = ServerMessage::Closing {
-                    reason: "the server is stopping: reconnect and subscribe from these positions".into(),
-                    positions: positions_of(&positions),
-                };
-                let _ = tokio::time::timeout(Duration::from_secs(1), async {
-                    sink.send(text(&closing)).await?;
-                    sink.send(Message::Close(Some(CloseFrame {
-                        code: axum::extract::ws::close_code::RESTART,
-                        reason: "server stopping".into(),
-                    }))).await
-                }).await;
-                break;
-            }
-            () = fell_behind.wait() => {
-                let closing = ServerMessage::Closing {
-                    reason: "this connection fell behind: reconnect and subscribe from these positions".into(),
-                    positions: positions_of(&positions),
-                };
-                let _ = tokio::time::timeout(Duration::from_secs(1), async {
-                    sink.send(text(&closing)).await?;
-                    sink.send(Message::Close(Some(CloseFrame { code: CLOSE_TOO_SLOW, reason: "too slow".into() }))).await
-                }).await;
-                break;
-            }
-            ended = session_ends.recv() => {
-                let mine = match ended {
-                    Ok(person) => person == me,
-                    // Missed some: look anyway.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
-                };
-                if mine && !session_lasts(&state, me, &session).await {
-                    close_ended_session(&mut sink).await;
-                    break;
+/// One open socket: what its task holds while it waits.
+struct Socket {
+    state: AppState,
+    me: PersonId,
+    session: Box<str>,
+    sink: SplitSink<WebSocket, Message>,
+    stream: SplitStream<WebSocket>,
+    /// Given to the rooms this socket follows; `inbox` is its other end.
+    outbox: Outbox,
+    inbox: Inbox,
+    session_ends: broadcast::Receiver<PersonId>,
+    session_checked: Instant,
+    stop: watch::Receiver<bool>,
+    following: HashSet<CircleId>,
+    /// The version of each circle the client has, for a goodbye.
+    positions: HashMap<CircleId, u64>,
+    limiter: DefaultDirectRateLimiter,
+    last_heard: Instant,
+    ping: tokio::time::Interval,
+}
+
+impl Socket {
+    fn open(socket: WebSocket, state: AppState, me: PersonId, session: String) -> Socket {
+        metrics::gauge!("kring_live_sockets").increment(1.0);
+        let stopping = &state.app.live_stopping;
+        stopping.open.fetch_add(1, Ordering::SeqCst);
+        let stop = stopping.signal.subscribe();
+        let session_ends = state.app.session_ends.0.subscribe();
+        let options = &state.app.live_options;
+        let (outbox, inbox) = Outbox::channel(options.queue);
+        let per_second = NonZeroU32::new(options.messages_per_second.max(1)).expect("at least one");
+        let limiter = RateLimiter::direct(
+            Quota::per_second(per_second)
+                .allow_burst(per_second.saturating_mul(NonZeroU32::new(2).expect("two"))),
+        );
+        let first_ping = tokio::time::Instant::now() + options.ping_every;
+        let ping = tokio::time::interval_at(first_ping, options.ping_every);
+        let (sink, stream) = socket.split();
+        Socket {
+            state,
+            me,
+            session: session.into(),
+            sink,
+            stream,
+            outbox,
+            inbox,
+            session_ends,
+            session_checked: Instant::now(),
+            stop,
+            following: HashSet::new(),
+            positions: HashMap::new(),
+            limiter,
+            last_heard: Instant::now(),
+            ping,
+        }
+    }
+
+    async fn serve(&mut self) {
+        loop {
+            tokio::select! {
+                biased;
+                () = stopping(&mut self.stop) => {
+                    let reason = "the server is stopping: reconnect and subscribe from these positions";
+                    Box::pin(self.goodbye(reason, close_code::RESTART, "server stopping")).await;
+                    return;
                 }
-                session_checked = Instant::now();
-            }
-            frame = inbox.recv() => {
-                let Some(frame) = frame else { break };
-                if session_checked.elapsed() > SESSION_CHECK {
-                    if !session_lasts(&state, me, &session).await {
-                        close_ended_session(&mut sink).await;
-                        break;
+                ended = self.session_ends.recv() => {
+                    let mine = match ended {
+                        Ok(person) => person == self.me,
+                        // Missed some: look anyway.
+                        Err(broadcast::error::RecvError::Lagged(_)) => true,
+                        Err(broadcast::error::RecvError::Closed) => false,
+                    };
+                    if mine && !Box::pin(self.session_lasts()).await {
+                        return;
                     }
-                    session_checked = Instant::now();
                 }
-                if frame.resumable {
-                    positions.insert(frame.circle, frame.version);
-                } else {
-                    // Told to reload, or no longer theirs: nothing to resume from.
-                    positions.remove(&frame.circle);
-                }
-                let sent = tokio::time::timeout(
-                    options.write_timeout,
-                    sink.send(Message::Text(Utf8Bytes::from(frame.text.as_ref()))),
-                ).await;
-                if !matches!(sent, Ok(Ok(()))) {
-                    break;
-                }
-            }
-            message = stream.next() => {
-                let Some(Ok(message)) = message else { break };
-                last_heard = Instant::now();
-                match message {
-                    Message::Text(text) => {
-                        if limiter.check().is_err() {
-                            let _ = sink.send(Message::Close(Some(CloseFrame {
-                                code: axum::extract::ws::close_code::POLICY,
-                                reason: "too many messages".into(),
-                            }))).await;
-                            break;
+                next = self.inbox.next() => match next {
+                    Next::Frame(frame) => {
+                        if !self.send_frame(&frame).await {
+                            return;
                         }
-                        let answer = handle(&state, me, &outbox, &mut following, &options, text.as_str()).await;
-                        if let Some(answer) = answer {
-                            if sink.send(self::text(&answer)).await.is_err() {
-                                break;
+                    }
+                    Next::FellBehind => {
+                        let reason = "this connection fell behind: reconnect and subscribe from these positions";
+                        Box::pin(self.goodbye(reason, CLOSE_TOO_SLOW, "too slow")).await;
+                        return;
+                    }
+                    Next::Closed => return,
+                },
+                message = self.stream.next() => {
+                    let Some(Ok(message)) = message else { return };
+                    self.last_heard = Instant::now();
+                    match message {
+                        Message::Ping(_) | Message::Pong(_) => {}
+                        Message::Close(_) => return,
+                        message => {
+                            if !Box::pin(self.on_message(message)).await {
+                                return;
                             }
                         }
                     }
-                    Message::Binary(_) => {
-                        let error = ServerMessage::Error { circle: None, message: "send JSON text messages".into() };
-                        if sink.send(text(&error)).await.is_err() {
-                            break;
-                        }
+                }
+                _ = self.ping.tick() => {
+                    let idle_timeout = self.state.app.live_options.idle_timeout;
+                    if self.last_heard.elapsed() > idle_timeout {
+                        Box::pin(self.close(close_code::AWAY, "idle")).await;
+                        return;
                     }
-                    Message::Close(_) => break,
-                    Message::Ping(_) | Message::Pong(_) => {}
-                }
-            }
-            _ = ping.tick() => {
-                if last_heard.elapsed() > options.idle_timeout {
-                    let _ = sink.send(Message::Close(Some(CloseFrame {
-                        code: axum::extract::ws::close_code::AWAY,
-                        reason: "idle".into(),
-                    }))).await;
-                    break;
-                }
-                if sink.send(Message::Ping(Default::default())).await.is_err() {
-                    break;
+                    if self.sink.send(Message::Ping(Default::default())).await.is_err() {
+                        return;
+                    }
                 }
             }
         }
     }
-    for circle in following {
-        state.app.live.unsubscribe(circle, &outbox);
+
+    /// Sends one frame from the rooms, unless the session ended meanwhile;
+    /// false when the socket is to close.
+    async fn send_frame(&mut self, frame: &Outgoing) -> bool {
+        if self.session_checked.elapsed() > SESSION_CHECK && !Box::pin(self.session_lasts()).await {
+            return false;
+        }
+        if frame.resumable {
+            self.positions.insert(frame.circle, frame.version);
+        } else {
+            // Told to reload, or no longer theirs: nothing to resume from.
+            self.positions.remove(&frame.circle);
+        }
+        let sent = tokio::time::timeout(
+            self.state.app.live_options.write_timeout,
+            self.sink
+                .send(Message::Text(Utf8Bytes::from(frame.text.as_ref()))),
+        )
+        .await;
+        matches!(sent, Ok(Ok(())))
     }
-    metrics::gauge!("kring_live_sockets").decrement(1.0);
-    stopping.open.fetch_sub(1, Ordering::SeqCst);
+
+    /// Whether the socket's session still lasts; when it does not, the socket
+    /// says so and is to close. A store that cannot answer counts as "ended":
+    /// the client reconnects (and is asked again).
+    async fn session_lasts(&mut self) -> bool {
+        let account = self.state.app.accounts.session(&self.session).await;
+        if matches!(account, Ok(Some(account)) if account == self.me) {
+            self.session_checked = Instant::now();
+            return true;
+        }
+        self.close(CLOSE_SESSION_ENDED, "signed out").await;
+        false
+    }
+
+    /// A client's text or binary message; false when the socket is to close.
+    async fn on_message(&mut self, message: Message) -> bool {
+        let Message::Text(text) = message else {
+            let error = ServerMessage::Error {
+                circle: None,
+                message: "send JSON text messages".into(),
+            };
+            return self.sink.send(self::text(&error)).await.is_ok();
+        };
+        if self.limiter.check().is_err() {
+            self.close(close_code::POLICY, "too many messages").await;
+            return false;
+        }
+        let answer = handle(
+            &self.state,
+            self.me,
+            &self.outbox,
+            &mut self.following,
+            text.as_str(),
+        )
+        .await;
+        match answer {
+            Some(answer) => self.sink.send(self::text(&answer)).await.is_ok(),
+            None => true,
+        }
+    }
+
+    /// Tells the client why the socket closes and where to resume, then closes it.
+    async fn goodbye(&mut self, reason: &str, code: u16, why: &'static str) {
+        let closing = ServerMessage::Closing {
+            reason: reason.into(),
+            positions: positions_of(&self.positions),
+        };
+        let sink = &mut self.sink;
+        let _ = tokio::time::timeout(GOODBYE, async {
+            sink.send(text(&closing)).await?;
+            sink.send(close_frame(code, why)).await
+        })
+        .await;
+    }
+
+    async fn close(&mut self, code: u16, why: &'static str) {
+        let _ = tokio::time::timeout(GOODBYE, self.sink.send(close_frame(code, why))).await;
+    }
 }
 
-async fn close_ended_session(sink: &mut futures::stream::SplitSink<WebSocket, Message>) {
-    let _ = tokio::time::timeout(
-        Duration::from_secs(1),
-        sink.send(Message::Close(Some(CloseFrame {
-            code: CLOSE_SESSION_ENDED,
-            reason: "signed out".into(),
-        }))),
-    )
-    .await;
+impl Drop for Socket {
+    fn drop(&mut self) {
+        for circle in &self.following {
+            self.state.app.live.unsubscribe(*circle, &self.outbox);
+        }
+        metrics::gauge!("kring_live_sockets").decrement(1.0);
+        let open = &self.state.app.live_stopping.open;
+        open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Once the server stops. (The `Ref` that `wait_for` answers would hold on to `stop`.)
+async fn stopping(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopping| *stopping).await;
+}
+
+/// How long a closing socket waits for a client that may not read.
+const GOODBYE: Duration = Duration::from_secs(1);
+
+fn close_frame(code: u16, why: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: why.into(),
+    }))
 }
 
 /// One client message; the answer to send at once, if any.
@@ -342,7 +433,6 @@ async fn handle(
     me: PersonId,
     outbox: &Outbox,
     following: &mut HashSet<CircleId>,
-    options: &LiveOptions,
     text: &str,
 ) -> Option<ServerMessage> {
     let error = |circle: Option<CircleId>, message: String| {
@@ -364,6 +454,7 @@ async fn handle(
             organisation,
         } => {
             let circle = CircleId(circle);
+            let options = &state.app.live_options;
             if !following.contains(&circle) && following.len() >= options.max_subscriptions {
                 return error(
                     Some(circle),
@@ -376,12 +467,7 @@ async fn handle(
             let actor = match organisation.map(OrganisationId) {
                 None => Actor::person(me),
                 Some(organisation) => {
-                    // Looking as an organisation is a look like any other: on the record.
-                    let known = works_for(state, me, organisation).await.is_ok()
-                        && record_look(state, circle, me, organisation, kring_domain::Looked::Live)
-                            .await
-                            .is_ok();
-                    if !known {
+                    if !Box::pin(look_as(state, me, circle, organisation)).await {
                         return error(Some(circle), SubscribeError::NoSuchCircle.to_string());
                     }
                     Actor::intermediary(me, organisation)
@@ -415,6 +501,21 @@ async fn handle(
             None
         }
     }
+}
+
+/// Whether `me` may look at `circle` for `organisation`. Looking as an
+/// organisation is a look like any other: on the record. (Boxed by the
+/// caller: a command is a large future.)
+async fn look_as(
+    state: &AppState,
+    me: PersonId,
+    circle: CircleId,
+    organisation: OrganisationId,
+) -> bool {
+    works_for(state, me, organisation).await.is_ok()
+        && record_look(state, circle, me, organisation, kring_domain::Looked::Live)
+            .await
+            .is_ok()
 }
 
 fn positions_of(positions: &HashMap<CircleId, u64>) -> Vec<Position> {
