@@ -302,7 +302,6 @@ async fn node() -> anyhow::Result<()> {
     // The node as `kring serve` runs it: projector, then the server with its live hub.
     let mut projector = kring_views::Projector::open(log.clone()).await?;
     let projected = projector.catch_up(|_| {}).await?;
-    let views = projector.progress();
     // Diagnostic: without a projector the node does only the command and the fan-out.
     let projector = if env_number("KRING_BENCH_FANOUT_PROJECTOR", 1)? == 0 {
         println!("setup    NO projector runs (KRING_BENCH_FANOUT_PROJECTOR=0): a diagnostic, not Kring as it runs");

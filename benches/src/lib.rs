@@ -2,6 +2,7 @@
 //! the concurrent writer workload every system runs, latency figures and the
 //! process's memory.
 
+pub mod node;
 pub mod traffic;
 
 use std::future::Future;

@@ -865,6 +865,8 @@ pub struct History {
     pub sims: Vec<Sim>,
     queue: BinaryHeap<Reverse<(i64, usize)>>,
     end: DateTime<Utc>,
+    /// The simulated time of the last command handed out (or tried).
+    pub now: DateTime<Utc>,
     pub refused: usize,
     pub first_refusal: Option<String>,
 }
@@ -886,6 +888,22 @@ impl History {
             sims,
             queue,
             end,
+            now: begin,
+            refused: 0,
+            first_refusal: None,
+        }
+    }
+
+    /// Circle `index` of the traffic model alone, created at `begin` and living
+    /// until `end` (the growth bench grows one circle over years).
+    pub fn one(index: usize, target: u64, begin: DateTime<Utc>, end: DateTime<Utc>) -> History {
+        let mut queue = BinaryHeap::new();
+        queue.push(Reverse((begin.timestamp_micros(), 0)));
+        History {
+            sims: vec![Sim::new(index, target)],
+            queue,
+            end,
+            now: begin,
             refused: 0,
             first_refusal: None,
         }
@@ -895,6 +913,7 @@ impl History {
         loop {
             let Reverse((micros, i)) = self.queue.pop()?;
             let now = DateTime::from_timestamp_micros(micros).expect("in range");
+            self.now = now;
             let sim = &mut self.sims[i];
             let ((actor, action), invited) = sim.next_command(now);
             let shown = format!("{action:?}");

@@ -123,7 +123,17 @@ pub struct Accounts {
     commands: Arc<Commands>,
     vault: Vault,
     lookup: EmailLookup,
+    /// Sealed names read before: a page names up to fifty people, and reading
+    /// each one's account stream for every page would make reads cost what
+    /// the circle's history holds. Only ciphertext is kept: opening a name
+    /// takes its owner's key, fetched per request, so a forgotten person is
+    /// "a former member" at once. (No command renames an account; one that
+    /// does must forget the name here.)
+    names: Arc<std::sync::Mutex<std::collections::HashMap<PersonId, Sealed>>>,
 }
+
+/// Sealed names a node keeps before it starts again from none.
+const NAMES_KEPT: usize = 100_000;
 
 impl Accounts {
     /// `lookup` is keyed with the server secret ([`crate::server_secret`]).
@@ -133,6 +143,7 @@ impl Accounts {
             log,
             commands,
             lookup,
+            names: Default::default(),
         }
     }
 
@@ -336,7 +347,22 @@ impl Accounts {
 
     /// A person's name, sealed, as others see it: `None` without an account.
     pub async fn sealed_name(&self, person: PersonId) -> Result<Option<Sealed>, AccountError> {
-        Ok(self.sealed_profile(person).await?.map(|(name, _)| name))
+        if let Some(name) = self.kept_names().get(&person) {
+            return Ok(Some(name.clone()));
+        }
+        let name = self.sealed_profile(person).await?.map(|(name, _)| name);
+        if let Some(name) = &name {
+            let mut kept = self.kept_names();
+            if kept.len() >= NAMES_KEPT {
+                kept.clear();
+            }
+            kept.insert(person, name.clone());
+        }
+        Ok(name)
+    }
+
+    fn kept_names(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<PersonId, Sealed>> {
+        self.names.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A person's name as others see it: `None` when they have no account.
