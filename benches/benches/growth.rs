@@ -109,7 +109,11 @@ impl Window {
             .filter(|s| s.2)
             .map(|s| s.0.as_secs_f64())
             .sum();
-        let median = if plain.is_empty() { 0.0 } else { median(&plain) };
+        let median = if plain.is_empty() {
+            0.0
+        } else {
+            median(&plain)
+        };
         Duration::from_secs_f64(
             (median * plain_events as f64 + storing) / self.events().max(1) as f64,
         )
@@ -179,7 +183,9 @@ impl Circle {
     /// history's state, so that it goes on from the stream's head.
     async fn absorb(&mut self, log: &dyn Store) -> anyhow::Result<()> {
         let sim = &mut self.history.sims[0];
-        let added = log.read_stream(&self.stream, sim.version + 1, 100_000).await?;
+        let added = log
+            .read_stream(&self.stream, sim.version + 1, 100_000)
+            .await?;
         for recorded in added {
             let event: CircleEvent = serde_json::from_value(recorded.payload)?;
             sim.state.apply(event);
@@ -200,7 +206,12 @@ struct Grower {
 impl Grower {
     /// A circle with an organisation's consent (so its intermediary looks now
     /// and then), grown to `size` events.
-    async fn circle(&mut self, spec: &Spec, size: u64, end: DateTime<Utc>) -> anyhow::Result<Circle> {
+    async fn circle(
+        &mut self,
+        spec: &Spec,
+        size: u64,
+        end: DateTime<Utc>,
+    ) -> anyhow::Result<Circle> {
         let begin = end - TimeDelta::days(LIFE_DAYS);
         let mut history = loop {
             let history = History::one(self.next_index, LIFE_EVENTS, begin, end);
@@ -357,7 +368,11 @@ async fn over_http(
                             "text": format!("Entry {round}: visited Mam, she ate well and slept after lunch; the pharmacy comes on Thursday."),
                             "visibility": "whole_circle",
                         });
-                        timed(http.post(logbook).json(&entry).header("cookie", writer), 201).await?
+                        timed(
+                            http.post(logbook).json(&entry).header("cookie", writer),
+                            201,
+                        )
+                        .await?
                     }
                     1 => timed(http.get(logbook).header("cookie", reader), 200).await?,
                     _ => timed(http.get(rota).header("cookie", reader), 200).await?,
@@ -377,7 +392,11 @@ async fn over_http(
                         let slots = body["slots"].as_array().map_or(&[][..], Vec::as_slice);
                         circle.slots = slots.len();
                         circle.names = distinct(slots.iter().flat_map(|s| {
-                            s["claimed_by"].as_array().into_iter().flatten().map(|p| &p["id"])
+                            s["claimed_by"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|p| &p["id"])
                         }));
                         circle.rota.push(took);
                     }
@@ -459,7 +478,10 @@ async fn projector_window(
             spent += started.elapsed();
             if got == 0 {
                 window.empty_reads += 1;
-                ensure!(Instant::now() < deadline, "the projector did not read the event");
+                ensure!(
+                    Instant::now() < deadline,
+                    "the projector did not read the event"
+                );
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
             read += got;

@@ -315,7 +315,10 @@ async fn rota_query(
     let mut first = vec![];
     for (circle, _) in &chosen {
         let t0 = Instant::now();
-        views.current(*circle).await?.with_context(|| format!("no circle {circle}"))?;
+        views
+            .current(*circle)
+            .await?
+            .with_context(|| format!("no circle {circle}"))?;
         first.push(t0.elapsed());
     }
     let first = Run::new(chosen.len(), started.elapsed(), first);

@@ -254,7 +254,9 @@ async fn main() -> anyhow::Result<()> {
         events: env_number("KRING_BENCH_THROUGHPUT_EVENTS", circles * 60)?.max(circles * 30) as u64,
         clients: env_number("KRING_BENCH_THROUGHPUT_CLIENTS", 16)?.max(1),
         warm_up: Duration::from_secs(env_number("KRING_BENCH_THROUGHPUT_WARM_UP_S", 2)? as u64),
-        measured: Duration::from_secs(env_number("KRING_BENCH_THROUGHPUT_SECONDS", 10)?.max(1) as u64),
+        measured: Duration::from_secs(
+            env_number("KRING_BENCH_THROUGHPUT_SECONDS", 10)?.max(1) as u64
+        ),
         backends: std::env::var("KRING_BENCH_THROUGHPUT_BACKENDS")
             .unwrap_or_else(|_| "sqlite,postgres".into())
             .split(',')

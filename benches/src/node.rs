@@ -133,18 +133,22 @@ impl Db {
     pub async fn stored_bytes(&self, kind: &str, key: &str) -> anyhow::Result<u64> {
         let bytes: Option<i64> = match &self.inner {
             Inner::Sqlite(log, _) => {
-                sqlx::query_scalar("SELECT length(CAST(body AS BLOB)) FROM views WHERE kind = ? AND key = ?")
-                    .bind(kind)
-                    .bind(key)
-                    .fetch_optional(log.writer_pool())
-                    .await?
+                sqlx::query_scalar(
+                    "SELECT length(CAST(body AS BLOB)) FROM views WHERE kind = ? AND key = ?",
+                )
+                .bind(kind)
+                .bind(key)
+                .fetch_optional(log.writer_pool())
+                .await?
             }
             Inner::Postgres(log, _) => {
-                sqlx::query_scalar("SELECT octet_length(body)::int8 FROM views WHERE kind = $1 AND key = $2")
-                    .bind(kind)
-                    .bind(key)
-                    .fetch_optional(log.pool())
-                    .await?
+                sqlx::query_scalar(
+                    "SELECT octet_length(body)::int8 FROM views WHERE kind = $1 AND key = $2",
+                )
+                .bind(kind)
+                .bind(key)
+                .fetch_optional(log.pool())
+                .await?
             }
         };
         Ok(bytes.unwrap_or(0) as u64)
@@ -389,7 +393,8 @@ fn fake_fields(value: &mut Value, each: &mut impl FnMut(&mut Sealed)) {
                 && map.get("data").is_some_and(Value::is_string)
                 && map.get("owner").is_some_and(Value::is_string);
             if is_sealed {
-                if let Ok(mut sealed) = serde_json::from_value::<Sealed>(Value::Object(map.clone())) {
+                if let Ok(mut sealed) = serde_json::from_value::<Sealed>(Value::Object(map.clone()))
+                {
                     each(&mut sealed);
                     if let Ok(Value::Object(new)) = serde_json::to_value(&sealed) {
                         *map = new;
@@ -414,7 +419,13 @@ fn fake_fields(value: &mut Value, each: &mut impl FnMut(&mut Sealed)) {
 fn words(n: usize) -> String {
     const TEXT: &str = "Visited Mam this morning, she ate well and slept after lunch. \
         The pharmacy delivers on Thursday; someone needs to be home. ";
-    TEXT.chars().cycle().take(n).collect::<String>().trim().to_owned() + "."
+    TEXT.chars()
+        .cycle()
+        .take(n)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+        + "."
 }
 
 #[cfg(test)]
@@ -441,7 +452,10 @@ mod tests {
         // The second pass meets the fields in the order of the first.
         let place = |data: &str| seen.iter().position(|d| d == data).unwrap() + 1;
         assert_eq!(payload["text"]["data"], format!("sealed {}", place("AAAA")));
-        assert_eq!(payload["nested"][0]["note"]["data"], format!("sealed {}", place("BBBB")));
+        assert_eq!(
+            payload["nested"][0]["note"]["data"],
+            format!("sealed {}", place("BBBB"))
+        );
         assert_eq!(payload["nested"][1]["data"], "no");
         assert_eq!(payload["other"]["data"], "CCCC");
         assert!(words(30).starts_with("Visited") && words(30).ends_with('.'));

@@ -569,8 +569,8 @@ async fn a_stopping_server_says_goodbye_with_positions() {
         .unwrap();
     let projector = tokio::spawn(projector.run());
     let state = kring_server::AppState::new(test.log.clone(), kring_server::Settings::default())
-    .await
-    .unwrap();
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -70,7 +70,11 @@ async fn the_logbook_pages_through_what_each_member_may_read(s: Server) {
     let mut written = vec![];
     for n in 0..130 {
         // Every third entry is for the warm ring only.
-        let visibility = if n % 3 == 0 { "warm_only" } else { "whole_circle" };
+        let visibility = if n % 3 == 0 {
+            "warm_only"
+        } else {
+            "whole_circle"
+        };
         let (status, created) = ann
             .post(
                 &format!("/api/v1/circles/{circle}/logbook"),
@@ -101,7 +105,9 @@ async fn the_logbook_pages_through_what_each_member_may_read(s: Server) {
     let (seen, _) = walk(&lou, &format!("{path}?limit=9"), "", "id").await;
     assert_eq!(seen, theirs);
     // A cursor taken from Ann's pages shows Lou nothing of the warm ring's.
-    let (status, page) = lou.get(&format!("/api/v1{path}?before=130&limit=100")).await;
+    let (status, page) = lou
+        .get(&format!("/api/v1{path}?before=130&limit=100"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let texts: BTreeSet<String> = page
         .as_array()
@@ -109,7 +115,12 @@ async fn the_logbook_pages_through_what_each_member_may_read(s: Server) {
         .iter()
         .map(|e| e["text"].as_str().unwrap().to_owned())
         .collect();
-    assert!(texts.iter().all(|t| t[6..].parse::<u32>().unwrap() % 3 != 0), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .all(|t| t[6..].parse::<u32>().unwrap() % 3 != 0),
+        "{texts:?}"
+    );
 
     // The overview carries the newest ten.
     let (_, overview) = ann.get(&format!("/api/v1/circles/{circle}")).await;
@@ -146,13 +157,20 @@ async fn finished_requests_have_a_history_of_their_own(s: Server) {
     // Eight are cancelled; the other four stay open (and out of the history).
     for id in &asked[..8] {
         let (status, body) = ann
-            .post(&format!("/api/v1/circles/{circle}/requests/{id}/cancel"), json!({}))
+            .post(
+                &format!("/api/v1/circles/{circle}/requests/{id}/cancel"),
+                json!({}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     let history = format!("/circles/{circle}/requests/history");
     let (seen, pages) = walk(&ann, &format!("{history}?limit=3"), "requests", "id").await;
-    let cancelled: Vec<String> = asked[..8].iter().rev().map(|id| format!("\"{id}\"")).collect();
+    let cancelled: Vec<String> = asked[..8]
+        .iter()
+        .rev()
+        .map(|id| format!("\"{id}\""))
+        .collect();
     assert_eq!((seen, pages), (cancelled, 3));
     let (_, open) = ann.get(&format!("/api/v1/circles/{circle}/requests")).await;
     assert_eq!(open["requests"].as_array().unwrap().len(), 4);
@@ -183,13 +201,33 @@ async fn the_export_streams_whole_or_comes_in_pages_newest_first(s: Server) {
         .map(|e| e["version"].as_u64().unwrap())
         .collect();
     let head = whole["version"].as_u64().unwrap();
-    assert_eq!(versions, (1..=head).collect::<Vec<_>>(), "every event, oldest first");
-    let texts = whole["events"].as_array().unwrap().iter().filter(|e| e["data"]["text"].is_string()).count();
+    assert_eq!(
+        versions,
+        (1..=head).collect::<Vec<_>>(),
+        "every event, oldest first"
+    );
+    let texts = whole["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["data"]["text"].is_string())
+        .count();
     assert_eq!(texts, 520, "every entry opened");
-    assert_eq!(whole["people"].as_array().unwrap().len(), 3, "{}", whole["people"]);
+    assert_eq!(
+        whole["people"].as_array().unwrap().len(),
+        3,
+        "{}",
+        whole["people"]
+    );
 
     // In pages, newest first: the same events, backwards.
-    let (paged, _) = walk(&ann, &format!("/circles/{circle}/export?limit=100"), "events", "version").await;
+    let (paged, _) = walk(
+        &ann,
+        &format!("/circles/{circle}/export?limit=100"),
+        "events",
+        "version",
+    )
+    .await;
     let backwards: Vec<String> = versions.iter().rev().map(u64::to_string).collect();
     assert_eq!(paged, backwards);
 }

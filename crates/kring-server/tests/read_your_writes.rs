@@ -50,9 +50,7 @@ async fn a_member_reads_their_write_at_once_a_stranger_sees_nothing(test: TestLo
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{written}");
-    let (status, logbook) = ann
-        .get(&format!("/api/v1/circles/{circle}/logbook"))
-        .await;
+    let (status, logbook) = ann.get(&format!("/api/v1/circles/{circle}/logbook")).await;
     assert_eq!(status, StatusCode::OK, "{logbook}");
     assert_eq!(logbook[0]["text"], "Mam slept well", "{logbook}");
     let version = written["version"].as_u64().unwrap();

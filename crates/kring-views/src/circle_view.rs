@@ -194,7 +194,11 @@ impl CircleView {
             } => {
                 if let ThanksFor::Entry(entry) = thanks_for {
                     let place = self.thanks.len();
-                    self.index.entry_thanks.entry(*entry).or_default().push(place);
+                    self.index
+                        .entry_thanks
+                        .entry(*entry)
+                        .or_default()
+                        .push(place);
                 }
                 self.thanks.push(ThanksView {
                     from: *from,
@@ -257,7 +261,11 @@ impl CircleView {
             })
         });
         Page {
-            items: page.items.iter().filter_map(|(_, id)| self.requests.get(id)).collect(),
+            items: page
+                .items
+                .iter()
+                .filter_map(|(_, id)| self.requests.get(id))
+                .collect(),
             next: page.next,
         }
     }
@@ -304,7 +312,11 @@ impl CircleView {
     /// How many thanks for `entry` the viewer may know of (thanks are private to
     /// the two people and the coordinators).
     pub fn entry_thanks(&self, entry: EntryId, viewer: &Viewer) -> usize {
-        let places = self.index.entry_thanks.get(&entry).map_or(&[][..], Vec::as_slice);
+        let places = self
+            .index
+            .entry_thanks
+            .get(&entry)
+            .map_or(&[][..], Vec::as_slice);
         places
             .iter()
             .filter_map(|place| self.thanks.get(*place))

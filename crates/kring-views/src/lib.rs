@@ -21,9 +21,9 @@ pub use health::Health;
 pub use history::{circle_history, circle_history_from, HistoryEvent};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
 pub use memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
+pub use page::{newest_first, Page, PageAt};
 pub use projector::{
     caught_up, decode, load, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
 };
-pub use page::{newest_first, Page, PageAt};
 pub use rota::Slot;
 pub use suggestions::Suggestion;

@@ -35,9 +35,9 @@ pub fn newest_first<'a, T>(
     at: PageAt,
     visible: impl Fn(&T) -> bool,
 ) -> Page<&'a T> {
-    let end = at
-        .before
-        .map_or(items.len(), |b| usize::try_from(b).unwrap_or(usize::MAX).min(items.len()));
+    let end = at.before.map_or(items.len(), |b| {
+        usize::try_from(b).unwrap_or(usize::MAX).min(items.len())
+    });
     let mut page = vec![];
     let mut oldest = None;
     for index in (0..end).rev() {
@@ -70,15 +70,56 @@ mod tests {
         let even = |n: &u32| n % 2 == 0;
         let first = newest_first(&items, PageAt::newest(2), even);
         assert_eq!(first.items, vec![&8, &6]);
-        let second = newest_first(&items, PageAt { before: first.next, limit: 2 }, even);
+        let second = newest_first(
+            &items,
+            PageAt {
+                before: first.next,
+                limit: 2,
+            },
+            even,
+        );
         assert_eq!(second.items, vec![&4, &2]);
-        let last = newest_first(&items, PageAt { before: second.next, limit: 2 }, even);
+        let last = newest_first(
+            &items,
+            PageAt {
+                before: second.next,
+                limit: 2,
+            },
+            even,
+        );
         assert_eq!((last.items, last.next), (vec![&0], None));
         // Exactly a page left: no cursor to an empty page.
-        let exact = newest_first(&items, PageAt { before: Some(4), limit: 2 }, even);
+        let exact = newest_first(
+            &items,
+            PageAt {
+                before: Some(4),
+                limit: 2,
+            },
+            even,
+        );
         assert_eq!((exact.items, exact.next), (vec![&2, &0], None));
         // A cursor past the end is the newest page; 0 is the end.
-        assert_eq!(newest_first(&items, PageAt { before: Some(99), limit: 1 }, even).items, vec![&8]);
-        assert!(newest_first(&items, PageAt { before: Some(0), limit: 5 }, even).items.is_empty());
+        assert_eq!(
+            newest_first(
+                &items,
+                PageAt {
+                    before: Some(99),
+                    limit: 1
+                },
+                even
+            )
+            .items,
+            vec![&8]
+        );
+        assert!(newest_first(
+            &items,
+            PageAt {
+                before: Some(0),
+                limit: 5
+            },
+            even
+        )
+        .items
+        .is_empty());
     }
 }

@@ -383,7 +383,10 @@ impl Projector {
         let mut stored = vec![];
         for circle in std::mem::take(&mut pending.circles) {
             let cached = &self.cache[&circle];
-            let (version, due) = (cached.view.version, snapshot_due(cached.view.version, cached.stored));
+            let (version, due) = (
+                cached.view.version,
+                snapshot_due(cached.view.version, cached.stored),
+            );
             if which == Snapshots::All || due {
                 rows.push(row(CIRCLE_VIEW, circle.to_string(), version, &cached.view)?);
                 stored.push((circle, version));

@@ -1770,7 +1770,10 @@ fn an_intermediary_whose_consent_is_revoked_becomes_an_outsider_and_sees_nothing
     // Every look is on the record, for the coordinators and the focus person.
     assert_eq!(view.looks(&member(&view, COORD, now), all()).items.len(), 1);
     assert_eq!(view.looks(&member(&view, FOCUS, now), all()).items.len(), 1);
-    assert!(view.looks(&member(&view, WARM, now), all()).items.is_empty());
+    assert!(view
+        .looks(&member(&view, WARM, now), all())
+        .items
+        .is_empty());
     assert!(view.looks(&worker, all()).items.is_empty());
 
     h.push(CircleEvent::ConsentRevoked {

@@ -137,13 +137,24 @@ async fn assert_views_are_folds(log: &dyn Store, histories: &[CircleHistory]) {
             h.id
         );
         let now = current(log, h.id).await.unwrap().expect("a view");
-        assert!(now == folded, "the current view of {} is not the fold", h.id);
-        assert!(now.indexes_agree() && folded.indexes_agree(), "the indexes of {}", h.id);
+        assert!(
+            now == folded,
+            "the current view of {} is not the fold",
+            h.id
+        );
+        assert!(
+            now.indexes_agree() && folded.indexes_agree(),
+            "the indexes of {}",
+            h.id
+        );
     }
 }
 
 /// Every circle's view as it stands, from the stored ones and the log.
-async fn current_views(log: &dyn Store, histories: &[CircleHistory]) -> Vec<kring_views::CircleView> {
+async fn current_views(
+    log: &dyn Store,
+    histories: &[CircleHistory],
+) -> Vec<kring_views::CircleView> {
     let mut views = vec![];
     for h in histories {
         views.push(current(log, h.id).await.unwrap().expect("a view"));
@@ -183,7 +194,10 @@ async fn incremental_views_equal_a_rebuild_and_a_fold_of_each_stream(t: TestLog)
 
     // (b) What the projector stored.
     let incremental = current_views(log.as_ref(), &histories).await;
-    assert_eq!(log.load_views(CIRCLE_VIEW).await.unwrap().len(), histories.len());
+    assert_eq!(
+        log.load_views(CIRCLE_VIEW).await.unwrap().len(),
+        histories.len()
+    );
     let organisations = organisation_bodies(log.as_ref()).await;
     assert!(!organisations.is_empty());
     assert_views_are_folds(log.as_ref(), &histories).await;
@@ -195,7 +209,10 @@ async fn incremental_views_equal_a_rebuild_and_a_fold_of_each_stream(t: TestLog)
     assert!(incremental == current_views(log.as_ref(), &histories).await);
     let rebuilt = log.load_views(CIRCLE_VIEW).await.unwrap();
     for (row, h) in rebuilt.iter().zip(sorted(&histories)) {
-        assert_eq!((row.key.as_str(), row.version as usize), (h.id.to_string().as_str(), h.events));
+        assert_eq!(
+            (row.key.as_str(), row.version as usize),
+            (h.id.to_string().as_str(), h.events)
+        );
     }
     assert_eq!(organisation_bodies(log.as_ref()).await, organisations);
     assert_eq!(
@@ -301,7 +318,10 @@ async fn current_views_fold_in_the_stream_without_a_projector(t: TestLog) {
         let stream = kring_store::StreamName::circle(circle.0);
         let now = fold_stream(log.as_ref(), &stream).await;
         let current = first.current(*circle).await.unwrap().unwrap();
-        assert!(*current == now, "the first node's view of {circle} is the fold");
+        assert!(
+            *current == now,
+            "the first node's view of {circle} is the fold"
+        );
         assert!(*second.current(*circle).await.unwrap().unwrap() == now);
         if current.version > before.version {
             assert!(**before == fold_until(log.as_ref(), &stream, before.version).await);

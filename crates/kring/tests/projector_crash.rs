@@ -156,18 +156,39 @@ async fn a_projector_killed_mid_way_resumes_and_its_views_equal_a_rebuild() {
             .find(|row| row.key == h.id.to_string())
             .expect("a view of every circle");
         let behind = h.events as u64 - row.version;
-        assert!(behind < (row.version / 8).max(1), "{} is {behind} behind", h.id);
-        let now = kring_views::current(log.as_ref(), h.id).await.unwrap().unwrap();
+        assert!(
+            behind < (row.version / 8).max(1),
+            "{} is {behind} behind",
+            h.id
+        );
+        let now = kring_views::current(log.as_ref(), h.id)
+            .await
+            .unwrap()
+            .unwrap();
         let folded = fold_stream(log.as_ref(), &h.stream()).await;
-        assert!(now == folded, "the view of {} is not the fold of its stream", h.id);
+        assert!(
+            now == folded,
+            "the view of {} is not the fold of its stream",
+            h.id
+        );
         current.push(now);
     }
     let read = rebuild(log.clone(), |_| {}).await.unwrap();
     assert_eq!(read, total);
     for (h, before) in histories.iter().zip(current) {
-        let after = kring_views::load(log.as_ref(), h.id).await.unwrap().unwrap();
-        assert_eq!(after.version, h.events as u64, "a rebuild stores every view at its head");
-        assert!(after == before, "after the crash against a rebuild: {}", h.id);
+        let after = kring_views::load(log.as_ref(), h.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            after.version, h.events as u64,
+            "a rebuild stores every view at its head"
+        );
+        assert!(
+            after == before,
+            "after the crash against a rebuild: {}",
+            h.id
+        );
     }
 }
 
@@ -200,7 +221,10 @@ async fn kring_rebuild_reports_how_many_events_it_replayed() {
         for h in &histories {
             let row = views.iter().find(|r| r.key == h.id.to_string()).unwrap();
             assert_eq!(row.version, h.events as u64);
-            let stored = kring_views::load(log.as_ref(), h.id).await.unwrap().unwrap();
+            let stored = kring_views::load(log.as_ref(), h.id)
+                .await
+                .unwrap()
+                .unwrap();
             assert!(stored == fold_stream(log.as_ref(), &h.stream()).await);
         }
         assert_eq!(

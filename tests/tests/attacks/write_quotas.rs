@@ -37,11 +37,7 @@ async fn writing_at_machine_speed_is_stopped_and_stores_nothing_more(backend: Ba
         "a coordinator at work is stopped too soon: {stored}"
     );
     let entries = ann.get_all(&logbook, None).await;
-    assert_eq!(
-        entries.len(),
-        stored,
-        "refused writes stored something"
-    );
+    assert_eq!(entries.len(), stored, "refused writes stored something");
 }
 
 on_both!(writing_at_machine_speed_is_stopped_and_stores_nothing_more);

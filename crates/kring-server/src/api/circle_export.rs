@@ -112,7 +112,10 @@ fn streamed(
     // The stream's state: the next version to read, and whether an event was
     // written yet (every later one follows a comma).
     let events = stream::unfold(Some((1u64, false)), move |next| {
-        let (state, member) = (state.clone(), (member.circle, member.view.clone(), member.viewer));
+        let (state, member) = (
+            state.clone(),
+            (member.circle, member.view.clone(), member.viewer),
+        );
         async move {
             let (from, mut wrote) = next?;
             let (circle, view, viewer) = member;
@@ -140,14 +143,20 @@ fn streamed(
                 // The answer has begun: all that is left is to cut it short.
                 Err(e) => {
                     tracing::error!(error = %e, "an export stopped half-way");
-                    Some((Err(std::io::Error::other("the export could not be read")), None))
+                    Some((
+                        Err(std::io::Error::other("the export could not be read")),
+                        None,
+                    ))
                 }
             }
         }
     });
     let body = stream::once(async move { Ok(Bytes::from(opening)) }).chain(events);
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, "application/json".parse().expect("a header"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        "application/json".parse().expect("a header"),
+    );
     let disposition = format!("attachment; filename=\"{file}\"");
     if let Ok(value) = disposition.parse() {
         headers.insert(header::CONTENT_DISPOSITION, value);
@@ -168,7 +177,13 @@ async fn newest_first(
     // Read back a stretch at a time until the page and one more are found.
     while end > 1 && visible.len() <= at.limit {
         let from = end.saturating_sub(READ).max(1);
-        let stretch = circle_history_from(state.log.as_ref(), member.circle, from, (end - from) as usize).await?;
+        let stretch = circle_history_from(
+            state.log.as_ref(),
+            member.circle,
+            from,
+            (end - from) as usize,
+        )
+        .await?;
         for event in stretch.into_iter().rev() {
             if may_see(&view.state, &event.event, &member.viewer) {
                 visible.push(event);

@@ -127,7 +127,9 @@ async fn present(
     let you = membership(viewer).ok_or(ApiError::NoSuchCircle)?;
     let mut names = wire::Names::default();
     // The focus person's key with the logbook's (one query for the page).
-    names.fetch(state, view.focus_name.as_ref().map(|n| n.owner)).await?;
+    names
+        .fetch(state, view.focus_name.as_ref().map(|n| n.owner))
+        .await?;
     let limit = v1::limits::OVERVIEW_ENTRIES;
     let logbook = super::logbook::newest(state, &mut names, view, viewer, limit).await?;
     Ok(v1::Circle {

@@ -25,8 +25,7 @@ use super::{wire, Problems};
 use crate::{ApiError, AppState};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(personal))
+    OpenApiRouter::new().routes(routes!(personal))
 }
 
 #[utoipa::path(get, path = "/me/export", tag = "export",
@@ -101,7 +100,10 @@ pub(super) fn download(file_name: &str, body: impl serde::Serialize) -> impl Int
 
 /// An event as readable JSON: its kind, who did it, its fields with every
 /// sealed text opened (`null` when its owner was forgotten).
-pub(super) async fn exported(state: &AppState, event: &HistoryEvent) -> Result<v1::ExportedEvent, ApiError> {
+pub(super) async fn exported(
+    state: &AppState,
+    event: &HistoryEvent,
+) -> Result<v1::ExportedEvent, ApiError> {
     let mut opened = HashMap::new();
     for sealed in wire::sealed_in(&event.event) {
         let text = wire::text(state.app.vault.open(&sealed).await?);

@@ -4,11 +4,11 @@
 //! writer's, nobody else sees it any more).
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::Json;
 use kring_domain::{Action, EntryId, Viewer};
 use kring_protocol::v1;
-use axum::http::HeaderMap;
 use kring_views::{CircleView, EntryView, PageAt};
 
 use super::access::{circle_id, Member};
@@ -47,7 +47,14 @@ async fn list(
     let path = format!("/circles/{}/logbook", member.circle);
     let link = page::link(&path, at, &logbook);
     let mut names = wire::Names::default();
-    let entries = entries(&state, &mut names, &member.view, &member.viewer, &logbook.items).await?;
+    let entries = entries(
+        &state,
+        &mut names,
+        &member.view,
+        &member.viewer,
+        &logbook.items,
+    )
+    .await?;
     Ok((link, Json(entries)))
 }
 

@@ -10,7 +10,9 @@ use crate::ApiError;
 
 /// Where the page asked for starts, and its size; 400 for a limit out of bounds.
 pub(crate) fn at(query: &v1::PageQuery) -> Result<PageAt, ApiError> {
-    let limit = query.limit.map_or(limits::PAGE_DEFAULT_ITEMS, |l| l as usize);
+    let limit = query
+        .limit
+        .map_or(limits::PAGE_DEFAULT_ITEMS, |l| l as usize);
     if !(1..=limits::PAGE_ITEMS).contains(&limit) {
         return Err(ApiError::BadRequest(
             crate::error::Code::PageLimit,

@@ -15,8 +15,8 @@
 //!   request of each may be widened (the domain's bounds).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::Json;
 use kring_domain::circle::state::RequestStatus;
 use kring_domain::{Action, Category, CircleId, Kind, Minutes, RequestId, TimeWindow};
@@ -78,7 +78,10 @@ async fn history(
     let finished = member.view.request_history(&member.viewer, at);
     let path = format!("/circles/{}/requests/history", member.circle);
     let link = page::link(&path, at, &finished);
-    Ok((link, Json(presented(&state, &member, &finished.items).await?)))
+    Ok((
+        link,
+        Json(presented(&state, &member, &finished.items).await?),
+    ))
 }
 
 /// `requests` as the member may see them, with names and text opened.

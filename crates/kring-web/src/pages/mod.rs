@@ -74,7 +74,11 @@ pub(crate) async fn read_page<T: serde::de::DeserializeOwned>(
     };
     let answer = ctx
         .client
-        .send(http::Method::GET, &with_min_version(&path, ctx.min_version), None::<&()>)
+        .send(
+            http::Method::GET,
+            &with_min_version(&path, ctx.min_version),
+            None::<&()>,
+        )
         .await?;
     let next = answer
         .headers

@@ -247,13 +247,19 @@ async fn the_logbook_leads_to_older_entries_and_back_in_both_languages() {
     let path = format!("/circles/{CIRCLE}/logbook");
     let (_, nl) = page(&path, "nl").await;
     let older = format!("href=\"/circles/{CIRCLE}/logbook?before=1\"");
-    assert!(nl.contains(&older) && nl.contains("Oudere berichten"), "{nl}");
+    assert!(
+        nl.contains(&older) && nl.contains("Oudere berichten"),
+        "{nl}"
+    );
     assert!(!nl.contains("Naar de nieuwste berichten"));
     let (_, en) = page(&format!("{path}?before=1"), "en").await;
     assert!(!en.contains(&older), "the last page leads no further");
     assert!(en.contains("To the newest entries"), "{en}");
     let (_, history) = page(&format!("/circles/{CIRCLE}/requests/history"), "nl").await;
-    assert!(history.contains("Afgeronde hulpvragen") && history.contains("Een rondje"), "{history}");
+    assert!(
+        history.contains("Afgeronde hulpvragen") && history.contains("Een rondje"),
+        "{history}"
+    );
 }
 
 #[tokio::test]
