@@ -52,4 +52,8 @@ if [ "$age_days" -gt 180 ]; then
     echo "warning: the advisory snapshot is over 180 days old; refresh it (see scripts/deny.sh)." >&2
 fi
 
+# cargo-deny reads the metadata of every platform's dependencies (wasm and
+# Android ones too, which no build here downloads): fetch them from crates.io
+# first, so that a fresh machine does not fail on a crate it never built.
+cargo fetch --locked --quiet
 cargo deny --offline --locked check advisories licenses bans sources
