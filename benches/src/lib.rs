@@ -1,6 +1,7 @@
 //! Shared pieces of Kring's benchmarks: throw-away databases and directories,
 //! the concurrent writer workload every system runs, latency figures and the
-//! process's memory.
+//! process's memory, the traffic model of lived-in circles (`traffic`), and
+//! Kring's node inside a bench with the accounts and sessions HTTP needs (`node`).
 
 pub mod node;
 pub mod traffic;
