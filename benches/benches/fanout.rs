@@ -451,7 +451,7 @@ async fn node() -> anyhow::Result<()> {
     let goals = [
         ("p99 <= 50 ms", ms(p99) <= 50.0),
         ("ours/floor p99 <= 3", ms(p99) <= 3.0 * ms(floor_p99)),
-        ("<= 16 KiB per idle socket", kib <= 16.0),
+        ("<= 8 KiB per idle socket", kib <= 8.0),
     ];
     for (goal, met) in goals {
         println!("goal     {goal}: {}", if met { "met" } else { "NOT met" });
