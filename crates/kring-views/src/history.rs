@@ -49,24 +49,13 @@ pub async fn circle_history(
     log: &dyn EventLog,
     circle: CircleId,
 ) -> Result<Vec<HistoryEvent>, ProjectionError> {
-    let upcasters = upcasters::all();
-    let stream = StreamName::circle(circle.0);
     let mut history = vec![];
-    let mut from = 1;
     loop {
-        let page = log.read_stream(&stream, from, 1000).await?;
-        let Some(last) = page.last() else { break };
-        from = last.version + 1;
-        for recorded in &page {
-            if let Some((_, event)) = decode(&upcasters, recorded)? {
-                history.push(HistoryEvent {
-                    version: recorded.version,
-                    recorded_at: recorded.recorded_at,
-                    actor: metadata::actor(&recorded.metadata).map(str::to_owned),
-                    event,
-                });
-            }
+        let from = history.last().map_or(1, |e: &HistoryEvent| e.version + 1);
+        let page = circle_history_from(log, circle, from, 1000).await?;
+        if page.is_empty() {
+            return Ok(history);
         }
+        history.extend(page);
     }
-    Ok(history)
 }
