@@ -187,7 +187,7 @@ impl Circle {
             .read_stream(&self.stream, sim.version + 1, 100_000)
             .await?;
         for recorded in added {
-            let event: CircleEvent = serde_json::from_value(recorded.payload)?;
+            let event: CircleEvent = recorded.decode_payload()?;
             sim.state.apply(event);
             sim.version = recorded.version;
         }

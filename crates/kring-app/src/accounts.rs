@@ -533,7 +533,8 @@ impl Accounts {
             let Some(last) = page.last() else { break };
             from = last.version + 1;
             for recorded in &page {
-                let event: AccountEvent = serde_json::from_value(recorded.payload.clone())
+                let event: AccountEvent = recorded
+                    .decode_payload()
                     .map_err(AccountError::Undecodable)?;
                 match (event, &mut found) {
                     (AccountEvent::AccountRegistered { name, email, .. }, _) => {

@@ -201,7 +201,7 @@ async fn no_plaintext_email_is_stored(w: World) {
     let stream = StreamName::account(ann.0);
     let events = w.log().read_stream(&stream, 1, 100).await.unwrap();
     assert_eq!(events.len(), 1);
-    let stored = format!("{} {}", events[0].payload, events[0].metadata);
+    let stored = format!("{} {}", events[0].payload(), events[0].metadata());
     assert!(!stored.contains("ann.secret"), "{stored}");
     assert!(!stored.contains("Ann\""), "{stored}");
     let lookup = w

@@ -197,8 +197,8 @@ async fn a_family_journey_lands_in_the_circle_stream(w: World) {
     assert_eq!(version, 9, "a command answers the circle's new version");
     let stored = w.log().read_stream(&w.stream(), 9, 1).await.unwrap();
     assert_eq!(
-        stored[0].metadata,
-        json!({ "actor": neighbour.to_string() })
+        stored[0].metadata(),
+        &json!({ "actor": neighbour.to_string() })
     );
     assert_eq!(stored[0].schema_version, 1);
     assert!(verify_all(w.log().as_ref()).await.unwrap().is_intact());
@@ -433,7 +433,7 @@ async fn a_command_run_again_with_its_seed_is_stored_once(w: World) {
     );
     assert!(
         !stored[0]
-            .metadata
+            .metadata()
             .to_string()
             .contains(kring_store::metadata::IDS_FROM),
         "the seed is never stored"

@@ -228,7 +228,7 @@ async fn forgetting_leaves_nothing_to_read(h: Harness) {
     );
 
     let stored = h.0.log.read_stream(&circle, 1, 10).await.unwrap();
-    let payloads: Vec<_> = stored.iter().map(|e| e.payload.clone()).collect();
+    let payloads: Vec<_> = stored.iter().map(|e| e.payload().clone()).collect();
     let appended: Vec<_> = events.iter().map(|e| e.payload.clone()).collect();
     assert_eq!(payloads, appended, "the events themselves are untouched");
     let report = verify_all(h.0.log.as_ref()).await.unwrap();

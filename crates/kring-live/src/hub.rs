@@ -171,7 +171,7 @@ fn deliver(hub: &Inner, recorded: RecordedEvent) {
         // Someone who no longer works for an organisation sees nothing more
         // through it, on any circle this node serves them.
         if recorded.event_type == "IntermediaryRemoved" {
-            if let Some(person) = recorded.payload["IntermediaryRemoved"]["person"]
+            if let Some(person) = recorded.payload()["IntermediaryRemoved"]["person"]
                 .as_str()
                 .and_then(|p| p.parse().ok())
             {

@@ -170,7 +170,7 @@ impl Notifier {
         let before = self.state_before(circle, recorded.version).await?;
         let mut after = before.clone();
         after.apply(event.clone());
-        let actor = metadata::actor(&recorded.metadata)
+        let actor = metadata::actor(recorded.metadata())
             .and_then(|a| a.parse().ok())
             .map(PersonId);
         let found = notices(&before, event, &after, actor, recorded.recorded_at);

@@ -338,7 +338,7 @@ impl Sender {
             let first = self.store.read_stream(&stream, 1, 1).await?;
             if let Some(event) = first.first() {
                 if let Ok(OrganisationEvent::OrganisationRegistered { name, .. }) =
-                    serde_json::from_value(event.payload.clone())
+                    event.decode_payload()
                 {
                     names.insert(*organisation, name);
                 }

@@ -353,7 +353,7 @@ async fn sign_up_log_in_create_a_circle_and_write_in_its_logbook(s: Server) {
     let mut stored = String::new();
     for stream in s.test.log.list_streams(None, 100).await.unwrap() {
         for event in s.test.log.read_stream(&stream, 1, 100).await.unwrap() {
-            stored.push_str(&event.payload.to_string());
+            stored.push_str(&event.payload_text());
         }
     }
     // Phrases with a space, '@' or quotes: base64 ciphertext never holds those,

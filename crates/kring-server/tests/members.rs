@@ -184,7 +184,7 @@ async fn invite_and_join(s: Server) {
     let stored = s.test.log.read_stream(&stream, 0, 1000).await.unwrap();
     assert!(stored.iter().any(|e| e.event_type == "InvitationIssued"));
     assert!(stored.iter().all(|e| {
-        !e.payload.to_string().contains(parts[2]) && !e.metadata.to_string().contains(parts[2])
+        !e.payload_text().contains(parts[2]) && !e.metadata().to_string().contains(parts[2])
     }));
 
     let (bob, bob_id) = s.person("Bob Jansen", "bob@example.org").await;

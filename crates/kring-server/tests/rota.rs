@@ -319,7 +319,7 @@ async fn claim_and_release_a_shift(s: Server) {
     let mut stored = String::new();
     for stream in s.test.log.list_streams(None, 100).await.unwrap() {
         for event in s.test.log.read_stream(&stream, 1, 100).await.unwrap() {
-            stored.push_str(&event.payload.to_string());
+            stored.push_str(&event.payload_text());
         }
     }
     // (With spaces: base64 ciphertext never holds one, so no chance match.)

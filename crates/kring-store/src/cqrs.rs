@@ -75,14 +75,18 @@ fn schema_version(event: &SerializedEvent) -> Result<i32, PersistenceError> {
 }
 
 fn to_serialized<A: Aggregate>(aggregate_id: &str, event: RecordedEvent) -> SerializedEvent {
+    let sequence = event.version as usize;
+    let event_version = event.schema_version.to_string();
+    let event_type = event.event_type.clone();
+    let (payload, metadata) = event.into_values();
     SerializedEvent {
         aggregate_id: aggregate_id.to_owned(),
-        sequence: event.version as usize,
+        sequence,
         aggregate_type: A::TYPE.to_owned(),
-        event_type: event.event_type,
-        event_version: event.schema_version.to_string(),
-        payload: event.payload,
-        metadata: event.metadata,
+        event_type,
+        event_version,
+        payload,
+        metadata,
     }
 }
 

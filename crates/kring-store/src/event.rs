@@ -1,4 +1,7 @@
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -87,8 +90,10 @@ impl GlobalCursor {
     };
 }
 
-/// An event as stored.
-#[derive(Clone, Debug, PartialEq)]
+/// An event as stored. Payload and metadata are kept as their stored text
+/// (exactly as hashed) and parsed into a [`Value`] only when asked: a reader
+/// that decodes into its own type reads the text once ([`Self::decode_payload`]).
+#[derive(Clone, Debug)]
 pub struct RecordedEvent {
     pub position: u64,
     /// Postgres transaction id that wrote it (0 on SQLite).
@@ -98,21 +103,108 @@ pub struct RecordedEvent {
     pub event_id: Uuid,
     pub event_type: String,
     pub schema_version: i32,
-    pub payload: Value,
-    pub metadata: Value,
     pub recorded_at: DateTime<Utc>,
     pub prev_hash: Hash,
-    /// The stored JSON text of payload and metadata, exactly as hashed.
     pub(crate) raw_payload: String,
     pub(crate) raw_metadata: String,
+    payload: OnceLock<Value>,
+    metadata: OnceLock<Value>,
+}
+
+impl PartialEq for RecordedEvent {
+    fn eq(&self, other: &Self) -> bool {
+        self.cursor() == other.cursor()
+            && self.stream_id == other.stream_id
+            && self.version == other.version
+            && self.event_id == other.event_id
+            && self.event_type == other.event_type
+            && self.schema_version == other.schema_version
+            && self.recorded_at == other.recorded_at
+            && self.prev_hash == other.prev_hash
+            && self.raw_payload == other.raw_payload
+            && self.raw_metadata == other.raw_metadata
+    }
+}
+
+/// The stored text as a value. Text that is not JSON (only a damaged store
+/// holds it: appends store what they serialised, and `verify` finds changed
+/// rows) reads as `null`, which no reader takes for an event.
+fn parsed<'a>(cell: &'a OnceLock<Value>, text: &str) -> &'a Value {
+    cell.get_or_init(|| serde_json::from_str(text).unwrap_or(Value::Null))
 }
 
 impl RecordedEvent {
+    /// An event from its stored columns; payload and metadata stay text.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn stored(
+        position: u64,
+        xid: u64,
+        stream_id: String,
+        version: u64,
+        event_id: Uuid,
+        event_type: String,
+        schema_version: i32,
+        recorded_at: DateTime<Utc>,
+        prev_hash: Hash,
+        raw_payload: String,
+        raw_metadata: String,
+    ) -> Self {
+        Self {
+            position,
+            xid,
+            stream_id,
+            version,
+            event_id,
+            event_type,
+            schema_version,
+            recorded_at,
+            prev_hash,
+            raw_payload,
+            raw_metadata,
+            payload: OnceLock::new(),
+            metadata: OnceLock::new(),
+        }
+    }
+
     pub fn cursor(&self) -> GlobalCursor {
         GlobalCursor {
             xid: self.xid,
             position: self.position,
         }
+    }
+
+    /// The payload as a JSON value, parsed on first use.
+    pub fn payload(&self) -> &Value {
+        parsed(&self.payload, &self.raw_payload)
+    }
+
+    /// The metadata as a JSON value, parsed on first use.
+    pub fn metadata(&self) -> &Value {
+        parsed(&self.metadata, &self.raw_metadata)
+    }
+
+    /// The payload as its stored JSON text.
+    pub fn payload_text(&self) -> &str {
+        &self.raw_payload
+    }
+
+    /// The payload read straight from its stored text into `T`.
+    pub fn decode_payload<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        match self.payload.get() {
+            Some(value) => T::deserialize(value),
+            None => serde_json::from_str(&self.raw_payload),
+        }
+    }
+
+    /// Payload and metadata as owned values, for whoever keeps them.
+    pub fn into_values(mut self) -> (Value, Value) {
+        let take = |cell: &mut OnceLock<Value>, text: &str| {
+            cell.take()
+                .unwrap_or_else(|| serde_json::from_str(text).unwrap_or(Value::Null))
+        };
+        let payload = take(&mut self.payload, &self.raw_payload);
+        let metadata = take(&mut self.metadata, &self.raw_metadata);
+        (payload, metadata)
     }
 
     /// The hash of this event, which its successor stores as `prev_hash`.

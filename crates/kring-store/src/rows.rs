@@ -54,23 +54,19 @@ where
     Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
     T: StoredTime + Decode<'r, R::Database> + Type<R::Database>,
 {
-    let raw_payload: String = row.try_get("payload")?;
-    let raw_metadata: String = row.try_get("metadata")?;
-    Ok(RecordedEvent {
-        position: row.try_get::<i64, _>("position")? as u64,
-        xid: row.try_get::<i64, _>("xid")? as u64,
-        stream_id: row.try_get("stream_id")?,
-        version: row.try_get::<i64, _>("version")? as u64,
-        event_id: row.try_get("event_id")?,
-        event_type: row.try_get("event_type")?,
-        schema_version: row.try_get("schema_version")?,
-        payload: serde_json::from_str(&raw_payload)?,
-        metadata: serde_json::from_str(&raw_metadata)?,
-        recorded_at: row.try_get::<T, _>("recorded_at")?.into_utc()?,
-        prev_hash: to_hash(&row.try_get::<Vec<u8>, _>("prev_hash")?)?,
-        raw_payload,
-        raw_metadata,
-    })
+    Ok(RecordedEvent::stored(
+        row.try_get::<i64, _>("position")? as u64,
+        row.try_get::<i64, _>("xid")? as u64,
+        row.try_get("stream_id")?,
+        row.try_get::<i64, _>("version")? as u64,
+        row.try_get("event_id")?,
+        row.try_get("event_type")?,
+        row.try_get("schema_version")?,
+        row.try_get::<T, _>("recorded_at")?.into_utc()?,
+        to_hash(&row.try_get::<Vec<u8>, _>("prev_hash")?)?,
+        row.try_get("payload")?,
+        row.try_get("metadata")?,
+    ))
 }
 
 /// A stream head from a row of `streams`.

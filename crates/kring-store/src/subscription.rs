@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::{EventLog, GlobalCursor, ReadSide, RecordedEvent, StoreError, ViewStore};
 
@@ -16,6 +17,22 @@ pub struct Subscription {
     wake: watch::Receiver<u64>,
     poll_every: Duration,
     batch_size: usize,
+    /// The page after a full one, being read while the caller works on that one.
+    ahead: Option<Ahead>,
+}
+
+/// A read of the page after `after`, running in its own task.
+struct Ahead {
+    after: GlobalCursor,
+    read: JoinHandle<Result<Vec<RecordedEvent>, StoreError>>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Some(ahead) = self.ahead.take() {
+            ahead.read.abort();
+        }
+    }
 }
 
 impl Subscription {
@@ -31,6 +48,7 @@ impl Subscription {
             wake,
             poll_every: Duration::from_secs(1),
             batch_size: 500,
+            ahead: None,
         })
     }
 
@@ -47,6 +65,7 @@ impl Subscription {
             wake,
             poll_every: Duration::from_secs(1),
             batch_size: 500,
+            ahead: None,
         })
     }
 
@@ -105,14 +124,33 @@ impl Subscription {
 
     /// Goes back to `to` (a cursor handed out earlier): what came after is read again.
     pub fn rewind(&mut self, to: GlobalCursor) {
+        if let Some(ahead) = self.ahead.take() {
+            ahead.read.abort();
+        }
         self.cursor = to;
     }
 
     /// The next events after the cursor, without waiting: empty when caught up.
+    /// After a full page the next one is read meanwhile (a catch-up then reads
+    /// the log while its caller folds), and handed out by the next call.
     pub async fn try_batch(&mut self) -> Result<Vec<RecordedEvent>, StoreError> {
-        let batch = self.log.read_all(self.cursor, self.batch_size).await?;
+        let batch = match self.ahead.take() {
+            Some(ahead) if ahead.after == self.cursor => match ahead.read.await {
+                Ok(read) => read?,
+                // The runtime is stopping, or the read panicked: read here instead.
+                Err(_) => self.log.read_all(self.cursor, self.batch_size).await?,
+            },
+            _ => self.log.read_all(self.cursor, self.batch_size).await?,
+        };
         if let Some(last) = batch.last() {
             self.cursor = last.cursor();
+        }
+        if batch.len() == self.batch_size {
+            let (log, after, limit) = (self.log.clone(), self.cursor, self.batch_size);
+            self.ahead = Some(Ahead {
+                after,
+                read: tokio::spawn(async move { log.read_all(after, limit).await }),
+            });
         }
         Ok(batch)
     }

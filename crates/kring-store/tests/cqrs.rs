@@ -104,7 +104,7 @@ async fn commands_are_stored_in_the_aggregate_stream(h: Harness) {
     let stored = h.log.read_stream("tally-t1", 1, 10).await.unwrap();
     let payloads: Vec<_> = stored
         .iter()
-        .map(|e| (e.version, e.event_type.as_str(), e.payload.clone()))
+        .map(|e| (e.version, e.event_type.as_str(), e.payload().clone()))
         .collect();
     assert_eq!(
         payloads,
@@ -113,7 +113,7 @@ async fn commands_are_stored_in_the_aggregate_stream(h: Harness) {
             (2, "Added", json!({ "Added": { "amount": 3 } })),
         ]
     );
-    assert_eq!(stored[0].metadata, json!({ "actor": "ann" }));
+    assert_eq!(stored[0].metadata(), &json!({ "actor": "ann" }));
 
     // A fresh framework on a reopened log rebuilds the aggregate from its stream.
     let reopened = h.reopen().await;

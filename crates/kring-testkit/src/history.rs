@@ -691,7 +691,7 @@ pub async fn stored_events(
         };
         from = last.version + 1;
         for recorded in page {
-            let event: CircleEvent = serde_json::from_value(recorded.payload).unwrap();
+            let event: CircleEvent = recorded.decode_payload().unwrap();
             events.push((recorded.version, recorded.recorded_at, event));
         }
     }

@@ -36,7 +36,7 @@ pub async fn circle_history_from(
             history.push(HistoryEvent {
                 version: recorded.version,
                 recorded_at: recorded.recorded_at,
-                actor: metadata::actor(&recorded.metadata).map(str::to_owned),
+                actor: metadata::actor(recorded.metadata()).map(str::to_owned),
                 event,
             });
         }

@@ -10,7 +10,6 @@ use kring_domain::{upcasters, CircleEvent, CircleId, OrganisationId, PersonId};
 use kring_store::{
     ReadSide, RecordedEvent, StoreError, StreamKind, StreamName, Subscription, ViewRow, ViewStore,
 };
-use serde::Deserialize;
 use tokio::sync::watch;
 
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
@@ -453,7 +452,7 @@ pub fn decode(
     };
     let circle = CircleId(id);
     let version = recorded.schema_version.to_string();
-    // Most events are of the current version: read them in place, without a copy.
+    // Most events are of the current version: read them straight from the stored text.
     let decoded = if upcasters
         .iter()
         .any(|u| u.can_upcast(&recorded.event_type, &version))
@@ -464,8 +463,8 @@ pub fn decode(
             StreamKind::Circle.aggregate_type().into(),
             recorded.event_type.clone(),
             version,
-            recorded.payload.clone(),
-            recorded.metadata.clone(),
+            recorded.payload().clone(),
+            recorded.metadata().clone(),
         );
         for upcaster in upcasters {
             if upcaster.can_upcast(&serialized.event_type, &serialized.event_version) {
@@ -474,7 +473,7 @@ pub fn decode(
         }
         serde_json::from_value(serialized.payload)
     } else {
-        CircleEvent::deserialize(&recorded.payload)
+        recorded.decode_payload()
     };
     let event = decoded.map_err(|source| {
         let known = kring_domain::circle::events::schema_version(&recorded.event_type);

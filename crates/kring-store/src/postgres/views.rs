@@ -6,6 +6,9 @@ use crate::{GlobalCursor, Lease, StoreError, ViewRow};
 const SAVE_CHECKPOINT: &str = "INSERT INTO checkpoints (name, xid, position) VALUES ($1, $2, $3) \
      ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = now()";
 
+/// Views per `INSERT` (a circle's view is tens of kilobytes).
+const ROWS_PER_INSERT: usize = 256;
+
 crate::shared::view_store_impl!(PgLog, read: pool, write: pool, own: {
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
         save_checkpoint(&self.pool, name, at).await
@@ -31,11 +34,13 @@ crate::shared::view_store_impl!(PgLog, read: pool, write: pool, own: {
         rows: &[ViewRow],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        if !rows.is_empty() {
-            let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
-            let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
-            let versions: Vec<i64> = rows.iter().map(|r| r.version as i64).collect();
-            let bodies: Vec<&str> = rows.iter().map(|r| r.body.as_str()).collect();
+        // In chunks: one array value may not exceed 1 GB, and a rebuild stores
+        // every view at once.
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let kinds: Vec<&str> = chunk.iter().map(|r| r.kind.as_str()).collect();
+            let keys: Vec<&str> = chunk.iter().map(|r| r.key.as_str()).collect();
+            let versions: Vec<i64> = chunk.iter().map(|r| r.version as i64).collect();
+            let bodies: Vec<&str> = chunk.iter().map(|r| r.body.as_str()).collect();
             sqlx::query(
                 "INSERT INTO views (kind, key, version, body) \
                  SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) \

@@ -7,6 +7,10 @@ const SAVE_CHECKPOINT: &str =
     "INSERT INTO checkpoints (name, xid, position, updated_at) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (name) DO UPDATE SET xid = $2, position = $3, updated_at = $4";
 
+/// Rows per `INSERT` when views are stored (four parameters a row, well under
+/// SQLite's 32,766).
+const ROWS_PER_INSERT: usize = 256;
+
 crate::shared::view_store_impl!(SqliteLog, read: reader, write: writer, own: {
     async fn save_checkpoint(&self, name: &str, at: GlobalCursor) -> Result<(), StoreError> {
         save_checkpoint(&self.writer, name, at).await
@@ -30,17 +34,21 @@ crate::shared::view_store_impl!(SqliteLog, read: reader, write: writer, own: {
         rows: &[ViewRow],
     ) -> Result<(), StoreError> {
         let mut tx = begin_write(&self.writer).await?;
-        for row in rows {
-            sqlx::query(
-                "INSERT INTO views (kind, key, version, body) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (kind, key) DO UPDATE SET version = ?3, body = ?4 WHERE views.version <= ?3",
-            )
-            .bind(&row.kind)
-            .bind(&row.key)
-            .bind(row.version as i64)
-            .bind(&row.body)
-            .execute(&mut *tx)
-            .await?;
+        // Many rows to a statement: each statement is a trip to SQLite's thread.
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut insert = sqlx::QueryBuilder::new("INSERT INTO views (kind, key, version, body) ");
+            insert.push_values(chunk, |mut values, row| {
+                values
+                    .push_bind(&row.kind)
+                    .push_bind(&row.key)
+                    .push_bind(row.version as i64)
+                    .push_bind(&row.body);
+            });
+            insert.push(
+                " ON CONFLICT (kind, key) DO UPDATE SET version = excluded.version, \
+                 body = excluded.body WHERE views.version <= excluded.version",
+            );
+            insert.build().execute(&mut *tx).await?;
         }
         save_checkpoint(&mut *tx, checkpoint, at).await?;
         tx.commit().await?;
