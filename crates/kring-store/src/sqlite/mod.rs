@@ -51,7 +51,11 @@ impl SqliteLog {
             // key does not linger in free space inside the file.
             .pragma("secure_delete", "ON");
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let mut writer = SqlitePoolOptions::new().max_connections(1);
+        // A connection to a local file does not break between queries: no ping
+        // (a trip to SQLite's thread) before each.
+        let mut writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false);
         if in_memory {
             // Closing the only connection would drop the whole database.
             writer = writer
@@ -66,6 +70,7 @@ impl SqliteLog {
         } else {
             SqlitePoolOptions::new()
                 .max_connections(4)
+                .test_before_acquire(false)
                 .connect_with(options.read_only(true))
                 .await?
         };
