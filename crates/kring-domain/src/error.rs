@@ -169,6 +169,14 @@ refusals! {
     OrganisationName = "organisation-name", Invalid, "an organisation's name has 1 to 120 characters";
     HiddenCharacters = "hidden-characters", Invalid, "this text holds an invisible or control character (such as a direction override) that can disguise what it says: remove it";
     AlreadyIntermediary = "already-intermediary", Conflict, "this person already works for the organisation";
+    Neighbourhood = "neighbourhood", Invalid, "a neighbourhood is a four-digit postcode area (such as 3512) or a district's name of up to 60 letters, never an address";
+    VolunteerNothingToDo = "volunteer-nothing-to-do", Invalid, "choose at least one kind of help you will give";
+    VolunteerCategory = "volunteer-category", Invalid, "volunteers help with practical things and company only: money, paperwork, feelings and personal care stay with the family and professionals";
+    VolunteerAvailability = "volunteer-availability", Invalid, "choose at least one part of a day of the week when you can help";
+    VolunteerCapacity = "volunteer-capacity", Invalid, "say how many tasks a month you can take on: 1 to 31";
+    AlreadyVolunteer = "already-volunteer", Conflict, "you already volunteer for this organisation";
+    NotYourVolunteering = "not-your-volunteering", NotAllowed, "only the volunteer themself may change their volunteering";
+    VolunteerLeft = "volunteer-left", Conflict, "you stopped volunteering here: join again first";
     LastIntermediary = "last-intermediary", Conflict, "an organisation needs an intermediary: add another one first";
     ThresholdOpenPlaces = "threshold-open-places", Invalid, "open places in the next 7 days: a number from 1 to 500, or 0 for no mail";
     ThresholdSilence = "threshold-silence", Invalid, "days without a logbook entry: a number from 1 to 365, or 0 for no mail";

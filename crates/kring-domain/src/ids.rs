@@ -45,4 +45,20 @@ id!(
     ShiftId,
     SwapId,
     EntryId,
+    /// A person's volunteering for one organisation: `volunteer-<id>`.
+    VolunteerId,
 );
+
+impl VolunteerId {
+    /// The one id of `person`'s volunteering for `organisation`: joining twice
+    /// lands in the same stream, whoever sends it.
+    pub fn of(organisation: OrganisationId, person: PersonId) -> VolunteerId {
+        let mut name = [0u8; 32];
+        name[..16].copy_from_slice(organisation.0.as_bytes());
+        name[16..].copy_from_slice(person.0.as_bytes());
+        VolunteerId(Uuid::new_v5(&VOLUNTEER_NAMESPACE, &name))
+    }
+}
+
+/// The namespace of volunteer ids (a fixed, random UUID).
+const VOLUNTEER_NAMESPACE: Uuid = uuid::uuid!("6b1f3c2e-9a4d-4f7e-8c35-2d9e1a7b5c40");

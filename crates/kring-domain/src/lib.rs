@@ -1,5 +1,5 @@
 //! Kring's domain: the circle around a person who needs care, the accounts of
-//! the people in it, and the organisations that support circles.
+//! the people in it, the organisations that support circles and their volunteers.
 //!
 //! Pure: no IO, no clock, no randomness. Time comes in through [`Services`],
 //! ids and sealed personal data come in with the commands.
@@ -14,6 +14,7 @@ mod services;
 mod typed;
 pub mod upcasters;
 mod vocabulary;
+mod volunteer;
 
 pub use account::{Account, AccountCommand, AccountEvent};
 pub use circle::audience::{audience, may_see, Audience, Viewer};
@@ -30,4 +31,8 @@ pub use services::{Clock, FixedClock, Services, SystemClock};
 pub use typed::hidden_character;
 pub use vocabulary::{
     Capacity, Category, ConsentScope, Kind, Looked, Minutes, Ring, TimeWindow, Visibility,
+};
+pub use volunteer::{
+    Neighbourhood, PartOfDay, Profile, Slot, Status as VolunteerStatus, Volunteer, VolunteerAction,
+    VolunteerCommand, VolunteerEvent,
 };

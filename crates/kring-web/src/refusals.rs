@@ -46,6 +46,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The request is already open to that ring.",
     ),
     (
+        "already-volunteer",
+        "Je bent al vrijwilliger bij deze organisatie.",
+        "You already volunteer for this organisation.",
+    ),
+    (
         "bad-request",
         "Dit verzoek is niet goed leesbaar.",
         "The request cannot be read.",
@@ -251,9 +256,19 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "An invitation must expire within 30 days from now.",
     ),
     (
+        "neighbourhood",
+        "Een buurt is een postcodegebied van vier cijfers (zoals 3512) of de naam van een wijk van hoogstens 60 letters, nooit een adres.",
+        "A neighbourhood is a four-digit postcode area (such as 3512) or a district's name of up to 60 letters, never an address.",
+    ),
+    (
         "not-a-time-of-day",
         "Schrijf een tijd als uu:mm, bijvoorbeeld 22:00.",
         "Write a time as HH:MM, such as 22:00.",
+    ),
+    (
+        "not-your-volunteering",
+        "Alleen de vrijwilliger zelf kan het vrijwilligerswerk veranderen.",
+        "Only the volunteer themself may change their volunteering.",
     ),
     (
         "quiet-hours-incomplete",
@@ -881,9 +896,34 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "Send the request body as JSON, with Content-Type: application/json.",
     ),
     (
+        "volunteer-availability",
+        "Kies ten minste één dagdeel in de week waarop je kunt helpen.",
+        "Choose at least one part of a day of the week when you can help.",
+    ),
+    (
+        "volunteer-capacity",
+        "Zeg hoeveel taken per maand je op je kunt nemen: 1 tot 31.",
+        "Say how many tasks a month you can take on: 1 to 31.",
+    ),
+    (
+        "volunteer-category",
+        "Vrijwilligers helpen alleen met praktische dingen en gezelschap: geld, papierwerk, gevoelens en persoonlijke verzorging blijven bij de familie en professionals.",
+        "Volunteers help with practical things and company only: money, paperwork, feelings and personal care stay with the family and professionals.",
+    ),
+    (
+        "volunteer-left",
+        "Je bent hier gestopt als vrijwilliger: meld je eerst opnieuw aan.",
+        "You stopped volunteering here: join again first.",
+    ),
+    (
         "volunteer-needs-task",
         "Een vrijwilliger in de koude kring wordt voor één hulpvraag uitgenodigd.",
         "A volunteer in the cold ring is invited for one request.",
+    ),
+    (
+        "volunteer-nothing-to-do",
+        "Kies ten minste één soort hulp die je wilt geven.",
+        "Choose at least one kind of help you will give.",
     ),
     (
         "volunteer-task-not-on-marketplace",
