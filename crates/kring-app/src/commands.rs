@@ -15,7 +15,8 @@ use cqrs_es::persist::{EventStoreAggregateContext, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateError, CqrsFramework, EventStore};
 use kring_domain::{
     upcasters, Account, AccountCommand, Circle, CircleCommand, CircleId, DomainError, Organisation,
-    OrganisationCommand, OrganisationId, PersonId, Services,
+    OrganisationCommand, OrganisationId, PersonId, Services, Volunteer, VolunteerCommand,
+    VolunteerId,
 };
 use kring_store::{EventLog, IdSeed, LogRepository, ReadSide, StoreError, StreamName};
 use kring_views::{CircleView, CurrentViews};
@@ -48,6 +49,7 @@ pub struct Commands {
     views: Arc<CurrentViews>,
     accounts: Framework<Account>,
     organisations: Framework<Organisation>,
+    volunteers: Framework<Volunteer>,
 }
 
 fn framework<A: Aggregate<Services = Services>>(
@@ -70,6 +72,7 @@ impl Commands {
             views,
             accounts: framework(&log, &services),
             organisations: framework(&log, &services),
+            volunteers: framework(&log, &services),
             services,
             log,
         }
@@ -210,6 +213,22 @@ impl Commands {
         self.version_of(Organisation::TYPE, &id).await
     }
 
+    /// A person's volunteering for an organisation (`VolunteerId::of`).
+    pub async fn volunteer(
+        &self,
+        volunteer: VolunteerId,
+        command: VolunteerCommand,
+    ) -> Result<u64, CommandError> {
+        let id = volunteer.to_string();
+        retry(|| self.volunteers.execute(&id, command.clone())).await?;
+        self.version_of(Volunteer::TYPE, &id).await
+    }
+
+    /// A volunteering as its events left it (the default when there is none).
+    pub async fn volunteer_state(&self, volunteer: VolunteerId) -> Result<Volunteer, CommandError> {
+        self.state_of(&volunteer.to_string()).await
+    }
+
     /// An organisation as its events left it; `None` when it was never registered.
     /// The server asks this before it lets someone read a circle as an intermediary.
     pub async fn organisation_state(
@@ -308,7 +327,7 @@ fn store_error(e: StoreError) -> CommandError {
 #[cfg(test)]
 mod tests {
     use cqrs_es::Aggregate;
-    use kring_domain::{Account, Circle, Organisation};
+    use kring_domain::{Account, Circle, Organisation, Volunteer};
     use kring_store::StreamKind;
 
     /// The store spells stream names by kind; cqrs-es by the aggregate's type.
@@ -320,5 +339,6 @@ mod tests {
             StreamKind::Organisation.aggregate_type()
         );
         assert_eq!(Account::TYPE, StreamKind::Account.aggregate_type());
+        assert_eq!(Volunteer::TYPE, StreamKind::Volunteer.aggregate_type());
     }
 }

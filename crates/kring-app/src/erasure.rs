@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 
 use kring_domain::{
     AccountCommand, Action, Actor, CircleCommand, CircleId, OrganisationAction,
-    OrganisationCommand, OrganisationId, PersonId,
+    OrganisationCommand, OrganisationId, PersonId, VolunteerAction, VolunteerCommand, VolunteerId,
 };
 use kring_store::{StreamKind, StreamName};
 
@@ -118,7 +118,8 @@ impl Forgetter {
     }
 
     /// Every organisation is asked (there is no index of whom an organisation
-    /// employs; there are few organisations, and erasures are rare).
+    /// employs; there are few organisations, and erasures are rare); the person
+    /// stops working for it and volunteering for it.
     async fn leave_organisations(&self, person: PersonId) -> Result<usize, ErasureError> {
         let prefix = format!("{}-", StreamKind::Organisation.aggregate_type());
         let mut after: Option<String> = Some(prefix.clone());
@@ -142,12 +143,33 @@ impl Forgetter {
                     .organisation(OrganisationId(id), command)
                     .await?;
                 left += usize::from(now > before);
+                left += self.stop_volunteering(OrganisationId(id), person).await?;
             }
             if streams.len() == PAGE {
                 after = streams.last().cloned();
             }
         }
         Ok(left)
+    }
+
+    /// Ends `person`'s volunteering for `organisation`, if any: 1 if it did.
+    async fn stop_volunteering(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+    ) -> Result<usize, ErasureError> {
+        let volunteer = VolunteerId::of(organisation, person);
+        let stream = StreamName::new(StreamKind::Volunteer, volunteer.0);
+        let before = self.version(&stream).await?;
+        if before == 0 {
+            return Ok(0);
+        }
+        let command = VolunteerCommand {
+            actor: person,
+            action: VolunteerAction::Erase,
+        };
+        let now = self.commands.volunteer(volunteer, command).await?;
+        Ok(usize::from(now > before))
     }
 
     /// The circles `person` is in now: the memberships view, brought up to

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use kring_app::{CommandError, Commands, Forgetter, Opened, Vault};
 use kring_domain::*;
-use kring_store::{verify_all, ExpectedVersion, GlobalCursor, NewEvent, Store, StreamName};
+use kring_store::{
+    verify_all, ExpectedVersion, GlobalCursor, NewEvent, Store, StreamKind, StreamName,
+};
 use kring_testkit::{on_both_backends, TestLog};
 use serde_json::json;
 use uuid::Uuid;
@@ -115,7 +117,72 @@ on_both_backends!(
     a_forgotten_member_leaves_a_consistent_circle,
     a_command_run_again_with_its_seed_is_stored_once,
     an_erased_coordinator_leaves_though_no_projector_ran,
+    a_forgotten_volunteer_stops_volunteering,
 );
+
+/// Volunteering lives in a stream of its own per organisation and person;
+/// forgetting the person ends it, and a second forget changes nothing.
+async fn a_forgotten_volunteer_stops_volunteering(w: World) {
+    let organisation = OrganisationId(Uuid::new_v4());
+    w.commands
+        .organisation(
+            organisation,
+            OrganisationCommand {
+                actor: w.coordinator,
+                action: OrganisationAction::Register {
+                    organisation,
+                    name: "Buurtkracht".into(),
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let sanne = PersonId(Uuid::new_v4());
+    let volunteer = VolunteerId::of(organisation, sanne);
+    let profile = Profile {
+        will: [Category::Groceries].into(),
+        neighbourhood: Some(Neighbourhood::Postcode(3512)),
+        available: [Slot {
+            weekday: 5,
+            part: PartOfDay::Morning,
+        }]
+        .into(),
+        tasks_per_month: 2,
+    };
+    let join = VolunteerCommand {
+        actor: sanne,
+        action: VolunteerAction::Join {
+            organisation,
+            profile,
+        },
+    };
+    assert_eq!(w.commands.volunteer(volunteer, join).await.unwrap(), 1);
+    assert!(w
+        .commands
+        .volunteer_state(volunteer)
+        .await
+        .unwrap()
+        .may_be_asked());
+
+    let forgetter = Forgetter::open(&w.test.url, &Default::default())
+        .await
+        .unwrap();
+    let erased = forgetter.forget(sanne).await.unwrap();
+    assert_eq!(erased.organisations, 1, "{erased:?}");
+    let state = w.commands.volunteer_state(volunteer).await.unwrap();
+    assert_eq!(state.status, VolunteerStatus::Left);
+    assert_eq!(forgetter.forget(sanne).await.unwrap().organisations, 0);
+    let stream = StreamName::new(StreamKind::Volunteer, volunteer.0);
+    let types: Vec<String> = w
+        .log()
+        .read_stream(&stream, 1, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event_type)
+        .collect();
+    assert_eq!(types, ["VolunteerJoined", "VolunteerLeft"]);
+}
 
 /// No projector runs here, so the memberships view is empty: the erasure
 /// finds the circles in the log itself. The last coordinator leaves too.

@@ -1,5 +1,5 @@
 //! Stream names: `<aggregate type>-<id>`, one stream per aggregate instance.
-//! The store knows no aggregate, only the three kinds of stream the log holds
+//! The store knows no aggregate, only the kinds of stream the log holds
 //! and how their names are spelled, so that no other crate spells them.
 
 use std::fmt;
@@ -14,13 +14,16 @@ pub enum StreamKind {
     Circle,
     Organisation,
     Account,
+    /// A person's volunteering for one organisation.
+    Volunteer,
 }
 
 impl StreamKind {
-    pub const ALL: [StreamKind; 3] = [
+    pub const ALL: [StreamKind; 4] = [
         StreamKind::Circle,
         StreamKind::Organisation,
         StreamKind::Account,
+        StreamKind::Volunteer,
     ];
 
     /// The aggregate type, as in the stream name.
@@ -29,6 +32,7 @@ impl StreamKind {
             StreamKind::Circle => "circle",
             StreamKind::Organisation => "organisation",
             StreamKind::Account => "account",
+            StreamKind::Volunteer => "volunteer",
         }
     }
 

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use common::{event, read_everything, within, Harness, WAIT};
 use kring_store::{
-    verify_all, verify_stream, ExpectedVersion, GlobalCursor, PersonKey, StoreError, Subscription,
+    verify_all, verify_stream, ExpectedVersion, GlobalCursor, NewEvent, PersonKey, StoreError,
+    Subscription,
 };
 use kring_testkit::on_both_backends;
 use serde_json::json;
@@ -16,6 +17,7 @@ on_both_backends!(
     one_process_leads_at_a_time,
     views_commit_with_their_checkpoint,
     a_thousand_views_commit_at_once,
+    the_whole_log_reads_every_event_as_its_stream_does,
     pages_read_ahead_arrive_in_order_and_a_rewind_reads_again,
     appends_and_reads_a_stream,
     a_stale_expected_version_is_a_conflict_and_writes_nothing,
@@ -617,6 +619,38 @@ async fn views_commit_with_their_checkpoint(h: Harness) {
         h.log.load_checkpoint("views").await.unwrap(),
         GlobalCursor::START
     );
+}
+
+/// Reading the whole log gives each event exactly as its stream holds it,
+/// whatever its text: quotes, backslashes, escapes, other scripts, emoji.
+async fn the_whole_log_reads_every_event_as_its_stream_does(h: Harness) {
+    let texts = [
+        "plain",
+        "she said \"tomorrow\" \\ then left",
+        "tab\tnew line\n\u{1} control",
+        "Zoë, 李, مرحبا, 🚲",
+        "\\u00e9 is not é",
+    ];
+    for (n, text) in texts.iter().enumerate() {
+        let event = NewEvent::new("Noted", json!({ "text": text, "n": n }))
+            .with_metadata(json!({ "actor": format!("ann \"{n}\"") }));
+        h.log
+            .append(&format!("s{}", n % 2), ExpectedVersion::Any, &[event])
+            .await
+            .unwrap();
+    }
+    let all = read_everything(h.log.as_ref()).await;
+    assert_eq!(all.len(), texts.len());
+    for (n, event) in all.iter().enumerate() {
+        assert_eq!(event.payload()["text"], texts[n], "{event:?}");
+        let in_stream = h
+            .log
+            .read_stream(&event.stream_id, event.version, 1)
+            .await
+            .unwrap();
+        assert_eq!(in_stream, vec![event.clone()]);
+        assert_eq!(in_stream[0].hash(), event.hash());
+    }
 }
 
 /// A rebuild stores every view in one commit, sent in several statements.
