@@ -8,6 +8,7 @@ mod account;
 pub mod circle;
 mod error;
 mod ids;
+pub mod matching;
 mod organisation;
 mod sealed;
 mod services;
