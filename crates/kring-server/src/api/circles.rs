@@ -72,7 +72,7 @@ async fn create(
 }
 
 /// How long "my circles" waits for the projector to reach the log's end.
-const MEMBERSHIPS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+pub(super) const MEMBERSHIPS_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The circles the caller is in, by the name of the person each is for.
 #[utoipa::path(get, path = "/circles", tag = "circles",

@@ -36,6 +36,9 @@ async fn personal(
 ) -> Result<impl IntoResponse, ApiError> {
     let account = super::me::me_of(&state, me).await?;
     let log = state.log.as_ref();
+    // Which circles a person is in is the projector's: one just joined belongs
+    // in the export, so wait for it as "my circles" does.
+    kring_views::caught_up(log, super::circles::MEMBERSHIPS_PATIENCE).await?;
     let mut circles = vec![];
     for circle in kring_views::circles_of(log, me).await?.circles {
         if let Some(yours) = circle_of_yours(&state, circle, me).await? {
