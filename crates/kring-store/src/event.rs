@@ -129,8 +129,12 @@ impl PartialEq for RecordedEvent {
 /// The stored text as a value. Text that is not JSON (only a damaged store
 /// holds it: appends store what they serialised, and `verify` finds changed
 /// rows) reads as `null`, which no reader takes for an event.
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
 fn parsed<'a>(cell: &'a OnceLock<Value>, text: &str) -> &'a Value {
-    cell.get_or_init(|| serde_json::from_str(text).unwrap_or(Value::Null))
+    cell.get_or_init(|| parse(text))
 }
 
 impl RecordedEvent {
@@ -198,10 +202,8 @@ impl RecordedEvent {
 
     /// Payload and metadata as owned values, for whoever keeps them.
     pub fn into_values(mut self) -> (Value, Value) {
-        let take = |cell: &mut OnceLock<Value>, text: &str| {
-            cell.take()
-                .unwrap_or_else(|| serde_json::from_str(text).unwrap_or(Value::Null))
-        };
+        let take =
+            |cell: &mut OnceLock<Value>, text: &str| cell.take().unwrap_or_else(|| parse(text));
         let payload = take(&mut self.payload, &self.raw_payload);
         let metadata = take(&mut self.metadata, &self.raw_metadata);
         (payload, metadata)

@@ -697,11 +697,11 @@ async fn pages_read_ahead_arrive_in_order_and_a_rewind_reads_again(h: Harness) {
         .batch_size(3);
     let mut pages = vec![];
     loop {
-        let page = sub.try_batch().await.unwrap();
+        let page = next_versions(&mut sub).await;
         if page.is_empty() {
             break;
         }
-        pages.push(page.iter().map(|e| e.version).collect::<Vec<_>>());
+        pages.push(page);
     }
     assert_eq!(pages, vec![vec![1, 2, 3], vec![4, 5, 6], vec![7]]);
 
@@ -714,27 +714,20 @@ async fn pages_read_ahead_arrive_in_order_and_a_rewind_reads_again(h: Harness) {
     let after_first = sub.cursor();
     assert_eq!(page.len(), 3);
     sub.rewind(start);
-    let again: Vec<u64> = sub
-        .try_batch()
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.version)
-        .collect();
+    let again = next_versions(&mut sub).await;
     assert_eq!(
         again,
         vec![1, 2, 3],
         "read again from where it was rewound to"
     );
     assert_eq!(sub.cursor(), after_first);
-    let next: Vec<u64> = sub
-        .try_batch()
-        .await
-        .unwrap()
-        .iter()
-        .map(|e| e.version)
-        .collect();
-    assert_eq!(next, vec![4, 5, 6]);
+    assert_eq!(next_versions(&mut sub).await, vec![4, 5, 6]);
+}
+
+/// The versions of the subscription's next page.
+async fn next_versions(sub: &mut Subscription) -> Vec<u64> {
+    let page = sub.try_batch().await.unwrap();
+    page.iter().map(|e| e.version).collect()
 }
 
 async fn one_process_leads_at_a_time(h: Harness) {
