@@ -177,6 +177,14 @@ refusals! {
     AlreadyVolunteer = "already-volunteer", Conflict, "you already volunteer for this organisation";
     NotYourVolunteering = "not-your-volunteering", NotAllowed, "only the volunteer themself may change their volunteering";
     VolunteerLeft = "volunteer-left", Conflict, "you stopped volunteering here: join again first";
+    AlreadyListed = "already-listed", Conflict, "this request is already on a marketplace";
+    ListingNeedsConsent = "listing-needs-consent", Conflict, "a request goes on an organisation's marketplace only when the circle has given that organisation consent";
+    ListingNeedsNeighbourhood = "listing-needs-neighbourhood", Conflict, "name the circle's neighbourhood first (a postcode area or district, never the address): volunteers are matched by it";
+    VolunteerInCircle = "volunteer-in-circle", Conflict, "this volunteer is already in the circle";
+    VolunteerKeptAway = "volunteer-kept-away", Conflict, "this volunteer will not be asked by this circle again";
+    AlreadyProposed = "already-proposed", Conflict, "this volunteer was already proposed for this request";
+    NoSuchProposal = "no-such-proposal", NotFound, "there is no waiting proposal of this volunteer for this request";
+    TaskNotOver = "task-not-over", Conflict, "a volunteer's place in the circle ends only after their task is over and the days for thanks have passed";
     LastIntermediary = "last-intermediary", Conflict, "an organisation needs an intermediary: add another one first";
     ThresholdOpenPlaces = "threshold-open-places", Invalid, "open places in the next 7 days: a number from 1 to 500, or 0 for no mail";
     ThresholdSilence = "threshold-silence", Invalid, "days without a logbook entry: a number from 1 to 365, or 0 for no mail";

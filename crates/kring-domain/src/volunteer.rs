@@ -92,6 +92,16 @@ impl Neighbourhood {
     }
 }
 
+/// As people write it: "3512" or "Lombok" (what [`Neighbourhood::parse`] reads back).
+impl std::fmt::Display for Neighbourhood {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Neighbourhood::Postcode(area) => write!(f, "{area:04}"),
+            Neighbourhood::District(name) => f.write_str(name),
+        }
+    }
+}
+
 /// A part of a day of the week.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Slot {

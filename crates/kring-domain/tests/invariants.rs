@@ -957,7 +957,9 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         CircleCreated { .. }
         | MemberJoined { .. }
         | IntermediaryLooked { .. }
-        | RequestPlaceNoted { .. } => None,
+        | RequestPlaceNoted { .. }
+        | VolunteerProposed { .. }
+        | VolunteerDeclined { .. } => None,
         InvitationIssued { by, .. }
         | InvitationRevoked { by, .. }
         | MemberRingChanged { by, .. }
@@ -980,7 +982,10 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | SwapDeclined { by, .. }
         | LogbookEntryRedacted { by, .. }
         | ConsentGranted { by, .. }
-        | ConsentRevoked { by, .. } => Some(*by),
+        | ConsentRevoked { by, .. }
+        | NeighbourhoodNamed { by, .. }
+        | RequestListed { by, .. }
+        | VolunteerAccepted { by, .. } => Some(*by),
         MemberLeft { person, .. } => Some(*person),
         HelpRequested { asked_by, .. } => Some(*asked_by),
         ThanksGiven { from, .. } | SwapProposed { from, .. } => Some(*from),

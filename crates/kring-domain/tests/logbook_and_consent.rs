@@ -633,11 +633,20 @@ fn a_member_does_not_record_looks() {
 }
 
 #[test]
-fn an_intermediary_under_consent_does_nothing_but_look() {
+fn an_intermediary_under_consent_does_nothing_but_look_and_propose_for_its_marketplace() {
     let given = with(circle_with_members(), [granted(ConsentScope::Full, now())]);
     for action in every_action_but_create(SOCIAL_WORKER) {
         let name = action_name(&action);
         if name == "RecordLook" {
+            continue;
+        }
+        if name == "ProposeVolunteer" || name == "DeclineVolunteer" {
+            // Only for a request on its marketplace (tests/marketplace.rs); this one is not.
+            assert_eq!(
+                outcome(given.clone(), looking(action)),
+                Err(DomainError::Refused(Refusal::NoSuchRequest)),
+                "{name}"
+            );
             continue;
         }
         assert_eq!(

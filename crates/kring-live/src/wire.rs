@@ -300,6 +300,52 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             what: what.code().to_owned(),
             at: *at,
         },
+        E::NeighbourhoodNamed { neighbourhood, by } => W::NeighbourhoodNamed {
+            neighbourhood: neighbourhood.as_ref().map(ToString::to_string),
+            by: by.0,
+        },
+        E::RequestListed {
+            request,
+            organisation,
+            summary,
+            by,
+        } => W::RequestListed {
+            request: request.0,
+            organisation: organisation.0,
+            summary: text(summary),
+            by: by.0,
+        },
+        E::VolunteerProposed {
+            request,
+            organisation,
+            volunteer,
+            note,
+            by,
+        } => W::VolunteerProposed {
+            request: request.0,
+            organisation: organisation.0,
+            volunteer: volunteer.0,
+            note: note.as_ref().and_then(&mut text),
+            by: by.0,
+        },
+        E::VolunteerAccepted {
+            request,
+            volunteer,
+            by,
+        } => W::VolunteerAccepted {
+            request: request.0,
+            volunteer: volunteer.0,
+            by: by.0,
+        },
+        E::VolunteerDeclined {
+            request,
+            volunteer,
+            by,
+        } => W::VolunteerDeclined {
+            request: request.0,
+            volunteer: volunteer.0,
+            by: by.0,
+        },
     }
 }
 

@@ -56,10 +56,15 @@ fn kind(event: &CircleEvent) -> &'static str {
         ConsentGranted { .. } => "ConsentGranted",
         ConsentRevoked { .. } => "ConsentRevoked",
         IntermediaryLooked { .. } => "IntermediaryLooked",
+        NeighbourhoodNamed { .. } => "NeighbourhoodNamed",
+        RequestListed { .. } => "RequestListed",
+        VolunteerProposed { .. } => "VolunteerProposed",
+        VolunteerAccepted { .. } => "VolunteerAccepted",
+        VolunteerDeclined { .. } => "VolunteerDeclined",
     }
 }
 
-const KINDS: usize = 32;
+const KINDS: usize = 37;
 
 fn contract() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto/openapi.json");

@@ -2,7 +2,7 @@
 //! need realistic logs: every event comes out of `Circle::decide`.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use kring_domain::circle::state::RequestStatus;
+use kring_domain::circle::state::{ProposalState, RequestStatus};
 use kring_domain::*;
 use kring_store::{EventLog, ExpectedVersion, GlobalCursor, NewEvent};
 use uuid::Uuid;
@@ -93,6 +93,8 @@ pub struct CircleHistory {
     now: DateTime<Utc>,
     invitations: Vec<(InvitationId, String)>,
     organisations: Vec<(OrganisationId, PersonId)>,
+    /// People volunteering for the organisations' marketplaces.
+    volunteers: Vec<PersonId>,
 }
 
 /// `circles` circles of at least `events` events each.
@@ -121,6 +123,7 @@ impl CircleHistory {
             now: start,
             invitations: vec![],
             organisations,
+            volunteers: vec![rng.id(), rng.id(), rng.id()],
         };
         let focus_name = sealed(focus, rng);
         h.decide(
@@ -201,7 +204,7 @@ impl CircleHistory {
             .filter(|(_, e)| !e.redacted)
             .map(|(id, e)| (*id, e.author))
             .collect();
-        let command = match rng.below(44) {
+        let command = match rng.below(49) {
             0..=2 => {
                 let cold: Vec<RequestId> = state
                     .requests
@@ -567,9 +570,136 @@ impl CircleHistory {
                     Action::RecordLook { what },
                 )
             }
+            44..=48 => return self.marketplace_command(rng, coordinator),
             _ => return None,
         };
         Some(command)
+    }
+}
+
+impl CircleHistory {
+    /// Naming the neighbourhood, listing, proposing, accepting or declining,
+    /// and a volunteer's task ending.
+    fn marketplace_command(&self, rng: &mut Rng, coordinator: PersonId) -> Option<(Actor, Action)> {
+        let state = &self.state;
+        let now = self.now;
+        let person = Actor::person;
+        let consenting: Vec<OrganisationId> = self
+            .organisations
+            .iter()
+            .map(|(o, _)| *o)
+            .filter(|o| state.consent_at(*o, now).is_some())
+            .collect();
+        let worker_of = |org: OrganisationId| {
+            self.organisations
+                .iter()
+                .find(|(o, _)| *o == org)
+                .map(|(_, w)| *w)
+        };
+        let listed: Vec<(RequestId, OrganisationId)> = state
+            .requests
+            .iter()
+            .filter_map(|(id, r)| Some((*id, r.listed_with?)))
+            .filter(|(id, org)| state.requests[id].on_marketplace(*org, now))
+            .collect();
+        let waiting: Vec<(RequestId, OrganisationId, PersonId)> = listed
+            .iter()
+            .flat_map(|(id, org)| {
+                state.requests[id]
+                    .proposals
+                    .iter()
+                    .filter(|(_, p)| p.state == ProposalState::Waiting)
+                    .map(move |(v, _)| (*id, *org, *v))
+            })
+            .collect();
+        // A proposal waits for the family far less long than a random pick takes.
+        let arm = if !waiting.is_empty() && rng.chance(50) {
+            3
+        } else {
+            rng.below(6)
+        };
+        Some(match arm {
+            0 => {
+                let neighbourhood = if rng.chance(90) {
+                    Some(kring_domain::Neighbourhood::Postcode(
+                        1000 + rng.below(9000) as u16,
+                    ))
+                } else {
+                    None
+                };
+                (
+                    person(coordinator),
+                    Action::NameNeighbourhood { neighbourhood },
+                )
+            }
+            1 => {
+                let open: Vec<RequestId> = state
+                    .requests
+                    .iter()
+                    .filter(|(_, r)| {
+                        r.status == RequestStatus::Open
+                            && r.listed_with.is_none()
+                            && r.category.widest_ring() == Ring::Cold
+                            && r.window.end() > now
+                    })
+                    .map(|(id, _)| *id)
+                    .collect();
+                let request = rng.pick(&open)?;
+                let organisation = rng.pick(&consenting)?;
+                let summary = sealed(coordinator, rng);
+                (
+                    person(coordinator),
+                    Action::ListRequest {
+                        request,
+                        organisation,
+                        summary,
+                    },
+                )
+            }
+            2 => {
+                let (request, organisation) = rng.pick(&listed)?;
+                let volunteer = rng.pick(&self.volunteers)?;
+                let by = if rng.chance(50) {
+                    worker_of(organisation)?
+                } else {
+                    volunteer
+                };
+                let note = rng.chance(50).then(|| sealed(by, rng));
+                (
+                    Actor::intermediary(by, organisation),
+                    Action::ProposeVolunteer {
+                        request,
+                        volunteer,
+                        note,
+                    },
+                )
+            }
+            3 | 4 => {
+                let (request, organisation, volunteer) = rng.pick(&waiting)?;
+                if rng.chance(70) {
+                    let invitation = rng.id();
+                    (
+                        person(coordinator),
+                        Action::AcceptVolunteer {
+                            request,
+                            volunteer,
+                            invitation,
+                        },
+                    )
+                } else if rng.chance(50) {
+                    (
+                        person(coordinator),
+                        Action::DeclineVolunteer { request, volunteer },
+                    )
+                } else {
+                    (
+                        Actor::intermediary(volunteer, organisation),
+                        Action::DeclineVolunteer { request, volunteer },
+                    )
+                }
+            }
+            _ => (person(rng.pick(&self.volunteers)?), Action::EndTask),
+        })
     }
 }
 

@@ -31,6 +31,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This person already works for the organisation.",
     ),
     (
+        "already-listed",
+        "Deze hulpvraag staat al op een marktplaats.",
+        "This request is already on a marketplace.",
+    ),
+    (
         "already-member",
         "Je bent al lid van deze kring.",
         "You are already a member of this circle.",
@@ -44,6 +49,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "already-open-to-ring",
         "De vraag staat al open voor die kring.",
         "The request is already open to that ring.",
+    ),
+    (
+        "already-proposed",
+        "Deze vrijwilliger is al voorgesteld voor deze hulpvraag.",
+        "This volunteer was already proposed for this request.",
     ),
     (
         "already-volunteer",
@@ -256,9 +266,24 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "An invitation must expire within 30 days from now.",
     ),
     (
+        "listing-needs-consent",
+        "Een hulpvraag komt alleen op de marktplaats van een organisatie als de kring die organisatie toestemming heeft gegeven.",
+        "A request goes on an organisation's marketplace only when the circle has given that organisation consent.",
+    ),
+    (
+        "listing-needs-neighbourhood",
+        "Vul eerst de buurt van de kring in (een postcodegebied of wijk, nooit het adres): vrijwilligers worden daarop gekoppeld.",
+        "Name the circle's neighbourhood first (a postcode area or district, never the address): volunteers are matched by it.",
+    ),
+    (
         "neighbourhood",
         "Een buurt is een postcodegebied van vier cijfers (zoals 3512) of de naam van een wijk van hoogstens 60 letters, nooit een adres.",
         "A neighbourhood is a four-digit postcode area (such as 3512) or a district's name of up to 60 letters, never an address.",
+    ),
+    (
+        "no-such-proposal",
+        "Er is geen wachtend voorstel van deze vrijwilliger voor deze hulpvraag.",
+        "There is no waiting proposal of this volunteer for this request.",
     ),
     (
         "not-a-time-of-day",
@@ -806,6 +831,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "Choose someone else to swap with.",
     ),
     (
+        "task-not-over",
+        "De plek van een vrijwilliger in de kring eindigt pas als de taak voorbij is en de dagen om te bedanken om zijn.",
+        "A volunteer's place in the circle ends only after their task is over and the days for thanks have passed.",
+    ),
+    (
         "task-only-for-cold-ring",
         "Alleen uitnodigingen voor de koude kring gaan over één hulpvraag.",
         "Only cold-ring invitations are for one request.",
@@ -909,6 +939,16 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "volunteer-category",
         "Vrijwilligers helpen alleen met praktische dingen en gezelschap: geld, papierwerk, gevoelens en persoonlijke verzorging blijven bij de familie en professionals.",
         "Volunteers help with practical things and company only: money, paperwork, feelings and personal care stay with the family and professionals.",
+    ),
+    (
+        "volunteer-in-circle",
+        "Deze vrijwilliger zit al in de kring.",
+        "This volunteer is already in the circle.",
+    ),
+    (
+        "volunteer-kept-away",
+        "Deze vrijwilliger wordt niet meer gevraagd voor deze kring.",
+        "This volunteer will not be asked by this circle again.",
     ),
     (
         "volunteer-left",

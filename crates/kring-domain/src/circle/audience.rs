@@ -226,6 +226,34 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
             focus: true,
             ..coordinators
         },
+        // Where the circle is, coarsely: those who see the rota, and organisations
+        // with any consent (their marketplace matches by it).
+        NeighbourhoodNamed { .. } => Audience {
+            rings_up_to: Some(Ring::Lukewarm),
+            intermediaries: Some(ConsentScope::Signals),
+            ..coordinators
+        },
+        // The request's own audience, and the organisation whose marketplace lists it.
+        RequestListed {
+            request,
+            organisation,
+            ..
+        } => Audience {
+            intermediaries: Some(ConsentScope::Signals),
+            organisation: Some(*organisation),
+            ..request_audience(circle, *request)
+        },
+        // A proposal: the coordinators, the volunteer, whoever proposed them,
+        // and the listing's organisation.
+        VolunteerProposed {
+            request, volunteer, ..
+        }
+        | VolunteerAccepted {
+            request, volunteer, ..
+        }
+        | VolunteerDeclined {
+            request, volunteer, ..
+        } => proposal_audience(circle, *request, *volunteer),
     }
 }
 
@@ -246,6 +274,20 @@ fn request_audience(circle: &Circle, request: RequestId) -> Audience {
         people,
         task: Some(request),
         intermediaries: Some(ConsentScope::Full),
+        ..Audience::default()
+    }
+}
+
+fn proposal_audience(circle: &Circle, request: RequestId, volunteer: PersonId) -> Audience {
+    let r = circle.requests.get(&request);
+    let mut people = vec![volunteer];
+    people.extend(r.and_then(|r| r.proposals.get(&volunteer)).map(|p| p.by));
+    let listed_with = r.and_then(|r| r.listed_with);
+    Audience {
+        coordinators: true,
+        people,
+        intermediaries: listed_with.map(|_| ConsentScope::Signals),
+        organisation: listed_with,
         ..Audience::default()
     }
 }

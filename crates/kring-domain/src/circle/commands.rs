@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::circle::events::{InvitedAs, Recurrence, ThanksFor};
 use crate::{
-    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Minutes, OfferId,
-    OrganisationId, PersonId, RequestId, Ring, Sealed, ShiftId, SwapId, TimeWindow, Visibility,
+    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Minutes, Neighbourhood,
+    OfferId, OrganisationId, PersonId, RequestId, Ring, Sealed, ShiftId, SwapId, TimeWindow,
+    Visibility,
 };
 
 /// Who acts: a person, possibly on behalf of an organisation (an intermediary).
@@ -176,4 +177,37 @@ pub enum Action {
     RecordLook {
         what: crate::Looked,
     },
+    /// Where the circle is, as matching sees it (never the address); `None` unnames it.
+    NameNeighbourhood {
+        neighbourhood: Option<Neighbourhood>,
+    },
+    /// Put an open request on an organisation's marketplace, opening it to the
+    /// cold ring, with a summary for strangers (no name, place or details).
+    ListRequest {
+        request: RequestId,
+        organisation: OrganisationId,
+        summary: Sealed,
+    },
+    /// Of the listing's organisation (actor's `organisation`): a matchmaker
+    /// proposes `volunteer`, or the volunteer offers themself (`volunteer` is the actor).
+    ProposeVolunteer {
+        request: RequestId,
+        volunteer: PersonId,
+        note: Option<Sealed>,
+    },
+    /// The volunteer joins the cold ring for this one request, and takes it.
+    AcceptVolunteer {
+        request: RequestId,
+        volunteer: PersonId,
+        invitation: InvitationId,
+    },
+    /// A coordinator says no to a proposal, or the volunteer withdraws their own
+    /// (the actor's `organisation` set): either way they are not asked by this circle again.
+    DeclineVolunteer {
+        request: RequestId,
+        volunteer: PersonId,
+    },
+    /// A volunteer's access ends with their task: run for them once the task is
+    /// over and the days for thanks have passed.
+    EndTask,
 }

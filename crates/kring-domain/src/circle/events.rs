@@ -6,8 +6,9 @@ use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Looked, Minutes, OfferId,
-    OrganisationId, PersonId, RequestId, Ring, Sealed, ShiftId, SwapId, TimeWindow, Visibility,
+    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Looked, Minutes,
+    Neighbourhood, OfferId, OrganisationId, PersonId, RequestId, Ring, Sealed, ShiftId, SwapId,
+    TimeWindow, Visibility,
 };
 
 /// The role an invitation gives besides the ring.
@@ -231,6 +232,39 @@ pub enum CircleEvent {
         what: Looked,
         at: DateTime<Utc>,
     },
+    NeighbourhoodNamed {
+        neighbourhood: Option<Neighbourhood>,
+        by: PersonId,
+    },
+    /// On `organisation`'s marketplace, where its volunteers and intermediaries
+    /// see the category, time, neighbourhood and this summary, never the circle.
+    RequestListed {
+        request: RequestId,
+        organisation: OrganisationId,
+        /// Written for strangers by the coordinator, sealed with their key.
+        summary: Sealed,
+        by: PersonId,
+    },
+    /// `by` is a matchmaker of `organisation`, or the volunteer themself.
+    VolunteerProposed {
+        request: RequestId,
+        organisation: OrganisationId,
+        volunteer: PersonId,
+        note: Option<Sealed>,
+        by: PersonId,
+    },
+    /// Followed by the volunteer joining the cold ring and taking the request.
+    VolunteerAccepted {
+        request: RequestId,
+        volunteer: PersonId,
+        by: PersonId,
+    },
+    /// By a coordinator, or by the volunteer (withdrawing): not asked here again.
+    VolunteerDeclined {
+        request: RequestId,
+        volunteer: PersonId,
+        by: PersonId,
+    },
 }
 
 impl CircleEvent {
@@ -269,6 +303,11 @@ impl CircleEvent {
             ConsentGranted { .. } => "ConsentGranted",
             ConsentRevoked { .. } => "ConsentRevoked",
             IntermediaryLooked { .. } => "IntermediaryLooked",
+            NeighbourhoodNamed { .. } => "NeighbourhoodNamed",
+            RequestListed { .. } => "RequestListed",
+            VolunteerProposed { .. } => "VolunteerProposed",
+            VolunteerAccepted { .. } => "VolunteerAccepted",
+            VolunteerDeclined { .. } => "VolunteerDeclined",
         }
     }
 }

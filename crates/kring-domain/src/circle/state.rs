@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::circle::events::{InvitedAs, Recurrence};
 use crate::{
-    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Looked, Minutes, OfferId,
-    OrganisationId, PersonId, RequestId, Ring, ShiftId, SwapId, TimeWindow, Visibility,
+    Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Looked, Minutes,
+    Neighbourhood, OfferId, OrganisationId, PersonId, RequestId, Ring, ShiftId, SwapId, TimeWindow,
+    Visibility,
 };
 
 /// The circle as its events left it: what `decide` judges commands against.
@@ -32,6 +33,13 @@ pub struct Circle {
     /// on the record once a day, however often it is loaded.
     #[serde(default)]
     pub dashboard_looks: Vec<DashboardLook>,
+    /// Where the circle is for the marketplace: an area or district, never an address.
+    #[serde(default)]
+    pub neighbourhood: Option<Neighbourhood>,
+    /// Volunteers not to be asked here again: declined (by the family or
+    /// themselves) or did not come.
+    #[serde(default)]
+    pub kept_away: BTreeSet<PersonId>,
 }
 
 /// A member: their ring, whether they coordinate, and a volunteer's one task.
@@ -88,6 +96,38 @@ pub struct Request {
     pub asked_by: PersonId,
     pub status: RequestStatus,
     pub taker: Option<PersonId>,
+    /// The organisation whose marketplace lists it.
+    #[serde(default)]
+    pub listed_with: Option<OrganisationId>,
+    /// Volunteers proposed for it, and what became of each proposal.
+    #[serde(default)]
+    pub proposals: BTreeMap<PersonId, Proposal>,
+}
+
+/// A volunteer proposed for a listed request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    /// The matchmaker who proposed them, or the volunteer themself.
+    pub by: PersonId,
+    pub state: ProposalState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalState {
+    /// Waiting for a coordinator.
+    Waiting,
+    Accepted,
+    Declined,
+}
+
+impl Request {
+    /// Whether `organisation`'s marketplace shows it at `now`: listed there, open, not past.
+    pub fn on_marketplace(&self, organisation: OrganisationId, now: DateTime<Utc>) -> bool {
+        self.listed_with == Some(organisation)
+            && self.status == RequestStatus::Open
+            && self.window.end() > now
+    }
 }
 
 /// An offer of help by a member.

@@ -208,6 +208,29 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
         Action::RecordLook {
             what: Looked::CircleFull,
         },
+        Action::NameNeighbourhood {
+            neighbourhood: Some(Neighbourhood::Postcode(3512)),
+        },
+        Action::ListRequest {
+            request,
+            organisation: ORG,
+            summary: sealed(actor, "Boodschappen op dinsdag"),
+        },
+        Action::ProposeVolunteer {
+            request,
+            volunteer: VOLUNTEER,
+            note: None,
+        },
+        Action::AcceptVolunteer {
+            request,
+            volunteer: VOLUNTEER,
+            invitation,
+        },
+        Action::DeclineVolunteer {
+            request,
+            volunteer: VOLUNTEER,
+        },
+        Action::EndTask,
     ]
 }
 
@@ -247,5 +270,11 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::GrantConsent { .. } => "GrantConsent",
         Action::RevokeConsent { .. } => "RevokeConsent",
         Action::RecordLook { .. } => "RecordLook",
+        Action::NameNeighbourhood { .. } => "NameNeighbourhood",
+        Action::ListRequest { .. } => "ListRequest",
+        Action::ProposeVolunteer { .. } => "ProposeVolunteer",
+        Action::AcceptVolunteer { .. } => "AcceptVolunteer",
+        Action::DeclineVolunteer { .. } => "DeclineVolunteer",
+        Action::EndTask => "EndTask",
     }
 }

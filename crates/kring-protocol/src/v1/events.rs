@@ -218,6 +218,39 @@ pub enum Event {
         what: String,
         at: DateTime<Utc>,
     },
+    /// Where the circle is for the marketplace: a four-digit postcode area or
+    /// a district's name (`null`: no longer named).
+    NeighbourhoodNamed {
+        neighbourhood: Option<String>,
+        by: Uuid,
+    },
+    /// On `organisation`'s marketplace, with a summary for its volunteers.
+    RequestListed {
+        request: Uuid,
+        organisation: Uuid,
+        summary: Option<String>,
+        by: Uuid,
+    },
+    /// `by`: a matchmaker of `organisation`, or the volunteer themself.
+    VolunteerProposed {
+        request: Uuid,
+        organisation: Uuid,
+        volunteer: Uuid,
+        note: Option<String>,
+        by: Uuid,
+    },
+    /// The volunteer joins the cold ring for the request and takes it.
+    VolunteerAccepted {
+        request: Uuid,
+        volunteer: Uuid,
+        by: Uuid,
+    },
+    /// By a coordinator, or the volunteer withdrawing.
+    VolunteerDeclined {
+        request: Uuid,
+        volunteer: Uuid,
+        by: Uuid,
+    },
 }
 
 impl Event {
@@ -257,6 +290,11 @@ impl Event {
             ConsentGranted { .. } => "ConsentGranted",
             ConsentRevoked { .. } => "ConsentRevoked",
             IntermediaryLooked { .. } => "IntermediaryLooked",
+            NeighbourhoodNamed { .. } => "NeighbourhoodNamed",
+            RequestListed { .. } => "RequestListed",
+            VolunteerProposed { .. } => "VolunteerProposed",
+            VolunteerAccepted { .. } => "VolunteerAccepted",
+            VolunteerDeclined { .. } => "VolunteerDeclined",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod consent;
 mod logbook;
+mod marketplace;
 mod membership;
 mod requests;
 mod rota;
@@ -50,6 +51,11 @@ impl Circle {
             event @ (ConsentGranted { .. } | ConsentRevoked { .. } | IntermediaryLooked { .. }) => {
                 self.apply_consent(event)
             }
+            event @ (NeighbourhoodNamed { .. }
+            | RequestListed { .. }
+            | VolunteerProposed { .. }
+            | VolunteerAccepted { .. }
+            | VolunteerDeclined { .. }) => self.apply_marketplace(event),
         }
     }
 }

@@ -26,6 +26,8 @@ impl Circle {
                         asked_by,
                         status: RequestStatus::Open,
                         taker: None,
+                        listed_with: None,
+                        proposals: Default::default(),
                     },
                 );
             }
@@ -44,7 +46,15 @@ impl Circle {
             RequestConfirmed { request, .. } => self.set_request(request, RequestStatus::Confirmed),
             RequestDone { request, .. } => self.set_request(request, RequestStatus::Done),
             RequestCancelled { request, .. } => self.set_request(request, RequestStatus::Cancelled),
-            NoShowRecorded { request, .. } => self.set_request(request, RequestStatus::NoShow),
+            NoShowRecorded {
+                request, helper, ..
+            } => {
+                self.set_request(request, RequestStatus::NoShow);
+                // A volunteer who did not come is not asked by this circle again.
+                if self.member(helper).is_some_and(|m| m.ring == Ring::Cold) {
+                    self.kept_away.insert(helper);
+                }
+            }
             ThanksGiven { .. } => {}
             OfferMade {
                 offer,

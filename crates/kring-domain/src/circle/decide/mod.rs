@@ -13,6 +13,7 @@ use crate::{DomainError, PersonId, Ring, Sealed};
 
 mod consent;
 mod logbook;
+mod marketplace;
 mod membership;
 mod requests;
 mod rota;
@@ -28,9 +29,10 @@ impl Circle {
     ///
     /// Pure: no clock, no IO. A circle that does not exist, and one the actor
     /// may not know, both answer `NoSuchCircle`. Intermediaries of an
-    /// organisation may only record a look, and only under consent; cold-ring
+    /// organisation, and its volunteers, may only record a look and propose
+    /// for its marketplace, and only under consent; cold-ring
     /// volunteers act on their own task. The rest is dispatched by area
-    /// (membership, requests, rota, logbook, consent), one module each.
+    /// (membership, requests, rota, logbook, consent, marketplace), one module each.
     pub fn decide(&self, command: CircleCommand, now: DateTime<Utc>) -> Decision {
         let CircleCommand { actor, action } = command;
         if let Action::CreateCircle {
@@ -54,6 +56,9 @@ impl Circle {
                 return Err(Refusal::NoSuchCircle.into());
             };
             return match action {
+                action @ (Action::ProposeVolunteer { .. } | Action::DeclineVolunteer { .. }) => {
+                    self.decide_as_organisation(actor, organisation, action, now)
+                }
                 Action::RecordLook { what } if self.dashboard_looked_today(actor, what, now) => {
                     Ok(vec![]) // on the record already today
                 }
@@ -116,6 +121,12 @@ impl Circle {
             action @ (Action::GrantConsent { .. }
             | Action::RevokeConsent { .. }
             | Action::RecordLook { .. }) => self.decide_consent(action, by, now),
+            action @ (Action::NameNeighbourhood { .. }
+            | Action::ListRequest { .. }
+            | Action::AcceptVolunteer { .. }
+            | Action::DeclineVolunteer { .. }
+            | Action::EndTask) => self.decide_marketplace(action, by, &me, now),
+            Action::ProposeVolunteer { .. } => Err(Refusal::OnlyIntermediaries.into()),
         }
     }
 }
@@ -129,7 +140,7 @@ fn cold_may(action: &Action, me: &Member) -> bool {
         Action::Thank { .. }
         | Action::WriteLogbookEntry { .. }
         | Action::RedactLogbookEntry { .. } => true,
-        Action::Leave => true,
+        Action::Leave | Action::EndTask => true,
         _ => false,
     }
 }
