@@ -16,6 +16,23 @@ pub struct Wanted {
     pub neighbourhood: Neighbourhood,
 }
 
+impl Wanted {
+    /// `time_zone` by its name (a circle's); an unknown name counts as Amsterdam, as elsewhere.
+    pub fn in_zone(
+        category: Category,
+        window: TimeWindow,
+        time_zone: &str,
+        neighbourhood: Neighbourhood,
+    ) -> Wanted {
+        Wanted {
+            category,
+            window,
+            time_zone: time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam),
+            neighbourhood,
+        }
+    }
+}
+
 /// One volunteer with what matching needs to know of their past.
 #[derive(Clone, Debug)]
 pub struct Candidate {

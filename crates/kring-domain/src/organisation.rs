@@ -20,6 +20,9 @@ pub struct Organisation {
     /// When its intermediaries hear of a consenting circle by mail.
     #[serde(default)]
     pub thresholds: Thresholds,
+    /// The SHA-256 of the secret in its public volunteer sign-up link (none: closed).
+    #[serde(default)]
+    pub volunteer_sign_up: Option<String>,
 }
 
 /// The signals of a consenting circle an organisation wants to hear of by
@@ -67,6 +70,11 @@ pub enum OrganisationAction {
     SetThresholds {
         thresholds: Thresholds,
     },
+    /// A new public link for volunteers to sign up with; the previous one stops working.
+    OpenVolunteerSignUp {
+        token_hash: String,
+    },
+    CloseVolunteerSignUp,
     /// The actor's account is being erased: they stop working for the
     /// organisation, also as its last intermediary (an erasure cannot be
     /// refused). Outside the organisation, nothing happens.
@@ -94,6 +102,14 @@ pub enum OrganisationEvent {
         thresholds: Thresholds,
         by: PersonId,
     },
+    /// The hash of the sign-up link's secret; never the secret.
+    VolunteerSignUpOpened {
+        token_hash: String,
+        by: PersonId,
+    },
+    VolunteerSignUpClosed {
+        by: PersonId,
+    },
 }
 
 impl DomainEvent for OrganisationEvent {
@@ -103,6 +119,8 @@ impl DomainEvent for OrganisationEvent {
             OrganisationEvent::IntermediaryAdded { .. } => "IntermediaryAdded",
             OrganisationEvent::IntermediaryRemoved { .. } => "IntermediaryRemoved",
             OrganisationEvent::ThresholdsSet { .. } => "ThresholdsSet",
+            OrganisationEvent::VolunteerSignUpOpened { .. } => "VolunteerSignUpOpened",
+            OrganisationEvent::VolunteerSignUpClosed { .. } => "VolunteerSignUpClosed",
         }
         .to_owned()
     }
@@ -113,6 +131,17 @@ impl DomainEvent for OrganisationEvent {
 }
 
 impl Organisation {
+    /// Whether `token_hash` is that of its open volunteer sign-up link.
+    pub fn signs_up_volunteers_with(&self, token_hash: &str) -> bool {
+        self.volunteer_sign_up.as_deref().is_some_and(|h| {
+            h.len() == token_hash.len()
+                && h.bytes()
+                    .zip(token_hash.bytes())
+                    .fold(0u8, |d, (a, b)| d | (a ^ b))
+                    == 0
+        })
+    }
+
     /// The rules of an organisation: `command` becomes events or is refused.
     pub fn decide(
         &self,
@@ -178,6 +207,19 @@ impl Organisation {
                         }
                         Ok(vec![OrganisationEvent::ThresholdsSet { thresholds, by }])
                     }
+                    OrganisationAction::OpenVolunteerSignUp { token_hash } => {
+                        if token_hash.len() < 32 {
+                            return Err(Refusal::InvitationSecretTooShort.into());
+                        }
+                        Ok(vec![OrganisationEvent::VolunteerSignUpOpened {
+                            token_hash,
+                            by,
+                        }])
+                    }
+                    OrganisationAction::CloseVolunteerSignUp => Ok(match self.volunteer_sign_up {
+                        Some(_) => vec![OrganisationEvent::VolunteerSignUpClosed { by }],
+                        None => vec![],
+                    }),
                     OrganisationAction::Register { .. } => Err(Refusal::AlreadyExists.into()),
                     OrganisationAction::Erase => unreachable!("handled above"),
                 }
@@ -225,6 +267,10 @@ impl Aggregate for Organisation {
             OrganisationEvent::ThresholdsSet { thresholds, .. } => {
                 self.thresholds = thresholds;
             }
+            OrganisationEvent::VolunteerSignUpOpened { token_hash, .. } => {
+                self.volunteer_sign_up = Some(token_hash);
+            }
+            OrganisationEvent::VolunteerSignUpClosed { .. } => self.volunteer_sign_up = None,
         }
     }
 }

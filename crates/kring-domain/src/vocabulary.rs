@@ -290,6 +290,13 @@ pub enum Looked {
     /// the intermediary learns the signal without opening Kring.
     #[serde(rename = "signals-mail")]
     SignalsMail,
+    /// The organisation's marketplace: a listed request's kind of help, time
+    /// and neighbourhood, on the board or while matching.
+    #[serde(rename = "marketplace")]
+    Marketplace,
+    /// The same, by one of the organisation's volunteers.
+    #[serde(rename = "marketplace-volunteer")]
+    MarketplaceVolunteer,
     /// Something recorded before looks had codes, in words no longer known.
     #[serde(rename = "other")]
     Other,
@@ -298,21 +305,30 @@ pub enum Looked {
 impl Looked {
     /// A look by an organisation's dashboard, which shows many circles at
     /// once: recorded once a day per circle and intermediary. Opening the
-    /// circle itself is recorded every time.
+    /// circle itself is recorded every time. The marketplace shows many
+    /// listings at once too.
     pub fn is_dashboard(self) -> bool {
-        matches!(self, Looked::Dashboard | Looked::DashboardRota)
+        matches!(
+            self,
+            Looked::Dashboard
+                | Looked::DashboardRota
+                | Looked::Marketplace
+                | Looked::MarketplaceVolunteer
+        )
     }
 }
 
 impl Looked {
     /// Every kind of look.
-    pub const ALL: [Looked; 7] = [
+    pub const ALL: [Looked; 9] = [
         Looked::Dashboard,
         Looked::DashboardRota,
         Looked::Circle,
         Looked::CircleFull,
         Looked::Live,
         Looked::SignalsMail,
+        Looked::Marketplace,
+        Looked::MarketplaceVolunteer,
         Looked::Other,
     ];
 
@@ -325,6 +341,8 @@ impl Looked {
             Looked::CircleFull => "circle-full",
             Looked::Live => "live",
             Looked::SignalsMail => "signals-mail",
+            Looked::Marketplace => "marketplace",
+            Looked::MarketplaceVolunteer => "marketplace-volunteer",
             Looked::Other => "other",
         }
     }
@@ -338,6 +356,8 @@ impl Looked {
             Looked::CircleFull => "the circle: signals, rota, open requests and shared logbook",
             Looked::Live => "live updates",
             Looked::SignalsMail => "a mail: the circle crossed a threshold",
+            Looked::Marketplace => "the marketplace: a listed request",
+            Looked::MarketplaceVolunteer => "the marketplace, as a volunteer: a listed request",
             Looked::Other => "something else",
         }
     }

@@ -104,6 +104,19 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("POST", "/organisations/{org}/intermediaries", json!({"email": "nobody@example.org"}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, S(202), S(202), S(202)]),
         ("DELETE", "/organisations/{org}/intermediaries/{person}", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
         ("PUT", "/organisations/{org}/thresholds", json!({"open_places": 3, "carer_at_risk": true, "silent_days": 14}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),
+        // ---- the marketplace: its intermediaries and volunteers only (a made-up listing is none)
+        ("POST", "/organisations/{org}/volunteer-sign-up", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, S(201), S(201), S(201)]),
+        ("GET", "/organisations/{org}/marketplace", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),
+        ("GET", "/organisations/{org}/marketplace/{listing}/candidates", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+        ("POST", "/organisations/{org}/marketplace/{listing}/proposals", json!({}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+        ("POST", "/volunteering", json!({"organisation": w.circle, "code": "made-up", "profile": {"will": ["groceries"], "neighbourhood": "3512", "available": [{"weekday": 1, "part": "morning"}], "tasks_per_month": 2}}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+        ("GET", "/me/volunteering/{org}", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+        ("PUT", "/me/volunteering/{org}", json!({"will": ["groceries"], "neighbourhood": "3512", "available": [{"weekday": 1, "part": "morning"}], "tasks_per_month": 2}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+        ("PUT", "/me/volunteering/{org}/status", json!({"status": "paused"}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+        ("GET", "/circles/{id}/requests/{request}/proposals", json!(null), [ANON, HIDDEN, NO, NO, NO, OK, NO, HIDDEN, HIDDEN, HIDDEN]),
+        ("PUT", "/circles/{id}/neighbourhood", json!({"neighbourhood": "3512"}), CIRCLE_CHANGE),
+        ("POST", "/circles/{id}/requests/{request}/listing", json!({"organisation": w.circle, "summary": "Groceries on Tuesday"}), CIRCLE_CHANGE),
+        ("POST", "/circles/{id}/requests/{request}/proposals/{volunteer}", json!({"accept": true}), CIRCLE_CHANGE),
         // ---- accounts and sessions ------------------------------------------
         ("POST", "/accounts", json!({"name": "New", "email": "{fresh-email}", "password": "correct horse battery"}), [S(201); 10]),
         ("POST", "/session", json!({"email": "nobody@example.org", "password": "wrong password!"}), [S(401); 10]),
@@ -424,6 +437,9 @@ fn fill(path: &str, w: &World, p: &People, viewer: usize) -> String {
         .replace("{entry}", &w.entry)
         .replace("{invitation}", &w.invitation)
         .replace("{feed}", &w.feed)
+        // No listing or volunteer of the matrix's organisations: made up.
+        .replace("{listing}", "7d3c1e52-0b8f-4a61-9e27-5f4a8c2d1b90")
+        .replace("{volunteer}", &w.lia_id)
         .replace("{token}", &"t".repeat(43));
     assert!(
         !path.contains('{'),

@@ -21,6 +21,9 @@ pub struct ConsentedCircles {
     /// Grows with every change: the stored row's version.
     #[serde(default)]
     pub revision: u64,
+    /// The requests its consenting circles put on its marketplace, by listing id.
+    #[serde(default)]
+    pub listings: BTreeMap<uuid::Uuid, crate::marketplace::Listing>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

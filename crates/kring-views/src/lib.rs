@@ -8,6 +8,7 @@ mod dashboard;
 mod health;
 mod history;
 mod load;
+mod marketplace;
 mod memberships;
 mod page;
 mod projector;
@@ -20,10 +21,15 @@ pub use dashboard::{dashboard, ConsentEntry, ConsentedCircles, DashboardRow, ORG
 pub use health::Health;
 pub use history::{circle_history, circle_history_from, HistoryEvent};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
+pub use marketplace::{
+    listing_id, marketplace, marketplaces_touched, month_of, ranked, ListedProposal, Listing,
+    Stage, VolunteerEntry, Volunteers, VOLUNTEERS_VIEW,
+};
 pub use memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 pub use page::{newest_first, Page, PageAt};
 pub use projector::{
-    caught_up, decode, load, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
+    caught_up, decode, load, load_volunteers, rebuild, ProjectionError, Projector, CHECKPOINT,
+    CIRCLE_VIEW,
 };
 pub use rota::Slot;
 pub use suggestions::Suggestion;

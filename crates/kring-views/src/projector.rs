@@ -6,13 +6,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
-use kring_domain::{upcasters, CircleEvent, CircleId, OrganisationId, PersonId};
+use kring_domain::{
+    upcasters, CircleEvent, CircleId, OrganisationId, PersonId, VolunteerEvent, VolunteerId,
+};
 use kring_store::{
     ReadSide, RecordedEvent, StoreError, StreamKind, StreamName, Subscription, ViewRow, ViewStore,
 };
 use tokio::sync::watch;
 
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
+use crate::marketplace::{marketplaces_touched, Volunteers, VOLUNTEERS_VIEW};
 use crate::memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 use crate::CircleView;
 
@@ -56,6 +59,7 @@ enum Snapshots {
 struct Pending {
     circles: BTreeSet<CircleId>,
     organisations: BTreeSet<OrganisationId>,
+    volunteers: BTreeSet<OrganisationId>,
     people: BTreeSet<PersonId>,
     cursor: Option<kring_store::GlobalCursor>,
     events: usize,
@@ -104,6 +108,9 @@ pub struct Projector {
     /// Set while rebuilding from an empty store: there is nothing to look up.
     fresh: bool,
     organisations: HashMap<OrganisationId, ConsentedCircles>,
+    volunteers: HashMap<OrganisationId, Volunteers>,
+    /// Whose volunteering each volunteer stream is (from its first event).
+    volunteer_streams: HashMap<VolunteerId, (OrganisationId, PersonId)>,
     people: HashMap<PersonId, PersonCircles>,
     /// Folded but not yet stored.
     pending: Pending,
@@ -127,6 +134,8 @@ impl Projector {
             cache: HashMap::new(),
             fresh: false,
             organisations: HashMap::new(),
+            volunteers: HashMap::new(),
+            volunteer_streams: HashMap::new(),
             people: HashMap::new(),
             pending: Pending::default(),
             committed,
@@ -169,8 +178,7 @@ impl Projector {
             self.subscription.rewind(self.committed);
             self.fresh = false;
             self.cache.clear();
-            self.organisations.clear();
-            self.people.clear();
+            self.forget_folded();
             self.pending = Pending::default();
         }
         outcome
@@ -270,10 +278,122 @@ impl Projector {
         self.subscription = fresh.subscription;
         self.committed = fresh.committed;
         self.fresh = false;
+        self.forget_folded();
+        self.pending = Pending::default();
+        Ok(())
+    }
+
+    /// Drops every view folded in memory: the store has them as committed.
+    fn forget_folded(&mut self) {
         self.cache.clear();
         self.organisations.clear();
+        self.volunteers.clear();
         self.people.clear();
-        self.pending = Pending::default();
+    }
+
+    /// Brings the organisation's consented circles and listings into memory.
+    async fn load_consented(
+        &mut self,
+        organisation: OrganisationId,
+    ) -> Result<(), ProjectionError> {
+        if !self.organisations.contains_key(&organisation) {
+            let stored = match self.fresh {
+                true => ConsentedCircles::default(),
+                false => load_consented(self.log.as_ref(), organisation).await?,
+            };
+            self.organisations.insert(organisation, stored);
+        }
+        Ok(())
+    }
+
+    /// Brings the organisation's volunteers into memory.
+    async fn load_volunteers(
+        &mut self,
+        organisation: OrganisationId,
+    ) -> Result<(), ProjectionError> {
+        if !self.volunteers.contains_key(&organisation) {
+            let stored = match self.fresh {
+                true => Volunteers::default(),
+                false => load_volunteers(self.log.as_ref(), organisation)
+                    .await?
+                    .unwrap_or_default(),
+            };
+            self.volunteers.insert(organisation, stored);
+        }
+        Ok(())
+    }
+
+    /// Folds a circle's event (already applied to its cached view) into the
+    /// organisation's listings, and a proposal or acceptance into its volunteers.
+    async fn fold_listing(
+        &mut self,
+        organisation: OrganisationId,
+        circle: CircleId,
+        event: &CircleEvent,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), ProjectionError> {
+        self.load_consented(organisation).await?;
+        let after = &self.cache[&circle].view.state;
+        let consented = self.organisations.get_mut(&organisation).expect("loaded");
+        consented.apply_listing(organisation, circle, event, after, at);
+        self.pending.organisations.insert(organisation);
+        if matches!(
+            event,
+            CircleEvent::VolunteerProposed { .. } | CircleEvent::VolunteerAccepted { .. }
+        ) {
+            self.load_volunteers(organisation).await?;
+            let after = &self.cache[&circle].view.state;
+            let volunteers = self.volunteers.get_mut(&organisation).expect("loaded");
+            volunteers.apply_circle(event, after, at);
+            self.pending.volunteers.insert(organisation);
+        }
+        Ok(())
+    }
+
+    /// Folds an event of a person's volunteering into their organisation's volunteers.
+    async fn fold_volunteering(
+        &mut self,
+        id: VolunteerId,
+        recorded: &RecordedEvent,
+    ) -> Result<(), ProjectionError> {
+        let undecodable = |source| ProjectionError::Undecodable {
+            stream: recorded.stream_id.clone(),
+            event: recorded.version,
+            source,
+        };
+        let event: VolunteerEvent = recorded.decode_payload().map_err(undecodable)?;
+        let whose = match (&event, self.volunteer_streams.get(&id)) {
+            (
+                VolunteerEvent::VolunteerJoined {
+                    organisation,
+                    person,
+                    ..
+                },
+                _,
+            ) => (*organisation, *person),
+            (_, Some(whose)) => *whose,
+            // Its first event says whose it is.
+            (_, None) => {
+                let first = self.log.read_stream(&recorded.stream_id, 1, 1).await?;
+                let Some(first) = first.first() else {
+                    return Ok(());
+                };
+                match first.decode_payload().map_err(undecodable)? {
+                    VolunteerEvent::VolunteerJoined {
+                        organisation,
+                        person,
+                        ..
+                    } => (organisation, person),
+                    _ => return Ok(()),
+                }
+            }
+        };
+        self.volunteer_streams.insert(id, whose);
+        let (organisation, person) = whose;
+        self.load_volunteers(organisation).await?;
+        let volunteers = self.volunteers.get_mut(&organisation).expect("loaded");
+        volunteers.apply_volunteering(person, event);
+        self.pending.volunteers.insert(organisation);
         Ok(())
     }
 
@@ -292,6 +412,10 @@ impl Projector {
             return Ok(0);
         };
         for recorded in &batch {
+            if let Some(id) = StreamName::id_of(StreamKind::Volunteer, &recorded.stream_id) {
+                self.fold_volunteering(VolunteerId(id), recorded).await?;
+                continue;
+            }
             let Some((circle, event)) = decode(&self.upcasters, recorded)? else {
                 continue;
             };
@@ -335,18 +459,15 @@ impl Projector {
             view.apply(recorded.version, recorded.recorded_at, &event);
             self.pending.circles.insert(circle);
             if let Some(organisation) = consent_organisation(&event) {
-                let consented = match self.organisations.get_mut(&organisation) {
-                    Some(c) => c,
-                    None => {
-                        let stored = match self.fresh {
-                            true => ConsentedCircles::default(),
-                            false => load_consented(self.log.as_ref(), organisation).await?,
-                        };
-                        self.organisations.entry(organisation).or_insert(stored)
-                    }
-                };
+                self.load_consented(organisation).await?;
+                let consented = self.organisations.get_mut(&organisation).expect("loaded");
                 consented.apply(circle, &event);
                 self.pending.organisations.insert(organisation);
+            }
+            let touched = marketplaces_touched(&event, &self.cache[&circle].view.state);
+            for organisation in touched {
+                self.fold_listing(organisation, circle, &event, recorded.recorded_at)
+                    .await?;
             }
             joins_and_leaves.extend(membership_change(&event));
             for (person, joined) in joins_and_leaves {
@@ -402,6 +523,15 @@ impl Projector {
                 consented,
             )?);
         }
+        for organisation in &pending.volunteers {
+            let volunteers = &self.volunteers[organisation];
+            rows.push(row(
+                VOLUNTEERS_VIEW,
+                organisation.to_string(),
+                volunteers.revision,
+                volunteers,
+            )?);
+        }
         for person in &pending.people {
             let circles = &self.people[person];
             rows.push(row(
@@ -413,9 +543,7 @@ impl Projector {
         }
         if let Err(e) = self.log.commit_views(CHECKPOINT, cursor, &rows).await {
             // What was folded was not stored: forget it, and start again from the store.
-            self.cache.clear();
-            self.organisations.clear();
-            self.people.clear();
+            self.forget_folded();
             return Err(e.into());
         }
         self.committed = cursor;
@@ -511,7 +639,23 @@ fn row(
     })
 }
 
-async fn load_consented(
+/// The stored volunteers of an organisation, if it has any.
+pub async fn load_volunteers(
+    log: &dyn ViewStore,
+    organisation: OrganisationId,
+) -> Result<Option<Volunteers>, ProjectionError> {
+    let Some(row) = log
+        .load_view(VOLUNTEERS_VIEW, &organisation.to_string())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut volunteers: Volunteers = serde_json::from_str(&row.body).map_err(StoreError::Json)?;
+    volunteers.revision = volunteers.revision.max(row.version);
+    Ok(Some(volunteers))
+}
+
+pub(crate) async fn load_consented(
     log: &dyn ViewStore,
     organisation: OrganisationId,
 ) -> Result<ConsentedCircles, ProjectionError> {

@@ -612,6 +612,8 @@ table! {
     LookCircleFull => "de kring: signalen, rooster, open hulpvragen en gedeeld logboek", "the circle: signals, rota, open requests and shared logbook";
     LookLive => "live bijwerken", "live updates";
     LookSignalsMail => "een e-mail: de kring kwam over een grens die de organisatie koos", "a mail: the circle crossed a threshold the organisation chose";
+    LookMarketplace => "de marktplaats: een hulpvraag van de kring (soort hulp, tijd en buurt)", "the marketplace: a request of the circle (kind of help, time and neighbourhood)";
+    LookMarketplaceVolunteer => "de marktplaats, als vrijwilliger: een hulpvraag van de kring (soort hulp, tijd en buurt)", "the marketplace, as a volunteer: a request of the circle (kind of help, time and neighbourhood)";
     LookOther => "iets anders", "something else";
 }
 
@@ -724,6 +726,8 @@ pub fn look_what_known(lang: Lang, code: &str) -> Option<&'static str> {
         "circle-full" => T::LookCircleFull,
         "live" => T::LookLive,
         "signals-mail" => T::LookSignalsMail,
+        "marketplace" => T::LookMarketplace,
+        "marketplace-volunteer" => T::LookMarketplaceVolunteer,
         "other" => T::LookOther,
         _ => return None,
     };

@@ -281,14 +281,29 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "A neighbourhood is a four-digit postcode area (such as 3512) or a district's name of up to 60 letters, never an address.",
     ),
     (
+        "no-such-listing",
+        "Deze hulpvraag staat niet (meer) op de marktplaats.",
+        "This request is no longer on the marketplace.",
+    ),
+    (
         "no-such-proposal",
         "Er is geen wachtend voorstel van deze vrijwilliger voor deze hulpvraag.",
         "There is no waiting proposal of this volunteer for this request.",
     ),
     (
+        "no-such-volunteer",
+        "Deze vrijwilliger is er niet, of neemt nu geen taken aan.",
+        "There is no such volunteer here, or they are not taking tasks now.",
+    ),
+    (
         "not-a-time-of-day",
         "Schrijf een tijd als uu:mm, bijvoorbeeld 22:00.",
         "Write a time as HH:MM, such as 22:00.",
+    ),
+    (
+        "not-a-volunteer",
+        "Je bent (nog) geen vrijwilliger bij deze organisatie.",
+        "You do not volunteer for this organisation (yet).",
     ),
     (
         "not-your-volunteering",
@@ -299,6 +314,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "quiet-hours-incomplete",
         "Geef de rustige uren een begin én een eind, of laat ze allebei leeg.",
         "Give the quiet hours both a start and an end, or leave both empty.",
+    ),
+    (
+        "read-proposals-coordinators",
+        "Alleen de coördinatoren beantwoorden de vrijwilligers die voor de kring zijn voorgesteld.",
+        "The coordinators answer the volunteers proposed to the circle.",
     ),
     (
         "reminder-hours-range",
@@ -796,9 +816,19 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The title of a shift has 1 to 200 characters.",
     ),
     (
+        "sign-up-link-gone",
+        "Deze aanmeldlink werkt niet meer. Vraag de organisatie om een nieuwe.",
+        "This sign-up link no longer works. Ask the organisation for a new one.",
+    ),
+    (
         "step-down-yourself",
         "Een coördinator stopt alleen zelf als coördinator. Een andere coördinator kun je uit de kring halen.",
         "Only a coordinator themself can step down; another can be removed from the circle.",
+    ),
+    (
+        "summary-length",
+        "Schrijf een korte samenvatting voor vrijwilligers: 1 tot 280 tekens, zonder naam, adres of persoonlijke details.",
+        "Write a short summary for volunteers: 1 to 280 characters, without a name, address or personal details.",
     ),
     (
         "swap-already-asked",

@@ -54,3 +54,7 @@ pub const PAGE_ITEMS: usize = 100;
 pub const PAGE_DEFAULT_ITEMS: usize = 50;
 /// The newest logbook entries a circle's overview carries (the rest: its logbook's pages).
 pub const OVERVIEW_ENTRIES: usize = 10;
+/// What a coordinator writes for strangers when listing a request on a marketplace.
+pub const SUMMARY_CHARS: usize = 280;
+/// A neighbourhood: a four-digit postcode area or a district's name.
+pub const NEIGHBOURHOOD_CHARS: usize = 60;

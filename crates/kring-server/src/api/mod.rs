@@ -21,9 +21,11 @@ mod figures;
 pub(crate) mod idempotency;
 mod invitations;
 mod links;
+mod listing;
 pub(crate) mod live;
 mod logbook;
 mod mail_settings;
+mod marketplace;
 mod me;
 mod members;
 mod offers;
@@ -36,6 +38,7 @@ mod session;
 mod shifts;
 mod swaps;
 mod thanks;
+mod volunteering;
 mod wire;
 
 use axum::extract::DefaultBodyLimit;
@@ -80,6 +83,9 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(circle_export::router())
         .merge(organisations::router())
         .merge(mail_settings::router())
+        .merge(marketplace::router())
+        .merge(volunteering::router())
+        .merge(listing::router())
 }
 
 /// The API's description: what `proto/openapi.json` holds.

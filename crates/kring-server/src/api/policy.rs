@@ -41,6 +41,8 @@ pub(crate) enum Resource {
     Export,
     /// An iCalendar feed of shifts.
     Calendar,
+    /// The volunteers proposed for a request on a marketplace.
+    Proposals,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +94,11 @@ pub(crate) fn decide(viewer: &Viewer, resource: Resource) -> Decision {
                 "volunteers see the task they joined for, not the rota",
             ),
             Rota | Offers | Calendar => Allow,
-            Invitations | Health | Export if coordinator => Allow,
+            Invitations | Health | Export | Proposals if coordinator => Allow,
+            Proposals => Forbid(
+                Code::ReadProposalsCoordinators,
+                "the coordinators answer the volunteers proposed to the circle",
+            ),
             Invitations => Forbid(
                 Code::ReadInvitationsCoordinators,
                 "only the coordinators of the circle see its invitations",

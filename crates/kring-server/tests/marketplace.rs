@@ -1,0 +1,469 @@
+//! The marketplace over real HTTP, on both backends: an organisation opens a
+//! sign-up link, three volunteers join, a family names its neighbourhood and
+//! lists a request; the board and the volunteers see it without the circle,
+//! names, place or details; ranking puts the very neighbourhood first; a
+//! volunteer offers, the matchmaker proposes another; the family declines one
+//! and accepts the other, who then is in the circle for that task. Every look
+//! is on the circle's record; another organisation sees nothing.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Browser, Empty, Server};
+use kring_protocol::v1;
+use kring_testkit::on_both_backends;
+use reqwest::StatusCode;
+use serde_json::json;
+
+const DETAILS: &str = "Brood en melk van de Appie, pinpas ligt in de la";
+const PLACE: &str = "Lange Nieuwstraat 12";
+const SUMMARY: &str = "Boodschappen doen, ongeveer een uur";
+
+fn profile(will: &[&str], neighbourhood: &str) -> serde_json::Value {
+    let available: Vec<_> = (0..7)
+        .flat_map(|d| ["morning", "afternoon", "evening"].map(|p| json!({"weekday": d, "part": p})))
+        .collect();
+    json!({"will": will, "neighbourhood": neighbourhood, "available": available, "tasks_per_month": 4})
+}
+
+struct Market {
+    family: Browser,
+    circle: String,
+    request: String,
+    matchmaker: Browser,
+    org: String,
+    code: String,
+}
+
+async fn market(s: &Server) -> Market {
+    let (family, _) = s.person("Ann Jansen", "ann@example.org").await;
+    let created: v1::Created = family
+        .post_ok(
+            "/api/v1/circles",
+            &json!({"focus_name": "Mam Jansen"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let circle = created.id.to_string();
+    let (matchmaker, _) = s.person("Wim Makelaar", "wim@welzijn.example").await;
+    let org: v1::Created = matchmaker
+        .post_ok(
+            "/api/v1/organisations",
+            &json!({"name": "Welzijn Oost"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let org = org.id.to_string();
+    let link: v1::SignUpLink = matchmaker
+        .post_ok(
+            &format!("/api/v1/organisations/{org}/volunteer-sign-up"),
+            &Empty {},
+            StatusCode::CREATED,
+        )
+        .await;
+    assert!(
+        link.url
+            .ends_with(&format!("/volunteer/{org}#{}", link.code)),
+        "{}",
+        link.url
+    );
+    let soon = Utc::now() + Duration::days(2);
+    let asked: v1::Created = family
+        .post_ok(
+            &format!("/api/v1/circles/{circle}/requests"),
+            &json!({"category": "groceries", "window_start": soon, "window_end": soon + Duration::hours(3),
+                    "duration_minutes": 60, "details": DETAILS, "place": PLACE}),
+            StatusCode::CREATED,
+        )
+        .await;
+    Market {
+        family,
+        circle,
+        request: asked.id.to_string(),
+        matchmaker,
+        org,
+        code: link.code,
+    }
+}
+
+async fn volunteer(
+    s: &Server,
+    m: &Market,
+    name: &str,
+    will: &[&str],
+    area: &str,
+) -> (Browser, String) {
+    let first = name.split_whitespace().next().unwrap().to_lowercase();
+    let email = format!("{first}@vrijwilliger.example");
+    let (browser, id) = s.person(name, &email).await;
+    let _: v1::Created = browser
+        .post_ok(
+            "/api/v1/volunteering",
+            &json!({"organisation": m.org, "code": m.code, "profile": profile(will, area)}),
+            StatusCode::CREATED,
+        )
+        .await;
+    (browser, id)
+}
+
+async fn list(m: &Market) {
+    let c = &m.circle;
+    let _: v1::Changed = m
+        .family
+        .put_ok(
+            &format!("/api/v1/circles/{c}/neighbourhood"),
+            &json!({"neighbourhood": "3512"}),
+            StatusCode::OK,
+        )
+        .await;
+    let _: v1::Changed = m
+        .family
+        .put_ok(
+            &format!("/api/v1/circles/{c}/consents/{}", m.org),
+            &json!({"scope": "signals"}),
+            StatusCode::OK,
+        )
+        .await;
+    let _: v1::Changed = m
+        .family
+        .post_ok(
+            &format!("/api/v1/circles/{c}/requests/{}/listing", m.request),
+            &json!({"organisation": m.org, "summary": SUMMARY}),
+            StatusCode::OK,
+        )
+        .await;
+}
+
+/// Nothing that names or places the family, in any answer a stranger gets.
+fn anonymous(body: &str, m: &Market) {
+    for secret in [
+        DETAILS,
+        PLACE,
+        "Jansen",
+        "Ann",
+        m.circle.as_str(),
+        m.request.as_str(),
+    ] {
+        assert!(!body.contains(secret), "{secret:?} in {body}");
+    }
+}
+
+on_both_backends!(Server::start => a_request_goes_from_the_listing_to_a_volunteer_in_the_circle,
+    a_sign_up_link_works_until_a_new_one_is_made,
+    another_organisation_and_strangers_learn_nothing_of_a_listing);
+
+async fn a_request_goes_from_the_listing_to_a_volunteer_in_the_circle(s: Server) {
+    let m = market(&s).await;
+    let (kees, kees_id) = volunteer(&s, &m, "Kees Buur", &["groceries", "visit"], "3512").await;
+    let (lot, lot_id) = volunteer(&s, &m, "Lot Verderop", &["groceries"], "3513").await;
+    let (_piet, _) = volunteer(&s, &m, "Piet Bezoek", &["visit"], "3512").await;
+    list(&m).await;
+
+    // The board: the listing, anonymised.
+    let board_path = format!("/api/v1/organisations/{}/marketplace", m.org);
+    let board = m
+        .matchmaker
+        .get_until(&board_path, |b| {
+            b["listings"].as_array().is_some_and(|l| l.len() == 1)
+        })
+        .await;
+    anonymous(&board.to_string(), &m);
+    let listing = board["listings"][0]["listing"].as_str().unwrap().to_owned();
+    assert_eq!(board["listings"][0]["summary"], SUMMARY);
+    assert_eq!(board["listings"][0]["neighbourhood"], "3512");
+    assert_eq!(board["listings"][0]["stage"], "listed");
+    assert_eq!(
+        board["weeks"].as_array().unwrap().last().unwrap()["listed"],
+        1
+    );
+
+    // Ranking: the very neighbourhood first, the one next to it after; not
+    // whoever does not do groceries.
+    let candidates: Vec<v1::Candidate> = m
+        .matchmaker
+        .get_ok(&format!(
+            "/api/v1/organisations/{}/marketplace/{listing}/candidates",
+            m.org
+        ))
+        .await;
+    let names: Vec<&str> = candidates
+        .iter()
+        .map(|c| c.volunteer.name.as_str())
+        .collect();
+    assert_eq!(names, ["Kees", "Lot"], "first names only, nearest first");
+
+    // A volunteer sees it too, without the circle.
+    let mine = format!("/api/v1/me/volunteering/{}", m.org);
+    let (status, seen) = lot.get(&mine).await;
+    assert_eq!(status, StatusCode::OK);
+    anonymous(&seen.to_string(), &m);
+    assert_eq!(seen["listings"][0]["listing"], listing.as_str());
+
+    // Lot offers himself; the matchmaker proposes Kees with a note.
+    let proposals = format!(
+        "/api/v1/organisations/{}/marketplace/{listing}/proposals",
+        m.org
+    );
+    let _: v1::Changed = lot.post_ok(&proposals, &json!({}), StatusCode::OK).await;
+    let again = lot
+        .post_refused(&proposals, &json!({}), StatusCode::CONFLICT)
+        .await;
+    assert_eq!(again.code, "already-proposed");
+    let _: v1::Changed = m
+        .matchmaker
+        .post_ok(
+            &proposals,
+            &json!({"volunteer": kees_id, "note": "Kees woont om de hoek"}),
+            StatusCode::OK,
+        )
+        .await;
+
+    // The family sees both, by first name, with the note.
+    let theirs = format!(
+        "/api/v1/circles/{}/requests/{}/proposals",
+        m.circle, m.request
+    );
+    let proposed: Vec<v1::CircleProposal> = m.family.get_ok(&theirs).await;
+    let mut seen: Vec<(String, bool, Option<String>)> = proposed
+        .iter()
+        .map(|p| (p.first_name.clone(), p.offered, p.note.clone()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("Kees".into(), false, Some("Kees woont om de hoek".into())),
+            ("Lot".into(), true, None)
+        ]
+    );
+
+    // The family declines Lot and accepts Kees.
+    let answer = |who: &str| {
+        format!(
+            "/api/v1/circles/{}/requests/{}/proposals/{who}",
+            m.circle, m.request
+        )
+    };
+    let _: v1::Changed = m
+        .family
+        .post_ok(&answer(&lot_id), &json!({"accept": false}), StatusCode::OK)
+        .await;
+    let _: v1::Changed = m
+        .family
+        .post_ok(&answer(&kees_id), &json!({"accept": true}), StatusCode::OK)
+        .await;
+
+    // Kees is in the circle for this task, and now learns which circle it is.
+    let circles = kees
+        .get_until("/api/v1/circles", |b| b.to_string().contains(&m.circle))
+        .await;
+    assert!(circles.to_string().contains(&m.circle));
+    let (_, kees_view) = kees.get(&mine).await;
+    assert_eq!(kees_view["proposals"][0]["state"], "accepted");
+    assert_eq!(kees_view["proposals"][0]["circle"], m.circle.as_str());
+    let (status, request) = kees
+        .get(&format!("/api/v1/circles/{}/requests", m.circle))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(request.to_string().contains(&m.request), "{request}");
+    // Lot was declined: he never learns the circle, and the listing is gone for him.
+    let (_, lot_view) = lot.get(&mine).await;
+    assert_eq!(lot_view["proposals"][0]["state"], "declined");
+    assert!(lot_view["proposals"][0]["circle"].is_null());
+    anonymous(&lot_view.to_string(), &m);
+    let (status, _) = lot.get(&format!("/api/v1/circles/{}", m.circle)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The board moved on: matched, with a time to match.
+    let board = m
+        .matchmaker
+        .get_until(&board_path, |b| b["listings"][0]["stage"] == "matched")
+        .await;
+    assert_eq!(
+        board["weeks"].as_array().unwrap().last().unwrap()["matched"],
+        1
+    );
+
+    // Every look is on the circle's record, once a day per person and kind.
+    let looks: v1::Looks = m
+        .family
+        .get_ok(&format!("/api/v1/circles/{}/looks", m.circle))
+        .await;
+    let whats: Vec<(&str, String)> = looks
+        .looks
+        .iter()
+        .map(|l| (l.code.as_str(), l.who.name.clone()))
+        .collect();
+    let marketplace = whats.iter().filter(|(w, _)| *w == "marketplace").count();
+    assert_eq!(
+        marketplace, 1,
+        "board, candidates and board again are one look today: {whats:?}"
+    );
+}
+
+async fn a_sign_up_link_works_until_a_new_one_is_made(s: Server) {
+    let m = market(&s).await;
+    let (someone, _) = s.person("Sara", "sara@example.org").await;
+    let join = |code: &str| json!({"organisation": m.org, "code": code, "profile": profile(&["groceries"], "3512")});
+    let wrong = someone
+        .post_refused(
+            "/api/v1/volunteering",
+            &join("made-up"),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    assert_eq!(wrong.code, "sign-up-link-gone");
+    let newer: v1::SignUpLink = m
+        .matchmaker
+        .post_ok(
+            &format!("/api/v1/organisations/{}/volunteer-sign-up", m.org),
+            &Empty {},
+            StatusCode::CREATED,
+        )
+        .await;
+    let old = someone
+        .post_refused(
+            "/api/v1/volunteering",
+            &join(&m.code),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    assert_eq!(old.code, "sign-up-link-gone");
+    // A profile that cannot be is refused in the person's terms, and nothing is stored.
+    let care = json!({"organisation": m.org, "code": newer.code, "profile": profile(&["washing"], "3512")});
+    let refused = someone
+        .post_refused(
+            "/api/v1/volunteering",
+            &care,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(refused.code, "volunteer-category");
+    let address = json!({"organisation": m.org, "code": newer.code, "profile": profile(&["groceries"], "Lange Nieuwstraat 12")});
+    let refused = someone
+        .post_refused(
+            "/api/v1/volunteering",
+            &address,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(refused.code, "neighbourhood");
+    let (status, _) = someone
+        .get(&format!("/api/v1/me/volunteering/{}", m.org))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let _: v1::Created = someone
+        .post_ok(
+            "/api/v1/volunteering",
+            &join(&newer.code),
+            StatusCode::CREATED,
+        )
+        .await;
+    let mine: v1::Volunteering = someone
+        .get_ok(&format!("/api/v1/me/volunteering/{}", m.org))
+        .await;
+    assert_eq!(mine.status, v1::VolunteerStatus::Active);
+    assert_eq!(mine.organisation_name, "Welzijn Oost");
+    // Paused: asked for nothing, and sees no listings.
+    let status_path = format!("/api/v1/me/volunteering/{}/status", m.org);
+    let _: v1::Changed = someone
+        .put_ok(&status_path, &json!({"status": "paused"}), StatusCode::OK)
+        .await;
+    list(&m).await;
+    let mine: v1::Volunteering = someone
+        .get_ok(&format!("/api/v1/me/volunteering/{}", m.org))
+        .await;
+    assert_eq!(mine.status, v1::VolunteerStatus::Paused);
+    assert!(mine.listings.is_empty());
+}
+
+async fn another_organisation_and_strangers_learn_nothing_of_a_listing(s: Server) {
+    let m = market(&s).await;
+    let (kees, _) = volunteer(&s, &m, "Kees", &["groceries"], "3512").await;
+    list(&m).await;
+    let board = m
+        .matchmaker
+        .get_until(
+            &format!("/api/v1/organisations/{}/marketplace", m.org),
+            |b| b["listings"].as_array().is_some_and(|l| l.len() == 1),
+        )
+        .await;
+    let listing = board["listings"][0]["listing"].as_str().unwrap().to_owned();
+    // Another organisation's matchmaker, even one the family also consented to.
+    let (other, _) = s.person("Olga", "olga@anders.example").await;
+    let other_org: v1::Created = other
+        .post_ok(
+            "/api/v1/organisations",
+            &json!({"name": "Anders"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let other_org = other_org.id.to_string();
+    let _: v1::Changed = m
+        .family
+        .put_ok(
+            &format!("/api/v1/circles/{}/consents/{other_org}", m.circle),
+            &json!({"scope": "full"}),
+            StatusCode::OK,
+        )
+        .await;
+    let theirs: v1::Board = other
+        .get_ok(&format!("/api/v1/organisations/{other_org}/marketplace"))
+        .await;
+    assert!(theirs.listings.is_empty());
+    for path in [
+        format!("/api/v1/organisations/{other_org}/marketplace/{listing}/candidates"),
+        format!(
+            "/api/v1/organisations/{}/marketplace/{listing}/candidates",
+            m.org
+        ),
+        format!("/api/v1/organisations/{}/marketplace", m.org),
+    ] {
+        let (status, body) = other.get(&path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    // A volunteer cannot rank, and cannot propose someone else.
+    let (status, _) = kees
+        .get(&format!(
+            "/api/v1/organisations/{}/marketplace/{listing}/candidates",
+            m.org
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, stranger_id) = s.person("Stranger", "stranger@example.org").await;
+    let before = s.events().await;
+    let proposals = format!(
+        "/api/v1/organisations/{}/marketplace/{listing}/proposals",
+        m.org
+    );
+    let _: v1::Changed = kees
+        .post_ok(
+            &proposals,
+            &json!({"volunteer": stranger_id}),
+            StatusCode::OK,
+        )
+        .await;
+    let proposed: Vec<v1::CircleProposal> = m
+        .family
+        .get_ok(&format!(
+            "/api/v1/circles/{}/requests/{}/proposals",
+            m.circle, m.request
+        ))
+        .await;
+    assert_eq!(proposed.len(), 1);
+    assert_eq!(
+        proposed[0].first_name, "Kees",
+        "a volunteer naming someone else offers themself"
+    );
+    assert!(s.events().await > before);
+    // The matchmaker cannot propose someone who is no volunteer of theirs.
+    let refused = m
+        .matchmaker
+        .post_refused(
+            &proposals,
+            &json!({"volunteer": stranger_id}),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    assert_eq!(refused.code, "no-such-volunteer");
+}
