@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod sender;
 pub mod settings;
 pub mod signals;
+pub mod task_ends;
 pub mod text;
 pub mod transport;
 
@@ -57,12 +58,14 @@ pub async fn start(
     let accounts = Accounts::new(store.clone(), commands, EmailLookup::new(secret));
     let reminders = reminders::Reminders::new(store.clone(), links.clone());
     let signals = signals::Signals::new(store.clone(), links.clone());
+    let task_ends = task_ends::TaskEnds::new(store.clone());
     let sender = sender::Sender::new(store, accounts, transport, links, server);
     Ok(MailTasks {
         tasks: vec![
             tokio::spawn(notifier.run()),
             tokio::spawn(reminders.run()),
             tokio::spawn(signals.run()),
+            tokio::spawn(task_ends.run()),
             tokio::spawn(sender.run()),
         ],
     })

@@ -34,6 +34,8 @@ pub struct CircleView {
     pub last_entry_at: Option<DateTime<Utc>>,
     /// "Who looked at our circle": (when, event).
     pub looks: Vec<(DateTime<Utc>, CircleEvent)>,
+    /// What a matchmaker (or the volunteer) wrote with each proposal, for the coordinators.
+    pub proposal_notes: BTreeMap<RequestId, BTreeMap<PersonId, Sealed>>,
     /// Indexes of what is stored above, made again when a stored view is read
     /// (see [`CircleView::reindex`]), so pages cost what they show.
     #[serde(skip)]
@@ -123,6 +125,15 @@ impl CircleView {
         use CircleEvent::*;
         match event {
             CircleCreated { focus_name, .. } => self.focus_name = Some(focus_name.clone()),
+            VolunteerProposed {
+                request,
+                volunteer,
+                note: Some(note),
+                ..
+            } => {
+                let notes = self.proposal_notes.entry(*request).or_default();
+                notes.insert(*volunteer, note.clone());
+            }
             LogbookEntryWritten {
                 entry,
                 author,

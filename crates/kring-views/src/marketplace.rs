@@ -81,7 +81,6 @@ pub enum Stage {
 pub struct ListedProposal {
     pub by: PersonId,
     pub state: ProposalState,
-    pub note: Option<Sealed>,
     pub at: DateTime<Utc>,
 }
 
@@ -180,7 +179,6 @@ impl ConsentedCircles {
             CircleEvent::VolunteerProposed {
                 request,
                 volunteer,
-                note,
                 by,
                 ..
             } => {
@@ -191,7 +189,6 @@ impl ConsentedCircles {
                     let proposal = ListedProposal {
                         by: *by,
                         state: ProposalState::Waiting,
-                        note: note.clone(),
                         at,
                     };
                     l.proposals.insert(*volunteer, proposal);

@@ -121,7 +121,24 @@ pub enum ProposalState {
     Declined,
 }
 
+/// The days after a task's time in which the family and the volunteer can still thank each other.
+pub const DAYS_FOR_THANKS: i64 = 2;
+/// A task nobody closed ends this long after its time.
+pub const DAYS_UNTIL_UNCLOSED_TASK_ENDS: i64 = 14;
+
 impl Request {
+    /// Whether a volunteer's task is over for good: closed and the days for
+    /// thanks gone by after its time, or long past its time however it stands.
+    pub fn task_over(&self, now: DateTime<Utc>) -> bool {
+        let closed = matches!(
+            self.status,
+            RequestStatus::Done | RequestStatus::Cancelled | RequestStatus::NoShow
+        );
+        let end = self.window.end();
+        (closed && now >= end + chrono::Duration::days(DAYS_FOR_THANKS))
+            || now >= end + chrono::Duration::days(DAYS_UNTIL_UNCLOSED_TASK_ENDS)
+    }
+
     /// Whether `organisation`'s marketplace shows it at `now`: listed there, open, not past.
     pub fn on_marketplace(&self, organisation: OrganisationId, now: DateTime<Utc>) -> bool {
         self.listed_with == Some(organisation)

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use super::access::{circle_id, Member};
 use super::auth::SignedIn;
 use super::extract::Body;
-use super::marketplace::{first_name, is_active_volunteer, listings, proposal_state};
+use super::marketplace::{first_name, is_active_volunteer, proposal_state};
 use super::policy::Resource;
 use super::{command, idempotency::ids, wire, Problems};
 use crate::error::Code;
@@ -104,18 +104,11 @@ async fn proposals(
             kring_domain::Refusal::NoSuchRequest.into(),
         ));
     };
-    let Some(organisation) = r.listed_with else {
-        return Ok(Json(vec![]));
-    };
-    let id = kring_views::listing_id(organisation, member.circle, request);
-    let listed = listings(&state, organisation).await?.remove(&id);
+    let notes = member.view.proposal_notes.get(&request);
     let mut names = wire::Names::default();
     let mut answer = vec![];
     for (volunteer, p) in &r.proposals {
-        let note = match listed
-            .as_ref()
-            .and_then(|l| l.proposals.get(volunteer)?.note.as_ref())
-        {
+        let note = match notes.and_then(|n| n.get(volunteer)) {
             Some(sealed) => names.open(&state, sealed).await?,
             None => None,
         };

@@ -42,9 +42,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(propose))
 }
 
-/// How long a read of the marketplace waits for the projector.
-const PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
-
 /// 201: a new sign-up link for volunteers; the one before stops working. The
 /// code is shown once (only its hash is kept).
 #[utoipa::path(post, path = "/organisations/{org}/volunteer-sign-up", tag = "marketplace",
@@ -258,20 +255,23 @@ pub(crate) async fn is_active_volunteer(
     Ok(volunteer.may_be_asked())
 }
 
-/// The organisation's listings, as the projector has them now.
+/// The organisation's listings, as the projector has stored them: they may
+/// lag the log by a moment (every board load writes looks, so waiting for the
+/// projector would chase it). Whatever acts on a listing or shows it checks
+/// its circle as it is now first (`wanted_listing`, `looked`).
 pub(crate) async fn listings(
     state: &AppState,
     organisation: OrganisationId,
 ) -> Result<std::collections::BTreeMap<Uuid, Listing>, ApiError> {
-    kring_views::caught_up(state.log.as_ref(), PATIENCE).await?;
     Ok(kring_views::marketplace(state.log.as_ref(), organisation).await?)
 }
 
+/// The organisation's volunteers as the projector has stored them (ranking
+/// may miss a profile changed a moment ago; proposing checks the volunteer now).
 async fn volunteers(
     state: &AppState,
     organisation: OrganisationId,
 ) -> Result<Volunteers, ApiError> {
-    kring_views::caught_up(state.log.as_ref(), PATIENCE).await?;
     Ok(
         kring_views::load_volunteers(state.log.as_ref(), organisation)
             .await?

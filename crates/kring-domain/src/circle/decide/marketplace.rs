@@ -2,18 +2,13 @@
 //! request, volunteers proposed (by a matchmaker or by themselves), accepted
 //! or declined, and a volunteer's access ending with their task.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{own_writing, Decision};
 use crate::circle::commands::{Action, Actor};
 use crate::circle::events::CircleEvent;
 use crate::circle::state::{Circle, Member, ProposalState, Request, RequestStatus};
 use crate::{DomainError, InvitationId, Kind, OrganisationId, PersonId, Refusal, RequestId, Ring};
-
-/// The days after a task's time in which the family and the volunteer can still thank each other.
-pub const DAYS_FOR_THANKS: i64 = 2;
-/// A task nobody closed ends this long after its time.
-pub const DAYS_UNTIL_UNCLOSED_TASK_ENDS: i64 = 14;
 
 impl Circle {
     /// What a member decides about the marketplace.
@@ -233,23 +228,11 @@ impl Circle {
             .filter(|_| me.ring == Ring::Cold)
             .and_then(|task| self.requests.get(&task));
         match task {
-            Some(r) if task_over(r, now) => Ok(vec![CircleEvent::MemberLeft {
+            Some(r) if r.task_over(now) => Ok(vec![CircleEvent::MemberLeft {
                 person: by,
                 at: now,
             }]),
             _ => Err(Refusal::TaskNotOver.into()),
         }
     }
-}
-
-/// Whether a volunteer's task is over for good: closed and the days for thanks
-/// gone by after its time, or long past its time however it stands.
-pub fn task_over(request: &Request, now: DateTime<Utc>) -> bool {
-    let closed = matches!(
-        request.status,
-        RequestStatus::Done | RequestStatus::Cancelled | RequestStatus::NoShow
-    );
-    let end = request.window.end();
-    (closed && now >= end + Duration::days(DAYS_FOR_THANKS))
-        || now >= end + Duration::days(DAYS_UNTIL_UNCLOSED_TASK_ENDS)
 }
