@@ -105,6 +105,18 @@ pub enum About {
     NewMember {
         ring: Ring,
     },
+    /// For coordinators: a volunteer of the marketplace was proposed for a request.
+    VolunteerProposed {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+    },
+    /// For a volunteer: the family accepted them for a request; they are in the circle.
+    VolunteerAccepted {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+    },
     /// For coordinators, weekly by default: an organisation looked at the circle.
     Looked {
         organisation: OrganisationId,
@@ -187,11 +199,13 @@ impl About {
             | About::SwapDeclined { .. }
             | About::SwapLapsing { .. } => Topic::Swaps,
             About::NewMember { .. }
+            | About::VolunteerProposed { .. }
             | About::OpenPlaces { .. }
             | About::RequestUnanswered { .. }
             | About::MemberOverCapacity
             | About::CarerAtRisk => Topic::Coordination,
             About::Threshold { .. } => Topic::Thresholds,
+            About::VolunteerAccepted { .. } => Topic::MyRequests,
             About::Looked { .. } => Topic::Looks,
             About::ShiftReminder { .. } | About::RequestReminder { .. } => Topic::Reminders,
         }
@@ -211,7 +225,9 @@ impl About {
             | About::ShiftReminder { starts, .. }
             | About::RequestReminder { starts, .. }
             | About::OpenPlaces { starts, .. }
-            | About::RequestUnanswered { starts, .. } => Some(*starts),
+            | About::RequestUnanswered { starts, .. }
+            | About::VolunteerProposed { starts, .. }
+            | About::VolunteerAccepted { starts, .. } => Some(*starts),
             About::NewMember { .. }
             | About::Looked { .. }
             | About::MemberOverCapacity
@@ -232,6 +248,8 @@ impl About {
             About::SwapDeclined { .. } => "swap-declined",
             About::SwapLapsing { .. } => "swap-lapsing",
             About::NewMember { .. } => "new-member",
+            About::VolunteerProposed { .. } => "volunteer-proposed",
+            About::VolunteerAccepted { .. } => "volunteer-accepted",
             About::Looked { .. } => "looked",
             About::ShiftReminder { .. } => "reminder-shift",
             About::RequestReminder { .. } => "reminder-request",
@@ -377,12 +395,47 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
                 (p, about)
             })
             .collect(),
-        MemberJoined { person, ring, .. } => after
-            .members
-            .iter()
-            .filter(|(p, m)| m.coordinator && *p != person)
-            .map(|(p, _)| (*p, About::NewMember { ring: *ring }))
-            .collect(),
+        MemberJoined {
+            person, ring, task, ..
+        } => {
+            let mut to = after
+                .members
+                .iter()
+                .filter(|(p, m)| m.coordinator && *p != person)
+                .map(|(p, _)| (*p, About::NewMember { ring: *ring }))
+                .collect::<Vec<_>>();
+            // A volunteer the family accepted from the marketplace: now in the circle.
+            let accepted = task.and_then(|t| after.requests.get(&t).map(|r| (t, r)));
+            if let Some((request, r)) = accepted.filter(|(_, r)| {
+                r.proposals.get(person).is_some_and(|p| {
+                    p.state == kring_domain::circle::state::ProposalState::Accepted
+                })
+            }) {
+                let about = About::VolunteerAccepted {
+                    request,
+                    category: r.category,
+                    starts: r.window.start(),
+                };
+                to.push((*person, about));
+            }
+            to
+        }
+        VolunteerProposed { request, .. } => after
+            .requests
+            .get(request)
+            .map(|r| {
+                coordinators(after)
+                    .map(|p| {
+                        let about = About::VolunteerProposed {
+                            request: *request,
+                            category: r.category,
+                            starts: r.window.start(),
+                        };
+                        (p, about)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         _ => vec![],
     }
 }

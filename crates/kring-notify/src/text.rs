@@ -212,6 +212,34 @@ fn headline(about: &About, ctx: &Context) -> String {
                 ring_word(*ring, lang)
             ),
         },
+        About::VolunteerProposed {
+            category, starts, ..
+        } => match lang {
+            Language::Nl => format!(
+                "Er is een vrijwilliger voorgesteld voor de hulpvraag {} op {}. Kijk wie het is en zeg ja of nee.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+            Language::En => format!(
+                "A volunteer was proposed for the request for {} on {}. See who it is and say yes or no.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+        },
+        About::VolunteerAccepted {
+            category, starts, ..
+        } => match lang {
+            Language::Nl => format!(
+                "De familie zegt ja: jij helpt met {} op {}. Je ziet nu de kring en wat er nodig is.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+            Language::En => format!(
+                "The family said yes: you help with {} on {}. You now see the circle and what is needed.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+        },
         About::ShiftReminder { starts, .. } => match lang {
             Language::Nl => format!("Herinnering: jouw dienst is op {}.", when(starts)),
             Language::En => format!("Reminder: your shift is on {}.", when(starts)),

@@ -244,3 +244,85 @@ fn coordinators_hear_who_looked_weekly_by_default() {
         kring_notify::schedule::Delivery::Weekly
     );
 }
+
+// ---- the marketplace
+
+/// A groceries request of WARM on ORG's marketplace, with VOLUNTEER proposed.
+fn proposed() -> (Vec<CircleEvent>, CircleEvent) {
+    let request: RequestId = id(80);
+    let mut history = base();
+    history.extend([
+        CircleEvent::ConsentGranted {
+            organisation: ORG,
+            scope: ConsentScope::Signals,
+            from: now() - Duration::days(1),
+            by: COORD,
+        },
+        requested(request, Category::Groceries, WARM),
+        widened(request, Ring::Cold),
+        CircleEvent::RequestListed {
+            request,
+            organisation: ORG,
+            summary: sealed(COORD, "Boodschappen"),
+            by: COORD,
+        },
+    ]);
+    let proposal = CircleEvent::VolunteerProposed {
+        request,
+        organisation: ORG,
+        volunteer: VOLUNTEER,
+        note: None,
+        by: SOCIAL_WORKER,
+    };
+    (history, proposal)
+}
+
+#[test]
+fn the_coordinators_hear_of_a_proposed_volunteer_and_no_one_else() {
+    let (history, proposal) = proposed();
+    let sent = after(&history, proposal, SOCIAL_WORKER);
+    assert_eq!(recipients(&sent), vec![COORD]);
+    assert!(matches!(
+        sent[0].about,
+        About::VolunteerProposed {
+            category: Category::Groceries,
+            ..
+        }
+    ));
+    assert_eq!(sent[0].about.topic(), Topic::Coordination);
+}
+
+#[test]
+fn an_accepted_volunteer_hears_they_are_in_the_circle_and_an_invited_one_does_not() {
+    let (mut history, proposal) = proposed();
+    let request: RequestId = id(80);
+    history.extend([
+        proposal,
+        CircleEvent::VolunteerAccepted {
+            request,
+            volunteer: VOLUNTEER,
+            by: COORD,
+        },
+    ]);
+    let joined = CircleEvent::MemberJoined {
+        invitation: id(81),
+        person: VOLUNTEER,
+        ring: Ring::Cold,
+        coordinator: false,
+        task: Some(request),
+    };
+    let sent = after(&history, joined.clone(), COORD);
+    let to_volunteer: Vec<&Notice> = sent.iter().filter(|n| n.recipient == VOLUNTEER).collect();
+    assert_eq!(to_volunteer.len(), 1, "{sent:?}");
+    assert!(matches!(
+        to_volunteer[0].about,
+        About::VolunteerAccepted { .. }
+    ));
+    assert_eq!(to_volunteer[0].about.topic(), Topic::MyRequests);
+    // Joining through an invitation link (no accepted proposal): no such notice.
+    let (history, _) = proposed();
+    let sent = after(&history, joined, VOLUNTEER);
+    assert!(sent
+        .iter()
+        .all(|n| !matches!(n.about, About::VolunteerAccepted { .. })));
+}
