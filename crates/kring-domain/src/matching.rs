@@ -37,6 +37,8 @@ impl Wanted {
 #[derive(Clone, Debug)]
 pub struct Candidate {
     pub id: VolunteerId,
+    /// The person behind the volunteering.
+    pub person: crate::PersonId,
     pub volunteer: Volunteer,
     /// Tasks accepted for them in the request's month, across all circles.
     pub tasks_this_month: u32,

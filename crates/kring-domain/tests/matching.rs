@@ -44,6 +44,7 @@ fn candidate(n: u128) -> Candidate {
     });
     Candidate {
         id: VolunteerId::of(ORG, person),
+        person,
         volunteer,
         tasks_this_month: 0,
         last_asked: None,

@@ -119,6 +119,8 @@ pub(crate) struct App {
     pub request_keys: kring_app::RequestKeys,
     /// Requests with the same key on this node take turns.
     pub in_flight: api::idempotency::InFlight,
+    /// Parsed marketplace views and the looks recorded today (see `api::marketplace`).
+    pub marketplace: api::marketplace::MarketplaceCache,
 }
 
 impl AppState {
@@ -168,6 +170,7 @@ impl AppState {
                 password_checks: protect::PerKey::new(settings.rate_limits.password_checks),
                 request_keys: kring_app::RequestKeys::new(&secret),
                 in_flight: Default::default(),
+                marketplace: Default::default(),
             }),
             log,
         })

@@ -117,6 +117,7 @@ pub(crate) const LOAD_CHECKPOINT: &str = "SELECT xid, position FROM checkpoints 
 pub(crate) const DELETE_VIEWS: &str = "DELETE FROM views";
 pub(crate) const DELETE_CHECKPOINT: &str = "DELETE FROM checkpoints WHERE name = $1";
 pub(crate) const LOAD_VIEW: &str = "SELECT version, body FROM views WHERE kind = $1 AND key = $2";
+pub(crate) const VIEW_VERSION: &str = "SELECT version FROM views WHERE kind = $1 AND key = $2";
 pub(crate) const LOAD_VIEWS: &str =
     "SELECT key, version, body FROM views WHERE kind = $1 ORDER BY key";
 

@@ -443,6 +443,19 @@ macro_rules! backend_queries {
                 Ok(row.map(|(version, body)| rows::view_row(kind, key.to_owned(), version, body)))
             }
 
+            pub(crate) async fn view_version<'e>(
+                on: impl Executor<'e, Database = $Db>,
+                kind: &str,
+                key: &str,
+            ) -> Result<Option<u64>, StoreError> {
+                let row: Option<(i64,)> = sqlx::query_as(rows::VIEW_VERSION)
+                    .bind(kind)
+                    .bind(key)
+                    .fetch_optional(on)
+                    .await?;
+                Ok(row.map(|(version,)| version as u64))
+            }
+
             pub(crate) async fn load_views<'e>(
                 on: impl Executor<'e, Database = $Db>,
                 kind: &str,
@@ -928,6 +941,14 @@ macro_rules! view_store_impl {
                 key: &str,
             ) -> Result<Option<crate::ViewRow>, crate::StoreError> {
                 super::queries::load_view(&self.$read, kind, key).await
+            }
+
+            async fn view_version(
+                &self,
+                kind: &str,
+                key: &str,
+            ) -> Result<Option<u64>, crate::StoreError> {
+                super::queries::view_version(&self.$read, kind, key).await
             }
 
             async fn load_views(&self, kind: &str) -> Result<Vec<crate::ViewRow>, crate::StoreError> {

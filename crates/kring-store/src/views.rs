@@ -29,6 +29,9 @@ pub trait ViewStore: Send + Sync + 'static {
     /// One read model, if stored.
     async fn load_view(&self, kind: &str, key: &str) -> Result<Option<ViewRow>, StoreError>;
 
+    /// The version of one read model, if stored: whether a copy read before is still current.
+    async fn view_version(&self, kind: &str, key: &str) -> Result<Option<u64>, StoreError>;
+
     /// Every read model of a kind.
     async fn load_views(&self, kind: &str) -> Result<Vec<ViewRow>, StoreError>;
 

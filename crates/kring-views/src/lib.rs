@@ -23,7 +23,7 @@ pub use history::{circle_history, circle_history_from, HistoryEvent};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
 pub use marketplace::{
     listing_id, marketplace, marketplaces_touched, month_of, ranked, ListedProposal, Listing,
-    Stage, VolunteerEntry, Volunteers, VOLUNTEERS_VIEW,
+    ParsedViews, Stage, VolunteerEntry, Volunteers, VOLUNTEERS_VIEW,
 };
 pub use memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 pub use page::{newest_first, Page, PageAt};

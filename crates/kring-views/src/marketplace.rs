@@ -320,10 +320,16 @@ impl Volunteers {
     /// Every volunteer as a candidate for `listing` (the domain's `rank` filters and orders).
     pub fn candidates(&self, organisation: OrganisationId, listing: &Listing) -> Vec<Candidate> {
         let month = month_of(listing.window.start());
+        // Only who could fit at all: the domain's `rank` decides the rest.
         self.volunteers
             .iter()
+            .filter(|(_, entry)| {
+                entry.volunteer.may_be_asked()
+                    && entry.volunteer.profile.will.contains(&listing.category)
+            })
             .map(|(person, entry)| Candidate {
                 id: VolunteerId::of(organisation, *person),
+                person: *person,
                 volunteer: entry.volunteer.clone(),
                 tasks_this_month: entry.tasks.get(&month).copied().unwrap_or(0),
                 last_asked: entry.last_asked,
@@ -350,11 +356,8 @@ pub fn ranked(
         neighbourhood,
     );
     let candidates = volunteers.candidates(organisation, listing);
-    let people: std::collections::HashMap<VolunteerId, PersonId> = candidates
-        .iter()
-        .zip(volunteers.volunteers.keys())
-        .map(|(c, p)| (c.id, *p))
-        .collect();
+    let people: std::collections::HashMap<VolunteerId, PersonId> =
+        candidates.iter().map(|c| (c.id, c.person)).collect();
     rank(&wanted, &candidates)
         .into_iter()
         .filter_map(|id| people.get(&id).copied())
@@ -369,4 +372,55 @@ pub async fn marketplace(
     Ok(crate::projector::load_consented(log, organisation)
         .await?
         .listings)
+}
+
+/// A node's parsed copies of stored views, each used again while the stored
+/// row keeps its version (one small query instead of reading and parsing ten
+/// thousand volunteers for every ranking).
+pub struct ParsedViews<T> {
+    kind: &'static str,
+    parsed: std::sync::Mutex<std::collections::HashMap<String, (u64, std::sync::Arc<T>)>>,
+}
+
+impl<T: serde::de::DeserializeOwned + Default> ParsedViews<T> {
+    pub fn new(kind: &'static str) -> ParsedViews<T> {
+        ParsedViews {
+            kind,
+            parsed: Default::default(),
+        }
+    }
+
+    /// The stored view of `key` as it is now (the default when none is stored).
+    pub async fn get(
+        &self,
+        log: &dyn kring_store::ViewStore,
+        key: &str,
+    ) -> Result<std::sync::Arc<T>, crate::ProjectionError> {
+        let Some(version) = log.view_version(self.kind, key).await? else {
+            return Ok(std::sync::Arc::new(T::default()));
+        };
+        if let Some((held, view)) = self.lock().get(key) {
+            if *held == version {
+                return Ok(view.clone());
+            }
+        }
+        let Some(row) = log.load_view(self.kind, key).await? else {
+            return Ok(std::sync::Arc::new(T::default()));
+        };
+        let view: std::sync::Arc<T> = std::sync::Arc::new(
+            serde_json::from_str(&row.body).map_err(kring_store::StoreError::Json)?,
+        );
+        self.lock()
+            .insert(key.to_owned(), (row.version, view.clone()));
+        Ok(view)
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (u64, std::sync::Arc<T>)>>
+    {
+        self.parsed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }

@@ -23,7 +23,10 @@ use kring_domain::{
     RefusalKind, VolunteerId,
 };
 use kring_protocol::v1;
-use kring_views::{Listing, Stage, Volunteers};
+use std::sync::Arc;
+
+use kring_domain::circle::state::local_date;
+use kring_views::{ConsentedCircles, Listing, ParsedViews, Stage, Volunteers};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -33,6 +36,9 @@ use super::auth::SignedIn;
 use super::extract::Body;
 use super::{addresses, command, wire, Problems};
 use crate::{ApiError, AppState};
+
+/// The most candidates a matchmaker is shown for one listing: the best first.
+const CANDIDATES_SHOWN: usize = 20;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -90,10 +96,16 @@ async fn board(
     works_for(&state, me, organisation).await?;
     not_from_elsewhere(&headers)?;
     let now = Utc::now();
-    let listings = listings(&state, organisation).await?;
+    let consented = listings(&state, organisation).await?;
+    let listings = &consented.listings;
     let mut names = wire::Names::default();
+    // Every summary's writer and proposed volunteer at once: one key lookup.
+    let owners = listings
+        .values()
+        .flat_map(|l| std::iter::once(l.summary.owner).chain(l.proposals.keys().copied()));
+    names.fetch(&state, owners).await?;
     let mut shown = vec![];
-    for (id, listing) in &listings {
+    for (id, listing) in listings {
         if !listing.consent
             || !looked(&state, listing, me, organisation, Looked::Marketplace).await?
         {
@@ -124,7 +136,7 @@ async fn board(
     }))
 }
 
-/// The organisation's volunteers who fit the listing, best first: the
+/// At most 20 of the organisation's volunteers who fit the listing, best first: the
 /// category, a part of the day the window touches, room in their month, near
 /// the circle's neighbourhood, never one kept away from the circle; the very
 /// neighbourhood first, then whoever was asked longest ago.
@@ -149,7 +161,7 @@ async fn candidates(
     let ranked = kring_views::ranked(organisation, &listing, &volunteers);
     let mut names = wire::Names::default();
     let mut answer = vec![];
-    for person in ranked {
+    for person in ranked.into_iter().take(CANDIDATES_SHOWN) {
         let entry = &volunteers.volunteers[&person];
         let profile = &entry.volunteer.profile;
         answer.push(v1::Candidate {
@@ -225,6 +237,65 @@ async fn propose(
     Ok(Json(v1::Changed { version }))
 }
 
+/// What a node keeps for marketplace reads: parsed views while they stay
+/// current, and the looks it already put on a circle's record today.
+pub(crate) struct MarketplaceCache {
+    listings: ParsedViews<ConsentedCircles>,
+    volunteers: ParsedViews<Volunteers>,
+    looks_today: LooksToday,
+}
+
+impl Default for MarketplaceCache {
+    fn default() -> MarketplaceCache {
+        MarketplaceCache {
+            listings: ParsedViews::new(kring_views::ORGANISATION_VIEW),
+            volunteers: ParsedViews::new(kring_views::VOLUNTEERS_VIEW),
+            looks_today: LooksToday::default(),
+        }
+    }
+}
+
+/// A look this node recorded: on the circle's local day, by whom, for which
+/// organisation, in which circle, of what kind.
+type Look = (
+    chrono::NaiveDate,
+    PersonId,
+    OrganisationId,
+    kring_domain::CircleId,
+    Looked,
+);
+
+/// The marketplace's looks are on a circle's record once a day (the domain
+/// records nothing for a repeat); a node that recorded one today need not ask
+/// the circle again, so a board of a thousand listings costs no thousand
+/// commands. Another node asks once itself; the domain still records one.
+#[derive(Default)]
+struct LooksToday(std::sync::Mutex<std::collections::HashSet<Look>>);
+
+/// Past this many, yesterday's and older looks are forgotten.
+const LOOKS_KEPT: usize = 100_000;
+
+impl LooksToday {
+    fn contains(&self, look: &Look) -> bool {
+        self.lock().contains(look)
+    }
+
+    fn insert(&self, look: Look) {
+        let mut looks = self.lock();
+        if looks.len() >= LOOKS_KEPT {
+            let today = look.0;
+            looks.retain(|l| l.0 >= today);
+        }
+        looks.insert(look);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<Look>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// A refusal that would say something of the circle becomes "no such listing".
 fn hide_circle(e: ApiError) -> ApiError {
     match e {
@@ -262,8 +333,14 @@ pub(crate) async fn is_active_volunteer(
 pub(crate) async fn listings(
     state: &AppState,
     organisation: OrganisationId,
-) -> Result<std::collections::BTreeMap<Uuid, Listing>, ApiError> {
-    Ok(kring_views::marketplace(state.log.as_ref(), organisation).await?)
+) -> Result<Arc<ConsentedCircles>, ApiError> {
+    let key = organisation.to_string();
+    Ok(state
+        .app
+        .marketplace
+        .listings
+        .get(state.log.as_ref(), &key)
+        .await?)
 }
 
 /// The organisation's volunteers as the projector has stored them (ranking
@@ -271,12 +348,14 @@ pub(crate) async fn listings(
 async fn volunteers(
     state: &AppState,
     organisation: OrganisationId,
-) -> Result<Volunteers, ApiError> {
-    Ok(
-        kring_views::load_volunteers(state.log.as_ref(), organisation)
-            .await?
-            .unwrap_or_default(),
-    )
+) -> Result<Arc<Volunteers>, ApiError> {
+    let key = organisation.to_string();
+    Ok(state
+        .app
+        .marketplace
+        .volunteers
+        .get(state.log.as_ref(), &key)
+        .await?)
 }
 
 /// A listing that still wants someone (and, for `volunteer`, is open to them),
@@ -290,7 +369,9 @@ async fn wanted_listing(
     let id: Uuid = listing.parse().map_err(|_| no_such_listing())?;
     let listing = listings(state, organisation)
         .await?
-        .remove(&id)
+        .listings
+        .get(&id)
+        .cloned()
         .ok_or_else(no_such_listing)?;
     let now = Utc::now();
     let open = match volunteer {
@@ -319,10 +400,18 @@ pub(crate) async fn looked(
     organisation: OrganisationId,
     what: Looked,
 ) -> Result<bool, ApiError> {
+    let today = local_date(Utc::now(), &listing.time_zone);
+    let look = (today, me, organisation, listing.circle, what);
+    if state.app.marketplace.looks_today.contains(&look) {
+        return Ok(true);
+    }
     let action = Action::RecordLook { what };
     let actor = Actor::intermediary(me, organisation);
     match command::run_as(state, listing.circle, actor, action).await {
-        Ok(_) => Ok(true),
+        Ok(_) => {
+            state.app.marketplace.looks_today.insert(look);
+            Ok(true)
+        }
         Err(ApiError::NoSuchCircle) => Ok(false),
         Err(ApiError::Refused(e)) if e.kind() == RefusalKind::NotAllowed => Ok(false),
         Err(e) => Err(e),

@@ -25,7 +25,7 @@ mod listing;
 pub(crate) mod live;
 mod logbook;
 mod mail_settings;
-mod marketplace;
+pub(crate) mod marketplace;
 mod me;
 mod members;
 mod offers;

@@ -100,16 +100,18 @@ async fn mine(
     let mut names = wire::Names::default();
     let mut open = vec![];
     let mut proposals = vec![];
-    for (id, listing) in listings(&state, organisation).await? {
+    let consented = listings(&state, organisation).await?;
+    for (id, listing) in &consented.listings {
+        let id = *id;
         if let Some(p) = listing.proposals.get(&me) {
             let accepted = p.state == ProposalState::Accepted;
             proposals.push(v1::MyProposal {
-                request: listed_request(&state, &mut names, id, &listing).await?,
+                request: listed_request(&state, &mut names, id, listing).await?,
                 state: proposal_state(p.state),
                 circle: accepted.then_some(listing.circle.0),
             });
         } else if volunteer.may_be_asked() && listing.open_to(me, now) {
-            open.push(listed_request(&state, &mut names, id, &listing).await?);
+            open.push(listed_request(&state, &mut names, id, listing).await?);
         }
     }
     open.sort_by_key(|l| (l.window.start, l.listing));
