@@ -46,7 +46,7 @@
   });
 
   /* ---- joining: the code travels after '#', never to the server's logs ---- */
-  if (location.pathname === '/join') {
+  if (location.pathname === '/join' || location.pathname.indexOf('/volunteer/') === 0) {
     var fromHash = location.hash.length > 1 ? decodeURIComponent(location.hash.slice(1)) : '';
     var code = fromHash;
     try {

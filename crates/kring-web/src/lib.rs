@@ -156,6 +156,31 @@ pub fn routes(api: Router) -> Router {
             "/organisations/{org}/circles/{id}",
             get(organisation::circle),
         )
+        .route("/organisations/{org}/marketplace", get(marketplace::board))
+        .route(
+            "/organisations/{org}/marketplace/sign-up",
+            post(marketplace::sign_up_link),
+        )
+        .route(
+            "/organisations/{org}/marketplace/{listing}",
+            get(marketplace::listing).post(marketplace::propose),
+        )
+        .route(
+            "/volunteer/{org}",
+            get(volunteering::show).post(volunteering::join),
+        )
+        .route("/volunteer/{org}/profile", post(volunteering::set_profile))
+        .route("/volunteer/{org}/status", post(volunteering::set_status))
+        .route("/volunteer/{org}/offer", post(volunteering::offer))
+        .route(
+            "/circles/{id}/requests/{request}/listing",
+            post(listing::list),
+        )
+        .route(
+            "/circles/{id}/requests/{request}/proposals/{volunteer}",
+            post(listing::answer),
+        )
+        .route("/circles/{id}/neighbourhood", post(listing::neighbourhood))
         .route("/assets/{file}", get(assets::serve))
         .fallback(not_found::show)
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))

@@ -1076,3 +1076,181 @@ async fn invite_a_colleague_by_mail_who_accepts_with_a_confirmed_address() {
     team.go(&organisation).await;
     team.wait_for_text("Cor de Vries").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn marketplace_from_sign_up_link_to_a_volunteer_in_the_circle() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann Jansen").await;
+    let circle = ann.circle("Mam").await;
+    let wim = Person::sign_up(&server, "Wim Makelaar").await;
+    let kees = Person::sign_up(&server, "Kees Buur").await;
+    let org = wim
+        .ok("/organisations", json!({"name": "Welzijn Oost"}))
+        .await;
+    let org = org["id"].as_str().expect("an organisation").to_owned();
+    ann.put(
+        &format!("/circles/{circle}/consents/{org}"),
+        json!({"scope": "signals"}),
+    )
+    .await;
+    let soon = chrono::Utc::now() + chrono::Duration::days(2);
+    let request = ann
+        .ok(
+            &format!("/circles/{circle}/requests"),
+            json!({"category": "groceries", "window_start": soon, "window_end": soon + chrono::Duration::hours(4),
+                   "duration_minutes": 60, "details": "Brood en melk, pinpas in de la"}),
+        )
+        .await;
+    let request = request["id"].as_str().unwrap().to_owned();
+
+    // The matchmaker makes a sign-up link on the marketplace page.
+    let mut matchmaker = Browser::open(&server, Size::Desktop).await;
+    matchmaker.log_in(&wim.email, PASSWORD).await;
+    matchmaker.go(&format!("/organisations/{org}")).await;
+    matchmaker.follow("Marketplace").await;
+    matchmaker
+        .wait_for_text("Sign-up link for volunteers")
+        .await;
+    matchmaker.click("Make a new sign-up link").await;
+    matchmaker.wait_for("#sign-up-link").await;
+    let link = matchmaker
+        .script(
+            "return document.getElementById('sign-up-link').value",
+            vec![],
+        )
+        .await
+        .as_str()
+        .expect("the sign-up link")
+        .to_owned();
+    matchmaker.look("marketplace-empty").await;
+    let (_, fragment) = link.split_once("/volunteer/").expect("a /volunteer/ link");
+
+    // Kees opens the link and signs up as a volunteer on his phone.
+    let mut volunteer = Browser::open(&server, Size::Phone).await;
+    volunteer.log_in(&kees.email, PASSWORD).await;
+    volunteer.go(&format!("/volunteer/{fragment}")).await;
+    volunteer.wait_for_text("Sign up as a volunteer").await;
+    volunteer.choose("Groceries").await;
+    volunteer.fill("Neighbourhood", "3512").await;
+    volunteer
+        .script(
+            "document.querySelectorAll('input[name=slot]').forEach((b) => b.checked = true)",
+            vec![],
+        )
+        .await;
+    volunteer.fill("How many tasks a month?", "3").await;
+    volunteer.look("volunteer-sign-up").await;
+    volunteer.click("Sign up as a volunteer").await;
+    volunteer.wait_for_text("Welcome as a volunteer!").await;
+    volunteer
+        .wait_for_text("Nothing that fits you is open now.")
+        .await;
+
+    // The family names the neighbourhood and puts the request on the marketplace.
+    let mut family = Browser::open(&server, Size::Phone).await;
+    family.log_in(&ann.email, PASSWORD).await;
+    family.go(&format!("/circles/{circle}/consent")).await;
+    family.fill("Neighbourhood", "3512").await;
+    family.click("Save").await;
+    family.wait_for_text("Saved.").await;
+    family.go(&format!("/circles/{circle}/requests")).await;
+    family.wait_for_text("Put on the marketplace").await;
+    let card = family.wait_for("details.marketplace").await;
+    card.click().await.expect("open the listing form");
+    family
+        .fill(
+            "A short text for volunteers",
+            "Boodschappen doen, een uurtje",
+        )
+        .await;
+    family.click("Put it on").await;
+    family
+        .wait_for_text("On the marketplace of Welzijn Oost.")
+        .await;
+    family.look("request-listed").await;
+
+    // Kees sees it, without a name, the address or the details, and offers.
+    volunteer.go(&format!("/volunteer/{org}")).await;
+    volunteer
+        .wait_for_text("Boodschappen doen, een uurtje")
+        .await;
+    let page = volunteer.text().await;
+    for secret in [
+        "Ann",
+        "Jansen",
+        "Mam",
+        "pinpas",
+        circle.as_str(),
+        request.as_str(),
+    ] {
+        assert!(!page.contains(secret), "{secret:?} on the volunteer's page");
+    }
+    volunteer.look("volunteer-listings").await;
+    volunteer.click("I'll do it").await;
+    volunteer
+        .wait_for_text("Offered. The family decides.")
+        .await;
+    volunteer.wait_for_text("waiting for the family").await;
+
+    // The board shows the offer; the family says yes.
+    matchmaker
+        .go(&format!("/organisations/{org}/marketplace"))
+        .await;
+    matchmaker
+        .wait_for_text("Proposed, waiting for the family (1)")
+        .await;
+    matchmaker.wait_for_text("offered themself").await;
+    matchmaker.look("marketplace-board").await;
+    family.go(&format!("/circles/{circle}/requests")).await;
+    family.wait_for_text("Kees").await;
+    family.look("request-proposal").await;
+    family.click("Yes, please").await;
+    family
+        .wait_for_text("The volunteer joins for this request.")
+        .await;
+
+    // Kees is in the circle for this task.
+    volunteer.go(&format!("/volunteer/{org}")).await;
+    volunteer.wait_for_text("the family said yes").await;
+    volunteer.follow("Go to the circle").await;
+    volunteer.wait_for_text("Brood en melk").await;
+    volunteer.look("volunteer-in-circle").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_volunteer_signs_up_in_dutch() {
+    let (_kring, server) = Kring::with_server().await;
+    let wim = Person::sign_up(&server, "Wim").await;
+    let sara = Person::sign_up(&server, "Sara").await;
+    let org = wim
+        .ok("/organisations", json!({"name": "Welzijn Oost"}))
+        .await;
+    let org = org["id"].as_str().unwrap().to_owned();
+    let link = wim
+        .ok(
+            &format!("/organisations/{org}/volunteer-sign-up"),
+            json!(null),
+        )
+        .await;
+    let code = link["code"].as_str().unwrap().to_owned();
+    let mut browser = Browser::open_in(&server, Size::Phone, "nl").await;
+    browser.log_in(&sara.email, PASSWORD).await;
+    browser.go(&format!("/volunteer/{org}#{code}")).await;
+    browser.wait_for_text("Aanmelden als vrijwilliger").await;
+    browser.choose("Op bezoek").await;
+    browser.fill("Buurt", "Lange Nieuwstraat 12").await;
+    browser
+        .script(
+            "document.querySelector('input[name=slot]').checked = true",
+            vec![],
+        )
+        .await;
+    browser.click("Aanmelden als vrijwilliger").await;
+    // An address is refused, in Dutch, and nothing is stored.
+    browser.wait_for_text("nooit een adres").await;
+    browser.look("volunteer-sign-up-refused-nl").await;
+    browser.fill("Buurt", "Lombok").await;
+    browser.click("Aanmelden als vrijwilliger").await;
+    browser.wait_for_text("Welkom als vrijwilliger!").await;
+    browser.wait_for_text("Vrijwilliger bij Welzijn Oost").await;
+}

@@ -43,6 +43,10 @@ pub struct Circle {
     pub may: May,
     /// Members per ring, as far as the caller may see them.
     pub members: RingCounts,
+    /// Where the circle is for the marketplace (a postcode area or district):
+    /// told to its coordinators.
+    #[serde(default)]
+    pub neighbourhood: Option<String>,
     /// The newest entries the caller may read (at most
     /// `limits::OVERVIEW_ENTRIES`, 10), newest first; the rest are in the
     /// logbook's pages.

@@ -131,6 +131,13 @@ pub struct HelpRequest {
     /// unless it is open and the caller may widen it (a coordinator), and
     /// never beyond its category's widest ring.
     pub widen_to: Vec<Ring>,
+    /// The organisations whose marketplace the caller may put it on now (a
+    /// coordinator; consent given, the neighbourhood named, fit for volunteers).
+    #[serde(default)]
+    pub list_with: Vec<Uuid>,
+    /// The organisation whose marketplace lists it: told to the coordinators only.
+    #[serde(default)]
+    pub listed_with: Option<Uuid>,
     pub status: RequestStatus,
     /// Who took it, if anyone.
     pub taker: Option<Person>,

@@ -140,6 +140,12 @@ async fn present(
         you,
         may: may(view, viewer),
         members: members(view, viewer),
+        neighbourhood: match *viewer {
+            Viewer::Member {
+                coordinator: true, ..
+            } => view.state.neighbourhood.as_ref().map(ToString::to_string),
+            _ => None,
+        },
         logbook,
     })
 }

@@ -127,6 +127,19 @@ async fn presented(
                 .into_iter()
                 .map(wire::ring)
                 .collect(),
+            list_with: view
+                .state
+                .list_choices(member.me, r.request, now)
+                .into_iter()
+                .map(|o| o.0)
+                .collect(),
+            listed_with: view
+                .state
+                .requests
+                .get(&r.request)
+                .and_then(|s| s.listed_with)
+                .filter(|_| view.state.is_coordinator(member.me))
+                .map(|o| o.0),
             status: status(r.status),
             taker,
             place,

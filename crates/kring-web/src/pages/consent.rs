@@ -46,6 +46,7 @@ async fn render(ctx: &Ctx, circle: &str, before: Option<u64>) -> Result<Response
     let content = html! {
         h1 { (title) }
         p.hint { (ctx.t(T::ConsentText)) }
+        (super::listing::neighbourhood_form(ctx, &circle))
         @match &consents {
             None => p { (ctx.t(T::ConsentNotForYou)) },
             Some(consents) => {

@@ -10,11 +10,13 @@ pub mod forgot;
 pub mod home;
 pub mod join;
 pub mod lang;
+pub mod listing;
 pub mod logbook;
 pub mod login;
 pub mod logout;
 pub mod mail_link;
 pub mod mail_prefs;
+pub mod marketplace;
 pub mod members;
 pub mod new_circle;
 pub mod not_found;
@@ -25,6 +27,7 @@ pub mod rota;
 pub mod signup;
 #[cfg(test)]
 mod tests;
+pub mod volunteering;
 
 use axum::response::Response;
 use http::StatusCode;

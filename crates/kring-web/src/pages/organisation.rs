@@ -37,6 +37,7 @@ async fn render(ctx: &Ctx, org: &str) -> Result<Response, Failure> {
     let content = html! {
         h1 { (organisation.name) }
         p.hint { (ctx.t(T::DashboardText)) }
+        p { a href=(format!("/organisations/{org}/marketplace")) { (ctx.t(T::Marketplace)) } }
         section aria-labelledby="circles-heading" {
             h2 #circles-heading { (ctx.t(T::ConsentedCircles)) " (" (circles.len()) ")" }
             @if circles.is_empty() {

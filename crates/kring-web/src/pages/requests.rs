@@ -70,6 +70,7 @@ async fn render(
         }
         _ => None,
     };
+    let market = super::listing::Market::of(ctx, &base, &requests.requests).await?;
     let title = ctx.t(T::NavRequests);
     let content = html! {
         h1 { (title) }
@@ -103,6 +104,7 @@ async fn render(
             @let people = suggestions.iter().flat_map(|s| &s.suggestions)
                 .find(|s| s.request == request.id).map(|s| &s.people);
             (request_card(ctx, &circle, request, people, tz))
+            (market.block(ctx, &circle, request))
         }
         (ask_form(ctx, &circle, &categories, refused.as_ref().map(|r| r.fields), tz))
     };

@@ -178,6 +178,35 @@ impl Circle {
             .collect()
     }
 
+    /// The organisations whose marketplace `person` could put `request` on now:
+    /// each one `decide` would accept a `ListRequest` for.
+    pub fn list_choices(
+        &self,
+        person: PersonId,
+        request: crate::RequestId,
+        now: DateTime<Utc>,
+    ) -> Vec<crate::OrganisationId> {
+        self.consents
+            .keys()
+            .copied()
+            .filter(|&organisation| {
+                let action = Action::ListRequest {
+                    request,
+                    organisation,
+                    summary: Sealed {
+                        owner: person,
+                        data: String::new(),
+                    },
+                };
+                let command = CircleCommand {
+                    actor: crate::Actor::person(person),
+                    action,
+                };
+                self.decide(command, now).is_ok()
+            })
+            .collect()
+    }
+
     /// Whether `person` may grant or revoke an organisation's consent.
     pub fn may_decide_consent(&self, person: PersonId) -> bool {
         self.require_coordinator_or_focus(person).is_ok()
