@@ -29,9 +29,10 @@ use kring_app::{AccountError, Accounts, Commands, EmailLookup, LinkSecret, Vault
 use kring_domain::circle::state::{local_date, local_to_utc};
 use kring_domain::{
     Action, Actor, Capacity, Category, CircleCommand, CircleId, Clock, ConsentScope, EntryId,
-    InvitationId, InvitedAs, Minutes, OfferId, OrganisationAction, OrganisationCommand,
-    OrganisationId, PersonId, Recurrence, RequestId, Ring, Sealed, Services, ShiftId, SwapId,
-    ThanksFor, TimeWindow, Visibility,
+    InvitationId, InvitedAs, Minutes, Neighbourhood, OfferId, OrganisationAction,
+    OrganisationCommand, OrganisationId, PartOfDay, PersonId, Profile, Recurrence, RequestId, Ring,
+    Sealed, Services, ShiftId, Slot, SwapId, ThanksFor, TimeWindow, Visibility, VolunteerAction,
+    VolunteerCommand, VolunteerId,
 };
 use kring_store::{metadata, EventLog, ReadSide, Store, StreamKind, StreamName};
 use uuid::Uuid;
@@ -46,7 +47,7 @@ const FOCUS: &str = "Ria de Vries";
 const ORGANISATION: &str = "Buurtteam Oost";
 
 /// The demo's people with an account: key, name, e-mail address, who they are.
-const PEOPLE: [(&str, &str, &str, &str); 6] = [
+const PEOPLE: [(&str, &str, &str, &str); 7] = [
     (
         "sanne",
         "Sanne de Vries",
@@ -75,13 +76,19 @@ const PEOPLE: [(&str, &str, &str, &str); 6] = [
         "fatima",
         "Fatima El Amrani",
         "fatima@kring.example",
-        "marketplace volunteer for the grocery run (cold ring)",
+        "volunteer of Buurtteam Oost, matched for the grocery run (cold ring)",
     ),
     (
         "esther",
         "Esther Visser",
         "esther@kring.example",
-        "intermediary of Buurtteam Oost (sees the organisation dashboard)",
+        "intermediary of Buurtteam Oost (its dashboard and marketplace)",
+    ),
+    (
+        "daan",
+        "Daan de Vries",
+        "daan@kring.example",
+        "volunteer of Buurtteam Oost (offered to walk with Ria; Sanne has not answered)",
     ),
 ];
 
@@ -178,6 +185,11 @@ pub async fn fill(store: &StoreArgs, secret: Option<&str>) -> anyhow::Result<Out
             let _ = writeln!(
                 out,
                 "{ORGANISATION}'s dashboard (for Esther): /organisations/{organisation}"
+            );
+            let _ = writeln!(
+                out,
+                "{ORGANISATION}'s marketplace (for Esther): /organisations/{organisation}/marketplace; \
+                 a volunteer's page (Fatima, Daan): /volunteer/{organisation}"
             );
         }
     }
@@ -410,6 +422,62 @@ impl Demo {
         )
         .await?;
         Ok(())
+    }
+
+    /// `who` volunteers for `organisation`'s marketplace in postcode area `area`, any day.
+    async fn volunteer(
+        &self,
+        who: &str,
+        organisation: OrganisationId,
+        will: &[Category],
+        area: u16,
+    ) -> anyhow::Result<()> {
+        let person = self.person(who);
+        let available = (0..7)
+            .flat_map(|weekday| {
+                [PartOfDay::Morning, PartOfDay::Afternoon].map(|part| Slot { weekday, part })
+            })
+            .collect();
+        let profile = Profile {
+            will: will.iter().copied().collect(),
+            neighbourhood: Some(Neighbourhood::Postcode(area)),
+            available,
+            tasks_per_month: 4,
+        };
+        let join = VolunteerAction::Join {
+            organisation,
+            profile,
+        };
+        self.commands
+            .volunteer(
+                VolunteerId::of(organisation, person),
+                VolunteerCommand {
+                    actor: person,
+                    action: join,
+                },
+            )
+            .await
+            .with_context(|| format!("{who} cannot volunteer"))?;
+        Ok(())
+    }
+
+    /// Sanne puts `request` on `organisation`'s marketplace with `summary`.
+    async fn list(
+        &self,
+        request: RequestId,
+        organisation: OrganisationId,
+        summary: &str,
+    ) -> anyhow::Result<u64> {
+        let summary = self.seal(self.person("sanne"), summary).await?;
+        self.act(
+            "sanne",
+            Action::ListRequest {
+                request,
+                organisation,
+                summary,
+            },
+        )
+        .await
     }
 
     async fn offer(
@@ -756,12 +824,33 @@ impl Demo {
             },
         )
         .await?;
+        self.act(
+            "sanne",
+            Action::NameNeighbourhood {
+                neighbourhood: Some(Neighbourhood::Postcode(3581)),
+            },
+        )
+        .await?;
         self.on(2, 16, 30);
         self.run(
             Actor::intermediary(esther, buurtteam),
             Action::RecordLook {
                 what: kring_domain::Looked::DashboardRota,
             },
+        )
+        .await?;
+        self.volunteer(
+            "fatima",
+            buurtteam,
+            &[Category::Groceries, Category::Transport],
+            3581,
+        )
+        .await?;
+        self.volunteer(
+            "daan",
+            buurtteam,
+            &[Category::Walk, Category::Visit, Category::Coffee],
+            3582,
         )
         .await?;
         self.on(2, 18, 0);
@@ -1006,18 +1095,38 @@ impl Demo {
                 true,
             )
             .await?;
-        self.act(
-            "sanne",
-            Action::WidenRequest {
+        self.list(
+            groceries,
+            buurtteam,
+            "Wekelijkse boodschappen doen, ongeveer een uur.",
+        )
+        .await?;
+        self.minutes_ago(26 * 60);
+        let note = self
+            .seal(
+                esther,
+                "Fatima doet al twee jaar boodschappen voor buren in Oost.",
+            )
+            .await?;
+        self.run(
+            Actor::intermediary(esther, buurtteam),
+            Action::ProposeVolunteer {
                 request: groceries,
-                to: Ring::Cold,
+                volunteer: self.person("fatima"),
+                note: Some(note),
             },
         )
         .await?;
         self.minutes_ago(25 * 60);
-        self.join("fatima", Ring::Cold, Some(groceries)).await?;
-        self.act("fatima", Action::TakeRequest { request: groceries })
-            .await?;
+        self.act(
+            "sanne",
+            Action::AcceptVolunteer {
+                request: groceries,
+                volunteer: self.person("fatima"),
+                invitation: InvitationId(Uuid::new_v4()),
+            },
+        )
+        .await?;
         self.minutes_ago(24 * 60);
         let day = |ahead: i64, hour: u32| {
             local_to_utc(
@@ -1038,11 +1147,19 @@ impl Demo {
                 true,
             )
             .await?;
-        self.act(
-            "sanne",
-            Action::WidenRequest {
+        self.list(
+            walk,
+            buurtteam,
+            "Een rustig rondje wandelen door het park, drie kwartier.",
+        )
+        .await?;
+        let daan = self.person("daan");
+        self.run(
+            Actor::intermediary(daan, buurtteam),
+            Action::ProposeVolunteer {
                 request: walk,
-                to: Ring::Lukewarm,
+                volunteer: daan,
+                note: None,
             },
         )
         .await?;

@@ -294,6 +294,20 @@ async fn demo_makes_a_living_circle_once_and_serve_shows_it() {
         .expect("the grocery run");
     assert_eq!(groceries["reach"], "cold");
     assert_eq!(groceries["taker"]["name"], "Fatima El Amrani");
+    // The marketplace: the walk waits for Sanne's answer to Daan's offer.
+    let walk = requests
+        .iter()
+        .find(|r| r["category"] == "walk")
+        .expect("the walk");
+    assert!(walk["listed_with"].is_string(), "{walk}");
+    let proposals = sanne
+        .get(&format!(
+            "/circles/{circle}/requests/{}/proposals",
+            walk["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(proposals[0]["first_name"], "Daan", "{proposals}");
+    assert_eq!(proposals[0]["state"], "waiting", "{proposals}");
     let reciprocity = sanne.get(&format!("/circles/{circle}/reciprocity")).await;
     let thanked: u64 = reciprocity["members"]
         .as_array()
