@@ -461,6 +461,39 @@ async fn another_organisation_and_strangers_learn_nothing_of_a_listing(s: Server
         "a volunteer naming someone else offers themself"
     );
     assert!(s.events().await > before);
+    // A volunteer of another organisation sees nothing of this marketplace.
+    let other_link: v1::SignUpLink = other
+        .post_ok(
+            &format!("/api/v1/organisations/{other_org}/volunteer-sign-up"),
+            &Empty {},
+            StatusCode::CREATED,
+        )
+        .await;
+    let (elsewhere, _) = s.person("Els", "els@anders.example").await;
+    let _: v1::Created = elsewhere
+        .post_ok(
+            "/api/v1/volunteering",
+            &json!({"organisation": other_org, "code": other_link.code, "profile": profile(&["groceries"], "3512")}),
+            StatusCode::CREATED,
+        )
+        .await;
+    for path in [
+        format!("/api/v1/me/volunteering/{}", m.org),
+        format!("/api/v1/organisations/{}/marketplace", m.org),
+        format!(
+            "/api/v1/organisations/{}/marketplace/{listing}/candidates",
+            m.org
+        ),
+    ] {
+        let (status, body) = elsewhere.get(&path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    let (status, _) = elsewhere.post(&proposals, json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let theirs: v1::Volunteering = elsewhere
+        .get_ok(&format!("/api/v1/me/volunteering/{other_org}"))
+        .await;
+    assert!(theirs.listings.is_empty(), "another marketplace's listing");
     // The matchmaker cannot propose someone who is no volunteer of theirs.
     let refused = m
         .matchmaker
