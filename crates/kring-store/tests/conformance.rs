@@ -679,6 +679,16 @@ async fn a_thousand_views_commit_at_once(h: Harness) {
     }
     h.log.commit_views("views", at, &older).await.unwrap();
     assert_eq!(h.log.load_views("circle").await.unwrap(), rows);
+    // A view's version alone, as stored (none for a view never stored).
+    assert_eq!(
+        h.log.view_version("circle", "0041").await.unwrap(),
+        Some(42)
+    );
+    assert_eq!(h.log.view_version("circle", "nope").await.unwrap(), None);
+    assert_eq!(
+        h.log.view_version("organisation", "0041").await.unwrap(),
+        None
+    );
 }
 
 /// After a full page the next is read ahead; what the reader gets is the log
