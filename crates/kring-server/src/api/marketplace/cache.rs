@@ -48,7 +48,7 @@ type Look = (
 #[derive(Default)]
 struct LooksToday(std::sync::Mutex<std::collections::HashSet<Look>>);
 
-/// Past this many, yesterday's and older looks are forgotten.
+/// Past this many, the looks of earlier days are forgotten.
 const LOOKS_KEPT: usize = 100_000;
 
 impl LooksToday {
