@@ -300,6 +300,15 @@ async fn a_request_goes_from_the_listing_to_a_volunteer_in_the_circle(s: Server)
         .map(|l| (l.code.as_str(), l.who.name.clone()))
         .collect();
     let marketplace = whats.iter().filter(|(w, _)| *w == "marketplace").count();
+    let by_volunteers: Vec<&String> = whats
+        .iter()
+        .filter(|(w, _)| *w == "marketplace-volunteer")
+        .map(|(_, who)| who)
+        .collect();
+    assert!(
+        by_volunteers.iter().any(|who| *who == "Lot Verderop"),
+        "a volunteer's look at the listing is on the record: {whats:?}"
+    );
     assert_eq!(
         marketplace, 1,
         "board, candidates and board again are one look today: {whats:?}"

@@ -2,7 +2,8 @@
 //!
 //! - `POST /volunteering`: sign up with the code of the organisation's public link.
 //! - `GET /me/volunteering/{org}`: their profile, the requests open to them
-//!   (anonymised) and their proposals; the circle only once the family accepted.
+//!   (anonymised; each shown is a look on its circle's record, once a day) and
+//!   their proposals; the circle only once the family accepted.
 //! - `PUT /me/volunteering/{org}`: a new profile; `PUT .../status`: pause, resume, leave.
 
 use axum::extract::{Path, State};
@@ -11,7 +12,7 @@ use axum::Json;
 use chrono::Utc;
 use kring_domain::circle::state::ProposalState;
 use kring_domain::{
-    Neighbourhood, OrganisationId, PartOfDay, PersonId, Profile, Slot, VolunteerAction,
+    Looked, Neighbourhood, OrganisationId, PartOfDay, PersonId, Profile, Slot, VolunteerAction,
     VolunteerCommand, VolunteerId, VolunteerStatus,
 };
 use kring_protocol::v1;
@@ -20,7 +21,7 @@ use utoipa_axum::routes;
 
 use super::auth::SignedIn;
 use super::extract::Body;
-use super::marketplace::{listed_request, listings, proposal_state};
+use super::marketplace::{listed_request, listings, looked, proposal_state};
 use super::{wire, Problems};
 use crate::error::Code;
 use crate::{ApiError, AppState};
@@ -110,7 +111,17 @@ async fn mine(
                 state: proposal_state(p.state),
                 circle: accepted.then_some(listing.circle.0),
             });
-        } else if volunteer.may_be_asked() && listing.open_to(me, now) {
+        } else if volunteer.may_be_asked()
+            && listing.open_to(me, now)
+            && looked(
+                &state,
+                listing,
+                me,
+                organisation,
+                Looked::MarketplaceVolunteer,
+            )
+            .await?
+        {
             open.push(listed_request(&state, &mut names, id, listing).await?);
         }
     }
