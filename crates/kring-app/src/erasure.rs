@@ -169,6 +169,9 @@ impl Forgetter {
             action: VolunteerAction::Erase,
         };
         let now = self.commands.volunteer(volunteer, command).await?;
+        let views = self.eraser.as_ref() as &dyn kring_store::ViewStore;
+        crate::volunteering::withdraw_proposals(&self.commands, views, organisation, person)
+            .await?;
         Ok(usize::from(now > before))
     }
 

@@ -18,6 +18,7 @@ mod credentials;
 pub mod erasure;
 mod request_keys;
 mod vault;
+pub mod volunteering;
 
 pub use accounts::{
     AccountError, Accounts, EmailState, InvalidInput, MailAddress, NewSession, Profile,

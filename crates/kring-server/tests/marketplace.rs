@@ -513,4 +513,25 @@ async fn another_organisation_and_strangers_learn_nothing_of_a_listing(s: Server
         )
         .await;
     assert_eq!(refused.code, "no-such-volunteer");
+
+    // Kees stops volunteering: his offer, still waiting, is withdrawn.
+    let board = format!("/api/v1/organisations/{}/marketplace", m.org);
+    m.matchmaker
+        .get_until(&board, |b| b["listings"][0]["stage"] == "proposed")
+        .await;
+    let _: v1::Changed = kees
+        .put_ok(
+            &format!("/api/v1/me/volunteering/{}/status", m.org),
+            &json!({"status": "left"}),
+            StatusCode::OK,
+        )
+        .await;
+    let proposed: Vec<v1::CircleProposal> = m
+        .family
+        .get_ok(&format!(
+            "/api/v1/circles/{}/requests/{}/proposals",
+            m.circle, m.request
+        ))
+        .await;
+    assert_eq!(proposed[0].state, v1::ProposalState::Declined, "withdrawn");
 }

@@ -158,7 +158,7 @@ async fn set_profile(
 }
 
 /// 200 with the volunteering's version: `paused` (asked for nothing until
-/// `active` again) or `left`.
+/// `active` again) or `left` (proposals still waiting for a family are withdrawn).
 #[utoipa::path(put, path = "/me/volunteering/{org}/status", tag = "marketplace",
     params(("org" = Uuid, Path, description = "the organisation")),
     request_body = v1::SetVolunteerStatus,
@@ -176,7 +176,13 @@ async fn set_status(
         v1::VolunteerStatus::Paused => VolunteerAction::Pause,
         v1::VolunteerStatus::Left => VolunteerAction::Leave,
     };
+    let leaving = matches!(action, VolunteerAction::Leave);
     let version = run(&state, me, VolunteerId::of(organisation, me), action).await?;
+    if leaving {
+        let commands = &state.app.commands;
+        kring_app::volunteering::withdraw_proposals(commands, state.log.as_ref(), organisation, me)
+            .await?;
+    }
     Ok(Json(v1::Changed { version }))
 }
 
