@@ -131,7 +131,9 @@ async fn a_projector_killed_mid_way_resumes_and_its_views_equal_a_rebuild() {
         "every view was complete when the projector was killed"
     );
 
-    // Second run: resumes from the checkpoint and reaches the end.
+    // Second run: resumes from the checkpoint and reaches the end. The node's
+    // own workers may write meanwhile (a volunteer's task long over ends), so
+    // what is compared below is the log as the node left it.
     let second_log = dir.path().join("serve-2.log");
     let mut second = serve(dir.path(), &url, &second_log);
     wait_for_checkpoint(
@@ -139,10 +141,20 @@ async fn a_projector_killed_mid_way_resumes_and_its_views_equal_a_rebuild() {
         600,
         "the projector to reach the last event",
         &second_log,
-        |at| at == end,
+        |at| at >= end,
     )
     .await;
     kill(&mut second).await;
+    let total = log.event_count().await.unwrap();
+    let mut heads = std::collections::HashMap::new();
+    for h in &histories {
+        let head = log
+            .stream_head(&h.stream())
+            .await
+            .unwrap()
+            .expect("a stream");
+        heads.insert(h.id, head.version);
+    }
 
     // Every view: stored at most an eighth of its version behind its stream's
     // head (a snapshot), and with the rest of the stream folded in equal to a
@@ -155,7 +167,7 @@ async fn a_projector_killed_mid_way_resumes_and_its_views_equal_a_rebuild() {
             .iter()
             .find(|row| row.key == h.id.to_string())
             .expect("a view of every circle");
-        let behind = h.events as u64 - row.version;
+        let behind = heads[&h.id] - row.version;
         assert!(
             behind < (row.version / 8).max(1),
             "{} is {behind} behind",
@@ -181,7 +193,7 @@ async fn a_projector_killed_mid_way_resumes_and_its_views_equal_a_rebuild() {
             .unwrap()
             .unwrap();
         assert_eq!(
-            after.version, h.events as u64,
+            after.version, heads[&h.id],
             "a rebuild stores every view at its head"
         );
         assert!(
