@@ -28,8 +28,7 @@ pub use marketplace::{
 pub use memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
 pub use page::{newest_first, Page, PageAt};
 pub use projector::{
-    caught_up, decode, load, load_volunteers, rebuild, ProjectionError, Projector, CHECKPOINT,
-    CIRCLE_VIEW,
+    caught_up, decode, load, rebuild, ProjectionError, Projector, CHECKPOINT, CIRCLE_VIEW,
 };
 pub use rota::Slot;
 pub use suggestions::Suggestion;

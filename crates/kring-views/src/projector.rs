@@ -640,7 +640,7 @@ fn row(
 }
 
 /// The stored volunteers of an organisation, if it has any.
-pub async fn load_volunteers(
+async fn load_volunteers(
     log: &dyn ViewStore,
     organisation: OrganisationId,
 ) -> Result<Option<Volunteers>, ProjectionError> {
