@@ -194,6 +194,20 @@ async fn a_request_goes_from_the_listing_to_a_volunteer_in_the_circle(s: Server)
 
     // A volunteer sees it too, without the circle.
     let mine = format!("/api/v1/me/volunteering/{}", m.org);
+    // Another site cannot make Lot's browser read it (that would record looks).
+    let events = s.events().await;
+    for path in [mine.clone(), board_path.clone()] {
+        let who = if path == mine { &lot } else { &m.matchmaker };
+        let answer = who
+            .client
+            .get(s.url(&path))
+            .header("sec-fetch-site", "cross-site")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(s.events().await, events, "a refused look writes nothing");
     let seen = lot
         .get_until(&mine, |b| {
             b["listings"].as_array().is_some_and(|l| l.len() == 1)

@@ -80,7 +80,10 @@ async fn mine(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
     Path(org): Path<String>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Json<v1::Volunteering>, ApiError> {
+    // Reading it puts looks on circles' records: never at another site's asking.
+    super::access::not_from_elsewhere(&headers)?;
     let organisation: OrganisationId = org.parse().map_err(|_| not_a_volunteer())?;
     let volunteer = state
         .app
