@@ -82,8 +82,6 @@ async fn mine(
     Path(org): Path<String>,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<v1::Volunteering>, ApiError> {
-    // Reading it puts looks on circles' records: never at another site's asking.
-    super::access::not_from_elsewhere(&headers)?;
     let organisation: OrganisationId = org.parse().map_err(|_| not_a_volunteer())?;
     let volunteer = state
         .app
@@ -93,6 +91,10 @@ async fn mine(
     if volunteer.status == VolunteerStatus::None {
         return Err(not_a_volunteer());
     }
+    // A volunteer's page puts looks on circles' records: never at another
+    // site's asking (someone not yet volunteering, following a shared sign-up
+    // link from anywhere, gets the 404 that shows them the sign-up form).
+    super::access::not_from_elsewhere(&headers)?;
     let organisation_name = state
         .app
         .commands
