@@ -9,6 +9,7 @@
 
 pub mod direct;
 pub mod links;
+pub mod market;
 pub mod notices;
 pub mod notifier;
 pub mod reminders;

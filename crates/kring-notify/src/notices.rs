@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kring_domain::{
-    audience, Actor, Category, Circle, CircleEvent, CircleId, Kind, OrganisationId, PersonId,
-    RequestId, Ring, ShiftId, SwapId, ThanksFor, Viewer,
+    audience, Actor, Category, Circle, CircleEvent, CircleId, Kind, Neighbourhood, OrganisationId,
+    PersonId, RequestId, Ring, ShiftId, SwapId, ThanksFor, Viewer,
 };
 use serde::{Deserialize, Serialize};
 
@@ -27,10 +27,12 @@ pub enum Topic {
     Looks,
     /// For intermediaries: a consenting circle crossed a threshold the organisation set.
     Thresholds,
+    /// For volunteers and matchmakers: an organisation's marketplace (no circle named).
+    Marketplace,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 7] = [
+    pub const ALL: [Topic; 8] = [
         Topic::RequestOpen,
         Topic::MyRequests,
         Topic::Swaps,
@@ -38,6 +40,7 @@ impl Topic {
         Topic::Coordination,
         Topic::Looks,
         Topic::Thresholds,
+        Topic::Marketplace,
     ];
 
     /// The stable name used in settings, outbox rows and unsubscribe links.
@@ -50,6 +53,7 @@ impl Topic {
             Topic::Coordination => "coordination",
             Topic::Looks => "looks",
             Topic::Thresholds => "thresholds",
+            Topic::Marketplace => "marketplace",
         }
     }
 
@@ -158,6 +162,33 @@ pub enum About {
         signal: ThresholdSignal,
         named: bool,
     },
+    /// For a volunteer or a matchmaker of `organisation`, who is no member of
+    /// the circle: a request on its marketplace, told as the listing shows it
+    /// (never the circle, a name, the place or the details).
+    MarketListing {
+        organisation: OrganisationId,
+        /// The circle and request are for the sender's check when it writes
+        /// the mail (is it still wanted?); no mail names them.
+        circle: CircleId,
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+        /// The circle's zone, so the time reads as the family means it.
+        time_zone: String,
+        neighbourhood: Neighbourhood,
+        /// For a matchmaker (the board); else for a volunteer it fits.
+        matchmaker: bool,
+    },
+    /// For matchmakers: a volunteer offered themself for a listing.
+    MarketOffer {
+        organisation: OrganisationId,
+        circle: CircleId,
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+        time_zone: String,
+        neighbourhood: Neighbourhood,
+    },
 }
 
 /// Which of an organisation's thresholds a circle crossed, with the
@@ -205,6 +236,7 @@ impl About {
             | About::MemberOverCapacity
             | About::CarerAtRisk => Topic::Coordination,
             About::Threshold { .. } => Topic::Thresholds,
+            About::MarketListing { .. } | About::MarketOffer { .. } => Topic::Marketplace,
             About::VolunteerAccepted { .. } => Topic::MyRequests,
             About::Looked { .. } => Topic::Looks,
             About::ShiftReminder { .. } | About::RequestReminder { .. } => Topic::Reminders,
@@ -227,7 +259,9 @@ impl About {
             | About::OpenPlaces { starts, .. }
             | About::RequestUnanswered { starts, .. }
             | About::VolunteerProposed { starts, .. }
-            | About::VolunteerAccepted { starts, .. } => Some(*starts),
+            | About::VolunteerAccepted { starts, .. }
+            | About::MarketListing { starts, .. }
+            | About::MarketOffer { starts, .. } => Some(*starts),
             About::NewMember { .. }
             | About::Looked { .. }
             | About::MemberOverCapacity
@@ -258,6 +292,24 @@ impl About {
             About::MemberOverCapacity => "member-over-capacity",
             About::CarerAtRisk => "carer-at-risk",
             About::Threshold { .. } => "threshold",
+            About::MarketListing { .. } => "market-listing",
+            About::MarketOffer { .. } => "market-offer",
+        }
+    }
+
+    /// Whether the mail is about one circle (its row names it, its settings
+    /// may be the circle's own); the marketplace's never are.
+    pub fn names_circle(&self) -> bool {
+        self.topic() != Topic::Marketplace
+    }
+
+    /// The organisation whose marketplace a notice is about.
+    pub fn marketplace(&self) -> Option<OrganisationId> {
+        match self {
+            About::MarketListing { organisation, .. } | About::MarketOffer { organisation, .. } => {
+                Some(*organisation)
+            }
+            _ => None,
         }
     }
 }

@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::links::{LinkKeys, Purpose};
+use crate::market::Market;
 use crate::notices::{notices, About, Notice};
 use crate::schedule::{Delivery, MailSettings};
 use crate::settings::settings_of;
@@ -40,6 +41,8 @@ pub struct Notifier {
     circles: HashMap<CircleId, (u64, Circle)>,
     upcasters: Vec<Box<dyn EventUpcaster>>,
     progress: watch::Sender<GlobalCursor>,
+    /// Who outside a circle hears of its listings (volunteers, matchmakers).
+    market: Market,
 }
 
 impl Notifier {
@@ -51,12 +54,13 @@ impl Notifier {
             .poll_every(Duration::from_millis(500));
         let at = subscription.cursor();
         Ok(Notifier {
-            store,
+            store: store.clone(),
             subscription,
             links,
             circles: HashMap::new(),
             upcasters: upcasters::all(),
             progress: watch::channel(at).0,
+            market: Market::new(store),
         })
     }
 
@@ -66,13 +70,13 @@ impl Notifier {
     }
 
     /// Waits for events, queues their notices and commits. Returns how many events it read.
-    pub async fn step(&mut self) -> Result<usize, ProjectionError> {
+    pub async fn step(&mut self) -> anyhow::Result<usize> {
         let batch = self.subscription.next_batch().await?;
         self.handle(batch).await
     }
 
     /// Handles whatever is readable now, without waiting (0: caught up).
-    pub async fn catch_up_once(&mut self) -> Result<usize, ProjectionError> {
+    pub async fn catch_up_once(&mut self) -> anyhow::Result<usize> {
         let batch = self.subscription.try_batch().await?;
         self.handle(batch).await
     }
@@ -80,7 +84,7 @@ impl Notifier {
     /// Handles everything committed so far, then answers how many events it read.
     /// On Postgres, events committed behind a still-running transaction are not
     /// readable yet: it waits for them rather than stop short.
-    pub async fn catch_up(&mut self) -> Result<u64, ProjectionError> {
+    pub async fn catch_up(&mut self) -> anyhow::Result<u64> {
         let mut read = 0u64;
         let mut nothing_hidden = false;
         loop {
@@ -101,7 +105,7 @@ impl Notifier {
         }
     }
 
-    async fn handle(&mut self, batch: Vec<RecordedEvent>) -> Result<usize, ProjectionError> {
+    async fn handle(&mut self, batch: Vec<RecordedEvent>) -> anyhow::Result<usize> {
         let Some(last) = batch.last().map(RecordedEvent::cursor) else {
             return Ok(0);
         };
@@ -117,11 +121,7 @@ impl Notifier {
         outcome.map(|()| batch.len())
     }
 
-    async fn queue(
-        &mut self,
-        batch: &[RecordedEvent],
-        last: GlobalCursor,
-    ) -> Result<(), ProjectionError> {
+    async fn queue(&mut self, batch: &[RecordedEvent], last: GlobalCursor) -> anyhow::Result<()> {
         let mut found: Vec<(Notice, &RecordedEvent)> = vec![];
         for recorded in batch {
             let Some((circle, event)) = decode(&self.upcasters, recorded)? else {
@@ -166,14 +166,21 @@ impl Notifier {
         circle: CircleId,
         event: &CircleEvent,
         recorded: &RecordedEvent,
-    ) -> Result<Vec<Notice>, ProjectionError> {
+    ) -> anyhow::Result<Vec<Notice>> {
         let before = self.state_before(circle, recorded.version).await?;
         let mut after = before.clone();
         after.apply(event.clone());
         let actor = metadata::actor(recorded.metadata())
             .and_then(|a| a.parse().ok())
             .map(PersonId);
-        let found = notices(&before, event, &after, actor, recorded.recorded_at);
+        let at = recorded.recorded_at;
+        let mut found = notices(&before, event, &after, actor, at);
+        let store = self.store.as_ref();
+        found.extend(
+            self.market
+                .notices(store, circle, event, &after, actor, at)
+                .await?,
+        );
         self.circles.insert(circle, (recorded.version, after));
         Ok(found)
     }
@@ -222,7 +229,12 @@ impl Notifier {
         settings: &MailSettings,
     ) -> Option<(OutboxMessage, Vec<MailLink>)> {
         let at = recorded.recorded_at;
-        let delivery = settings.delivery(notice.circle, notice.about.topic());
+        let about = &notice.about;
+        let delivery = if about.names_circle() {
+            settings.delivery(notice.circle, about.topic())
+        } else {
+            settings.general_delivery(about.topic())
+        };
         let due_at = settings.due(delivery, at)?;
         let dedupe_key = format!(
             "{}:{}:{}",
@@ -237,7 +249,7 @@ impl Notifier {
             dedupe_key,
             recipient: notice.recipient.0,
             kind: notice.about.kind().to_owned(),
-            circle: Some(notice.circle.0),
+            circle: about.names_circle().then_some(notice.circle.0),
             body: serde_json::to_string(&notice.about).expect("a notice serialises"),
             batch: delivery.batch().to_owned(),
             due_at,
@@ -277,7 +289,8 @@ impl Notifier {
             }
         }
         let topic = notice.about.topic();
-        links.push(self.links.unsubscribe(id, account, Some(circle), topic, at));
+        let of_circle = notice.about.names_circle().then_some(circle);
+        links.push(self.links.unsubscribe(id, account, of_circle, topic, at));
         links
     }
 

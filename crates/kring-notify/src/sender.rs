@@ -53,6 +53,7 @@ pub struct Sender {
     transport: Transport,
     links: LinkKeys,
     server: MailSettingsOfServer,
+    commands: kring_app::Commands,
     /// A circle's focus name and time zone do not change between rounds often
     /// enough to read them for every mail; a round reads each once.
     facts: HashMap<CircleId, CircleFacts>,
@@ -84,6 +85,7 @@ impl Sender {
     ) -> Sender {
         Sender {
             vault: Vault::new(store.clone()),
+            commands: kring_app::Commands::new(store.clone(), kring_domain::Services::system()),
             store,
             accounts,
             transport,
@@ -180,6 +182,11 @@ impl Sender {
             )));
         }
         let Some(circle) = first.circle.map(CircleId) else {
+            if let Ok(about) = serde_json::from_str::<About>(&first.body) {
+                if !about.names_circle() {
+                    return crate::market::write(self, group, address.email).await;
+                }
+            }
             return Ok(Err(Skip::Because(
                 OutboxStatus::Failed,
                 "a notice without a circle",
@@ -308,7 +315,7 @@ impl Sender {
     }
 
     /// The same for every try: a digest's from its parts, a message's from its id.
-    fn message_id(&self, group: &[OutboxRow]) -> String {
+    pub(crate) fn message_id(&self, group: &[OutboxRow]) -> String {
         let id = if group.len() == 1 {
             group[0].message.id
         } else {
@@ -321,15 +328,18 @@ impl Sender {
         self.message_id_of(id)
     }
 
-    /// The names of the organisations that looked, from their first event.
-    async fn organisation_names(
+    /// The names of the organisations notices name, from their first event.
+    pub(crate) async fn organisation_names(
         &self,
         items: &[About],
     ) -> anyhow::Result<BTreeMap<OrganisationId, String>> {
         let mut names = BTreeMap::new();
         for item in items {
-            let About::Looked { organisation, .. } = item else {
-                continue;
+            let organisation = match item {
+                About::Looked { organisation, .. } => organisation,
+                About::MarketListing { organisation, .. }
+                | About::MarketOffer { organisation, .. } => organisation,
+                _ => continue,
             };
             if names.contains_key(organisation) {
                 continue;
@@ -401,6 +411,11 @@ impl Sender {
             Some(Some((_, CircleEvent::CircleCreated { focus_name, .. }))) => Some(focus_name),
             _ => None,
         })
+    }
+
+    /// For what a mail checks when it is written (is the reader still a volunteer?).
+    pub(crate) fn commands(&self) -> &kring_app::Commands {
+        &self.commands
     }
 
     pub(crate) fn server(&self) -> &MailSettingsOfServer {

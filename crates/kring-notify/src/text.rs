@@ -46,8 +46,11 @@ pub struct Context<'a> {
 pub fn notice(about: &About, ctx: &Context, buttons: &[Button]) -> Text {
     let line = headline(about, ctx);
     let subject = match about {
-        // The line names the circle (or says "a circle") already.
-        About::Threshold { .. } => line.clone(),
+        // The line names the circle (or says "a circle") already; the
+        // marketplace's never name one.
+        About::Threshold { .. } | About::MarketListing { .. } | About::MarketOffer { .. } => {
+            line.clone()
+        }
         _ => format!("{} · {}", circle_of(ctx), line),
     };
     compose(ctx, subject, &[line], buttons, &why(about, ctx.language))
@@ -56,15 +59,28 @@ pub fn notice(about: &About, ctx: &Context, buttons: &[Button]) -> Text {
 /// Several notices of one circle in one mail (a daily or weekly digest).
 pub fn digest(items: &[About], ctx: &Context) -> Text {
     let lines: Vec<String> = items.iter().map(|a| headline(a, ctx)).collect();
+    let market = items.iter().all(|a| !a.names_circle());
+    let about = if market {
+        say(ctx.language, "De marktplaats", "The marketplace").to_owned()
+    } else {
+        circle_of(ctx)
+    };
     let subject = match ctx.language {
-        Language::Nl => format!("{}: {} berichten", circle_of(ctx), items.len()),
-        Language::En => format!("{}: {} updates", circle_of(ctx), items.len()),
+        Language::Nl => format!("{about}: {} berichten", items.len()),
+        Language::En => format!("{about}: {} updates", items.len()),
     };
     let open = Button {
-        label: say(ctx.language, "Open de kring", "Open the circle").to_owned(),
+        label: if market {
+            say(ctx.language, "Open de marktplaats", "Open the marketplace")
+        } else {
+            say(ctx.language, "Open de kring", "Open the circle")
+        }
+        .to_owned(),
         url: ctx.circle_url.to_owned(),
     };
-    let why = if items.iter().all(|a| matches!(a, About::Threshold { .. })) {
+    let why = if market {
+        why(&items[0], ctx.language)
+    } else if items.iter().all(|a| matches!(a, About::Threshold { .. })) {
         say(
             ctx.language,
             "Je krijgt deze samenvatting omdat je werkt voor een organisatie die deze kring volgt met toestemming, en een samenvatting koos.",
@@ -303,6 +319,51 @@ fn headline(about: &About, ctx: &Context) -> String {
             "For three weeks one person has done most of the help in the circle. See together whether others can help.",
         )
         .to_owned(),
+        About::MarketListing {
+            organisation,
+            category,
+            starts,
+            time_zone,
+            neighbourhood,
+            matchmaker,
+            ..
+        } => {
+            let org = organisation_name(ctx, organisation);
+            let (thing, when) = listed(*category, *starts, time_zone, lang);
+            match (matchmaker, lang) {
+                (false, Language::Nl) => format!(
+                    "Iemand in {neighbourhood} vraagt hulp: {thing} op {when}. Past het jou? Zeg het op de marktplaats van {org}."
+                ),
+                (false, Language::En) => format!(
+                    "Someone in {neighbourhood} asks for help: {thing} on {when}. Does it suit you? Say so on {org}'s marketplace."
+                ),
+                (true, Language::Nl) => format!(
+                    "Nieuw op de marktplaats van {org}: {thing} op {when} in {neighbourhood}."
+                ),
+                (true, Language::En) => format!(
+                    "New on {org}'s marketplace: {thing} on {when} in {neighbourhood}."
+                ),
+            }
+        }
+        About::MarketOffer {
+            organisation,
+            category,
+            starts,
+            time_zone,
+            neighbourhood,
+            ..
+        } => {
+            let org = organisation_name(ctx, organisation);
+            let (thing, when) = listed(*category, *starts, time_zone, lang);
+            match lang {
+                Language::Nl => format!(
+                    "Op de marktplaats van {org} biedt een vrijwilliger zich aan: {thing} op {when} in {neighbourhood}. De familie beslist."
+                ),
+                Language::En => format!(
+                    "On {org}'s marketplace a volunteer offers to help: {thing} on {when} in {neighbourhood}. The family decides."
+                ),
+            }
+        }
         About::Threshold { signal, .. } => {
             let circle = circle_of(ctx);
             match (signal, lang) {
@@ -329,10 +390,39 @@ fn headline(about: &About, ctx: &Context) -> String {
     }
 }
 
+/// The name of an organisation a notice names.
+fn organisation_name<'a>(ctx: &'a Context, organisation: &kring_domain::OrganisationId) -> &'a str {
+    ctx.organisations
+        .get(organisation)
+        .map(String::as_str)
+        .unwrap_or(say(ctx.language, "je organisatie", "your organisation"))
+}
+
+/// A listing's kind and time, in the zone of the circle that listed it.
+fn listed(
+    category: Category,
+    starts: DateTime<Utc>,
+    time_zone: &str,
+    lang: Language,
+) -> (String, String) {
+    let zone: Tz = time_zone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    (lower(thing(category, lang)), moment(starts, zone, lang))
+}
+
 /// Why the person receives a mail about this (the footer).
 fn why(about: &About, lang: Language) -> &'static str {
     use crate::notices::Topic::*;
     match about.topic() {
+        Marketplace if matches!(about, About::MarketListing { matchmaker: false, .. }) => say(
+            lang,
+            "Je krijgt dit bericht omdat je vrijwilliger bent en deze hulpvraag past bij wat, waar en wanneer je wilt helpen.",
+            "You receive this because you volunteer and this request fits what, where and when you help.",
+        ),
+        Marketplace => say(
+            lang,
+            "Je krijgt dit bericht omdat je de marktplaats van je organisatie beheert.",
+            "You receive this because you run your organisation's marketplace.",
+        ),
         RequestOpen => say(
             lang,
             "Je krijgt dit bericht omdat een hulpvraag open staat voor jouw kring-ring.",

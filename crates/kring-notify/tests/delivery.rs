@@ -28,6 +28,7 @@ on_both_backends!(
     a_forgotten_persons_queued_mail_goes_with_them,
     an_intermediary_hears_of_a_crossed_threshold_named_only_under_full_consent,
     a_notice_for_someone_removed_since_is_not_sent,
+    the_marketplace_reaches_fitting_volunteers_and_matchmakers_naming_no_circle,
 );
 
 const SECRET: &[u8] = b"a server secret of the test, 32 bytes or more";
@@ -522,4 +523,256 @@ async fn a_notice_for_someone_removed_since_is_not_sent(w: World) {
     assert!(SmtpServer::shared()
         .messages_to(&w.address("henk"))
         .is_empty());
+}
+
+/// Buurtteam Oost's marketplace, with Esther as matchmaker and three volunteers.
+struct Market {
+    organisation: OrganisationId,
+    esther: PersonId,
+    fatima: PersonId,
+    daan: PersonId,
+    kees: PersonId,
+}
+
+impl World {
+    async fn market(&self) -> Market {
+        let organisation = OrganisationId(Uuid::new_v4());
+        let esther = self.person("esther", true, Language::En).await;
+        let register = OrganisationAction::Register {
+            organisation,
+            name: "Buurtteam Oost".into(),
+        };
+        let command = OrganisationCommand {
+            actor: esther,
+            action: register,
+        };
+        self.commands
+            .organisation(organisation, command)
+            .await
+            .unwrap();
+        let near = Neighbourhood::Postcode(3512);
+        let market = Market {
+            organisation,
+            esther,
+            fatima: self.volunteer(organisation, "fatima", near.clone()).await,
+            daan: self
+                .volunteer(organisation, "daan", Neighbourhood::Postcode(9999))
+                .await,
+            kees: self.volunteer(organisation, "kees", near.clone()).await,
+        };
+        for action in [
+            Action::GrantConsent {
+                organisation,
+                scope: ConsentScope::Signals,
+                from: Utc::now(),
+            },
+            Action::NameNeighbourhood {
+                neighbourhood: Some(near),
+            },
+        ] {
+            self.run(self.coordinator, action).await;
+        }
+        market
+    }
+
+    /// A volunteer for groceries on any day, in `neighbourhood`.
+    async fn volunteer(
+        &self,
+        organisation: OrganisationId,
+        name: &str,
+        neighbourhood: Neighbourhood,
+    ) -> PersonId {
+        let person = self.person(name, true, Language::Nl).await;
+        let mut available = std::collections::BTreeSet::new();
+        for weekday in 0..7 {
+            for part in [PartOfDay::Morning, PartOfDay::Afternoon, PartOfDay::Evening] {
+                available.insert(Slot { weekday, part });
+            }
+        }
+        let profile = Profile {
+            will: [Category::Groceries].into(),
+            neighbourhood: Some(neighbourhood),
+            available,
+            tasks_per_month: 4,
+        };
+        self.volunteering(
+            organisation,
+            person,
+            VolunteerAction::Join {
+                organisation,
+                profile,
+            },
+        )
+        .await;
+        person
+    }
+
+    async fn volunteering(
+        &self,
+        organisation: OrganisationId,
+        person: PersonId,
+        action: VolunteerAction,
+    ) {
+        let command = VolunteerCommand {
+            actor: person,
+            action,
+        };
+        self.commands
+            .volunteer(VolunteerId::of(organisation, person), command)
+            .await
+            .unwrap();
+    }
+
+    /// Sanne lists a grocery run (with details nobody may be mailed).
+    async fn list_groceries(&self, organisation: OrganisationId) -> RequestId {
+        let vault = Vault::new(self.store().clone());
+        let request = RequestId(Uuid::new_v4());
+        let details = vault
+            .seal(
+                self.coordinator,
+                "Apotheek en boodschappen na de hartoperatie",
+            )
+            .await
+            .unwrap();
+        let place = vault.seal(self.coordinator, "Kerkstraat 12").await.unwrap();
+        let summary = vault
+            .seal(self.coordinator, "Boodschappen voor een oudere buurvrouw")
+            .await
+            .unwrap();
+        for action in [
+            Action::RequestHelp {
+                request,
+                category: Category::Groceries,
+                window: TimeWindow::new(starts(), starts() + Duration::hours(2)).unwrap(),
+                duration: Minutes::new(60).unwrap(),
+                details,
+                place: Some(place),
+                on_behalf_of_focus: true,
+            },
+            Action::ListRequest {
+                request,
+                organisation,
+                summary,
+            },
+        ] {
+            self.run(self.coordinator, action).await;
+        }
+        request
+    }
+
+    /// The projector keeps the organisation's volunteers, which ranking reads.
+    async fn project(&self) {
+        let mut projector = kring_views::Projector::open(self.store().clone())
+            .await
+            .unwrap();
+        while projector.catch_up_once().await.unwrap() > 0 {}
+    }
+
+    async fn looks(&self) -> Vec<(PersonId, Looked)> {
+        let view = self
+            .commands
+            .circle_view(self.circle)
+            .await
+            .unwrap()
+            .unwrap();
+        view.looks
+            .iter()
+            .filter_map(|(_, e)| match e {
+                CircleEvent::IntermediaryLooked { person, what, .. } => Some((*person, *what)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+async fn the_marketplace_reaches_fitting_volunteers_and_matchmakers_naming_no_circle(w: World) {
+    let m = w.market().await;
+    w.project().await;
+    let request = w.list_groceries(m.organisation).await;
+    w.notify().await;
+    // Kees pauses before the mail goes out: it is not sent to him.
+    w.volunteering(m.organisation, m.kees, VolunteerAction::Pause)
+        .await;
+    let round = w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    assert_eq!(round.sent, 2, "Esther and Fatima: {round:?}");
+    assert_eq!(round.given_up, 1, "Kees paused: {round:?}");
+
+    let esther = w.mails_to("esther", 1).await.remove(0);
+    assert_eq!(
+        esther.subject.as_deref().unwrap(),
+        "New on Buurtteam Oost's marketplace: groceries on Tuesday 9 March 10:00 in 3512."
+    );
+    let text = esther.part("text/plain").unwrap();
+    let board = format!(
+        "https://kring.example.org/organisations/{}/marketplace",
+        m.organisation.0
+    );
+    assert!(text.contains(&board), "{text}");
+    let fatima = w.mails_to("fatima", 1).await.remove(0);
+    assert_eq!(fatima.header("Content-Language"), Some("nl"));
+    let text = fatima.part("text/plain").unwrap();
+    assert!(
+        text.starts_with("Iemand in 3512 vraagt hulp: boodschappen op dinsdag 9 maart 10:00."),
+        "{text}"
+    );
+    let page = format!("https://kring.example.org/volunteer/{}", m.organisation.0);
+    assert!(text.contains(&page), "{text}");
+    assert!(fatima.header("List-Unsubscribe").is_some());
+    for mail in [&esther, &fatima] {
+        assert_no_personal_text(mail);
+        let raw = String::from_utf8_lossy(&mail.raw);
+        for secret in ["Ria", "oudere buurvrouw", &w.circle.0.to_string()] {
+            assert!(!raw.contains(secret), "{secret} in a marketplace mail");
+        }
+    }
+    // Daan helps far away, Sanne listed it herself: nothing for them.
+    let outbox = |person: PersonId| {
+        let store = w.store().clone();
+        async move { store.outbox_of(person.0).await.unwrap() }
+    };
+    assert!(outbox(m.daan).await.is_empty());
+    assert!(outbox(w.coordinator)
+        .await
+        .iter()
+        .all(|r| r.message.kind != "market-listing"));
+    // Each mail is a look on the circle's record, as opening the board is.
+    let looks = w.looks().await;
+    assert!(
+        looks.contains(&(m.esther, Looked::Marketplace)),
+        "{looks:?}"
+    );
+    assert!(
+        looks.contains(&(m.fatima, Looked::MarketplaceVolunteer)),
+        "{looks:?}"
+    );
+    assert!(!looks.iter().any(|(p, _)| *p == m.daan), "{looks:?}");
+
+    // Fatima offers herself: Esther hears of it; nobody else.
+    let offer = Action::ProposeVolunteer {
+        request,
+        volunteer: m.fatima,
+        note: None,
+    };
+    let command = CircleCommand {
+        actor: Actor::intermediary(m.fatima, m.organisation),
+        action: offer,
+    };
+    let metadata = kring_store::metadata::of(m.fatima.0, Some(m.organisation.0));
+    w.commands
+        .circle(w.circle, command, metadata)
+        .await
+        .unwrap();
+    w.notify().await;
+    w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    let offered = w.mails_to("esther", 2).await.remove(1);
+    assert_eq!(
+        offered.subject.as_deref().unwrap(),
+        "On Buurtteam Oost's marketplace a volunteer offers to help: groceries on Tuesday 9 March 10:00 in 3512. The family decides."
+    );
+    assert_no_personal_text(&offered);
+    assert_eq!(
+        outbox(m.fatima).await.len(),
+        1,
+        "only the listing, not her own offer"
+    );
 }

@@ -85,6 +85,33 @@ pub struct ListedProposal {
 }
 
 impl Listing {
+    /// `request` of `circle` as it is listed, at `at`, on the circle `after` listing it.
+    pub fn new(
+        circle: CircleId,
+        request: RequestId,
+        summary: &Sealed,
+        after: &Circle,
+        at: DateTime<Utc>,
+    ) -> Option<Listing> {
+        let r = after.requests.get(&request)?;
+        Some(Listing {
+            circle,
+            request,
+            category: r.category,
+            window: r.window,
+            duration: r.duration,
+            time_zone: after.time_zone.clone(),
+            neighbourhood: after.neighbourhood.clone(),
+            summary: summary.clone(),
+            listed_at: at,
+            stage: Stage::Listed,
+            matched_at: None,
+            proposals: BTreeMap::new(),
+            kept_away: after.kept_away.iter().copied().collect(),
+            consent: true,
+        })
+    }
+
     /// Whether volunteers and matchmakers still see it as wanting someone.
     pub fn wanted(&self, now: DateTime<Utc>) -> bool {
         self.consent
@@ -154,24 +181,8 @@ impl ConsentedCircles {
             CircleEvent::RequestListed {
                 request, summary, ..
             } => {
-                let Some(r) = after.requests.get(request) else {
+                let Some(listing) = Listing::new(circle, *request, summary, after, at) else {
                     return;
-                };
-                let listing = Listing {
-                    circle,
-                    request: *request,
-                    category: r.category,
-                    window: r.window,
-                    duration: r.duration,
-                    time_zone: after.time_zone.clone(),
-                    neighbourhood: None,
-                    summary: summary.clone(),
-                    listed_at: at,
-                    stage: Stage::Listed,
-                    matched_at: None,
-                    proposals: BTreeMap::new(),
-                    kept_away: vec![],
-                    consent: true,
                 };
                 self.listings
                     .insert(listing_id(organisation, circle, *request), listing);

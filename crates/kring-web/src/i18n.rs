@@ -311,6 +311,7 @@ table! {
     TopicCoordination => "coördinatie", "coordination";
     TopicLooks => "wie meekeek", "who looked";
     TopicThresholds => "kringen die over een grens van je organisatie gaan", "circles crossing your organisation's thresholds";
+    TopicMarketplace => "de marktplaats: hulpvragen die bij je passen, en aanbiedingen van vrijwilligers", "the marketplace: requests that fit you, and volunteers offering help";
     DeliveryOff => "uit", "off";
     DeliveryNow => "meteen", "at once";
     DeliveryDaily => "elke dag samen", "daily summary";
@@ -704,6 +705,7 @@ pub fn topic(topic: MailTopic) -> T {
         MailTopic::Coordination => T::TopicCoordination,
         MailTopic::Looks => T::TopicLooks,
         MailTopic::Thresholds => T::TopicThresholds,
+        MailTopic::Marketplace => T::TopicMarketplace,
     }
 }
 

@@ -117,10 +117,13 @@ pub enum MailTopic {
     Looks,
     /// For intermediaries: a consenting circle crossed one of the organisation's thresholds.
     Thresholds,
+    /// For volunteers: requests on an organisation's marketplace that fit them;
+    /// for matchmakers: new listings and volunteers offering themselves. Not per circle.
+    Marketplace,
 }
 
 impl MailTopic {
-    pub const ALL: [MailTopic; 7] = [
+    pub const ALL: [MailTopic; 8] = [
         MailTopic::RequestOpen,
         MailTopic::MyRequests,
         MailTopic::Swaps,
@@ -128,7 +131,13 @@ impl MailTopic {
         MailTopic::Coordination,
         MailTopic::Looks,
         MailTopic::Thresholds,
+        MailTopic::Marketplace,
     ];
+
+    /// Whether a circle may set it for itself (the marketplace names no circle).
+    pub fn per_circle(self) -> bool {
+        self != MailTopic::Marketplace
+    }
 }
 
 /// How a topic reaches a person.

@@ -352,6 +352,7 @@ pub(super) fn topic_word(topic: Topic) -> v1::MailTopic {
         Topic::Coordination => v1::MailTopic::Coordination,
         Topic::Looks => v1::MailTopic::Looks,
         Topic::Thresholds => v1::MailTopic::Thresholds,
+        Topic::Marketplace => v1::MailTopic::Marketplace,
     }
 }
 
@@ -364,6 +365,7 @@ pub(super) fn domain_topic(topic: v1::MailTopic) -> Topic {
         v1::MailTopic::Coordination => Topic::Coordination,
         v1::MailTopic::Looks => Topic::Looks,
         v1::MailTopic::Thresholds => Topic::Thresholds,
+        v1::MailTopic::Marketplace => Topic::Marketplace,
     }
 }
 

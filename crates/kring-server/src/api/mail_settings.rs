@@ -96,7 +96,15 @@ fn checked(body: &v1::MailPreferences) -> Result<MailSettings, ApiError> {
         circles: body
             .circles
             .iter()
-            .map(|c| (CircleId(c.circle), topics(&c.topics)))
+            .map(|c| {
+                let per_circle: Vec<v1::TopicDelivery> = c
+                    .topics
+                    .iter()
+                    .filter(|t| t.topic.per_circle())
+                    .cloned()
+                    .collect();
+                (CircleId(c.circle), topics(&per_circle))
+            })
             .filter(|(_, topics)| !topics.is_empty())
             .collect(),
     })

@@ -77,6 +77,7 @@ fn read(fields: &Fields) -> v1::MailPreferences {
         let Ok(id) = circle.parse() else { continue };
         let topics: Vec<v1::TopicDelivery> = MailTopic::ALL
             .into_iter()
+            .filter(|topic| topic.per_circle())
             .filter_map(|topic| {
                 let name = format!("circle-{id}-{}", word_of(&topic));
                 let delivery: MailDelivery = word(fields.get(&name)?)?;
@@ -179,7 +180,7 @@ fn form(ctx: &Ctx, prefs: &v1::MailPreferences, circles: &[v1::CircleSummary]) -
                             thead {
                                 tr {
                                     th scope="col" { (ctx.t(T::MailCircle)) }
-                                    @for topic in MailTopic::ALL {
+                                    @for topic in MailTopic::ALL.into_iter().filter(|t| t.per_circle()) {
                                         th scope="col" { (capital(ctx.t(i18n::topic(topic)))) }
                                     }
                                 }
@@ -192,7 +193,7 @@ fn form(ctx: &Ctx, prefs: &v1::MailPreferences, circles: &[v1::CircleSummary]) -
                                             (around)
                                             (layout::hidden("circle", circle.id))
                                         }
-                                        @for topic in MailTopic::ALL {
+                                        @for topic in MailTopic::ALL.into_iter().filter(|t| t.per_circle()) {
                                             @let name = format!("circle-{}-{}", circle.id, word_of(&topic));
                                             @let label = format!("{around}: {}", ctx.t(i18n::topic(topic)));
                                             td { (deliveries(ctx, &name, &label, set_for(circle.id, topic), true)) }
