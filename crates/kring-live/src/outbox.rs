@@ -27,10 +27,11 @@ impl SocketId {
 /// One frame for one socket (or, shared, for every socket an event goes to).
 /// `version` is the circle's version it brings the socket to, when it does
 /// (`resumable`: an event, or `subscribed`); a socket closed later names it as
-/// where to resume.
+/// where to resume. A frame of no circle (a marketplace changed) has no place
+/// to resume from.
 #[derive(Debug)]
 pub struct Outgoing {
-    pub circle: CircleId,
+    pub circle: Option<CircleId>,
     pub version: u64,
     pub resumable: bool,
     pub text: Arc<str>,
@@ -92,6 +93,17 @@ impl Outbox {
             queue: queue.clone(),
         };
         (outbox, Inbox { queue })
+    }
+
+    /// Queues a frame of no circle (`text`, a whole server message) as
+    /// [`Outbox::offer`] does.
+    pub fn offer_text(&self, text: Arc<str>) -> bool {
+        self.offer(Outgoing {
+            circle: None,
+            version: 0,
+            resumable: false,
+            text,
+        })
     }
 
     /// Queues a frame without waiting. False when the socket is gone or its
@@ -206,7 +218,7 @@ mod tests {
 
     fn frame(version: u64) -> Outgoing {
         Outgoing {
-            circle: CircleId(Uuid::nil()),
+            circle: Some(CircleId(Uuid::nil())),
             version,
             resumable: true,
             text: "{}".into(),

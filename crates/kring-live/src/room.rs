@@ -198,7 +198,7 @@ impl Room {
             let viewer = Viewer::of(state, subscriber.actor, now);
             if !viewer.sees_circle() {
                 subscriber.outbox.offer(Outgoing {
-                    circle,
+                    circle: Some(circle),
                     version,
                     resumable: false,
                     text: frame::removed(circle),
@@ -208,7 +208,7 @@ impl Room {
             if audience.includes(&viewer) {
                 let outgoing = shared.get_or_insert_with(|| {
                     Arc::new(Outgoing {
-                        circle,
+                        circle: Some(circle),
                         version,
                         resumable: true,
                         text: frame::event(circle, version, recorded.recorded_at, &event),
@@ -256,7 +256,7 @@ impl Room {
         };
         if let Some(reason) = cannot_replay {
             outbox.offer(Outgoing {
-                circle,
+                circle: Some(circle),
                 version,
                 resumable: false,
                 text: frame::reload(circle, reason),
@@ -278,7 +278,7 @@ impl Room {
             }
         }
         outbox.offer(Outgoing {
-            circle,
+            circle: Some(circle),
             version,
             resumable: true,
             text: frame::subscribed(circle, version, epoch_now),
@@ -296,7 +296,7 @@ impl Room {
                 return true;
             }
             subscriber.outbox.offer(Outgoing {
-                circle,
+                circle: Some(circle),
                 version,
                 resumable: false,
                 text: frame::removed(circle),
@@ -310,7 +310,7 @@ impl Room {
         for subscriber in self.subscribers.drain(..) {
             let version = self.loaded.as_ref().map_or(0, |l| l.version);
             subscriber.outbox.offer(Outgoing {
-                circle: self.circle,
+                circle: Some(self.circle),
                 version,
                 resumable: false,
                 text: frame::reload(
@@ -326,7 +326,7 @@ impl Room {
 fn replayed(circle: CircleId, recorded: &RecordedEvent, event: &CircleEvent) -> Outgoing {
     let at: DateTime<Utc> = recorded.recorded_at;
     Outgoing {
-        circle,
+        circle: Some(circle),
         version: recorded.version,
         resumable: true,
         text: frame::event(circle, recorded.version, at, event),

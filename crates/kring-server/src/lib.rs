@@ -121,6 +121,8 @@ pub(crate) struct App {
     pub in_flight: api::idempotency::InFlight,
     /// Parsed marketplace views and the looks recorded today (see `api::marketplace`).
     pub marketplace: api::marketplace::MarketplaceCache,
+    /// This node's sockets watching marketplaces (see `api::marketplace::live`).
+    pub market_watch: Arc<api::marketplace::MarketWatch>,
 }
 
 impl AppState {
@@ -171,6 +173,7 @@ impl AppState {
                 request_keys: kring_app::RequestKeys::new(&secret),
                 in_flight: Default::default(),
                 marketplace: Default::default(),
+                market_watch: Default::default(),
             }),
             log,
         })

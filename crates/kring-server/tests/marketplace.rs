@@ -150,6 +150,7 @@ fn anonymous(body: &str, m: &Market) {
 
 on_both_backends!(Server::start => a_request_goes_from_the_listing_to_a_volunteer_in_the_circle,
     a_sign_up_link_works_until_a_new_one_is_made,
+    the_board_and_a_volunteers_page_hear_of_changes_live,
     another_organisation_and_strangers_learn_nothing_of_a_listing);
 
 async fn a_request_goes_from_the_listing_to_a_volunteer_in_the_circle(s: Server) {
@@ -548,4 +549,91 @@ async fn another_organisation_and_strangers_learn_nothing_of_a_listing(s: Server
         ))
         .await;
     assert_eq!(proposed[0].state, v1::ProposalState::Declined, "withdrawn");
+}
+
+/// The matchmaker's and a volunteer's sockets watch the marketplace: a listing
+/// and an offer reach them as `marketplace_changed` once the board shows it,
+/// carrying nothing of the listing; another organisation's matchmaker and a
+/// stranger cannot watch it.
+async fn the_board_and_a_volunteers_page_hear_of_changes_live(s: Server) {
+    use common::live::{connect, next, send, session_cookie, silent};
+    let m = market(&s).await;
+    let (kees, _) = volunteer(&s, &m, "Kees", &["groceries"], "3512").await;
+    let watch = json!({"type": "watch_marketplace", "organisation": m.org});
+    let mut board = connect(
+        &s.base,
+        &session_cookie(&s.base, "wim@welzijn.example").await,
+    )
+    .await;
+    send(&mut board, &watch).await;
+    let kees_cookie = session_cookie(&s.base, "kees@vrijwilliger.example").await;
+    let mut page = connect(&s.base, &kees_cookie).await;
+    send(&mut page, &watch).await;
+    // Neither another organisation's matchmaker nor a stranger may watch.
+    let (olga, _) = s.person("Olga", "olga@anders.example").await;
+    let _: v1::Created = olga
+        .post_ok(
+            "/api/v1/organisations",
+            &json!({"name": "Anders"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let mut other = connect(
+        &s.base,
+        &session_cookie(&s.base, "olga@anders.example").await,
+    )
+    .await;
+    send(&mut other, &watch).await;
+    let refused = next(&mut other).await;
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("no such marketplace"),
+        "{refused}"
+    );
+
+    list(&m).await;
+    for socket in [&mut board, &mut page] {
+        let changed = next(socket).await;
+        assert_eq!(
+            changed,
+            json!({"type": "marketplace_changed", "organisation": m.org})
+        );
+    }
+    // By then the board shows it: no waiting for the projector.
+    let shown: v1::Board = m
+        .matchmaker
+        .get_ok(&format!("/api/v1/organisations/{}/marketplace", m.org))
+        .await;
+    assert_eq!(shown.listings.len(), 1);
+    let listing = shown.listings[0].request.listing;
+    assert!(silent(&mut other, std::time::Duration::from_millis(300))
+        .await
+        .is_none());
+
+    // Kees offers himself: both hear of it again.
+    let _: v1::Changed = kees
+        .post_ok(
+            &format!(
+                "/api/v1/organisations/{}/marketplace/{listing}/proposals",
+                m.org
+            ),
+            &json!({}),
+            StatusCode::OK,
+        )
+        .await;
+    for socket in [&mut board, &mut page] {
+        let changed = next(socket).await;
+        assert_eq!(changed["type"], "marketplace_changed", "{changed}");
+    }
+    let shown: v1::Board = m
+        .matchmaker
+        .get_ok(&format!("/api/v1/organisations/{}/marketplace", m.org))
+        .await;
+    assert_eq!(shown.listings[0].stage, v1::ListingStage::Proposed);
+    assert!(silent(&mut other, std::time::Duration::from_millis(300))
+        .await
+        .is_none());
 }

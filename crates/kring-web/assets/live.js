@@ -4,6 +4,9 @@
  *    event's version) and swaps the content of <main>, keeping focus, what was
  *    typed and open <details>; a lost connection comes back by itself and
  *    catches up from the page's version;
+ *  - a marketplace's board and a volunteer's page (main[data-marketplace])
+ *    watch the organisation's marketplace and fetch themselves again in the
+ *    same way when it changes;
  *  - "copy" buttons (data-copy="<input id>"), and fields that select all
  *    they hold when focused (data-select-on-focus);
  *  - /join reads the invitation code from the address after '#'.
@@ -66,11 +69,13 @@
     }
   }
 
-  /* ---- live circle pages ---- */
-  var main = document.querySelector('main[data-circle]');
+  /* ---- live circle and marketplace pages ---- */
+  var main = document.querySelector('main[data-circle], main[data-marketplace]');
   if (!main || !('WebSocket' in window) || !window.fetch || !window.DOMParser) return;
 
   var circle = main.getAttribute('data-circle');
+  var marketplace = main.getAttribute('data-marketplace');
+  var watchedBefore = false;
   var version = Number(main.getAttribute('data-version')) || 0;
   var wanted = version;
   var epoch = null;
@@ -129,6 +134,7 @@
     var fresh = doc.querySelector('main');
     if (!fresh) return false;
     if (fresh.getAttribute('data-circle') !== circle) return false;
+    if (fresh.getAttribute('data-marketplace') !== marketplace) return false;
 
     var active = document.activeElement;
     var focusKey = active && active !== main && main.contains(active) ? keyOf(active) : null;
@@ -220,6 +226,15 @@
     }
     socket = ws;
     ws.onopen = function () {
+      if (marketplace) {
+        ws.send(JSON.stringify({ type: 'watch_marketplace', organisation: marketplace }));
+        attempts = 0;
+        showState(true);
+        // Whatever changed while the socket was away.
+        if (watchedBefore) refresh(0);
+        watchedBefore = true;
+        return;
+      }
       var message = { type: 'subscribe', circle: circle, after: version };
       if (epoch) message.epoch = epoch;
       ws.send(JSON.stringify(message));
@@ -248,6 +263,9 @@
           break;
         case 'removed':
           stop(said('data-removed'));
+          break;
+        case 'marketplace_changed':
+          if (message.organisation === marketplace) refresh(0);
           break;
         default:
           break; // 'closing' and 'error': the close that follows reconnects.

@@ -88,6 +88,28 @@ pub struct CirclePage<'a> {
 
 /// A whole page.
 pub fn page(ctx: &Ctx, title: &str, circle: Option<CirclePage<'_>>, content: Markup) -> Markup {
+    page_of(ctx, title, circle, None, content)
+}
+
+/// A page that stays live with an organisation's marketplace (the board, a
+/// volunteer's page): the live script watches it and fetches the page again
+/// when it changes.
+pub fn marketplace_page(
+    ctx: &Ctx,
+    title: &str,
+    organisation: uuid::Uuid,
+    content: Markup,
+) -> Markup {
+    page_of(ctx, title, None, Some(organisation), content)
+}
+
+fn page_of(
+    ctx: &Ctx,
+    title: &str,
+    circle: Option<CirclePage<'_>>,
+    marketplace: Option<uuid::Uuid>,
+    content: Markup,
+) -> Markup {
     let lang = ctx.lang;
     let full_title = match &circle {
         Some(c) => format!("{title} · {} · Kring", c.circle.focus.name),
@@ -145,7 +167,7 @@ pub fn page(ctx: &Ctx, title: &str, circle: Option<CirclePage<'_>>, content: Mar
                         }
                     }
                     None => {
-                        main #main tabindex="-1" {
+                        main #main tabindex="-1" data-marketplace=[marketplace] {
                             (flash(ctx))
                             (content)
                         }
@@ -158,7 +180,7 @@ pub fn page(ctx: &Ctx, title: &str, circle: Option<CirclePage<'_>>, content: Mar
                     data-copied=(ctx.t(T::Copied)) {}
                 footer.bottom {
                     p { (ctx.t(T::FooterLine)) }
-                    @if circle.is_some() {
+                    @if circle.is_some() || marketplace.is_some() {
                         p #live-state .live-state data-on=(ctx.t(T::LiveOn)) data-off=(ctx.t(T::LiveOff)) {
                             (ctx.t(T::LiveStarting))
                         }

@@ -33,6 +33,11 @@ pub enum ClientMessage {
     Unsubscribe {
         circle: Uuid,
     },
+    /// Hear when an organisation's marketplace changes (its matchmakers and
+    /// volunteers): `marketplace_changed` comes once the change can be read.
+    WatchMarketplace {
+        organisation: Uuid,
+    },
 }
 
 /// What the server sends, as JSON text messages.
@@ -61,6 +66,9 @@ pub enum ServerMessage {
     /// The circle is no longer yours to see (you left or were removed, or the
     /// consent ended): nothing more of it comes.
     Removed { circle: Uuid },
+    /// Something changed on a watched marketplace: fetch the board or the
+    /// volunteer's page again. Nothing of what changed travels here.
+    MarketplaceChanged { organisation: Uuid },
     /// A subscription that could not be made, or a message that could not be read.
     Error {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -218,6 +218,8 @@ struct Socket {
     session_checked: Instant,
     stop: watch::Receiver<bool>,
     following: HashSet<CircleId>,
+    /// The marketplaces it watches (a board or a volunteer's page: one).
+    watching: Vec<OrganisationId>,
     /// The version of each circle the client has, for a goodbye.
     positions: HashMap<CircleId, u64>,
     limiter: DefaultDirectRateLimiter,
@@ -254,6 +256,7 @@ impl Socket {
             session_checked: Instant::now(),
             stop,
             following: HashSet::new(),
+            watching: Vec::new(),
             positions: HashMap::new(),
             limiter,
             last_heard: Instant::now(),
@@ -327,11 +330,15 @@ impl Socket {
         if self.session_checked.elapsed() > SESSION_CHECK && !Box::pin(self.session_lasts()).await {
             return false;
         }
-        if frame.resumable {
-            self.positions.insert(frame.circle, frame.version);
-        } else {
+        match frame.circle {
+            Some(circle) if frame.resumable => {
+                self.positions.insert(circle, frame.version);
+            }
             // Told to reload, or no longer theirs: nothing to resume from.
-            self.positions.remove(&frame.circle);
+            Some(circle) => {
+                self.positions.remove(&circle);
+            }
+            None => {}
         }
         let sent = tokio::time::timeout(
             self.state.app.live_options.write_timeout,
@@ -372,7 +379,10 @@ impl Socket {
             &self.state,
             self.me,
             &self.outbox,
-            &mut self.following,
+            Following {
+                circles: &mut self.following,
+                marketplaces: &mut self.watching,
+            },
             text.as_str(),
         )
         .await;
@@ -406,6 +416,10 @@ impl Drop for Socket {
         for circle in &self.following {
             self.state.app.live.unsubscribe(*circle, &self.outbox);
         }
+        for organisation in &self.watching {
+            let watch = &self.state.app.market_watch;
+            watch.unwatch(*organisation, self.outbox.socket);
+        }
         metrics::gauge!("kring_live_sockets").decrement(1.0);
         let open = &self.state.app.live_stopping.open;
         open.fetch_sub(1, Ordering::SeqCst);
@@ -427,14 +441,24 @@ fn close_frame(code: u16, why: &'static str) -> Message {
     }))
 }
 
+/// What a socket follows: circles, and marketplaces.
+struct Following<'a> {
+    circles: &'a mut HashSet<CircleId>,
+    marketplaces: &'a mut Vec<OrganisationId>,
+}
+
 /// One client message; the answer to send at once, if any.
 async fn handle(
     state: &AppState,
     me: PersonId,
     outbox: &Outbox,
-    following: &mut HashSet<CircleId>,
+    following: Following<'_>,
     text: &str,
 ) -> Option<ServerMessage> {
+    let Following {
+        circles: following,
+        marketplaces,
+    } = following;
     let error = |circle: Option<CircleId>, message: String| {
         Some(ServerMessage::Error {
             circle: circle.map(|c| c.0),
@@ -500,7 +524,44 @@ async fn handle(
             }
             None
         }
+        ClientMessage::WatchMarketplace { organisation } => {
+            let organisation = OrganisationId(organisation);
+            if !Box::pin(sees_marketplace(state, me, organisation)).await {
+                return error(
+                    None,
+                    "there is no such marketplace, or it is not yours to see".into(),
+                );
+            }
+            if marketplaces.len() >= MAX_MARKETPLACES && !marketplaces.contains(&organisation) {
+                return error(
+                    None,
+                    format!("one connection watches at most {MAX_MARKETPLACES} marketplaces"),
+                );
+            }
+            if !marketplaces.contains(&organisation) {
+                marketplaces.push(organisation);
+            }
+            let watch = &state.app.market_watch;
+            watch.watch(
+                organisation,
+                outbox.clone(),
+                &state.log,
+                &state.app.commands,
+            );
+            None
+        }
     }
+}
+
+/// Marketplaces one socket may watch at once (a person of a few organisations).
+const MAX_MARKETPLACES: usize = 8;
+
+/// Whether `me` sees `organisation`'s marketplace: they work for it, or volunteer for it.
+async fn sees_marketplace(state: &AppState, me: PersonId, organisation: OrganisationId) -> bool {
+    works_for(state, me, organisation).await.is_ok()
+        || super::marketplace::is_active_volunteer(state, organisation, me)
+            .await
+            .unwrap_or(false)
 }
 
 /// Whether `me` may look at `circle` for `organisation`. Looking as an

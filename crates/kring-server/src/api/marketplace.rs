@@ -34,9 +34,11 @@ use super::extract::Body;
 use super::{addresses, command, wire, Problems};
 
 mod cache;
+mod live;
 use crate::{ApiError, AppState};
 use cache::volunteers;
 pub(crate) use cache::{listings, looked, MarketplaceCache};
+pub(crate) use live::MarketWatch;
 
 /// The most candidates a matchmaker is shown for one listing: the best first.
 const CANDIDATES_SHOWN: usize = 20;

@@ -113,7 +113,11 @@ async fn render_board(
             }
         }
     };
-    Ok(layout::page(ctx, ctx.t(T::Marketplace), None, content))
+    // A link just made is shown once: that page does not fetch itself again.
+    Ok(match link {
+        Some(_) => layout::page(ctx, ctx.t(T::Marketplace), None, content),
+        None => layout::marketplace_page(ctx, ctx.t(T::Marketplace), org, content),
+    })
 }
 
 /// `POST /organisations/{org}/marketplace/sign-up`: a new link, shown once.

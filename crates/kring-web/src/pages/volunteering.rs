@@ -340,7 +340,12 @@ fn volunteering(ctx: &Ctx, mine: &v1::Volunteering) -> Markup {
             }
         }
     };
-    layout::page(ctx, ctx.t(T::VolunteerTitle), None, content)
+    match mine.status {
+        VolunteerStatus::Active => {
+            layout::marketplace_page(ctx, ctx.t(T::VolunteerTitle), mine.organisation, content)
+        }
+        _ => layout::page(ctx, ctx.t(T::VolunteerTitle), None, content),
+    }
 }
 
 /// A listed request as strangers see it: what, when, where roughly, the summary.
