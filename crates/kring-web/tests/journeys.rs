@@ -1145,6 +1145,17 @@ async fn marketplace_from_sign_up_link_to_a_volunteer_in_the_circle() {
     volunteer
         .wait_for_text("Nothing that fits you is open now.")
         .await;
+    volunteer
+        .wait_for_text("Live: changes appear by themselves.")
+        .await;
+    // The matchmaker keeps the board open.
+    matchmaker
+        .go(&format!("/organisations/{org}/marketplace"))
+        .await;
+    matchmaker.wait_for_text("Listed (0)").await;
+    matchmaker
+        .wait_for_text("Live: changes appear by themselves.")
+        .await;
 
     // The family names the neighbourhood and puts the request on the marketplace.
     let mut family = Browser::open(&server, Size::Phone).await;
@@ -1169,8 +1180,9 @@ async fn marketplace_from_sign_up_link_to_a_volunteer_in_the_circle() {
         .await;
     family.look("request-listed").await;
 
-    // Kees sees it, without a name, the address or the details, and offers.
-    volunteer.go(&format!("/volunteer/{org}")).await;
+    // Kees's page and the board show it by themselves; Kees sees it without
+    // a name, the address or the details, and offers.
+    matchmaker.wait_for_text("Listed (1)").await;
     volunteer
         .wait_for_text("Boodschappen doen, een uurtje")
         .await;
@@ -1192,10 +1204,7 @@ async fn marketplace_from_sign_up_link_to_a_volunteer_in_the_circle() {
         .await;
     volunteer.wait_for_text("waiting for the family").await;
 
-    // The board shows the offer; the family says yes.
-    matchmaker
-        .go(&format!("/organisations/{org}/marketplace"))
-        .await;
+    // The open board shows the offer by itself; the family says yes.
     matchmaker
         .wait_for_text("Proposed, waiting for the family (1)")
         .await;
