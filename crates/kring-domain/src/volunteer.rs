@@ -126,7 +126,7 @@ impl Profile {
 
     /// A profile as a volunteer may set it: something to do, somewhere, some
     /// time, at least one task a month; only what may go to the cold ring.
-    fn check(&self) -> Result<(), DomainError> {
+    pub fn check(&self) -> Result<(), DomainError> {
         if self.will.is_empty() {
             return Err(Refusal::VolunteerNothingToDo.into());
         }

@@ -31,6 +31,14 @@ pub enum Direct {
         organisation_name: String,
         to_sealed: String,
     },
+    /// An invitation to volunteer for an organisation, to an address one of
+    /// its intermediaries typed; the link opens its sign-up page with a code
+    /// of one use (the link's own token).
+    VolunteerInvitation {
+        organisation: Uuid,
+        organisation_name: String,
+        to_sealed: String,
+    },
     /// An invitation to a circle, to an address a coordinator typed; the join
     /// code is sealed as the address is (it is a working link).
     CircleInvitation {
@@ -48,6 +56,7 @@ impl Direct {
             Direct::ResetPassword => "reset-password",
             Direct::ColleagueInvitation { .. } => "colleague-invitation",
             Direct::CircleInvitation { .. } => "circle-invitation",
+            Direct::VolunteerInvitation { .. } => "volunteer-invitation",
         }
     }
 
@@ -57,6 +66,7 @@ impl Direct {
             Direct::ResetPassword => Purpose::ResetPassword,
             Direct::ColleagueInvitation { .. } => Purpose::ColleagueInvitation,
             Direct::CircleInvitation { .. } => Purpose::CircleInvitation,
+            Direct::VolunteerInvitation { .. } => Purpose::VolunteerInvitation,
         }
     }
 
@@ -106,6 +116,21 @@ pub(crate) async fn write(
             },
             sender.link_url(id, direct.purpose()),
         ),
+        Direct::VolunteerInvitation {
+            organisation,
+            organisation_name,
+            to_sealed,
+        } => {
+            let code = links.token(id, direct.purpose());
+            let url = format!(
+                "{}/volunteer/{organisation}#{code}",
+                sender.server().public_url
+            );
+            let mail = AccountMail::VolunteerInvitation {
+                organisation: organisation_name.clone(),
+            };
+            (invited(to_sealed)?, mail, url)
+        }
         Direct::CircleInvitation {
             circle,
             to_sealed,

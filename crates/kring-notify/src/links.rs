@@ -31,10 +31,12 @@ pub enum Purpose {
     CircleInvitation,
     /// An invitation to work for an organisation.
     ColleagueInvitation,
+    /// An invitation to volunteer for an organisation: a sign-up code of one use.
+    VolunteerInvitation,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 8] = [
+    pub const ALL: [Purpose; 9] = [
         Purpose::VerifyEmail,
         Purpose::ResetPassword,
         Purpose::ClaimRequest,
@@ -43,6 +45,7 @@ impl Purpose {
         Purpose::Unsubscribe,
         Purpose::CircleInvitation,
         Purpose::ColleagueInvitation,
+        Purpose::VolunteerInvitation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -55,6 +58,7 @@ impl Purpose {
             Purpose::Unsubscribe => "unsubscribe",
             Purpose::CircleInvitation => "circle-invitation",
             Purpose::ColleagueInvitation => "colleague-invitation",
+            Purpose::VolunteerInvitation => "volunteer-invitation",
         }
     }
 
@@ -71,7 +75,9 @@ impl Purpose {
                 Duration::days(14)
             }
             Purpose::Unsubscribe => Duration::days(365),
-            Purpose::CircleInvitation | Purpose::ColleagueInvitation => Duration::days(14),
+            Purpose::CircleInvitation
+            | Purpose::ColleagueInvitation
+            | Purpose::VolunteerInvitation => Duration::days(14),
         }
     }
 

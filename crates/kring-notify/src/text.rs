@@ -646,6 +646,10 @@ pub enum AccountMail {
     ColleagueInvitation {
         organisation: String,
     },
+    /// An invitation to volunteer on an organisation's marketplace.
+    VolunteerInvitation {
+        organisation: String,
+    },
 }
 
 /// An account mail with its one link.
@@ -686,6 +690,18 @@ pub fn account_mail(mail: &AccountMail, lang: Language, url: &str, home_url: &st
             },
             say(lang, "Bekijk de uitnodiging", "See the invitation"),
             say(lang, "Je krijgt dit bericht omdat een collega jouw adres intypte.", "You receive this because a colleague typed in your address."),
+        ),
+        AccountMail::VolunteerInvitation { organisation } => (
+            match lang {
+                Language::Nl => format!("Uitnodiging: vrijwilliger bij {organisation}"),
+                Language::En => format!("Invitation: volunteer with {organisation}"),
+            },
+            match lang {
+                Language::Nl => format!("{organisation} vraagt of je vrijwilliger wilt zijn in de buurt: af en toe een boodschap, een wandeling of een klusje voor iemand die hulp nodig heeft. Jij kiest wat, waar en wanneer, en hoe vaak. De link werkt 14 dagen en één keer."),
+                Language::En => format!("{organisation} asks whether you would volunteer in the neighbourhood: now and then some shopping, a walk or a small job for someone who needs help. You choose what, where, when and how often. The link works for 14 days, once."),
+            },
+            say(lang, "Meld je aan als vrijwilliger", "Sign up as a volunteer"),
+            say(lang, "Je krijgt dit bericht omdat iemand van deze organisatie jouw adres intypte. Wil je niet? Dan hoef je niets te doen.", "You receive this because someone of this organisation typed in your address. Not interested? Then you need not do anything."),
         ),
     };
     let button = Button {

@@ -106,6 +106,7 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("PUT", "/organisations/{org}/thresholds", json!({"open_places": 3, "carer_at_risk": true, "silent_days": 14}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),
         // ---- the marketplace: its intermediaries and volunteers only (a made-up listing is none)
         ("POST", "/organisations/{org}/volunteer-sign-up", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, S(201), S(201), S(201)]),
+        ("POST", "/organisations/{org}/volunteer-invitations", json!({"email": "someone@example.org"}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, S(202), S(202), S(202)]),
         ("GET", "/organisations/{org}/marketplace", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),
         ("GET", "/organisations/{org}/marketplace/{listing}/candidates", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
         ("POST", "/organisations/{org}/marketplace/{listing}/proposals", json!({}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),

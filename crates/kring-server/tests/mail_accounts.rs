@@ -442,6 +442,7 @@ on_both_backends!(
     a_new_link_on_request_and_an_expired_one_refuses,
     a_reset_answers_alike_for_every_address_and_works_once,
     only_the_verified_owner_of_the_address_accepts_a_colleague_invitation,
+    a_mailed_volunteer_invitation_signs_up_one_volunteer_once,
 );
 
 async fn a_reset_link_to_an_address_left_behind_resets_nothing(s: Server) {
@@ -470,4 +471,187 @@ async fn a_reset_link_to_an_address_left_behind_resets_nothing(s: Server) {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["code"], "email-changed-since");
     assert!(!me(&dirk).await.email_verified);
+}
+
+/// The sign-up code after `/volunteer/<org>#` in a volunteer invitation.
+fn volunteer_code_in(mail: &ReceivedMail, org: Uuid) -> String {
+    let text = mail.part("text/plain").expect("a plain text part");
+    let marker = format!("/volunteer/{org}#");
+    let at = text.find(&marker).expect("a sign-up link") + marker.len();
+    text[at..at + 43].to_owned()
+}
+
+async fn a_mailed_volunteer_invitation_signs_up_one_volunteer_once(s: Server) {
+    let (wim, _) = s.person("Wim Wijkteam", &fresh("wim")).await;
+    let mut orgs = vec![];
+    for name in ["Buurtteam Zuid", "Buurtteam West"] {
+        let org: v1::Created = wim
+            .post_ok(
+                "/api/v1/organisations",
+                &v1::RegisterOrganisation { name: name.into() },
+                StatusCode::CREATED,
+            )
+            .await;
+        orgs.push(org.id);
+    }
+    let (zuid, west) = (orgs[0], orgs[1]);
+    // Only the organisation's own people invite; what is no address is refused.
+    let invite = format!("/api/v1/organisations/{zuid}/volunteer-invitations");
+    let (mallory, _) = s.person("Mallory", &fresh("mallory")).await;
+    let (status, _) = mallory.post(&invite, json!({"email": fresh("x")})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = wim.post(&invite, json!({"email": "not an address"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let lotte_email = fresh("lotte");
+    let (status, body) = wim.post(&invite, json!({"email": lotte_email})).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+
+    let mail = mails(
+        &lotte_email,
+        "Uitnodiging: vrijwilliger bij Buurtteam Zuid",
+        1,
+    )
+    .await
+    .remove(0);
+    assert_eq!(mail.envelope_to, vec![lotte_email.clone()]);
+    let code = volunteer_code_in(&mail, zuid);
+    let join = |org: Uuid, neighbourhood: &str| {
+        let available: Vec<Value> = (0..7)
+            .map(|d| json!({"weekday": d, "part": "morning"}))
+            .collect();
+        json!({"organisation": org, "code": code,
+               "profile": {"will": ["walk"], "neighbourhood": neighbourhood,
+                           "available": available, "tasks_per_month": 2}})
+    };
+    let (lotte, _) = s.person("Lotte", &lotte_email).await;
+    // Not for another organisation; a refused profile leaves it working.
+    let (status, body) = lotte.post("/api/v1/volunteering", join(west, "3512")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["code"], "sign-up-link-gone");
+    let (status, body) = lotte
+        .post("/api/v1/volunteering", join(zuid, "Kerkstraat 12"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = lotte.post("/api/v1/volunteering", join(zuid, "3512")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mine: v1::Volunteering = lotte
+        .get_ok(&format!("/api/v1/me/volunteering/{zuid}"))
+        .await;
+    assert_eq!(mine.status, v1::VolunteerStatus::Active);
+    // Used once: forwarded to someone else, it signs nobody up.
+    let before = s.events().await;
+    let (status, body) = mallory
+        .post("/api/v1/volunteering", join(zuid, "3512"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["code"], "sign-up-link-gone");
+    assert_eq!(s.events().await, before, "nothing written");
+
+    // Lotte (her address proven, no quiet hours) hears of a walk near her,
+    // naming no circle; its unsubscribe link turns the marketplace's mail off.
+    verify(&s, &lotte_email).await;
+    let mut prefs: v1::MailPreferences = lotte.get_ok("/api/v1/me/mail").await;
+    (prefs.quiet_from, prefs.quiet_until) = (None, None);
+    let _: v1::MailPreferences = lotte
+        .put_ok("/api/v1/me/mail", &prefs, StatusCode::OK)
+        .await;
+    let (family, _) = s.person("Ann", &fresh("ann")).await;
+    let circle: v1::Created = family
+        .post_ok(
+            "/api/v1/circles",
+            &json!({"focus_name": "Mam"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let c = circle.id;
+    for (path, body) in [
+        (
+            format!("/api/v1/circles/{c}/neighbourhood"),
+            json!({"neighbourhood": "3512"}),
+        ),
+        (
+            format!("/api/v1/circles/{c}/consents/{zuid}"),
+            json!({"scope": "signals"}),
+        ),
+    ] {
+        let _: v1::Changed = family.put_ok(&path, &body, StatusCode::OK).await;
+    }
+    let list_a_walk = || async {
+        // A Tuesday morning, a week or more ahead, in Amsterdam.
+        let mut day = Utc::now().date_naive() + chrono::Duration::days(7);
+        while chrono::Datelike::weekday(&day) != chrono::Weekday::Tue {
+            day += chrono::Duration::days(1);
+        }
+        let start = day.and_hms_opt(8, 0, 0).unwrap().and_utc();
+        let asked: v1::Created = family
+            .post_ok(
+                &format!("/api/v1/circles/{c}/requests"),
+                &json!({"category": "walk", "window_start": start,
+                        "window_end": start + chrono::Duration::hours(2), "duration_minutes": 60,
+                        "details": "Rondje park"}),
+                StatusCode::CREATED,
+            )
+            .await;
+        let _: v1::Changed = family
+            .post_ok(
+                &format!("/api/v1/circles/{c}/requests/{}/listing", asked.id),
+                &json!({"organisation": zuid, "summary": "Een wandeling"}),
+                StatusCode::OK,
+            )
+            .await;
+    };
+    // The first listing waits until the projector knows Lotte as a volunteer
+    // (ranking reads it); the second then surely reaches her.
+    list_a_walk().await;
+    let board = format!("/api/v1/organisations/{zuid}/marketplace");
+    let listed = wim
+        .get_until(&board, |b| {
+            b["listings"].as_array().is_some_and(|l| !l.is_empty())
+        })
+        .await;
+    let listing = listed["listings"][0]["listing"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    wim.get_until(&format!("{board}/{listing}/candidates"), |c| {
+        c.as_array().is_some_and(|c| !c.is_empty())
+    })
+    .await;
+    list_a_walk().await;
+    let heard = kring_testkit::eventually(WAIT, "a marketplace mail to Lotte", || async {
+        SmtpServer::shared()
+            .messages_to(&lotte_email)
+            .into_iter()
+            .find(|m| {
+                m.subject
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("Iemand in 3512"))
+            })
+            .ok_or_else(|| "none yet".to_owned())
+    })
+    .await;
+    let raw = String::from_utf8_lossy(&heard.raw).to_string();
+    assert!(!raw.contains("Mam") && !raw.contains("Rondje park") && !raw.contains(&c.to_string()));
+    let unsubscribe = heard
+        .header("List-Unsubscribe")
+        .expect("an unsubscribe link");
+    let at = unsubscribe.find("/m/").expect("a /m/ link") + 3;
+    let token = &unsubscribe[at..at + 43];
+    let (status, body) = s
+        .browser()
+        .post(&format!("/api/v1/links/{token}"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let prefs: Value = lotte.get_ok("/api/v1/me/mail").await;
+    let marketplace = prefs["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["topic"] == "marketplace")
+        .cloned();
+    assert_eq!(
+        marketplace.map(|t| t["delivery"].clone()),
+        Some(json!("off")),
+        "{prefs}"
+    );
 }

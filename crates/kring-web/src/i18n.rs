@@ -137,6 +137,11 @@ table! {
     VolunteerSignUpLink => "Aanmeldlink voor vrijwilligers", "Sign-up link for volunteers";
     VolunteerSignUpText => "Deel deze link met mensen die vrijwilliger willen worden. Een nieuwe link maakt de vorige ongeldig.", "Share this link with people who want to volunteer. A new link makes the previous one stop working.";
     MakeSignUpLink => "Nieuwe aanmeldlink maken", "Make a new sign-up link";
+    InviteVolunteerHeading => "Iemand uitnodigen per e-mail", "Invite someone by e-mail";
+    InviteVolunteerText => "Kring stuurt een uitnodiging met een eigen link, die 14 dagen en één keer werkt.", "Kring sends an invitation with a link of its own, which works for 14 days, once.";
+    InviteVolunteerEmail => "E-mailadres", "E-mail address";
+    InviteVolunteer => "Uitnodiging sturen", "Send the invitation";
+    VolunteerInvited => "De uitnodiging gaat naar dat adres.", "The invitation is on its way to that address.";
     BackToMarketplace => "Terug naar de marktplaats", "Back to the marketplace";
     Candidates => "Wie past", "Who fits";
     CandidatesText => "Eerst wie in dezelfde buurt woont, dan wie het langst niet gevraagd is.", "First who lives in the very neighbourhood, then who was asked longest ago.";

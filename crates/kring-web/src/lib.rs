@@ -162,6 +162,10 @@ pub fn routes(api: Router) -> Router {
             post(marketplace::sign_up_link),
         )
         .route(
+            "/organisations/{org}/marketplace/invite",
+            post(marketplace::invite),
+        )
+        .route(
             "/organisations/{org}/marketplace/{listing}",
             get(marketplace::listing).post(marketplace::propose),
         )

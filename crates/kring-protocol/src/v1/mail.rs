@@ -22,6 +22,9 @@ pub enum LinkPurpose {
     Unsubscribe,
     CircleInvitation,
     ColleagueInvitation,
+    /// An invitation to volunteer for an organisation's marketplace (it opens
+    /// the sign-up page, whose form uses it once).
+    VolunteerInvitation,
 }
 
 /// Whether a link still works.

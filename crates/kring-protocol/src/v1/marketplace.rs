@@ -223,3 +223,12 @@ pub struct CircleProposal {
 pub struct AnswerProposal {
     pub accept: bool,
 }
+
+/// `POST /organisations/{org}/volunteer-invitations`: invite someone by mail
+/// to volunteer. Answers [`super::MailAccepted`], the same whatever the
+/// address; the mail's link opens the sign-up page with a code of one use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InviteVolunteer {
+    #[schema(format = Email, max_length = 254)]
+    pub email: String,
+}

@@ -34,8 +34,8 @@ use crate::error::Code;
 use crate::{ApiError, AppState};
 
 mod account;
-pub(super) use account::reset_password;
 use account::{accept_colleague, subject, verify_email};
+pub(super) use account::{reset_password, spend_volunteer_invitation};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(show, follow))
@@ -73,7 +73,7 @@ async fn show(
     match purpose {
         Purpose::ClaimRequest | Purpose::AcceptSwap | Purpose::DeclineSwap => {
             let subject = subject_of(&link)?;
-            info.circle = Some(subject.circle.0);
+            info.circle = subject.circle.map(|c| c.0);
             let about = about(&state, &subject).await?;
             info.category = about.category;
             info.starts = about.starts;
@@ -84,7 +84,7 @@ async fn show(
         }
         Purpose::Unsubscribe => {
             let subject = subject_of(&link)?;
-            info.circle = Some(subject.circle.0);
+            info.circle = subject.circle.map(|c| c.0);
             info.topic = subject.topic.map(topic_word);
         }
         Purpose::ColleagueInvitation => {
@@ -161,26 +161,23 @@ async fn act(
         Purpose::ClaimRequest => {
             let subject = subject_of(link)?;
             let request = subject.request.ok_or_else(|| unreadable(link))?;
-            let version = command::run(
-                state,
-                subject.circle,
-                account,
-                Action::TakeRequest { request },
-            )
-            .await?;
-            used.circle = Some(subject.circle.0);
+            let circle = subject.circle.ok_or_else(|| unreadable(link))?;
+            let version =
+                command::run(state, circle, account, Action::TakeRequest { request }).await?;
+            used.circle = Some(circle.0);
             used.version = Some(version);
         }
         Purpose::AcceptSwap | Purpose::DeclineSwap => {
             let subject = subject_of(link)?;
             let swap = subject.swap.ok_or_else(|| unreadable(link))?;
+            let circle = subject.circle.ok_or_else(|| unreadable(link))?;
             let action = if purpose == Purpose::AcceptSwap {
                 Action::AcceptSwap { swap }
             } else {
                 Action::DeclineSwap { swap }
             };
-            let version = command::run(state, subject.circle, account, action).await?;
-            used.circle = Some(subject.circle.0);
+            let version = command::run(state, circle, account, action).await?;
+            used.circle = Some(circle.0);
             used.version = Some(version);
         }
         Purpose::Unsubscribe => {
@@ -188,13 +185,14 @@ async fn act(
             let topic = subject.topic.ok_or_else(|| unreadable(link))?;
             let store: &dyn MailStore = state.log.as_ref();
             let mut settings = kring_notify::settings::settings(store, link.account).await?;
-            settings
-                .circles
-                .entry(subject.circle)
-                .or_default()
-                .insert(topic, Delivery::Off);
+            // Of one circle, or (the marketplace's, of none) everywhere.
+            match subject.circle {
+                Some(circle) => settings.circles.entry(circle).or_default(),
+                None => &mut settings.topics,
+            }
+            .insert(topic, Delivery::Off);
             kring_notify::settings::save(store, link.account, &settings).await?;
-            used.circle = Some(subject.circle.0);
+            used.circle = subject.circle.map(|c| c.0);
             used.topic = Some(topic_word(topic));
         }
         _ => return Err(no_such_link()),
@@ -265,7 +263,9 @@ fn no_such_link() -> ApiError {
 /// What a link of a circle acts on, as the notifier wrote it.
 #[derive(Deserialize)]
 struct Subject {
-    circle: CircleId,
+    /// None for a marketplace notice's unsubscribe link.
+    #[serde(default)]
+    circle: Option<CircleId>,
     #[serde(default)]
     request: Option<RequestId>,
     #[serde(default)]
@@ -295,7 +295,10 @@ struct About {
 }
 
 async fn about(state: &AppState, subject: &Subject) -> Result<About, ApiError> {
-    let Some(circle) = state.app.commands.circle_state(subject.circle).await? else {
+    let Some(circle) = subject.circle else {
+        return Ok(About::default());
+    };
+    let Some(circle) = state.app.commands.circle_state(circle).await? else {
         return Ok(About {
             settled: true,
             ..About::default()
@@ -340,6 +343,7 @@ fn purpose_word(purpose: Purpose) -> v1::LinkPurpose {
         Purpose::Unsubscribe => v1::LinkPurpose::Unsubscribe,
         Purpose::CircleInvitation => v1::LinkPurpose::CircleInvitation,
         Purpose::ColleagueInvitation => v1::LinkPurpose::ColleagueInvitation,
+        Purpose::VolunteerInvitation => v1::LinkPurpose::VolunteerInvitation,
     }
 }
 

@@ -2,6 +2,7 @@
 //! volunteers. Everything here is 404 to anyone else, as for no organisation.
 //!
 //! - `POST /organisations/{org}/volunteer-sign-up`: a new public sign-up link.
+//! - `POST /organisations/{org}/volunteer-invitations`: an invitation by mail.
 //! - `GET /organisations/{org}/marketplace`: the board (listed, proposed,
 //!   matched, done) with each week's fill rate and time to match.
 //! - `GET /organisations/{org}/marketplace/{listing}/candidates`: its
@@ -34,6 +35,7 @@ use super::extract::Body;
 use super::{addresses, command, wire, Problems};
 
 mod cache;
+mod invitations;
 mod live;
 use crate::{ApiError, AppState};
 use cache::volunteers;
@@ -46,6 +48,7 @@ const CANDIDATES_SHOWN: usize = 20;
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(open_sign_up))
+        .routes(routes!(invitations::invite_volunteer))
         .routes(routes!(board))
         .routes(routes!(candidates))
         .routes(routes!(propose))

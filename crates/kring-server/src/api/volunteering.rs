@@ -34,7 +34,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// 201 with the volunteering's id. 404 `sign-up-link-gone` for a code that is
-/// not the organisation's open link (or no such organisation); 422 for a
+/// neither the organisation's open link nor an unused invitation mailed for
+/// it (or no such organisation); 422 for a
 /// profile that cannot be (nothing to do, personal care, no time, no place).
 #[utoipa::path(post, path = "/volunteering", tag = "marketplace",
     request_body = v1::JoinVolunteering,
@@ -45,7 +46,11 @@ async fn join(
     Body(body): Body<v1::JoinVolunteering>,
 ) -> Result<(StatusCode, Json<v1::Created>), ApiError> {
     let organisation = OrganisationId(body.organisation);
-    let hash = kring_app::LinkSecret::hex_hash_of(body.code.trim());
+    let profile = profile(&body.profile)?;
+    // A refused profile leaves a mailed invitation working.
+    profile.check().map_err(ApiError::from)?;
+    let code = body.code.trim();
+    let hash = kring_app::LinkSecret::hex_hash_of(code);
     let open = match hash {
         Some(hash) => state
             .app
@@ -55,13 +60,12 @@ async fn join(
             .is_some_and(|o| o.signs_up_volunteers_with(&hash)),
         None => false,
     };
-    if !open {
+    if !open && !super::links::spend_volunteer_invitation(&state, organisation, code).await? {
         return Err(ApiError::NotFound(
             Code::SignUpLinkGone,
             "this sign-up link no longer works: ask the organisation for a new one".into(),
         ));
     }
-    let profile = profile(&body.profile)?;
     let action = VolunteerAction::Join {
         organisation,
         profile,

@@ -112,6 +112,17 @@ async fn render_board(
                 button type="submit" { (ctx.t(T::MakeSignUpLink)) }
             }
         }
+        section aria-labelledby="invite-volunteer-heading" {
+            h2 #invite-volunteer-heading { (ctx.t(T::InviteVolunteerHeading)) }
+            p { (ctx.t(T::InviteVolunteerText)) }
+            form.stack method="post" action=(format!("/organisations/{org}/marketplace/invite")) {
+                div.field {
+                    label for="volunteer-email" { (ctx.t(T::InviteVolunteerEmail)) }
+                    input #volunteer-email type="email" name="email" required autocomplete="off";
+                }
+                button type="submit" { (ctx.t(T::InviteVolunteer)) }
+            }
+        }
     };
     // A link just made is shown once: that page does not fetch itself again.
     Ok(match link {
@@ -136,6 +147,25 @@ pub async fn sign_up_link(ctx: Ctx, Path(org): Path<String>) -> Response {
         },
         Err(failure) => ctx.refused(failure, &format!("/organisations/{org_id}/marketplace")),
     }
+}
+
+/// `POST /organisations/{org}/marketplace/invite`: an invitation by mail.
+pub async fn invite(ctx: Ctx, Path(org): Path<String>, fields: Fields) -> Response {
+    let Ok(org) = id(&org) else {
+        return ctx.failure(Failure::NotFound);
+    };
+    let back = format!("/organisations/{org}/marketplace");
+    let body = v1::InviteVolunteer {
+        email: fields.get("email").unwrap_or_default().to_owned(),
+    };
+    let outcome = ctx
+        .client
+        .post::<_, v1::MailAccepted>(
+            &format!("/organisations/{org}/volunteer-invitations"),
+            &body,
+        )
+        .await;
+    ctx.after(outcome.map(|_| None), &back, T::VolunteerInvited)
 }
 
 /// One listing and the volunteers who fit it, best first.

@@ -189,3 +189,25 @@ pub(super) async fn accept_colleague(
         ..used(Purpose::ColleagueInvitation)
     })
 }
+
+/// Whether `code` is an unused, unexpired volunteer invitation to
+/// `organisation`; if so it is used up now (a second join with it, or one
+/// for another organisation, finds nothing).
+pub(in crate::api) async fn spend_volunteer_invitation(
+    state: &AppState,
+    organisation: OrganisationId,
+    code: &str,
+) -> Result<bool, ApiError> {
+    let Ok((link, purpose)) = find(state, code).await else {
+        return Ok(false);
+    };
+    let for_this = subject(&link)["organisation"].as_str() == Some(&organisation.0.to_string());
+    if purpose != Purpose::VolunteerInvitation || !for_this {
+        return Ok(false);
+    }
+    match use_once(state, code, &link).await {
+        Ok(()) => Ok(true),
+        Err(ApiError::Conflict(..)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
