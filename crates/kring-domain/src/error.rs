@@ -185,6 +185,9 @@ refusals! {
     AlreadyProposed = "already-proposed", Conflict, "this volunteer was already proposed for this request";
     NoSuchProposal = "no-such-proposal", NotFound, "there is no waiting proposal of this volunteer for this request";
     TaskNotOver = "task-not-over", Conflict, "a volunteer's place in the circle ends only after their task is over and the days for thanks have passed";
+    NotHelpedEnough = "not-helped-enough", Conflict, "only a volunteer who helped the circle three times or more, and is in no warm or lukewarm ring, can be offered a place in the lukewarm ring";
+    PlaceAlreadyOffered = "place-already-offered", Conflict, "a place was offered to this volunteer already: they have not answered yet";
+    NoPlaceOffered = "no-place-offered", NotFound, "no place in the lukewarm ring is offered to you in this circle";
     LastIntermediary = "last-intermediary", Conflict, "an organisation needs an intermediary: add another one first";
     ThresholdOpenPlaces = "threshold-open-places", Invalid, "open places in the next 7 days: a number from 1 to 500, or 0 for no mail";
     ThresholdSilence = "threshold-silence", Invalid, "days without a logbook entry: a number from 1 to 365, or 0 for no mail";

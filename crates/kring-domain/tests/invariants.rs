@@ -959,7 +959,8 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | IntermediaryLooked { .. }
         | RequestPlaceNoted { .. }
         | VolunteerProposed { .. }
-        | VolunteerDeclined { .. } => None,
+        | VolunteerDeclined { .. }
+        | PlaceAnswered { .. } => None,
         InvitationIssued { by, .. }
         | InvitationRevoked { by, .. }
         | MemberRingChanged { by, .. }
@@ -985,7 +986,8 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | ConsentRevoked { by, .. }
         | NeighbourhoodNamed { by, .. }
         | RequestListed { by, .. }
-        | VolunteerAccepted { by, .. } => Some(*by),
+        | VolunteerAccepted { by, .. }
+        | PlaceOffered { by, .. } => Some(*by),
         MemberLeft { person, .. } => Some(*person),
         HelpRequested { asked_by, .. } => Some(*asked_by),
         ThanksGiven { from, .. } | SwapProposed { from, .. } => Some(*from),

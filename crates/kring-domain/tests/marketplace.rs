@@ -587,3 +587,226 @@ fn a_proposal_is_seen_by_the_coordinators_the_volunteer_and_the_listing_organisa
         &member(LUKEWARM, Ring::Lukewarm, false)
     ));
 }
+
+// -------------------------------------------------- A place in the lukewarm ring
+
+const PLACE: InvitationId = InvitationId(uuid::Uuid::from_u128(7200));
+
+/// The volunteer did `tasks` grocery runs the family accepted them for, and
+/// left after each (their place ended with the task).
+fn helped(tasks: u128) -> Vec<CircleEvent> {
+    let mut events = with(circle_with_members(), [consent(), named()]);
+    for n in 0..tasks {
+        let request = RequestId(uuid::Uuid::from_u128(7300 + n));
+        events.extend([
+            help_requested(request, Category::Groceries, WARM),
+            widened(request, Ring::Cold),
+            CircleEvent::RequestListed {
+                request,
+                organisation: ORG,
+                summary: summary(),
+                by: COORD,
+            },
+            CircleEvent::VolunteerProposed {
+                request,
+                organisation: ORG,
+                volunteer: VOLUNTEER,
+                note: None,
+                by: MATCHMAKER,
+            },
+            CircleEvent::VolunteerAccepted {
+                request,
+                volunteer: VOLUNTEER,
+                by: COORD,
+            },
+            CircleEvent::MemberJoined {
+                invitation: InvitationId(uuid::Uuid::from_u128(7400 + n)),
+                person: VOLUNTEER,
+                ring: Ring::Cold,
+                coordinator: false,
+                task: Some(request),
+            },
+            taken(request, VOLUNTEER),
+            done(request, VOLUNTEER),
+            CircleEvent::MemberLeft {
+                person: VOLUNTEER,
+                at: now(),
+            },
+        ]);
+    }
+    events
+}
+
+fn offer_place() -> Action {
+    Action::OfferPlace {
+        volunteer: VOLUNTEER,
+        invitation: PLACE,
+    }
+}
+
+fn place_offered() -> CircleEvent {
+    CircleEvent::PlaceOffered {
+        volunteer: VOLUNTEER,
+        invitation: PLACE,
+        by: COORD,
+    }
+}
+
+#[test]
+fn after_three_tasks_a_coordinator_offers_the_volunteer_a_place_in_the_lukewarm_ring() {
+    circle()
+        .given(helped(3))
+        .when(by(COORD, offer_place()))
+        .then_expect_events(vec![place_offered()]);
+    assert_eq!(
+        circle_after(helped(3)).helpers_for_a_place(),
+        vec![(VOLUNTEER, 3)]
+    );
+    assert!(circle_after(helped(2)).helpers_for_a_place().is_empty());
+}
+
+#[test]
+fn a_place_is_offered_only_after_three_tasks_by_a_coordinator_once() {
+    assert_eq!(
+        outcome(helped(2), by(COORD, offer_place())),
+        refused(Refusal::NotHelpedEnough)
+    );
+    assert_eq!(
+        outcome(helped(3), by(WARM, offer_place())),
+        refused(Refusal::OnlyCoordinators)
+    );
+    assert_eq!(
+        outcome(with(helped(3), [place_offered()]), by(COORD, offer_place())),
+        refused(Refusal::PlaceAlreadyOffered)
+    );
+    // Someone who never volunteered here, and a warm member, are not helpers.
+    let offer_to = |volunteer| Action::OfferPlace {
+        volunteer,
+        invitation: PLACE,
+    };
+    for person in [STRANGER, WARM] {
+        assert_eq!(
+            outcome(helped(3), by(COORD, offer_to(person))),
+            refused(Refusal::NotHelpedEnough)
+        );
+    }
+    // Kept away (a no-show since, say): not offered.
+    let kept_away = with(
+        helped(3),
+        [CircleEvent::VolunteerDeclined {
+            request: RequestId(uuid::Uuid::from_u128(7300)),
+            volunteer: VOLUNTEER,
+            by: COORD,
+        }],
+    );
+    assert_eq!(
+        outcome(kept_away, by(COORD, offer_place())),
+        refused(Refusal::NotHelpedEnough)
+    );
+}
+
+#[test]
+fn the_volunteer_accepts_and_joins_the_lukewarm_ring_or_declines_and_stays_out() {
+    let offered = with(helped(3), [place_offered()]);
+    circle()
+        .given(offered.clone())
+        .when(by(VOLUNTEER, Action::AnswerPlace { accept: true }))
+        .then_expect_events(vec![
+            CircleEvent::PlaceAnswered {
+                volunteer: VOLUNTEER,
+                accepted: true,
+            },
+            CircleEvent::MemberJoined {
+                invitation: PLACE,
+                person: VOLUNTEER,
+                ring: Ring::Lukewarm,
+                coordinator: false,
+                task: None,
+            },
+        ]);
+    circle()
+        .given(offered.clone())
+        .when(by(VOLUNTEER, Action::AnswerPlace { accept: false }))
+        .then_expect_events(vec![CircleEvent::PlaceAnswered {
+            volunteer: VOLUNTEER,
+            accepted: false,
+        }]);
+    // Answered once: the offer is gone; a stranger learns nothing either way.
+    let answered = with(
+        offered,
+        [CircleEvent::PlaceAnswered {
+            volunteer: VOLUNTEER,
+            accepted: false,
+        }],
+    );
+    for (given, who) in [(answered, VOLUNTEER), (helped(3), STRANGER)] {
+        assert_eq!(
+            outcome(given, by(who, Action::AnswerPlace { accept: true })),
+            refused(Refusal::NoSuchCircle)
+        );
+    }
+}
+
+#[test]
+fn a_volunteer_still_in_the_circle_for_a_task_moves_to_the_lukewarm_ring() {
+    // The third task is done; the days for thanks keep them in the cold ring.
+    let mut given = helped(3);
+    given.pop();
+    let given = with(given, [place_offered()]);
+    circle()
+        .given(given)
+        .when(by(VOLUNTEER, Action::AnswerPlace { accept: true }))
+        .then_expect_events(vec![
+            CircleEvent::PlaceAnswered {
+                volunteer: VOLUNTEER,
+                accepted: true,
+            },
+            CircleEvent::MemberRingChanged {
+                person: VOLUNTEER,
+                ring: Ring::Lukewarm,
+                by: VOLUNTEER,
+            },
+        ]);
+    // Without an offer, a member is told so.
+    assert_eq!(
+        outcome(
+            accepted(),
+            by(VOLUNTEER, Action::AnswerPlace { accept: true })
+        ),
+        refused(Refusal::NoPlaceOffered)
+    );
+}
+
+#[test]
+fn a_place_offered_is_seen_by_the_coordinators_and_the_volunteer_only() {
+    let state = circle_after(with(helped(3), [place_offered()]));
+    let member = |person, ring, coordinator| Viewer::Member {
+        person,
+        ring,
+        coordinator,
+        focus: false,
+        task: None,
+    };
+    let event = place_offered();
+    assert!(may_see(&state, &event, &member(COORD, Ring::Warm, true)));
+    assert!(may_see(
+        &state,
+        &event,
+        &member(VOLUNTEER, Ring::Cold, false)
+    ));
+    assert!(!may_see(&state, &event, &member(WARM, Ring::Warm, false)));
+    let matchmaker = Viewer::Intermediary {
+        person: MATCHMAKER,
+        organisation: ORG,
+        scope: ConsentScope::Full,
+    };
+    assert!(!may_see(&state, &event, &matchmaker));
+}
+
+fn circle_after(events: Vec<CircleEvent>) -> Circle {
+    let mut state = Circle::default();
+    for event in events {
+        state.apply(event);
+    }
+    state
+}

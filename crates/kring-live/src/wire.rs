@@ -346,6 +346,22 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             volunteer: volunteer.0,
             by: by.0,
         },
+        E::PlaceOffered {
+            volunteer,
+            invitation,
+            by,
+        } => W::PlaceOffered {
+            volunteer: volunteer.0,
+            invitation: invitation.0,
+            by: by.0,
+        },
+        E::PlaceAnswered {
+            volunteer,
+            accepted,
+        } => W::PlaceAnswered {
+            volunteer: volunteer.0,
+            accepted: *accepted,
+        },
     }
 }
 

@@ -61,6 +61,8 @@ fn kind(event: &CircleEvent) -> &'static str {
         VolunteerProposed { .. } => "VolunteerProposed",
         VolunteerAccepted { .. } => "VolunteerAccepted",
         VolunteerDeclined { .. } => "VolunteerDeclined",
+        PlaceOffered { .. } => "PlaceOffered",
+        PlaceAnswered { .. } => "PlaceAnswered",
     }
 }
 

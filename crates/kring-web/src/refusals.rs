@@ -281,6 +281,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "A neighbourhood is a four-digit postcode area (such as 3512) or a district's name of up to 60 letters, never an address.",
     ),
     (
+        "no-place-offered",
+        "Er staat in deze kring geen plek in de lauwe kring voor je klaar.",
+        "No place in the lukewarm ring is offered to you in this circle.",
+    ),
+    (
         "no-such-listing",
         "Deze hulpvraag staat niet (meer) op de marktplaats.",
         "This request is no longer on the marketplace.",
@@ -306,9 +311,19 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "You do not volunteer for this organisation (yet).",
     ),
     (
+        "not-helped-enough",
+        "Alleen een vrijwilliger die de kring drie keer of vaker hielp, en nog niet in de warme of lauwe kring zit, kun je een plek in de lauwe kring aanbieden.",
+        "Only a volunteer who helped the circle three times or more, and is in no warm or lukewarm ring, can be offered a place in the lukewarm ring.",
+    ),
+    (
         "not-your-volunteering",
         "Alleen de vrijwilliger zelf kan het vrijwilligerswerk veranderen.",
         "Only the volunteer themself may change their volunteering.",
+    ),
+    (
+        "place-already-offered",
+        "Deze vrijwilliger kreeg al een plek aangeboden en heeft nog niet geantwoord.",
+        "A place was offered to this volunteer already: they have not answered yet.",
     ),
     (
         "quiet-hours-incomplete",

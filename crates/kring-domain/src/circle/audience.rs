@@ -254,6 +254,11 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
         | VolunteerDeclined {
             request, volunteer, ..
         } => proposal_audience(circle, *request, *volunteer),
+        // A place offered: the coordinators and the volunteer.
+        PlaceOffered { volunteer, .. } | PlaceAnswered { volunteer, .. } => Audience {
+            people: vec![*volunteer],
+            ..coordinators
+        },
     }
 }
 

@@ -210,4 +210,15 @@ pub enum Action {
     /// A volunteer's access ends with their task: run for them once the task is
     /// over and the days for thanks have passed.
     EndTask,
+    /// A coordinator offers a volunteer who helped the circle at least
+    /// [`crate::circle::state::TASKS_FOR_A_PLACE`] times a place in the
+    /// lukewarm ring; `invitation` names the place if they take it.
+    OfferPlace {
+        volunteer: PersonId,
+        invitation: InvitationId,
+    },
+    /// The volunteer's answer to a place offered to them (in the circle or not).
+    AnswerPlace {
+        accept: bool,
+    },
 }

@@ -265,6 +265,17 @@ pub enum CircleEvent {
         volunteer: PersonId,
         by: PersonId,
     },
+    /// A coordinator offers a volunteer who helped several times a place in the lukewarm ring.
+    PlaceOffered {
+        volunteer: PersonId,
+        invitation: InvitationId,
+        by: PersonId,
+    },
+    /// The volunteer's answer; a yes is followed by their joining (or moving to) the ring.
+    PlaceAnswered {
+        volunteer: PersonId,
+        accepted: bool,
+    },
 }
 
 impl CircleEvent {
@@ -308,6 +319,8 @@ impl CircleEvent {
             VolunteerProposed { .. } => "VolunteerProposed",
             VolunteerAccepted { .. } => "VolunteerAccepted",
             VolunteerDeclined { .. } => "VolunteerDeclined",
+            PlaceOffered { .. } => "PlaceOffered",
+            PlaceAnswered { .. } => "PlaceAnswered",
         }
     }
 }

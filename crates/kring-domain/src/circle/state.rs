@@ -40,6 +40,20 @@ pub struct Circle {
     /// themselves) or did not come.
     #[serde(default)]
     pub kept_away: BTreeSet<PersonId>,
+    /// Places in the lukewarm ring offered to volunteers, not yet answered.
+    #[serde(default)]
+    pub places_offered: BTreeMap<PersonId, PlaceOffer>,
+}
+
+/// How many tasks a volunteer from the marketplace does for a circle before
+/// its coordinators are offered to invite them to the lukewarm ring.
+pub const TASKS_FOR_A_PLACE: usize = 3;
+
+/// A place in the lukewarm ring offered to a volunteer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceOffer {
+    pub invitation: InvitationId,
+    pub by: PersonId,
 }
 
 /// A member: their ring, whether they coordinate, and a volunteer's one task.
@@ -279,6 +293,35 @@ impl Circle {
     /// How many coordinators the circle has.
     pub fn coordinator_count(&self) -> usize {
         self.members.values().filter(|m| m.coordinator).count()
+    }
+
+    /// How many requests `volunteer` did here as a volunteer the family accepted.
+    pub fn tasks_done_by(&self, volunteer: PersonId) -> usize {
+        self.requests
+            .values()
+            .filter(|r| {
+                r.status == RequestStatus::Done
+                    && r.taker == Some(volunteer)
+                    && r.proposals
+                        .get(&volunteer)
+                        .is_some_and(|p| p.state == ProposalState::Accepted)
+            })
+            .count()
+    }
+
+    /// The volunteers who did at least [`TASKS_FOR_A_PLACE`] tasks here and
+    /// are in no warm or lukewarm ring, with how many tasks.
+    pub fn helpers_for_a_place(&self) -> Vec<(PersonId, usize)> {
+        let mut helpers: Vec<PersonId> = self.requests.values().filter_map(|r| r.taker).collect();
+        helpers.sort();
+        helpers.dedup();
+        helpers
+            .into_iter()
+            .filter(|p| self.member(*p).is_none_or(|m| m.ring == Ring::Cold))
+            .filter(|p| !self.kept_away.contains(p))
+            .map(|p| (p, self.tasks_done_by(p)))
+            .filter(|(_, tasks)| *tasks >= TASKS_FOR_A_PLACE)
+            .collect()
     }
 
     /// The consent of `organisation` in force at `now`, if any.

@@ -231,6 +231,11 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
             volunteer: VOLUNTEER,
         },
         Action::EndTask,
+        Action::OfferPlace {
+            volunteer: VOLUNTEER,
+            invitation,
+        },
+        Action::AnswerPlace { accept: true },
     ]
 }
 
@@ -276,5 +281,7 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::AcceptVolunteer { .. } => "AcceptVolunteer",
         Action::DeclineVolunteer { .. } => "DeclineVolunteer",
         Action::EndTask => "EndTask",
+        Action::OfferPlace { .. } => "OfferPlace",
+        Action::AnswerPlace { .. } => "AnswerPlace",
     }
 }

@@ -251,6 +251,17 @@ pub enum Event {
         volunteer: Uuid,
         by: Uuid,
     },
+    /// A coordinator offers a volunteer who helped several times a place in the lukewarm ring.
+    PlaceOffered {
+        volunteer: Uuid,
+        invitation: Uuid,
+        by: Uuid,
+    },
+    /// The volunteer's answer; a yes is followed by their joining (or moving to) the ring.
+    PlaceAnswered {
+        volunteer: Uuid,
+        accepted: bool,
+    },
 }
 
 impl Event {
@@ -295,6 +306,8 @@ impl Event {
             VolunteerProposed { .. } => "VolunteerProposed",
             VolunteerAccepted { .. } => "VolunteerAccepted",
             VolunteerDeclined { .. } => "VolunteerDeclined",
+            PlaceOffered { .. } => "PlaceOffered",
+            PlaceAnswered { .. } => "PlaceAnswered",
         }
     }
 }

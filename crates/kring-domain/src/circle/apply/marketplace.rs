@@ -1,7 +1,7 @@
 //! Where the circle is, its requests on a marketplace, and volunteers proposed for them.
 
 use crate::circle::events::CircleEvent;
-use crate::circle::state::{Circle, Proposal, ProposalState};
+use crate::circle::state::{Circle, PlaceOffer, Proposal, ProposalState};
 use crate::{PersonId, RequestId};
 
 impl Circle {
@@ -40,6 +40,17 @@ impl Circle {
             } => {
                 self.settle_proposal(request, volunteer, ProposalState::Declined);
                 self.kept_away.insert(volunteer);
+            }
+            PlaceOffered {
+                volunteer,
+                invitation,
+                by,
+            } => {
+                let offer = PlaceOffer { invitation, by };
+                self.places_offered.insert(volunteer, offer);
+            }
+            PlaceAnswered { volunteer, .. } => {
+                self.places_offered.remove(&volunteer);
             }
             _ => unreachable!("apply dispatches by area"),
         }

@@ -55,7 +55,9 @@ impl Circle {
             | RequestListed { .. }
             | VolunteerProposed { .. }
             | VolunteerAccepted { .. }
-            | VolunteerDeclined { .. }) => self.apply_marketplace(event),
+            | VolunteerDeclined { .. }
+            | PlaceOffered { .. }
+            | PlaceAnswered { .. }) => self.apply_marketplace(event),
         }
     }
 }

@@ -44,6 +44,10 @@ impl Circle {
                 }])
             }
             Action::EndTask => self.end_task(by, me, now),
+            Action::OfferPlace {
+                volunteer,
+                invitation,
+            } => self.offer_place(volunteer, invitation, by),
             _ => unreachable!("decide dispatches by area"),
         }
     }
@@ -220,6 +224,62 @@ impl Circle {
                 by: volunteer,
             },
         ])
+    }
+
+    /// A coordinator offers a volunteer who helped often enough a place in the lukewarm ring.
+    fn offer_place(&self, volunteer: PersonId, invitation: InvitationId, by: PersonId) -> Decision {
+        self.require_coordinator(by)?;
+        if !self
+            .helpers_for_a_place()
+            .iter()
+            .any(|(helper, _)| *helper == volunteer)
+        {
+            return Err(Refusal::NotHelpedEnough.into());
+        }
+        if self.places_offered.contains_key(&volunteer) {
+            return Err(Refusal::PlaceAlreadyOffered.into());
+        }
+        if self.invitations.contains_key(&invitation) {
+            return Err(Refusal::InvitationExists.into());
+        }
+        Ok(vec![CircleEvent::PlaceOffered {
+            volunteer,
+            invitation,
+            by,
+        }])
+    }
+
+    /// The volunteer answers a place offered to them: a yes joins the
+    /// lukewarm ring (or moves them there, if their task keeps them in the
+    /// cold ring still). Without an offer, someone outside learns nothing.
+    pub(super) fn answer_place(&self, volunteer: PersonId, accept: bool) -> Decision {
+        let Some(offer) = self.places_offered.get(&volunteer) else {
+            return Err(match self.member(volunteer) {
+                Some(_) => Refusal::NoPlaceOffered.into(),
+                None => Refusal::NoSuchCircle.into(),
+            });
+        };
+        let mut events = vec![CircleEvent::PlaceAnswered {
+            volunteer,
+            accepted: accept,
+        }];
+        if accept {
+            events.push(match self.member(volunteer) {
+                Some(_) => CircleEvent::MemberRingChanged {
+                    person: volunteer,
+                    ring: Ring::Lukewarm,
+                    by: volunteer,
+                },
+                None => CircleEvent::MemberJoined {
+                    invitation: offer.invitation,
+                    person: volunteer,
+                    ring: Ring::Lukewarm,
+                    coordinator: false,
+                    task: None,
+                },
+            });
+        }
+        Ok(events)
     }
 
     fn end_task(&self, by: PersonId, me: &Member, now: DateTime<Utc>) -> Decision {

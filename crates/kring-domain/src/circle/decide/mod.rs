@@ -79,6 +79,10 @@ impl Circle {
         {
             return self.accept(actor.person, invitation, &token_hash, now);
         }
+        if let Action::AnswerPlace { accept } = action {
+            // Most often no longer in the circle: their task ended.
+            return self.answer_place(actor.person, accept);
+        }
         // A non-member learns nothing, not even that the circle exists.
         let Some(me) = self.member(actor.person).cloned() else {
             return Err(Refusal::NoSuchCircle.into());
@@ -88,7 +92,10 @@ impl Circle {
             return Err(Refusal::OnlyWarmAndLukewarm.into());
         }
         match action {
-            Action::CreateCircle { .. } | Action::AcceptInvitation { .. } | Action::Erase => {
+            Action::CreateCircle { .. }
+            | Action::AcceptInvitation { .. }
+            | Action::AnswerPlace { .. }
+            | Action::Erase => {
                 unreachable!("handled above")
             }
             action @ (Action::Invite { .. }
@@ -125,7 +132,8 @@ impl Circle {
             | Action::ListRequest { .. }
             | Action::AcceptVolunteer { .. }
             | Action::DeclineVolunteer { .. }
-            | Action::EndTask) => self.decide_marketplace(action, by, &me, now),
+            | Action::EndTask
+            | Action::OfferPlace { .. }) => self.decide_marketplace(action, by, &me, now),
             Action::ProposeVolunteer { .. } => Err(Refusal::OnlyIntermediaries.into()),
         }
     }
