@@ -115,6 +115,11 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("PUT", "/me/volunteering/{org}", json!({"will": ["groceries"], "neighbourhood": "3512", "available": [{"weekday": 1, "part": "morning"}], "tasks_per_month": 2}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
         ("PUT", "/me/volunteering/{org}/status", json!({"status": "paused"}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
         ("GET", "/circles/{id}/requests/{request}/proposals", json!(null), [ANON, HIDDEN, NO, NO, NO, OK, NO, HIDDEN, HIDDEN, HIDDEN]),
+        ("GET", "/circles/{id}/helpers", json!(null), [ANON, HIDDEN, NO, NO, NO, OK, NO, HIDDEN, HIDDEN, HIDDEN]),
+        ("POST", "/circles/{id}/helpers/{person}/place", json!(null), CIRCLE_CHANGE),
+        ("GET", "/me/places", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+        // Nobody here was offered a place: the same 404 for all.
+        ("POST", "/me/places/{id}", json!({"accept": true}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
         ("PUT", "/circles/{id}/neighbourhood", json!({"neighbourhood": "3512"}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/requests/{request}/listing", json!({"organisation": w.circle, "summary": "Groceries on Tuesday"}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/requests/{request}/proposals/{volunteer}", json!({"accept": true}), CIRCLE_CHANGE),

@@ -151,6 +151,7 @@ fn anonymous(body: &str, m: &Market) {
 on_both_backends!(Server::start => a_request_goes_from_the_listing_to_a_volunteer_in_the_circle,
     a_sign_up_link_works_until_a_new_one_is_made,
     the_board_and_a_volunteers_page_hear_of_changes_live,
+    after_three_tasks_the_family_offers_the_volunteer_a_place_in_the_lukewarm_ring,
     another_organisation_and_strangers_learn_nothing_of_a_listing);
 
 async fn a_request_goes_from_the_listing_to_a_volunteer_in_the_circle(s: Server) {
@@ -636,4 +637,168 @@ async fn the_board_and_a_volunteers_page_hear_of_changes_live(s: Server) {
     assert!(silent(&mut other, std::time::Duration::from_millis(300))
         .await
         .is_none());
+}
+
+/// Kees does three grocery runs for the family through the marketplace,
+/// leaving after each; then the coordinators see him as a helper and offer
+/// him a place in the lukewarm ring, which he takes from his own page.
+async fn after_three_tasks_the_family_offers_the_volunteer_a_place_in_the_lukewarm_ring(s: Server) {
+    let m = market(&s).await;
+    let (kees, kees_id) = volunteer(&s, &m, "Kees Buur", &["groceries"], "3512").await;
+    list(&m).await;
+    let c = m.circle.clone();
+    let helpers = format!("/api/v1/circles/{c}/helpers");
+    let offer = format!("/api/v1/circles/{c}/helpers/{kees_id}/place");
+    for task in 0..3 {
+        let request = if task == 0 {
+            m.request.clone()
+        } else {
+            let soon = Utc::now() + Duration::days(2 + task);
+            let asked: v1::Created = m
+                .family
+                .post_ok(
+                    &format!("/api/v1/circles/{c}/requests"),
+                    &json!({"category": "groceries", "window_start": soon,
+                            "window_end": soon + Duration::hours(3), "duration_minutes": 60,
+                            "details": DETAILS}),
+                    StatusCode::CREATED,
+                )
+                .await;
+            let _: v1::Changed = m
+                .family
+                .post_ok(
+                    &format!("/api/v1/circles/{c}/requests/{}/listing", asked.id),
+                    &json!({"organisation": m.org, "summary": SUMMARY}),
+                    StatusCode::OK,
+                )
+                .await;
+            asked.id.to_string()
+        };
+        // Before the third task is done, he is no helper yet.
+        let none: Vec<v1::Helper> = m.family.get_ok(&helpers).await;
+        assert!(none.is_empty(), "{none:?}");
+        let refused = m
+            .family
+            .post_refused(&offer, &json!(null), StatusCode::CONFLICT)
+            .await;
+        assert_eq!(refused.code, "not-helped-enough");
+        let proposals = format!("/api/v1/circles/{c}/requests/{request}/proposals");
+        let _: v1::Changed = m
+            .matchmaker
+            .post_ok(
+                &format!(
+                    "/api/v1/organisations/{}/marketplace/{}/proposals",
+                    m.org,
+                    listed_now(&m).await
+                ),
+                &json!({"volunteer": kees_id}),
+                StatusCode::OK,
+            )
+            .await;
+        let _: v1::Changed = m
+            .family
+            .post_ok(
+                &format!("{proposals}/{kees_id}"),
+                &json!({"accept": true}),
+                StatusCode::OK,
+            )
+            .await;
+        let _: v1::Changed = kees
+            .post_ok(
+                &format!("/api/v1/circles/{c}/requests/{request}/done"),
+                &json!(null),
+                StatusCode::OK,
+            )
+            .await;
+        if task < 2 {
+            // His place ends with the task (the days for thanks cut short).
+            let (status, body) = kees
+                .delete(&format!("/api/v1/circles/{c}/members/{kees_id}"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    }
+
+    // Three tasks: the coordinators see him, by first name; others may not.
+    let seen: Vec<v1::Helper> = m.family.get_ok(&helpers).await;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].first_name.as_str(), seen[0].tasks, seen[0].offered),
+        ("Kees", 3, false)
+    );
+    let (status, _) = kees.get(&helpers).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a volunteer does not see the helpers"
+    );
+    let (status, _) = m.matchmaker.get(&helpers).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let _: v1::Changed = m.family.post_ok(&offer, &json!(null), StatusCode::OK).await;
+    let again = m
+        .family
+        .post_refused(&offer, &json!(null), StatusCode::CONFLICT)
+        .await;
+    assert_eq!(again.code, "place-already-offered");
+
+    // Kees sees the offer (the family's name, no more) and takes it; a stranger
+    // cannot answer it for him.
+    let places = kees
+        .get_until("/api/v1/me/places", |p| {
+            p.as_array().is_some_and(|p| p.len() == 1)
+        })
+        .await;
+    assert_eq!(places[0]["circle"], c.as_str());
+    assert_eq!(places[0]["focus"]["name"], "Mam Jansen");
+    let (stranger, _) = s.person("Stranger", "stranger@example.org").await;
+    let before = s.events().await;
+    let (status, _) = stranger
+        .post(&format!("/api/v1/me/places/{c}"), json!({"accept": true}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(s.events().await, before, "nothing written");
+    let _: v1::Changed = kees
+        .post_ok(
+            &format!("/api/v1/me/places/{c}"),
+            &json!({"accept": true}),
+            StatusCode::OK,
+        )
+        .await;
+    let circle: v1::Circle = kees.get_ok(&format!("/api/v1/circles/{c}")).await;
+    assert_eq!(circle.you.ring, v1::Ring::Lukewarm);
+    let answered_again = kees
+        .post_refused(
+            &format!("/api/v1/me/places/{c}"),
+            &json!({"accept": true}),
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    assert_eq!(answered_again.code, "no-place-offered");
+    let gone: Vec<v1::Helper> = m.family.get_ok(&helpers).await;
+    assert!(gone.is_empty(), "in the lukewarm ring now: {gone:?}");
+}
+
+/// The id of the one listing on the board that nobody was proposed for yet
+/// (the board names no request).
+async fn listed_now(m: &Market) -> String {
+    let board = m
+        .matchmaker
+        .get_until(
+            &format!("/api/v1/organisations/{}/marketplace", m.org),
+            |b| {
+                b["listings"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|l| l["stage"] == "listed"))
+            },
+        )
+        .await;
+    board["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["stage"] == "listed")
+        .expect("a listed request")["listing"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }

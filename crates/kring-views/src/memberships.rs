@@ -15,6 +15,9 @@ pub const MEMBERSHIP_VIEW: &str = "member";
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonCircles {
     pub circles: BTreeSet<CircleId>,
+    /// Circles that offer the person a place in their lukewarm ring, not yet answered.
+    #[serde(default)]
+    pub places_offered: BTreeSet<CircleId>,
     /// Grows with every change: the stored row's version.
     pub revision: u64,
 }
@@ -31,7 +34,25 @@ pub fn membership_change(event: &CircleEvent) -> Option<(PersonId, bool)> {
     }
 }
 
+/// Whom `event` offers a place in its circle (`true`), or whose offer it settles (`false`).
+pub fn place_change(event: &CircleEvent) -> Option<(PersonId, bool)> {
+    match event {
+        CircleEvent::PlaceOffered { volunteer, .. } => Some((*volunteer, true)),
+        CircleEvent::PlaceAnswered { volunteer, .. } => Some((*volunteer, false)),
+        _ => None,
+    }
+}
+
 impl PersonCircles {
+    pub fn offer(&mut self, circle: CircleId, open: bool) {
+        if open {
+            self.places_offered.insert(circle);
+        } else {
+            self.places_offered.remove(&circle);
+        }
+        self.revision += 1;
+    }
+
     pub fn apply(&mut self, circle: CircleId, joined: bool) {
         if joined {
             self.circles.insert(circle);

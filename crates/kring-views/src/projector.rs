@@ -16,7 +16,9 @@ use tokio::sync::watch;
 
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
 use crate::marketplace::{marketplaces_touched, Volunteers, VOLUNTEERS_VIEW};
-use crate::memberships::{circles_of, membership_change, PersonCircles, MEMBERSHIP_VIEW};
+use crate::memberships::{
+    circles_of, membership_change, place_change, PersonCircles, MEMBERSHIP_VIEW,
+};
 use crate::CircleView;
 
 /// While catching up, the checkpoint is stored after this many events, and
@@ -438,6 +440,7 @@ impl Projector {
             }
             // Who joined or left, in the missing events too.
             let mut joins_and_leaves = vec![];
+            let mut places = vec![];
             // A view that misses earlier events (stored by someone who started
             // from an empty view, say during a rebuild) is completed from its stream.
             if recorded.version > view.version + 1 {
@@ -453,6 +456,7 @@ impl Projector {
                     if let Some((_, e)) = decode(&self.upcasters, earlier)? {
                         view.apply(earlier.version, earlier.recorded_at, &e);
                         joins_and_leaves.extend(membership_change(&e));
+                        places.extend(place_change(&e));
                     }
                 }
             }
@@ -470,24 +474,33 @@ impl Projector {
                     .await?;
             }
             joins_and_leaves.extend(membership_change(&event));
+            places.extend(place_change(&event));
             for (person, joined) in joins_and_leaves {
-                let circles = match self.people.get_mut(&person) {
-                    Some(c) => c,
-                    None => {
-                        let stored = match self.fresh {
-                            true => PersonCircles::default(),
-                            false => circles_of(self.log.as_ref(), person).await?,
-                        };
-                        self.people.entry(person).or_insert(stored)
-                    }
-                };
-                circles.apply(circle, joined);
-                self.pending.people.insert(person);
+                self.person_circles(person).await?.apply(circle, joined);
+            }
+            for (person, open) in places {
+                self.person_circles(person).await?.offer(circle, open);
             }
         }
         self.pending.cursor = Some(last);
         self.pending.events += batch.len();
         Ok(batch.len())
+    }
+
+    /// `person`'s circles, to be changed (stored at the next flush).
+    async fn person_circles(
+        &mut self,
+        person: PersonId,
+    ) -> Result<&mut PersonCircles, ProjectionError> {
+        self.pending.people.insert(person);
+        if !self.people.contains_key(&person) {
+            let stored = match self.fresh {
+                true => PersonCircles::default(),
+                false => circles_of(self.log.as_ref(), person).await?,
+            };
+            self.people.insert(person, stored);
+        }
+        Ok(self.people.get_mut(&person).expect("just loaded"))
     }
 
     /// Stores the checkpoint with every organisation's and person's view that

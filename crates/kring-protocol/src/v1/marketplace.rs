@@ -232,3 +232,23 @@ pub struct InviteVolunteer {
     #[schema(format = Email, max_length = 254)]
     pub email: String,
 }
+
+/// `GET /circles/{id}/helpers` (coordinators): a volunteer who helped the
+/// circle three times or more and is in no warm or lukewarm ring.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Helper {
+    pub person: Uuid,
+    pub first_name: String,
+    /// Tasks they did here as a volunteer the family accepted.
+    pub tasks: u32,
+    /// A place in the lukewarm ring is offered and not yet answered.
+    pub offered: bool,
+}
+
+/// `GET /me/places`: a circle that offers the caller a place in its lukewarm ring.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PlaceOffered {
+    pub circle: Uuid,
+    /// The person the circle is for.
+    pub focus: super::Person,
+}

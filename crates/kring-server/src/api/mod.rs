@@ -32,6 +32,7 @@ mod offers;
 mod openapi_links;
 mod organisations;
 mod page;
+mod places;
 pub(crate) mod policy;
 mod requests;
 mod session;
@@ -86,6 +87,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(marketplace::router())
         .merge(volunteering::router())
         .merge(listing::router())
+        .merge(places::router())
 }
 
 /// The API's description: what `proto/openapi.json` holds.
