@@ -51,6 +51,8 @@ pub fn routes(api: Router) -> Router {
     let web = Web { api: Api::new(api) };
     Router::new()
         .route("/", get(home::show))
+        .route("/me/places/{id}", post(places::answer))
+        .route("/circles/{id}/helpers/{person}/place", post(places::offer))
         .route("/lang", post(lang::switch))
         .route("/login", get(login::show).post(login::submit))
         .route("/signup", get(signup::show).post(signup::submit))

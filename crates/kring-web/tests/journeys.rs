@@ -1263,3 +1263,126 @@ async fn a_volunteer_signs_up_in_dutch() {
     browser.wait_for_text("Welkom als vrijwilliger!").await;
     browser.wait_for_text("Vrijwilliger bij Welzijn Oost").await;
 }
+
+/// Kees did three grocery runs through the marketplace (set up over the API);
+/// Ann offers him a place in the lukewarm ring on the members page, and he
+/// takes it from his home page, in Dutch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_volunteer_who_helped_three_times_takes_a_place_in_the_lukewarm_ring() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann Jansen").await;
+    let circle = ann.circle("Mam").await;
+    let wim = Person::sign_up(&server, "Wim Makelaar").await;
+    let kees = Person::sign_up(&server, "Kees Buur").await;
+    let org = wim
+        .ok("/organisations", json!({"name": "Welzijn Oost"}))
+        .await;
+    let org = org["id"].as_str().unwrap().to_owned();
+    let link = wim
+        .ok(
+            &format!("/organisations/{org}/volunteer-sign-up"),
+            json!(null),
+        )
+        .await;
+    let available: Vec<_> = (0..7)
+        .flat_map(|d| ["morning", "afternoon", "evening"].map(|p| json!({"weekday": d, "part": p})))
+        .collect();
+    kees.ok(
+        "/volunteering",
+        json!({"organisation": org, "code": link["code"], "profile": {"will": ["groceries"],
+               "neighbourhood": "3512", "available": available, "tasks_per_month": 8}}),
+    )
+    .await;
+    ann.put(
+        &format!("/circles/{circle}/consents/{org}"),
+        json!({"scope": "signals"}),
+    )
+    .await;
+    ann.put(
+        &format!("/circles/{circle}/neighbourhood"),
+        json!({"neighbourhood": "3512"}),
+    )
+    .await;
+    for task in 0..3 {
+        let soon = chrono::Utc::now() + chrono::Duration::days(2 + task);
+        let request = ann
+            .ok(
+                &format!("/circles/{circle}/requests"),
+                json!({"category": "groceries", "window_start": soon,
+                       "window_end": soon + chrono::Duration::hours(3), "duration_minutes": 60,
+                       "details": "Brood en melk"}),
+            )
+            .await;
+        let request = request["id"].as_str().unwrap().to_owned();
+        ann.ok(
+            &format!("/circles/{circle}/requests/{request}/listing"),
+            json!({"organisation": org, "summary": "Boodschappen"}),
+        )
+        .await;
+        // The board (kept by the projector) shows the new listing.
+        let board = format!("/organisations/{org}/marketplace");
+        let listing = kring_testkit::eventually(
+            std::time::Duration::from_secs(10),
+            "the new listing on the board",
+            || async {
+                let (_, b) = wim.get(&board).await;
+                b["listings"]
+                    .as_array()
+                    .and_then(|l| l.iter().find(|l| l["stage"] == "listed"))
+                    .and_then(|l| l["listing"].as_str())
+                    .map(str::to_owned)
+                    .ok_or_else(|| b.to_string())
+            },
+        )
+        .await;
+        wim.ok(
+            &format!("/organisations/{org}/marketplace/{listing}/proposals"),
+            json!({"volunteer": kees.id}),
+        )
+        .await;
+        ann.ok(
+            &format!("/circles/{circle}/requests/{request}/proposals/{}", kees.id),
+            json!({"accept": true}),
+        )
+        .await;
+        kees.ok(
+            &format!("/circles/{circle}/requests/{request}/done"),
+            json!(null),
+        )
+        .await;
+        if task < 2 {
+            let (status, _) = kees
+                .delete(&format!("/circles/{circle}/members/{}", kees.id))
+                .await;
+            assert!(status.is_success());
+        }
+    }
+
+    // Ann sees Kees among those who helped often, and offers him a place.
+    let mut family = Browser::open(&server, Size::Phone).await;
+    family.log_in(&ann.email, PASSWORD).await;
+    family.go(&format!("/circles/{circle}/members")).await;
+    family.wait_for_text("Kees: helped 3 times").await;
+    family.look("helpers").await;
+    family.click("Offer a place in the lukewarm ring").await;
+    family
+        .wait_for_text("The place is offered. The volunteer decides.")
+        .await;
+    family
+        .wait_for_text("Offered; waiting for their answer.")
+        .await;
+
+    // Kees, in Dutch, finds the offer on his home page and takes it.
+    let mut volunteer = Browser::open_in(&server, Size::Phone, "nl").await;
+    volunteer.log_in(&kees.email, PASSWORD).await;
+    volunteer.go("/").await;
+    volunteer
+        .wait_for_text("De kring rond Mam vraagt of je bij de lauwe kring wilt horen")
+        .await;
+    volunteer.look("place-offered-nl").await;
+    volunteer.click("Ja, graag").await;
+    volunteer.wait_for_text("Welkom in de lauwe kring.").await;
+    volunteer.go("/").await;
+    volunteer.wait_for_text("Kring rond Mam").await;
+    volunteer.wait_for_text_gone("Ja, graag").await;
+}

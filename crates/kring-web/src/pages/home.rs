@@ -21,6 +21,11 @@ pub async fn show(mut ctx: Ctx) -> Response {
     };
     ctx.signed_in = true;
     let me = ctx.client.get::<v1::Me>("/me").await.ok();
+    let places = ctx
+        .client
+        .get::<Vec<v1::PlaceOffered>>("/me/places")
+        .await
+        .unwrap_or_default();
     let content = html! {
         h1 { (ctx.t(T::MyCircles)) }
         @if let Some(me) = &me {
@@ -34,6 +39,7 @@ pub async fn show(mut ctx: Ctx) -> Response {
                 }
             }
         }
+        (super::places::offered(&ctx, &places))
         @if circles.is_empty() {
             p { (ctx.t(T::NoCirclesYet)) }
         } @else {

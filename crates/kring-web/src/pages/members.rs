@@ -75,6 +75,13 @@ async fn render(
     } else {
         Vec::new()
     };
+    let helpers: Vec<v1::Helper> = if circle.you.coordinator {
+        read_if_allowed(ctx, &format!("{base}/helpers"))
+            .await?
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let me = circle.you.person;
     let lang = ctx.lang;
     let coordinator = circle.you.coordinator;
@@ -112,6 +119,7 @@ async fn render(
                 }
             }
         }
+        (super::places::helpers(ctx, circle.id, &helpers))
         @if let Some(offers) = &offers {
             section aria-labelledby="offers-heading" {
                 h2 #offers-heading { (ctx.t(T::Offers)) }

@@ -78,6 +78,17 @@ impl Person {
         read(response).await
     }
 
+    /// `DELETE /api/v1{path}`.
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .delete(format!("{}/api/v1{path}", self.base))
+            .send()
+            .await
+            .expect("the API answers");
+        read(response).await
+    }
+
     /// `PUT /api/v1{path}` with a JSON body, failing the test unless the API agreed.
     pub async fn put(&self, path: &str, body: Value) -> Value {
         let response = self
