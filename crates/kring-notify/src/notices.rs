@@ -121,6 +121,14 @@ pub enum About {
         category: Category,
         starts: DateTime<Utc>,
     },
+    /// For coordinators: a volunteer from the marketplace has now done
+    /// enough tasks here to be offered a place in the lukewarm ring.
+    HelpedOften {
+        volunteer: PersonId,
+    },
+    /// For the volunteer (most often no longer in the circle): the circle
+    /// offers them a place in its lukewarm ring.
+    PlaceOffered,
     /// For coordinators, weekly by default: an organisation looked at the circle.
     Looked {
         organisation: OrganisationId,
@@ -234,7 +242,9 @@ impl About {
             | About::OpenPlaces { .. }
             | About::RequestUnanswered { .. }
             | About::MemberOverCapacity
-            | About::CarerAtRisk => Topic::Coordination,
+            | About::CarerAtRisk
+            | About::HelpedOften { .. } => Topic::Coordination,
+            About::PlaceOffered => Topic::MyRequests,
             About::Threshold { .. } => Topic::Thresholds,
             About::MarketListing { .. } | About::MarketOffer { .. } => Topic::Marketplace,
             About::VolunteerAccepted { .. } => Topic::MyRequests,
@@ -263,6 +273,8 @@ impl About {
             | About::MarketListing { starts, .. }
             | About::MarketOffer { starts, .. } => Some(*starts),
             About::NewMember { .. }
+            | About::HelpedOften { .. }
+            | About::PlaceOffered
             | About::Looked { .. }
             | About::MemberOverCapacity
             | About::CarerAtRisk
@@ -292,6 +304,8 @@ impl About {
             About::MemberOverCapacity => "member-over-capacity",
             About::CarerAtRisk => "carer-at-risk",
             About::Threshold { .. } => "threshold",
+            About::HelpedOften { .. } => "helped-often",
+            About::PlaceOffered => "place-offered",
             About::MarketListing { .. } => "market-listing",
             About::MarketOffer { .. } => "market-offer",
         }
@@ -301,6 +315,12 @@ impl About {
     /// may be the circle's own); the marketplace's never are.
     pub fn names_circle(&self) -> bool {
         self.topic() != Topic::Marketplace
+    }
+
+    /// Whether it goes to someone outside the circle (a place offered to a
+    /// volunteer whose task ended): they are told, and only that.
+    pub fn for_outsider(&self) -> bool {
+        matches!(self, About::PlaceOffered)
     }
 
     /// The organisation whose marketplace a notice is about.
@@ -343,7 +363,10 @@ pub fn notices(
         .filter(|(_, about)| {
             matches!(about, About::Thanked { .. }) || about.starts().is_none_or(|s| s > at)
         })
-        .filter(|(person, _)| {
+        .filter(|(person, about)| {
+            if about.for_outsider() {
+                return after.places_offered.contains_key(person);
+            }
             let viewer = Viewer::of(after, Actor::person(*person), at);
             viewer.sees_circle() && audience.includes(&viewer)
         })
@@ -472,6 +495,8 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
             }
             to
         }
+        RequestDone { request, .. } => helped_often(before, after, *request),
+        PlaceOffered { volunteer, .. } => vec![(*volunteer, About::PlaceOffered)],
         VolunteerProposed { request, .. } => after
             .requests
             .get(request)
@@ -490,6 +515,26 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
             .unwrap_or_default(),
         _ => vec![],
     }
+}
+
+/// The coordinators, when `request` done makes its volunteer one who may be
+/// offered a place in the lukewarm ring (once: on the task that crosses it).
+fn helped_often(before: &Circle, after: &Circle, request: RequestId) -> Vec<(PersonId, About)> {
+    let Some(volunteer) = after.requests.get(&request).and_then(|r| r.taker) else {
+        return vec![];
+    };
+    let helper = |circle: &Circle| {
+        circle
+            .helpers_for_a_place()
+            .iter()
+            .any(|(p, _)| *p == volunteer)
+    };
+    if helper(before) || !helper(after) {
+        return vec![];
+    }
+    coordinators(after)
+        .map(|p| (p, About::HelpedOften { volunteer }))
+        .collect()
 }
 
 fn coordinators(circle: &Circle) -> impl Iterator<Item = PersonId> + '_ {

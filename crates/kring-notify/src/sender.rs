@@ -209,7 +209,7 @@ impl Sender {
         // intermediary's signals follow the organisation (checked when queued).
         let for_members = items
             .iter()
-            .all(|a| a.topic() != crate::notices::Topic::Thresholds);
+            .all(|a| a.topic() != crate::notices::Topic::Thresholds && !a.for_outsider());
         if for_members && !facts.members.contains(&PersonId(first.recipient)) {
             return Ok(Err(Skip::Because(
                 OutboxStatus::Skipped,
@@ -235,6 +235,8 @@ impl Sender {
                     self.server.public_url, organisation.0
                 )
             }
+            // Someone outside answers on their home page.
+            about if about.for_outsider() => format!("{}/", self.server.public_url),
             _ => format!("{}/circles/{}", self.server.public_url, circle.0),
         };
         let settings_url = format!("{}/me/mail", self.server.public_url);
@@ -292,8 +294,12 @@ impl Sender {
             ],
             _ => vec![],
         };
+        let open = match about.for_outsider() {
+            true => text::say(lang, "Antwoord geven", "Answer"),
+            false => text::say(lang, "Open de kring", "Open the circle"),
+        };
         buttons.push(Button {
-            label: text::say(lang, "Open de kring", "Open the circle").to_owned(),
+            label: open.to_owned(),
             url: circle_url.to_owned(),
         });
         buttons

@@ -242,6 +242,18 @@ fn headline(about: &About, ctx: &Context) -> String {
                 when(starts)
             ),
         },
+        About::HelpedOften { .. } => say(
+            lang,
+            "Een vrijwilliger van de marktplaats heeft nu drie keer geholpen. Je kunt die een plek in de lauwe kring aanbieden, bij Leden.",
+            "A volunteer from the marketplace has now helped three times. You could offer them a place in the lukewarm ring, under Members.",
+        )
+        .to_owned(),
+        About::PlaceOffered => say(
+            lang,
+            "Je hielp vaak: de kring vraagt of je bij de lauwe kring wilt horen. Je antwoordt op je startpagina in Kring.",
+            "You helped often: the circle asks whether you would join its lukewarm ring. You answer on your home page in Kring.",
+        )
+        .to_owned(),
         About::VolunteerAccepted {
             category, starts, ..
         } => match lang {
@@ -427,6 +439,11 @@ fn why(about: &About, lang: Language) -> &'static str {
             lang,
             "Je krijgt dit bericht omdat een hulpvraag open staat voor jouw kring-ring.",
             "You receive this because a request is open to your ring of the circle.",
+        ),
+        MyRequests if about.for_outsider() => say(
+            lang,
+            "Je krijgt dit bericht omdat je deze kring als vrijwilliger hielp.",
+            "You receive this because you helped this circle as a volunteer.",
         ),
         MyRequests => say(
             lang,

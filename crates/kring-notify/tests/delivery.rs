@@ -29,6 +29,7 @@ on_both_backends!(
     an_intermediary_hears_of_a_crossed_threshold_named_only_under_full_consent,
     a_notice_for_someone_removed_since_is_not_sent,
     the_marketplace_reaches_fitting_volunteers_and_matchmakers_naming_no_circle,
+    a_volunteer_whose_tasks_ended_hears_of_a_place_offered,
 );
 
 const SECRET: &[u8] = b"a server secret of the test, 32 bytes or more";
@@ -775,4 +776,69 @@ async fn the_marketplace_reaches_fitting_volunteers_and_matchmakers_naming_no_ci
         1,
         "only the listing, not her own offer"
     );
+}
+
+async fn a_volunteer_whose_tasks_ended_hears_of_a_place_offered(w: World) {
+    let m = w.market().await;
+    w.project().await;
+    for _ in 0..3 {
+        let request = w.list_groceries(m.organisation).await;
+        let command = CircleCommand {
+            actor: Actor::intermediary(m.esther, m.organisation),
+            action: Action::ProposeVolunteer {
+                request,
+                volunteer: m.fatima,
+                note: None,
+            },
+        };
+        let metadata = kring_store::metadata::of(m.esther.0, Some(m.organisation.0));
+        w.commands
+            .circle(w.circle, command, metadata)
+            .await
+            .unwrap();
+        let accept = Action::AcceptVolunteer {
+            request,
+            volunteer: m.fatima,
+            invitation: InvitationId(Uuid::new_v4()),
+        };
+        w.run(w.coordinator, accept).await;
+        w.run(m.fatima, Action::MarkRequestDone { request }).await;
+        w.run(m.fatima, Action::Leave).await;
+    }
+    let offer = Action::OfferPlace {
+        volunteer: m.fatima,
+        invitation: InvitationId(Uuid::new_v4()),
+    };
+    w.run(w.coordinator, offer).await;
+    w.notify().await;
+    w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    // Outside the circle now, Fatima is still told of this, and only this.
+    let place = kring_testkit::eventually(
+        StdDuration::from_secs(20),
+        "Fatima's mail of a place",
+        || async {
+            SmtpServer::shared()
+                .messages_to(&w.address("fatima"))
+                .into_iter()
+                .find(|m| {
+                    m.subject
+                        .as_deref()
+                        .is_some_and(|s| s.contains("lauwe kring"))
+                })
+                .ok_or_else(|| "not yet".to_owned())
+        },
+    )
+    .await;
+    assert_eq!(
+        place.subject.as_deref().unwrap(),
+        "Kring van Ria · Je hielp vaak: de kring vraagt of je bij de lauwe kring wilt horen. Je antwoordt op je startpagina in Kring."
+    );
+    let text = place.part("text/plain").unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.trim_end() == "Antwoord geven: https://kring.example.org/"),
+        "to the home page, where she answers: {text}"
+    );
+    assert!(text.contains("als vrijwilliger hielp"), "{text}");
+    assert_no_personal_text(&place);
 }

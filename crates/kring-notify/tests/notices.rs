@@ -326,3 +326,104 @@ fn an_accepted_volunteer_hears_they_are_in_the_circle_and_an_invited_one_does_no
         .iter()
         .all(|n| !matches!(n.about, About::VolunteerAccepted { .. })));
 }
+
+/// VOLUNTEER did `tasks` grocery runs the family accepted, leaving after each;
+/// the last one is taken but not yet done. Answers the history and the done event.
+fn helping(tasks: u128) -> (Vec<CircleEvent>, CircleEvent) {
+    let mut history = base();
+    history.push(CircleEvent::ConsentGranted {
+        organisation: ORG,
+        scope: ConsentScope::Signals,
+        from: now() - Duration::days(1),
+        by: COORD,
+    });
+    let mut last = None;
+    for n in 0..tasks {
+        let request: RequestId = id(90 + n);
+        history.extend([
+            requested(request, Category::Groceries, WARM),
+            widened(request, Ring::Cold),
+            CircleEvent::RequestListed {
+                request,
+                organisation: ORG,
+                summary: sealed(COORD, "Boodschappen"),
+                by: COORD,
+            },
+            CircleEvent::VolunteerProposed {
+                request,
+                organisation: ORG,
+                volunteer: VOLUNTEER,
+                note: None,
+                by: SOCIAL_WORKER,
+            },
+            CircleEvent::VolunteerAccepted {
+                request,
+                volunteer: VOLUNTEER,
+                by: COORD,
+            },
+            CircleEvent::MemberJoined {
+                invitation: id(190 + n),
+                person: VOLUNTEER,
+                ring: Ring::Cold,
+                coordinator: false,
+                task: Some(request),
+            },
+            CircleEvent::RequestTaken {
+                request,
+                by: VOLUNTEER,
+            },
+        ]);
+        let done = CircleEvent::RequestDone {
+            request,
+            by: VOLUNTEER,
+        };
+        if n + 1 < tasks {
+            history.push(done);
+            history.push(CircleEvent::MemberLeft {
+                person: VOLUNTEER,
+                at: now(),
+            });
+        } else {
+            last = Some(done);
+        }
+    }
+    (history, last.expect("at least one task"))
+}
+
+#[test]
+fn the_coordinators_hear_once_that_a_volunteer_helped_three_times() {
+    let (history, third) = helping(3);
+    let sent = after(&history, third, VOLUNTEER);
+    let often: Vec<Notice> = sent
+        .into_iter()
+        .filter(|n| matches!(n.about, About::HelpedOften { .. }))
+        .collect();
+    assert_eq!(recipients(&often), vec![COORD]);
+    assert_eq!(often[0].about.topic(), Topic::Coordination);
+    // The second task: not yet.
+    let (history, second) = helping(2);
+    assert!(after(&history, second, VOLUNTEER)
+        .iter()
+        .all(|n| !matches!(n.about, About::HelpedOften { .. })));
+}
+
+#[test]
+fn a_volunteer_outside_the_circle_hears_a_place_is_offered_and_no_one_else() {
+    let (mut history, third) = helping(3);
+    history.extend([
+        third,
+        CircleEvent::MemberLeft {
+            person: VOLUNTEER,
+            at: now(),
+        },
+    ]);
+    let offered = CircleEvent::PlaceOffered {
+        volunteer: VOLUNTEER,
+        invitation: id(199),
+        by: COORD,
+    };
+    let sent = after(&history, offered, COORD);
+    assert_eq!(recipients(&sent), vec![VOLUNTEER]);
+    assert_eq!(sent[0].about, About::PlaceOffered);
+    assert!(sent[0].about.for_outsider());
+}
