@@ -76,7 +76,7 @@ const PEOPLE: [(&str, &str, &str, &str); 7] = [
         "fatima",
         "Fatima El Amrani",
         "fatima@kring.example",
-        "volunteer of Buurtteam Oost, matched for the grocery run (cold ring)",
+        "volunteer of Buurtteam Oost: three grocery runs done, matched for the next (cold ring)",
     ),
     (
         "esther",
@@ -525,6 +525,56 @@ impl Demo {
 
     /// A request by `who` (on Ria's behalf when `for_ria`), from `from` for `hours`.
     #[allow(clippy::too_many_arguments)]
+    /// A grocery run on day `day` of the story, put on the marketplace,
+    /// Esther proposes Fatima, Sanne says yes, Fatima does it and her place
+    /// ends (the third makes her one Sanne may offer a place in the lukewarm ring).
+    async fn groceries_by_fatima(
+        &self,
+        day: i64,
+        buurtteam: OrganisationId,
+        esther: PersonId,
+    ) -> anyhow::Result<()> {
+        self.on(day, 9, 0);
+        let from = self.at(day, 10, 0);
+        let details = "Boodschappen voor een paar dagen; het lijstje hangt op de koelkast.";
+        let request = self
+            .ask(
+                "sanne",
+                Category::Groceries,
+                from,
+                2,
+                60,
+                details,
+                None,
+                true,
+            )
+            .await?;
+        self.list(request, buurtteam, "Boodschappen doen, ongeveer een uur.")
+            .await?;
+        let fatima = self.person("fatima");
+        self.on(day, 9, 15);
+        let propose = Action::ProposeVolunteer {
+            request,
+            volunteer: fatima,
+            note: None,
+        };
+        self.run(Actor::intermediary(esther, buurtteam), propose)
+            .await?;
+        self.on(day, 9, 30);
+        let accept = Action::AcceptVolunteer {
+            request,
+            volunteer: fatima,
+            invitation: InvitationId(Uuid::new_v4()),
+        };
+        self.act("sanne", accept).await?;
+        self.on(day, 12, 30);
+        self.act("fatima", Action::MarkRequestDone { request })
+            .await?;
+        self.on(day, 13, 0);
+        self.act("fatima", Action::Leave).await?;
+        Ok(())
+    }
+
     async fn ask(
         &self,
         who: &str,
@@ -914,6 +964,7 @@ impl Demo {
             },
         )
         .await?;
+        self.groceries_by_fatima(3, buurtteam, esther).await?;
         self.on(3, 19, 0);
         self.write(
             "sanne",
@@ -976,6 +1027,7 @@ impl Demo {
         self.on(5, 21, 30);
         self.act("henk", Action::TakeRequest { request: handrail })
             .await?;
+        self.groceries_by_fatima(6, buurtteam, esther).await?;
         self.on(6, 22, 0);
         self.write(
             "sanne",
@@ -1031,6 +1083,7 @@ impl Demo {
         self.on(9, 8, 0);
         self.act("sanne", Action::RedactLogbookEntry { entry: key })
             .await?;
+        self.groceries_by_fatima(10, buurtteam, esther).await?;
         self.on(10, 17, 0);
         self.write(
             "marijke",

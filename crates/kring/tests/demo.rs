@@ -366,6 +366,12 @@ async fn demo_makes_a_living_circle_once_and_serve_shows_it() {
         .iter()
         .any(|s| s["open_places"].as_u64().unwrap() > 0));
 
+    // Fatima did three grocery runs: Sanne may offer her a place in the lukewarm ring.
+    let helpers = sanne.get(&format!("/circles/{circle}/helpers")).await;
+    assert_eq!(helpers[0]["first_name"], "Fatima", "{helpers}");
+    assert_eq!(helpers[0]["tasks"], 3, "{helpers}");
+    assert_eq!(helpers[0]["offered"], false, "{helpers}");
+
     // Each volunteer and member logs in with the one demo password.
     for email in ["joost", "henk", "marijke", "fatima"] {
         let person = server.log_in(&format!("{email}@kring.example")).await;
