@@ -3,8 +3,9 @@
 //! a coordinator lists a request, the organisation's matchmakers and the
 //! volunteers it fits (the domain's ranking, the best [`MAX_VOLUNTEERS`]) hear
 //! of it; when a volunteer offers themself, the matchmakers do. A notice tells
-//! only what the listing shows, and is on the circle's record of who looked
-//! before it is queued, as opening the listing is.
+//! only what the listing shows. It is queued only while the request still
+//! wants someone, written only if it still does when it is sent, and then it
+//! is on the circle's record of who looked, as opening the listing is.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -35,12 +36,11 @@ pub(crate) struct Market {
     volunteers: ParsedViews<Volunteers>,
 }
 
-/// One person to tell, and how their look goes on the circle's record.
+/// One person to tell, and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Told {
     pub person: PersonId,
     pub about: About,
-    pub looked: Looked,
 }
 
 impl Market {
@@ -51,8 +51,9 @@ impl Market {
         }
     }
 
-    /// Who outside the circle hears of `event` (by `actor`, at `at`), each
-    /// look recorded; nobody for events the marketplace does not announce.
+    /// Who outside the circle hears of `event` (by `actor`, at `at`): nobody
+    /// for events the marketplace does not announce, or once the request no
+    /// longer wants anyone (the notifier may be reading the past).
     pub(crate) async fn notices(
         &self,
         store: &dyn Store,
@@ -89,8 +90,18 @@ impl Market {
         let Some(org) = self.commands.organisation_state(organisation).await? else {
             return Ok(vec![]);
         };
-        let mut out = vec![];
-        for told in news(
+        let request = match event {
+            CircleEvent::RequestListed { request, .. }
+            | CircleEvent::VolunteerProposed { request, .. } => *request,
+            _ => return Ok(vec![]),
+        };
+        let Some(now) = self.commands.circle_view(circle).await? else {
+            return Ok(vec![]);
+        };
+        if !wanted(&now.state, request, organisation, Utc::now()) {
+            return Ok(vec![]);
+        }
+        let told = news(
             circle,
             event,
             after,
@@ -98,43 +109,40 @@ impl Market {
             &fitting,
             actor,
             at,
-        ) {
-            if self
-                .record_look(circle, told.person, organisation, told.looked)
-                .await?
-            {
-                out.push(Notice {
-                    circle,
-                    recipient: told.person,
-                    about: told.about,
-                });
-            }
-        }
-        Ok(out)
+        );
+        Ok(told
+            .into_iter()
+            .filter(|t| t.about.is_for_matchmaker() || !kept_from(&now.state, request, t.person))
+            .map(|t| Notice {
+                circle,
+                recipient: t.person,
+                about: t.about,
+            })
+            .collect())
     }
+}
 
-    /// Puts `person`'s look on the circle's record; false when the circle
-    /// refuses it (its consent ended, the volunteer stopped), and then no mail.
-    async fn record_look(
-        &self,
-        circle: CircleId,
-        person: PersonId,
-        organisation: OrganisationId,
-        what: Looked,
-    ) -> anyhow::Result<bool> {
-        let command = CircleCommand {
-            actor: Actor::intermediary(person, organisation),
-            action: Action::RecordLook { what },
-        };
-        let metadata = kring_store::metadata::of(person.0, Some(organisation.0));
-        match self.commands.circle(circle, command, metadata).await {
-            Ok(_) => Ok(true),
-            Err(CommandError::Refused(e)) => {
-                tracing::info!(%circle, error = %e, "no marketplace mail: the circle refuses the look");
-                Ok(false)
-            }
-            Err(e) => Err(e.into()),
+/// Puts `person`'s look on the circle's record; false when the circle
+/// refuses it (its consent ended meanwhile), and then no mail.
+async fn record_look(
+    commands: &Commands,
+    circle: CircleId,
+    person: PersonId,
+    organisation: OrganisationId,
+    what: Looked,
+) -> anyhow::Result<bool> {
+    let command = CircleCommand {
+        actor: Actor::intermediary(person, organisation),
+        action: Action::RecordLook { what },
+    };
+    let metadata = kring_store::metadata::of(person.0, Some(organisation.0));
+    match commands.circle(circle, command, metadata).await {
+        Ok(_) => Ok(true),
+        Err(CommandError::Refused(e)) => {
+            tracing::info!(%circle, error = %e, "no marketplace mail: the circle refuses the look");
+            Ok(false)
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -174,14 +182,12 @@ pub fn news(
                 told.push(Told {
                     person: *person,
                     about: what.listing(true),
-                    looked: Looked::Marketplace,
                 });
             }
             for person in fitting.iter().filter(|p| !matchmakers.contains(p)) {
                 told.push(Told {
                     person: *person,
                     about: what.listing(false),
-                    looked: Looked::MarketplaceVolunteer,
                 });
             }
         }
@@ -190,7 +196,6 @@ pub fn news(
                 told.push(Told {
                     person: *person,
                     about: what.offer(),
-                    looked: Looked::Marketplace,
                 });
             }
         }
@@ -334,7 +339,8 @@ pub(crate) async fn write(
 
 /// Whether `about` may still go to `person`: they still volunteer (and may
 /// be asked) or still work for the organisation, and the circle, as it is
-/// now, still wants someone for the request and has not kept them away.
+/// now, still wants someone for the request and has not kept them away. If
+/// so, their look goes on the circle's record (the mail shows the listing).
 async fn still_stands(
     commands: &Commands,
     person: PersonId,
@@ -373,14 +379,39 @@ async fn still_stands(
         return Ok(false);
     };
     let state = &view.state;
-    let Some(r) = state.requests.get(&request) else {
+    if !wanted(state, request, organisation, now)
+        || (!matchmaker && kept_from(state, request, person))
+    {
         return Ok(false);
+    }
+    let what = match matchmaker {
+        true => Looked::Marketplace,
+        false => Looked::MarketplaceVolunteer,
     };
-    let wanted = r.listed_with == Some(organisation)
-        && r.status == RequestStatus::Open
-        && r.window.start() > now
-        && state.consent_at(organisation, now).is_some();
-    Ok(wanted
-        && (matchmaker
-            || !(state.kept_away.contains(&person) || r.proposals.contains_key(&person))))
+    record_look(commands, circle, person, organisation, what).await
+}
+
+/// Whether `person` is not to be told of `request` as a volunteer: kept away
+/// from the circle, or proposed for it already (they know).
+fn kept_from(circle: &Circle, request: RequestId, person: PersonId) -> bool {
+    circle.kept_away.contains(&person)
+        || circle
+            .requests
+            .get(&request)
+            .is_some_and(|r| r.proposals.contains_key(&person))
+}
+
+/// Whether `request` of `circle` is on `organisation`'s marketplace and still
+/// wants someone at `now`: open, ahead, and the circle's consent in force.
+fn wanted(
+    circle: &Circle,
+    request: RequestId,
+    organisation: OrganisationId,
+    now: DateTime<Utc>,
+) -> bool {
+    circle.requests.get(&request).is_some_and(|r| {
+        r.listed_with == Some(organisation)
+            && r.status == RequestStatus::Open
+            && r.window.start() > now
+    }) && circle.consent_at(organisation, now).is_some()
 }

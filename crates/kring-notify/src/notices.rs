@@ -323,6 +323,17 @@ impl About {
         matches!(self, About::PlaceOffered)
     }
 
+    /// Whether it is for a matchmaker (a new listing or an offer on the board).
+    pub fn is_for_matchmaker(&self) -> bool {
+        matches!(
+            self,
+            About::MarketListing {
+                matchmaker: true,
+                ..
+            } | About::MarketOffer { .. }
+        )
+    }
+
     /// The organisation whose marketplace a notice is about.
     pub fn marketplace(&self) -> Option<OrganisationId> {
         match self {
