@@ -63,7 +63,7 @@ impl Market {
         actor: Option<PersonId>,
         at: DateTime<Utc>,
     ) -> anyhow::Result<Vec<Notice>> {
-        let (organisation, fitting) = match event {
+        let (organisation, request, fitting) = match event {
             CircleEvent::RequestListed {
                 request,
                 organisation,
@@ -77,23 +77,19 @@ impl Market {
                 let volunteers = self.volunteers.get(store, &key).await?;
                 let mut fitting = ranked(*organisation, &listing, &volunteers);
                 fitting.truncate(MAX_VOLUNTEERS);
-                (*organisation, fitting)
+                (*organisation, *request, fitting)
             }
             CircleEvent::VolunteerProposed {
                 organisation,
+                request,
                 volunteer,
                 by,
                 ..
-            } if volunteer == by => (*organisation, vec![]),
+            } if volunteer == by => (*organisation, *request, vec![]),
             _ => return Ok(vec![]),
         };
         let Some(org) = self.commands.organisation_state(organisation).await? else {
             return Ok(vec![]);
-        };
-        let request = match event {
-            CircleEvent::RequestListed { request, .. }
-            | CircleEvent::VolunteerProposed { request, .. } => *request,
-            _ => return Ok(vec![]),
         };
         let Some(now) = self.commands.circle_view(circle).await? else {
             return Ok(vec![]);
