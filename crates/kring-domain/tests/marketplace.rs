@@ -810,3 +810,75 @@ fn circle_after(events: Vec<CircleEvent>) -> Circle {
     }
     state
 }
+
+#[test]
+fn an_offer_ends_with_removal_a_no_show_or_another_ring_and_a_no_is_not_asked_again() {
+    let offered = with(helped(3), [place_offered()]);
+    let yes = || Action::AnswerPlace { accept: true };
+    // Back for a fourth task and removed by the family: the offer is gone.
+    let back = CircleEvent::MemberJoined {
+        invitation: InvitationId(uuid::Uuid::from_u128(7500)),
+        person: VOLUNTEER,
+        ring: Ring::Cold,
+        coordinator: false,
+        task: None,
+    };
+    let removed = with(
+        offered.clone(),
+        [
+            back.clone(),
+            CircleEvent::MemberRemoved {
+                person: VOLUNTEER,
+                by: COORD,
+                at: now(),
+            },
+        ],
+    );
+    assert_eq!(
+        outcome(removed, by(VOLUNTEER, yes())),
+        refused(Refusal::NoSuchCircle)
+    );
+    // Kept away since (a no-show on a later task): no place.
+    let kept_away = with(
+        offered.clone(),
+        [CircleEvent::VolunteerDeclined {
+            request: RequestId(uuid::Uuid::from_u128(7300)),
+            volunteer: VOLUNTEER,
+            by: COORD,
+        }],
+    );
+    assert_eq!(
+        outcome(kept_away, by(VOLUNTEER, yes())),
+        refused(Refusal::NoSuchCircle)
+    );
+    // In the warm ring by another invitation since: nothing to accept, no move back.
+    let warm = with(
+        offered.clone(),
+        [CircleEvent::MemberJoined {
+            invitation: InvitationId(uuid::Uuid::from_u128(7501)),
+            person: VOLUNTEER,
+            ring: Ring::Warm,
+            coordinator: false,
+            task: None,
+        }],
+    );
+    assert_eq!(
+        outcome(warm, by(VOLUNTEER, yes())),
+        refused(Refusal::NoPlaceOffered)
+    );
+    // A no is final: not offered again.
+    let declined = with(
+        offered,
+        [CircleEvent::PlaceAnswered {
+            volunteer: VOLUNTEER,
+            accepted: false,
+        }],
+    );
+    assert!(circle_after(declined.clone())
+        .helpers_for_a_place()
+        .is_empty());
+    assert_eq!(
+        outcome(declined, by(COORD, offer_place())),
+        refused(Refusal::NotHelpedEnough)
+    );
+}

@@ -66,6 +66,8 @@ struct CircleFacts {
     /// Who is in the circle now: a notice queued for someone who has left
     /// since (or was removed) is not sent.
     members: std::collections::BTreeSet<PersonId>,
+    /// Who is offered a place in the lukewarm ring now (from outside, most often).
+    places_offered: std::collections::BTreeSet<PersonId>,
 }
 
 /// Why a message was not sent and will not be.
@@ -206,11 +208,19 @@ impl Sender {
         }
         let facts = self.circle_facts(circle).await?;
         // Members hear of their circle only while they are in it; an
-        // intermediary's signals follow the organisation (checked when queued).
-        let for_members = items
-            .iter()
-            .all(|a| a.topic() != crate::notices::Topic::Thresholds && !a.for_outsider());
-        if for_members && !facts.members.contains(&PersonId(first.recipient)) {
+        // intermediary's signals follow the organisation (checked when
+        // queued); someone outside hears of a place only while it is offered.
+        let reader = PersonId(first.recipient);
+        let member = facts.members.contains(&reader);
+        let offered = facts.places_offered.contains(&reader);
+        items.retain(|a| {
+            if a.for_outsider() {
+                offered
+            } else {
+                a.topic() == crate::notices::Topic::Thresholds || member
+            }
+        });
+        if items.is_empty() {
             return Ok(Err(Skip::Because(
                 OutboxStatus::Skipped,
                 "no longer in the circle",
@@ -378,6 +388,12 @@ impl Sender {
                 .parse()
                 .unwrap_or(chrono_tz::Europe::Amsterdam),
             members: state.members.keys().copied().collect(),
+            places_offered: state
+                .places_offered
+                .keys()
+                .copied()
+                .filter(|p| state.place_offered_to(*p).is_some())
+                .collect(),
         };
         self.facts.insert(circle, facts.clone());
         Ok(facts)

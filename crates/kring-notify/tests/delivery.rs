@@ -666,7 +666,9 @@ impl World {
         let mut projector = kring_views::Projector::open(self.store().clone())
             .await
             .unwrap();
-        while projector.catch_up_once().await.unwrap() > 0 {}
+        // Everything committed so far, also what Postgres still hides behind
+        // a running transaction (`catch_up` waits for it).
+        projector.catch_up(|_| {}).await.unwrap();
     }
 
     async fn looks(&self) -> Vec<(PersonId, Looked)> {

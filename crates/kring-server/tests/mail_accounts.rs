@@ -546,6 +546,32 @@ async fn a_mailed_volunteer_invitation_signs_up_one_volunteer_once(s: Server) {
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(body["code"], "sign-up-link-gone");
     assert_eq!(s.events().await, before, "nothing written");
+    // Someone who volunteers here already does not use up an invitation.
+    let piet_email = fresh("piet");
+    let (status, _) = wim.post(&invite, json!({"email": piet_email})).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let mail = mails(
+        &piet_email,
+        "Uitnodiging: vrijwilliger bij Buurtteam Zuid",
+        1,
+    )
+    .await
+    .remove(0);
+    let piets = volunteer_code_in(&mail, zuid);
+    let with_piets = |body: Value| {
+        let mut body = body;
+        body["code"] = json!(piets);
+        body
+    };
+    let (status, body) = lotte
+        .post("/api/v1/volunteering", with_piets(join(zuid, "3512")))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "already-volunteer");
+    let (status, body) = mallory
+        .post("/api/v1/volunteering", with_piets(join(zuid, "3512")))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "still working: {body}");
 
     // Lotte (her address proven, no quiet hours) hears of a walk near her,
     // naming no circle; its unsubscribe link turns the marketplace's mail off.

@@ -523,8 +523,6 @@ impl Demo {
         Ok(entry)
     }
 
-    /// A request by `who` (on Ria's behalf when `for_ria`), from `from` for `hours`.
-    #[allow(clippy::too_many_arguments)]
     /// A grocery run on day `day` of the story, put on the marketplace,
     /// Esther proposes Fatima, Sanne says yes, Fatima does it and her place
     /// ends (the third makes her one Sanne may offer a place in the lukewarm ring).
@@ -575,6 +573,8 @@ impl Demo {
         Ok(())
     }
 
+    /// A request by `who` (on Ria's behalf when `for_ria`), from `from` for `hours`.
+    #[allow(clippy::too_many_arguments)]
     async fn ask(
         &self,
         who: &str,

@@ -40,9 +40,13 @@ pub struct Circle {
     /// themselves) or did not come.
     #[serde(default)]
     pub kept_away: BTreeSet<PersonId>,
-    /// Places in the lukewarm ring offered to volunteers, not yet answered.
+    /// Places in the lukewarm ring offered to volunteers, not yet answered
+    /// (see [`Circle::place_offered_to`] for whether one still stands).
     #[serde(default)]
     pub places_offered: BTreeMap<PersonId, PlaceOffer>,
+    /// Volunteers who said no to a place: not offered one again.
+    #[serde(default)]
+    pub places_declined: BTreeSet<PersonId>,
 }
 
 /// How many tasks a volunteer from the marketplace does for a circle before
@@ -318,10 +322,21 @@ impl Circle {
         helpers
             .into_iter()
             .filter(|p| self.member(*p).is_none_or(|m| m.ring == Ring::Cold))
-            .filter(|p| !self.kept_away.contains(p))
+            .filter(|p| !self.kept_away.contains(p) && !self.places_declined.contains(p))
             .map(|p| (p, self.tasks_done_by(p)))
             .filter(|(_, tasks)| *tasks >= TASKS_FOR_A_PLACE)
             .collect()
+    }
+
+    /// The place in the lukewarm ring offered to `volunteer`, while it still
+    /// stands: not kept away since (a no-show, say), and in no warm or
+    /// lukewarm ring already.
+    pub fn place_offered_to(&self, volunteer: PersonId) -> Option<&PlaceOffer> {
+        let in_a_ring = self.member(volunteer).is_some_and(|m| m.ring != Ring::Cold);
+        if in_a_ring || self.kept_away.contains(&volunteer) {
+            return None;
+        }
+        self.places_offered.get(&volunteer)
     }
 
     /// The consent of `organisation` in force at `now`, if any.

@@ -47,7 +47,7 @@ async fn helpers(
             person: person.0,
             first_name: first_name(names.of(&state, person).await?).name,
             tasks: u32::try_from(tasks).unwrap_or(u32::MAX),
-            offered: circle.places_offered.contains_key(&person),
+            offered: circle.place_offered_to(person).is_some(),
         });
     }
     Ok(Json(answer))
@@ -93,7 +93,7 @@ async fn offered_to_me(
         let Some(view) = current_view(&state, circle).await? else {
             continue;
         };
-        if !view.state.places_offered.contains_key(&me) {
+        if view.state.place_offered_to(me).is_none() {
             continue;
         }
         answer.push(v1::PlaceOffered {

@@ -49,6 +49,13 @@ async fn join(
     let profile = profile(&body.profile)?;
     // A refused profile leaves a mailed invitation working.
     profile.check().map_err(ApiError::from)?;
+    // Someone who volunteers here already is told so before a mailed
+    // invitation is spent on them.
+    let id = VolunteerId::of(organisation, me);
+    let status = state.app.commands.volunteer_state(id).await?.status;
+    if matches!(status, VolunteerStatus::Active | VolunteerStatus::Paused) {
+        return Err(ApiError::from(kring_domain::Refusal::AlreadyVolunteer));
+    }
     let code = body.code.trim();
     let hash = kring_app::LinkSecret::hex_hash_of(code);
     let open = match hash {
@@ -70,7 +77,6 @@ async fn join(
         organisation,
         profile,
     };
-    let id = VolunteerId::of(organisation, me);
     let version = run(&state, me, id, action).await?;
     Ok((StatusCode::CREATED, Json(v1::Created { id: id.0, version })))
 }

@@ -49,8 +49,14 @@ impl Circle {
                 let offer = PlaceOffer { invitation, by };
                 self.places_offered.insert(volunteer, offer);
             }
-            PlaceAnswered { volunteer, .. } => {
+            PlaceAnswered {
+                volunteer,
+                accepted,
+            } => {
                 self.places_offered.remove(&volunteer);
+                if !accepted {
+                    self.places_declined.insert(volunteer);
+                }
             }
             _ => unreachable!("apply dispatches by area"),
         }

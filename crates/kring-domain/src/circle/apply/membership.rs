@@ -9,6 +9,10 @@ use crate::{InvitationId, PersonId, Ring};
 impl Circle {
     pub(super) fn apply_membership(&mut self, event: CircleEvent) {
         use CircleEvent::*;
+        // Removed by the family: a place offered to them ends with it.
+        if let CircleEvent::MemberRemoved { person, .. } = &event {
+            self.places_offered.remove(person);
+        }
         match event {
             CircleCreated {
                 circle,

@@ -251,9 +251,10 @@ impl Circle {
 
     /// The volunteer answers a place offered to them: a yes joins the
     /// lukewarm ring (or moves them there, if their task keeps them in the
-    /// cold ring still). Without an offer, someone outside learns nothing.
+    /// cold ring still: `place_offered_to` stands only for someone in no
+    /// other ring). Without an offer, someone outside learns nothing.
     pub(super) fn answer_place(&self, volunteer: PersonId, accept: bool) -> Decision {
-        let Some(offer) = self.places_offered.get(&volunteer) else {
+        let Some(offer) = self.place_offered_to(volunteer) else {
             return Err(match self.member(volunteer) {
                 Some(_) => Refusal::NoPlaceOffered.into(),
                 None => Refusal::NoSuchCircle.into(),

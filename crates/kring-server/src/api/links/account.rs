@@ -191,8 +191,8 @@ pub(super) async fn accept_colleague(
 }
 
 /// Whether `code` is an unused, unexpired volunteer invitation to
-/// `organisation`; if so it is used up now (a second join with it, or one
-/// for another organisation, finds nothing).
+/// `organisation` from someone who still works for it; if so it is used up
+/// now (a second join with it, or one for another organisation, finds nothing).
 pub(in crate::api) async fn spend_volunteer_invitation(
     state: &AppState,
     organisation: OrganisationId,
@@ -203,6 +203,16 @@ pub(in crate::api) async fn spend_volunteer_invitation(
     };
     let for_this = subject(&link)["organisation"].as_str() == Some(&organisation.0.to_string());
     if purpose != Purpose::VolunteerInvitation || !for_this {
+        return Ok(false);
+    }
+    // An invitation from someone who no longer works for it signs nobody up.
+    let inviter_stays = state
+        .app
+        .commands
+        .organisation_state(organisation)
+        .await?
+        .is_some_and(|o| o.intermediaries.contains(&PersonId(link.account)));
+    if !inviter_stays {
         return Ok(false);
     }
     match use_once(state, code, &link).await {

@@ -119,6 +119,9 @@ async fn tail(watch: Weak<MarketWatch>, log: Arc<dyn Store>, commands: Arc<Comma
         let Some(watch) = watch.upgrade() else {
             return;
         };
+        if watch.lock().is_empty() {
+            continue; // nobody on this node watches: nothing to look up
+        }
         let mut changed: BTreeMap<OrganisationId, GlobalCursor> = BTreeMap::new();
         for recorded in &batch {
             let Ok(Some((circle, event))) = decode(&upcasters, recorded) else {
