@@ -689,7 +689,7 @@ async fn after_three_tasks_the_family_offers_the_volunteer_a_place_in_the_lukewa
                 &format!(
                     "/api/v1/organisations/{}/marketplace/{}/proposals",
                     m.org,
-                    listed_now(&m).await
+                    listed_now(&m, task as usize + 1).await
                 ),
                 &json!({"volunteer": kees_id}),
                 StatusCode::OK,
@@ -779,8 +779,9 @@ async fn after_three_tasks_the_family_offers_the_volunteer_a_place_in_the_lukewa
 }
 
 /// The id of the one listing on the board that nobody was proposed for yet
-/// (the board names no request).
-async fn listed_now(m: &Market) -> String {
+/// (the board names no request), once the board shows `listings` of them:
+/// the projector folds in order, so the others are past "listed" by then.
+async fn listed_now(m: &Market, listings: usize) -> String {
     let board = m
         .matchmaker
         .get_until(
@@ -788,7 +789,7 @@ async fn listed_now(m: &Market) -> String {
             |b| {
                 b["listings"]
                     .as_array()
-                    .is_some_and(|l| l.iter().any(|l| l["stage"] == "listed"))
+                    .is_some_and(|l| l.len() == listings)
             },
         )
         .await;
