@@ -81,6 +81,9 @@ fn api() -> Router {
             "suggestions": [{"request": REQUEST, "people": [person(BOB, "Bob")]}]})))
         .route(&format!("{base}/rota"), answer(rota))
         .route(&format!("{base}/members"), answer(members))
+        .route(&format!("{base}/helpers"), answer(json!([{"person": BOB, "first_name": "Bob",
+            "tasks": 3, "offered": false}])))
+        .route("/me/places", answer(json!([{"circle": CIRCLE, "focus": {"id": ANN, "name": "Mam"}}])))
         .route(&format!("{base}/offers"), answer(json!({"version": 7, "offers": [{"id": SHIFT,
             "by": person(BOB, "Bob"), "will": ["groceries", "walk"], "wont": ["finances"],
             "capacity": {"hours_per_week": 3}, "note": "Dinsdag"}]})))
