@@ -152,6 +152,7 @@ on_both_backends!(Server::start => a_request_goes_from_the_listing_to_a_voluntee
     a_sign_up_link_works_until_a_new_one_is_made,
     the_board_and_a_volunteers_page_hear_of_changes_live,
     after_three_tasks_the_family_offers_the_volunteer_a_place_in_the_lukewarm_ring,
+    two_circles_on_one_marketplace_each_decide_for_themselves,
     another_organisation_and_strangers_learn_nothing_of_a_listing);
 
 async fn a_request_goes_from_the_listing_to_a_volunteer_in_the_circle(s: Server) {
@@ -802,4 +803,134 @@ async fn listed_now(m: &Market, listings: usize) -> String {
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// Two families list on the same marketplace. Kees offers himself for both;
+/// one family says no, the other yes: he is in the second circle only, the
+/// first stays unknown to him, and his access ends when he leaves after the task.
+async fn two_circles_on_one_marketplace_each_decide_for_themselves(s: Server) {
+    let m = market(&s).await;
+    let (kees, kees_id) = volunteer(&s, &m, "Kees Buur", &["groceries"], "3512").await;
+    list(&m).await;
+    let (bea, _) = s.person("Bea de Wit", "bea@example.org").await;
+    let other: v1::Created = bea
+        .post_ok(
+            "/api/v1/circles",
+            &json!({"focus_name": "Opa de Wit"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let b = other.id.to_string();
+    for (path, body) in [
+        (
+            format!("/api/v1/circles/{b}/neighbourhood"),
+            json!({"neighbourhood": "3512"}),
+        ),
+        (
+            format!("/api/v1/circles/{b}/consents/{}", m.org),
+            json!({"scope": "signals"}),
+        ),
+    ] {
+        let _: v1::Changed = bea.put_ok(&path, &body, StatusCode::OK).await;
+    }
+    let soon = Utc::now() + Duration::days(3);
+    let asked: v1::Created = bea
+        .post_ok(
+            &format!("/api/v1/circles/{b}/requests"),
+            &json!({"category": "groceries", "window_start": soon,
+                    "window_end": soon + Duration::hours(2), "duration_minutes": 45,
+                    "details": "Melk en brood voor opa"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let b_request = asked.id.to_string();
+    let _: v1::Changed = bea
+        .post_ok(
+            &format!("/api/v1/circles/{b}/requests/{b_request}/listing"),
+            &json!({"organisation": m.org, "summary": "Boodschappen voor een buurman"}),
+            StatusCode::OK,
+        )
+        .await;
+
+    // Kees sees both listings, neither naming its circle, and offers for both.
+    let mine = format!("/api/v1/me/volunteering/{}", m.org);
+    let seen = kees
+        .get_until(&mine, |v| {
+            v["listings"].as_array().is_some_and(|l| l.len() == 2)
+        })
+        .await;
+    anonymous(&seen.to_string(), &m);
+    for secret in [
+        b.as_str(),
+        b_request.as_str(),
+        "Opa",
+        "Bea",
+        "Melk en brood",
+    ] {
+        assert!(!seen.to_string().contains(secret), "{secret:?} in {seen}");
+    }
+    for listing in seen["listings"].as_array().unwrap() {
+        let offer = format!(
+            "/api/v1/organisations/{}/marketplace/{}/proposals",
+            m.org,
+            listing["listing"].as_str().unwrap()
+        );
+        let _: v1::Changed = kees.post_ok(&offer, &json!({}), StatusCode::OK).await;
+    }
+    // The first family says no, the second yes.
+    let answer = |circle: &str, request: &str| {
+        format!("/api/v1/circles/{circle}/requests/{request}/proposals/{kees_id}")
+    };
+    let _: v1::Changed = m
+        .family
+        .post_ok(
+            &answer(&m.circle, &m.request),
+            &json!({"accept": false}),
+            StatusCode::OK,
+        )
+        .await;
+    let _: v1::Changed = bea
+        .post_ok(
+            &answer(&b, &b_request),
+            &json!({"accept": true}),
+            StatusCode::OK,
+        )
+        .await;
+
+    // He is in the second circle only; the first he never learns.
+    let (status, _) = kees.get(&format!("/api/v1/circles/{}", m.circle)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let circle: v1::Circle = kees.get_ok(&format!("/api/v1/circles/{b}")).await;
+    assert_eq!(circle.you.ring, v1::Ring::Cold);
+    let proposals = kees
+        .get_until(&mine, |v| {
+            v["proposals"].as_array().is_some_and(|p| {
+                p.iter().any(|p| p["state"] == "declined")
+                    && p.iter().any(|p| p["state"] == "accepted")
+            })
+        })
+        .await;
+    let declined: Vec<&serde_json::Value> = proposals["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["state"] == "declined")
+        .collect();
+    assert!(declined[0]["circle"].is_null(), "{proposals}");
+    anonymous(&proposals.to_string(), &m);
+
+    // The task done, his place ends: the circle is gone for him.
+    let _: v1::Changed = kees
+        .post_ok(
+            &format!("/api/v1/circles/{b}/requests/{b_request}/done"),
+            &json!(null),
+            StatusCode::OK,
+        )
+        .await;
+    let (status, body) = kees
+        .delete(&format!("/api/v1/circles/{b}/members/{kees_id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = kees.get(&format!("/api/v1/circles/{b}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
