@@ -149,20 +149,7 @@ async fn add_intermediary(
     Body(body): Body<v1::AddIntermediary>,
 ) -> Result<(StatusCode, Json<v1::MailAccepted>), ApiError> {
     let organisation = organisation_id(&org)?;
-    works_for(&state, me, organisation).await?;
-    let lookup = state.app.accounts.lookup_of(&body.email)?;
-    if !state.app.invitations_per_account.allows(&me.0.to_string()) {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: 600,
-        });
-    }
-    let name = state
-        .app
-        .commands
-        .organisation_state(organisation)
-        .await?
-        .ok_or_else(no_such_organisation)?
-        .name;
+    let (lookup, name) = may_mail_invitation(&state, me, organisation, &body.email).await?;
     let invitation = Uuid::new_v4();
     let direct = Direct::ColleagueInvitation {
         organisation: organisation.0,
@@ -187,6 +174,32 @@ async fn add_intermediary(
         StatusCode::ACCEPTED,
         Json(v1::MailAccepted { accepted: true }),
     ))
+}
+
+/// Before an invitation to `email` is mailed for `organisation`: `me` works
+/// for it, the address is one (its lookup), and `me` has not mailed too many
+/// invitations lately. Answers the lookup and the organisation's name.
+pub(super) async fn may_mail_invitation(
+    state: &AppState,
+    me: PersonId,
+    organisation: OrganisationId,
+    email: &str,
+) -> Result<(String, String), ApiError> {
+    works_for(state, me, organisation).await?;
+    let lookup = state.app.accounts.lookup_of(email)?;
+    if !state.app.invitations_per_account.allows(&me.0.to_string()) {
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: 600,
+        });
+    }
+    let name = state
+        .app
+        .commands
+        .organisation_state(organisation)
+        .await?
+        .ok_or_else(no_such_organisation)?
+        .name;
+    Ok((lookup, name))
 }
 
 #[utoipa::path(delete, path = "/organisations/{org}/intermediaries/{person}", tag = "organisations",

@@ -12,9 +12,10 @@ use kring_protocol::v1;
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::api::access::{no_such_organisation, organisation_id, works_for};
+use crate::api::access::organisation_id;
 use crate::api::auth::SignedIn;
 use crate::api::extract::Body;
+use crate::api::organisations::may_mail_invitation;
 use crate::api::Problems;
 use crate::{ApiError, AppState};
 
@@ -31,21 +32,7 @@ pub(crate) async fn invite_volunteer(
     Body(body): Body<v1::InviteVolunteer>,
 ) -> Result<(StatusCode, Json<v1::MailAccepted>), ApiError> {
     let organisation = organisation_id(&org)?;
-    works_for(&state, me, organisation).await?;
-    // Refuses what is no address, in the same words as everywhere.
-    state.app.accounts.lookup_of(&body.email)?;
-    if !state.app.invitations_per_account.allows(&me.0.to_string()) {
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: 600,
-        });
-    }
-    let name = state
-        .app
-        .commands
-        .organisation_state(organisation)
-        .await?
-        .ok_or_else(no_such_organisation)?
-        .name;
+    let (_, name) = may_mail_invitation(&state, me, organisation, &body.email).await?;
     let invitation = Uuid::new_v4();
     let direct = Direct::VolunteerInvitation {
         organisation: organisation.0,
