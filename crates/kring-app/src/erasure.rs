@@ -180,9 +180,12 @@ impl Forgetter {
     /// may lag, or not run at all while `kring forget` runs on a stopped node).
     /// The checkpoint is read before the view, so the view is at least as new;
     /// replaying joins and leaves from the checkpoint on, in order, leaves
-    /// each circle as its last such event says.
+    /// each circle as its last such event says. It reads until it has passed
+    /// the last event committed when it began (on Postgres one may be hidden
+    /// behind an older, still open transaction for a while).
     async fn circles_of(&self, person: PersonId) -> Result<BTreeSet<CircleId>, ErasureError> {
         let views = |e: kring_views::ProjectionError| ErasureError::Views(e.to_string());
+        let target = self.eraser.last_committed().await?;
         let mut cursor = self.eraser.load_checkpoint(kring_views::CHECKPOINT).await?;
         let mut circles = kring_views::circles_of(self.eraser.as_ref(), person)
             .await
@@ -192,9 +195,8 @@ impl Forgetter {
         loop {
             let page = self.eraser.read_all(cursor, PAGE).await?;
             let Some(last) = page.last() else {
-                // Postgres: committed events may wait behind an older, still
-                // open transaction. Missing one could miss a circle: wait.
-                if !self.eraser.held_back(cursor).await? {
+                // Missing a committed event could miss a circle: wait for it.
+                if cursor >= target {
                     return Ok(circles);
                 }
                 if std::time::Instant::now() > deadline {

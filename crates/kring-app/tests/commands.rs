@@ -209,6 +209,33 @@ async fn an_erased_coordinator_leaves_though_no_projector_ran(w: World) {
     assert!(verify_all(w.log().as_ref()).await.unwrap().is_intact());
 }
 
+/// A join committed behind an older, still open transaction is not readable
+/// yet when the erasure starts: it waits for it rather than miss the circle.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_an_erasure_waits_for_a_join_still_held_back() {
+    let w = World::new(TestLog::postgres().await).await;
+    w.create().await;
+    let holder = sqlx::PgPool::connect(&w.test.url).await.unwrap();
+    let mut open = holder.begin().await.unwrap();
+    sqlx::query("SELECT pg_current_xact_id()")
+        .execute(&mut *open)
+        .await
+        .unwrap();
+    let daughter = w.admit(Ring::Warm).await;
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        open.rollback().await.unwrap();
+    });
+    let forgetter = Forgetter::open(&w.test.url, &Default::default())
+        .await
+        .unwrap();
+    let erased = forgetter.forget(daughter).await.unwrap();
+    release.await.unwrap();
+    assert_eq!(erased.circles, 1, "{erased:?}");
+    let circle = w.commands.circle_state(w.circle).await.unwrap().unwrap();
+    assert!(!circle.members.contains_key(&daughter));
+}
+
 async fn a_family_journey_lands_in_the_circle_stream(w: World) {
     assert_eq!(w.create().await, 1);
     let daughter = w.admit(Ring::Warm).await;

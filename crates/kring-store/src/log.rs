@@ -67,6 +67,15 @@ pub trait EventLog: Send + Sync + 'static {
     /// now: a reader starting here gets every event that becomes readable later.
     async fn end_cursor(&self) -> Result<GlobalCursor, StoreError>;
 
+    /// The cursor of the last event committed now, readable or not: once a
+    /// reader's cursor reaches it (or passes it), that reader has read every
+    /// event committed before this call. On SQLite the same as `end_cursor`;
+    /// on Postgres it may lie beyond `end_cursor` while an older transaction
+    /// holds events back.
+    async fn last_committed(&self) -> Result<GlobalCursor, StoreError> {
+        self.end_cursor().await
+    }
+
     /// A counter that moves whenever new events may be readable: a doorbell, not
     /// a queue. Readers always fetch from the log, and poll as well.
     fn wake_signal(&self) -> watch::Receiver<u64>;

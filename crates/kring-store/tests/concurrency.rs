@@ -44,6 +44,39 @@ async fn postgres_late_commits_with_earlier_positions_are_not_skipped() {
     );
 }
 
+/// An event committed behind an older, still open transaction cannot be read
+/// yet, but `last_committed` already names it: a reader that waits until its
+/// cursor reaches that point misses nothing committed before it asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_last_committed_names_an_event_still_held_back() {
+    let h = Harness::postgres().await;
+    let holder = sqlx::PgPool::connect(&h.url).await.unwrap();
+    let mut open = holder.begin().await.unwrap();
+    sqlx::query("SELECT pg_current_xact_id()")
+        .execute(&mut *open)
+        .await
+        .unwrap();
+    let appended = h
+        .log
+        .append("late", ExpectedVersion::Exact(0), &[event("Late", 1)])
+        .await
+        .unwrap();
+    let readable = h
+        .log
+        .read_all(kring_store::GlobalCursor::START, 10)
+        .await
+        .unwrap();
+    assert!(readable.is_empty(), "held back behind the open transaction");
+    let target = h.log.last_committed().await.unwrap();
+    assert_eq!(target.position, appended.last_position);
+    assert!(h.log.end_cursor().await.unwrap() < target);
+
+    open.rollback().await.unwrap();
+    let everything = common::read_everything(h.log.as_ref()).await;
+    assert_eq!(everything.len(), 1);
+    assert_eq!(everything[0].cursor(), target);
+}
+
 struct Outcome {
     acknowledged: Vec<Uuid>,
     seen: Vec<RecordedEvent>,

@@ -76,15 +76,19 @@ crate::shared::event_log_impl!(PgLog, read: pool, own: {
         )
         .fetch_optional(&self.pool)
         .await?;
-        Ok(match row {
-            Some((xid, position)) => GlobalCursor {
-                xid: xid
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("xid {xid:?}")))?,
-                position: position as u64,
-            },
-            None => GlobalCursor::START,
-        })
+        cursor_from(row)
+    }
+
+    async fn last_committed(&self) -> Result<GlobalCursor, StoreError> {
+        // Read order is (xid, position): the largest such key among committed
+        // rows is the last a reader must pass to have read them all.
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT xid::text, position FROM events \
+             ORDER BY events.xid DESC, events.position DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        cursor_from(row)
     }
 
     async fn held_back(&self, after: GlobalCursor) -> Result<bool, StoreError> {
@@ -123,3 +127,16 @@ crate::shared::event_log_impl!(PgLog, read: pool, own: {
         Ok(head)
     }
 });
+
+/// A cursor from an `(xid::text, position)` row; none is the start.
+fn cursor_from(row: Option<(String, i64)>) -> Result<GlobalCursor, StoreError> {
+    Ok(match row {
+        Some((xid, position)) => GlobalCursor {
+            xid: xid
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("xid {xid:?}")))?,
+            position: position as u64,
+        },
+        None => GlobalCursor::START,
+    })
+}

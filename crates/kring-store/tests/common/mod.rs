@@ -18,26 +18,22 @@ pub fn event(kind: &str, n: u64) -> NewEvent {
     NewEvent::new(kind, json!({ "n": n, "note": format!("event {n}") }))
 }
 
-/// Every event in the log, once nothing committed is held back any more
-/// (on Postgres an unrelated running transaction can briefly hide new events).
+/// Every event in the log committed before the call (on Postgres an
+/// unrelated running transaction can briefly hide new events: it waits).
 pub async fn read_everything(log: &dyn EventLog) -> Vec<kring_store::RecordedEvent> {
+    let target = log.last_committed().await.unwrap();
+    let mut all = vec![];
+    let mut cursor = kring_store::GlobalCursor::START;
     within(WAIT, "committed events to become readable", async {
-        while log
-            .held_back(kring_store::GlobalCursor::START)
-            .await
-            .unwrap()
-        {
-            tokio::task::yield_now().await;
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        while cursor < target {
+            let page = log.read_all(cursor, 1000).await.unwrap();
+            match page.last() {
+                Some(last) => cursor = last.cursor(),
+                None => tokio::time::sleep(Duration::from_millis(5)).await,
+            }
+            all.extend(page);
         }
     })
     .await;
-    let mut all = vec![];
-    let mut cursor = kring_store::GlobalCursor::START;
-    loop {
-        let page = log.read_all(cursor, 1000).await.unwrap();
-        let Some(last) = page.last() else { return all };
-        cursor = last.cursor();
-        all.extend(page);
-    }
+    all
 }
