@@ -188,6 +188,10 @@ refusals! {
     NotHelpedEnough = "not-helped-enough", Conflict, "only a volunteer who helped the circle three times or more, and is in no warm or lukewarm ring, can be offered a place in the lukewarm ring";
     PlaceAlreadyOffered = "place-already-offered", Conflict, "a place was offered to this volunteer already: they have not answered yet";
     NoPlaceOffered = "no-place-offered", NotFound, "no place in the lukewarm ring is offered to you in this circle";
+    CircleEnded = "circle-ended", Conflict, "this circle has ended: it can still be read, but nothing in it can be changed";
+    CirclePaused = "circle-paused", Conflict, "the circle is paused: no shift takes place or can be taken until a coordinator resumes it";
+    CircleAlreadyPaused = "circle-already-paused", Conflict, "the circle is paused already";
+    CircleNotPaused = "circle-not-paused", Conflict, "the circle is not paused";
     LastIntermediary = "last-intermediary", Conflict, "an organisation needs an intermediary: add another one first";
     ThresholdOpenPlaces = "threshold-open-places", Invalid, "open places in the next 7 days: a number from 1 to 500, or 0 for no mail";
     ThresholdSilence = "threshold-silence", Invalid, "days without a logbook entry: a number from 1 to 365, or 0 for no mail";

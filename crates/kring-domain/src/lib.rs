@@ -20,7 +20,7 @@ mod volunteer;
 pub use account::{Account, AccountCommand, AccountEvent};
 pub use circle::audience::{audience, may_see, Audience, Viewer};
 pub use circle::commands::{Action, Actor, CircleCommand};
-pub use circle::events::{CircleEvent, InvitedAs, Recurrence, ThanksFor};
+pub use circle::events::{CircleEvent, EndReason, InvitedAs, Recurrence, ThanksFor};
 pub use circle::Circle;
 pub use error::{DomainError, Refusal, RefusalKind};
 pub use ids::*;

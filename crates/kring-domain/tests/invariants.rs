@@ -90,6 +90,9 @@ enum Op {
     },
     StepDown,
     Leave,
+    Pause,
+    Resume,
+    End,
     Remove {
         who: Who,
     },
@@ -392,6 +395,9 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(scope, from)| Op::Grant { scope, from }),
         1 => Just(Op::RevokeConsent),
         2 => Just(Op::Look),
+        1 => Just(Op::Pause),
+        1 => Just(Op::Resume),
+        1 => Just(Op::End),
     ]
 }
 
@@ -805,6 +811,14 @@ fn command(step: &Step, now: DateTime<Utc>) -> CircleCommand {
         },
         Op::StepDown => Action::StepDownAsCoordinator,
         Op::Leave => Action::Leave,
+        Op::Pause => Action::PauseCircle {
+            message: Some(seal("even rust")),
+        },
+        Op::Resume => Action::ResumeCircle,
+        Op::End => Action::EndCircle {
+            reason: EndReason::Recovered,
+            message: None,
+        },
         Op::Remove { who } => Action::RemoveMember {
             person: who.person(),
         },
@@ -987,7 +1001,10 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | NeighbourhoodNamed { by, .. }
         | RequestListed { by, .. }
         | VolunteerAccepted { by, .. }
-        | PlaceOffered { by, .. } => Some(*by),
+        | PlaceOffered { by, .. }
+        | CirclePaused { by, .. }
+        | CircleResumed { by, .. }
+        | CircleEnded { by, .. } => Some(*by),
         MemberLeft { person, .. } => Some(*person),
         HelpRequested { asked_by, .. } => Some(*asked_by),
         ThanksGiven { from, .. } | SwapProposed { from, .. } => Some(*from),
@@ -1003,6 +1020,27 @@ fn check_event(
     now: DateTime<Utc>,
 ) -> Result<(), TestCaseError> {
     let actor = command.actor;
+    if circle.life.ended() {
+        // Read-only: only forgetting someone still changes it.
+        prop_assert!(
+            matches!(command.action, Action::Erase),
+            "{} in an ended circle",
+            event.name()
+        );
+    }
+    if matches!(
+        circle.life,
+        kring_domain::circle::state::Life::Paused { .. }
+    ) {
+        prop_assert!(
+            !matches!(
+                event,
+                CircleEvent::ShiftClaimed { .. } | CircleEvent::SwapAccepted { .. }
+            ),
+            "{} while paused",
+            event.name()
+        );
+    }
     match event {
         CircleEvent::CircleCreated { coordinator, .. } => {
             prop_assert!(!circle.exists(), "a circle is created once");

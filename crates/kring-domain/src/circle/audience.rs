@@ -128,6 +128,13 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
     };
     match event {
         // Which circle this is: every member, and organisations with any consent.
+        // The whole circle hears of its life; organisations that look along
+        // see that it paused (an ending revokes their consent first).
+        CirclePaused { .. } | CircleResumed { .. } | CircleEnded { .. } => Audience {
+            rings_up_to: Some(Ring::Cold),
+            intermediaries: Some(ConsentScope::Signals),
+            ..coordinators
+        },
         CircleCreated { .. } => Audience {
             rings_up_to: Some(Ring::Cold),
             intermediaries: Some(ConsentScope::Signals),

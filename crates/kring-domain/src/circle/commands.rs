@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::circle::events::{InvitedAs, Recurrence, ThanksFor};
+use crate::circle::events::{EndReason, InvitedAs, Recurrence, ThanksFor};
 use crate::{
     Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Minutes, Neighbourhood,
     OfferId, OrganisationId, PersonId, RequestId, Ring, Sealed, ShiftId, SwapId, TimeWindow,
@@ -218,6 +218,17 @@ pub enum Action {
         invitation: InvitationId,
     },
     /// The volunteer's answer to a place offered to them (in the circle or not).
+    /// A coordinator pauses the circle (a hospital stay): no shift takes
+    /// place or can be claimed until it resumes.
+    PauseCircle {
+        message: Option<Sealed>,
+    },
+    ResumeCircle,
+    /// A coordinator ends the circle for good: it can be read, not changed.
+    EndCircle {
+        reason: EndReason,
+        message: Option<Sealed>,
+    },
     AnswerPlace {
         accept: bool,
     },

@@ -29,6 +29,25 @@ pub enum Recurrence {
     },
 }
 
+/// Why a circle ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    Recovered,
+    MovedToCareHome,
+    Died,
+    Other,
+}
+
+impl EndReason {
+    pub const ALL: [EndReason; 4] = [
+        EndReason::Recovered,
+        EndReason::MovedToCareHome,
+        EndReason::Died,
+        EndReason::Other,
+    ];
+}
+
 /// Where a thank-you points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -276,6 +295,24 @@ pub enum CircleEvent {
         volunteer: PersonId,
         accepted: bool,
     },
+    /// No shift takes place from `at` until the circle resumes.
+    CirclePaused {
+        by: PersonId,
+        at: DateTime<Utc>,
+        message: Option<Sealed>,
+    },
+    CircleResumed {
+        by: PersonId,
+        at: DateTime<Utc>,
+    },
+    /// The circle ended for good; preceded by the events that close what was
+    /// still open (requests, invitations, consents, offers).
+    CircleEnded {
+        reason: EndReason,
+        message: Option<Sealed>,
+        by: PersonId,
+        at: DateTime<Utc>,
+    },
 }
 
 impl CircleEvent {
@@ -321,6 +358,9 @@ impl CircleEvent {
             VolunteerDeclined { .. } => "VolunteerDeclined",
             PlaceOffered { .. } => "PlaceOffered",
             PlaceAnswered { .. } => "PlaceAnswered",
+            CirclePaused { .. } => "CirclePaused",
+            CircleResumed { .. } => "CircleResumed",
+            CircleEnded { .. } => "CircleEnded",
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::circle::events::{InvitedAs, Recurrence};
+use crate::circle::events::{EndReason, InvitedAs, Recurrence};
 use crate::{
     Capacity, Category, CircleId, ConsentScope, EntryId, InvitationId, Looked, Minutes,
     Neighbourhood, OfferId, OrganisationId, PersonId, RequestId, Ring, ShiftId, SwapId, TimeWindow,
@@ -47,6 +47,39 @@ pub struct Circle {
     /// Volunteers who said no to a place: not offered one again.
     #[serde(default)]
     pub places_declined: BTreeSet<PersonId>,
+    /// Active, paused or ended.
+    #[serde(default)]
+    pub life: Life,
+}
+
+/// Where a circle is in its life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Life {
+    #[default]
+    Active,
+    /// No shift takes place from `since` until it resumes.
+    Paused { since: DateTime<Utc> },
+    /// Read-only from `at` on.
+    Ended {
+        at: DateTime<Utc>,
+        reason: EndReason,
+    },
+}
+
+impl Life {
+    /// From when no shift takes place (paused or ended), if so.
+    pub fn no_shifts_from(&self) -> Option<DateTime<Utc>> {
+        match *self {
+            Life::Active => None,
+            Life::Paused { since } => Some(since),
+            Life::Ended { at, .. } => Some(at),
+        }
+    }
+
+    pub fn ended(&self) -> bool {
+        matches!(self, Life::Ended { .. })
+    }
 }
 
 /// How many tasks a volunteer from the marketplace does for a circle before

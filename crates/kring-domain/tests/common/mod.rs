@@ -236,6 +236,14 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
             invitation,
         },
         Action::AnswerPlace { accept: true },
+        Action::PauseCircle {
+            message: Some(sealed(actor, "even rust")),
+        },
+        Action::ResumeCircle,
+        Action::EndCircle {
+            reason: EndReason::Recovered,
+            message: None,
+        },
     ]
 }
 
@@ -283,5 +291,8 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::EndTask => "EndTask",
         Action::OfferPlace { .. } => "OfferPlace",
         Action::AnswerPlace { .. } => "AnswerPlace",
+        Action::PauseCircle { .. } => "PauseCircle",
+        Action::ResumeCircle => "ResumeCircle",
+        Action::EndCircle { .. } => "EndCircle",
     }
 }

@@ -3,6 +3,7 @@
 //! was decided, and old events stay valid as the rules change).
 
 mod consent;
+mod life;
 mod logbook;
 mod marketplace;
 mod membership;
@@ -58,6 +59,9 @@ impl Circle {
             | VolunteerDeclined { .. }
             | PlaceOffered { .. }
             | PlaceAnswered { .. }) => self.apply_marketplace(event),
+            event @ (CirclePaused { .. } | CircleResumed { .. } | CircleEnded { .. }) => {
+                self.apply_life(event)
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::Refusal;
 use crate::{DomainError, PersonId, Ring, Sealed};
 
 mod consent;
+mod life;
 mod logbook;
 mod marketplace;
 mod membership;
@@ -32,7 +33,8 @@ impl Circle {
     /// organisation, and its volunteers, may only record a look and propose
     /// for its marketplace, and only under consent; cold-ring
     /// volunteers act on their own task. The rest is dispatched by area
-    /// (membership, requests, rota, logbook, consent, marketplace), one module each.
+    /// (membership, requests, rota, logbook, consent, marketplace, life), one
+    /// module each. An ended circle refuses its members everything.
     pub fn decide(&self, command: CircleCommand, now: DateTime<Utc>) -> Decision {
         let CircleCommand { actor, action } = command;
         if let Action::CreateCircle {
@@ -88,6 +90,9 @@ impl Circle {
             return Err(Refusal::NoSuchCircle.into());
         };
         let by = actor.person;
+        if self.life.ended() {
+            return Err(Refusal::CircleEnded.into());
+        }
         if me.ring == Ring::Cold && !cold_may(&action, &me) {
             return Err(Refusal::OnlyWarmAndLukewarm.into());
         }
@@ -134,6 +139,9 @@ impl Circle {
             | Action::DeclineVolunteer { .. }
             | Action::EndTask
             | Action::OfferPlace { .. }) => self.decide_marketplace(action, by, &me, now),
+            action @ (Action::PauseCircle { .. }
+            | Action::ResumeCircle
+            | Action::EndCircle { .. }) => self.decide_life(action, by, now),
             Action::ProposeVolunteer { .. } => Err(Refusal::OnlyIntermediaries.into()),
         }
     }

@@ -102,6 +102,7 @@ impl Circle {
                 date,
                 to,
             } => {
+                self.refuse_while_paused()?;
                 if self.swaps.contains_key(&swap) {
                     return Err(Refusal::SwapExists.into());
                 }
@@ -138,6 +139,7 @@ impl Circle {
                 }])
             }
             Action::AcceptSwap { swap } => {
+                self.refuse_while_paused()?;
                 let w = self.swaps.get(&swap).ok_or(Refusal::NoSuchSwap)?;
                 if w.to != by {
                     return Err(Refusal::OnlyAskedToSwap.into());
@@ -180,6 +182,7 @@ impl Circle {
         now: DateTime<Utc>,
     ) -> Result<(), DomainError> {
         let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
+        self.refuse_while_paused()?;
         if !s.rings.contains(&me.ring) {
             return Err(Refusal::OnlyShiftRings.into());
         }
@@ -197,5 +200,13 @@ impl Circle {
             return Err(Refusal::ShiftFull.into());
         }
         Ok(())
+    }
+
+    /// While paused no shift takes place, so none is taken or handed on.
+    fn refuse_while_paused(&self) -> Result<(), DomainError> {
+        match self.life {
+            crate::circle::state::Life::Paused { .. } => Err(Refusal::CirclePaused.into()),
+            _ => Ok(()),
+        }
     }
 }
