@@ -16,8 +16,8 @@
 //! in exports (see [`sealed_in`]).
 
 use kring_domain::{
-    Capacity, Category, CircleEvent, ConsentScope, InvitedAs, Recurrence, Ring, Sealed, ThanksFor,
-    Visibility,
+    Capacity, Category, CircleEvent, ConsentScope, EndReason, InvitedAs, Recurrence, Ring, Sealed,
+    ThanksFor, Visibility,
 };
 use kring_protocol::v1;
 
@@ -362,6 +362,23 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             volunteer: volunteer.0,
             accepted: *accepted,
         },
+        E::CirclePaused { by, at, message } => W::CirclePaused {
+            by: by.0,
+            at: *at,
+            message: message.as_ref().and_then(&mut text),
+        },
+        E::CircleResumed { by, at } => W::CircleResumed { by: by.0, at: *at },
+        E::CircleEnded {
+            reason,
+            message,
+            by,
+            at,
+        } => W::CircleEnded {
+            reason: end_reason(*reason),
+            message: message.as_ref().and_then(&mut text),
+            by: by.0,
+            at: *at,
+        },
     }
 }
 
@@ -495,6 +512,24 @@ pub fn domain_role(role: v1::Role) -> InvitedAs {
     }
 }
 
+pub fn end_reason(reason: EndReason) -> v1::EndReason {
+    match reason {
+        EndReason::Recovered => v1::EndReason::Recovered,
+        EndReason::MovedToCareHome => v1::EndReason::MovedToCareHome,
+        EndReason::Died => v1::EndReason::Died,
+        EndReason::Other => v1::EndReason::Other,
+    }
+}
+
+pub fn domain_end_reason(reason: v1::EndReason) -> EndReason {
+    match reason {
+        v1::EndReason::Recovered => EndReason::Recovered,
+        v1::EndReason::MovedToCareHome => EndReason::MovedToCareHome,
+        v1::EndReason::Died => EndReason::Died,
+        v1::EndReason::Other => EndReason::Other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,6 +570,9 @@ mod tests {
         }
         for r in [InvitedAs::Member, InvitedAs::Coordinator] {
             same_word!(r, role, domain_role);
+        }
+        for r in EndReason::ALL {
+            same_word!(r, end_reason, domain_end_reason);
         }
     }
 }

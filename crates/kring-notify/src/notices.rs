@@ -29,10 +29,12 @@ pub enum Topic {
     Thresholds,
     /// For volunteers and matchmakers: an organisation's marketplace (no circle named).
     Marketplace,
+    /// For every member: the circle paused, resumed or ended.
+    CircleLife,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 8] = [
+    pub const ALL: [Topic; 9] = [
         Topic::RequestOpen,
         Topic::MyRequests,
         Topic::Swaps,
@@ -41,6 +43,7 @@ impl Topic {
         Topic::Looks,
         Topic::Thresholds,
         Topic::Marketplace,
+        Topic::CircleLife,
     ];
 
     /// The stable name used in settings, outbox rows and unsubscribe links.
@@ -54,6 +57,7 @@ impl Topic {
             Topic::Looks => "looks",
             Topic::Thresholds => "thresholds",
             Topic::Marketplace => "marketplace",
+            Topic::CircleLife => "circle-life",
         }
     }
 
@@ -129,6 +133,12 @@ pub enum About {
     /// For the volunteer (most often no longer in the circle): the circle
     /// offers them a place in its lukewarm ring.
     PlaceOffered,
+    /// For every member but the coordinator who did it.
+    CirclePaused,
+    CircleResumed,
+    CircleEnded {
+        reason: kring_domain::EndReason,
+    },
     /// For coordinators, weekly by default: an organisation looked at the circle.
     Looked {
         organisation: OrganisationId,
@@ -250,6 +260,9 @@ impl About {
             About::VolunteerAccepted { .. } => Topic::MyRequests,
             About::Looked { .. } => Topic::Looks,
             About::ShiftReminder { .. } | About::RequestReminder { .. } => Topic::Reminders,
+            About::CirclePaused | About::CircleResumed | About::CircleEnded { .. } => {
+                Topic::CircleLife
+            }
         }
     }
 
@@ -275,6 +288,9 @@ impl About {
             About::NewMember { .. }
             | About::HelpedOften { .. }
             | About::PlaceOffered
+            | About::CirclePaused
+            | About::CircleResumed
+            | About::CircleEnded { .. }
             | About::Looked { .. }
             | About::MemberOverCapacity
             | About::CarerAtRisk
@@ -306,6 +322,9 @@ impl About {
             About::Threshold { .. } => "threshold",
             About::HelpedOften { .. } => "helped-often",
             About::PlaceOffered => "place-offered",
+            About::CirclePaused => "circle-paused",
+            About::CircleResumed => "circle-resumed",
+            About::CircleEnded { .. } => "circle-ended",
             About::MarketListing { .. } => "market-listing",
             About::MarketOffer { .. } => "market-offer",
         }
@@ -508,6 +527,11 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
         }
         RequestDone { request, .. } => helped_often(before, after, *request),
         PlaceOffered { volunteer, .. } => vec![(*volunteer, About::PlaceOffered)],
+        CirclePaused { by, .. } => everyone_but(after, *by, About::CirclePaused),
+        CircleResumed { by, .. } => everyone_but(after, *by, About::CircleResumed),
+        CircleEnded { by, reason, .. } => {
+            everyone_but(after, *by, About::CircleEnded { reason: *reason })
+        }
         VolunteerProposed { request, .. } => after
             .requests
             .get(request)
@@ -598,4 +622,14 @@ fn to_taker(
 /// personal care and personal matters are "help", never the health word.
 pub fn may_name(category: Category) -> bool {
     matches!(category.kind(), Kind::Practical | Kind::Company)
+}
+
+/// Every member of the circle but `by`, each to hear `about`.
+fn everyone_but(after: &Circle, by: PersonId, about: About) -> Vec<(PersonId, About)> {
+    after
+        .members
+        .keys()
+        .filter(|p| **p != by)
+        .map(|p| (*p, about.clone()))
+        .collect()
 }

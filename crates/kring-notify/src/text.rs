@@ -248,6 +248,32 @@ fn headline(about: &About, ctx: &Context) -> String {
             "A volunteer from the marketplace has now helped three times. You could offer them a place in the lukewarm ring, under Members.",
         )
         .to_owned(),
+        About::CirclePaused => say(
+            lang,
+            "De kring is gepauzeerd: tot hij weer verder gaat zijn er geen diensten. Lees in Kring waarom.",
+            "The circle is paused: there are no shifts until it resumes. Read why in Kring.",
+        )
+        .to_owned(),
+        About::CircleResumed => say(
+            lang,
+            "De kring gaat weer verder: de diensten staan weer op het rooster.",
+            "The circle has resumed: the shifts are back on the rota.",
+        )
+        .to_owned(),
+        About::CircleEnded { reason } => {
+            let why = match reason {
+                kring_domain::EndReason::Recovered => say(lang, " (hersteld)", " (recovered)"),
+                kring_domain::EndReason::MovedToCareHome => {
+                    say(lang, " (verhuisd naar een verpleeghuis)", " (moved to a care home)")
+                }
+                kring_domain::EndReason::Died => say(lang, " (overleden)", " (passed away)"),
+                kring_domain::EndReason::Other => "",
+            };
+            match lang {
+                Language::Nl => format!("De kring is afgesloten{why}. Dank voor alles wat je deed. In Kring lees je het slotwoord en kun je een aandenken bewaren."),
+                Language::En => format!("The circle has ended{why}. Thank you for all you did. In Kring you can read the closing words and keep a keepsake."),
+            }
+        }
         About::PlaceOffered => say(
             lang,
             "Je hielp vaak: de kring vraagt of je bij de lauwe kring wilt horen. Je antwoordt op je startpagina in Kring.",
@@ -449,6 +475,11 @@ fn why(about: &About, lang: Language) -> &'static str {
             lang,
             "Je krijgt dit bericht omdat jij deze hulpvraag op je nam.",
             "You receive this because you took this request.",
+        ),
+        CircleLife => say(
+            lang,
+            "Je krijgt dit bericht omdat je lid bent van deze kring.",
+            "You receive this because you are a member of this circle.",
         ),
         Swaps => say(
             lang,

@@ -77,6 +77,7 @@ codes! {
     EntryLength = "entry-length",
     ShiftTitleLength = "shift-title-length",
     ReasonLength = "reason-length",
+    MessageLength = "message-length",
     DetailsLength = "details-length",
     PlaceLength = "place-length",
     NoteLength = "note-length",

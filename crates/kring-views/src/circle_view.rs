@@ -36,6 +36,9 @@ pub struct CircleView {
     pub looks: Vec<(DateTime<Utc>, CircleEvent)>,
     /// What a matchmaker (or the volunteer) wrote with each proposal, for the coordinators.
     pub proposal_notes: BTreeMap<RequestId, BTreeMap<PersonId, Sealed>>,
+    /// The event that paused or ended the circle (with its message), while it
+    /// is paused or ended.
+    pub life_event: Option<CircleEvent>,
     /// Indexes of what is stored above, made again when a stored view is read
     /// (see [`CircleView::reindex`]), so pages cost what they show.
     #[serde(skip)]
@@ -219,6 +222,8 @@ impl CircleView {
                 });
             }
             IntermediaryLooked { .. } => self.looks.push((at, event.clone())),
+            CirclePaused { .. } | CircleEnded { .. } => self.life_event = Some(event.clone()),
+            CircleResumed { .. } => self.life_event = None,
             _ => {}
         }
         self.state.apply(event.clone());

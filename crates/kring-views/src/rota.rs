@@ -41,9 +41,11 @@ impl CircleView {
         self.slots(from, days)
     }
 
-    /// All slots, unfiltered: for load, health and suggestions.
+    /// All slots, unfiltered: for load, health and suggestions. None from
+    /// the moment the circle paused or ended.
     pub(crate) fn slots(&self, from: NaiveDate, days: u32) -> Vec<Slot> {
         let mut slots = vec![];
+        let no_shifts_from = self.state.life.no_shifts_from();
         for (id, shift) in &self.state.shifts {
             let Some(kring_domain::CircleEvent::ShiftScheduled { title, .. }) = self.shifts.get(id)
             else {
@@ -56,11 +58,15 @@ impl CircleView {
                 if !shift.occurs_on(date) {
                     continue;
                 }
+                let starts_at = shift.start_on(date, &self.state.time_zone);
+                if no_shifts_from.is_some_and(|from| starts_at >= from) {
+                    continue;
+                }
                 slots.push(Slot {
                     shift: *id,
                     title: title.clone(),
                     date,
-                    starts_at: shift.start_on(date, &self.state.time_zone),
+                    starts_at,
                     duration: shift.duration,
                     helpers_needed: shift.helpers_needed,
                     rings: shift.rings.clone(),

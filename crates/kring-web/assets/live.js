@@ -9,6 +9,7 @@
  *    same way when it changes;
  *  - "copy" buttons (data-copy="<input id>"), and fields that select all
  *    they hold when focused (data-select-on-focus);
+ *  - "print" buttons (data-print);
  *  - /join reads the invitation code from the address after '#'.
  * No inline handlers or styles: elements are found by data- attributes. */
 (function () {
@@ -41,6 +42,11 @@
     } else if (document.execCommand('copy')) {
       done();
     }
+  });
+
+  document.addEventListener('click', function (event) {
+    var button = event.target.closest ? event.target.closest('[data-print]') : null;
+    if (button) window.print();
   });
 
   document.addEventListener('focusin', function (event) {

@@ -329,6 +329,34 @@ table! {
     TopicLooks => "wie meekeek", "who looked";
     TopicThresholds => "kringen die over een grens van je organisatie gaan", "circles crossing your organisation's thresholds";
     TopicMarketplace => "de marktplaats: hulpvragen die bij je passen, en aanbiedingen van vrijwilligers", "the marketplace: requests that fit you, and volunteers offering help";
+    TopicCircleLife => "de kring pauzeert, gaat verder of wordt afgesloten", "the circle pauses, resumes or ends";
+    PausedSince => "De kring is gepauzeerd sinds {0}", "The circle is paused since {0}";
+    PausedMeaning => "Tot de kring weer verder gaat zijn er geen diensten en kun je er geen nemen. Het logboek en de hulpvragen blijven open.", "Until the circle resumes there are no shifts and none can be taken. The logbook and requests stay open.";
+    ResumeCircle => "Laat de kring weer verder gaan", "Resume the circle";
+    EndedOn => "De kring is afgesloten op {0}", "The circle ended on {0}";
+    EndedMeaning => "Je kunt alles nog lezen, maar niets meer veranderen. Het rooster en de agenda-koppelingen zijn leeg.", "You can still read everything, but nothing can be changed. The rota and calendar feeds are empty.";
+    Keepsake => "Aandenken: het logboek en de bedankjes om te bewaren of af te drukken", "Keepsake: the logbook and the thanks, to keep or print";
+    CircleLifeHeading => "De kring pauzeren of afsluiten", "Pause or end the circle";
+    PauseHint => "Bijvoorbeeld tijdens een ziekenhuisopname: er zijn dan geen diensten, tot je de kring weer verder laat gaan. Iedereen krijgt bericht.", "For instance during a hospital stay: there are no shifts until you resume the circle. Everyone is told.";
+    MessageForMembers => "Bericht voor de leden (mag leeg)", "Message for the members (may be empty)";
+    PauseCircle => "Pauzeer de kring", "Pause the circle";
+    EndHint => "Als de zorg voorbij is. Wat nog open staat sluit, organisaties kijken niet meer mee, en de kring wordt alleen nog leesbaar. Dit kun je niet ongedaan maken.", "When care is over. What is still open closes, organisations stop looking along, and the circle can only be read. This cannot be undone.";
+    EndReasonLabel => "Waarom", "Why";
+    ClosingMessage => "Slotwoord voor de leden (mag leeg)", "Closing words for the members (may be empty)";
+    EndSure => "Ik weet het zeker: sluit de kring af", "I am sure: end the circle";
+    EndCircle => "Sluit de kring af", "End the circle";
+    EndRecovered => "Hersteld", "Recovered";
+    EndCareHome => "Verhuisd naar een verpleeghuis", "Moved to a care home";
+    EndDied => "Overleden", "Passed away";
+    EndOther => "Om een andere reden", "For another reason";
+    CirclePausedDone => "De kring is gepauzeerd. Iedereen krijgt bericht.", "The circle is paused. Everyone is told.";
+    CircleResumedDone => "De kring gaat weer verder.", "The circle has resumed.";
+    EndNotSure => "De kring is niet afgesloten: kies waarom en vink aan dat je het zeker weet.", "The circle was not ended: choose why and tick that you are sure.";
+    CircleEndedDone => "De kring is afgesloten. Dank voor alle zorg.", "The circle has ended. Thank you for all the care.";
+    KeepsakeTitle => "Aandenken aan de kring van {0}", "Keepsake of {0}'s circle";
+    ClosingWords => "Slotwoord", "Closing words";
+    KeepsakeCounts => "{0} berichten in het logboek, {1} keer bedankt.", "{0} logbook entries, thanked {1} times.";
+    Print => "Afdrukken", "Print";
     DeliveryOff => "uit", "off";
     DeliveryNow => "meteen", "at once";
     DeliveryDaily => "elke dag samen", "daily summary";
@@ -723,6 +751,7 @@ pub fn topic(topic: MailTopic) -> T {
         MailTopic::Looks => T::TopicLooks,
         MailTopic::Thresholds => T::TopicThresholds,
         MailTopic::Marketplace => T::TopicMarketplace,
+        MailTopic::CircleLife => T::TopicCircleLife,
     }
 }
 

@@ -163,6 +163,7 @@ fn page_of(
                     Some(c) => {
                         main #main tabindex="-1" data-circle=(c.circle.id) data-version=(c.version) {
                             (flash(ctx))
+                            (crate::pages::life::banner(ctx, c.circle))
                             (content)
                         }
                     }

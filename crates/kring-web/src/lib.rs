@@ -72,6 +72,10 @@ pub fn routes(api: Router) -> Router {
             get(new_circle::show).post(new_circle::submit),
         )
         .route("/circles/{id}", get(circle::show))
+        .route("/circles/{id}/pause", post(life::pause))
+        .route("/circles/{id}/resume", post(life::resume))
+        .route("/circles/{id}/end", post(life::end))
+        .route("/circles/{id}/keepsake", get(life::keepsake))
         .route("/circles/{id}/rota", get(rota::show))
         .route("/circles/{id}/rota/shifts", post(rota::schedule))
         .route("/circles/{id}/rota/claim", post(rota::claim))

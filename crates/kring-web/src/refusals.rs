@@ -86,6 +86,26 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "A capacity is between 1 and 80 hours a week, or between 1 and 60 tasks a month.",
     ),
     (
+        "circle-already-paused",
+        "De kring is al gepauzeerd.",
+        "The circle is paused already.",
+    ),
+    (
+        "circle-ended",
+        "Deze kring is afgesloten: je kunt alles nog lezen, maar niets meer veranderen.",
+        "This circle has ended: you can still read everything, but nothing can be changed.",
+    ),
+    (
+        "circle-not-paused",
+        "De kring is niet gepauzeerd.",
+        "The circle is not paused.",
+    ),
+    (
+        "circle-paused",
+        "De kring is gepauzeerd: er zijn geen diensten tot een coördinator de kring weer hervat.",
+        "The circle is paused: no shift takes place or can be taken until a coordinator resumes it.",
+    ),
+    (
         "cold-ring-through-marketplace",
         "Vrijwilligers komen en gaan via de marktplaats, niet door hun kring te veranderen.",
         "Volunteers join and leave the cold ring through the marketplace, not by a change of ring.",
@@ -116,6 +136,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This request came from another site; Kring refuses it to protect your account.",
     ),
     (
+        "cross-site-look",
+        "Open dit vanuit Kring zelf. Elke keer dat je bij een kring kijkt, ziet de familie dat. Daarom opent een link van een andere website niets.",
+        "Open this from Kring itself. Every look at a circle is shown to the family, so a link from another website opens nothing.",
+    ),
+    (
         "days-range",
         "Kies 1 tot 62 dagen.",
         "Days is a number of days from 1 to 62.",
@@ -134,6 +159,16 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "duration",
         "Hulp duurt tussen 5 minuten en 12 uur.",
         "A duration is between 5 minutes and 12 hours.",
+    ),
+    (
+        "email-already-verified",
+        "Dit e-mailadres is al bevestigd.",
+        "This e-mail address is already confirmed.",
+    ),
+    (
+        "email-changed-since",
+        "Je e-mailadres is veranderd nadat deze link werd verstuurd. Gebruik de link in de nieuwste mail.",
+        "Your e-mail address changed after this link was sent. Use the link in the newest mail.",
     ),
     (
         "email-key-not-own",
@@ -159,16 +194,6 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "email-too-long",
         "Een e-mailadres heeft hoogstens 254 tekens.",
         "An e-mail address has at most 254 characters.",
-    ),
-    (
-        "email-already-verified",
-        "Dit e-mailadres is al bevestigd.",
-        "This e-mail address is already confirmed.",
-    ),
-    (
-        "email-changed-since",
-        "Je e-mailadres is veranderd nadat deze link werd verstuurd. Gebruik de link in de nieuwste mail.",
-        "Your e-mail address changed after this link was sent. Use the link in the newest mail.",
     ),
     (
         "email-unchanged",
@@ -231,6 +256,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The time for this help has passed.",
     ),
     (
+        "hidden-characters",
+        "Deze tekst heeft een onzichtbaar teken of stuurteken (bijvoorbeeld een teken dat de leesrichting omdraait). Zulke tekens kunnen verbergen wat er echt staat. Haal het weg en probeer het opnieuw.",
+        "This text holds an invisible or control character (for example one that reverses the reading direction). Such characters can hide what it really says. Remove it and try again.",
+    ),
+    (
         "idempotency-key-malformed",
         "De sleutel tegen dubbel opslaan klopt niet (1 tot 255 gewone tekens). Laad de pagina opnieuw.",
         "The Idempotency-Key header is malformed (1 to 255 printable ASCII characters). Reload the page.",
@@ -264,81 +294,6 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "invitation-expiry",
         "Een uitnodiging moet binnen 30 dagen verlopen.",
         "An invitation must expire within 30 days from now.",
-    ),
-    (
-        "listing-needs-consent",
-        "Een hulpvraag komt alleen op de marktplaats van een organisatie als de kring die organisatie toestemming heeft gegeven.",
-        "A request goes on an organisation's marketplace only when the circle has given that organisation consent.",
-    ),
-    (
-        "listing-needs-neighbourhood",
-        "Vul eerst de buurt van de kring in (een postcodegebied of wijk, nooit het adres): vrijwilligers worden daarop gekoppeld.",
-        "Name the circle's neighbourhood first (a postcode area or district, never the address): volunteers are matched by it.",
-    ),
-    (
-        "neighbourhood",
-        "Een buurt is een postcodegebied van vier cijfers (zoals 3512) of de naam van een wijk van hoogstens 60 letters, nooit een adres.",
-        "A neighbourhood is a four-digit postcode area (such as 3512) or a district's name of up to 60 letters, never an address.",
-    ),
-    (
-        "no-place-offered",
-        "Er staat in deze kring geen plek in de lauwe kring voor je klaar.",
-        "No place in the lukewarm ring is offered to you in this circle.",
-    ),
-    (
-        "no-such-listing",
-        "Deze hulpvraag staat niet (meer) op de marktplaats.",
-        "This request is no longer on the marketplace.",
-    ),
-    (
-        "no-such-proposal",
-        "Er is geen wachtend voorstel van deze vrijwilliger voor deze hulpvraag.",
-        "There is no waiting proposal of this volunteer for this request.",
-    ),
-    (
-        "no-such-volunteer",
-        "Deze vrijwilliger is er niet, of neemt nu geen taken aan.",
-        "There is no such volunteer here, or they are not taking tasks now.",
-    ),
-    (
-        "not-a-time-of-day",
-        "Schrijf een tijd als uu:mm, bijvoorbeeld 22:00.",
-        "Write a time as HH:MM, such as 22:00.",
-    ),
-    (
-        "not-a-volunteer",
-        "Je bent (nog) geen vrijwilliger bij deze organisatie.",
-        "You do not volunteer for this organisation (yet).",
-    ),
-    (
-        "not-helped-enough",
-        "Alleen een vrijwilliger die de kring drie keer of vaker hielp, en nog niet in de warme of lauwe kring zit, kun je een plek in de lauwe kring aanbieden.",
-        "Only a volunteer who helped the circle three times or more, and is in no warm or lukewarm ring, can be offered a place in the lukewarm ring.",
-    ),
-    (
-        "not-your-volunteering",
-        "Alleen de vrijwilliger zelf kan het vrijwilligerswerk veranderen.",
-        "Only the volunteer themself may change their volunteering.",
-    ),
-    (
-        "place-already-offered",
-        "Deze vrijwilliger kreeg al een plek aangeboden en heeft nog niet geantwoord.",
-        "A place was offered to this volunteer already: they have not answered yet.",
-    ),
-    (
-        "quiet-hours-incomplete",
-        "Geef de rustige uren een begin én een eind, of laat ze allebei leeg.",
-        "Give the quiet hours both a start and an end, or leave both empty.",
-    ),
-    (
-        "read-proposals-coordinators",
-        "Alleen de coördinatoren beantwoorden de vrijwilligers die voor de kring zijn voorgesteld.",
-        "The coordinators answer the volunteers proposed to the circle.",
-    ),
-    (
-        "reminder-hours-range",
-        "Een herinnering kan 0 tot 48 uur van tevoren komen.",
-        "A reminder can come 0 to 48 hours before.",
     ),
     (
         "invitation-link-gone",
@@ -386,14 +341,14 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This link was used already. A link from a mail works once. Ask for a new mail if you need one.",
     ),
     (
-        "cross-site-look",
-        "Open dit vanuit Kring zelf. Elke keer dat je bij een kring kijkt, ziet de familie dat. Daarom opent een link van een andere website niets.",
-        "Open this from Kring itself. Every look at a circle is shown to the family, so a link from another website opens nothing.",
+        "listing-needs-consent",
+        "Een hulpvraag komt alleen op de marktplaats van een organisatie als de kring die organisatie toestemming heeft gegeven.",
+        "A request goes on an organisation's marketplace only when the circle has given that organisation consent.",
     ),
     (
-        "hidden-characters",
-        "Deze tekst heeft een onzichtbaar teken of stuurteken (bijvoorbeeld een teken dat de leesrichting omdraait). Zulke tekens kunnen verbergen wat er echt staat. Haal het weg en probeer het opnieuw.",
-        "This text holds an invisible or control character (for example one that reverses the reading direction). Such characters can hide what it really says. Remove it and try again.",
+        "listing-needs-neighbourhood",
+        "Vul eerst de buurt van de kring in (een postcodegebied of wijk, nooit het adres): vrijwilligers worden daarop gekoppeld.",
+        "Name the circle's neighbourhood first (a postcode area or district, never the address): volunteers are matched by it.",
     ),
     (
         "live-origin",
@@ -406,14 +361,14 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The request body is not valid JSON.",
     ),
     (
+        "message-length",
+        "Een bericht heeft hoogstens 500 tekens.",
+        "A message has at most 500 characters.",
+    ),
+    (
         "method-not-allowed",
         "Dit adres werkt niet op deze manier.",
         "This address does not take that method.",
-    ),
-    (
-        "page-limit",
-        "Een pagina toont 1 tot 100 onderdelen.",
-        "A page holds 1 to 100 items.",
     ),
     (
         "min-version-ahead",
@@ -436,6 +391,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "A name has 1 to 100 characters.",
     ),
     (
+        "neighbourhood",
+        "Een buurt is een postcodegebied van vier cijfers (zoals 3512) of de naam van een wijk van hoogstens 60 letters, nooit een adres.",
+        "A neighbourhood is a four-digit postcode area (such as 3512) or a district's name of up to 60 letters, never an address.",
+    ),
+    (
         "no-calendar",
         "Op dit adres is geen agenda.",
         "There is no calendar at this address.",
@@ -444,6 +404,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "no-host",
         "Het verzoek zegt niet bij welk adres het hoort.",
         "The request names no host to make an address with.",
+    ),
+    (
+        "no-place-offered",
+        "Er staat in deze kring geen plek in de lauwe kring voor je klaar.",
+        "No place in the lukewarm ring is offered to you in this circle.",
     ),
     (
         "no-shift-on-date",
@@ -491,6 +456,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "We do not know this link. Check that you used the whole link from the mail.",
     ),
     (
+        "no-such-listing",
+        "Deze hulpvraag staat niet (meer) op de marktplaats.",
+        "This request is no longer on the marketplace.",
+    ),
+    (
         "no-such-member",
         "Dit lid bestaat niet.",
         "There is no such member in this circle.",
@@ -504,6 +474,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "no-such-organisation",
         "Deze organisatie bestaat niet.",
         "There is no such organisation in this circle.",
+    ),
+    (
+        "no-such-proposal",
+        "Er is geen wachtend voorstel van deze vrijwilliger voor deze hulpvraag.",
+        "There is no waiting proposal of this volunteer for this request.",
     ),
     (
         "no-such-request",
@@ -521,6 +496,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "There is no such swap in this circle.",
     ),
     (
+        "no-such-volunteer",
+        "Deze vrijwilliger is er niet, of neemt nu geen taken aan.",
+        "There is no such volunteer here, or they are not taking tasks now.",
+    ),
+    (
         "nobody-took-request",
         "Niemand had deze vraag aangenomen.",
         "Nobody had taken this request.",
@@ -536,9 +516,24 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This is not a local date and time: write it as YYYY-MM-DDTHH:MM, such as 2026-12-05T10:00, in the circle's time zone and without an offset.",
     ),
     (
+        "not-a-time-of-day",
+        "Schrijf een tijd als uu:mm, bijvoorbeeld 22:00.",
+        "Write a time as HH:MM, such as 22:00.",
+    ),
+    (
+        "not-a-volunteer",
+        "Je bent (nog) geen vrijwilliger bij deze organisatie.",
+        "You do not volunteer for this organisation (yet).",
+    ),
+    (
         "not-an-email",
         "Dit is geen e-mailadres. Het lijkt op naam@voorbeeld.nl.",
         "This is not an e-mail address (it looks like name@example.org).",
+    ),
+    (
+        "not-helped-enough",
+        "Alleen een vrijwilliger die de kring drie keer of vaker hielp, en nog niet in de warme of lauwe kring zit, kun je een plek in de lauwe kring aanbieden.",
+        "Only a volunteer who helped the circle three times or more, and is in no warm or lukewarm ring, can be offered a place in the lukewarm ring.",
     ),
     (
         "not-logged-in",
@@ -564,6 +559,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "not-your-organisation",
         "Deze organisatie bestaat niet, of je werkt er niet.",
         "There is no such organisation, or you do not work for it.",
+    ),
+    (
+        "not-your-volunteering",
+        "Alleen de vrijwilliger zelf kan het vrijwilligerswerk veranderen.",
+        "Only the volunteer themself may change their volunteering.",
     ),
     (
         "note-length",
@@ -691,6 +691,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "You asked for this help yourself.",
     ),
     (
+        "page-limit",
+        "Een pagina toont 1 tot 100 onderdelen.",
+        "A page holds 1 to 100 items.",
+    ),
+    (
         "password-long",
         "Een wachtwoord heeft hoogstens 1000 tekens.",
         "A password has at most 1000 characters.",
@@ -711,6 +716,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "Finances, paperwork and emotional support stay within the warm ring.",
     ),
     (
+        "place-already-offered",
+        "Deze vrijwilliger kreeg al een plek aangeboden en heeft nog niet geantwoord.",
+        "A place was offered to this volunteer already: they have not answered yet.",
+    ),
+    (
         "place-length",
         "Een adres heeft hoogstens 300 tekens.",
         "An address has at most 300 characters.",
@@ -719,6 +729,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "query-unreadable",
         "Het adres van dit verzoek is niet goed leesbaar.",
         "The query string cannot be read.",
+    ),
+    (
+        "quiet-hours-incomplete",
+        "Geef de rustige uren een begin én een eind, of laat ze allebei leeg.",
+        "Give the quiet hours both a start and an end, or leave both empty.",
     ),
     (
         "read-consent-warm",
@@ -751,6 +766,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This part of a circle is for its members only.",
     ),
     (
+        "read-proposals-coordinators",
+        "Alleen de coördinatoren beantwoorden de vrijwilligers die voor de kring zijn voorgesteld.",
+        "The coordinators answer the volunteers proposed to the circle.",
+    ),
+    (
         "read-signals-only",
         "Deze kring deelt alleen de signalen met je organisatie.",
         "This circle shares only its signals with your organisation.",
@@ -764,6 +784,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "reason-length",
         "Zeg in 1 tot 500 tekens waarom je niet kunt komen.",
         "Say in 1 to 500 characters why you cannot come.",
+    ),
+    (
+        "reminder-hours-range",
+        "Een herinnering kan 0 tot 48 uur van tevoren komen.",
+        "A reminder can come 0 to 48 hours before.",
     ),
     (
         "remove-self",

@@ -47,6 +47,8 @@ pub struct Circle {
     /// told to its coordinators.
     #[serde(default)]
     pub neighbourhood: Option<String>,
+    /// Active, paused or ended, with the message left when it paused or ended.
+    pub life: super::Life,
     /// The newest entries the caller may read (at most
     /// `limits::OVERVIEW_ENTRIES`, 10), newest first; the rest are in the
     /// logbook's pages.
@@ -81,6 +83,8 @@ pub struct CircleSummary {
     pub version: u64,
     pub focus: Person,
     pub you: Membership,
+    /// Active, paused or ended.
+    pub life: super::LifeState,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

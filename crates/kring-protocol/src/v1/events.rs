@@ -262,6 +262,25 @@ pub enum Event {
         volunteer: Uuid,
         accepted: bool,
     },
+    /// No shift takes place from `at` until the circle resumes.
+    CirclePaused {
+        by: Uuid,
+        at: DateTime<Utc>,
+        /// Personal text.
+        message: Option<String>,
+    },
+    CircleResumed {
+        by: Uuid,
+        at: DateTime<Utc>,
+    },
+    /// The circle ended for good: read-only from `at`.
+    CircleEnded {
+        reason: super::EndReason,
+        /// Personal text.
+        message: Option<String>,
+        by: Uuid,
+        at: DateTime<Utc>,
+    },
 }
 
 impl Event {
@@ -308,6 +327,9 @@ impl Event {
             VolunteerDeclined { .. } => "VolunteerDeclined",
             PlaceOffered { .. } => "PlaceOffered",
             PlaceAnswered { .. } => "PlaceAnswered",
+            CirclePaused { .. } => "CirclePaused",
+            CircleResumed { .. } => "CircleResumed",
+            CircleEnded { .. } => "CircleEnded",
         }
     }
 }

@@ -123,10 +123,12 @@ pub enum MailTopic {
     /// For volunteers: requests on an organisation's marketplace that fit them;
     /// for matchmakers: new listings and volunteers offering themselves. Not per circle.
     Marketplace,
+    /// For every member: the circle paused, resumed or ended.
+    CircleLife,
 }
 
 impl MailTopic {
-    pub const ALL: [MailTopic; 8] = [
+    pub const ALL: [MailTopic; 9] = [
         MailTopic::RequestOpen,
         MailTopic::MyRequests,
         MailTopic::Swaps,
@@ -135,6 +137,7 @@ impl MailTopic {
         MailTopic::Looks,
         MailTopic::Thresholds,
         MailTopic::Marketplace,
+        MailTopic::CircleLife,
     ];
 
     /// Whether a circle may set it for itself (the marketplace names no circle).

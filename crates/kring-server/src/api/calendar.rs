@@ -251,7 +251,12 @@ async fn render(
 
     let mut titles: HashMap<ShiftId, String> = HashMap::new();
     let mut names = wire::Names::default();
-    for slot in view.rota(viewer, from, DAYS) {
+    // An ended circle's feed empties, so calendars drop its shifts.
+    let slots = match view.state.life.ended() {
+        true => vec![],
+        false => view.rota(viewer, from, DAYS),
+    };
+    for slot in slots {
         if scope == CalendarScope::Mine && !slot.claimed_by.contains(&person) {
             continue;
         }

@@ -100,6 +100,7 @@ async fn mine(
             version: view.version,
             focus: focus(&state, circle, &view).await?,
             you,
+            life: super::life::state_of(&view),
         });
     }
     circles.sort_by(|a, b| a.focus.name.cmp(&b.focus.name));
@@ -146,6 +147,7 @@ async fn present(
             } => view.state.neighbourhood.as_ref().map(ToString::to_string),
             _ => None,
         },
+        life: super::life::life(state, &mut names, view).await?,
         logbook,
     })
 }

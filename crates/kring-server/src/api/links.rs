@@ -357,6 +357,7 @@ pub(super) fn topic_word(topic: Topic) -> v1::MailTopic {
         Topic::Looks => v1::MailTopic::Looks,
         Topic::Thresholds => v1::MailTopic::Thresholds,
         Topic::Marketplace => v1::MailTopic::Marketplace,
+        Topic::CircleLife => v1::MailTopic::CircleLife,
     }
 }
 
@@ -370,6 +371,7 @@ pub(super) fn domain_topic(topic: v1::MailTopic) -> Topic {
         v1::MailTopic::Looks => Topic::Looks,
         v1::MailTopic::Thresholds => Topic::Thresholds,
         v1::MailTopic::Marketplace => Topic::Marketplace,
+        v1::MailTopic::CircleLife => Topic::CircleLife,
     }
 }
 

@@ -20,6 +20,7 @@ mod extract;
 mod figures;
 pub(crate) mod idempotency;
 mod invitations;
+mod life;
 mod links;
 mod listing;
 pub(crate) mod live;
@@ -88,6 +89,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(volunteering::router())
         .merge(listing::router())
         .merge(places::router())
+        .merge(life::router())
 }
 
 /// The API's description: what `proto/openapi.json` holds.

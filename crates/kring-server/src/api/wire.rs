@@ -12,8 +12,9 @@ use kring_domain::PersonId;
 use kring_protocol::v1;
 
 pub(crate) use kring_live::wire::{
-    capacity, category, domain_capacity, domain_category, domain_ring, domain_role, domain_scope,
-    domain_visibility, event, ring, role, scope, sealed_in, visibility,
+    capacity, category, domain_capacity, domain_category, domain_end_reason, domain_ring,
+    domain_role, domain_scope, domain_visibility, end_reason, event, ring, role, scope, sealed_in,
+    visibility,
 };
 
 use crate::{ApiError, AppState};

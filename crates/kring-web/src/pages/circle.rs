@@ -180,6 +180,7 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
             }
             p { a href=(format!("{base}/members")) { (ctx.t(T::MembersAndOffers)) } }
         }
+        (super::life::controls(ctx, &circle))
     };
     Ok(circle_page(
         ctx,

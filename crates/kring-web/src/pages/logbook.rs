@@ -57,6 +57,7 @@ async fn render(
         @if let Some((_, detail, _)) = &refused {
             div.flash.problem role="alert" { p { strong { (ctx.t(T::NotDone)) } " " (detail) } }
         }
+        @if circle.life.state != v1::LifeState::Ended {
         section aria-labelledby="write-heading" {
             h2 #write-heading { (ctx.t(T::WriteEntry)) }
             form.stack method="post" action=(format!("{base}/logbook")) {
@@ -79,6 +80,7 @@ async fn render(
                 }
                 button type="submit" { (ctx.t(T::WriteEntryButton)) }
             }
+        }
         }
         section aria-labelledby="entries-heading" {
             h2 #entries-heading { (ctx.t(T::Entries)) }

@@ -10,6 +10,7 @@ pub mod forgot;
 pub mod home;
 pub mod join;
 pub mod lang;
+pub mod life;
 pub mod listing;
 pub mod logbook;
 pub mod login;

@@ -40,7 +40,9 @@ fn api() -> Router {
         "you": {"person": ANN, "ring": "warm", "coordinator": true, "focus": false},
         "may": {"read_rota": true, "read_invitations": true, "read_consents": true, "read_looks": true,
             "read_health": true, "export": true, "decide_consent": true},
-        "members": {"warm": 2, "lukewarm": 1, "cold": 0}, "logbook": [entry.clone()]});
+        "members": {"warm": 2, "lukewarm": 1, "cold": 0}, "logbook": [entry.clone()],
+        "life": {"state": "paused", "since": "2026-05-03T08:00:00Z", "by": ANN,
+            "message": "Mam ligt <i>in</i> het ziekenhuis"}});
     let request = json!({"id": REQUEST, "category": "groceries", "window_start": "2030-05-04T08:00:00Z",
         "window_end": "2030-05-06T16:00:00Z", "duration_minutes": 60, "details": "Melk en brood",
         "asked_by": person(ANN, "Ann"), "on_behalf_of_focus": true, "reach": "warm",
@@ -73,7 +75,7 @@ fn api() -> Router {
     Router::new()
         .route("/me", answer(json!({"id": ANN, "name": "Ann", "email": "ann@example.org"})))
         .route("/circles", answer(json!([{"id": CIRCLE, "version": 7, "focus": circle["focus"],
-            "you": circle["you"]}])))
+            "you": circle["you"], "life": "paused"}])))
         .route("/categories", answer(json!({"categories": categories})))
         .route(&base, answer(circle))
         .route(&format!("{base}/requests"), answer(json!({"version": 7, "requests": [request]})))
@@ -204,6 +206,7 @@ async fn every_page_renders_in_both_languages_by_the_frames_rules() {
         format!("{circle}/calendar"),
         format!("{circle}/figures"),
         format!("{circle}/consent"),
+        format!("{circle}/keepsake"),
         format!("/organisations/{ORG}"),
     ];
     for lang in ["nl", "en"] {
@@ -306,4 +309,63 @@ async fn strangers_are_sent_to_log_in_and_unknown_circles_are_not_found() {
     let (status, html) = page("/circles/not-a-circle", "en").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Not found"));
+}
+
+#[tokio::test]
+async fn a_paused_circle_says_so_on_every_page_and_its_coordinator_may_resume_or_end_it() {
+    for (lang, paused, resume, end) in [
+        (
+            "nl",
+            "De kring is gepauzeerd sinds",
+            "Laat de kring weer verder gaan",
+            "Sluit de kring af",
+        ),
+        (
+            "en",
+            "The circle is paused since",
+            "Resume the circle",
+            "End the circle",
+        ),
+    ] {
+        for path in ["", "/rota?week=2030-05-08", "/logbook", "/members"] {
+            let (status, html) = page(&format!("/circles/{CIRCLE}{path}"), lang).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(html.contains(paused), "{lang} {path}");
+            // The message is text, never markup.
+            assert!(
+                html.contains("Mam ligt &lt;i&gt;in&lt;/i&gt; het ziekenhuis"),
+                "{path}"
+            );
+            assert!(
+                html.contains(&format!("action=\"/circles/{CIRCLE}/resume\"")),
+                "{path}"
+            );
+            assert!(html.contains(resume), "{lang} {path}");
+        }
+        let (_, home) = page(&format!("/circles/{CIRCLE}"), lang).await;
+        assert!(home.contains(&format!("action=\"/circles/{CIRCLE}/end\"")));
+        assert!(home.contains(end), "{lang}");
+        // Paused already: no second pause.
+        assert!(!home.contains(&format!("action=\"/circles/{CIRCLE}/pause\"")));
+    }
+}
+
+#[tokio::test]
+async fn the_keepsake_gathers_the_logbook_oldest_first_to_print() {
+    for (lang, title, print) in [
+        ("nl", "Aandenken aan de kring van Mam", "Afdrukken"),
+        ("en", "Keepsake of Mam's circle", "Print"),
+    ] {
+        let (status, html) = page(&format!("/circles/{CIRCLE}/keepsake"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(title), "{lang}");
+        assert!(
+            html.contains(print) && html.contains("data-print"),
+            "{lang}"
+        );
+        assert!(
+            html.contains("Mam slaapt &lt;b&gt;goed&lt;/b&gt;"),
+            "{lang}"
+        );
+    }
 }
