@@ -250,8 +250,8 @@ fn headline(about: &About, ctx: &Context) -> String {
         .to_owned(),
         About::CirclePaused => say(
             lang,
-            "De kring is gepauzeerd: tot hij weer verder gaat zijn er geen diensten. Lees in Kring waarom.",
-            "The circle is paused: there are no shifts until it resumes. Read why in Kring.",
+            "De kring is gepauzeerd: geen diensten tot hij weer verder gaat.",
+            "The circle is paused: no shifts until it resumes.",
         )
         .to_owned(),
         About::CircleResumed => say(
@@ -270,8 +270,8 @@ fn headline(about: &About, ctx: &Context) -> String {
                 kring_domain::EndReason::Other => "",
             };
             match lang {
-                Language::Nl => format!("De kring is afgesloten{why}. Dank voor alles wat je deed. In Kring lees je het slotwoord en kun je een aandenken bewaren."),
-                Language::En => format!("The circle has ended{why}. Thank you for all you did. In Kring you can read the closing words and keep a keepsake."),
+                Language::Nl => format!("De kring is afgesloten{why}: dank voor alles wat je deed."),
+                Language::En => format!("The circle has ended{why}: thank you for all you did."),
             }
         }
         About::PlaceOffered => say(

@@ -30,6 +30,7 @@ on_both_backends!(
     a_notice_for_someone_removed_since_is_not_sent,
     the_marketplace_reaches_fitting_volunteers_and_matchmakers_naming_no_circle,
     a_volunteer_whose_tasks_ended_hears_of_a_place_offered,
+    an_ended_circle_tells_every_member_without_its_closing_words,
 );
 
 const SECRET: &[u8] = b"a server secret of the test, 32 bytes or more";
@@ -843,4 +844,39 @@ async fn a_volunteer_whose_tasks_ended_hears_of_a_place_offered(w: World) {
     );
     assert!(text.contains("als vrijwilliger hielp"), "{text}");
     assert_no_personal_text(&place);
+}
+
+/// The closing words stay in Kring: the mail says the circle ended, and why.
+async fn an_ended_circle_tells_every_member_without_its_closing_words(w: World) {
+    w.member("henk", true, Language::Nl).await;
+    w.member("joost", true, Language::En).await;
+    let vault = Vault::new(w.store().clone());
+    let message = vault
+        .seal(w.coordinator, "Na de hartoperatie is Ria rustig ingeslapen")
+        .await
+        .unwrap();
+    let end = Action::EndCircle {
+        reason: EndReason::Died,
+        message: Some(message),
+    };
+    w.run(w.coordinator, end).await;
+    w.notify().await;
+    let round = w.sender(&smtp()).round(Utc::now()).await.unwrap();
+    assert_eq!(round.sent, 2, "{round:?}");
+    let henk = w.mails_to("henk", 1).await.remove(0);
+    assert_eq!(
+        henk.subject.as_deref().unwrap(),
+        "Kring van Ria · De kring is afgesloten (overleden): dank voor alles wat je deed."
+    );
+    assert_no_personal_text(&henk);
+    let joost = w.mails_to("joost", 1).await.remove(0);
+    assert_eq!(
+        joost.subject.as_deref().unwrap(),
+        "Ria's circle · The circle has ended (passed away): thank you for all you did."
+    );
+    assert_no_personal_text(&joost);
+    // The coordinator who ended it hears nothing of it.
+    assert!(SmtpServer::shared()
+        .messages_to(&w.address("sanne"))
+        .is_empty());
 }

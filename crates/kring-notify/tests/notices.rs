@@ -427,3 +427,39 @@ fn a_volunteer_outside_the_circle_hears_a_place_is_offered_and_no_one_else() {
     assert_eq!(sent[0].about, About::PlaceOffered);
     assert!(sent[0].about.for_outsider());
 }
+
+#[test]
+fn every_member_but_the_coordinator_hears_the_circle_paused_resumed_or_ended() {
+    let mut history = base();
+    let paused = CircleEvent::CirclePaused {
+        by: COORD,
+        at: now(),
+        message: Some(sealed(COORD, "Mam ligt in het ziekenhuis")),
+    };
+    let sent = after(&history, paused.clone(), COORD);
+    let mut everyone_else = vec![FOCUS, WARM, LUKEWARM];
+    everyone_else.sort();
+    assert_eq!(recipients(&sent), everyone_else);
+    assert!(sent.iter().all(|n| n.about == About::CirclePaused));
+    assert!(sent.iter().all(|n| n.about.topic() == Topic::CircleLife));
+    history.push(paused);
+    let resumed = CircleEvent::CircleResumed {
+        by: COORD,
+        at: now(),
+    };
+    assert_eq!(recipients(&after(&history, resumed, COORD)), everyone_else);
+    let ended = CircleEvent::CircleEnded {
+        reason: EndReason::Died,
+        message: None,
+        by: COORD,
+        at: now(),
+    };
+    let sent = after(&history, ended, COORD);
+    assert_eq!(recipients(&sent), everyone_else);
+    assert!(sent.iter().all(|n| n.about
+        == About::CircleEnded {
+            reason: EndReason::Died
+        }));
+    // A stranger, or someone who left, hears nothing.
+    assert!(!recipients(&sent).contains(&STRANGER));
+}

@@ -70,7 +70,7 @@ const PEOPLE: [(&str, &str, &str, &str); 7] = [
         "marijke",
         "Marijke Jansen",
         "marijke@kring.example",
-        "from Ria's choir (lukewarm ring)",
+        "from Ria's choir (lukewarm ring); her own circle for her father ended when he recovered",
     ),
     (
         "fatima",
@@ -238,6 +238,7 @@ pub async fn make(log: Arc<dyn Store>, secret: Option<&str>) -> anyhow::Result<O
         demo_mail_settings(log.as_ref(), key, person).await?;
         demo.people.insert(key, person);
     }
+    demo.an_earlier_circle().await?;
     demo.story().await?;
     Ok(Outcome::Made)
 }
@@ -383,6 +384,10 @@ impl Demo {
     }
 
     async fn run(&self, actor: Actor, action: Action) -> anyhow::Result<u64> {
+        self.run_in(self.circle, actor, action).await
+    }
+
+    async fn run_in(&self, circle: CircleId, actor: Actor, action: Action) -> anyhow::Result<u64> {
         let metadata = metadata::of(actor.person.0, actor.organisation.map(|o| o.0));
         let what = format!("{action:?}");
         let what = what
@@ -391,7 +396,7 @@ impl Demo {
             .unwrap_or_default()
             .to_owned();
         self.commands
-            .circle(self.circle, CircleCommand { actor, action }, metadata)
+            .circle(circle, CircleCommand { actor, action }, metadata)
             .await
             .with_context(|| format!("the demo's {what} was refused"))
     }
@@ -655,6 +660,74 @@ impl Demo {
             // The gaps the coordinator hopes someone fills.
             _ => None,
         }
+    }
+
+    /// Months ago Marijke's father needed help after a new hip; Henk, his
+    /// neighbour too, helped. He recovered and Marijke ended the circle: it
+    /// stays readable, with its keepsake.
+    async fn an_earlier_circle(&self) -> anyhow::Result<()> {
+        let circle = CircleId(Uuid::new_v4());
+        let marijke = Actor::person(self.person("marijke"));
+        let henk = Actor::person(self.person("henk"));
+        self.on(-120, 10, 0);
+        let father = PersonId(Uuid::new_v4());
+        let focus_name = self.seal(father, "Kees Jansen").await?;
+        let create = Action::CreateCircle {
+            circle,
+            focus: father,
+            focus_name,
+            time_zone: TIME_ZONE.to_owned(),
+        };
+        self.run_in(circle, marijke, create).await?;
+        let invitation = InvitationId(Uuid::new_v4());
+        let token_hash = LinkSecret::generate()?.hash_hex();
+        let invite = Action::Invite {
+            invitation,
+            ring: Ring::Warm,
+            role: InvitedAs::Member,
+            task: None,
+            token_hash: token_hash.clone(),
+            expires_at: self.clock.now() + Duration::days(14),
+        };
+        self.run_in(circle, marijke, invite).await?;
+        let accept = Action::AcceptInvitation {
+            invitation,
+            token_hash,
+        };
+        self.run_in(circle, henk, accept).await?;
+        for (day, who, text) in [
+            (
+                -118,
+                henk,
+                "Pa's boodschappen gedaan. Hij oefent elke dag met de rollator, trots op hem.",
+            ),
+            (
+                -95,
+                marijke,
+                "De fysio is tevreden: vanaf volgende week mag de rollator de deur uit.",
+            ),
+            (
+                -75,
+                henk,
+                "Samen naar de bakker gelopen, heen en terug zonder rusten!",
+            ),
+        ] {
+            self.on(day, 18, 0);
+            let write = Action::WriteLogbookEntry {
+                entry: EntryId(Uuid::new_v4()),
+                visibility: Visibility::WholeCircle,
+                text: self.seal(who.person, text).await?,
+            };
+            self.run_in(circle, who, write).await?;
+        }
+        self.on(-70, 20, 0);
+        let message = "Pa redt zich weer zelf. Dank jullie wel voor alle hulp, ook namens hem!";
+        let end = Action::EndCircle {
+            reason: kring_domain::EndReason::Recovered,
+            message: Some(self.seal(marijke.person, message).await?),
+        };
+        self.run_in(circle, marijke, end).await?;
+        Ok(())
     }
 
     async fn story(&self) -> anyhow::Result<()> {
