@@ -357,6 +357,7 @@ table! {
     ClosingWords => "Slotwoord", "Closing words";
     KeepsakeCounts => "{0} berichten in het logboek, {1} keer bedankt.", "{0} logbook entries, thanked {1} times.";
     Print => "Afdrukken", "Print";
+    PrintWeek => "Druk deze week af (voor op de koelkast)", "Print this week (for the fridge)";
     DeliveryOff => "uit", "off";
     DeliveryNow => "meteen", "at once";
     DeliveryDaily => "elke dag samen", "daily summary";

@@ -1389,3 +1389,121 @@ async fn a_volunteer_who_helped_three_times_takes_a_place_in_the_lukewarm_ring()
     volunteer.wait_for_text("Kring rond Mam").await;
     volunteer.wait_for_text_gone("Ja, graag").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_resume_and_end_a_circle_then_keep_its_keepsake() {
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    let bob = Person::sign_up(&server, "Bob Buur").await;
+    ann.bring_in(&circle, &bob, "warm").await;
+    let (status, _) = bob
+        .post(
+            &format!("/circles/{circle}/logbook"),
+            json!({"text": "Mam zong vandaag mee met het koor", "visibility": "whole_circle"}),
+        )
+        .await;
+    assert!(status.is_success(), "{status}");
+    let home = format!("/circles/{circle}");
+
+    // Ann pauses the circle while Mam is in hospital, then resumes it.
+    let mut coordinator = Browser::open(&server, Size::Desktop).await;
+    coordinator.log_in(&ann.email, PASSWORD).await;
+    coordinator.go(&home).await;
+    coordinator
+        .fill(
+            "Message for the members (may be empty)",
+            "Mam is in hospital this week",
+        )
+        .await;
+    coordinator.click("Pause the circle").await;
+    coordinator
+        .wait_for_text("The circle is paused. Everyone is told.")
+        .await;
+    coordinator
+        .wait_for_text("The circle is paused since")
+        .await;
+    coordinator.look("circle-paused").await;
+
+    // Bob, in Dutch, sees it on every page of the circle.
+    let mut member = Browser::open_in(&server, Size::Phone, "nl").await;
+    member.log_in(&bob.email, PASSWORD).await;
+    member.go(&format!("{home}/rota")).await;
+    member.wait_for_text("De kring is gepauzeerd sinds").await;
+    member.wait_for_text("Mam is in hospital this week").await;
+    member.look("circle-paused-nl").await;
+
+    coordinator.click("Resume the circle").await;
+    coordinator.wait_for_text("The circle has resumed.").await;
+    coordinator
+        .wait_for_text_gone("The circle is paused since")
+        .await;
+
+    // A week of the rota, printed for the fridge: the week alone.
+    ann.weekly_shift(&circle, "Koffie met mam", &in_days(2), "10:00")
+        .await;
+    member.go(&format!("{home}/rota")).await;
+    member
+        .wait_for_text("Druk deze week af (voor op de koelkast)")
+        .await;
+    member
+        .cdp("Emulation.setEmulatedMedia", json!({"media": "print"}))
+        .await;
+    let shown = member
+        .script(
+            "return ['header.top', 'nav.week-nav', '.no-print', 'main h1']
+               .map(s => getComputedStyle(document.querySelector(s)).display)",
+            vec![],
+        )
+        .await;
+    assert_eq!(shown, json!(["none", "none", "none", "block"]));
+    member
+        .cdp("Emulation.setEmulatedMedia", json!({"media": ""}))
+        .await;
+
+    // Mam recovered: Ann ends the circle, only when she says she is sure.
+    coordinator.fill("Why", "Recovered").await;
+    coordinator
+        .fill(
+            "Closing words for the members (may be empty)",
+            "Mam is back on her feet. Thank you all!",
+        )
+        .await;
+    coordinator.choose("I am sure: end the circle").await;
+    coordinator.click("End the circle").await;
+    coordinator
+        .wait_for_text("The circle has ended. Thank you for all the care.")
+        .await;
+    coordinator.wait_for_text("The circle ended on").await;
+    coordinator.wait_for_text_gone("Pause the circle").await;
+    coordinator.look("circle-ended").await;
+
+    // Bob reads the closing words and the keepsake; the logbook is read-only.
+    member.go(&home).await;
+    member.wait_for_text("De kring is afgesloten op").await;
+    member.wait_for_text("Mam is back on her feet").await;
+    member.go(&format!("{home}/logbook")).await;
+    member.wait_for_text("Mam zong vandaag mee").await;
+    assert!(!member.text().await.contains("Schrijf in het logboek"));
+    member.go(&home).await;
+    member
+        .follow("Aandenken: het logboek en de bedankjes om te bewaren of af te drukken")
+        .await;
+    member.wait_for_text("Aandenken aan de kring van Mam").await;
+    member
+        .wait_for_text("Mam zong vandaag mee met het koor")
+        .await;
+    member.look("keepsake-nl").await;
+    // Printed, it is the keepsake alone: no navigation, no forms.
+    member
+        .cdp("Emulation.setEmulatedMedia", json!({"media": "print"}))
+        .await;
+    let hidden = member
+        .script(
+            "return ['header.top', 'footer.bottom', '.no-print']
+               .map(s => getComputedStyle(document.querySelector(s)).display)",
+            vec![],
+        )
+        .await;
+    assert_eq!(hidden, json!(["none", "none", "none"]));
+}

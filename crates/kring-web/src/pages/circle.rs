@@ -175,7 +175,8 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
                 li { (ring_badge(ctx, v1::Ring::Lukewarm)) " " (circle.members.lukewarm) }
                 li { (ring_badge(ctx, v1::Ring::Cold)) " " (circle.members.cold) }
             }
-            @if circle.you.ring == v1::Ring::Warm && circle.members.lukewarm == 0 && circle.members.cold == 0 {
+            @if circle.you.ring == v1::Ring::Warm && circle.members.lukewarm == 0 && circle.members.cold == 0
+                && circle.life.state != v1::LifeState::Ended {
                 p.hint { (ctx.t(T::OnlyWarmHint)) }
             }
             p { a href=(format!("{base}/members")) { (ctx.t(T::MembersAndOffers)) } }

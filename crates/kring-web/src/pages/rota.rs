@@ -59,8 +59,9 @@ async fn render(ctx: &Ctx, circle: &str, week: Option<&str>) -> Result<Response,
             a href=(rota_path(circle.id, time::monday_of(today))) { (ctx.t(T::ThisWeek)) }
             a href=(rota_path(circle.id, monday + Duration::days(7))) rel="next" { (ctx.t(T::NextWeek)) " →" }
         }
+        p.no-print { button type="button" data-print { (ctx.t(T::PrintWeek)) } }
         @if !rota.swaps.is_empty() {
-            section aria-labelledby="swaps-heading" {
+            section.no-print aria-labelledby="swaps-heading" {
                 h2 #swaps-heading { (ctx.t(T::SwapsWaiting)) }
                 ul.list {
                     @for swap in &rota.swaps {
