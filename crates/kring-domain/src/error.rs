@@ -150,11 +150,14 @@ refusals! {
     ThankAfterShift = "thank-after-shift", Invalid, "thank them once the shift has taken place";
     ThankEntryAuthor = "thank-entry-author", Invalid, "thank the author of a logbook entry";
     ShiftExists = "shift-exists", Conflict, "this shift already exists";
-    ShiftHelpers = "shift-helpers", Invalid, "a shift needs between 1 and 10 helpers";
+    ShiftHelpers = "shift-helpers", Invalid, "a shift needs between 1 and 10 helpers, or 0 for a visit by professionals that is on the rota for everyone to know";
+    ShiftDuration = "shift-duration", Invalid, "a shift lasts from 5 minutes to 3 days";
     ShiftRings = "shift-rings", Invalid, "a shift is open to the warm ring, the lukewarm ring, or both";
     WeeklyShiftEndsBeforeStart = "weekly-shift-ends-before-start", Invalid, "a weekly shift cannot end before it starts";
     ShiftInPast = "shift-in-past", Invalid, "a shift must start in the future";
     NoShiftOnDate = "no-shift-on-date", Invalid, "the shift does not take place on that date";
+    ShiftNotWeekly = "shift-not-weekly", Invalid, "only a weekly shift has a series to end: cancel its one date instead";
+    NoShiftFromThen = "no-shift-from-then", Invalid, "the shift has no dates from then on";
     ShiftStarted = "shift-started", Invalid, "this shift has already started";
     YouAreNotOnShift = "you-are-not-on-shift", Conflict, "you are not on this shift that day";
     SwapExists = "swap-exists", Conflict, "this swap already exists";

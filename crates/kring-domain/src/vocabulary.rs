@@ -233,15 +233,17 @@ impl TimeWindow {
     }
 }
 
-/// Minutes a piece of help is expected to take: 5 minutes to 12 hours.
+/// Minutes a piece of help is expected to take: 5 minutes to 12 hours (a
+/// shift, such as a weekend's stay: up to 3 days).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u16", into = "u16")]
 pub struct Minutes(u16);
 
 impl TryFrom<u16> for Minutes {
     type Error = DomainError;
+    /// Anything stored: the longest is a shift's.
     fn try_from(minutes: u16) -> Result<Self, DomainError> {
-        Minutes::new(minutes)
+        Minutes::for_shift(minutes)
     }
 }
 
@@ -251,11 +253,22 @@ impl From<Minutes> for u16 {
     }
 }
 
+/// The longest shift: three days.
+pub const MAX_SHIFT_MINUTES: u16 = 3 * 24 * 60;
+
 impl Minutes {
     /// A duration of 5 minutes to 12 hours.
     pub fn new(minutes: u16) -> Result<Minutes, DomainError> {
         if !(5..=720).contains(&minutes) {
             return Err(Refusal::Duration.into());
+        }
+        Ok(Minutes(minutes))
+    }
+
+    /// A shift's length: 5 minutes to 3 days (Friday 18:00 to Monday 18:00).
+    pub fn for_shift(minutes: u16) -> Result<Minutes, DomainError> {
+        if !(5..=MAX_SHIFT_MINUTES).contains(&minutes) {
+            return Err(Refusal::ShiftDuration.into());
         }
         Ok(Minutes(minutes))
     }

@@ -991,6 +991,7 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | OfferWithdrawn { by, .. }
         | ShiftScheduled { by, .. }
         | ShiftDateSkipped { by, .. }
+        | ShiftSeriesEnded { by, .. }
         | ShiftClaimed { by, .. }
         | ShiftReleased { by, .. }
         | SwapAccepted { by, .. }

@@ -1482,8 +1482,8 @@ fn a_shift_id_is_used_once() {
 }
 
 #[test]
-fn a_shift_needs_one_to_ten_helpers() {
-    for helpers in [0, 11, u8::MAX] {
+fn a_shift_needs_up_to_ten_helpers_or_none_for_professionals() {
+    for helpers in [11, u8::MAX] {
         circle()
             .given(circle_with_members())
             .when(by(
@@ -1497,7 +1497,7 @@ fn a_shift_needs_one_to_ten_helpers() {
             ))
             .then_expect_error(DomainError::Refused(Refusal::ShiftHelpers));
     }
-    for helpers in [1, 10] {
+    for helpers in [0, 1, 10] {
         circle()
             .given(circle_with_members())
             .when(by(
@@ -2598,4 +2598,173 @@ fn minutes_and_windows_read_from_json_keep_their_rules() {
         serde_json::to_string(&serde_json::from_str::<TimeWindow>(fine).unwrap()).unwrap(),
         fine
     );
+}
+
+/// A visit by professionals (0 helpers) is on the rota for context: nobody
+/// takes it, whatever their ring.
+#[test]
+fn nobody_takes_a_professionals_visit() {
+    let given = with_weekly_shift(0);
+    for person in [COORD, WARM, LUKEWARM] {
+        circle()
+            .given(given.clone())
+            .when(by(
+                person,
+                Action::ClaimShift {
+                    shift: S1,
+                    date: saturday(),
+                },
+            ))
+            .then_expect_error(DomainError::Refused(Refusal::ShiftFull));
+    }
+}
+
+#[test]
+fn a_shift_lasts_five_minutes_to_three_days() {
+    assert_eq!(
+        Minutes::for_shift(4).unwrap_err(),
+        DomainError::Refused(Refusal::ShiftDuration)
+    );
+    assert_eq!(
+        Minutes::for_shift(4321).unwrap_err(),
+        DomainError::Refused(Refusal::ShiftDuration)
+    );
+    // A weekend's stay: Friday 18:00 to Sunday 18:00.
+    assert_eq!(Minutes::for_shift(2880).unwrap().get(), 2880);
+    // A request's help stays within a day's twelve hours.
+    assert!(Minutes::new(2880).is_err());
+    // What was stored reads back, the longest shift included.
+    let stored: Minutes = serde_json::from_str("4320").unwrap();
+    assert_eq!(stored.get(), 4320);
+    assert!(serde_json::from_str::<Minutes>("4321").is_err());
+}
+
+// ------------------------------------------------------------ EndShiftSeries
+
+fn end_series(from: NaiveDate) -> Action {
+    Action::EndShiftSeries { shift: S1, from }
+}
+
+#[test]
+fn a_coordinator_ends_a_weekly_shift_from_a_date_and_its_later_claims_lapse() {
+    let mut given = with_weekly_shift(2);
+    given.extend([
+        claimed(saturday(), WARM),
+        claimed(saturday_plus(1), WARM),
+        claimed(saturday_plus(2), LUKEWARM),
+    ]);
+    circle()
+        .given(given.clone())
+        .when(by(COORD, end_series(saturday_plus(1))))
+        .then_expect_events(vec![CircleEvent::ShiftSeriesEnded {
+            shift: S1,
+            from: saturday_plus(1),
+            by: COORD,
+        }]);
+    let mut state = Circle::default();
+    for event in given {
+        state.apply(event);
+    }
+    state.apply(CircleEvent::ShiftSeriesEnded {
+        shift: S1,
+        from: saturday_plus(1),
+        by: COORD,
+    });
+    let shift = &state.shifts[&S1];
+    assert!(shift.occurs_on(saturday()));
+    assert!(!shift.occurs_on(saturday_plus(1)) && !shift.occurs_on(saturday_plus(5)));
+    assert_eq!(shift.claims_on(saturday()), &[WARM]);
+    assert!(shift.claims_on(saturday_plus(2)).is_empty());
+    // Nobody takes a date that no longer takes place.
+    assert_eq!(
+        circle()
+            .given(with(
+                with_weekly_shift(2),
+                [CircleEvent::ShiftSeriesEnded {
+                    shift: S1,
+                    from: saturday_plus(1),
+                    by: COORD,
+                }]
+            ))
+            .when(by(
+                LUKEWARM,
+                Action::ClaimShift {
+                    shift: S1,
+                    date: saturday_plus(3)
+                }
+            ))
+            .inspect_result(),
+        Err(DomainError::Refused(Refusal::NoShiftOnDate))
+    );
+}
+
+#[test]
+fn ending_a_series_from_its_first_date_ends_all_of_it() {
+    circle()
+        .given(with_weekly_shift(1))
+        .when(by(COORD, end_series(saturday() - Duration::days(30))))
+        .then_expect_events(vec![CircleEvent::ShiftSeriesEnded {
+            shift: S1,
+            from: saturday(),
+            by: COORD,
+        }]);
+}
+
+#[test]
+fn a_series_ends_by_a_coordinator_for_a_weekly_shift_from_a_date_still_to_come() {
+    circle()
+        .given(with_weekly_shift(1))
+        .when(by(WARM, end_series(saturday())))
+        .then_expect_error(COORDINATORS_ONLY);
+    circle()
+        .given(with_weekly_shift(1))
+        .when(by(
+            COORD,
+            Action::EndShiftSeries {
+                shift: S2,
+                from: saturday(),
+            },
+        ))
+        .then_expect_error(DomainError::Refused(Refusal::NoSuchShift));
+    circle()
+        .given(with(
+            circle_with_members(),
+            [CircleEvent::ShiftScheduled {
+                shift: S1,
+                title: sealed(COORD, "Huisarts"),
+                starts: local(saturday(), 10),
+                duration: mins(30),
+                recurrence: Recurrence::Once,
+                helpers_needed: 0,
+                rings: vec![Ring::Warm],
+                by: COORD,
+            }],
+        ))
+        .when(by(COORD, end_series(saturday())))
+        .then_expect_error(DomainError::Refused(Refusal::ShiftNotWeekly));
+    // Started already: what happened stays.
+    circle()
+        .given(with_shift_since_last_saturday())
+        .when(by(COORD, end_series(last_saturday())))
+        .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
+    // Ended already before then.
+    circle()
+        .given(with(
+            with_weekly_shift(1),
+            [CircleEvent::ShiftSeriesEnded {
+                shift: S1,
+                from: saturday_plus(1),
+                by: COORD,
+            }],
+        ))
+        .when(by(COORD, end_series(saturday_plus(3))))
+        .then_expect_error(DomainError::Refused(Refusal::NoShiftFromThen));
+}
+
+fn with(
+    mut events: Vec<CircleEvent>,
+    more: impl IntoIterator<Item = CircleEvent>,
+) -> Vec<CircleEvent> {
+    events.extend(more);
+    events
 }

@@ -220,6 +220,11 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             date: *date,
             by: by.0,
         },
+        E::ShiftSeriesEnded { shift, from, by } => W::ShiftSeriesEnded {
+            shift: shift.0,
+            from: *from,
+            by: by.0,
+        },
         E::ShiftClaimed { shift, date, by } => W::ShiftClaimed {
             shift: shift.0,
             date: *date,

@@ -17,7 +17,8 @@ pub enum Topic {
     RequestOpen,
     /// A request you took was confirmed, cancelled or thanked.
     MyRequests,
-    /// A swap proposed to you, or the answer to yours.
+    /// Changes to your shifts: a swap proposed to you, the answer to yours,
+    /// a date you were on cancelled.
     Swaps,
     /// Before your shifts and the requests you took.
     Reminders,
@@ -108,6 +109,13 @@ pub enum About {
     /// A swap proposed to you, not yet answered, whose shift begins within a day.
     SwapLapsing {
         swap: SwapId,
+        starts: DateTime<Utc>,
+    },
+    /// A date of a shift you were on is cancelled (on its own, or with the
+    /// rest of the series).
+    ShiftCancelled {
+        shift: ShiftId,
+        date: NaiveDate,
         starts: DateTime<Utc>,
     },
     NewMember {
@@ -246,7 +254,8 @@ impl About {
             About::SwapProposed { .. }
             | About::SwapAccepted { .. }
             | About::SwapDeclined { .. }
-            | About::SwapLapsing { .. } => Topic::Swaps,
+            | About::SwapLapsing { .. }
+            | About::ShiftCancelled { .. } => Topic::Swaps,
             About::NewMember { .. }
             | About::VolunteerProposed { .. }
             | About::OpenPlaces { .. }
@@ -277,6 +286,7 @@ impl About {
             | About::SwapAccepted { starts, .. }
             | About::SwapDeclined { starts, .. }
             | About::SwapLapsing { starts, .. }
+            | About::ShiftCancelled { starts, .. }
             | About::ShiftReminder { starts, .. }
             | About::RequestReminder { starts, .. }
             | About::OpenPlaces { starts, .. }
@@ -309,6 +319,7 @@ impl About {
             About::SwapAccepted { .. } => "swap-accepted",
             About::SwapDeclined { .. } => "swap-declined",
             About::SwapLapsing { .. } => "swap-lapsing",
+            About::ShiftCancelled { .. } => "shift-cancelled",
             About::NewMember { .. } => "new-member",
             About::VolunteerProposed { .. } => "volunteer-proposed",
             About::VolunteerAccepted { .. } => "volunteer-accepted",
@@ -527,6 +538,8 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
         }
         RequestDone { request, .. } => helped_often(before, after, *request),
         PlaceOffered { volunteer, .. } => vec![(*volunteer, About::PlaceOffered)],
+        ShiftDateSkipped { shift, date, .. } => cancelled(before, *shift, |d| d == *date),
+        ShiftSeriesEnded { shift, from, .. } => cancelled(before, *shift, |d| d >= *from),
         CirclePaused { by, .. } => everyone_but(after, *by, About::CirclePaused),
         CircleResumed { by, .. } => everyone_but(after, *by, About::CircleResumed),
         CircleEnded { by, reason, .. } => {
@@ -631,5 +644,28 @@ fn everyone_but(after: &Circle, by: PersonId, about: About) -> Vec<(PersonId, Ab
         .keys()
         .filter(|p| **p != by)
         .map(|p| (*p, about.clone()))
+        .collect()
+}
+
+/// Everyone who was on a date of `shift` that `dropped` says is cancelled.
+fn cancelled(
+    before: &Circle,
+    shift: ShiftId,
+    dropped: impl Fn(NaiveDate) -> bool,
+) -> Vec<(PersonId, About)> {
+    let Some(s) = before.shifts.get(&shift) else {
+        return vec![];
+    };
+    s.claims
+        .iter()
+        .filter(|(date, _)| dropped(**date))
+        .flat_map(|(date, people)| {
+            let about = About::ShiftCancelled {
+                shift,
+                date: *date,
+                starts: s.start_on(*date, &before.time_zone),
+            };
+            people.iter().map(move |p| (*p, about.clone()))
+        })
         .collect()
 }

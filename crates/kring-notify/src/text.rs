@@ -177,6 +177,16 @@ fn headline(about: &About, ctx: &Context) -> String {
                 when(starts)
             ),
         },
+        About::ShiftCancelled { starts, .. } => match lang {
+            Language::Nl => format!(
+                "De dienst van {} gaat niet door: je hoeft niet te komen.",
+                when(starts)
+            ),
+            Language::En => format!(
+                "The shift on {} is cancelled: you need not come.",
+                when(starts)
+            ),
+        },
         About::SwapAccepted { starts, .. } => match lang {
             Language::Nl => format!(
                 "Je ruil is aangenomen: de dienst van {} is overgenomen.",

@@ -463,3 +463,50 @@ fn every_member_but_the_coordinator_hears_the_circle_paused_resumed_or_ended() {
     // A stranger, or someone who left, hears nothing.
     assert!(!recipients(&sent).contains(&STRANGER));
 }
+
+#[test]
+fn those_on_a_cancelled_date_hear_of_it_and_no_one_else() {
+    let shift: ShiftId = id(300);
+    let saturday = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let next = saturday + Duration::days(7);
+    let mut history = base();
+    history.extend([
+        CircleEvent::ShiftScheduled {
+            shift,
+            title: sealed(COORD, "Koffie met mam"),
+            starts: local(saturday, 10),
+            duration: mins(90),
+            recurrence: Recurrence::Weekly { until: None },
+            helpers_needed: 2,
+            rings: vec![Ring::Warm, Ring::Lukewarm],
+            by: COORD,
+        },
+        CircleEvent::ShiftClaimed {
+            shift,
+            date: saturday,
+            by: WARM,
+        },
+        CircleEvent::ShiftClaimed {
+            shift,
+            date: next,
+            by: LUKEWARM,
+        },
+    ]);
+    let skipped = CircleEvent::ShiftDateSkipped {
+        shift,
+        date: saturday,
+        by: COORD,
+    };
+    let sent = after(&history, skipped, COORD);
+    assert_eq!(recipients(&sent), vec![WARM]);
+    assert!(matches!(sent[0].about, About::ShiftCancelled { date, .. } if date == saturday));
+    assert_eq!(sent[0].about.topic(), Topic::Swaps);
+    let ended = CircleEvent::ShiftSeriesEnded {
+        shift,
+        from: next,
+        by: COORD,
+    };
+    let sent = after(&history, ended, COORD);
+    assert_eq!(recipients(&sent), vec![LUKEWARM]);
+    assert!(matches!(sent[0].about, About::ShiftCancelled { date, .. } if date == next));
+}

@@ -24,6 +24,8 @@ on_both_backends!(
     a_swap_proposed_and_accepted_moves_the_claim,
     only_coordinators_schedule_and_skip,
     dates_days_and_ids_that_cannot_be_right,
+    a_weekly_shift_ends_from_a_date_and_frees_those_on_later_dates,
+    a_professionals_visit_and_a_weekend_stay_on_the_rota,
 );
 
 /// A circle around Mam with Ann as its coordinator: (Ann's browser, the circle).
@@ -688,7 +690,11 @@ async fn dates_days_and_ids_that_cannot_be_right(s: Server) {
             ..coffee()
         },
         v1::ScheduleShift {
-            helpers_needed: 0,
+            helpers_needed: 11,
+            ..coffee()
+        },
+        v1::ScheduleShift {
+            duration_minutes: 4321,
             ..coffee()
         },
         v1::ScheduleShift {
@@ -716,4 +722,89 @@ async fn dates_days_and_ids_that_cannot_be_right(s: Server) {
         );
     }
     assert_eq!(s.events().await, events);
+}
+
+async fn a_weekly_shift_ends_from_a_date_and_frees_those_on_later_dates(s: Server) {
+    let (ann, circle) = circle(&s).await;
+    let (bea, _) = member(&s, &ann, &circle, "Bea", Ring::Warm).await;
+    let first = soon();
+    let (shift, _) = schedule(&ann, &circle, weekly(first, 1, vec![Ring::Warm])).await;
+    let second = first + Duration::days(7);
+    let third = first + Duration::days(14);
+    changed(&bea, &shift_path(&circle, &shift, first, "claim"), &()).await;
+    changed(&bea, &shift_path(&circle, &shift, third, "claim"), &()).await;
+
+    // Bea may not; a stranger learns nothing; a date that is not one is 422.
+    let end = shift_path(&circle, &shift, second, "end-series");
+    let events = s.events().await;
+    let (status, problem) = post(&bea, &end, &()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");
+    let (stranger, _) = s.person("Sam", "sam@example.org").await;
+    let events = events + (s.events().await - events);
+    let (status, _) = post(&stranger, &end, &()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, problem) = post(&ann, &end.replace(&second.to_string(), "2030-02-31"), &()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem.unwrap().code, "not-a-date");
+    assert_eq!(s.events().await, events, "nothing written");
+
+    let version = changed(&ann, &end, &()).await;
+    let rota = rota(&bea, &circle, first, 28, version).await;
+    let dates: Vec<NaiveDate> = rota.slots.iter().map(|s| s.date).collect();
+    assert_eq!(dates, vec![first], "only the first date is left");
+    assert!(slot(&rota, first).you_are_on);
+    // Once more from a later date: nothing is left to end.
+    let (status, problem) =
+        post(&ann, &shift_path(&circle, &shift, third, "end-series"), &()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem.unwrap().code, "no-shift-from-then");
+    // A shift that takes place once has no series.
+    let (once, _) = schedule(&ann, &circle, once_at("Huisarts", format!("{first}T14:00"))).await;
+    let (status, problem) = post(&ann, &shift_path(&circle, &once, first, "end-series"), &()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem.unwrap().code, "shift-not-weekly");
+}
+
+async fn a_professionals_visit_and_a_weekend_stay_on_the_rota(s: Server) {
+    let (ann, circle) = circle(&s).await;
+    let (bea, _) = member(&s, &ann, &circle, "Bea", Ring::Warm).await;
+    let day = soon();
+    let visit = v1::ScheduleShift {
+        helpers_needed: 0,
+        ..once_at("Thuiszorg: wondverzorging", format!("{day}T09:00"))
+    };
+    let (visit, _) = schedule(&ann, &circle, visit).await;
+    let weekend = v1::ScheduleShift {
+        duration_minutes: 2880,
+        ..once_at("Weekend bij mam", format!("{day}T18:00"))
+    };
+    let (weekend, version) = schedule(&ann, &circle, weekend).await;
+    let rota = rota(&bea, &circle, day, 1, version).await;
+    let on = |id: &str| {
+        rota.slots
+            .iter()
+            .find(|s| s.shift.to_string() == id)
+            .unwrap()
+    };
+    assert_eq!((on(&visit).helpers_needed, on(&visit).open_places), (0, 0));
+    assert_eq!(on(&weekend).duration_minutes, 2880);
+    // Nobody takes the professionals' visit; the weekend is Bea's.
+    let (status, problem) = post(&bea, &shift_path(&circle, &visit, day, "claim"), &()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem.unwrap().code, "shift-full");
+    changed(&bea, &shift_path(&circle, &weekend, day, "claim"), &()).await;
+    // Longer than three days is refused, with words a person understands.
+    let too_long = v1::ScheduleShift {
+        duration_minutes: 4321,
+        ..once_at("Een week", format!("{day}T18:00"))
+    };
+    let (status, problem) =
+        post(&ann, &format!("/api/v1/circles/{circle}/shifts"), &too_long).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem = problem.unwrap();
+    assert_eq!(problem.code, "shift-duration");
+    assert_eq!(
+        problem.detail.as_deref(),
+        Some("a shift lasts from 5 minutes to 3 days")
+    );
 }

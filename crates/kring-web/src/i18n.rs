@@ -323,7 +323,7 @@ table! {
     AccountDeleted => "Je account is verwijderd en je bent uitgelogd.", "Your account is deleted and you are logged out.";
     TopicRequestOpen => "hulpvragen", "requests";
     TopicMyRequests => "hulpvragen die jij aannam", "requests you took";
-    TopicSwaps => "ruilen van diensten", "shift swaps";
+    TopicSwaps => "je diensten: ruilen, en data die niet doorgaan", "your shifts: swaps, and dates cancelled";
     TopicReminders => "herinneringen", "reminders";
     TopicCoordination => "coördinatie", "coordination";
     TopicLooks => "wie meekeek", "who looked";
@@ -433,6 +433,11 @@ table! {
     Date => "Datum", "Date";
     StartTime => "Begintijd", "Start time";
     DurationMinutes => "Hoe lang (minuten)", "How long (minutes)";
+    DurationHint => "Tot 3 dagen: een weekend van vrijdag 18:00 tot zondag 18:00 is 2880 minuten.", "Up to 3 days: a weekend from Friday 18:00 to Sunday 18:00 is 2880 minutes.";
+    HelpersHint => "0: een bezoek van professionals (thuiszorg, huisarts). Het staat ter informatie op het rooster; niemand neemt het.", "0: a visit by professionals (home care, the GP). It is on the rota for everyone to know; nobody takes it.";
+    ProfessionalsVisit => "professionals: ter informatie", "professionals: for everyone to know";
+    EndSeries => "Stop deze wekelijkse dienst vanaf deze datum", "End this weekly shift from this date";
+    SeriesEnded => "De wekelijkse dienst stopt vanaf die datum. Wie erop stond krijgt bericht.", "The weekly shift ends from that date. Whoever was on it is told.";
     HelpersNeededLabel => "Hoeveel mensen nodig", "How many people needed";
     WhoMayTakeIt => "Wie mag het doen?", "Who may take it?";
     RingWarm => "Warme kring (familie en goede vrienden)", "Warm ring (family and close friends)";

@@ -411,6 +411,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "No place in the lukewarm ring is offered to you in this circle.",
     ),
     (
+        "no-shift-from-then",
+        "Vanaf die datum heeft deze dienst al geen data meer.",
+        "The shift has no dates from then on.",
+    ),
+    (
         "no-shift-on-date",
         "Op die dag is er geen dienst.",
         "The shift does not take place on that date.",
@@ -821,6 +826,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The shift changed since the swap was proposed.",
     ),
     (
+        "shift-duration",
+        "Een dienst duurt 5 minuten tot 3 dagen.",
+        "A shift lasts from 5 minutes to 3 days.",
+    ),
+    (
         "shift-exists",
         "Deze dienst bestaat al.",
         "This shift already exists.",
@@ -832,13 +842,18 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "shift-helpers",
-        "Een dienst heeft 1 tot 10 helpers nodig.",
-        "A shift needs between 1 and 10 helpers.",
+        "Een dienst heeft 1 tot 10 helpers nodig, of 0 voor een bezoek van professionals dat alleen ter informatie op het rooster staat.",
+        "A shift needs between 1 and 10 helpers, or 0 for a visit by professionals that is on the rota for everyone to know.",
     ),
     (
         "shift-in-past",
         "Een dienst moet in de toekomst beginnen.",
         "A shift must start in the future.",
+    ),
+    (
+        "shift-not-weekly",
+        "Alleen een wekelijkse dienst heeft een reeks om te stoppen: zeg de ene datum af.",
+        "Only a weekly shift has a series to end: cancel its one date instead.",
     ),
     (
         "shift-rings",

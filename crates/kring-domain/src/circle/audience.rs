@@ -199,6 +199,7 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
         // The rota: warm and lukewarm rings; organisations with full consent.
         ShiftScheduled { .. }
         | ShiftDateSkipped { .. }
+        | ShiftSeriesEnded { .. }
         | ShiftClaimed { .. }
         | ShiftReleased { .. } => Audience {
             rings_up_to: Some(Ring::Lukewarm),

@@ -136,6 +136,11 @@ pub enum Action {
         shift: ShiftId,
         date: NaiveDate,
     },
+    /// A weekly shift takes place no more from `from` on.
+    EndShiftSeries {
+        shift: ShiftId,
+        from: NaiveDate,
+    },
     ClaimShift {
         shift: ShiftId,
         date: NaiveDate,

@@ -196,6 +196,13 @@ pub enum CircleEvent {
         date: NaiveDate,
         by: PersonId,
     },
+    /// A weekly shift takes place no more from `from` on; claims from then
+    /// on lapse.
+    ShiftSeriesEnded {
+        shift: ShiftId,
+        from: NaiveDate,
+        by: PersonId,
+    },
     ShiftClaimed {
         shift: ShiftId,
         date: NaiveDate,
@@ -341,6 +348,7 @@ impl CircleEvent {
             OfferWithdrawn { .. } => "OfferWithdrawn",
             ShiftScheduled { .. } => "ShiftScheduled",
             ShiftDateSkipped { .. } => "ShiftDateSkipped",
+            ShiftSeriesEnded { .. } => "ShiftSeriesEnded",
             ShiftClaimed { .. } => "ShiftClaimed",
             ShiftReleased { .. } => "ShiftReleased",
             SwapProposed { .. } => "SwapProposed",

@@ -236,6 +236,7 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
             invitation,
         },
         Action::AnswerPlace { accept: true },
+        Action::EndShiftSeries { shift, from: date },
         Action::PauseCircle {
             message: Some(sealed(actor, "even rust")),
         },
@@ -274,6 +275,7 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::ScheduleShift { .. } => "ScheduleShift",
         Action::SkipShiftDate { .. } => "SkipShiftDate",
         Action::ClaimShift { .. } => "ClaimShift",
+        Action::EndShiftSeries { .. } => "EndShiftSeries",
         Action::ReleaseShift { .. } => "ReleaseShift",
         Action::ProposeSwap { .. } => "ProposeSwap",
         Action::AcceptSwap { .. } => "AcceptSwap",

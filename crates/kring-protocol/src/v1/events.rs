@@ -161,6 +161,12 @@ pub enum Event {
         date: NaiveDate,
         by: Uuid,
     },
+    /// A weekly shift takes place no more from `from` on.
+    ShiftSeriesEnded {
+        shift: Uuid,
+        from: NaiveDate,
+        by: Uuid,
+    },
     ShiftClaimed {
         shift: Uuid,
         date: NaiveDate,
@@ -310,6 +316,7 @@ impl Event {
             OfferWithdrawn { .. } => "OfferWithdrawn",
             ShiftScheduled { .. } => "ShiftScheduled",
             ShiftDateSkipped { .. } => "ShiftDateSkipped",
+            ShiftSeriesEnded { .. } => "ShiftSeriesEnded",
             ShiftClaimed { .. } => "ShiftClaimed",
             ShiftReleased { .. } => "ShiftReleased",
             SwapProposed { .. } => "SwapProposed",

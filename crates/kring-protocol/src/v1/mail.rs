@@ -110,7 +110,8 @@ pub enum MailTopic {
     RequestOpen,
     /// A request you took was confirmed, cancelled or thanked.
     MyRequests,
-    /// A swap proposed to you, or the answer to yours.
+    /// Changes to your shifts: a swap proposed to you, the answer to yours,
+    /// a date you were on cancelled.
     Swaps,
     /// Before your shifts and the requests you took.
     Reminders,

@@ -27,15 +27,18 @@ pub struct ScheduleShift {
         pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
     )]
     pub starts: String,
-    /// How long the shift takes: 5 to 720 minutes.
-    #[schema(minimum = 5, maximum = 720)]
+    /// How long the shift takes: 5 minutes to 3 days (4320 minutes), such
+    /// as a weekend's stay from Friday 18:00 to Sunday 18:00.
+    #[schema(minimum = 5, maximum = 4320)]
     pub duration_minutes: u16,
     /// Present: the shift comes back every week on the same weekday and local
     /// time. Absent: it takes place once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekly: Option<WeeklyShift>,
-    /// How many people the shift needs on each date: 1 to 10.
-    #[schema(minimum = 1, maximum = 10)]
+    /// How many people the shift needs on each date: 1 to 10; 0 for a visit
+    /// by professionals (home care, the GP) that is on the rota for everyone
+    /// to know and that nobody takes.
+    #[schema(minimum = 0, maximum = 10)]
     pub helpers_needed: u8,
     /// The rings whose members may take the shift: `warm`, `lukewarm`, or both.
     #[schema(min_items = 1)]
@@ -136,6 +139,9 @@ pub struct RotaSlot {
     pub claimed_by: Vec<Person>,
     /// The caller is one of them.
     pub you_are_on: bool,
+    /// The shift comes back every week (its series can end from a date on).
+    #[serde(default)]
+    pub weekly: bool,
 }
 
 /// A member asked another to take over their place on a shift.

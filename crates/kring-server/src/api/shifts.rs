@@ -5,7 +5,9 @@
 //!   answer (warm and lukewarm rings and the coordinators; volunteers 403);
 //! - `POST /api/v1/circles/{id}/shifts`: a coordinator schedules a shift;
 //! - `POST .../shifts/{shift}/dates/{date}/claim`, `/release` and `/skip`: take
-//!   a place, give it back with a reason, or (coordinators) cancel one date.
+//!   a place, give it back with a reason, or (coordinators) cancel one date;
+//! - `POST .../shifts/{shift}/dates/{date}/end-series`: (coordinators) a weekly
+//!   shift takes place no more from that date on.
 //!
 //! Shift times are wall-clock times in the circle's time zone. A date in the
 //! path or the query that is not a date is 422, like a date on which the shift
@@ -50,6 +52,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(claim))
         .routes(routes!(release))
         .routes(routes!(skip))
+        .routes(routes!(end_series))
 }
 
 /// The query as sent, so that a wrong value gets a message of our own.
@@ -130,7 +133,7 @@ async fn schedule(
         ));
     }
     let starts = local_date_time(&body.starts)?;
-    let duration = Minutes::new(body.duration_minutes)?;
+    let duration = Minutes::for_shift(body.duration_minutes)?;
     let recurrence = match body.weekly {
         None => Recurrence::Once,
         Some(v1::WeeklyShift { until }) => Recurrence::Weekly { until },
@@ -231,6 +234,28 @@ async fn skip(
     Ok(Json(v1::Changed { version }))
 }
 
+/// End a weekly shift from `date` on (coordinators; 403 for others): it
+/// takes place no more from then, and whoever was on a later date is free and
+/// told. 422 `shift-not-weekly` for a shift that takes place once,
+/// `no-shift-from-then` when it ends before, `shift-started` when that date began.
+#[utoipa::path(post, path = "/circles/{id}/shifts/{shift}/dates/{date}/end-series", tag = "rota",
+    params(
+        ("id" = Uuid, Path, description = "the circle"),
+        ("shift" = Uuid, Path, description = "the shift"),
+        ("date" = NaiveDate, Path, description = "the first local date it no longer takes place, YYYY-MM-DD"),
+    ),
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn end_series(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path((id, shift, date_text)): Path<(String, String, String)>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let (circle, shift, from) = shift_date(&id, &shift, &date_text)?;
+    let action = Action::EndShiftSeries { shift, from };
+    let version = command::run(&state, circle, me, action).await?;
+    Ok(Json(v1::Changed { version }))
+}
+
 /// The circle, shift and date of a path under `/shifts/{shift}/dates/{date}`.
 fn shift_date(
     id: &str,
@@ -320,12 +345,9 @@ impl<'a> Presenter<'a> {
 
     async fn slot(&mut self, slot: &Slot, viewer: &Viewer) -> Result<v1::RotaSlot, ApiError> {
         let time_zone = &self.view.state.time_zone;
-        let time = self
-            .view
-            .state
-            .shifts
-            .get(&slot.shift)
-            .map_or(slot.starts_at.time(), |shift| shift.starts.time());
+        let shift = self.view.state.shifts.get(&slot.shift);
+        let time = shift.map_or(slot.starts_at.time(), |shift| shift.starts.time());
+        let weekly = shift.is_some_and(|s| matches!(s.recurrence, Recurrence::Weekly { .. }));
         let mut claimed_by = Vec::with_capacity(slot.claimed_by.len());
         for person in &slot.claimed_by {
             claimed_by.push(self.names.of(self.state, *person).await?);
@@ -346,6 +368,7 @@ impl<'a> Presenter<'a> {
             rings: slot.rings.iter().copied().map(wire::ring).collect(),
             claimed_by,
             you_are_on,
+            weekly,
         })
     }
 

@@ -135,7 +135,15 @@ fn slot_card(
     let base = format!("/circles/{}", circle.id);
     let name = slot.title.as_deref().unwrap_or(ctx.t(T::Untitled));
     let start = slot.starts_local.time();
-    let end = start + Duration::minutes(slot.duration_minutes.into());
+    let ends = slot.starts_local + Duration::minutes(slot.duration_minutes.into());
+    let end = match ends.date() == slot.date {
+        true => time::clock(ends.time()),
+        false => format!(
+            "{} {}",
+            time::date_short(lang, ends.date(), today),
+            time::clock(ends.time())
+        ),
+    };
     let what = format!(
         "{name}, {} {}",
         time::date_short(lang, slot.date, today),
@@ -146,16 +154,20 @@ fn slot_card(
     html! {
         article.slot #(format!("slot-{key}")) data-testid="slot" aria-labelledby=(format!("slot-{key}-title")) {
             h3 #(format!("slot-{key}-title")) {
-                time datetime=(time::iso(slot.starts_at)) { (time::clock(start)) "–" (time::clock(end)) }
+                time datetime=(time::iso(slot.starts_at)) { (time::clock(start)) "–" (end) }
                 " " (name)
             }
             p.meta {
-                @if slot.open_places > 0 {
+                @if slot.helpers_needed == 0 {
+                    span.badge.role { (ctx.t(T::ProfessionalsVisit)) }
+                } @else if slot.open_places > 0 {
                     span.badge.gap { (i18n::count(lang, slot.open_places, T::PlaceOpen, T::PlacesOpen)) }
                 } @else {
                     span.badge.full { (ctx.t(T::Covered)) }
                 }
-                " " (fill(ctx.t(T::HelpersNeeded), &[&slot.helpers_needed.to_string()]))
+                @if slot.helpers_needed > 0 {
+                    " " (fill(ctx.t(T::HelpersNeeded), &[&slot.helpers_needed.to_string()]))
+                }
                 " · " (ctx.t(T::OpenTo)) " "
                 @for (i, ring) in slot.rings.iter().enumerate() {
                     @if i > 0 { ", " }
@@ -216,6 +228,12 @@ fn slot_card(
                         (hidden("shift", slot.shift)) (hidden("date", slot.date)) (hidden("back", here))
                         button.secondary type="submit" { (ctx.t(T::SkipDate)) (for_reader(&format!(": {what}"))) }
                     }
+                    @if slot.weekly {
+                        form.inline method="post" action=(format!("{base}/rota/end-series")) {
+                            (hidden("shift", slot.shift)) (hidden("date", slot.date)) (hidden("back", here))
+                            button.secondary type="submit" { (ctx.t(T::EndSeries)) (for_reader(&format!(": {what}"))) }
+                        }
+                    }
                 }
                 @if slot.date < today {
                     @for p in slot.claimed_by.iter().filter(|p| p.id != me && !p.forgotten) {
@@ -255,11 +273,15 @@ fn schedule_form(ctx: &Ctx, base: &str, first: NaiveDate) -> Markup {
                     }
                     div.field {
                         label for="shift-duration" { (ctx.t(T::DurationMinutes)) }
-                        input #shift-duration type="number" name="duration_minutes" required min="5" max="720" step="5" value="60";
+                        input #shift-duration type="number" name="duration_minutes" required min="5" max="4320" step="5" value="60"
+                            aria-describedby="shift-duration-hint";
+                        p #shift-duration-hint .hint { (ctx.t(T::DurationHint)) }
                     }
                     div.field {
                         label for="shift-helpers" { (ctx.t(T::HelpersNeededLabel)) }
-                        input #shift-helpers type="number" name="helpers_needed" required min="1" max="10" value="1";
+                        input #shift-helpers type="number" name="helpers_needed" required min="0" max="10" value="1"
+                            aria-describedby="shift-helpers-hint";
+                        p #shift-helpers-hint .hint { (ctx.t(T::HelpersHint)) }
                     }
                 }
                 fieldset {
@@ -344,7 +366,8 @@ pub async fn schedule(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> R
     ctx.after(created(outcome), &back, T::ShiftScheduled)
 }
 
-/// The step on one date of a shift named by the form: claim, release or skip.
+/// The step on one date of a shift named by the form: claim, release, skip
+/// or end the series from it.
 async fn date_step(ctx: Ctx, circle: String, fields: Fields, step: &str, done: T) -> Response {
     let Ok(circle) = id(&circle) else {
         return ctx.failure(Failure::NotFound);
@@ -375,6 +398,10 @@ pub async fn release(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Re
 
 pub async fn skip(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Response {
     date_step(ctx, circle, fields, "skip", T::Skipped).await
+}
+
+pub async fn end_series(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Response {
+    date_step(ctx, circle, fields, "end-series", T::SeriesEnded).await
 }
 
 /// `POST /circles/{id}/rota/swap`: ask someone to take over.

@@ -50,7 +50,7 @@ fn api() -> Router {
         "taker": null, "place": "Dorpsstraat 1", "requested_at": "2026-05-01T08:00:00Z"});
     let slot = json!({"shift": SHIFT, "title": "Avondeten", "date": "2030-05-06",
         "starts_at": "2030-05-06T16:00:00Z", "starts_local": "2030-05-06T18:00:00", "duration_minutes": 90,
-        "helpers_needed": 2, "open_places": 1, "rings": ["warm", "lukewarm"],
+        "helpers_needed": 2, "open_places": 1, "rings": ["warm", "lukewarm"], "weekly": true,
         "claimed_by": [person(ANN, "Ann")], "you_are_on": true});
     let rota = json!({"version": 7, "time_zone": "Europe/Amsterdam", "from": "2030-05-06", "days": 7,
         "slots": [slot], "swaps": [{"id": "88888888-8888-4888-8888-888888888888", "shift": SHIFT,
@@ -367,5 +367,30 @@ async fn the_keepsake_gathers_the_logbook_oldest_first_to_print() {
             html.contains("Mam slaapt &lt;b&gt;goed&lt;/b&gt;"),
             "{lang}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_coordinator_may_end_a_weekly_shift_from_a_date_and_schedule_professionals_and_weekends()
+{
+    for (lang, end, hint) in [
+        (
+            "nl",
+            "Stop deze wekelijkse dienst vanaf deze datum",
+            "0: een bezoek van professionals",
+        ),
+        (
+            "en",
+            "End this weekly shift from this date",
+            "0: a visit by professionals",
+        ),
+    ] {
+        let (status, html) = page(&format!("/circles/{CIRCLE}/rota?week=2030-05-06"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!("action=\"/circles/{CIRCLE}/rota/end-series\"")));
+        assert!(html.contains(end), "{lang}");
+        assert!(html.contains(hint), "{lang}");
+        assert!(html.contains("min=\"0\" max=\"10\""));
+        assert!(html.contains("max=\"4320\""));
     }
 }

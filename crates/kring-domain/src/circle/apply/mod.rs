@@ -41,6 +41,7 @@ impl Circle {
             | OfferWithdrawn { .. }) => self.apply_requests(event),
             event @ (ShiftScheduled { .. }
             | ShiftDateSkipped { .. }
+            | ShiftSeriesEnded { .. }
             | ShiftClaimed { .. }
             | ShiftReleased { .. }
             | SwapProposed { .. }

@@ -122,6 +122,7 @@ impl Circle {
             | Action::WithdrawOffer { .. }) => self.decide_requests(action, by, &me, now),
             action @ (Action::ScheduleShift { .. }
             | Action::SkipShiftDate { .. }
+            | Action::EndShiftSeries { .. }
             | Action::ClaimShift { .. }
             | Action::ReleaseShift { .. }
             | Action::ProposeSwap { .. }

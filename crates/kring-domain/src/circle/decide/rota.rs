@@ -31,7 +31,8 @@ impl Circle {
                 if self.shifts.contains_key(&shift) {
                     return Err(Refusal::ShiftExists.into());
                 }
-                if !(1..=10).contains(&helpers_needed) {
+                // 0: professionals' visit, on the rota for context, not to take.
+                if helpers_needed > 10 {
                     return Err(Refusal::ShiftHelpers.into());
                 }
                 if rings.is_empty() || rings.contains(&Ring::Cold) {
@@ -71,6 +72,23 @@ impl Circle {
                     return Err(Refusal::ShiftStarted.into());
                 }
                 Ok(vec![CircleEvent::ShiftDateSkipped { shift, date, by }])
+            }
+            Action::EndShiftSeries { shift, from } => {
+                self.require_coordinator(by)?;
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
+                let Recurrence::Weekly { until } = s.recurrence else {
+                    return Err(Refusal::ShiftNotWeekly.into());
+                };
+                if until.is_some_and(|until| until < from) {
+                    return Err(Refusal::NoShiftFromThen.into());
+                }
+                // What happened stays on the record: the series ends from a
+                // date that has not begun.
+                let from = from.max(s.starts.date());
+                if s.start_on(from, &self.time_zone) <= now {
+                    return Err(Refusal::ShiftStarted.into());
+                }
+                Ok(vec![CircleEvent::ShiftSeriesEnded { shift, from, by }])
             }
             Action::ClaimShift { shift, date } => {
                 self.check_open_slot(shift, date, by, &me, now)?;
