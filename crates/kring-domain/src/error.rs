@@ -191,6 +191,9 @@ refusals! {
     NotHelpedEnough = "not-helped-enough", Conflict, "only a volunteer who helped the circle three times or more, and is in no warm or lukewarm ring, can be offered a place in the lukewarm ring";
     PlaceAlreadyOffered = "place-already-offered", Conflict, "a place was offered to this volunteer already: they have not answered yet";
     NoPlaceOffered = "no-place-offered", NotFound, "no place in the lukewarm ring is offered to you in this circle";
+    HandOverToSelf = "hand-over-to-self", Invalid, "choose another member to take over coordinating";
+    CoordinationAlreadyOffered = "coordination-already-offered", Conflict, "this member was already asked to take over coordinating: they have not answered yet";
+    NoCoordinationOffered = "no-coordination-offered", NotFound, "nobody asked you to take over coordinating this circle";
     CircleEnded = "circle-ended", Conflict, "this circle has ended: it can still be read, but nothing in it can be changed";
     CirclePaused = "circle-paused", Conflict, "the circle is paused: no shift takes place or can be taken until a coordinator resumes it";
     CircleAlreadyPaused = "circle-already-paused", Conflict, "the circle is paused already";

@@ -992,6 +992,7 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | ShiftScheduled { by, .. }
         | ShiftDateSkipped { by, .. }
         | ShiftSeriesEnded { by, .. }
+        | CoordinationOffered { by, .. }
         | ShiftClaimed { by, .. }
         | ShiftReleased { by, .. }
         | SwapAccepted { by, .. }
@@ -1007,6 +1008,7 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | CircleResumed { by, .. }
         | CircleEnded { by, .. } => Some(*by),
         MemberLeft { person, .. } => Some(*person),
+        CoordinationAnswered { to, .. } => Some(*to),
         HelpRequested { asked_by, .. } => Some(*asked_by),
         ThanksGiven { from, .. } | SwapProposed { from, .. } => Some(*from),
         LogbookEntryWritten { author, .. } => Some(*author),

@@ -1188,7 +1188,7 @@ fn the_list_of_commands_has_one_of_every_kind() {
         .iter()
         .map(action_name)
         .collect();
-    assert_eq!(names.len(), 42, "{names:?}");
+    assert_eq!(names.len(), 44, "{names:?}");
     assert!(!names.contains("CreateCircle"));
 }
 
@@ -1257,7 +1257,7 @@ fn a_volunteer_is_refused_everything_outside_their_own_task() {
             "{name}"
         );
     }
-    assert_eq!(tried, 35);
+    assert_eq!(tried, 37);
 }
 
 #[test]
@@ -1439,4 +1439,143 @@ fn a_volunteer_may_write_in_the_logbook() {
             visibility: Visibility::WholeCircle,
             text: sealed(VOLUNTEER, "Boodschappen staan in de koelkast"),
         }]);
+}
+
+// ------------------------------------------------- Handing over coordination
+
+fn offered_to(to: PersonId) -> CircleEvent {
+    CircleEvent::CoordinationOffered { to, by: COORD }
+}
+
+fn hand_over(to: PersonId) -> Action {
+    Action::HandOverCoordination { to }
+}
+
+#[test]
+fn a_coordinator_hands_over_and_the_warm_member_takes_it_in_one_step() {
+    circle()
+        .given(circle_with_members())
+        .when(by(COORD, hand_over(WARM)))
+        .then_expect_events(vec![offered_to(WARM)]);
+    circle()
+        .given(with(circle_with_members(), [offered_to(WARM)]))
+        .when(by(WARM, Action::AnswerCoordination { accept: true }))
+        .then_expect_events(vec![
+            CircleEvent::CoordinationAnswered {
+                to: WARM,
+                accepted: true,
+            },
+            CircleEvent::CoordinatorAppointed {
+                person: WARM,
+                by: WARM,
+            },
+            CircleEvent::CoordinatorStepped {
+                person: COORD,
+                by: WARM,
+            },
+        ]);
+    // The one who handed over stays, as a warm member.
+    let mut state = Circle::default();
+    let events = with(circle_with_members(), [offered_to(WARM)]);
+    let accepted = outcome(
+        events.clone(),
+        by(WARM, Action::AnswerCoordination { accept: true }),
+    )
+    .unwrap();
+    for event in events.into_iter().chain(accepted) {
+        state.apply(event);
+    }
+    assert!(state.is_coordinator(WARM) && !state.is_coordinator(COORD));
+    assert_eq!(state.member(COORD).map(|m| m.ring), Some(Ring::Warm));
+    assert_eq!(state.coordination_offered_to(WARM), None);
+}
+
+#[test]
+fn a_member_may_say_no_and_is_not_asked_twice_at_once() {
+    circle()
+        .given(with(circle_with_members(), [offered_to(WARM)]))
+        .when(by(WARM, Action::AnswerCoordination { accept: false }))
+        .then_expect_events(vec![CircleEvent::CoordinationAnswered {
+            to: WARM,
+            accepted: false,
+        }]);
+    assert_eq!(
+        outcome(
+            with(circle_with_members(), [offered_to(WARM)]),
+            by(COORD, hand_over(WARM))
+        ),
+        Err(DomainError::Refused(Refusal::CoordinationAlreadyOffered))
+    );
+    // After a no they may be asked again.
+    let declined = CircleEvent::CoordinationAnswered {
+        to: WARM,
+        accepted: false,
+    };
+    assert!(outcome(
+        with(circle_with_members(), [offered_to(WARM), declined]),
+        by(COORD, hand_over(WARM))
+    )
+    .is_ok());
+}
+
+#[test]
+fn coordination_goes_from_a_coordinator_to_another_warm_member_only() {
+    let refused = |given: Vec<CircleEvent>, actor, to| outcome(given, by(actor, hand_over(to)));
+    assert_eq!(
+        refused(circle_with_members(), WARM, FOCUS),
+        Err(coordinators_only())
+    );
+    assert_eq!(
+        refused(circle_with_members(), COORD, COORD),
+        Err(DomainError::Refused(Refusal::HandOverToSelf))
+    );
+    assert_eq!(
+        refused(circle_with_members(), COORD, LUKEWARM),
+        Err(DomainError::Refused(Refusal::CoordinatorsAreWarm))
+    );
+    assert_eq!(
+        refused(circle_with_two_coordinators(), COORD, COORD2),
+        Err(DomainError::Refused(Refusal::AlreadyCoordinator))
+    );
+    assert_eq!(
+        refused(circle_with_members(), COORD, STRANGER),
+        Err(DomainError::Refused(Refusal::NoSuchMember))
+    );
+}
+
+#[test]
+fn an_offer_ends_when_its_coordinator_stops_or_its_member_leaves_the_warm_ring() {
+    let answer = || by(WARM, Action::AnswerCoordination { accept: true });
+    let no_offer = Err(DomainError::Refused(Refusal::NoCoordinationOffered));
+    assert_eq!(outcome(circle_with_members(), answer()), no_offer);
+    assert_eq!(
+        outcome(
+            with(circle_with_members(), [offered_to(WARM)]),
+            by(LUKEWARM, Action::AnswerCoordination { accept: true })
+        ),
+        no_offer
+    );
+    let stepped = with(
+        circle_with_two_coordinators(),
+        [
+            offered_to(WARM),
+            CircleEvent::CoordinatorStepped {
+                person: COORD,
+                by: COORD,
+            },
+        ],
+    );
+    assert_eq!(outcome(stepped, answer()), no_offer);
+    let moved = with(
+        circle_with_members(),
+        [
+            offered_to(WARM),
+            CircleEvent::MemberRingChanged {
+                person: WARM,
+                ring: Ring::Lukewarm,
+                by: COORD,
+            },
+        ],
+    );
+    assert_eq!(outcome(moved, answer()), no_offer);
 }

@@ -94,6 +94,11 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             person: person.0,
             by: by.0,
         },
+        E::CoordinationOffered { to, by } => W::CoordinationOffered { to: to.0, by: by.0 },
+        E::CoordinationAnswered { to, accepted } => W::CoordinationAnswered {
+            to: to.0,
+            accepted: *accepted,
+        },
         E::MemberLeft { person, at } => W::MemberLeft {
             person: person.0,
             at: *at,

@@ -144,6 +144,11 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
         InvitationIssued { .. } | InvitationRevoked { .. } => coordinators,
         // Who is in the circle: warm and lukewarm rings, the person concerned,
         // and organisations with full consent. A volunteer sees only themself.
+        // Asking someone to take over: the coordinators and the one asked.
+        CoordinationOffered { to, .. } | CoordinationAnswered { to, .. } => Audience {
+            people: vec![*to],
+            ..coordinators
+        },
         MemberJoined { person, .. }
         | MemberRingChanged { person, .. }
         | CoordinatorAppointed { person, .. }

@@ -71,6 +71,15 @@ pub enum Action {
         person: PersonId,
     },
     StepDownAsCoordinator,
+    /// A coordinator asks a warm member to take over coordinating; once they
+    /// accept, the coordinator who asked steps down (and stays a member).
+    HandOverCoordination {
+        to: PersonId,
+    },
+    /// The member asked answers.
+    AnswerCoordination {
+        accept: bool,
+    },
     Leave,
     /// The actor's account is being erased: they leave, also as the focus
     /// person or the last coordinator (an erasure cannot be refused), their

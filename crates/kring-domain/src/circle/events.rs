@@ -105,6 +105,17 @@ pub enum CircleEvent {
         person: PersonId,
         by: PersonId,
     },
+    /// A coordinator asked `to` to take over coordinating.
+    CoordinationOffered {
+        to: PersonId,
+        by: PersonId,
+    },
+    /// The answer; a yes is followed by `to` appointed and the one who asked
+    /// stepping down.
+    CoordinationAnswered {
+        to: PersonId,
+        accepted: bool,
+    },
     CoordinatorStepped {
         person: PersonId,
         by: PersonId,
@@ -333,6 +344,8 @@ impl CircleEvent {
             MemberRingChanged { .. } => "MemberRingChanged",
             CoordinatorAppointed { .. } => "CoordinatorAppointed",
             CoordinatorStepped { .. } => "CoordinatorStepped",
+            CoordinationOffered { .. } => "CoordinationOffered",
+            CoordinationAnswered { .. } => "CoordinationAnswered",
             MemberLeft { .. } => "MemberLeft",
             MemberRemoved { .. } => "MemberRemoved",
             HelpRequested { .. } => "HelpRequested",

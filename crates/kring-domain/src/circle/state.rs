@@ -50,6 +50,10 @@ pub struct Circle {
     /// Active, paused or ended.
     #[serde(default)]
     pub life: Life,
+    /// Coordination offered, by the member asked, to whom asked (see
+    /// [`Circle::coordination_offered_to`] for whether it still stands).
+    #[serde(default)]
+    pub coordination_offers: BTreeMap<PersonId, PersonId>,
 }
 
 /// Where a circle is in its life.

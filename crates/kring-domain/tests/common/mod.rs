@@ -237,6 +237,8 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
         },
         Action::AnswerPlace { accept: true },
         Action::EndShiftSeries { shift, from: date },
+        Action::HandOverCoordination { to: WARM },
+        Action::AnswerCoordination { accept: true },
         Action::PauseCircle {
             message: Some(sealed(actor, "even rust")),
         },
@@ -276,6 +278,8 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::SkipShiftDate { .. } => "SkipShiftDate",
         Action::ClaimShift { .. } => "ClaimShift",
         Action::EndShiftSeries { .. } => "EndShiftSeries",
+        Action::HandOverCoordination { .. } => "HandOverCoordination",
+        Action::AnswerCoordination { .. } => "AnswerCoordination",
         Action::ReleaseShift { .. } => "ReleaseShift",
         Action::ProposeSwap { .. } => "ProposeSwap",
         Action::AcceptSwap { .. } => "AcceptSwap",

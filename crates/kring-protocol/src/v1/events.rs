@@ -68,6 +68,16 @@ pub enum Event {
         person: Uuid,
         by: Uuid,
     },
+    /// A coordinator asked `to` to take over coordinating.
+    CoordinationOffered {
+        to: Uuid,
+        by: Uuid,
+    },
+    /// The answer; a yes is followed by `to` appointed and the one who asked stepping down.
+    CoordinationAnswered {
+        to: Uuid,
+        accepted: bool,
+    },
     MemberLeft {
         person: Uuid,
         at: DateTime<Utc>,
@@ -301,6 +311,8 @@ impl Event {
             MemberRingChanged { .. } => "MemberRingChanged",
             CoordinatorAppointed { .. } => "CoordinatorAppointed",
             CoordinatorStepped { .. } => "CoordinatorStepped",
+            CoordinationOffered { .. } => "CoordinationOffered",
+            CoordinationAnswered { .. } => "CoordinationAnswered",
             MemberLeft { .. } => "MemberLeft",
             MemberRemoved { .. } => "MemberRemoved",
             HelpRequested { .. } => "HelpRequested",

@@ -81,6 +81,12 @@ impl Circle {
                 }
             }
             CoordinatorAppointed { person, .. } => self.set_coordinator(person, true),
+            CoordinationOffered { to, by } => {
+                self.coordination_offers.insert(to, by);
+            }
+            CoordinationAnswered { to, .. } => {
+                self.coordination_offers.remove(&to);
+            }
             CoordinatorStepped { person, .. } => {
                 self.set_coordinator(person, false);
                 self.end_invitations_of(person);

@@ -26,6 +26,8 @@ impl Circle {
             | MemberRingChanged { .. }
             | CoordinatorAppointed { .. }
             | CoordinatorStepped { .. }
+            | CoordinationOffered { .. }
+            | CoordinationAnswered { .. }
             | MemberLeft { .. }
             | MemberRemoved { .. }) => self.apply_membership(event),
             event @ (HelpRequested { .. }

@@ -97,6 +97,40 @@ impl Circle {
                 }
                 Ok(vec![CircleEvent::CoordinatorAppointed { person, by }])
             }
+            Action::HandOverCoordination { to } => {
+                self.require_coordinator(by)?;
+                if to == by {
+                    return Err(Refusal::HandOverToSelf.into());
+                }
+                let m = self.member(to).ok_or(Refusal::NoSuchMember)?;
+                if m.coordinator {
+                    return Err(Refusal::AlreadyCoordinator.into());
+                }
+                if m.ring != Ring::Warm {
+                    return Err(Refusal::CoordinatorsAreWarm.into());
+                }
+                if self.coordination_offered_to(to).is_some() {
+                    return Err(Refusal::CoordinationAlreadyOffered.into());
+                }
+                Ok(vec![CircleEvent::CoordinationOffered { to, by }])
+            }
+            Action::AnswerCoordination { accept } => {
+                let from = self
+                    .coordination_offered_to(by)
+                    .ok_or(Refusal::NoCoordinationOffered)?;
+                let answered = CircleEvent::CoordinationAnswered {
+                    to: by,
+                    accepted: accept,
+                };
+                if !accept {
+                    return Ok(vec![answered]);
+                }
+                Ok(vec![
+                    answered,
+                    CircleEvent::CoordinatorAppointed { person: by, by },
+                    CircleEvent::CoordinatorStepped { person: from, by },
+                ])
+            }
             Action::StepDownAsCoordinator => {
                 self.require_coordinator(by)?;
                 self.require_other_coordinator()?;
@@ -251,5 +285,15 @@ impl Circle {
         } else {
             Err(Refusal::LastCoordinator.into())
         }
+    }
+
+    /// Who asked `person` to take over coordinating, while that stands: the
+    /// one who asked still coordinates, and `person` is a warm member who
+    /// does not.
+    pub fn coordination_offered_to(&self, person: PersonId) -> Option<PersonId> {
+        let from = *self.coordination_offers.get(&person)?;
+        let to = self.member(person)?;
+        let stands = self.is_coordinator(from) && to.ring == Ring::Warm && !to.coordinator;
+        stands.then_some(from)
     }
 }

@@ -108,6 +108,8 @@ impl Circle {
             | Action::ChangeRing { .. }
             | Action::AppointCoordinator { .. }
             | Action::StepDownAsCoordinator
+            | Action::HandOverCoordination { .. }
+            | Action::AnswerCoordination { .. }
             | Action::Leave
             | Action::RemoveMember { .. }) => self.decide_membership(action, by, &me, now),
             action @ (Action::RequestHelp { .. }
