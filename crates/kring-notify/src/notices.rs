@@ -121,6 +121,12 @@ pub enum About {
     NewMember {
         ring: Ring,
     },
+    /// For the warm member a coordinator asked to take over coordinating.
+    CoordinationOffered,
+    /// For the coordinator who asked: the answer.
+    CoordinationAnswered {
+        accepted: bool,
+    },
     /// For coordinators: a volunteer of the marketplace was proposed for a request.
     VolunteerProposed {
         request: RequestId,
@@ -262,7 +268,9 @@ impl About {
             | About::RequestUnanswered { .. }
             | About::MemberOverCapacity
             | About::CarerAtRisk
-            | About::HelpedOften { .. } => Topic::Coordination,
+            | About::HelpedOften { .. }
+            | About::CoordinationOffered
+            | About::CoordinationAnswered { .. } => Topic::Coordination,
             About::PlaceOffered => Topic::MyRequests,
             About::Threshold { .. } => Topic::Thresholds,
             About::MarketListing { .. } | About::MarketOffer { .. } => Topic::Marketplace,
@@ -296,6 +304,8 @@ impl About {
             | About::MarketListing { starts, .. }
             | About::MarketOffer { starts, .. } => Some(*starts),
             About::NewMember { .. }
+            | About::CoordinationOffered
+            | About::CoordinationAnswered { .. }
             | About::HelpedOften { .. }
             | About::PlaceOffered
             | About::CirclePaused
@@ -321,6 +331,8 @@ impl About {
             About::SwapLapsing { .. } => "swap-lapsing",
             About::ShiftCancelled { .. } => "shift-cancelled",
             About::NewMember { .. } => "new-member",
+            About::CoordinationOffered => "coordination-offered",
+            About::CoordinationAnswered { .. } => "coordination-answered",
             About::VolunteerProposed { .. } => "volunteer-proposed",
             About::VolunteerAccepted { .. } => "volunteer-accepted",
             About::Looked { .. } => "looked",
@@ -538,6 +550,17 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
         }
         RequestDone { request, .. } => helped_often(before, after, *request),
         PlaceOffered { volunteer, .. } => vec![(*volunteer, About::PlaceOffered)],
+        CoordinationOffered { to, .. } => vec![(*to, About::CoordinationOffered)],
+        CoordinationAnswered { to, accepted } => before
+            .coordination_offers
+            .get(to)
+            .map(|from| {
+                let about = About::CoordinationAnswered {
+                    accepted: *accepted,
+                };
+                vec![(*from, about)]
+            })
+            .unwrap_or_default(),
         ShiftDateSkipped { shift, date, .. } => cancelled(before, *shift, |d| d == *date),
         ShiftSeriesEnded { shift, from, .. } => cancelled(before, *shift, |d| d >= *from),
         CirclePaused { by, .. } => everyone_but(after, *by, About::CirclePaused),

@@ -258,6 +258,24 @@ fn headline(about: &About, ctx: &Context) -> String {
             "A volunteer from the marketplace has now helped three times. You could offer them a place in the lukewarm ring, under Members.",
         )
         .to_owned(),
+        About::CoordinationOffered => say(
+            lang,
+            "Je wordt gevraagd de coördinatie van de kring over te nemen. Je antwoordt op de pagina van de kring.",
+            "You are asked to take over coordinating the circle. You answer on the circle's page.",
+        )
+        .to_owned(),
+        About::CoordinationAnswered { accepted: true } => say(
+            lang,
+            "De coördinatie is overgenomen: jij blijft lid van de kring.",
+            "Coordination was taken over: you stay a member of the circle.",
+        )
+        .to_owned(),
+        About::CoordinationAnswered { accepted: false } => say(
+            lang,
+            "Je vraag om de coördinatie over te nemen is niet aangenomen: jij blijft coördinator.",
+            "Your request to take over coordinating was declined: you stay coordinator.",
+        )
+        .to_owned(),
         About::CirclePaused => say(
             lang,
             "De kring is gepauzeerd: geen diensten tot hij weer verder gaat.",
@@ -500,6 +518,11 @@ fn why(about: &About, lang: Language) -> &'static str {
             lang,
             "Je krijgt deze herinnering omdat jij hierbij helpt.",
             "You receive this reminder because you help with this.",
+        ),
+        Coordination if matches!(about, About::CoordinationOffered) => say(
+            lang,
+            "Je krijgt dit bericht omdat een coördinator van deze kring het je vraagt.",
+            "You receive this because a coordinator of this circle asks you.",
         ),
         Coordination | Looks => say(
             lang,

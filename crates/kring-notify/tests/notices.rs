@@ -510,3 +510,22 @@ fn those_on_a_cancelled_date_hear_of_it_and_no_one_else() {
     assert_eq!(recipients(&sent), vec![LUKEWARM]);
     assert!(matches!(sent[0].about, About::ShiftCancelled { date, .. } if date == next));
 }
+
+#[test]
+fn the_member_asked_to_coordinate_hears_it_and_the_asker_hears_the_answer() {
+    let offered = CircleEvent::CoordinationOffered {
+        to: WARM,
+        by: COORD,
+    };
+    let sent = after(&base(), offered.clone(), COORD);
+    assert_eq!(recipients(&sent), vec![WARM]);
+    assert_eq!(sent[0].about, About::CoordinationOffered);
+    let mut history = base();
+    history.push(offered);
+    for accepted in [true, false] {
+        let answered = CircleEvent::CoordinationAnswered { to: WARM, accepted };
+        let sent = after(&history, answered, WARM);
+        assert_eq!(recipients(&sent), vec![COORD]);
+        assert_eq!(sent[0].about, About::CoordinationAnswered { accepted });
+    }
+}

@@ -136,6 +136,8 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("POST", "/invitations/accept", json!({"code": "not-a-code"}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
         // ---- changes to a circle ----------------------------------------------
         ("POST", "/circles", json!({"focus_name": "Opa"}), [ANON, S(201), S(201), S(201), S(201), S(201), S(201), S(201), S(201), S(201)]),
+        ("POST", "/circles/{id}/members/{person}/hand-over", json!(null), CIRCLE_CHANGE),
+        ("POST", "/circles/{id}/coordination", json!({"accept": true}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/pause", json!({"message": "Mam is in hospital"}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/resume", json!(null), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/end", json!({"reason": "recovered", "message": "Thank you"}), CIRCLE_CHANGE),

@@ -15,6 +15,7 @@ on_both_backends!(
     Server::start =>
     a_circle_pauses_resumes_and_ends,
     only_its_coordinators_change_a_circles_life,
+    coordination_is_handed_over_in_one_step,
 );
 
 async fn circle(s: &Server) -> (Browser, String) {
@@ -291,4 +292,70 @@ async fn ics(url: &str) -> String {
     let response = reqwest::get(url).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     response.text().await.unwrap()
+}
+
+async fn coordination_is_handed_over_in_one_step(s: Server) {
+    let (ann, circle) = circle(&s).await;
+    let (bob, bob_id) = s.join(&ann, &circle, "warm").await;
+    let (lisa, lisa_id) = s.join(&ann, &circle, "lukewarm").await;
+    let base = format!("/api/v1/circles/{circle}");
+    let ask = |person: &str| format!("{base}/members/{person}/hand-over");
+    let answer = format!("{base}/coordination");
+    let yes = v1::AnswerCoordination { accept: true };
+
+    // Nobody asked Bob yet: his answer is a 404 that writes nothing; the
+    // lukewarm ring is not asked; Bob cannot ask on Ann's behalf.
+    let events = s.events().await;
+    let problem = bob.post_refused(&answer, &yes, StatusCode::NOT_FOUND).await;
+    assert_eq!(problem.code, "no-coordination-offered");
+    let problem = ann
+        .post_refused(&ask(&lisa_id), &(), StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    assert_eq!(problem.code, "coordinators-are-warm");
+    bob.post_refused(&ask(&lisa_id), &(), StatusCode::FORBIDDEN)
+        .await;
+    assert_eq!(s.events().await, events, "nothing written");
+
+    let version = changed(&ann, &ask(&bob_id), &()).await;
+    let seen = read_circle(&bob, &circle, version).await;
+    let offer = seen.coordination_offer.expect("Bob sees he is asked");
+    assert_eq!(offer.from.name, "Ann de Vries");
+    assert_eq!(offer.to.id.to_string(), bob_id);
+    // Lisa does not see who was asked; Ann does.
+    assert!(read_circle(&lisa, &circle, version)
+        .await
+        .coordination_offer
+        .is_none());
+    assert!(read_circle(&ann, &circle, version)
+        .await
+        .coordination_offer
+        .is_some());
+    let problem = ann
+        .post_refused(&ask(&bob_id), &(), StatusCode::CONFLICT)
+        .await;
+    assert_eq!(problem.code, "coordination-already-offered");
+    lisa.post_refused(&answer, &yes, StatusCode::NOT_FOUND)
+        .await;
+
+    // Bob says yes: he coordinates, Ann stays, in the warm ring.
+    let version = changed(&bob, &answer, &yes).await;
+    let members: v1::Members = bob
+        .get_ok(&format!("{base}/members?min_version={version}"))
+        .await;
+    let role = |name: &str| {
+        let m = members
+            .members
+            .iter()
+            .find(|m| m.person.name == name)
+            .unwrap();
+        (m.ring, m.coordinator)
+    };
+    assert_eq!(role("Ann de Vries"), (v1::Ring::Warm, false));
+    assert!(role("A warm member").1);
+    assert!(read_circle(&bob, &circle, version)
+        .await
+        .coordination_offer
+        .is_none());
+    // Answering again: nothing stands any more.
+    bob.post_refused(&answer, &yes, StatusCode::NOT_FOUND).await;
 }

@@ -330,6 +330,15 @@ table! {
     TopicThresholds => "kringen die over een grens van je organisatie gaan", "circles crossing your organisation's thresholds";
     TopicMarketplace => "de marktplaats: hulpvragen die bij je passen, en aanbiedingen van vrijwilligers", "the marketplace: requests that fit you, and volunteers offering help";
     TopicCircleLife => "de kring pauzeert, gaat verder of wordt afgesloten", "the circle pauses, resumes or ends";
+    HandOver => "Vraag om de coördinatie over te nemen", "Ask to take over coordinating";
+    CoordinationAskedDone => "Gevraagd. Zodra het lid ja zegt coördineert het de kring, en blijf jij lid.", "Asked. Once they say yes they coordinate the circle, and you stay a member.";
+    CoordinationHeading => "De coördinatie overnemen", "Taking over coordination";
+    CoordinationAsked => "{0} vraagt of jij de coördinatie van de kring wilt overnemen. Zeg je ja, dan word jij coördinator en blijft {0} lid.", "{0} asks whether you will take over coordinating the circle. If you say yes, you become coordinator and {0} stays a member.";
+    CoordinationAccept => "Ja, ik neem het over", "Yes, I take it over";
+    CoordinationDecline => "Nee, liever niet", "No, rather not";
+    CoordinationWaiting => "{0} is gevraagd de coördinatie over te nemen en heeft nog niet geantwoord.", "{0} was asked to take over coordinating and has not answered yet.";
+    CoordinationTaken => "Je coördineert nu de kring.", "You now coordinate the circle.";
+    CoordinationDeclined => "Je hebt nee gezegd; er verandert niets.", "You said no; nothing changes.";
     PausedSince => "De kring is gepauzeerd sinds {0}", "The circle is paused since {0}";
     PausedMeaning => "Tot de kring weer verder gaat zijn er geen diensten en kun je er geen nemen. Het logboek en de hulpvragen blijven open.", "Until the circle resumes there are no shifts and none can be taken. The logbook and requests stay open.";
     ResumeCircle => "Laat de kring weer verder gaan", "Resume the circle";

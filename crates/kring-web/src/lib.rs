@@ -72,6 +72,11 @@ pub fn routes(api: Router) -> Router {
             get(new_circle::show).post(new_circle::submit),
         )
         .route("/circles/{id}", get(circle::show))
+        .route("/circles/{id}/coordination", post(coordination::answer))
+        .route(
+            "/circles/{id}/members/{person}/hand-over",
+            post(coordination::hand_over),
+        )
         .route("/circles/{id}/pause", post(life::pause))
         .route("/circles/{id}/resume", post(life::resume))
         .route("/circles/{id}/end", post(life::end))

@@ -126,6 +126,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "Consent cannot start in the past.",
     ),
     (
+        "coordination-already-offered",
+        "Dit lid is al gevraagd de coördinatie over te nemen en heeft nog niet geantwoord.",
+        "This member was already asked to take over coordinating: they have not answered yet.",
+    ),
+    (
         "coordinators-are-warm",
         "Coördinatoren horen bij de warme kring.",
         "Coordinators belong to the warm ring.",
@@ -239,6 +244,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "forgotten",
         "Deze persoon is vergeten. Er kan niets nieuws op zijn of haar naam worden geschreven.",
         "This person was forgotten: nothing new can be written in their name.",
+    ),
+    (
+        "hand-over-to-self",
+        "Kies een ander lid om de coördinatie over te nemen.",
+        "Choose another member to take over coordinating.",
     ),
     (
         "help-longer-than-window",
@@ -399,6 +409,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "no-calendar",
         "Op dit adres is geen agenda.",
         "There is no calendar at this address.",
+    ),
+    (
+        "no-coordination-offered",
+        "Niemand vroeg je de coördinatie van deze kring over te nemen.",
+        "Nobody asked you to take over coordinating this circle.",
     ),
     (
         "no-host",

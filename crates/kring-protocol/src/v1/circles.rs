@@ -49,6 +49,10 @@ pub struct Circle {
     pub neighbourhood: Option<String>,
     /// Active, paused or ended, with the message left when it paused or ended.
     pub life: super::Life,
+    /// A request to take over coordinating that waits for an answer: told to
+    /// the coordinators and the member asked.
+    #[serde(default)]
+    pub coordination_offer: Option<super::CoordinationOffer>,
     /// The newest entries the caller may read (at most
     /// `limits::OVERVIEW_ENTRIES`, 10), newest first; the rest are in the
     /// logbook's pages.

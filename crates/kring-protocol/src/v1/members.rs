@@ -288,3 +288,18 @@ pub struct Suggestion {
     pub request: Uuid,
     pub people: Vec<Person>,
 }
+
+/// `POST /api/v1/circles/{id}/coordination`: the answer of the member asked
+/// to take over coordinating. Answers [`super::Changed`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AnswerCoordination {
+    pub accept: bool,
+}
+
+/// A coordinator asked a warm member to take over coordinating; shown to the
+/// coordinators and the member asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CoordinationOffer {
+    pub from: super::Person,
+    pub to: super::Person,
+}

@@ -148,6 +148,7 @@ async fn present(
             _ => None,
         },
         life: super::life::life(state, &mut names, view).await?,
+        coordination_offer: super::coordination::offer(state, &mut names, view, viewer).await?,
         logbook,
     })
 }

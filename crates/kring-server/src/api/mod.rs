@@ -14,6 +14,7 @@ mod circle_export;
 mod circles;
 mod command;
 mod consent;
+mod coordination;
 mod email;
 mod export;
 mod extract;
@@ -90,6 +91,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(listing::router())
         .merge(places::router())
         .merge(life::router())
+        .merge(coordination::router())
 }
 
 /// The API's description: what `proto/openapi.json` holds.

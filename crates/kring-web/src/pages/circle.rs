@@ -74,6 +74,7 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
     let title = fill(ctx.t(T::CircleAround), &[&circle.focus.name]);
     let content = html! {
         h1 { (title) }
+        (super::coordination::section(ctx, &circle))
         p {
             (ctx.t(T::YourPlace)) ": " (ring_badge(ctx, circle.you.ring))
             @if circle.you.coordinator { " " span.badge.role { (ctx.t(T::Coordinator)) } }

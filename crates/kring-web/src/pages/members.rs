@@ -266,6 +266,9 @@ fn member_card(ctx: &Ctx, base: &str, member: &v1::Member, me: Uuid, coordinator
                             (hidden("coordinator", "yes"))
                             button.secondary type="submit" { (ctx.t(T::MakeCoordinator)) (for_reader(&about)) }
                         }
+                        form.inline method="post" action=(format!("{base}/members/{id}/hand-over")) {
+                            button.secondary type="submit" { (ctx.t(T::HandOver)) (for_reader(&about)) }
+                        }
                     }
                     // Only a coordinator themself steps down.
                     @if member.coordinator && id == me {

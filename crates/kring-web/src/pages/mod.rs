@@ -4,6 +4,7 @@ pub mod account_link;
 pub mod calendar;
 pub mod circle;
 pub mod consent;
+pub mod coordination;
 pub mod delete_account;
 pub mod figures;
 pub mod forgot;

@@ -42,7 +42,8 @@ fn api() -> Router {
             "read_health": true, "export": true, "decide_consent": true},
         "members": {"warm": 2, "lukewarm": 1, "cold": 0}, "logbook": [entry.clone()],
         "life": {"state": "paused", "since": "2026-05-03T08:00:00Z", "by": ANN,
-            "message": "Mam ligt <i>in</i> het ziekenhuis"}});
+            "message": "Mam ligt <i>in</i> het ziekenhuis"},
+        "coordination_offer": {"from": person(BOB, "Bob"), "to": person(ANN, "Ann")}});
     let request = json!({"id": REQUEST, "category": "groceries", "window_start": "2030-05-04T08:00:00Z",
         "window_end": "2030-05-06T16:00:00Z", "duration_minutes": 60, "details": "Melk en brood",
         "asked_by": person(ANN, "Ann"), "on_behalf_of_focus": true, "reach": "warm",
@@ -392,5 +393,29 @@ async fn a_coordinator_may_end_a_weekly_shift_from_a_date_and_schedule_professio
         assert!(html.contains(hint), "{lang}");
         assert!(html.contains("min=\"0\" max=\"10\""));
         assert!(html.contains("max=\"4320\""));
+    }
+}
+
+#[tokio::test]
+async fn the_member_asked_to_coordinate_answers_on_the_home_page() {
+    for (lang, asked, yes, no) in [
+        (
+            "nl",
+            "Bob vraagt of jij de coördinatie",
+            "Ja, ik neem het over",
+            "Nee, liever niet",
+        ),
+        (
+            "en",
+            "Bob asks whether you will take over coordinating",
+            "Yes, I take it over",
+            "No, rather not",
+        ),
+    ] {
+        let (status, html) = page(&format!("/circles/{CIRCLE}"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(asked), "{lang}");
+        assert!(html.contains(yes) && html.contains(no), "{lang}");
+        assert!(html.contains(&format!("action=\"/circles/{CIRCLE}/coordination\"")));
     }
 }
