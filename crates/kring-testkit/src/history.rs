@@ -204,7 +204,7 @@ impl CircleHistory {
             .filter(|(_, e)| !e.redacted)
             .map(|(id, e)| (*id, e.author))
             .collect();
-        let command = match rng.below(49) {
+        let command = match rng.below(52) {
             0..=2 => {
                 let cold: Vec<RequestId> = state
                     .requests
@@ -571,6 +571,33 @@ impl CircleHistory {
                 )
             }
             44..=48 => return self.marketplace_command(rng, coordinator),
+            // A pause is short: once paused, the next pick of this arm resumes.
+            49 => match state.life {
+                kring_domain::circle::state::Life::Paused { .. } => {
+                    (person(coordinator), Action::ResumeCircle)
+                }
+                _ if rng.chance(20) => {
+                    let message = rng.chance(50).then(|| sealed(coordinator, rng));
+                    (person(coordinator), Action::PauseCircle { message })
+                }
+                _ => return None,
+            },
+            50 if rng.chance(30) => {
+                let (shift, from) = occurrence(state, now, rng)?;
+                (person(coordinator), Action::EndShiftSeries { shift, from })
+            }
+            51 => match state.coordination_offers.keys().next() {
+                Some(&to) => (
+                    person(to),
+                    Action::AnswerCoordination {
+                        accept: rng.chance(60),
+                    },
+                ),
+                None => (
+                    person(coordinator),
+                    Action::HandOverCoordination { to: other },
+                ),
+            },
             _ => return None,
         };
         Some(command)
