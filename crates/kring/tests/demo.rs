@@ -528,9 +528,18 @@ async fn demo_writes_the_mails_its_people_receive_without_their_private_words() 
             "bloedverdunner",
             "Lissabon",
             "containers",
+            "Pa redt zich",
         ] {
             assert!(!text.contains(private), "{private} in {text}");
             assert!(!mail.subject.clone().unwrap_or_default().contains(private));
         }
     }
+    // Henk heard that Marijke's circle for her father ended, and why.
+    assert!(
+        mails.iter().any(|m| m.header("To") == Some("henk@kring.example")
+            && m.subject.as_deref()
+                == Some("Kring van Kees Jansen · De kring is afgesloten (hersteld): dank voor alles wat je deed.")),
+        "{:?}",
+        mails.iter().map(|m| (m.header("To"), m.subject.clone())).collect::<Vec<_>>()
+    );
 }
