@@ -79,7 +79,8 @@ impl TaskEnds {
         };
         let member = view.state.member(volunteer);
         let still = member.is_some_and(|m| m.ring == Ring::Cold && m.task == Some(request));
-        if !still {
+        // An ended circle changes no more: its volunteers may still read it.
+        if !still || view.state.life.ended() {
             self.ended.insert((circle, request));
             return Ok(false);
         }
