@@ -330,6 +330,10 @@ table! {
     TopicThresholds => "kringen die over een grens van je organisatie gaan", "circles crossing your organisation's thresholds";
     TopicMarketplace => "de marktplaats: hulpvragen die bij je passen, en aanbiedingen van vrijwilligers", "the marketplace: requests that fit you, and volunteers offering help";
     TopicCircleLife => "de kring pauzeert, gaat verder of wordt afgesloten", "the circle pauses, resumes or ends";
+    DownloadMyData => "Download al je gegevens (een JSON-bestand)", "Download all your data (a JSON file)";
+    DownloadCircleData => "Download alle gegevens van de kring (een JSON-bestand)", "Download all of the circle's data (a JSON file)";
+    LifePaused => "gepauzeerd", "paused";
+    LifeEnded => "afgesloten", "ended";
     HandOver => "Vraag om de coördinatie over te nemen", "Ask to take over coordinating";
     CoordinationAskedDone => "Gevraagd. Zodra het lid ja zegt coördineert het de kring, en blijf jij lid.", "Asked. Once they say yes they coordinate the circle, and you stay a member.";
     CoordinationHeading => "De coördinatie overnemen", "Taking over coordination";

@@ -77,6 +77,8 @@ pub fn routes(api: Router) -> Router {
             "/circles/{id}/members/{person}/hand-over",
             post(coordination::hand_over),
         )
+        .route("/me/export", get(downloads::mine))
+        .route("/circles/{id}/export", get(downloads::circle))
         .route("/circles/{id}/pause", post(life::pause))
         .route("/circles/{id}/resume", post(life::resume))
         .route("/circles/{id}/end", post(life::end))

@@ -182,6 +182,9 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
             }
             p { a href=(format!("{base}/members")) { (ctx.t(T::MembersAndOffers)) } }
         }
+        @if circle.may.export {
+            p { a href=(format!("{base}/export")) download { (ctx.t(T::DownloadCircleData)) } }
+        }
         (super::life::controls(ctx, &circle))
     };
     Ok(circle_page(

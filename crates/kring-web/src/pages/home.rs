@@ -55,6 +55,11 @@ pub async fn show(mut ctx: Ctx) -> Response {
                             (ctx.t(T::YourPlace)) ": " (ring_badge(&ctx, circle.you.ring))
                             @if circle.you.coordinator { " " span.badge.role { (ctx.t(T::Coordinator)) } }
                             @if circle.you.focus { " " span.badge.role { (ctx.t(T::FocusPerson)) } }
+                            @match circle.life {
+                                v1::LifeState::Paused => { " " span.badge.status { (ctx.t(T::LifePaused)) } }
+                                v1::LifeState::Ended => { " " span.badge.status { (ctx.t(T::LifeEnded)) } }
+                                v1::LifeState::Active => {}
+                            }
                         }
                     }
                 }
@@ -66,6 +71,7 @@ pub async fn show(mut ctx: Ctx) -> Response {
             a.button.secondary href="/join" { (ctx.t(T::JoinWithInvitation)) }
         }
         p { a href="/me/mail" { (ctx.t(T::MailPrefsLink)) } }
+        p { a href="/me/export" download { (ctx.t(T::DownloadMyData)) } }
         p { a href="/me/delete" { (ctx.t(T::DeleteAccountLink)) } }
         section aria-labelledby="org-heading" {
             h2 #org-heading { (ctx.t(T::ForOrganisations)) }

@@ -6,6 +6,7 @@ pub mod circle;
 pub mod consent;
 pub mod coordination;
 pub mod delete_account;
+pub mod downloads;
 pub mod figures;
 pub mod forgot;
 pub mod home;

@@ -78,6 +78,8 @@ fn api() -> Router {
         .route("/circles", answer(json!([{"id": CIRCLE, "version": 7, "focus": circle["focus"],
             "you": circle["you"], "life": "paused"}])))
         .route("/categories", answer(json!({"categories": categories})))
+        .route("/me/export", answer(json!({"account": {"name": "Ann"}})))
+        .route(&format!("{base}/export"), answer(json!({"circle": CIRCLE, "events": []})))
         .route(&base, answer(circle))
         .route(&format!("{base}/requests"), answer(json!({"version": 7, "requests": [request]})))
         .route(&format!("{base}/suggestions"), answer(json!({"version": 7,
@@ -418,4 +420,45 @@ async fn the_member_asked_to_coordinate_answers_on_the_home_page() {
         assert!(html.contains(yes) && html.contains(no), "{lang}");
         assert!(html.contains(&format!("action=\"/circles/{CIRCLE}/coordination\"")));
     }
+}
+
+#[tokio::test]
+async fn ones_own_data_and_a_circles_download_as_files() {
+    for (path, name, link) in [
+        (
+            "/me/export".to_owned(),
+            "kring-my-data.json",
+            "/".to_owned(),
+        ),
+        (
+            format!("/circles/{CIRCLE}/export"),
+            "kring-circle-",
+            format!("/circles/{CIRCLE}"),
+        ),
+    ] {
+        let request = Request::builder()
+            .uri(&path)
+            .header("cookie", "kring_session=abc; kring_lang=nl")
+            .body(Body::empty())
+            .unwrap();
+        let response = crate::routes(api()).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let disposition = response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(disposition.starts_with("attachment; filename=\"") && disposition.contains(name));
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        let _: Value = serde_json::from_slice(&body).unwrap();
+        // The page the link is on.
+        let (_, html) = page(&link, "en").await;
+        assert!(
+            html.contains(&format!("href=\"{path}\" download")),
+            "{link}"
+        );
+    }
+    // Outside a circle: the API's 404, as a page.
+    let (status, _) = page(&format!("/circles/{}/export", uuid::Uuid::nil()), "en").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
