@@ -2768,3 +2768,73 @@ fn with(
     events.extend(more);
     events
 }
+
+// ------------------------------------------------------- Every other week
+
+#[test]
+fn a_shift_every_other_week_takes_place_on_every_second_saturday_until_its_end() {
+    let every_other = Recurrence::EveryWeeks {
+        weeks: 2,
+        until: Some(saturday_plus(6)),
+    };
+    let action = schedule(
+        local(saturday(), 10),
+        every_other.clone(),
+        1,
+        vec![Ring::Warm],
+    );
+    let events = outcome_of(circle_with_members(), by(COORD, action)).unwrap();
+    let mut state = Circle::default();
+    for event in circle_with_members().into_iter().chain(events) {
+        state.apply(event);
+    }
+    let shift = &state.shifts[&S1];
+    let on: Vec<i64> = (0..10)
+        .filter(|w| shift.occurs_on(saturday_plus(*w)))
+        .collect();
+    assert_eq!(on, vec![0, 2, 4, 6]);
+    assert!(!shift.occurs_on(sunday()));
+    // Ending the series from week 3 keeps weeks 0 and 2.
+    state.apply(CircleEvent::ShiftSeriesEnded {
+        shift: S1,
+        from: saturday_plus(3),
+        by: COORD,
+    });
+    let shift = &state.shifts[&S1];
+    let on: Vec<i64> = (0..10)
+        .filter(|w| shift.occurs_on(saturday_plus(*w)))
+        .collect();
+    assert_eq!(on, vec![0, 2]);
+}
+
+#[test]
+fn a_shift_comes_back_every_two_to_four_weeks_at_most() {
+    for weeks in [0, 1, 5, u8::MAX] {
+        let recurrence = Recurrence::EveryWeeks { weeks, until: None };
+        circle()
+            .given(circle_with_members())
+            .when(by(
+                COORD,
+                schedule(local(saturday(), 10), recurrence, 1, vec![Ring::Warm]),
+            ))
+            .then_expect_error(DomainError::Refused(Refusal::ShiftWeeksApart));
+    }
+    let ends_before = Recurrence::EveryWeeks {
+        weeks: 2,
+        until: Some(last_saturday()),
+    };
+    circle()
+        .given(circle_with_members())
+        .when(by(
+            COORD,
+            schedule(local(saturday(), 10), ends_before, 1, vec![Ring::Warm]),
+        ))
+        .then_expect_error(DomainError::Refused(Refusal::WeeklyShiftEndsBeforeStart));
+}
+
+fn outcome_of(
+    given: Vec<CircleEvent>,
+    command: CircleCommand,
+) -> Result<Vec<CircleEvent>, DomainError> {
+    circle().given(given).when(command).inspect_result()
+}

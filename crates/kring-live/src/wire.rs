@@ -215,6 +215,10 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             recurrence: match recurrence {
                 Recurrence::Once => v1::Recurrence::Once,
                 Recurrence::Weekly { until } => v1::Recurrence::Weekly { until: *until },
+                Recurrence::EveryWeeks { weeks, until } => v1::Recurrence::EveryWeeks {
+                    weeks: *weeks,
+                    until: *until,
+                },
             },
             helpers_needed: *helpers_needed,
             rings: rings.iter().copied().map(ring).collect(),

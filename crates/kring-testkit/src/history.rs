@@ -431,9 +431,13 @@ impl CircleHistory {
             30 => {
                 let day = (now + Duration::days(rng.range(1, 10))).date_naive();
                 let starts = day.and_hms_opt(rng.range(8, 20) as u32, 0, 0)?;
-                let recurrence = match rng.below(3) {
+                let recurrence = match rng.below(4) {
                     0 => Recurrence::Once,
                     1 => Recurrence::Weekly { until: None },
+                    2 => Recurrence::EveryWeeks {
+                        weeks: 2,
+                        until: None,
+                    },
                     _ => Recurrence::Weekly {
                         until: Some(day + Duration::weeks(rng.range(1, 8))),
                     },
@@ -736,11 +740,13 @@ fn occurrence(state: &Circle, now: DateTime<Utc>, rng: &mut Rng) -> Option<(Shif
     let shift = rng.pick(&shifts)?;
     let s = &state.shifts[&shift];
     let first = s.starts.date();
-    let date = match s.recurrence {
-        Recurrence::Once => first,
-        Recurrence::Weekly { .. } => {
-            let weeks = ((now.date_naive() - first).num_days().max(0) + 6) / 7;
-            first + Duration::weeks(weeks + rng.range(0, 3))
+    let date = match s.recurrence.weeks_apart() {
+        None => first,
+        Some(apart) => {
+            let apart = i64::from(apart);
+            let periods =
+                ((now.date_naive() - first).num_days().max(0) + 7 * apart - 1) / (7 * apart);
+            first + Duration::weeks(apart * (periods + rng.range(0, 3)))
         }
     };
     Some((shift, date))

@@ -334,6 +334,11 @@ table! {
     DownloadCircleData => "Download alle gegevens van de kring (een JSON-bestand)", "Download all of the circle's data (a JSON file)";
     LifePaused => "gepauzeerd", "paused";
     LifeEnded => "afgesloten", "ended";
+    HowOften => "Hoe vaak hij terugkomt", "How often it comes back";
+    EveryOneWeek => "elke week", "every week";
+    EveryOtherWeek => "om de week", "every other week";
+    EveryThreeWeeks => "elke drie weken", "every three weeks";
+    EveryFourWeeks => "elke vier weken", "every four weeks";
     HandOver => "Vraag om de coördinatie over te nemen", "Ask to take over coordinating";
     CoordinationAskedDone => "Gevraagd. Zodra het lid ja zegt coördineert het de kring, en blijf jij lid.", "Asked. Once they say yes they coordinate the circle, and you stay a member.";
     CoordinationHeading => "De coördinatie overnemen", "Taking over coordination";
@@ -455,7 +460,7 @@ table! {
     WhoMayTakeIt => "Wie mag het doen?", "Who may take it?";
     RingWarm => "Warme kring (familie en goede vrienden)", "Warm ring (family and close friends)";
     RingLukewarm => "Lauwe kring (buren, kennissen)", "Lukewarm ring (neighbours, acquaintances)";
-    EveryWeek => "Elke week op dezelfde dag en tijd", "Every week on the same day and time";
+    EveryWeek => "Komt terug op dezelfde dag en tijd", "Comes back on the same day and time";
     WeeklyUntil => "Elke week tot en met (mag leeg)", "Every week until (may be empty)";
     WeeklyUntilHint => "Leeg: zonder einddatum.", "Empty: no end date.";
     ShiftScheduled => "De dienst staat in het rooster.", "The shift is on the rota.";

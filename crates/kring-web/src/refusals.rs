@@ -886,6 +886,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The title of a shift has 1 to 200 characters.",
     ),
     (
+        "shift-weeks-apart",
+        "Een dienst komt elke week terug, of elke 2, 3 of 4 weken.",
+        "A shift comes back every week, or every 2, 3 or 4 weeks.",
+    ),
+    (
         "sign-up-link-gone",
         "Deze aanmeldlink werkt niet meer. Vraag de organisatie om een nieuwe.",
         "This sign-up link no longer works. Ask the organisation for a new one.",

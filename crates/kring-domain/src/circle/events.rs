@@ -27,6 +27,40 @@ pub enum Recurrence {
     Weekly {
         until: Option<NaiveDate>,
     },
+    /// Every `weeks` weeks (2 to 4: every other week, ...), otherwise as `Weekly`.
+    EveryWeeks {
+        weeks: u8,
+        until: Option<NaiveDate>,
+    },
+}
+
+/// The most weeks between two dates of a shift.
+pub const MOST_WEEKS_APART: u8 = 4;
+
+impl Recurrence {
+    /// How many weeks apart its dates are; `None` for a shift that takes place once.
+    pub fn weeks_apart(&self) -> Option<u8> {
+        match self {
+            Recurrence::Once => None,
+            Recurrence::Weekly { .. } => Some(1),
+            Recurrence::EveryWeeks { weeks, .. } => Some(*weeks),
+        }
+    }
+
+    /// The last date a series may take place on, if it has one.
+    pub fn until(&self) -> Option<NaiveDate> {
+        match self {
+            Recurrence::Once => None,
+            Recurrence::Weekly { until } | Recurrence::EveryWeeks { until, .. } => *until,
+        }
+    }
+
+    /// Ends a series on `last` at the latest (a shift that takes place once is left as it is).
+    pub fn end_by(&mut self, last: NaiveDate) {
+        if let Recurrence::Weekly { until } | Recurrence::EveryWeeks { until, .. } = self {
+            *until = Some(until.map_or(last, |u| u.min(last)));
+        }
+    }
 }
 
 /// Why a circle ended.

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::circle::events::{EndReason, InvitedAs, Recurrence};
@@ -227,12 +227,13 @@ impl Shift {
     /// Whether the shift happens on `date` (skipped dates excluded).
     pub fn occurs_on(&self, date: NaiveDate) -> bool {
         let first = self.starts.date();
-        let scheduled = match &self.recurrence {
-            Recurrence::Once => date == first,
-            Recurrence::Weekly { until } => {
-                date >= first
-                    && date.weekday() == first.weekday()
-                    && until.is_none_or(|until| date <= until)
+        let scheduled = match self.recurrence.weeks_apart() {
+            None => date == first,
+            Some(weeks) => {
+                let days = (date - first).num_days();
+                days >= 0
+                    && days % (7 * i64::from(weeks.max(1))) == 0
+                    && self.recurrence.until().is_none_or(|until| date <= until)
             }
         };
         scheduled && !self.skipped.contains(&date)

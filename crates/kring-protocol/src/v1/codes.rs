@@ -182,6 +182,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "shift-rings",
     "shift-started",
     "shift-title-length",
+    "shift-weeks-apart",
     "sign-up-link-gone",
     "step-down-yourself",
     "summary-length",

@@ -360,13 +360,16 @@ pub struct Window {
     pub end: DateTime<Utc>,
 }
 
-/// How a shift repeats: `"once"`, or `{"weekly": {"until": date or null}}`
-/// (every week on the same weekday and local time, up to and including `until`).
+/// How a shift repeats: `"once"`, `{"weekly": {"until": date or null}}`
+/// (every week on the same weekday and local time, up to and including
+/// `until`), or `{"every_weeks": {"weeks": 2, "until": date or null}}` (every
+/// other week, or every 3 or 4 weeks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Recurrence {
     Once,
     Weekly { until: Option<NaiveDate> },
+    EveryWeeks { weeks: u8, until: Option<NaiveDate> },
 }
 
 /// What a thank-you is for: `{"request": id}`, `{"shift": [id, date]}` or

@@ -55,12 +55,16 @@ pub struct ShiftScheduled {
     pub first_date: NaiveDate,
 }
 
-/// A shift that comes back every week.
+/// A shift that comes back every week, or every few weeks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WeeklyShift {
     /// The last date it may take place on (inclusive); absent: no end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<NaiveDate>,
+    /// Every how many weeks: 1 (absent) to 4; 2 is every other week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 4)]
+    pub every_weeks: Option<u8>,
 }
 
 /// `POST /api/v1/circles/{id}/shifts/{shift}/dates/{date}/release`: step down

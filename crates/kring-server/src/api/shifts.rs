@@ -136,7 +136,14 @@ async fn schedule(
     let duration = Minutes::for_shift(body.duration_minutes)?;
     let recurrence = match body.weekly {
         None => Recurrence::Once,
-        Some(v1::WeeklyShift { until }) => Recurrence::Weekly { until },
+        Some(v1::WeeklyShift {
+            until,
+            every_weeks: None | Some(1),
+        }) => Recurrence::Weekly { until },
+        Some(v1::WeeklyShift {
+            until,
+            every_weeks: Some(weeks),
+        }) => Recurrence::EveryWeeks { weeks, until },
     };
     let shift = ShiftId(ids::new_id("shift"));
     let title = state.app.vault.seal(me, title).await?;
@@ -347,7 +354,7 @@ impl<'a> Presenter<'a> {
         let time_zone = &self.view.state.time_zone;
         let shift = self.view.state.shifts.get(&slot.shift);
         let time = shift.map_or(slot.starts_at.time(), |shift| shift.starts.time());
-        let weekly = shift.is_some_and(|s| matches!(s.recurrence, Recurrence::Weekly { .. }));
+        let weekly = shift.is_some_and(|s| s.recurrence.weeks_apart().is_some());
         let mut claimed_by = Vec::with_capacity(slot.claimed_by.len());
         for person in &slot.claimed_by {
             claimed_by.push(self.names.of(self.state, *person).await?);

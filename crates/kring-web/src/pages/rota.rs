@@ -300,6 +300,15 @@ fn schedule_form(ctx: &Ctx, base: &str, first: NaiveDate) -> Markup {
                     label for="shift-weekly" { (ctx.t(T::EveryWeek)) }
                 }
                 div.field {
+                    label for="shift-every" { (ctx.t(T::HowOften)) }
+                    select #shift-every name="every_weeks" {
+                        option value="1" selected { (ctx.t(T::EveryOneWeek)) }
+                        option value="2" { (ctx.t(T::EveryOtherWeek)) }
+                        option value="3" { (ctx.t(T::EveryThreeWeeks)) }
+                        option value="4" { (ctx.t(T::EveryFourWeeks)) }
+                    }
+                }
+                div.field {
                     label for="shift-until" { (ctx.t(T::WeeklyUntil)) }
                     input #shift-until type="date" name="until" aria-describedby="shift-until-hint";
                     p #shift-until-hint .hint { (ctx.t(T::WeeklyUntilHint)) }
@@ -355,6 +364,7 @@ pub async fn schedule(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> R
         duration_minutes: fields.parse("duration_minutes").unwrap_or(0),
         weekly: fields.checked("weekly").then(|| v1::WeeklyShift {
             until: fields.get("until").and_then(time::parse_date),
+            every_weeks: fields.parse("every_weeks").filter(|weeks| *weeks != 1),
         }),
         helpers_needed: fields.parse("helpers_needed").unwrap_or(0),
         rings,

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
-use crate::circle::events::{CircleEvent, Recurrence};
+use crate::circle::events::CircleEvent;
 use crate::circle::state::{Circle, Shift, Swap};
 use crate::{PersonId, ShiftId};
 
@@ -42,10 +42,7 @@ impl Circle {
             }
             ShiftSeriesEnded { shift, from, .. } => {
                 if let Some(s) = self.shifts.get_mut(&shift) {
-                    if let Recurrence::Weekly { until } = &mut s.recurrence {
-                        let last = from.pred_opt().unwrap_or(from);
-                        *until = Some(until.map_or(last, |u| u.min(last)));
-                    }
+                    s.recurrence.end_by(from.pred_opt().unwrap_or(from));
                     s.claims.retain(|date, _| *date < from);
                 }
                 for swap in self.swaps.values_mut() {

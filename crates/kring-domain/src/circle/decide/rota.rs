@@ -41,10 +41,16 @@ impl Circle {
                 let mut unique = rings.clone();
                 unique.sort();
                 unique.dedup();
-                if let Recurrence::Weekly { until: Some(until) } = recurrence {
-                    if until < starts.date() {
-                        return Err(Refusal::WeeklyShiftEndsBeforeStart.into());
+                if let Recurrence::EveryWeeks { weeks, .. } = recurrence {
+                    if !(2..=crate::circle::events::MOST_WEEKS_APART).contains(&weeks) {
+                        return Err(Refusal::ShiftWeeksApart.into());
                     }
+                }
+                if recurrence
+                    .until()
+                    .is_some_and(|until| until < starts.date())
+                {
+                    return Err(Refusal::WeeklyShiftEndsBeforeStart.into());
                 }
                 if crate::circle::state::local_to_utc(starts, &self.time_zone) <= now {
                     return Err(Refusal::ShiftInPast.into());
@@ -76,10 +82,10 @@ impl Circle {
             Action::EndShiftSeries { shift, from } => {
                 self.require_coordinator(by)?;
                 let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
-                let Recurrence::Weekly { until } = s.recurrence else {
+                if s.recurrence.weeks_apart().is_none() {
                     return Err(Refusal::ShiftNotWeekly.into());
-                };
-                if until.is_some_and(|until| until < from) {
+                }
+                if s.recurrence.until().is_some_and(|until| until < from) {
                     return Err(Refusal::NoShiftFromThen.into());
                 }
                 // What happened stays on the record: the series ends from a
