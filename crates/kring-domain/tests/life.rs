@@ -364,3 +364,30 @@ fn the_whole_circle_hears_of_its_life() {
         assert_eq!(audience.intermediaries, Some(ConsentScope::Signals));
     }
 }
+
+#[test]
+fn a_pause_stays_on_the_record_after_the_circle_resumes() {
+    let resumed = CircleEvent::CircleResumed {
+        by: COORD,
+        at: now() + Duration::days(7),
+    };
+    let state = state_after(with(with_shift(), [paused(), resumed]));
+    assert_eq!(state.life, circle::state::Life::Active);
+    assert!(state.shifts_suspended_at(now() + Duration::days(3)));
+    assert!(!state.shifts_suspended_at(now() - Duration::hours(1)));
+    assert!(!state.shifts_suspended_at(now() + Duration::days(8)));
+}
+
+#[test]
+fn an_open_invitation_that_slipped_past_the_end_opens_nothing() {
+    // Ending revokes open invitations; should one stay open, it still fails.
+    let given = with(with_everything_open(), [ended(EndReason::Other)]);
+    let accept = Action::AcceptInvitation {
+        invitation: INVITATION,
+        token_hash: TOKEN.into(),
+    };
+    assert_eq!(
+        outcome(given, by(STRANGER, accept)),
+        refused(Refusal::InvitationWithdrawn)
+    );
+}

@@ -1579,3 +1579,46 @@ fn an_offer_ends_when_its_coordinator_stops_or_its_member_leaves_the_warm_ring()
     );
     assert_eq!(outcome(moved, answer()), no_offer);
 }
+
+#[test]
+fn a_lapsed_request_to_coordinate_never_comes_back() {
+    let answer = || by(WARM, Action::AnswerCoordination { accept: true });
+    let moved_and_back = with(
+        circle_with_members(),
+        [
+            offered_to(WARM),
+            CircleEvent::MemberRingChanged {
+                person: WARM,
+                ring: Ring::Lukewarm,
+                by: COORD,
+            },
+            CircleEvent::MemberRingChanged {
+                person: WARM,
+                ring: Ring::Warm,
+                by: COORD,
+            },
+        ],
+    );
+    assert_eq!(
+        outcome(moved_and_back, answer()),
+        Err(DomainError::Refused(Refusal::NoCoordinationOffered))
+    );
+    let stepped_and_back = with(
+        circle_with_two_coordinators(),
+        [
+            offered_to(WARM),
+            CircleEvent::CoordinatorStepped {
+                person: COORD,
+                by: COORD,
+            },
+            CircleEvent::CoordinatorAppointed {
+                person: COORD,
+                by: COORD2,
+            },
+        ],
+    );
+    assert_eq!(
+        outcome(stepped_and_back, answer()),
+        Err(DomainError::Refused(Refusal::NoCoordinationOffered))
+    );
+}

@@ -2838,3 +2838,20 @@ fn outcome_of(
 ) -> Result<Vec<CircleEvent>, DomainError> {
     circle().given(given).when(command).inspect_result()
 }
+
+#[test]
+fn a_request_asks_for_at_most_twelve_hours_of_help_though_a_shift_may_last_days() {
+    let long = Action::RequestHelp {
+        request: R1,
+        category: Category::Groceries,
+        window: window(24, 96),
+        duration: Minutes::for_shift(2880).unwrap(),
+        details: sealed(WARM, "boodschappen"),
+        place: None,
+        on_behalf_of_focus: false,
+    };
+    circle()
+        .given(circle_with_members())
+        .when(by(WARM, long))
+        .then_expect_error(DomainError::Refused(Refusal::Duration));
+}

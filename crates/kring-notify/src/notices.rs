@@ -660,13 +660,14 @@ pub fn may_name(category: Category) -> bool {
     matches!(category.kind(), Kind::Practical | Kind::Company)
 }
 
-/// Every member of the circle but `by`, each to hear `about`.
+/// Every member of the warm and lukewarm rings but `by`, each to hear
+/// `about` (a volunteer hears of their own task, cancelled, not the family's news).
 fn everyone_but(after: &Circle, by: PersonId, about: About) -> Vec<(PersonId, About)> {
     after
         .members
-        .keys()
-        .filter(|p| **p != by)
-        .map(|p| (*p, about.clone()))
+        .iter()
+        .filter(|(p, m)| **p != by && m.ring != Ring::Cold)
+        .map(|(p, _)| (*p, about.clone()))
         .collect()
 }
 

@@ -252,7 +252,7 @@ fn reminders_in(view: &CircleView, circle: CircleId, now: DateTime<Utc>, out: &m
                 continue;
             }
             let starts = shift.start_on(date, &state.time_zone);
-            if !soon(starts) {
+            if !soon(starts) || state.shifts_suspended_at(starts) {
                 continue;
             }
             for person in shift.claims_on(date) {
@@ -314,7 +314,11 @@ fn lapsing_swaps_in(
             continue;
         };
         let starts = shift.start_on(swap.date, &state.time_zone);
-        if starts <= now || starts - SWAP_LAPSES_AHEAD > now || state.member(swap.to).is_none() {
+        if starts <= now
+            || starts - SWAP_LAPSES_AHEAD > now
+            || state.member(swap.to).is_none()
+            || state.shifts_suspended_at(starts)
+        {
             continue;
         }
         out.push(Wanted::Coordination {

@@ -519,6 +519,11 @@ fn why(about: &About, lang: Language) -> &'static str {
             "Je krijgt deze herinnering omdat jij hierbij helpt.",
             "You receive this reminder because you help with this.",
         ),
+        Coordination if matches!(about, About::CoordinationAnswered { accepted: true }) => say(
+            lang,
+            "Je krijgt dit bericht omdat je vroeg of een ander de coördinatie overneemt.",
+            "You receive this because you asked someone to take over coordinating.",
+        ),
         Coordination if matches!(about, About::CoordinationOffered) => say(
             lang,
             "Je krijgt dit bericht omdat een coördinator van deze kring het je vraagt.",

@@ -26,6 +26,7 @@ on_both_backends!(
     a_request_someone_took_is_reminded,
     coordinators_hear_of_open_places_and_unanswered_requests_once,
     an_unanswered_swap_is_brought_back_a_day_before_once,
+    a_paused_circles_shift_is_not_reminded,
 );
 
 /// The domain's clock: Monday 1 March 2027, 09:00 in Amsterdam (UTC+1).
@@ -562,4 +563,21 @@ async fn an_unanswered_swap_is_brought_back_a_day_before_once(w: World) {
         .await
         .unwrap();
     assert_eq!(w.outbox_of_kind(asked, "swap-lapsing").await.len(), 1);
+}
+
+/// Paused before the evening: no shift takes place, so nobody is reminded
+/// (their claim stays, for when the circle resumes).
+async fn a_paused_circles_shift_is_not_reminded(w: World) {
+    let helper = w.admit().await;
+    w.claim(helper).await;
+    w.run(w.coordinator, Action::PauseCircle { message: None })
+        .await;
+    w.project().await;
+    let mut reminders = w.reminders();
+    reminders.tick(evening_before()).await.unwrap();
+    reminders
+        .tick(shift_starts() - Duration::hours(2))
+        .await
+        .unwrap();
+    assert!(w.outbox_of_kind(helper, "reminder-shift").await.is_empty());
 }

@@ -485,6 +485,7 @@ async fn schedule(
         duration_minutes: minutes,
         weekly: weekly_for.map(|weeks| v1::WeeklyShift {
             until: Some(date + Days::new(7 * weeks)),
+            every_weeks: None,
         }),
         helpers_needed: helpers,
         rings: vec![Ring::Warm, Ring::Lukewarm],

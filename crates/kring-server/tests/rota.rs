@@ -26,6 +26,7 @@ on_both_backends!(
     dates_days_and_ids_that_cannot_be_right,
     a_weekly_shift_ends_from_a_date_and_frees_those_on_later_dates,
     a_professionals_visit_and_a_weekend_stay_on_the_rota,
+    a_shift_every_other_week,
 );
 
 /// A circle around Mam with Ann as its coordinator: (Ann's browser, the circle).
@@ -564,6 +565,7 @@ async fn only_coordinators_schedule_and_skip(s: Server) {
     let until = v1::ScheduleShift {
         weekly: Some(v1::WeeklyShift {
             until: Some(second),
+            every_weeks: None,
         }),
         ..once_at("Evening meal", format!("{first}T18:00"))
     };
@@ -708,6 +710,7 @@ async fn dates_days_and_ids_that_cannot_be_right(s: Server) {
         v1::ScheduleShift {
             weekly: Some(v1::WeeklyShift {
                 until: Some(yesterday),
+                every_weeks: None,
             }),
             ..coffee()
         },
@@ -807,4 +810,36 @@ async fn a_professionals_visit_and_a_weekend_stay_on_the_rota(s: Server) {
         problem.detail.as_deref(),
         Some("a shift lasts from 5 minutes to 3 days")
     );
+}
+
+async fn a_shift_every_other_week(s: Server) {
+    let (ann, circle) = circle(&s).await;
+    let first = soon();
+    let every_other = v1::ScheduleShift {
+        weekly: Some(v1::WeeklyShift {
+            until: None,
+            every_weeks: Some(2),
+        }),
+        ..weekly(first, 1, vec![Ring::Warm])
+    };
+    let (_, version) = schedule(&ann, &circle, every_other).await;
+    let rota = rota(&ann, &circle, first, 35, version).await;
+    let dates: Vec<NaiveDate> = rota.slots.iter().map(|s| s.date).collect();
+    let expected: Vec<NaiveDate> = (0..3).map(|n| first + Duration::weeks(2 * n)).collect();
+    assert_eq!(dates, expected);
+    let every_five = v1::ScheduleShift {
+        weekly: Some(v1::WeeklyShift {
+            until: None,
+            every_weeks: Some(5),
+        }),
+        ..weekly(first, 1, vec![Ring::Warm])
+    };
+    let (status, problem) = post(
+        &ann,
+        &format!("/api/v1/circles/{circle}/shifts"),
+        &every_five,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem.unwrap().code, "shift-weeks-apart");
 }

@@ -41,11 +41,10 @@ impl CircleView {
         self.slots(from, days)
     }
 
-    /// All slots, unfiltered: for load, health and suggestions. None from
-    /// the moment the circle paused or ended.
+    /// All slots, unfiltered: for load, health and suggestions. None while
+    /// the circle is or was paused, nor after it ended.
     pub(crate) fn slots(&self, from: NaiveDate, days: u32) -> Vec<Slot> {
         let mut slots = vec![];
-        let no_shifts_from = self.state.life.no_shifts_from();
         for (id, shift) in &self.state.shifts {
             let Some(kring_domain::CircleEvent::ShiftScheduled { title, .. }) = self.shifts.get(id)
             else {
@@ -59,7 +58,7 @@ impl CircleView {
                     continue;
                 }
                 let starts_at = shift.start_on(date, &self.state.time_zone);
-                if no_shifts_from.is_some_and(|from| starts_at >= from) {
+                if self.state.shifts_suspended_at(starts_at) {
                     continue;
                 }
                 slots.push(Slot {

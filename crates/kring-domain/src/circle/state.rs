@@ -50,6 +50,9 @@ pub struct Circle {
     /// Active, paused or ended.
     #[serde(default)]
     pub life: Life,
+    /// Pauses that are over, `[from, until)`: no shift took place in them.
+    #[serde(default)]
+    pub pauses: Vec<(DateTime<Utc>, DateTime<Utc>)>,
     /// Coordination offered, by the member asked, to whom asked (see
     /// [`Circle::coordination_offered_to`] for whether it still stands).
     #[serde(default)]
@@ -69,6 +72,20 @@ pub enum Life {
         at: DateTime<Utc>,
         reason: EndReason,
     },
+}
+
+impl Circle {
+    /// Whether a shift starting at `starts` does not take place because the
+    /// circle is (or was) paused then, or has ended.
+    pub fn shifts_suspended_at(&self, starts: DateTime<Utc>) -> bool {
+        self.life
+            .no_shifts_from()
+            .is_some_and(|from| starts >= from)
+            || self
+                .pauses
+                .iter()
+                .any(|(from, until)| *from <= starts && starts < *until)
+    }
 }
 
 impl Life {

@@ -296,36 +296,52 @@ fn event(
 ) -> Event {
     let ends = slot.starts_at + chrono::Duration::minutes(i64::from(u16::from(slot.duration)));
     let open = slot.open_places();
+    // A visit by professionals is there to know of: nobody takes it.
+    let professionals = slot.helpers_needed == 0;
+    let description = if professionals {
+        "A visit by professionals, on the rota for everyone to know.".to_owned()
+    } else {
+        helpers_line(slot, on_it)
+    };
+    let mut event = Event::new();
+    event
+        .uid(&format!("{}-{}@kring", slot.shift, slot.date))
+        .timestamp(now)
+        .starts(slot.starts_at)
+        .ends(ends)
+        .summary(title)
+        .description(&description);
+    if !professionals {
+        // Tentative while places are open: the shift may not happen as planned.
+        event
+            .status(if open == 0 {
+                EventStatus::Confirmed
+            } else {
+                EventStatus::Tentative
+            })
+            // Two reminders, each saying no more than the title above: two hours
+            // before, and the evening before. One relative trigger cannot say
+            // "the evening before" for every shift, so each event has its own.
+            .alarm(reminder(title, -SOON))
+            .alarm(reminder(title, evening - slot.starts_at));
+    }
+    event.done()
+}
+
+/// Who is on a shift and how many places are open.
+fn helpers_line(slot: &Slot, on_it: &[String]) -> String {
     let mut description = if on_it.is_empty() {
         "Nobody is on it yet.".to_owned()
     } else {
         format!("On it: {}.", on_it.join(", "))
     };
     description.push('\n');
-    description.push_str(&match open {
+    description.push_str(&match slot.open_places() {
         0 => "Every place is taken.".to_owned(),
         1 => format!("1 of {} places is open.", slot.helpers_needed),
         n => format!("{n} of {} places are open.", slot.helpers_needed),
     });
-    Event::new()
-        .uid(&format!("{}-{}@kring", slot.shift, slot.date))
-        .timestamp(now)
-        .starts(slot.starts_at)
-        .ends(ends)
-        .summary(title)
-        .description(&description)
-        // Tentative while places are open: the shift may not happen as planned.
-        .status(if open == 0 {
-            EventStatus::Confirmed
-        } else {
-            EventStatus::Tentative
-        })
-        // Two reminders, each saying no more than the title above: two hours
-        // before, and the evening before. One relative trigger cannot say
-        // "the evening before" for every shift, so each event has its own.
-        .alarm(reminder(title, -SOON))
-        .alarm(reminder(title, evening - slot.starts_at))
-        .done()
+    description
 }
 
 /// A DISPLAY alarm `offset` from the start (negative: before). The trigger is

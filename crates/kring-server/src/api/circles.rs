@@ -147,7 +147,7 @@ async fn present(
             } => view.state.neighbourhood.as_ref().map(ToString::to_string),
             _ => None,
         },
-        life: super::life::life(state, &mut names, view).await?,
+        life: super::life::life(state, &mut names, view, viewer).await?,
         coordination_offer: super::coordination::offer(state, &mut names, view, viewer).await?,
         logbook,
     })

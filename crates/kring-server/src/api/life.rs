@@ -9,7 +9,7 @@
 use axum::extract::State;
 use axum::Json;
 use kring_domain::circle::state::Life;
-use kring_domain::{Action, CircleEvent, PersonId, Sealed};
+use kring_domain::{Action, CircleEvent, PersonId, Ring, Sealed, Viewer};
 use kring_protocol::v1;
 use kring_views::CircleView;
 use utoipa_axum::router::OpenApiRouter;
@@ -100,17 +100,22 @@ async fn seal_message(
     Ok(Some(state.app.vault.seal(me, message).await?))
 }
 
-/// Where the circle is in its life, with the message left, opened.
+/// Where the circle is in its life, with the message left, opened for the
+/// warm and lukewarm rings (a volunteer of the cold ring came for one task:
+/// they learn that the circle paused or ended, not the family's words).
 pub(super) async fn life(
     state: &AppState,
     names: &mut wire::Names,
     view: &CircleView,
+    viewer: &Viewer,
 ) -> Result<v1::Life, ApiError> {
     let (by, message) = match &view.life_event {
         Some(CircleEvent::CirclePaused { by, message, .. })
         | Some(CircleEvent::CircleEnded { by, message, .. }) => (Some(by.0), message.as_ref()),
         _ => (None, None),
     };
+    let family = matches!(viewer, Viewer::Member { ring, .. } if *ring != Ring::Cold);
+    let message = message.filter(|_| family);
     let message = match message {
         Some(sealed) => names.open(state, sealed).await?,
         None => None,

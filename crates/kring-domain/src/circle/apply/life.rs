@@ -8,11 +8,17 @@ impl Circle {
         use CircleEvent::*;
         match event {
             CirclePaused { at, .. } => self.life = Life::Paused { since: at },
-            CircleResumed { .. } => self.life = Life::Active,
+            CircleResumed { at, .. } => {
+                if let Life::Paused { since } = self.life {
+                    self.pauses.push((since, at));
+                }
+                self.life = Life::Active;
+            }
             CircleEnded { at, reason, .. } => {
                 self.life = Life::Ended { at, reason };
                 // Nothing can be answered any more.
                 self.places_offered.clear();
+                self.coordination_offers.clear();
                 for swap in self.swaps.values_mut() {
                     swap.open = false;
                 }

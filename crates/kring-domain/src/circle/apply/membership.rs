@@ -7,12 +7,32 @@ use crate::circle::state::{Circle, Invitation, InvitationState, Member, RequestS
 use crate::{InvitationId, PersonId, Ring};
 
 impl Circle {
+    /// A request to take over coordinating lapses for good when the one
+    /// asked changes ring, role or leaves, or the one who asked stops
+    /// coordinating or leaves: it never comes back to life.
+    fn lapse_coordination_offers(&mut self, event: &CircleEvent) {
+        use CircleEvent::*;
+        match event {
+            MemberRingChanged { person, .. } | CoordinatorAppointed { person, .. } => {
+                self.coordination_offers.remove(person);
+            }
+            CoordinatorStepped { person, .. }
+            | MemberLeft { person, .. }
+            | MemberRemoved { person, .. } => {
+                self.coordination_offers
+                    .retain(|to, from| to != person && from != person);
+            }
+            _ => {}
+        }
+    }
+
     pub(super) fn apply_membership(&mut self, event: CircleEvent) {
         use CircleEvent::*;
         // Removed by the family: a place offered to them ends with it.
         if let CircleEvent::MemberRemoved { person, .. } = &event {
             self.places_offered.remove(person);
         }
+        self.lapse_coordination_offers(&event);
         match event {
             CircleCreated {
                 circle,

@@ -254,7 +254,10 @@ impl Circle {
     /// cold ring still: `place_offered_to` stands only for someone in no
     /// other ring). Without an offer, someone outside learns nothing.
     pub(super) fn answer_place(&self, volunteer: PersonId, accept: bool) -> Decision {
-        let Some(offer) = self.place_offered_to(volunteer) else {
+        let offer = self
+            .place_offered_to(volunteer)
+            .filter(|_| !self.life.ended());
+        let Some(offer) = offer else {
             return Err(match self.member(volunteer) {
                 Some(_) => Refusal::NoPlaceOffered.into(),
                 None => Refusal::NoSuchCircle.into(),

@@ -219,6 +219,10 @@ impl Circle {
         match i.state {
             InvitationState::Accepted => return Err(Refusal::InvitationUsed.into()),
             InvitationState::Revoked => return Err(Refusal::InvitationWithdrawn.into()),
+            // Ending revokes every open invitation; this holds if one slipped by.
+            InvitationState::Open if self.life.ended() => {
+                return Err(Refusal::InvitationWithdrawn.into())
+            }
             InvitationState::Open => {}
         }
         if now >= i.expires_at {

@@ -8,7 +8,7 @@ use crate::circle::events::{CircleEvent, ThanksFor};
 use crate::circle::state::{Circle, Member, RequestStatus};
 use crate::Refusal;
 use crate::Viewer;
-use crate::{DomainError, Kind, PersonId, Ring};
+use crate::{DomainError, Kind, Minutes, PersonId, Ring};
 
 impl Circle {
     pub(super) fn decide_requests(
@@ -33,6 +33,11 @@ impl Circle {
                 }
                 if window.end() <= now {
                     return Err(Refusal::WindowPassed.into());
+                }
+                // `Minutes` also holds a shift's days; a piece of help is
+                // at most half a day.
+                if Minutes::new(duration.get()).is_err() {
+                    return Err(Refusal::Duration.into());
                 }
                 if i64::from(duration.get()) > (window.end() - window.start()).num_minutes() {
                     return Err(Refusal::HelpLongerThanWindow.into());
