@@ -156,6 +156,7 @@ refusals! {
     WeeklyShiftEndsBeforeStart = "weekly-shift-ends-before-start", Invalid, "a weekly shift cannot end before it starts";
     ShiftInPast = "shift-in-past", Invalid, "a shift must start in the future";
     NoShiftOnDate = "no-shift-on-date", Invalid, "the shift does not take place on that date";
+    OnlyOfferMaker = "only-offer-maker", NotAllowed, "only the one who made an offer can change it";
     ShiftWeeksApart = "shift-weeks-apart", Invalid, "a shift comes back every week, or every 2, 3 or 4 weeks";
     ShiftNotWeekly = "shift-not-weekly", Invalid, "only a weekly shift has a series to end: cancel its one date instead";
     NoShiftFromThen = "no-shift-from-then", Invalid, "the shift has no dates from then on";

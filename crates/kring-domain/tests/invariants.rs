@@ -989,6 +989,7 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | NoShowRecorded { by, .. }
         | OfferMade { by, .. }
         | OfferWithdrawn { by, .. }
+        | OfferChanged { by, .. }
         | ShiftScheduled { by, .. }
         | ShiftDateSkipped { by, .. }
         | ShiftSeriesEnded { by, .. }

@@ -2855,3 +2855,76 @@ fn a_request_asks_for_at_most_twelve_hours_of_help_though_a_shift_may_last_days(
         .when(by(WARM, long))
         .then_expect_error(DomainError::Refused(Refusal::Duration));
 }
+
+// ------------------------------------------------------------ ChangeOffer
+
+fn change_offer(by: PersonId, will: Vec<Category>, hours: u16) -> CircleCommand {
+    self::by(
+        by,
+        Action::ChangeOffer {
+            offer: O1,
+            will,
+            wont: vec![],
+            capacity: Capacity::HoursPerWeek(hours),
+            note: Some(sealed(by, "Alleen op dinsdag")),
+        },
+    )
+}
+
+#[test]
+fn the_one_who_made_an_offer_changes_it_and_nobody_else() {
+    let given = with(
+        circle_with_members(),
+        [offer_made(LUKEWARM, vec![Category::Groceries])],
+    );
+    circle()
+        .given(given.clone())
+        .when(change_offer(LUKEWARM, vec![Category::Walk], 4))
+        .then_expect_events(vec![CircleEvent::OfferChanged {
+            offer: O1,
+            by: LUKEWARM,
+            will: vec![Category::Walk],
+            wont: vec![],
+            capacity: Capacity::HoursPerWeek(4),
+            note: Some(sealed(LUKEWARM, "Alleen op dinsdag")),
+        }]);
+    let mut state = Circle::default();
+    for event in given.clone() {
+        state.apply(event);
+    }
+    state.apply(CircleEvent::OfferChanged {
+        offer: O1,
+        by: LUKEWARM,
+        will: vec![Category::Walk],
+        wont: vec![],
+        capacity: Capacity::HoursPerWeek(4),
+        note: None,
+    });
+    assert_eq!(state.offers[&O1].capacity, Capacity::HoursPerWeek(4));
+    assert_eq!(state.offers[&O1].will, vec![Category::Walk]);
+    // Not even a coordinator changes someone's offer (they may withdraw it).
+    circle()
+        .given(given.clone())
+        .when(change_offer(COORD, vec![Category::Walk], 4))
+        .then_expect_error(DomainError::Refused(Refusal::OnlyOfferMaker));
+    // The same rules as making one.
+    circle()
+        .given(given.clone())
+        .when(change_offer(LUKEWARM, vec![], 4))
+        .then_expect_error(DomainError::Refused(Refusal::OfferNeedsHelp));
+    circle()
+        .given(given.clone())
+        .when(change_offer(LUKEWARM, vec![Category::Washing], 4))
+        .then_expect_error(DomainError::Refused(Refusal::PersonalCareIsProfessional));
+    let withdrawn = with(
+        given,
+        [CircleEvent::OfferWithdrawn {
+            offer: O1,
+            by: LUKEWARM,
+        }],
+    );
+    circle()
+        .given(withdrawn)
+        .when(change_offer(LUKEWARM, vec![Category::Walk], 4))
+        .then_expect_error(DomainError::Refused(Refusal::OfferWithdrawn));
+}

@@ -198,6 +198,21 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             offer: offer.0,
             by: by.0,
         },
+        E::OfferChanged {
+            offer,
+            by,
+            will,
+            wont,
+            capacity: c,
+            note,
+        } => W::OfferChanged {
+            offer: offer.0,
+            by: by.0,
+            will: will.iter().copied().map(category).collect(),
+            wont: wont.iter().copied().map(category).collect(),
+            capacity: capacity(*c),
+            note: note.as_ref().and_then(&mut text),
+        },
         E::ShiftScheduled {
             shift,
             title,

@@ -69,12 +69,13 @@ fn kind(event: &CircleEvent) -> &'static str {
         ShiftSeriesEnded { .. } => "ShiftSeriesEnded",
         CoordinationOffered { .. } => "CoordinationOffered",
         CoordinationAnswered { .. } => "CoordinationAnswered",
+        OfferChanged { .. } => "OfferChanged",
     }
 }
 
 /// All but a place offered and answered, and an ending (after which a random
 /// history could not go on).
-const KINDS: usize = 42;
+const KINDS: usize = 43;
 
 fn contract() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto/openapi.json");

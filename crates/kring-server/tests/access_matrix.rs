@@ -155,6 +155,7 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("POST", "/circles/{id}/requests/{request}/{action}", json!(null), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/offers", json!({"will": ["visit"], "capacity": {"hours_per_week": 2}}), CIRCLE_CHANGE),
         ("DELETE", "/circles/{id}/offers/{offer}", json!(null), CIRCLE_CHANGE),
+        ("PUT", "/circles/{id}/offers/{offer}", json!({"will": ["walk"], "capacity": {"hours_per_week": 1}}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/thanks", json!({"to": w.ann_id, "for": {"entry": w.entry}}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/shifts", json!({"title": "Dinner", "starts": format!("{next_week}T18:00"), "duration_minutes": 90, "helpers_needed": 1, "rings": ["warm", "lukewarm"]}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/shifts/{shift}/dates/{date}/claim", json!(null), CIRCLE_CHANGE),

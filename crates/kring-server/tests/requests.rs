@@ -551,8 +551,41 @@ async fn offers_are_made_withdrawn_and_seen_by_the_right_people(s: Server) {
     );
     assert_eq!(offers(&dave, &circle, made).await, vec![]);
 
-    // Only whoever made it, or a coordinator, withdraws it.
+    // Bob changes his offer; nobody else may, not even a coordinator.
     let bobs_path = format!("{base}/{bobs_offer}");
+    let changed = v1::MakeOffer {
+        will: vec![Category::Walk],
+        wont: vec![],
+        capacity: v1::Capacity::HoursPerWeek(1),
+        note: Some("Only on Sundays now".into()),
+    };
+    let events = s.events().await;
+    for (other, status) in [
+        (&ann, StatusCode::FORBIDDEN),
+        (&dave, StatusCode::FORBIDDEN),
+    ] {
+        let (got, problem) = other.put_as::<v1::Changed>(&bobs_path, &changed).await;
+        assert_eq!(got, status, "{problem:?}");
+        assert_eq!(problem.unwrap_err().code, "only-offer-maker");
+    }
+    let (got, problem) = bob
+        .put_as::<v1::Changed>(
+            &bobs_path,
+            &offer(vec![Category::Washing], v1::Capacity::HoursPerWeek(1)),
+        )
+        .await;
+    assert_eq!(got, StatusCode::UNPROCESSABLE_ENTITY, "{problem:?}");
+    assert_eq!(s.events().await, events, "refusals write nothing");
+    let version = bob
+        .put_ok::<v1::Changed>(&bobs_path, &changed, StatusCode::OK)
+        .await
+        .version;
+    let own = offers(&bob, &circle, version).await;
+    assert_eq!(own[0].will, vec![Category::Walk]);
+    assert_eq!(own[0].capacity, v1::Capacity::HoursPerWeek(1));
+    assert_eq!(own[0].note.as_deref(), Some("Only on Sundays now"));
+
+    // Only whoever made it, or a coordinator, withdraws it.
     let events = s.events().await;
     let (status, problem) = dave.delete_as::<v1::Changed>(&bobs_path).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem:?}");

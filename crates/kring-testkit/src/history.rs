@@ -426,7 +426,21 @@ impl CircleHistory {
                     .map(|(id, o)| (*id, o.by))
                     .collect();
                 let (offer, by) = rng.pick(&offers)?;
-                (person(by), Action::WithdrawOffer { offer })
+                if rng.chance(50) {
+                    (person(by), Action::WithdrawOffer { offer })
+                } else {
+                    let will = vec![rng.pick(&Category::ALL)?];
+                    let capacity = Capacity::HoursPerWeek(rng.range(1, 12) as u16);
+                    let note = rng.chance(50).then(|| sealed(by, rng));
+                    let change = Action::ChangeOffer {
+                        offer,
+                        will,
+                        wont: vec![],
+                        capacity,
+                        note,
+                    };
+                    (person(by), change)
+                }
             }
             30 => {
                 let day = (now + Duration::days(rng.range(1, 10))).date_naive();

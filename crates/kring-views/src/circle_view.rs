@@ -197,6 +197,25 @@ impl CircleView {
             OfferMade { offer, .. } => {
                 self.offers.insert(*offer, event.clone());
             }
+            // Kept as the offer it now is, so readers know one shape.
+            OfferChanged {
+                offer,
+                by,
+                will,
+                wont,
+                capacity,
+                note,
+            } => {
+                let now = OfferMade {
+                    offer: *offer,
+                    by: *by,
+                    will: will.clone(),
+                    wont: wont.clone(),
+                    capacity: *capacity,
+                    note: note.clone(),
+                };
+                self.offers.insert(*offer, now);
+            }
             ShiftClaimed { by, .. } => {
                 self.last_helped.insert(*by, at);
             }

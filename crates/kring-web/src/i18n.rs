@@ -339,6 +339,9 @@ table! {
     EveryOtherWeek => "om de week", "every other week";
     EveryThreeWeeks => "elke drie weken", "every three weeks";
     EveryFourWeeks => "elke vier weken", "every four weeks";
+    ChangeOffer => "Verander je aanbod", "Change your offer";
+    ChangeOfferButton => "Bewaar je aanbod", "Save your offer";
+    OfferChanged => "Je aanbod is veranderd.", "Your offer is changed.";
     HandOver => "Vraag om de coördinatie over te nemen", "Ask to take over coordinating";
     CoordinationAskedDone => "Gevraagd. Zodra het lid ja zegt coördineert het de kring, en blijf jij lid.", "Asked. Once they say yes they coordinate the circle, and you stay a member.";
     CoordinationHeading => "De coördinatie overnemen", "Taking over coordination";

@@ -137,6 +137,10 @@ pub fn routes(api: Router) -> Router {
         )
         .route("/circles/{id}/offers", post(members::offer))
         .route(
+            "/circles/{id}/offers/{offer}/change",
+            post(members::change_offer),
+        )
+        .route(
             "/circles/{id}/offers/{offer}/withdraw",
             post(members::withdraw_offer),
         )

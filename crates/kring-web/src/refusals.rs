@@ -661,6 +661,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "Only members of the circle may do this.",
     ),
     (
+        "only-offer-maker",
+        "Alleen wie een aanbod deed kan het veranderen.",
+        "Only the one who made an offer can change it.",
+    ),
+    (
         "only-offer-maker-or-coordinator",
         "Alleen wie het aanbod deed of een coördinator mag dit doen.",
         "Only whoever made the offer, or a coordinator may do this.",

@@ -196,7 +196,7 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
             people: vec![*from, *to],
             ..coordinators
         },
-        OfferMade { by, .. } | OfferWithdrawn { by, .. } => Audience {
+        OfferMade { by, .. } | OfferWithdrawn { by, .. } | OfferChanged { by, .. } => Audience {
             rings_up_to: Some(Ring::Warm),
             people: vec![offer_owner(circle, event).unwrap_or(*by)],
             ..coordinators

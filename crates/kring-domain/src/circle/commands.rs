@@ -132,6 +132,15 @@ pub enum Action {
     WithdrawOffer {
         offer: OfferId,
     },
+    /// The one who made an offer changes what they will do, their capacity
+    /// or their note.
+    ChangeOffer {
+        offer: OfferId,
+        will: Vec<Category>,
+        wont: Vec<Category>,
+        capacity: Capacity,
+        note: Option<Sealed>,
+    },
     ScheduleShift {
         shift: ShiftId,
         title: Sealed,

@@ -225,6 +225,15 @@ pub enum CircleEvent {
         offer: OfferId,
         by: PersonId,
     },
+    /// The offer as its maker changed it (all of it, as `OfferMade` has it).
+    OfferChanged {
+        offer: OfferId,
+        by: PersonId,
+        will: Vec<Category>,
+        wont: Vec<Category>,
+        capacity: Capacity,
+        note: Option<Sealed>,
+    },
     ShiftScheduled {
         shift: ShiftId,
         title: Sealed,
@@ -393,6 +402,7 @@ impl CircleEvent {
             ThanksGiven { .. } => "ThanksGiven",
             OfferMade { .. } => "OfferMade",
             OfferWithdrawn { .. } => "OfferWithdrawn",
+            OfferChanged { .. } => "OfferChanged",
             ShiftScheduled { .. } => "ShiftScheduled",
             ShiftDateSkipped { .. } => "ShiftDateSkipped",
             ShiftSeriesEnded { .. } => "ShiftSeriesEnded",

@@ -238,6 +238,13 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
         Action::AnswerPlace { accept: true },
         Action::EndShiftSeries { shift, from: date },
         Action::HandOverCoordination { to: WARM },
+        Action::ChangeOffer {
+            offer,
+            will: vec![Category::Visit],
+            wont: vec![],
+            capacity: Capacity::HoursPerWeek(2),
+            note: None,
+        },
         Action::AnswerCoordination { accept: true },
         Action::PauseCircle {
             message: Some(sealed(actor, "even rust")),
@@ -279,6 +286,7 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::ClaimShift { .. } => "ClaimShift",
         Action::EndShiftSeries { .. } => "EndShiftSeries",
         Action::HandOverCoordination { .. } => "HandOverCoordination",
+        Action::ChangeOffer { .. } => "ChangeOffer",
         Action::AnswerCoordination { .. } => "AnswerCoordination",
         Action::ReleaseShift { .. } => "ReleaseShift",
         Action::ProposeSwap { .. } => "ProposeSwap",

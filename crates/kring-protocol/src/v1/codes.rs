@@ -137,6 +137,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "only-intermediaries",
     "only-intermediary-under-consent",
     "only-members",
+    "only-offer-maker",
     "only-offer-maker-or-coordinator",
     "only-open-request-widens",
     "only-person",

@@ -152,6 +152,16 @@ pub enum Event {
         offer: Uuid,
         by: Uuid,
     },
+    /// The offer as its maker changed it.
+    OfferChanged {
+        offer: Uuid,
+        by: Uuid,
+        will: Vec<Category>,
+        wont: Vec<Category>,
+        capacity: Capacity,
+        /// Personal text.
+        note: Option<String>,
+    },
     ShiftScheduled {
         shift: Uuid,
         /// Personal text.
@@ -326,6 +336,7 @@ impl Event {
             ThanksGiven { .. } => "ThanksGiven",
             OfferMade { .. } => "OfferMade",
             OfferWithdrawn { .. } => "OfferWithdrawn",
+            OfferChanged { .. } => "OfferChanged",
             ShiftScheduled { .. } => "ShiftScheduled",
             ShiftDateSkipped { .. } => "ShiftDateSkipped",
             ShiftSeriesEnded { .. } => "ShiftSeriesEnded",

@@ -32,7 +32,7 @@ const MAX_NOTE_CHARS: usize = v1::limits::NOTE_CHARS;
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, make))
-        .routes(routes!(withdraw))
+        .routes(routes!(withdraw, change))
 }
 
 /// The standing offers the caller may see; 403 for volunteers of the cold ring.
@@ -147,6 +147,46 @@ async fn withdraw(
         .parse()
         .map_err(|_| no_such(kring_domain::Refusal::NoSuchOffer))?;
     let version = command::run(&state, circle, me, Action::WithdrawOffer { offer }).await?;
+    Ok(Json(v1::Changed { version }))
+}
+
+/// 200 with the circle's version; 403 for anyone but the one who made it; 409
+/// when it was withdrawn; 422 as for making one.
+#[utoipa::path(put, path = "/circles/{id}/offers/{offer}", tag = "offers",
+    params(
+        ("id" = Uuid, Path, description = "the circle"),
+        ("offer" = Uuid, Path, description = "the offer"),
+    ),
+    request_body = v1::MakeOffer,
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn change(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path((id, offer)): Path<(String, String)>,
+    Body(body): Body<v1::MakeOffer>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let circle = circle_id(&id)?;
+    let offer = offer
+        .parse()
+        .map_err(|_| no_such(kring_domain::Refusal::NoSuchOffer))?;
+    let note = optional_text(
+        body.note.as_deref(),
+        MAX_NOTE_CHARS,
+        crate::error::Code::NoteLength,
+        "a note has at most",
+    )?;
+    let note = match note {
+        Some(note) => Some(state.app.vault.seal(me, note).await?),
+        None => None,
+    };
+    let action = Action::ChangeOffer {
+        offer,
+        will: categories(&body.will),
+        wont: categories(&body.wont),
+        capacity: wire::domain_capacity(body.capacity),
+        note,
+    };
+    let version = command::run(&state, circle, me, action).await?;
     Ok(Json(v1::Changed { version }))
 }
 

@@ -140,11 +140,12 @@ async fn render(
                                 form.inline method="post" action=(format!("{base}/offers/{}/withdraw", offer.id)) {
                                     button.secondary type="submit" { (ctx.t(T::WithdrawOffer)) }
                                 }
+                                (offer_form(ctx, &base, Some(offer)))
                             }
                         }
                     }
                 }
-                (offer_form(ctx, &base))
+                (offer_form(ctx, &base, None))
             }
         }
         @if coordinator {
@@ -312,19 +313,41 @@ fn categories(ctx: &Ctx, categories: &[Category]) -> String {
         .join(", ")
 }
 
-fn offer_form(ctx: &Ctx, base: &str) -> Markup {
+/// A new offer, or (with `existing`) a change to one's own, filled in as it is.
+fn offer_form(ctx: &Ctx, base: &str, existing: Option<&v1::Offer>) -> Markup {
+    let (key, action, summary, button) = match existing {
+        Some(o) => (
+            format!("offer-{}", o.id),
+            format!("{base}/offers/{}/change", o.id),
+            T::ChangeOffer,
+            T::ChangeOfferButton,
+        ),
+        None => (
+            "offer".to_owned(),
+            format!("{base}/offers"),
+            T::MakeOffer,
+            T::MakeOfferButton,
+        ),
+    };
+    let will = |c: &Category| existing.is_some_and(|o| o.will.contains(c));
+    let wont = |c: &Category| existing.is_some_and(|o| o.wont.contains(c));
+    let (tasks, amount) = match existing.map(|o| o.capacity) {
+        Some(Capacity::TasksPerMonth(n)) => (true, n),
+        Some(Capacity::HoursPerWeek(n)) => (false, n),
+        None => (false, 2),
+    };
     html! {
-        details #offer-form {
-            summary { (ctx.t(T::MakeOffer)) }
-            form.stack method="post" action=(format!("{base}/offers")) {
+        details #(format!("{key}-form")) {
+            summary { (ctx.t(summary)) }
+            form.stack method="post" action=(action) {
                 fieldset {
                     legend { (ctx.t(T::WillDo)) }
                     div.checks {
                         @for category in CATEGORIES {
                             @let word = word_of(&category);
                             div.check {
-                                input #(format!("will-{word}")) type="checkbox" name="will" value=(word);
-                                label for=(format!("will-{word}")) { (ctx.t(i18n::category(category))) }
+                                input #(format!("{key}-will-{word}")) type="checkbox" name="will" value=(word) checked[will(&category)];
+                                label for=(format!("{key}-will-{word}")) { (ctx.t(i18n::category(category))) }
                             }
                         }
                     }
@@ -335,8 +358,8 @@ fn offer_form(ctx: &Ctx, base: &str) -> Markup {
                         @for category in CATEGORIES {
                             @let word = word_of(&category);
                             div.check {
-                                input #(format!("wont-{word}")) type="checkbox" name="wont" value=(word);
-                                label for=(format!("wont-{word}")) { (ctx.t(i18n::category(category))) }
+                                input #(format!("{key}-wont-{word}")) type="checkbox" name="wont" value=(word) checked[wont(&category)];
+                                label for=(format!("{key}-wont-{word}")) { (ctx.t(i18n::category(category))) }
                             }
                         }
                     }
@@ -344,24 +367,25 @@ fn offer_form(ctx: &Ctx, base: &str) -> Markup {
                 fieldset {
                     legend { (ctx.t(T::HowMuch)) }
                     div.check {
-                        input #capacity-hours type="radio" name="capacity_kind" value="hours_per_week" checked;
-                        label for="capacity-hours" { (ctx.t(T::HoursPerWeekLabel)) }
+                        input #(format!("{key}-capacity-hours")) type="radio" name="capacity_kind" value="hours_per_week" checked[!tasks];
+                        label for=(format!("{key}-capacity-hours")) { (ctx.t(T::HoursPerWeekLabel)) }
                     }
                     div.check {
-                        input #capacity-tasks type="radio" name="capacity_kind" value="tasks_per_month";
-                        label for="capacity-tasks" { (ctx.t(T::TasksPerMonthLabel)) }
+                        input #(format!("{key}-capacity-tasks")) type="radio" name="capacity_kind" value="tasks_per_month" checked[tasks];
+                        label for=(format!("{key}-capacity-tasks")) { (ctx.t(T::TasksPerMonthLabel)) }
                     }
                     div.field {
-                        label for="capacity-amount" { (ctx.t(T::Amount)) }
-                        input #capacity-amount type="number" name="capacity_amount" min="1" max="80" value="2" required;
+                        label for=(format!("{key}-capacity-amount")) { (ctx.t(T::Amount)) }
+                        input #(format!("{key}-capacity-amount")) type="number" name="capacity_amount" min="1" max="80" value=(amount) required;
                     }
                 }
                 div.field {
-                    label for="offer-note" { (ctx.t(T::NoteOptional)) }
-                    input #offer-note type="text" name="note" maxlength="500" aria-describedby="offer-note-hint";
-                    p #offer-note-hint .hint { (ctx.t(T::OfferNoteHint)) }
+                    label for=(format!("{key}-note")) { (ctx.t(T::NoteOptional)) }
+                    input #(format!("{key}-note")) type="text" name="note" maxlength="500" aria-describedby=(format!("{key}-note-hint"))
+                        value=[existing.and_then(|o| o.note.as_deref())];
+                    p #(format!("{key}-note-hint")) .hint { (ctx.t(T::OfferNoteHint)) }
                 }
-                button type="submit" { (ctx.t(T::MakeOfferButton)) }
+                button type="submit" { (ctx.t(button)) }
             }
         }
     }
@@ -517,6 +541,34 @@ pub async fn offer(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Resp
     let Ok(circle) = id(&circle) else {
         return ctx.failure(Failure::NotFound);
     };
+    let outcome = ctx
+        .client
+        .post::<_, v1::Created>(&format!("/circles/{circle}/offers"), &offer_of(&fields))
+        .await;
+    ctx.after(created(outcome), &back(circle), T::OfferMade)
+}
+
+/// `POST /circles/{id}/offers/{offer}/change`: one's own offer, changed.
+pub async fn change_offer(
+    ctx: Ctx,
+    Path((circle, offer)): Path<(String, String)>,
+    fields: Fields,
+) -> Response {
+    let (Ok(circle), Ok(offer)) = (id(&circle), id(&offer)) else {
+        return ctx.failure(Failure::NotFound);
+    };
+    let outcome = ctx
+        .client
+        .put::<_, v1::Changed>(
+            &format!("/circles/{circle}/offers/{offer}"),
+            &offer_of(&fields),
+        )
+        .await;
+    ctx.after(changed(outcome), &back(circle), T::OfferChanged)
+}
+
+/// The offer a form describes.
+fn offer_of(fields: &Fields) -> v1::MakeOffer {
     let amount: u16 = fields.parse("capacity_amount").unwrap_or(0);
     let capacity = match fields.get("capacity_kind") {
         Some("tasks_per_month") => Capacity::TasksPerMonth(amount),
@@ -529,17 +581,12 @@ pub async fn offer(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Resp
             .filter_map(crate::form::word)
             .collect()
     };
-    let body = v1::MakeOffer {
+    v1::MakeOffer {
         will: words("will"),
         wont: words("wont"),
         capacity,
         note: fields.get("note").map(str::to_owned),
-    };
-    let outcome = ctx
-        .client
-        .post::<_, v1::Created>(&format!("/circles/{circle}/offers"), &body)
-        .await;
-    ctx.after(created(outcome), &back(circle), T::OfferMade)
+    }
 }
 
 /// `POST /circles/{id}/offers/{offer}/withdraw`.

@@ -91,7 +91,9 @@ fn api() -> Router {
         .route("/me/places", answer(json!([{"circle": CIRCLE, "focus": {"id": ANN, "name": "Mam"}}])))
         .route(&format!("{base}/offers"), answer(json!({"version": 7, "offers": [{"id": SHIFT,
             "by": person(BOB, "Bob"), "will": ["groceries", "walk"], "wont": ["finances"],
-            "capacity": {"hours_per_week": 3}, "note": "Dinsdag"}]})))
+            "capacity": {"hours_per_week": 3}, "note": "Dinsdag"},
+            {"id": REQUEST, "by": person(ANN, "Ann"), "will": ["visit"], "wont": [],
+            "capacity": {"tasks_per_month": 2}, "note": null}]})))
         .route(&format!("{base}/invitations"), answer(json!({"version": 7, "invitations": [
             {"id": SHIFT, "ring": "lukewarm", "role": "member", "expires_at": "2030-05-06T16:00:00Z"}]})))
         // A first page with an older one after it; the page after `before=1` is the last.
@@ -461,4 +463,21 @@ async fn ones_own_data_and_a_circles_download_as_files() {
     // Outside a circle: the API's 404, as a page.
     let (status, _) = page(&format!("/circles/{}/export", uuid::Uuid::nil()), "en").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn ones_own_offer_can_be_changed_as_it_stands() {
+    // The stand-in's offer is Bob's; as Bob it shows the change form filled in.
+    for (lang, change) in [("nl", "Verander je aanbod"), ("en", "Change your offer")] {
+        let (status, html) = page(&format!("/circles/{CIRCLE}/members"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        // Ann changes her own offer (filled in as it stands), not Bob's.
+        assert_eq!(html.matches(change).count(), 1, "{lang}");
+        let action = format!("action=\"/circles/{CIRCLE}/offers/{REQUEST}/change\"");
+        assert!(html.contains(&action), "{lang}");
+        assert!(!html.contains(&format!("/offers/{SHIFT}/change")), "{lang}");
+        let form = &html[html.find(&action).unwrap()..];
+        assert!(form.contains("value=\"visit\" checked"), "{lang}");
+        assert!(form.contains("value=\"tasks_per_month\" checked"), "{lang}");
+    }
 }

@@ -40,7 +40,8 @@ impl Circle {
             | NoShowRecorded { .. }
             | ThanksGiven { .. }
             | OfferMade { .. }
-            | OfferWithdrawn { .. }) => self.apply_requests(event),
+            | OfferWithdrawn { .. }
+            | OfferChanged { .. }) => self.apply_requests(event),
             event @ (ShiftScheduled { .. }
             | ShiftDateSkipped { .. }
             | ShiftSeriesEnded { .. }

@@ -78,6 +78,17 @@ impl Circle {
                     o.withdrawn = true;
                 }
             }
+            OfferChanged {
+                offer,
+                will,
+                capacity,
+                ..
+            } => {
+                if let Some(o) = self.offers.get_mut(&offer) {
+                    o.will = will;
+                    o.capacity = capacity;
+                }
+            }
             _ => unreachable!("apply dispatches by area"),
         }
     }

@@ -121,7 +121,8 @@ impl Circle {
             | Action::RecordNoShow { .. }
             | Action::Thank { .. }
             | Action::MakeOffer { .. }
-            | Action::WithdrawOffer { .. }) => self.decide_requests(action, by, &me, now),
+            | Action::WithdrawOffer { .. }
+            | Action::ChangeOffer { .. }) => self.decide_requests(action, by, &me, now),
             action @ (Action::ScheduleShift { .. }
             | Action::SkipShiftDate { .. }
             | Action::EndShiftSeries { .. }

@@ -180,20 +180,32 @@ impl Circle {
                 if self.offers.contains_key(&offer) {
                     return Err(Refusal::OfferExists.into());
                 }
-                if will.is_empty() {
-                    return Err(Refusal::OfferNeedsHelp.into());
-                }
-                if will.iter().any(|c| wont.contains(c)) {
-                    return Err(Refusal::OfferedAndDeclined.into());
-                }
-                if me.ring != Ring::Warm && will.iter().any(|c| c.kind() == Kind::PersonalCare) {
-                    return Err(Refusal::PersonalCareIsProfessional.into());
-                }
-                capacity.validate()?;
-                if let Some(note) = &note {
-                    own_writing(by, note)?;
-                }
+                check_offer(me, by, &will, &wont, &capacity, &note)?;
                 Ok(vec![CircleEvent::OfferMade {
+                    offer,
+                    by,
+                    will,
+                    wont,
+                    capacity,
+                    note,
+                }])
+            }
+            Action::ChangeOffer {
+                offer,
+                will,
+                wont,
+                capacity,
+                note,
+            } => {
+                let o = self.offers.get(&offer).ok_or(Refusal::NoSuchOffer)?;
+                if o.by != by {
+                    return Err(Refusal::OnlyOfferMaker.into());
+                }
+                if o.withdrawn {
+                    return Err(Refusal::OfferWithdrawn.into());
+                }
+                check_offer(me, by, &will, &wont, &capacity, &note)?;
+                Ok(vec![CircleEvent::OfferChanged {
                     offer,
                     by,
                     will,
@@ -264,4 +276,31 @@ impl Circle {
         }
         Ok(())
     }
+}
+
+/// What an offer must be, made or changed: some help, none both offered and
+/// declined, personal care from the warm ring only, a capacity in range, a
+/// note in its writer's own key.
+fn check_offer(
+    me: &Member,
+    by: PersonId,
+    will: &[crate::Category],
+    wont: &[crate::Category],
+    capacity: &crate::Capacity,
+    note: &Option<crate::Sealed>,
+) -> Result<(), DomainError> {
+    if will.is_empty() {
+        return Err(Refusal::OfferNeedsHelp.into());
+    }
+    if will.iter().any(|c| wont.contains(c)) {
+        return Err(Refusal::OfferedAndDeclined.into());
+    }
+    if me.ring != Ring::Warm && will.iter().any(|c| c.kind() == Kind::PersonalCare) {
+        return Err(Refusal::PersonalCareIsProfessional.into());
+    }
+    capacity.validate()?;
+    if let Some(note) = note {
+        own_writing(by, note)?;
+    }
+    Ok(())
 }
