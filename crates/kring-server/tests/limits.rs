@@ -73,15 +73,15 @@ fn the_description_states_the_bounds_the_code_checks() {
     assert_eq!(max_len("Thank", "note"), limits::NOTE_CHARS);
     assert_eq!(max_len("ScheduleShift", "title"), limits::TITLE_CHARS);
     assert_eq!(max_len("ReleaseShift", "reason"), limits::REASON_CHARS);
-    for schema in ["AskForHelp", "ScheduleShift"] {
+    for (schema, most) in [
+        ("AskForHelp", limits::MAX_MINUTES),
+        ("ScheduleShift", limits::MAX_SHIFT_MINUTES),
+    ] {
         assert_eq!(
             min(schema, "duration_minutes"),
             u64::from(limits::MIN_MINUTES)
         );
-        assert_eq!(
-            max(schema, "duration_minutes"),
-            u64::from(limits::MAX_MINUTES)
-        );
+        assert_eq!(max(schema, "duration_minutes"), u64::from(most));
     }
     assert_eq!(
         max("ScheduleShift", "helpers_needed"),
@@ -314,7 +314,8 @@ async fn the_server_holds_every_stated_bound(s: Server) {
             method: "post",
             path: format!("{c}/shifts"),
             at: json!(min("ScheduleShift", "helpers_needed")),
-            past: json!(min("ScheduleShift", "helpers_needed") - 1),
+            // 0 (a professionals' visit) is the fewest: -1 is no number of helpers.
+            past: json!(min("ScheduleShift", "helpers_needed") as i64 - 1),
             body: Box::new(move |v| s4(json!("Koken"), json!(60), v)),
         },
         Bound {

@@ -30,8 +30,10 @@ pub const TITLE_CHARS: usize = 200;
 pub const REASON_CHARS: usize = 500;
 /// The fewest minutes a request or a shift takes.
 pub const MIN_MINUTES: u16 = 5;
-/// The most minutes a request or a shift takes.
+/// The most minutes a request takes.
 pub const MAX_MINUTES: u16 = 720;
+/// A shift's longest: three days (a weekend's stay and more).
+pub const MAX_SHIFT_MINUTES: u16 = 4320;
 /// The most people one date of a shift needs.
 pub const MAX_HELPERS: u8 = 10;
 /// The most hours a week someone can offer.
