@@ -890,7 +890,9 @@ async fn mail_preferences_are_saved_and_shown_in_both_languages() {
     browser.fill("From", "23:00").await;
     browser.fill("Until", "06:30").await;
     browser.fill("Hours before (0 = none)", "4").await;
-    browser.fill("Shift swaps", "daily summary").await;
+    browser
+        .fill("Your shifts: swaps, and dates cancelled", "daily summary")
+        .await;
     browser.fill("Circle around Opa: requests", "off").await;
     browser.click("Save").await;
     browser.wait_for_text("Saved.").await;
