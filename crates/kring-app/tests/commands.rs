@@ -222,15 +222,15 @@ async fn postgres_an_erasure_waits_for_a_join_still_held_back() {
         .await
         .unwrap();
     let daughter = w.admit(Ring::Warm).await;
-    let release = tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        open.rollback().await.unwrap();
-    });
     let forgetter = Forgetter::open(&w.test.url, &Default::default())
         .await
         .unwrap();
-    let erased = forgetter.forget(daughter).await.unwrap();
-    release.await.unwrap();
+    // The erasure starts while the join is still held back; the holder ends
+    // as it runs (whichever comes first, it must find the circle).
+    let erasure = tokio::spawn(async move { forgetter.forget(daughter).await });
+    tokio::task::yield_now().await;
+    open.rollback().await.unwrap();
+    let erased = erasure.await.unwrap().unwrap();
     assert_eq!(erased.circles, 1, "{erased:?}");
     let circle = w.commands.circle_state(w.circle).await.unwrap().unwrap();
     assert!(!circle.members.contains_key(&daughter));
