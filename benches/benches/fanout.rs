@@ -527,6 +527,7 @@ async fn make_circle(
             focus,
             focus_name,
             time_zone: "Europe/Amsterdam".into(),
+            plan: vec![],
         },
     )
     .await?;
@@ -550,6 +551,7 @@ async fn make_circle(
         let accept = Action::AcceptInvitation {
             invitation,
             token_hash,
+            focus_name: None,
         };
         version = run(*person, accept).await?;
     }

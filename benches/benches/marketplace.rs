@@ -217,6 +217,7 @@ async fn populate(db: &Db, volunteers: usize, listings: usize) -> anyhow::Result
                         focus,
                         focus_name: vault.seal(focus, "Moeder").await?,
                         time_zone: "Europe/Amsterdam".into(),
+                        plan: vec![],
                     },
                     Action::GrantConsent {
                         organisation,

@@ -209,6 +209,7 @@ impl Sim {
                 focus: self.focus,
                 focus_name,
                 time_zone: self.time_zone.into(),
+                plan: vec![],
             };
             return ((Actor::person(self.coordinator), create), None);
         }
@@ -220,6 +221,7 @@ impl Sim {
             let accept = Action::AcceptInvitation {
                 invitation,
                 token_hash,
+                focus_name: None,
             };
             return ((Actor::person(person), accept), None);
         }

@@ -76,9 +76,10 @@ const PAGE: usize = 500;
 
 /// The events that bring people into a circle or take them out (those
 /// [`kring_views::membership_change`] answers for).
-const MEMBERSHIP_EVENTS: [&str; 4] = [
+const MEMBERSHIP_EVENTS: [&str; 5] = [
     "CircleCreated",
     "MemberJoined",
+    "FocusClaimed",
     "MemberLeft",
     "MemberRemoved",
 ];

@@ -17,6 +17,7 @@ mod commands;
 mod credentials;
 pub mod erasure;
 mod request_keys;
+pub mod templates;
 mod vault;
 pub mod volunteering;
 

@@ -57,6 +57,7 @@ impl World {
                 focus: self.focus,
                 focus_name,
                 time_zone: "Europe/Amsterdam".into(),
+                plan: vec![],
             },
         )
         .await
@@ -86,6 +87,7 @@ impl World {
             Action::AcceptInvitation {
                 invitation,
                 token_hash,
+                focus_name: None,
             },
         )
         .await

@@ -71,7 +71,7 @@ refusals! {
     OnlyCoordinatorsOrFocus = "only-coordinators-or-focus", NotAllowed, "only a coordinator or the focus person may do this";
     OnlyIntermediaryUnderConsent = "only-intermediary-under-consent", NotAllowed, "only an intermediary under consent may do this";
     OnlyAuthor = "only-author", NotAllowed, "only the author of the entry may do this";
-    OnlyPerson = "only-person", NotAllowed, "only a person (the family creates the circle) may do this";
+    OnlyPerson = "only-person", NotAllowed, "a circle is for someone in the family: an intermediary sets it up for them, not for themself";
     OnlyMembers = "only-members", NotAllowed, "only members of the circle may do this";
     OnlyWarmAndLukewarm = "only-warm-and-lukewarm", NotAllowed, "only members of the warm and lukewarm rings may do this; volunteers act on their own task";
     OnlyWarmForFocus = "only-warm-for-focus", NotAllowed, "only the warm ring (asking for the focus person) may do this";
@@ -196,6 +196,10 @@ refusals! {
     HandOverToSelf = "hand-over-to-self", Invalid, "choose another member to take over coordinating";
     CoordinationAlreadyOffered = "coordination-already-offered", Conflict, "this member was already asked to take over coordinating: they have not answered yet";
     NoCoordinationOffered = "no-coordination-offered", NotFound, "nobody asked you to take over coordinating this circle";
+    FocusIsWarm = "focus-is-warm", Invalid, "the person the circle is for claims their place in the warm ring, without a task";
+    FocusHasAccount = "focus-has-account", Conflict, "the person this circle is for has their own account in it already";
+    ConsentFromFamily = "consent-from-family", NotAllowed, "consent is the family's to give: the intermediary who set the circle up cannot give or revoke it";
+    PlanHoldsOnlyRotaRequestsAndLogbook = "plan-holds-only-rota-requests-and-logbook", Invalid, "a new circle's plan holds only shifts, requests and logbook entries";
     CircleEnded = "circle-ended", Conflict, "this circle has ended: it can still be read, but nothing in it can be changed";
     CirclePaused = "circle-paused", Conflict, "the circle is paused: no shift takes place or can be taken until a coordinator resumes it";
     CircleAlreadyPaused = "circle-already-paused", Conflict, "the circle is paused already";

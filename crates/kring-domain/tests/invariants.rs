@@ -770,6 +770,7 @@ fn command(step: &Step, now: DateTime<Utc>) -> CircleCommand {
             focus: FOCUS,
             focus_name: sealed(FOCUS, "Mam"),
             time_zone: "Europe/Amsterdam".into(),
+            plan: vec![],
         },
         Op::Invite {
             invitation,
@@ -801,6 +802,7 @@ fn command(step: &Step, now: DateTime<Utc>) -> CircleCommand {
             } else {
                 "0".repeat(64)
             },
+            focus_name: None,
         },
         Op::ChangeRing { who, ring } => Action::ChangeRing {
             person: who.person(),
@@ -970,6 +972,9 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
     match event {
         CircleCreated { .. }
         | MemberJoined { .. }
+        | FocusClaimed { .. }
+        | CircleSetUp { .. }
+        | CircleHandedOver { .. }
         | IntermediaryLooked { .. }
         | RequestPlaceNoted { .. }
         | VolunteerProposed { .. }

@@ -340,6 +340,7 @@ fn an_invitation_from_before_the_end_no_longer_opens_the_circle() {
     let accept = Action::AcceptInvitation {
         invitation: INVITATION,
         token_hash: TOKEN.into(),
+        focus_name: None,
     };
     assert!(outcome(with_everything_open(), by(STRANGER, accept.clone())).is_ok());
     assert!(outcome(given, by(STRANGER, accept)).is_err());
@@ -385,6 +386,7 @@ fn an_open_invitation_that_slipped_past_the_end_opens_nothing() {
     let accept = Action::AcceptInvitation {
         invitation: INVITATION,
         token_hash: TOKEN.into(),
+        focus_name: None,
     };
     assert_eq!(
         outcome(given, by(STRANGER, accept)),

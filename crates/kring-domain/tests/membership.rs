@@ -70,6 +70,7 @@ fn accept(token_hash: &str) -> Action {
     Action::AcceptInvitation {
         invitation: INVITATION,
         token_hash: token_hash.into(),
+        focus_name: None,
     }
 }
 
@@ -128,6 +129,7 @@ fn create(
             focus,
             focus_name,
             time_zone: time_zone.into(),
+            plan: vec![],
         },
     )
 }
@@ -253,14 +255,15 @@ fn the_focus_persons_name_must_be_sealed_with_their_own_key() {
 }
 
 #[test]
-fn an_intermediary_cannot_create_a_circle() {
+fn an_intermediary_cannot_create_a_circle_for_themself() {
     circle()
         .given_no_previous_events()
         .when(looking(Action::CreateCircle {
             circle: CIRCLE,
-            focus: FOCUS,
-            focus_name: sealed(FOCUS, "Mam"),
+            focus: SOCIAL_WORKER,
+            focus_name: sealed(SOCIAL_WORKER, "Ik"),
             time_zone: "Europe/Amsterdam".into(),
+            plan: vec![],
         }))
         .then_expect_error(DomainError::Refused(Refusal::OnlyPerson));
 }
@@ -643,6 +646,7 @@ fn without_the_right_secret_there_is_no_circle() {
             Action::AcceptInvitation {
                 invitation: OTHER_INVITATION,
                 token_hash: TOKEN.into(),
+                focus_name: None,
             },
         ))
         .then_expect_error(DomainError::Refused(Refusal::NoSuchCircle));

@@ -13,6 +13,7 @@ fn a_coordinator_creates_a_circle() {
                 focus: FOCUS,
                 focus_name: sealed(FOCUS, "Mam"),
                 time_zone: "Europe/Amsterdam".into(),
+                plan: vec![],
             },
         ))
         .then_expect_events(vec![CircleEvent::CircleCreated {

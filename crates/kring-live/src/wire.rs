@@ -408,6 +408,30 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             by: by.0,
             at: *at,
         },
+        E::FocusClaimed {
+            invitation,
+            person,
+            was,
+            name,
+        } => W::FocusClaimed {
+            invitation: invitation.0,
+            person: person.0,
+            was: was.0,
+            name: text(name),
+        },
+        E::CircleSetUp { organisation, by } => W::CircleSetUp {
+            organisation: organisation.0,
+            by: by.0,
+        },
+        E::CircleHandedOver {
+            organisation,
+            from,
+            to,
+        } => W::CircleHandedOver {
+            organisation: organisation.0,
+            from: from.0,
+            to: to.0,
+        },
     }
 }
 
@@ -531,6 +555,7 @@ pub fn role(role: InvitedAs) -> v1::Role {
     match role {
         InvitedAs::Member => v1::Role::Member,
         InvitedAs::Coordinator => v1::Role::Coordinator,
+        InvitedAs::Focus => v1::Role::Focus,
     }
 }
 
@@ -538,6 +563,7 @@ pub fn domain_role(role: v1::Role) -> InvitedAs {
     match role {
         v1::Role::Member => InvitedAs::Member,
         v1::Role::Coordinator => InvitedAs::Coordinator,
+        v1::Role::Focus => InvitedAs::Focus,
     }
 }
 

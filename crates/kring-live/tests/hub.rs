@@ -34,6 +34,7 @@ async fn a_slow_consumer_is_dropped_and_the_others_keep_up(test: TestLog) {
         focus,
         focus_name: vault.seal(focus, "Mam").await.unwrap(),
         time_zone: "Europe/Amsterdam".into(),
+        plan: vec![],
     })
     .await
     .unwrap();

@@ -66,6 +66,9 @@ fn kind(event: &CircleEvent) -> &'static str {
         CirclePaused { .. } => "CirclePaused",
         CircleResumed { .. } => "CircleResumed",
         CircleEnded { .. } => "CircleEnded",
+        FocusClaimed { .. } => "FocusClaimed",
+        CircleSetUp { .. } => "CircleSetUp",
+        CircleHandedOver { .. } => "CircleHandedOver",
         ShiftSeriesEnded { .. } => "ShiftSeriesEnded",
         CoordinationOffered { .. } => "CoordinationOffered",
         CoordinationAnswered { .. } => "CoordinationAnswered",
@@ -75,7 +78,7 @@ fn kind(event: &CircleEvent) -> &'static str {
 
 /// All but a place offered and answered, and an ending (after which a random
 /// history could not go on).
-const KINDS: usize = 43;
+const KINDS: usize = 46;
 
 fn contract() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto/openapi.json");

@@ -523,6 +523,13 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
                 (p, about)
             })
             .collect(),
+        // The person the circle is for, with an account now: as a new warm member.
+        FocusClaimed { person, .. } => after
+            .members
+            .iter()
+            .filter(|(p, m)| m.coordinator && *p != person)
+            .map(|(p, _)| (*p, About::NewMember { ring: Ring::Warm }))
+            .collect(),
         MemberJoined {
             person, ring, task, ..
         } => {

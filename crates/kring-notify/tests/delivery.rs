@@ -84,6 +84,7 @@ impl World {
                 focus,
                 focus_name,
                 time_zone: "Europe/Amsterdam".into(),
+                plan: vec![],
             },
         )
         .await;
@@ -150,6 +151,7 @@ impl World {
         let accept = Action::AcceptInvitation {
             invitation,
             token_hash,
+            focus_name: None,
         };
         self.run(person, accept).await;
         person

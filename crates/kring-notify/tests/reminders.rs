@@ -83,6 +83,7 @@ impl World {
                 focus: w.focus,
                 focus_name,
                 time_zone: "Europe/Amsterdam".into(),
+                plan: vec![],
             },
         )
         .await;
@@ -141,6 +142,7 @@ impl World {
             Action::AcceptInvitation {
                 invitation,
                 token_hash,
+                focus_name: None,
             },
         )
         .await;

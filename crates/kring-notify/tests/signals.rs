@@ -67,6 +67,7 @@ impl World {
                 focus,
                 focus_name,
                 time_zone: "Europe/Amsterdam".into(),
+                plan: vec![],
             },
         )
         .await;
@@ -124,6 +125,7 @@ impl World {
             Action::AcceptInvitation {
                 invitation,
                 token_hash,
+                focus_name: None,
             },
         )
         .await;

@@ -51,6 +51,7 @@ async fn helped(commands: &Commands) -> DateTime<Utc> {
             focus: FOCUS,
             focus_name: sealed(FOCUS),
             time_zone: "Europe/Amsterdam".into(),
+            plan: vec![],
         },
         Action::GrantConsent {
             organisation: ORG,

@@ -88,6 +88,8 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         // matrix's viewers must survive it, so only the wrong one is tried here.
         ("POST", "/me/deletion", json!({"password": "not the password"}), [ANON, NO, NO, NO, NO, NO, NO, NO, NO, NO]),
         ("GET", "/circles", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
+        // Always the caller's own list (no one else's can be named): tests/organisations.rs.
+        ("GET", "/me/organisations", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         ("GET", "/me/mail", json!(null), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         ("PUT", "/me/mail", json!({"language": "en", "time_zone": "Europe/Amsterdam", "quiet_from": "22:00", "quiet_until": "07:00", "evening_before": true, "remind_hours_before": 2, "topics": [{"topic": "swaps", "delivery": "daily"}]}), [ANON, OK, OK, OK, OK, OK, OK, OK, OK, OK]),
         // ---- links in mails: the token alone decides (a made-up one is no link for anyone)
@@ -99,6 +101,8 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("GET", "/organisations/{org}", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),
         ("GET", "/organisations/{org}/dashboard", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, OK]),
         ("GET", "/organisations/{org}/circles/{id}", json!(null), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, OK, OK, HIDDEN]),
+        // The kitchen table: an intermediary of the organisation sets a circle up with a family.
+        ("POST", "/organisations/{org}/circles", json!({"focus_name": "Opa"}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, S(201), S(201), S(201)]),
         ("POST", "/organisations", json!({"name": "Buurtzorg Oost"}), [ANON, S(201), S(201), S(201), S(201), S(201), S(201), S(201), S(201), S(201)]),
         // A mailed invitation: the same 202 for any address (no oracle).
         ("POST", "/organisations/{org}/intermediaries", json!({"email": "nobody@example.org"}), [ANON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, S(202), S(202), S(202)]),

@@ -49,6 +49,8 @@ fn create(focus_name: &str, time_zone: Option<&str>) -> v1::CreateCircle {
         focus_name: focus_name.into(),
         time_zone: time_zone.map(Into::into),
         for_myself: false,
+        template: None,
+        language: None,
     }
 }
 

@@ -440,6 +440,8 @@ async fn coordinator(s: &Server) -> (Browser, String) {
                 focus_name: "Mam, \"our\" mother; at home".into(),
                 time_zone: Some("Europe/Amsterdam".into()),
                 for_myself: false,
+                template: None,
+                language: None,
             },
             StatusCode::CREATED,
         )

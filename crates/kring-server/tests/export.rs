@@ -29,6 +29,8 @@ async fn create(ann: &Browser, focus_name: &str) -> String {
                 focus_name: focus_name.into(),
                 time_zone: None,
                 for_myself: false,
+                template: None,
+                language: None,
             },
         )
         .await;

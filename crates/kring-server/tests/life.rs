@@ -27,6 +27,8 @@ async fn circle(s: &Server) -> (Browser, String) {
                 focus_name: "Mam".into(),
                 time_zone: None,
                 for_myself: false,
+                template: None,
+                language: None,
             },
             StatusCode::CREATED,
         )

@@ -46,6 +46,8 @@ async fn start_circle(ann: &Browser, focus: &str) -> String {
                 focus_name: focus.into(),
                 time_zone: None,
                 for_myself: false,
+                template: None,
+                language: None,
             },
             StatusCode::CREATED,
         )

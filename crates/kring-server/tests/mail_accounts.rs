@@ -361,6 +361,8 @@ async fn a_coordinator_invites_by_mail_and_the_mailed_link_joins(s: Server) {
                 focus_name: "Oma Truus".into(),
                 time_zone: None,
                 for_myself: false,
+                template: None,
+                language: None,
             },
             StatusCode::CREATED,
         )

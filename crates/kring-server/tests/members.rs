@@ -48,6 +48,8 @@ async fn circle(s: &Server) -> (Browser, String, String) {
                 focus_name: "Mam".into(),
                 time_zone: None,
                 for_myself: false,
+                template: None,
+                language: None,
             },
             StatusCode::CREATED,
         )
@@ -1266,6 +1268,7 @@ async fn the_circle_says_what_each_member_may_read(s: Server) {
             read_health: false,
             export: false,
             decide_consent: false,
+            invite_focus: false,
         }
     );
 }

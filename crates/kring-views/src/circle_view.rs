@@ -128,6 +128,7 @@ impl CircleView {
         use CircleEvent::*;
         match event {
             CircleCreated { focus_name, .. } => self.focus_name = Some(focus_name.clone()),
+            FocusClaimed { name, .. } => self.focus_name = Some(name.clone()),
             VolunteerProposed {
                 request,
                 volunteer,

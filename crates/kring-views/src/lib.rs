@@ -7,6 +7,7 @@ mod current;
 mod dashboard;
 mod health;
 mod history;
+mod intermediaries;
 mod load;
 mod marketplace;
 mod memberships;
@@ -17,9 +18,15 @@ mod suggestions;
 
 pub use circle_view::{CircleView, EntryView, RequestView, ThanksView};
 pub use current::{complete, current, CurrentViews};
-pub use dashboard::{dashboard, ConsentEntry, ConsentedCircles, DashboardRow, ORGANISATION_VIEW};
+pub use dashboard::{
+    attention, dashboard, urgency, Attention, ConsentEntry, ConsentedCircles, DashboardRow,
+    Urgency, ORGANISATION_VIEW,
+};
 pub use health::Health;
 pub use history::{circle_history, circle_history_from, HistoryEvent};
+pub use intermediaries::{
+    intermediary_change, organisations_of, PersonOrganisations, INTERMEDIARY_VIEW,
+};
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
 pub use marketplace::{
     listing_id, marketplace, marketplaces_touched, month_of, ranked, ListedProposal, Listing,

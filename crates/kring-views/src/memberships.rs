@@ -26,7 +26,9 @@ pub struct PersonCircles {
 pub fn membership_change(event: &CircleEvent) -> Option<(PersonId, bool)> {
     match event {
         CircleEvent::CircleCreated { coordinator, .. } => Some((*coordinator, true)),
-        CircleEvent::MemberJoined { person, .. } => Some((*person, true)),
+        CircleEvent::MemberJoined { person, .. } | CircleEvent::FocusClaimed { person, .. } => {
+            Some((*person, true))
+        }
         CircleEvent::MemberLeft { person, .. } | CircleEvent::MemberRemoved { person, .. } => {
             Some((*person, false))
         }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use cqrs_es::persist::{EventUpcaster, SerializedEvent};
 use kring_domain::{
-    upcasters, CircleEvent, CircleId, OrganisationId, PersonId, VolunteerEvent, VolunteerId,
+    upcasters, CircleEvent, CircleId, OrganisationEvent, OrganisationId, PersonId, VolunteerEvent,
+    VolunteerId,
 };
 use kring_store::{
     ReadSide, RecordedEvent, StoreError, StreamKind, StreamName, Subscription, ViewRow, ViewStore,
@@ -15,6 +16,9 @@ use kring_store::{
 use tokio::sync::watch;
 
 use crate::dashboard::{consent_organisation, ConsentedCircles, ORGANISATION_VIEW};
+use crate::intermediaries::{
+    intermediary_change, organisations_of, PersonOrganisations, INTERMEDIARY_VIEW,
+};
 use crate::marketplace::{marketplaces_touched, Volunteers, VOLUNTEERS_VIEW};
 use crate::memberships::{
     circles_of, membership_change, place_change, PersonCircles, MEMBERSHIP_VIEW,
@@ -63,6 +67,7 @@ struct Pending {
     organisations: BTreeSet<OrganisationId>,
     volunteers: BTreeSet<OrganisationId>,
     people: BTreeSet<PersonId>,
+    intermediaries: BTreeSet<PersonId>,
     cursor: Option<kring_store::GlobalCursor>,
     events: usize,
 }
@@ -114,6 +119,8 @@ pub struct Projector {
     /// Whose volunteering each volunteer stream is (from its first event).
     volunteer_streams: HashMap<VolunteerId, (OrganisationId, PersonId)>,
     people: HashMap<PersonId, PersonCircles>,
+    /// Each person's organisations, by who works where.
+    intermediaries: HashMap<PersonId, PersonOrganisations>,
     /// Folded but not yet stored.
     pending: Pending,
     /// Where the stored views stand: a failure goes back here.
@@ -139,6 +146,7 @@ impl Projector {
             volunteers: HashMap::new(),
             volunteer_streams: HashMap::new(),
             people: HashMap::new(),
+            intermediaries: HashMap::new(),
             pending: Pending::default(),
             committed,
             upcasters: upcasters::all(),
@@ -291,6 +299,7 @@ impl Projector {
         self.organisations.clear();
         self.volunteers.clear();
         self.people.clear();
+        self.intermediaries.clear();
     }
 
     /// Brings the organisation's consented circles and listings into memory.
@@ -418,6 +427,10 @@ impl Projector {
                 self.fold_volunteering(VolunteerId(id), recorded).await?;
                 continue;
             }
+            if let Some(id) = StreamName::id_of(StreamKind::Organisation, &recorded.stream_id) {
+                self.fold_organisation(OrganisationId(id), recorded).await?;
+                continue;
+            }
             let Some((circle, event)) = decode(&self.upcasters, recorded)? else {
                 continue;
             };
@@ -487,6 +500,37 @@ impl Projector {
         Ok(batch.len())
     }
 
+    /// Folds an organisation's event into the organisations of whom it takes
+    /// on or lets go. Organisation events have no older versions to upcast.
+    async fn fold_organisation(
+        &mut self,
+        organisation: OrganisationId,
+        recorded: &RecordedEvent,
+    ) -> Result<(), ProjectionError> {
+        let event: OrganisationEvent =
+            recorded
+                .decode_payload()
+                .map_err(|source| ProjectionError::Undecodable {
+                    stream: recorded.stream_id.clone(),
+                    event: recorded.version,
+                    source,
+                })?;
+        let Some((person, works_there)) = intermediary_change(&event) else {
+            return Ok(());
+        };
+        self.pending.intermediaries.insert(person);
+        if !self.intermediaries.contains_key(&person) {
+            let stored = match self.fresh {
+                true => PersonOrganisations::default(),
+                false => organisations_of(self.log.as_ref(), person).await?,
+            };
+            self.intermediaries.insert(person, stored);
+        }
+        let organisations = self.intermediaries.get_mut(&person).expect("just loaded");
+        organisations.apply(organisation, works_there);
+        Ok(())
+    }
+
     /// `person`'s circles, to be changed (stored at the next flush).
     async fn person_circles(
         &mut self,
@@ -554,6 +598,15 @@ impl Projector {
                 circles,
             )?);
         }
+        for person in &pending.intermediaries {
+            let organisations = &self.intermediaries[person];
+            rows.push(row(
+                INTERMEDIARY_VIEW,
+                person.to_string(),
+                organisations.revision,
+                organisations,
+            )?);
+        }
         if let Err(e) = self.log.commit_views(CHECKPOINT, cursor, &rows).await {
             // What was folded was not stored: forget it, and start again from the store.
             self.forget_folded();
@@ -576,6 +629,7 @@ impl Projector {
             self.pending.circles.clear();
             self.organisations.clear();
             self.people.clear();
+            self.intermediaries.clear();
         }
         self.progress.send_modify(|n| *n += 1);
         Ok(())

@@ -25,6 +25,7 @@ async fn circle_with(log: &dyn EventLog, actions: Vec<Action>) -> CircleId {
         focus,
         focus_name: sealed(focus, "Mam"),
         time_zone: "Europe/Amsterdam".into(),
+        plan: vec![],
     };
     let mut version = 0;
     for action in std::iter::once(create).chain(actions) {

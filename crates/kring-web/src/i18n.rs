@@ -6,7 +6,7 @@
 //! A text with `{0}`, `{1}` ... is filled with [`fill`].
 
 use kring_protocol::v1::{
-    Category, MailDelivery, MailTopic, RequestStatus, Ring, Scope, Visibility,
+    Attention, Category, MailDelivery, MailTopic, RequestStatus, Ring, Scope, Visibility,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -379,6 +379,32 @@ table! {
     KeepsakeCounts => "{0} berichten in het logboek, {1} keer bedankt.", "{0} logbook entries, thanked {1} times.";
     Print => "Afdrukken", "Print";
     PrintWeek => "Druk deze week af (voor op de koelkast)", "Print this week (for the fridge)";
+    FocusHello => "Hallo {0}", "Hello {0}";
+    FocusComing => "Vandaag en de komende dagen", "Today and the coming days";
+    FocusNothingComing => "De komende dagen staat er niets op het rooster.", "Nothing is on the rota for the coming days.";
+    FocusWhoComes => "komt: {0}", "coming: {0}";
+    FocusNobodyYet => "nog niemand", "nobody yet";
+    FocusAsk => "Iets vragen", "Ask for something";
+    FocusOffer => "Iets aanbieden", "Offer something";
+    FocusThanks => "Bedanken", "Say thank you";
+    FocusThanksText => "Wie er de afgelopen dagen was:", "Who came in the last few days:";
+    FocusNoOneToThank => "De afgelopen dagen was er niemand op het rooster.", "Nobody was on the rota in the last few days.";
+    FocusWholeCircle => "Alles van de kring zien", "See everything in the circle";
+    FocusSimpleView => "Terug naar het eenvoudige overzicht", "Back to the simple view";
+    InviteFocusHeading => "{0} zelf laten meedoen", "Let {0} join in themself";
+    InviteFocusText => "{0} krijgt een eigen account en neemt de eigen plek in: als degene om wie de kring draait, niet als nieuw lid. Je krijgt een link die één keer werkt; geef die aan {0}.", "{0} gets an account of their own and takes their own place: as the person the circle is for, not as a new member. You get a link that works once; give it to {0}.";
+    InviteFocusButton => "Maak de link", "Make the link";
+    SetUpByYou => "Je zette deze kring op met de familie. Nodig de eerste coördinator uit de familie uit: zodra die meedoet, is de kring van de familie en ga jij eruit. Je organisatie ziet daarna alleen wat de familie toestaat.", "You set this circle up with the family. Invite the family's first coordinator: once they join, the circle is the family's and you leave it. Your organisation then sees only what the family allows.";
+    SetUpByOrganisation => "Een consulent zette deze kring op met de familie. Zodra de eerste coördinator uit de familie meedoet, gaat de consulent eruit.", "An intermediary set this circle up with the family. Once the family's first coordinator joins, the intermediary leaves it.";
+    TemplateLabel => "Beginnen met een plan (mag leeg blijven)", "Start from a plan (optional)";
+    TemplateHint => "Een plan zet voorgestelde vaste diensten, de eerste hulpvragen en een welkomstbericht klaar. Alles blijft aan te passen.", "A plan fills in suggested weekly shifts, the first requests and a welcome entry. Everything stays changeable.";
+    TemplateNone => "Zonder plan", "No plan";
+    TemplateHomeAfterHospital => "Thuis na het ziekenhuis (zes weken)", "Home after hospital (six weeks)";
+    TemplateDementiaAtHome => "Dementie, thuis", "Dementia at home";
+    TemplateRecoveryAfterSurgery => "Herstel na een operatie (vier weken)", "Recovery after surgery (four weeks)";
+    TemplateLastPhase => "De laatste levensfase", "The last phase of life";
+    KitchenTable => "Een kring opzetten met een familie", "Set up a circle with a family";
+    KitchenTableText => "Aan de keukentafel: jij zet de kring op en nodigt de eerste coördinator uit de familie uit. Zodra die meedoet, is de kring van de familie en ga jij eruit. Je organisatie ziet daarna alleen wat de familie toestaat.", "At the kitchen table: you set the circle up and invite the family's first coordinator. Once they join, the circle is the family's and you leave it. Your organisation then sees only what the family allows.";
     DeliveryOff => "uit", "off";
     DeliveryNow => "meteen", "at once";
     DeliveryDaily => "elke dag samen", "daily summary";
@@ -722,6 +748,24 @@ table! {
     LookRecorded => "De kring ziet dat je keek.", "The circle sees that you looked.";
     OpenRequestsCount => "Open hulpvragen: {0}", "Open requests: {0}";
     SharedLogbook => "Gedeelde logboekberichten", "Shared logbook entries";
+    MyOrganisations => "Jouw organisaties", "Your organisations";
+    MyOrganisationsText => "Je werkt voor deze organisaties. Open er een voor de kringen, de marktplaats en je collega's.", "You work for these organisations. Open one for its circles, its marketplace and your colleagues.";
+    FindCircles => "Kringen zoeken", "Find circles";
+    FilterNeedsAttention => "Alleen kringen die aandacht nodig hebben", "Only circles that need attention";
+    FilterSignal => "Met dit signaal", "With this signal";
+    FilterAnySignal => "Elk signaal", "Any signal";
+    FilterName => "Naam van de persoon om wie de kring draait", "Name of the person the circle is for";
+    FilterShow => "Zoeken", "Search";
+    FilterClear => "Toon alle kringen", "Show all circles";
+    NoCircleMatches => "Geen kring past bij wat je zoekt.", "No circle matches what you are looking for.";
+    DashboardOrder => "Kringen die aandacht nodig hebben staan bovenaan: eerst die met de meeste signalen, dan die met de zwaarste. Daarna op naam.", "Circles that need attention come first: those with the most signals first, then those with the most serious. Then by name.";
+    AttentionCarerAtRisk => "één persoon doet al drie weken het meeste", "one person has done most for three weeks";
+    AttentionOverCapacity => "iemand doet meer dan aangeboden", "someone does more than offered";
+    AttentionUnanswered => "hulpvraag 48 uur zonder antwoord", "request unanswered for 48 hours";
+    AttentionOpenPlaces => "open plekken in het rooster", "open places in the rota";
+    AttentionSilent => "stil in het logboek", "quiet logbook";
+    AttentionOnlyWarm => "alleen de warme kring", "only the warm ring";
+    ThresholdsOrderText => "Deze grenzen bepalen ook welke kringen hierboven aandacht nodig hebben. Open plekken tellen vanaf jullie grens; zonder grens telt elke open plek. Stilte in het logboek telt alleen als jullie een aantal dagen invullen. Een overbelaste mantelzorger, iemand die meer doet dan aangeboden, een hulpvraag zonder antwoord en een kring met alleen de warme kring tellen altijd.", "These thresholds also decide which circles above need attention. Open places count from your threshold; without one, every open place counts. A quiet logbook counts only when you fill in a number of days. A carer at risk, someone doing more than offered, an unanswered request and a circle with only the warm ring always count.";
 
     // ---- words of the API ----
     CatGroceries => "Boodschappen", "Groceries";
@@ -859,6 +903,18 @@ pub fn scope(scope: Scope) -> T {
     match scope {
         Scope::Signals => T::ScopeSignals,
         Scope::Full => T::ScopeFull,
+    }
+}
+
+/// Why a circle on the dashboard needs attention, in a few words.
+pub fn attention(attention: Attention) -> T {
+    match attention {
+        Attention::CarerAtRisk => T::AttentionCarerAtRisk,
+        Attention::OverCapacity => T::AttentionOverCapacity,
+        Attention::UnansweredRequests => T::AttentionUnanswered,
+        Attention::OpenPlaces => T::AttentionOpenPlaces,
+        Attention::Silent => T::AttentionSilent,
+        Attention::OnlyWarm => T::AttentionOnlyWarm,
     }
 }
 

@@ -71,6 +71,10 @@ pub fn routes(api: Router) -> Router {
             "/circles/new",
             get(new_circle::show).post(new_circle::submit),
         )
+        .route(
+            "/organisations/{org}/circles/new",
+            get(new_circle::show_kitchen_table).post(new_circle::submit_kitchen_table),
+        )
         .route("/circles/{id}", get(circle::show))
         .route("/circles/{id}/coordination", post(coordination::answer))
         .route(

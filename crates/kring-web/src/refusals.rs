@@ -121,6 +121,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This consent is already given.",
     ),
     (
+        "consent-from-family",
+        "Toestemming geeft de familie: de consulent die de kring opzette kan die niet geven of intrekken.",
+        "Consent is the family's to give: the intermediary who set the circle up cannot give or revoke it.",
+    ),
+    (
         "consent-in-past",
         "Toestemming kan niet in het verleden beginnen.",
         "Consent cannot start in the past.",
@@ -234,6 +239,16 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "focus-cannot-leave",
         "De kring is er voor jou. Je kunt hem niet verlaten.",
         "The circle is there for you; you cannot leave it.",
+    ),
+    (
+        "focus-has-account",
+        "Degene voor wie deze kring is, heeft er al een eigen account in.",
+        "The person this circle is for has their own account in it already.",
+    ),
+    (
+        "focus-is-warm",
+        "Wie de kring voor zich heeft, neemt zijn plek in de warme kring in, zonder taak.",
+        "The person the circle is for claims their place in the warm ring, without a task.",
     ),
     (
         "focus-name-key-not-own",
@@ -677,8 +692,8 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "only-person",
-        "Alleen een persoon mag dit doen: de familie maakt de kring.",
-        "Only a person (the family creates the circle) may do this.",
+        "Een kring is voor iemand uit de familie: een consulent zet hem voor diegene op, niet voor zichzelf.",
+        "A circle is for someone in the family: an intermediary sets it up for them, not for themself.",
     ),
     (
         "only-request-rings",
@@ -749,6 +764,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "place-length",
         "Een adres heeft hoogstens 300 tekens.",
         "An address has at most 300 characters.",
+    ),
+    (
+        "plan-holds-only-rota-requests-and-logbook",
+        "Het plan van een nieuwe kring bevat alleen diensten, verzoeken en logboekberichten.",
+        "A new circle's plan holds only shifts, requests and logbook entries.",
     ),
     (
         "query-unreadable",

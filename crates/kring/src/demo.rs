@@ -431,6 +431,7 @@ impl Demo {
             Action::AcceptInvitation {
                 invitation,
                 token_hash,
+                focus_name: None,
             },
         )
         .await?;
@@ -690,6 +691,7 @@ impl Demo {
             focus: father,
             focus_name,
             time_zone: TIME_ZONE.to_owned(),
+            plan: vec![],
         };
         self.run_in(circle, marijke, create).await?;
         let invitation = InvitationId(Uuid::new_v4());
@@ -706,6 +708,7 @@ impl Demo {
         let accept = Action::AcceptInvitation {
             invitation,
             token_hash,
+            focus_name: None,
         };
         self.run_in(circle, henk, accept).await?;
         for (day, who, text) in [
@@ -758,6 +761,7 @@ impl Demo {
                 focus: ria,
                 focus_name,
                 time_zone: TIME_ZONE.to_owned(),
+                plan: vec![],
             },
         )
         .await?;

@@ -149,7 +149,16 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
             people: vec![*to],
             ..coordinators
         },
+        // Who set the circle up, and its hand-over to the family: on the
+        // circle's record for the same people as who is in it.
+        CircleSetUp { by: from, .. } | CircleHandedOver { from, .. } => Audience {
+            rings_up_to: Some(Ring::Lukewarm),
+            people: vec![*from],
+            intermediaries: Some(ConsentScope::Full),
+            ..coordinators
+        },
         MemberJoined { person, .. }
+        | FocusClaimed { person, .. }
         | MemberRingChanged { person, .. }
         | CoordinatorAppointed { person, .. }
         | CoordinatorStepped { person, .. }

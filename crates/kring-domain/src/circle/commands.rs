@@ -42,11 +42,17 @@ pub struct CircleCommand {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Action {
+    /// Made by a person, or at the kitchen table by an intermediary (the
+    /// actor's `organisation`) who coordinates it until the family's first
+    /// coordinator joins. `plan` (a template's shifts, requests and welcome
+    /// entry) is decided as the creator right after, in the same step.
     CreateCircle {
         circle: CircleId,
         focus: PersonId,
         focus_name: Sealed,
         time_zone: String,
+        #[serde(default)]
+        plan: Vec<Action>,
     },
     Invite {
         invitation: InvitationId,
@@ -62,6 +68,9 @@ pub enum Action {
     AcceptInvitation {
         invitation: InvitationId,
         token_hash: String,
+        /// Claiming the focus person's place: their name sealed with their own key.
+        #[serde(default)]
+        focus_name: Option<Sealed>,
     },
     ChangeRing {
         person: PersonId,

@@ -17,6 +17,9 @@ use crate::{
 pub enum InvitedAs {
     Member,
     Coordinator,
+    /// "Claim your place": the person the circle is for takes their place as
+    /// its focus person with an account of their own (not as a new member).
+    Focus,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -374,6 +377,30 @@ pub enum CircleEvent {
         by: PersonId,
         at: DateTime<Utc>,
     },
+    /// The person the circle is for joined with an account of their own and
+    /// took the focus person's place (`was`, the id the circle knew them by
+    /// until now); their name is sealed again with their own key.
+    FocusClaimed {
+        invitation: InvitationId,
+        person: PersonId,
+        was: PersonId,
+        name: Sealed,
+    },
+    /// Started at the kitchen table: an intermediary of `organisation` set the
+    /// circle up with the family and coordinates it until its first
+    /// coordinator from the family joins.
+    CircleSetUp {
+        organisation: OrganisationId,
+        by: PersonId,
+    },
+    /// The family's first coordinator joined: the intermediary who set the
+    /// circle up hands it over and leaves (they keep only what a consent
+    /// of the family gives their organisation).
+    CircleHandedOver {
+        organisation: OrganisationId,
+        from: PersonId,
+        to: PersonId,
+    },
 }
 
 impl CircleEvent {
@@ -426,6 +453,9 @@ impl CircleEvent {
             CirclePaused { .. } => "CirclePaused",
             CircleResumed { .. } => "CircleResumed",
             CircleEnded { .. } => "CircleEnded",
+            FocusClaimed { .. } => "FocusClaimed",
+            CircleSetUp { .. } => "CircleSetUp",
+            CircleHandedOver { .. } => "CircleHandedOver",
         }
     }
 }

@@ -57,6 +57,20 @@ pub struct Circle {
     /// [`Circle::coordination_offered_to`] for whether it still stands).
     #[serde(default)]
     pub coordination_offers: BTreeMap<PersonId, PersonId>,
+    /// Whether the focus person acts with an account of their own: they
+    /// started the circle, or claimed their place (see [`Circle::focus_has_account`]).
+    #[serde(default)]
+    pub focus_joined: bool,
+    /// Set up at the kitchen table and not yet handed over to the family.
+    #[serde(default)]
+    pub set_up_by: Option<SetUp>,
+}
+
+/// The intermediary who set a circle up with the family, and for which organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetUp {
+    pub organisation: OrganisationId,
+    pub by: PersonId,
 }
 
 /// Where a circle is in its life.
@@ -347,6 +361,13 @@ impl Circle {
     /// Whether the circle is there for `person`.
     pub fn is_focus(&self, person: PersonId) -> bool {
         self.focus == Some(person)
+    }
+
+    /// Whether the focus person has an account: a circle that knows them only
+    /// by name may invite them to claim their place. (A view stored before
+    /// `focus_joined` existed knows a focus who started the circle as a coordinator.)
+    pub fn focus_has_account(&self) -> bool {
+        self.focus_joined || self.focus.is_some_and(|f| self.is_coordinator(f))
     }
 
     /// How many coordinators the circle has.

@@ -129,6 +129,7 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
         Action::AcceptInvitation {
             invitation,
             token_hash: TOKEN.into(),
+            focus_name: None,
         },
         Action::ChangeRing {
             person: WARM,

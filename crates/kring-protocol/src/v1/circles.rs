@@ -25,6 +25,43 @@ pub struct CreateCircle {
     /// its first coordinator.
     #[serde(default)]
     pub for_myself: bool,
+    /// Start from a template: its suggested weekly shifts, first requests and
+    /// a welcome entry in the logbook, all changeable afterwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<CircleTemplate>,
+    /// The language of the template's words; Dutch when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+}
+
+/// Who set a circle up at the kitchen table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SetUpBy {
+    pub organisation: Uuid,
+    pub intermediary: Uuid,
+}
+
+/// The situations a new circle can start from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CircleTemplate {
+    /// Six weeks of help at home after a stay in hospital.
+    HomeAfterHospital,
+    /// Ongoing care for someone with dementia who lives at home.
+    DementiaAtHome,
+    /// Four weeks of recovery after an operation.
+    RecoveryAfterSurgery,
+    /// Being there in the last phase of life.
+    LastPhase,
+}
+
+/// A language Kring speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    Nl,
+    En,
 }
 
 /// `GET /api/v1/circles/{id}`: the circle as the caller may see it.
@@ -53,6 +90,10 @@ pub struct Circle {
     /// the coordinators and the member asked.
     #[serde(default)]
     pub coordination_offer: Option<super::CoordinationOffer>,
+    /// Set up at the kitchen table by an intermediary of this organisation,
+    /// who coordinates it until the family's first coordinator joins.
+    #[serde(default)]
+    pub set_up_by: Option<SetUpBy>,
     /// The newest entries the caller may read (at most
     /// `limits::OVERVIEW_ENTRIES`, 10), newest first; the rest are in the
     /// logbook's pages.
@@ -78,6 +119,10 @@ pub struct May {
     pub export: bool,
     /// Give and revoke an organisation's consent.
     pub decide_consent: bool,
+    /// Invite the person the circle is for to claim their place (a
+    /// coordinator, while that person has no account in it).
+    #[serde(default)]
+    pub invite_focus: bool,
 }
 
 /// One row of `GET /api/v1/circles`: a circle the caller is in.

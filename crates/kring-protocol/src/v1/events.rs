@@ -307,6 +307,29 @@ pub enum Event {
         by: Uuid,
         at: DateTime<Utc>,
     },
+    /// The person the circle is for joined with an account of their own and
+    /// took the place of `was`, the id the circle knew them by until now.
+    FocusClaimed {
+        invitation: Uuid,
+        person: Uuid,
+        was: Uuid,
+        /// Personal text: their name.
+        name: Option<String>,
+    },
+    /// An intermediary of `organisation` set the circle up with the family
+    /// (at the kitchen table) and coordinates it until the family's first
+    /// coordinator joins.
+    CircleSetUp {
+        organisation: Uuid,
+        by: Uuid,
+    },
+    /// The family's first coordinator joined: the intermediary handed the
+    /// circle over and left it.
+    CircleHandedOver {
+        organisation: Uuid,
+        from: Uuid,
+        to: Uuid,
+    },
 }
 
 impl Event {
@@ -360,6 +383,9 @@ impl Event {
             CirclePaused { .. } => "CirclePaused",
             CircleResumed { .. } => "CircleResumed",
             CircleEnded { .. } => "CircleEnded",
+            FocusClaimed { .. } => "FocusClaimed",
+            CircleSetUp { .. } => "CircleSetUp",
+            CircleHandedOver { .. } => "CircleHandedOver",
         }
     }
 }

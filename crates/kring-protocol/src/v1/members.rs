@@ -50,6 +50,9 @@ pub enum Role {
     Member,
     /// A coordinator too (warm ring only).
     Coordinator,
+    /// "Claim your place": the person the circle is for, who has no account
+    /// in it yet, takes their place as its focus person (warm ring only).
+    Focus,
 }
 
 /// `POST /api/v1/circles/{id}/invitations/mail`: invite someone by mail

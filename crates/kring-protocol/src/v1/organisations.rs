@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{LogbookEntry, Person, RingCounts};
@@ -91,7 +91,9 @@ pub struct CoverSlot {
     pub open_places: u8,
 }
 
-/// One row of `GET /api/v1/organisations/{org}/dashboard`.
+/// One row of `GET /api/v1/organisations/{org}/dashboard`. The rows come
+/// in the order of what needs attention: the most signals first, then the
+/// worst (`attention`'s order), then by the focus person's name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DashboardCircle {
     pub circle: Uuid,
@@ -101,6 +103,58 @@ pub struct DashboardCircle {
     pub signals: Signals,
     /// The next 7 days, under `full` consent only.
     pub rota: Option<Vec<CoverSlot>>,
+    /// What asks for attention under the organisation's thresholds, worst
+    /// first; empty when nothing does.
+    #[serde(default)]
+    pub attention: Vec<Attention>,
+}
+
+/// Why a circle on the dashboard needs attention, from worst to mildest.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Attention {
+    /// One member carried most of the help for three weeks running.
+    CarerAtRisk,
+    /// A member committed to more this week than they offered.
+    OverCapacity,
+    /// A request nobody answered for 48 hours.
+    UnansweredRequests,
+    /// Open places on shifts in the next 7 days: at least the organisation's
+    /// threshold `open_places`, or any when it set none.
+    OpenPlaces,
+    /// No logbook entry for the organisation's `silent_days` (only when it set them).
+    Silent,
+    /// Only the warm ring carries the circle.
+    OnlyWarm,
+}
+
+/// The query of `GET /api/v1/organisations/{org}/dashboard`: which circles.
+/// Every consenting circle when left out. Whatever the filter, reading the
+/// dashboard is a look at every consenting circle.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DashboardQuery {
+    /// Only the circles that need attention (any `attention`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_attention: Option<bool>,
+    /// Only the circles with this reason for attention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<Attention>,
+    /// Only the circles whose focus person's name holds this text (case does
+    /// not matter; a forgotten name holds nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+}
+
+/// One row of `GET /api/v1/me/organisations`: an organisation the caller
+/// works for (as an intermediary, who also matches volunteers on its
+/// marketplace), by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MyOrganisation {
+    pub id: Uuid,
+    pub name: String,
 }
 
 /// `GET /api/v1/organisations/{org}/circles/{id}`: one circle as the

@@ -33,7 +33,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(read))
 }
 
-/// 201 with the circle's id and version; 422 for an empty name or an unknown time zone.
+/// 201 with the circle's id and version; 422 for an empty name or an unknown
+/// time zone. With a template, its shifts, requests and welcome entry are
+/// stored with the circle in one step.
 #[utoipa::path(post, path = "/circles", tag = "circles", request_body = v1::CreateCircle,
     responses((status = 201, body = v1::Created), Problems))]
 async fn create(
@@ -41,26 +43,46 @@ async fn create(
     SignedIn(me): SignedIn,
     Body(body): Body<v1::CreateCircle>,
 ) -> Result<impl IntoResponse, ApiError> {
+    start(&state, Actor::person(me), body).await
+}
+
+/// Starts a circle as `actor` (a person, or an intermediary at the kitchen
+/// table) and answers 201 with where it is.
+pub(super) async fn start(
+    state: &AppState,
+    actor: Actor,
+    body: v1::CreateCircle,
+) -> Result<impl IntoResponse, ApiError> {
     let focus_name = check_name(&body.focus_name)?;
     let circle = CircleId(ids::new_id("circle"));
     // The focus person gets an id of their own, and their name is sealed with
     // their own key: it can be forgotten apart from whoever typed it. Someone
     // starting a circle around themself is its focus person too.
     let focus = if body.for_myself {
-        me
+        actor.person
     } else {
         PersonId(ids::new_id("focus"))
     };
     let focus_name = state.app.vault.seal(focus, &focus_name).await?;
+    let time_zone = body
+        .time_zone
+        .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned());
+    let plan = super::plan::actions(
+        state,
+        actor.person,
+        body.template,
+        body.language,
+        &time_zone,
+    )
+    .await?;
     let action = Action::CreateCircle {
         circle,
         focus,
         focus_name,
-        time_zone: body
-            .time_zone
-            .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned()),
+        time_zone,
+        plan,
     };
-    let version = command::run(&state, circle, me, action).await?;
+    let version = command::run_as(state, circle, actor, action).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("{}/circles/{circle}", v1::PREFIX))],
@@ -149,6 +171,10 @@ async fn present(
         },
         life: super::life::life(state, &mut names, view, viewer).await?,
         coordination_offer: super::coordination::offer(state, &mut names, view, viewer).await?,
+        set_up_by: view.state.set_up_by.map(|s| v1::SetUpBy {
+            organisation: s.organisation.0,
+            intermediary: s.by.0,
+        }),
         logbook,
     })
 }
@@ -166,6 +192,10 @@ fn may(view: &CircleView, viewer: &Viewer) -> v1::May {
         export: reads(Resource::Export),
         decide_consent: match *viewer {
             Viewer::Member { person, .. } => view.state.may_decide_consent(person),
+            _ => false,
+        },
+        invite_focus: match *viewer {
+            Viewer::Member { person, .. } => view.state.may_invite_focus(person, Utc::now()),
             _ => false,
         },
     }

@@ -18,8 +18,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{Duration, Utc};
 use kring_app::LinkSecret;
+use kring_app::Opened;
+use kring_domain::circle::events::InvitedAs;
 use kring_domain::circle::state::InvitationState;
-use kring_domain::{Action, InvitationId, Refusal, RefusalKind, RequestId};
+use kring_domain::{Action, InvitationId, PersonId, Refusal, RefusalKind, RequestId, Sealed};
 use kring_protocol::v1;
 use uuid::Uuid;
 
@@ -226,6 +228,7 @@ async fn accept(
     let action = Action::AcceptInvitation {
         invitation,
         token_hash,
+        focus_name: focus_name_for(&state, circle, invitation, me).await?,
     };
     match command::run(&state, circle, me, action).await {
         Ok(version) => Ok(Json(v1::Joined {
@@ -247,6 +250,33 @@ async fn accept(
         }
         Err(other) => Err(other),
     }
+}
+
+/// For an invitation to claim the focus person's place: their name as the
+/// circle knows it, sealed again with the key of the person claiming it (the
+/// domain checks the code's secret before it takes it; for any other
+/// invitation, or none, nothing is opened).
+async fn focus_name_for(
+    state: &AppState,
+    circle: kring_domain::CircleId,
+    invitation: InvitationId,
+    me: PersonId,
+) -> Result<Option<Sealed>, ApiError> {
+    let Some(view) = super::access::current_view(state, circle).await? else {
+        return Ok(None);
+    };
+    let claims_focus = view
+        .state
+        .invitations
+        .get(&invitation)
+        .is_some_and(|i| i.role == InvitedAs::Focus);
+    let (true, Some(name)) = (claims_focus, &view.focus_name) else {
+        return Ok(None);
+    };
+    let Opened::Text(name) = state.app.vault.open(name).await? else {
+        return Ok(None);
+    };
+    Ok(Some(state.app.vault.seal(me, &name).await?))
 }
 
 /// `<circle>.<invitation>.<secret>` → the ids and the secret's stored form.

@@ -21,6 +21,7 @@ mod extract;
 mod figures;
 pub(crate) mod idempotency;
 mod invitations;
+mod kitchen_table;
 mod life;
 mod links;
 mod listing;
@@ -35,6 +36,7 @@ mod openapi_links;
 mod organisations;
 mod page;
 mod places;
+mod plan;
 pub(crate) mod policy;
 mod requests;
 mod session;
@@ -92,6 +94,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(places::router())
         .merge(life::router())
         .merge(coordination::router())
+        .merge(kitchen_table::router())
 }
 
 /// The API's description: what `proto/openapi.json` holds.

@@ -6,8 +6,10 @@
 //!   everyone else, as for no organisation).
 //! - `PUT /organisations/{org}/thresholds`: when its intermediaries hear of a
 //!   consenting circle by mail (kring-notify's signals).
-//! - `GET /organisations/{org}/dashboard`: every circle that consented, with its signals.
+//! - `GET /organisations/{org}/dashboard`: every circle that consented, with its
+//!   signals, what needs attention first; filtered by `needs_attention`, `signal`, `q`.
 //! - `GET /organisations/{org}/circles/{id}`: one circle, as far as its consent goes.
+//! - `GET /me/organisations`: the organisations the caller works for.
 //!
 //! Each circle an intermediary sees is recorded in that circle first ("who
 //! looked at our circle"); a circle whose consent ended in between is left out.
@@ -30,7 +32,7 @@ use uuid::Uuid;
 
 use super::access::{no_such_organisation, organisation_id, record_look, works_for, Intermediary};
 use super::auth::SignedIn;
-use super::extract::Body;
+use super::extract::{Body, Query};
 use super::policy::Resource;
 use super::{wire, Problems};
 use crate::{ApiError, AppState};
@@ -44,6 +46,33 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_thresholds))
         .routes(routes!(dashboard))
         .routes(routes!(circle))
+        .routes(routes!(mine))
+}
+
+/// The organisations the caller works for, by name. Which ones is the
+/// projector's index (an organisation just registered shows once it has read
+/// that far); whether they still work there is each organisation's own say,
+/// as it is now, so one who left sees it no more at once.
+#[utoipa::path(get, path = "/me/organisations", tag = "organisations",
+    responses((status = 200, body = Vec<v1::MyOrganisation>), Problems))]
+async fn mine(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+) -> Result<Json<Vec<v1::MyOrganisation>>, ApiError> {
+    let log = state.log.as_ref();
+    kring_views::caught_up(log, super::circles::MEMBERSHIPS_PATIENCE).await?;
+    let mut mine = vec![];
+    for id in kring_views::organisations_of(log, me).await?.organisations {
+        match state.app.commands.organisation_state(id).await? {
+            Some(o) if o.intermediaries.contains(&me) => mine.push(v1::MyOrganisation {
+                id: id.0,
+                name: o.name,
+            }),
+            _ => {}
+        }
+    }
+    mine.sort_by_key(|o| (o.name.to_lowercase(), o.id));
+    Ok(Json(mine))
 }
 
 #[utoipa::path(post, path = "/organisations", tag = "organisations",
@@ -238,55 +267,110 @@ async fn change(
 }
 
 /// Every consented circle with its signals (and, under `full`, the next week's
-/// cover). Each circle shown is recorded in that circle as a look.
+/// cover), what needs attention first under the organisation's thresholds,
+/// then by the focus person's name; only those the query asks for. Each
+/// consenting circle is recorded in that circle as a look, also one the
+/// filter leaves out: leaving it out tells something of it too.
 #[utoipa::path(get, path = "/organisations/{org}/dashboard", tag = "organisations",
-    params(("org" = Uuid, Path, description = "the organisation")),
+    params(("org" = Uuid, Path, description = "the organisation"), v1::DashboardQuery),
     responses((status = 200, body = Vec<v1::DashboardCircle>), Problems))]
 async fn dashboard(
     State(state): State<AppState>,
     SignedIn(me): SignedIn,
     Path(org): Path<String>,
+    Query(query): Query<v1::DashboardQuery>,
     headers: axum::http::HeaderMap,
 ) -> Result<Json<Vec<v1::DashboardCircle>>, ApiError> {
     let organisation = organisation_id(&org)?;
-    works_for(&state, me, organisation).await?;
+    let thresholds = state
+        .app
+        .commands
+        .organisation_state(organisation)
+        .await?
+        .filter(|o| o.intermediaries.contains(&me))
+        .ok_or_else(no_such_organisation)?
+        .thresholds;
     super::access::not_from_elsewhere(&headers)?;
     let rows = kring_views::dashboard(state.log.as_ref(), organisation, me, Utc::now()).await?;
     let mut circles = vec![];
     for row in rows {
-        let what = match row.scope {
-            ConsentScope::Signals => kring_domain::Looked::Dashboard,
-            ConsentScope::Full => kring_domain::Looked::DashboardRota,
-        };
-        match record_look(&state, row.circle, me, organisation, what).await {
-            Ok(()) => {}
-            // Consent ended since the dashboard was read: show nothing of it.
-            Err(ApiError::NoSuchCircle | ApiError::NotAllowed(..)) => continue,
-            Err(ApiError::Refused(e)) if e.kind() == kring_domain::RefusalKind::NotAllowed => {
-                continue
-            }
-            Err(e) => return Err(e),
+        if !looked_at(&state, &row, me, organisation).await? {
+            continue;
         }
-        let focus_name = match &row.focus_name {
-            Some(sealed) => wire::text(state.app.vault.open(sealed).await?),
-            None => None,
-        };
-        let focus_id = row.focus.ok_or_else(|| {
-            ApiError::internal(format!(
-                "the view of circle {} has no focus person",
-                row.circle
-            ))
-        })?;
-        let focus = wire::person(focus_id, focus_name);
-        circles.push(v1::DashboardCircle {
-            circle: row.circle.0,
-            focus,
-            scope: wire::scope(row.scope),
-            signals: wire::signals(&row.health),
-            rota: row.rota.as_deref().map(cover),
-        });
+        let attention = kring_views::attention(&row.health, &thresholds);
+        let urgency = kring_views::urgency(&attention, &row.health);
+        let circle = dashboard_circle(&state, row, &attention).await?;
+        if admits(&query, &circle) {
+            circles.push((urgency, circle));
+        }
     }
-    Ok(Json(circles))
+    circles.sort_by(|(a, x), (b, y)| {
+        (a, x.focus.name.to_lowercase(), x.circle).cmp(&(b, y.focus.name.to_lowercase(), y.circle))
+    });
+    Ok(Json(circles.into_iter().map(|(_, c)| c).collect()))
+}
+
+/// Records the dashboard's look at `row`'s circle; `false` when its consent
+/// ended since the dashboard was read (then nothing of it is shown).
+async fn looked_at(
+    state: &AppState,
+    row: &kring_views::DashboardRow,
+    me: PersonId,
+    organisation: OrganisationId,
+) -> Result<bool, ApiError> {
+    let what = match row.scope {
+        ConsentScope::Signals => kring_domain::Looked::Dashboard,
+        ConsentScope::Full => kring_domain::Looked::DashboardRota,
+    };
+    match record_look(state, row.circle, me, organisation, what).await {
+        Ok(()) => Ok(true),
+        Err(ApiError::NoSuchCircle | ApiError::NotAllowed(..)) => Ok(false),
+        Err(ApiError::Refused(e)) if e.kind() == kring_domain::RefusalKind::NotAllowed => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+async fn dashboard_circle(
+    state: &AppState,
+    row: kring_views::DashboardRow,
+    attention: &[kring_views::Attention],
+) -> Result<v1::DashboardCircle, ApiError> {
+    let focus_name = match &row.focus_name {
+        Some(sealed) => wire::text(state.app.vault.open(sealed).await?),
+        None => None,
+    };
+    let focus_id = row.focus.ok_or_else(|| {
+        ApiError::internal(format!(
+            "the view of circle {} has no focus person",
+            row.circle
+        ))
+    })?;
+    Ok(v1::DashboardCircle {
+        circle: row.circle.0,
+        focus: wire::person(focus_id, focus_name),
+        scope: wire::scope(row.scope),
+        signals: wire::signals(&row.health),
+        rota: row.rota.as_deref().map(cover),
+        attention: attention.iter().map(|a| wire::attention(*a)).collect(),
+    })
+}
+
+/// Whether `circle` is one the dashboard's query asks for.
+fn admits(query: &v1::DashboardQuery, circle: &v1::DashboardCircle) -> bool {
+    if query.needs_attention == Some(true) && circle.attention.is_empty() {
+        return false;
+    }
+    if query.signal.is_some_and(|s| !circle.attention.contains(&s)) {
+        return false;
+    }
+    let wanted = query.q.as_deref().map(str::trim).unwrap_or_default();
+    wanted.is_empty()
+        || (!circle.focus.forgotten
+            && circle
+                .focus
+                .name
+                .to_lowercase()
+                .contains(&wanted.to_lowercase()))
 }
 
 /// One consented circle, as far as its consent goes.

@@ -108,3 +108,16 @@ pub(crate) fn signals(health: &kring_views::Health) -> v1::Signals {
         minutes_last_week: health.minutes_last_week,
     }
 }
+
+/// Why a circle on a dashboard needs attention.
+pub(crate) fn attention(a: kring_views::Attention) -> v1::Attention {
+    use kring_views::Attention as A;
+    match a {
+        A::CarerAtRisk => v1::Attention::CarerAtRisk,
+        A::OverCapacity => v1::Attention::OverCapacity,
+        A::UnansweredRequests => v1::Attention::UnansweredRequests,
+        A::OpenPlaces => v1::Attention::OpenPlaces,
+        A::Silent => v1::Attention::Silent,
+        A::OnlyWarm => v1::Attention::OnlyWarm,
+    }
+}

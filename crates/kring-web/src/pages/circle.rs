@@ -1,7 +1,7 @@
 //! `/circles/{id}`: the circle's home: what happens next, open requests,
 //! gaps in the rota and the latest of the logbook.
 
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use kring_protocol::v1;
 use maud::html;
@@ -16,15 +16,28 @@ use crate::time;
 /// How far ahead the home page looks.
 const DAYS_AHEAD: u32 = 14;
 
-pub async fn show(ctx: Ctx, Path(circle): Path<String>) -> Response {
-    match render(&ctx, &circle).await {
+/// `?all=1`: the whole home, also for the person the circle is for.
+#[derive(serde::Deserialize)]
+pub struct HomeQuery {
+    all: Option<String>,
+}
+
+pub async fn show(
+    ctx: Ctx,
+    Path(circle): Path<String>,
+    Query(query): Query<HomeQuery>,
+) -> Response {
+    match render(&ctx, &circle, query.all.is_some()).await {
         Ok(response) => response,
         Err(failure) => ctx.failure(failure),
     }
 }
 
-async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
+async fn render(ctx: &Ctx, circle: &str, all: bool) -> Result<Response, Failure> {
     let circle = circle_of(ctx, id(circle)?).await?;
+    if super::focus_home::is_for(&circle, all) {
+        return super::focus_home::render(ctx, &circle).await;
+    }
     let tz = time::zone(&circle.time_zone);
     let today = time::today(tz);
     let base = format!("/circles/{}", circle.id);
@@ -74,6 +87,14 @@ async fn render(ctx: &Ctx, circle: &str) -> Result<Response, Failure> {
     let title = fill(ctx.t(T::CircleAround), &[&circle.focus.name]);
     let content = html! {
         h1 { (title) }
+        @if let Some(set_up) = &circle.set_up_by {
+            p.flash.info {
+                @if set_up.intermediary == me { (ctx.t(T::SetUpByYou)) } @else { (ctx.t(T::SetUpByOrganisation)) }
+            }
+        }
+        @if circle.you.focus && !circle.you.coordinator {
+            p { a href=(format!("/circles/{}", circle.id)) { (ctx.t(T::FocusSimpleView)) } }
+        }
         (super::coordination::section(ctx, &circle))
         p {
             (ctx.t(T::YourPlace)) ": " (ring_badge(ctx, circle.you.ring))

@@ -3,7 +3,7 @@
 use axum::response::Response;
 use http::StatusCode;
 use kring_protocol::v1;
-use maud::html;
+use maud::{html, Markup};
 
 use crate::api::Failure;
 use crate::ctx::Ctx;
@@ -24,6 +24,11 @@ pub async fn show(mut ctx: Ctx) -> Response {
     let places = ctx
         .client
         .get::<Vec<v1::PlaceOffered>>("/me/places")
+        .await
+        .unwrap_or_default();
+    let organisations = ctx
+        .client
+        .get::<Vec<v1::MyOrganisation>>("/me/organisations")
         .await
         .unwrap_or_default();
     let content = html! {
@@ -73,6 +78,7 @@ pub async fn show(mut ctx: Ctx) -> Response {
         p { a href="/me/mail" { (ctx.t(T::MailPrefsLink)) } }
         p { a href="/me/export" download { (ctx.t(T::DownloadMyData)) } }
         p { a href="/me/delete" { (ctx.t(T::DeleteAccountLink)) } }
+        (my_organisations(&ctx, &organisations))
         section aria-labelledby="org-heading" {
             h2 #org-heading { (ctx.t(T::ForOrganisations)) }
             p { (ctx.t(T::ForOrganisationsText)) }
@@ -89,6 +95,26 @@ pub async fn show(mut ctx: Ctx) -> Response {
         StatusCode::OK,
         layout::page(&ctx, ctx.t(T::MyCircles), None, content),
     )
+}
+
+/// The organisations the person works for, each a link to its page; nothing
+/// for someone who works for none.
+fn my_organisations(ctx: &Ctx, organisations: &[v1::MyOrganisation]) -> Markup {
+    html! {
+        @if !organisations.is_empty() {
+            section aria-labelledby="my-orgs-heading" {
+                h2 #my-orgs-heading { (ctx.t(T::MyOrganisations)) }
+                p { (ctx.t(T::MyOrganisationsText)) }
+                ul.list {
+                    @for organisation in organisations {
+                        li data-testid="my-organisation" {
+                            a href=(format!("/organisations/{}", organisation.id)) { (organisation.name) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `POST /me/email/verification`: another mail with a link that proves the address.

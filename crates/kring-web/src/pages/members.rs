@@ -191,6 +191,9 @@ async fn render(
                     }
                     button type="submit" { (ctx.t(T::MakeInvitation)) }
                 }
+                @if circle.may.invite_focus {
+                    (focus_invitation(ctx, &base, &circle.focus.name))
+                }
                 @if let Some(invitations) = &invitations {
                     @if !invitations.invitations.is_empty() {
                         h3 { (ctx.t(T::OpenInvitations)) }
@@ -202,6 +205,7 @@ async fn render(
                                     span {
                                         (ring_badge(ctx, invitation.ring))
                                         @if invitation.role == Role::Coordinator { " " (ctx.t(T::Coordinator)) }
+                                        @if invitation.role == Role::Focus { " " (ctx.t(T::FocusPerson)) }
                                         " — " (ctx.t(T::ValidUntilShort)) " " (layout::moment(lang, invitation.expires_at, tz))
                                         @if let Some(by) = &invitation.issued_by {
                                             " — " (ctx.t(T::MadeBy)) " " (by.name)
@@ -293,6 +297,26 @@ fn member_card(ctx: &Ctx, base: &str, member: &v1::Member, me: Uuid, coordinator
                         button.danger type="submit" { (ctx.t(T::LeaveCircleButton)) }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// "Claim your place": a link for the person the circle is for, who has no
+/// account in it yet (warm ring; they take their own place, not a new one).
+fn focus_invitation(ctx: &Ctx, base: &str, name: &str) -> Markup {
+    html! {
+        details #invite-focus {
+            summary { (fill(ctx.t(T::InviteFocusHeading), &[name])) }
+            p { (fill(ctx.t(T::InviteFocusText), &[name])) }
+            form.stack method="post" action=(format!("{base}/members")) {
+                (layout::hidden("ring", "warm"))
+                (layout::hidden("role", "focus"))
+                div.field {
+                    label for="invite-focus-email" { (ctx.t(T::InviteEmail)) }
+                    input #invite-focus-email type="email" name="email" autocomplete="off";
+                }
+                button type="submit" { (ctx.t(T::InviteFocusButton)) }
             }
         }
     }
@@ -408,7 +432,9 @@ pub async fn invite(ctx: Ctx, Path(circle): Path<String>, fields: Fields) -> Res
     let task = fields.parse::<Uuid>("task");
     let body = v1::Invite {
         ring: fields.word("ring").unwrap_or(Ring::Warm),
-        role: if fields.checked("coordinator") {
+        role: if fields.get("role") == Some("focus") {
+            Role::Focus
+        } else if fields.checked("coordinator") {
             Role::Coordinator
         } else {
             Role::Member

@@ -8,6 +8,7 @@ pub mod coordination;
 pub mod delete_account;
 pub mod downloads;
 pub mod figures;
+pub mod focus_home;
 pub mod forgot;
 pub mod home;
 pub mod join;

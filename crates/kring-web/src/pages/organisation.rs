@@ -1,67 +1,119 @@
 //! `/organisations/{org}`: an organisation's dashboard for its intermediaries:
-//! the circles that consented, with their signals (every circle shown is
-//! recorded in that circle as a look); its colleagues; the thresholds at which
-//! its intermediaries hear of a circle by mail; and
+//! the circles that consented, with their signals, those that need attention
+//! first (the API's order), narrowed by a plain GET form (`needs_attention`,
+//! `signal`, `q`: it works without JavaScript and the address can be kept);
+//! every consenting circle is recorded in that circle as a look; its
+//! colleagues; the thresholds at which its intermediaries hear of a circle by
+//! mail, which also decide what needs attention here; and
 //! `/organisations/{org}/circles/{id}`: one circle as far as its consent goes.
 
-use axum::extract::Path;
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use http::StatusCode;
-use kring_protocol::v1::{self, Scope};
+use kring_protocol::v1::{self, Attention, Scope};
 use maud::{html, Markup};
 
 use super::figures::signals_list;
 use super::{changed, id};
 use crate::api::{with_min_version, Failure};
-use crate::ctx::{see_other, Ctx};
+use crate::ctx::{percent_encode, see_other, Ctx};
 use crate::form::Fields;
 use crate::i18n::{self, fill, T};
 use crate::layout::{self, person};
 use crate::time;
 
-pub async fn show(ctx: Ctx, Path(org): Path<String>) -> Response {
-    match render(&ctx, &org).await {
+/// Every reason for attention, worst first: the signal filter's choices.
+const ATTENTION: [Attention; 6] = [
+    Attention::CarerAtRisk,
+    Attention::OverCapacity,
+    Attention::UnansweredRequests,
+    Attention::OpenPlaces,
+    Attention::Silent,
+    Attention::OnlyWarm,
+];
+
+pub async fn show(
+    ctx: Ctx,
+    Path(org): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match render(&ctx, &org, &filter_of(&query)).await {
         Ok(response) => response,
         Err(failure) => ctx.failure(failure),
     }
 }
 
-async fn render(ctx: &Ctx, org: &str) -> Result<Response, Failure> {
+/// The search form's query as the API takes it. An empty field, an unknown
+/// signal or an unticked box ask for nothing (a GET form sends them all).
+fn filter_of(query: &HashMap<String, String>) -> v1::DashboardQuery {
+    let given = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    v1::DashboardQuery {
+        needs_attention: given("needs_attention")
+            .filter(|v| *v == "true")
+            .map(|_| true),
+        signal: given("signal").and_then(|v| ATTENTION.into_iter().find(|a| code(*a) == v)),
+        q: given("q").map(str::to_owned),
+    }
+}
+
+/// An attention's code on the wire (`open_places`).
+fn code(attention: Attention) -> String {
+    serde_json::to_value(attention)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn is_filtered(filter: &v1::DashboardQuery) -> bool {
+    filter.needs_attention.is_some() || filter.signal.is_some() || filter.q.is_some()
+}
+
+fn dashboard_path(org: uuid::Uuid, filter: &v1::DashboardQuery) -> String {
+    let mut params = vec![];
+    if filter.needs_attention == Some(true) {
+        params.push("needs_attention=true".to_owned());
+    }
+    if let Some(signal) = filter.signal {
+        params.push(format!("signal={}", code(signal)));
+    }
+    if let Some(q) = &filter.q {
+        params.push(format!("q={}", percent_encode(q)));
+    }
+    match params.is_empty() {
+        true => format!("/organisations/{org}/dashboard"),
+        false => format!("/organisations/{org}/dashboard?{}", params.join("&")),
+    }
+}
+
+async fn render(ctx: &Ctx, org: &str, filter: &v1::DashboardQuery) -> Result<Response, Failure> {
     let org = id(org)?;
     let organisation: v1::Organisation = ctx.client.get(&format!("/organisations/{org}")).await?;
-    let circles: Vec<v1::DashboardCircle> = ctx
-        .client
-        .get(&format!("/organisations/{org}/dashboard"))
-        .await?;
-    let zone = time::DEFAULT_ZONE;
+    let circles: Vec<v1::DashboardCircle> = ctx.client.get(&dashboard_path(org, filter)).await?;
     let content = html! {
         h1 { (organisation.name) }
         p.hint { (ctx.t(T::DashboardText)) }
         p { a href=(format!("/organisations/{org}/marketplace")) { (ctx.t(T::Marketplace)) } }
+        p { a href=(format!("/organisations/{org}/circles/new")) { (ctx.t(T::KitchenTable)) } }
         section aria-labelledby="circles-heading" {
             h2 #circles-heading { (ctx.t(T::ConsentedCircles)) " (" (circles.len()) ")" }
+            p.hint { (ctx.t(T::DashboardOrder)) }
+            (search_form(ctx, org, filter))
             @if circles.is_empty() {
-                p { (ctx.t(T::NoConsentedCircles)) }
+                @if is_filtered(filter) {
+                    p { (ctx.t(T::NoCircleMatches)) }
+                } @else {
+                    p { (ctx.t(T::NoConsentedCircles)) }
+                }
             }
             ul.cards {
                 @for circle in &circles {
-                    @let at_risk = risky(&circle.signals);
-                    li.card .risk[at_risk] data-testid="dashboard-circle" {
-                        h3 {
-                            a href=(format!("/organisations/{org}/circles/{}", circle.circle)) {
-                                (fill(ctx.t(T::CircleAround), &[&display(ctx, &circle.focus)]))
-                            }
-                            " " span.badge.role { (ctx.t(i18n::scope(circle.scope))) }
-                            @if at_risk { " " span.badge.gap { (ctx.t(T::NeedsAttention)) } }
-                        }
-                        (signals_list(ctx, &circle.signals))
-                        @if let Some(rota) = &circle.rota {
-                            (cover(ctx, rota, zone))
-                        }
-                    }
+                    (dashboard_card(ctx, org, circle))
                 }
             }
         }
+        (thresholds(ctx, org, &organisation.thresholds))
         section aria-labelledby="code-heading" {
             h2 #code-heading { (ctx.t(T::OrganisationCode)) }
             p { (ctx.t(T::GiveCirclesCode)) }
@@ -73,7 +125,6 @@ async fn render(ctx: &Ctx, org: &str) -> Result<Response, Failure> {
                 }
             }
         }
-        (thresholds(ctx, org, &organisation.thresholds))
         section aria-labelledby="colleagues-heading" {
             h2 #colleagues-heading { (ctx.t(T::Colleagues)) }
             ul.list {
@@ -96,12 +147,78 @@ async fn render(ctx: &Ctx, org: &str) -> Result<Response, Failure> {
     ))
 }
 
+/// The dashboard's search: a GET form, so it works without JavaScript and
+/// its address can be kept or shared with a colleague.
+fn search_form(ctx: &Ctx, org: uuid::Uuid, filter: &v1::DashboardQuery) -> Markup {
+    html! {
+        form.stack method="get" action=(format!("/organisations/{org}")) role="search"
+            aria-label=(ctx.t(T::FindCircles)) {
+            div.check {
+                input #filter-attention type="checkbox" name="needs_attention" value="true"
+                    checked[filter.needs_attention == Some(true)];
+                label for="filter-attention" { (ctx.t(T::FilterNeedsAttention)) }
+            }
+            div.field {
+                label for="filter-signal" { (ctx.t(T::FilterSignal)) }
+                select #filter-signal name="signal" {
+                    option value="" { (ctx.t(T::FilterAnySignal)) }
+                    @for attention in ATTENTION {
+                        option value=(code(attention)) selected[filter.signal == Some(attention)] {
+                            (ctx.t(i18n::attention(attention)))
+                        }
+                    }
+                }
+            }
+            div.field {
+                label for="filter-name" { (ctx.t(T::FilterName)) }
+                input #filter-name type="search" name="q" value=(filter.q.as_deref().unwrap_or(""))
+                    maxlength="100" autocomplete="off";
+            }
+            p.actions {
+                button type="submit" { (ctx.t(T::FilterShow)) }
+                @if is_filtered(filter) {
+                    " " a.button.secondary href=(format!("/organisations/{org}")) { (ctx.t(T::FilterClear)) }
+                }
+            }
+        }
+    }
+}
+
+/// One circle on the dashboard, with what needs attention in words.
+fn dashboard_card(ctx: &Ctx, org: uuid::Uuid, circle: &v1::DashboardCircle) -> Markup {
+    let needs_attention = !circle.attention.is_empty();
+    html! {
+        li.card .risk[needs_attention] data-testid="dashboard-circle" {
+            h3 {
+                a href=(format!("/organisations/{org}/circles/{}", circle.circle)) {
+                    (fill(ctx.t(T::CircleAround), &[&display(ctx, &circle.focus)]))
+                }
+                " " span.badge.role { (ctx.t(i18n::scope(circle.scope))) }
+            }
+            @if needs_attention {
+                p data-testid="attention" {
+                    span.badge.gap { (ctx.t(T::NeedsAttention)) } ": "
+                    @for (i, attention) in circle.attention.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        (ctx.t(i18n::attention(*attention)))
+                    }
+                }
+            }
+            (signals_list(ctx, &circle.signals))
+            @if let Some(rota) = &circle.rota {
+                (cover(ctx, rota, time::DEFAULT_ZONE))
+            }
+        }
+    }
+}
+
 /// The thresholds form: when the intermediaries hear of a circle by mail.
 fn thresholds(ctx: &Ctx, org: uuid::Uuid, t: &v1::Thresholds) -> Markup {
     html! {
         section aria-labelledby="thresholds-heading" {
             h2 #thresholds-heading { (ctx.t(T::Thresholds)) }
             p.hint { (ctx.t(T::ThresholdsText)) }
+            p.hint { (ctx.t(T::ThresholdsOrderText)) }
             form.stack method="post" action=(format!("/organisations/{org}/thresholds")) {
                 div.field {
                     label for="threshold-open-places" { (ctx.t(T::ThresholdOpenPlaces)) }
@@ -122,15 +239,6 @@ fn thresholds(ctx: &Ctx, org: uuid::Uuid, t: &v1::Thresholds) -> Markup {
             }
         }
     }
-}
-
-/// A circle whose signals ask for a look.
-fn risky(s: &v1::Signals) -> bool {
-    s.primary_carer_at_risk
-        || s.members_over_capacity > 0
-        || s.requests_unanswered_48h > 0
-        || s.only_warm
-        || s.open_shift_places_next_7_days > 0
 }
 
 fn display(ctx: &Ctx, p: &v1::Person) -> String {

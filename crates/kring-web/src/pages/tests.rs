@@ -18,6 +18,9 @@ const BOB: &str = "22222222-2222-4222-8222-222222222222";
 const SHIFT: &str = "33333333-3333-4333-8333-333333333333";
 const REQUEST: &str = "44444444-4444-4444-8444-444444444444";
 const ORG: &str = "55555555-5555-4555-8555-555555555555";
+/// A circle whose focus person is the one looking (Mam, with her own account).
+const HERS: &str = "99999999-9999-4999-8999-999999999999";
+const MAM: &str = "77777777-7777-4777-8777-777777777777";
 
 fn person(id: &str, name: &str) -> Value {
     json!({"id": id, "name": name, "forgotten": false})
@@ -39,7 +42,8 @@ fn api() -> Router {
         "focus": person("77777777-7777-4777-8777-777777777777", "Mam"),
         "you": {"person": ANN, "ring": "warm", "coordinator": true, "focus": false},
         "may": {"read_rota": true, "read_invitations": true, "read_consents": true, "read_looks": true,
-            "read_health": true, "export": true, "decide_consent": true},
+            "read_health": true, "export": true, "decide_consent": true, "invite_focus": true},
+        "set_up_by": {"organisation": ORG, "intermediary": ANN},
         "members": {"warm": 2, "lukewarm": 1, "cold": 0}, "logbook": [entry.clone()],
         "life": {"state": "paused", "since": "2026-05-03T08:00:00Z", "by": ANN,
             "message": "Mam ligt <i>in</i> het ziekenhuis"},
@@ -73,7 +77,13 @@ fn api() -> Router {
     .collect();
     let base = format!("/circles/{CIRCLE}");
     let answer = |value: Value| get(move || async move { Json(value) });
+    let (hers, her_rota) = her_circle(&circle);
     Router::new()
+        .route(&format!("/circles/{HERS}"), answer(hers))
+        .route(&format!("/circles/{HERS}/rota"), answer(her_rota))
+        .route(&format!("/circles/{HERS}/requests"), answer(json!({"version": 7, "requests": []})))
+        .route("/circles", axum::routing::post(stand_in_create))
+        .route(&format!("/organisations/{ORG}/circles"), axum::routing::post(stand_in_create))
         .route("/me", answer(json!({"id": ANN, "name": "Ann", "email": "ann@example.org"})))
         .route("/circles", answer(json!([{"id": CIRCLE, "version": 7, "focus": circle["focus"],
             "you": circle["you"], "life": "paused"}])))
@@ -127,9 +137,101 @@ fn api() -> Router {
         .route(&format!("/organisations/{ORG}"), answer(json!({"id": ORG, "name": "Welzijn Oost",
             "intermediaries": [person(BOB, "Carla")],
             "thresholds": {"open_places": 4, "carer_at_risk": true, "silent_days": 0}})))
-        .route(&format!("/organisations/{ORG}/dashboard"), answer(json!([{"circle": CIRCLE,
-            "focus": person(ANN, "Mam"), "scope": "full", "signals": signals(), "rota": [{"date": "2030-05-06",
-            "starts_at": "2030-05-06T16:00:00Z", "duration_minutes": 90, "helpers_needed": 2, "open_places": 1}]}])))
+        .route(&format!("/organisations/{ORG}/dashboard"), get(stand_in_dashboard))
+        .route("/me/organisations", get(stand_in_organisations))
+}
+
+/// The dashboard as the API answers it: two circles, the one needing
+/// attention first, narrowed by the query (which must be one the API reads).
+async fn stand_in_dashboard(
+    axum::extract::Query(query): axum::extract::Query<kring_protocol::v1::DashboardQuery>,
+) -> Json<Value> {
+    let calm = json!({"open_shift_places_next_7_days": 0, "requests_unanswered_48h": 0,
+        "members_over_capacity": 0, "primary_carer_at_risk": false, "days_since_last_entry": 1,
+        "members": {"warm": 2, "lukewarm": 3, "cold": 1}, "only_warm": false,
+        "minutes_this_week": 60, "minutes_last_week": 60});
+    let circles = [
+        json!({"circle": CIRCLE, "focus": person(ANN, "Mam"), "scope": "full", "signals": signals(),
+            "rota": [{"date": "2030-05-06", "starts_at": "2030-05-06T16:00:00Z", "duration_minutes": 90,
+                "helpers_needed": 2, "open_places": 1}],
+            "attention": ["carer_at_risk", "over_capacity", "open_places"]}),
+        json!({"circle": SHIFT, "focus": person(BOB, "Piet"), "scope": "signals", "signals": calm,
+            "rota": null, "attention": []}),
+    ];
+    let signal = query.signal.map(|s| serde_json::to_value(s).unwrap());
+    let q = query.q.unwrap_or_default().to_lowercase();
+    Json(Value::Array(
+        circles
+            .into_iter()
+            .filter(|c| query.needs_attention != Some(true) || c["attention"] != json!([]))
+            .filter(|c| {
+                signal
+                    .as_ref()
+                    .is_none_or(|s| c["attention"].as_array().unwrap().contains(s))
+            })
+            .filter(|c| {
+                c["focus"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_lowercase()
+                    .contains(&q)
+            })
+            .collect(),
+    ))
+}
+
+/// Mam's own view of her circle, and its rota: Ann came yesterday, Bob comes
+/// tomorrow, nobody yet the day after.
+fn her_circle(circle: &Value) -> (Value, Value) {
+    let mut hers = circle.clone();
+    hers["id"] = json!(HERS);
+    hers["you"] = json!({"person": MAM, "ring": "warm", "coordinator": false, "focus": true});
+    hers["may"]["invite_focus"] = json!(false);
+    hers["life"] = json!({"state": "active"});
+    hers["set_up_by"] = Value::Null;
+    hers["coordination_offer"] = Value::Null;
+    let day = |days: i64| chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    let slot = |days: i64, title: &str, by: Vec<Value>| {
+        let date = day(days);
+        json!({"shift": SHIFT, "title": title, "date": date.to_string(),
+            "starts_at": format!("{date}T08:00:00Z"), "starts_local": format!("{date}T10:00:00"),
+            "duration_minutes": 60, "helpers_needed": 1, "open_places": 1 - by.len(),
+            "rings": ["warm"], "weekly": true, "claimed_by": by, "you_are_on": false})
+    };
+    let rota = json!({"version": 7, "time_zone": "Europe/Amsterdam", "from": day(-3).to_string(),
+        "days": 6, "swaps": [], "slots": [
+            slot(-1, "Koffie", vec![person(ANN, "Ann")]),
+            slot(1, "Boodschappen", vec![person(BOB, "Bob")]),
+            slot(2, "Wandelen", vec![])]});
+    (hers, rota)
+}
+
+/// `POST /circles` (and at the kitchen table): made when the template and its
+/// language came along as the page's language says; refused otherwise.
+async fn stand_in_create(Json(body): Json<Value>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let fine = body["template"] == "last_phase" && body["language"] == "en";
+    if !fine {
+        let problem = json!({"status": 422, "code": "invalid", "detail": format!("{body}")});
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(problem)).into_response();
+    }
+    (
+        StatusCode::CREATED,
+        Json(json!({"id": CIRCLE, "version": 8})),
+    )
+        .into_response()
+}
+
+/// Ann works for one organisation; a session named `none` for none.
+async fn stand_in_organisations(headers: http::HeaderMap) -> Json<Value> {
+    let cookie = headers
+        .get("cookie")
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or("");
+    match cookie.contains("kring_session=none") {
+        true => Json(json!([])),
+        false => Json(json!([{"id": ORG, "name": "Welzijn Oost"}])),
+    }
 }
 
 async fn page(path: &str, lang: &str) -> (StatusCode, String) {
@@ -213,6 +315,8 @@ async fn every_page_renders_in_both_languages_by_the_frames_rules() {
         format!("{circle}/consent"),
         format!("{circle}/keepsake"),
         format!("/organisations/{ORG}"),
+        format!("/organisations/{ORG}/circles/new"),
+        format!("/circles/{HERS}"),
     ];
     for lang in ["nl", "en"] {
         for path in &pages {
@@ -480,4 +584,257 @@ async fn ones_own_offer_can_be_changed_as_it_stands() {
         assert!(form.contains("value=\"visit\" checked"), "{lang}");
         assert!(form.contains("value=\"tasks_per_month\" checked"), "{lang}");
     }
+}
+
+#[tokio::test]
+async fn an_intermediary_reaches_their_organisations_from_home_in_both_languages() {
+    let link = format!("<a href=\"/organisations/{ORG}\">Welzijn Oost</a>");
+    for (lang, heading) in [("nl", "Jouw organisaties"), ("en", "Your organisations")] {
+        let (status, html) = page("/", lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(heading), "{lang}: {html}");
+        assert!(html.contains(&link), "{lang}: {html}");
+        // Registering another stays possible.
+        assert!(html.contains("action=\"/organisations\""), "{lang}");
+    }
+    // Someone who works for no organisation sees no such list.
+    let request = Request::builder()
+        .uri("/")
+        .header("cookie", "kring_session=none; kring_lang=en")
+        .body(Body::empty())
+        .unwrap();
+    let response = crate::routes(api()).oneshot(request).await.unwrap();
+    let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let html = String::from_utf8(body.to_vec()).unwrap();
+    assert!(html.contains("action=\"/organisations\""), "{html}");
+    assert!(
+        !html.contains("Your organisations") && !html.contains(&link),
+        "{html}"
+    );
+}
+
+/// The focus names of the dashboard's cards, in the order shown.
+fn cards(html: &str) -> Vec<&str> {
+    html.split("data-testid=\"dashboard-circle\"")
+        .skip(1)
+        .map(|card| {
+            ["Mam", "Piet"]
+                .into_iter()
+                .find(|name| card.contains(&format!("{name}</a>")))
+                .unwrap_or("?")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_what_needs_attention_first_and_filters_by_a_plain_get_form() {
+    for (lang, why, only, clear, none) in [
+        ("nl", "één persoon doet al drie weken het meeste, iemand doet meer dan aangeboden, open plekken in het rooster",
+            "Alleen kringen die aandacht nodig hebben", "Toon alle kringen", "Geen kring past bij wat je zoekt."),
+        ("en", "one person has done most for three weeks, someone does more than offered, open places in the rota",
+            "Only circles that need attention", "Show all circles", "No circle matches what you are looking for."),
+    ] {
+        let path = format!("/organisations/{ORG}");
+        let (status, html) = page(&path, lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(cards(&html), ["Mam", "Piet"], "{lang}: the API's order");
+        assert!(html.contains(why), "{lang}: {html}");
+        assert_eq!(html.matches("data-testid=\"attention\"").count(), 1, "{lang}");
+        // A GET form: no idempotency key, and it works without a script.
+        let form = &html[html.find(&format!("<form class=\"stack\" method=\"get\" action=\"{path}\"")).expect("the search form")..];
+        let form = &form[..form.find("</form>").unwrap()];
+        assert!(form.contains(only) && !form.contains("idempotency_key"), "{lang}: {form}");
+        assert!(form.contains("name=\"needs_attention\" value=\"true\"") && form.contains("name=\"q\""));
+        assert!(form.contains("<option value=\"open_places\">"), "{form}");
+        assert!(!html.contains(clear), "{lang}: nothing to clear yet");
+
+        // What the form sends: an unticked box and an empty field ask nothing.
+        let (status, html) = page(&format!("{path}?needs_attention=true&signal=&q="), lang).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert_eq!(cards(&html), ["Mam"], "{lang}");
+        assert!(html.contains("value=\"true\" checked"), "{lang}: the box stays ticked");
+        assert!(html.contains(clear) && html.contains(&format!("href=\"{path}\"")));
+
+        let (_, html) = page(&format!("{path}?signal=open_places&q="), lang).await;
+        assert_eq!(cards(&html), ["Mam"], "{lang}");
+        assert!(html.contains("<option value=\"open_places\" selected>"), "{lang}");
+
+        let (_, html) = page(&format!("{path}?q=+pi%C3%ABt+"), lang).await;
+        assert_eq!(cards(&html), Vec::<&str>::new(), "{lang}: no match for piët");
+        assert!(html.contains(none) && html.contains("value=\"piët\""), "{lang}: {html}");
+        let (_, html) = page(&format!("{path}?q=PIE"), lang).await;
+        assert_eq!(cards(&html), ["Piet"], "{lang}: case does not matter");
+        assert!(html.contains("value=\"PIE\""));
+    }
+}
+
+#[tokio::test]
+async fn the_thresholds_say_what_they_decide_on_the_dashboard() {
+    let path = format!("/organisations/{ORG}");
+    for (lang, text) in [
+        (
+            "nl",
+            "Deze grenzen bepalen ook welke kringen hierboven aandacht nodig hebben.",
+        ),
+        (
+            "en",
+            "These thresholds also decide which circles above need attention.",
+        ),
+    ] {
+        let (_, html) = page(&path, lang).await;
+        let thresholds = html
+            .find(&format!("action=\"{path}/thresholds\""))
+            .expect("the form");
+        let explained = html.find(text).unwrap_or_else(|| panic!("{lang}: {html}"));
+        let circles = html.find("data-testid=\"dashboard-circle\"").unwrap();
+        assert!(
+            circles < explained && explained < thresholds,
+            "{lang}: after the circles, before the form"
+        );
+    }
+}
+
+async fn submit(path: &str, form: &str, lang: &str) -> (StatusCode, Option<String>) {
+    let request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("cookie", format!("kring_session=abc; kring_lang={lang}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    let response = crate::routes(api()).oneshot(request).await.unwrap();
+    let location = response
+        .headers()
+        .get(http::header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned());
+    (response.status(), location)
+}
+
+#[tokio::test]
+async fn the_person_a_circle_is_for_gets_a_simple_home_in_both_languages() {
+    for (lang, hello, coming, ask, offer, thank, all) in [
+        (
+            "nl",
+            "Hallo Mam",
+            "komt: Bob",
+            "Iets vragen",
+            "Iets aanbieden",
+            "Bedank Ann",
+            "Alles van de kring zien",
+        ),
+        (
+            "en",
+            "Hello Mam",
+            "coming: Bob",
+            "Ask for something",
+            "Offer something",
+            "Thank Ann",
+            "See everything in the circle",
+        ),
+    ] {
+        let (status, html) = page(&format!("/circles/{HERS}"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("class=\"simple\""), "{lang}");
+        for text in [hello, coming, ask, offer, thank, all] {
+            assert!(html.contains(text), "{lang}: {text} in {html}");
+        }
+        // Tomorrow's helper is named, the day after says nobody yet; the
+        // past is for thanks only.
+        assert!(html.contains(if lang == "nl" {
+            "nog niemand"
+        } else {
+            "nobody yet"
+        }));
+        assert_eq!(html.matches("data-testid=\"coming\"").count(), 2);
+        assert!(html.contains(&format!("action=\"/circles/{HERS}/rota/thanks\"")));
+        assert!(html.contains(&format!("href=\"/circles/{HERS}/requests#ask-heading\"")));
+        assert!(html.contains(&format!("href=\"/circles/{HERS}/members#offer-form\"")));
+        // Everything is one link away, and from there back.
+        let (status, full) = page(&format!("/circles/{HERS}?all=1"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!full.contains("class=\"simple\""));
+        assert!(full.contains(&format!("href=\"/circles/{HERS}\"")));
+    }
+    // A coordinator's home is the whole one.
+    let (_, html) = page(&format!("/circles/{CIRCLE}"), "en").await;
+    assert!(!html.contains("class=\"simple\""));
+}
+
+#[tokio::test]
+async fn a_coordinator_lets_the_focus_person_join_and_sees_the_kitchen_table_note() {
+    for (lang, heading, note) in [
+        (
+            "nl",
+            "Mam zelf laten meedoen",
+            "Je zette deze kring op met de familie.",
+        ),
+        (
+            "en",
+            "Let Mam join in themself",
+            "You set this circle up with the family.",
+        ),
+    ] {
+        let (status, html) = page(&format!("/circles/{CIRCLE}/members"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(heading), "{lang}");
+        assert!(html.contains("name=\"role\" value=\"focus\""));
+        let (_, home) = page(&format!("/circles/{CIRCLE}"), lang).await;
+        assert!(home.contains(note), "{lang}");
+    }
+}
+
+#[tokio::test]
+async fn a_circle_starts_from_a_template_and_an_intermediary_sets_one_up() {
+    for (lang, template, kitchen) in [
+        (
+            "nl",
+            "Thuis na het ziekenhuis (zes weken)",
+            "Een kring opzetten met een familie",
+        ),
+        (
+            "en",
+            "Home after hospital (six weeks)",
+            "Set up a circle with a family",
+        ),
+    ] {
+        let (status, html) = page("/circles/new", lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(template), "{lang}");
+        assert_eq!(
+            html.matches("<option value=\"").count() - 8,
+            5,
+            "no plan and four templates"
+        );
+        let (_, organisation) = page(&format!("/organisations/{ORG}"), lang).await;
+        assert!(organisation.contains(&format!("href=\"/organisations/{ORG}/circles/new\"")));
+        let (status, html) = page(&format!("/organisations/{ORG}/circles/new"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(kitchen), "{lang}");
+        assert!(html.contains(&format!("action=\"/organisations/{ORG}/circles/new\"")));
+        assert!(
+            !html.contains("for_myself"),
+            "an intermediary sets up a circle for a family"
+        );
+    }
+    // The template goes along in the page's language; at the kitchen table
+    // the next page is the members page, to invite the first coordinator.
+    let form = "focus_name=Opa&template=last_phase&time_zone=Europe%2FAmsterdam";
+    let (status, location) = submit("/circles/new", form, "en").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.unwrap(),
+        format!("/circles/{CIRCLE}?min_version=8")
+    );
+    let (status, location) = submit(&format!("/organisations/{ORG}/circles/new"), form, "en").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location.unwrap(),
+        format!("/circles/{CIRCLE}/members?min_version=8")
+    );
+    let (status, _) = submit("/circles/new", form, "nl").await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Dutch words for a Dutch page"
+    );
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::circle::events::CircleEvent;
-use crate::circle::state::{Circle, Invitation, InvitationState, Member, RequestStatus};
+use crate::circle::state::{Circle, Invitation, InvitationState, Member, RequestStatus, SetUp};
 use crate::{InvitationId, PersonId, Ring};
 
 impl Circle {
@@ -51,6 +51,37 @@ impl Circle {
                 };
                 self.members.insert(focus, warm(focus == coordinator));
                 self.members.insert(coordinator, warm(true));
+                self.focus_joined = focus == coordinator;
+            }
+            FocusClaimed {
+                invitation,
+                person,
+                was,
+                ..
+            } => {
+                self.set_invitation(invitation, InvitationState::Accepted);
+                let place = self.members.remove(&was).unwrap_or(Member {
+                    ring: Ring::Warm,
+                    coordinator: false,
+                    task: None,
+                });
+                self.members.insert(person, place);
+                self.focus = Some(person);
+                self.focus_joined = true;
+            }
+            CircleSetUp { organisation, by } => {
+                self.set_up_by = Some(SetUp { organisation, by });
+            }
+            CircleHandedOver { from, to, .. } => {
+                self.set_up_by = None;
+                // Invitations made at the kitchen table (the focus person's
+                // claim among them) now speak for the family's coordinator,
+                // so they outlive the intermediary's leaving.
+                for invitation in self.invitations.values_mut() {
+                    if invitation.issued_by == Some(from) {
+                        invitation.issued_by = Some(to);
+                    }
+                }
             }
             InvitationIssued {
                 invitation,

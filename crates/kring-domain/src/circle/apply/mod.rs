@@ -29,7 +29,10 @@ impl Circle {
             | CoordinationOffered { .. }
             | CoordinationAnswered { .. }
             | MemberLeft { .. }
-            | MemberRemoved { .. }) => self.apply_membership(event),
+            | MemberRemoved { .. }
+            | FocusClaimed { .. }
+            | CircleSetUp { .. }
+            | CircleHandedOver { .. }) => self.apply_membership(event),
             event @ (HelpRequested { .. }
             | RequestPlaceNoted { .. }
             | RequestWidened { .. }

@@ -71,7 +71,12 @@ impl Circle {
             })
     }
 
+    /// Consent is the family's: the intermediary who set the circle up at
+    /// the kitchen table may not give (or take back) their own organisation's.
     pub(super) fn require_coordinator_or_focus(&self, person: PersonId) -> Result<(), DomainError> {
+        if self.set_up_by.is_some_and(|s| s.by == person) {
+            return Err(Refusal::ConsentFromFamily.into());
+        }
         if self.is_coordinator(person) || self.is_focus(person) {
             Ok(())
         } else {

@@ -37,6 +37,9 @@ impl Circle {
                 if role == InvitedAs::Coordinator && ring != Ring::Warm {
                     return Err(Refusal::CoordinatorsAreWarm.into());
                 }
+                if role == InvitedAs::Focus {
+                    self.focus_invitation_fits(ring, task)?;
+                }
                 match (ring, task) {
                     (Ring::Cold, None) => return Err(Refusal::VolunteerNeedsTask.into()),
                     (Ring::Cold, Some(request)) => {
@@ -181,9 +184,6 @@ impl Circle {
         if self.exists() {
             return Err(Refusal::AlreadyExists.into());
         }
-        if actor.organisation.is_some() {
-            return Err(Refusal::OnlyPerson.into());
-        }
         if time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(DomainError::UnknownWord {
                 refusal: Refusal::UnknownTimeZone,
@@ -193,14 +193,77 @@ impl Circle {
         if focus_name.owner != focus {
             return Err(Refusal::FocusNameKeyNotOwn.into());
         }
-        Ok(vec![CircleEvent::CircleCreated {
+        if actor.organisation.is_some() && focus == actor.person {
+            return Err(Refusal::OnlyPerson.into());
+        }
+        let created = CircleEvent::CircleCreated {
             circle,
             focus,
             focus_name,
             coordinator: actor.person,
             time_zone,
             at: now,
-        }])
+        };
+        let set_up = actor
+            .organisation
+            .map(|organisation| CircleEvent::CircleSetUp {
+                organisation,
+                by: actor.person,
+            });
+        Ok([created].into_iter().chain(set_up).collect())
+    }
+
+    /// A new circle's plan (a template's shifts, requests and welcome entry),
+    /// decided one by one as its creator against the circle the events before
+    /// leave, so a plan is judged by the same rules as what people do later
+    /// and is stored with the circle in one step, or not at all.
+    pub(super) fn then_plan(
+        &self,
+        mut events: Vec<CircleEvent>,
+        creator: PersonId,
+        plan: Vec<Action>,
+        now: DateTime<Utc>,
+    ) -> Decision {
+        let mut circle = self.clone();
+        for event in &events {
+            circle.apply(event.clone());
+        }
+        for action in plan {
+            let planned = matches!(
+                action,
+                Action::ScheduleShift { .. }
+                    | Action::RequestHelp { .. }
+                    | Action::WriteLogbookEntry { .. }
+            );
+            if !planned {
+                return Err(Refusal::PlanHoldsOnlyRotaRequestsAndLogbook.into());
+            }
+            let command = crate::CircleCommand {
+                actor: Actor::person(creator),
+                action,
+            };
+            for event in circle.decide(command, now)? {
+                circle.apply(event.clone());
+                events.push(event);
+            }
+        }
+        Ok(events)
+    }
+
+    /// A "claim your place" invitation: in the warm ring, for a focus person
+    /// who has no account of their own yet.
+    fn focus_invitation_fits(
+        &self,
+        ring: Ring,
+        task: Option<crate::RequestId>,
+    ) -> Result<(), DomainError> {
+        if ring != Ring::Warm || task.is_some() {
+            return Err(Refusal::FocusIsWarm.into());
+        }
+        if self.focus_has_account() {
+            return Err(Refusal::FocusHasAccount.into());
+        }
+        Ok(())
     }
 
     pub(super) fn accept(
@@ -208,6 +271,7 @@ impl Circle {
         person: PersonId,
         invitation: crate::InvitationId,
         token_hash: &str,
+        focus_name: Option<Sealed>,
         now: DateTime<Utc>,
     ) -> Decision {
         // Without the right secret, the invitation (and the circle) does not exist.
@@ -231,13 +295,64 @@ impl Circle {
         if self.members.contains_key(&person) {
             return Err(Refusal::AlreadyMember.into());
         }
-        Ok(vec![CircleEvent::MemberJoined {
+        if i.role == InvitedAs::Focus {
+            return self.claim_focus(person, invitation, focus_name);
+        }
+        let joined = CircleEvent::MemberJoined {
             invitation,
             person,
             ring: i.ring,
             coordinator: i.role == InvitedAs::Coordinator,
             task: i.task,
+        };
+        let mut events = vec![joined];
+        if i.role == InvitedAs::Coordinator {
+            events.extend(self.hand_over(person, now));
+        }
+        Ok(events)
+    }
+
+    /// The focus person takes their place; their name comes sealed with
+    /// their own key, so forgetting them forgets it.
+    fn claim_focus(
+        &self,
+        person: PersonId,
+        invitation: crate::InvitationId,
+        name: Option<Sealed>,
+    ) -> Decision {
+        let (Some(was), false) = (self.focus, self.focus_has_account()) else {
+            return Err(Refusal::FocusHasAccount.into());
+        };
+        let name = name.ok_or(Refusal::FocusNameKeyNotOwn)?;
+        if name.owner != person {
+            return Err(Refusal::FocusNameKeyNotOwn.into());
+        }
+        Ok(vec![CircleEvent::FocusClaimed {
+            invitation,
+            person,
+            was,
+            name,
         }])
+    }
+
+    /// Set up at the kitchen table, a circle is handed over when the family's
+    /// first coordinator joins: the intermediary leaves it (what they had
+    /// claimed is freed, as for anyone leaving).
+    fn hand_over(&self, to: PersonId, now: DateTime<Utc>) -> Vec<CircleEvent> {
+        let Some(set_up) = self.set_up_by else {
+            return vec![];
+        };
+        vec![
+            CircleEvent::CircleHandedOver {
+                organisation: set_up.organisation,
+                from: set_up.by,
+                to,
+            },
+            CircleEvent::MemberLeft {
+                person: set_up.by,
+                at: now,
+            },
+        ]
     }
 
     /// An erased person leaves whatever their role: the rules that keep the

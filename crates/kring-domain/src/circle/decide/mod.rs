@@ -42,9 +42,11 @@ impl Circle {
             focus,
             focus_name,
             time_zone,
+            plan,
         } = action
         {
-            return self.create(actor, circle, focus, focus_name, time_zone, now);
+            let created = self.create(actor, circle, focus, focus_name, time_zone, now)?;
+            return self.then_plan(created, actor.person, plan, now);
         }
         if !self.exists() {
             return Err(Refusal::NoSuchCircle.into());
@@ -77,9 +79,10 @@ impl Circle {
         if let Action::AcceptInvitation {
             invitation,
             token_hash,
+            focus_name,
         } = action
         {
-            return self.accept(actor.person, invitation, &token_hash, now);
+            return self.accept(actor.person, invitation, &token_hash, focus_name, now);
         }
         if let Action::AnswerPlace { accept } = action {
             // Most often no longer in the circle: their task ended.
@@ -225,6 +228,23 @@ impl Circle {
                 self.decide(command, now).is_ok()
             })
             .collect()
+    }
+
+    /// Whether `person` may invite the focus person to claim their place.
+    pub fn may_invite_focus(&self, person: PersonId, now: DateTime<Utc>) -> bool {
+        let action = Action::Invite {
+            invitation: crate::InvitationId(uuid::Uuid::nil()),
+            ring: Ring::Warm,
+            role: crate::circle::events::InvitedAs::Focus,
+            task: None,
+            token_hash: "0".repeat(64),
+            expires_at: now + chrono::Duration::days(1),
+        };
+        let command = CircleCommand {
+            actor: crate::Actor::person(person),
+            action,
+        };
+        self.decide(command, now).is_ok()
     }
 
     /// Whether `person` may grant or revoke an organisation's consent.
