@@ -1,11 +1,19 @@
 //! Templates for common situations: a new circle's suggested weekly shifts,
 //! first requests and welcome entry, in Dutch or English. A template is only
 //! a start: everything it fills in is an ordinary shift, request or entry the
-//! family changes, ends or cancels like any other. Pure: the server seals the
-//! words and makes the ids.
+//! family changes, ends or cancels like any other. [`Template::plan`] is pure;
+//! [`actions`] seals its words with the creator's key (they chose them) and
+//! names its parts with the ids the caller makes.
 
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
-use kring_domain::{Category, Ring};
+use kring_domain::circle::events::Recurrence;
+use kring_domain::circle::state::local_to_utc;
+use kring_domain::{
+    Action, Category, EntryId, Minutes, PersonId, RequestId, Ring, ShiftId, TimeWindow, Visibility,
+};
+use uuid::Uuid;
+
+use crate::{Vault, VaultError};
 
 /// The situations a circle can start from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,6 +159,50 @@ impl Template {
     }
 }
 
+/// The plan as commands of `creator` in a circle in `time_zone`: weekly
+/// shifts, requests asked for the focus person, and the welcome entry for the
+/// warm and lukewarm rings. `new_id` names each part (by its kind: "shift",
+/// "request", "entry"), so a retried request can name them the same.
+pub async fn actions(
+    plan: Plan,
+    creator: PersonId,
+    time_zone: &str,
+    vault: &Vault,
+    new_id: &mut (dyn FnMut(&'static str) -> Uuid + Send),
+) -> Result<Vec<Action>, VaultError> {
+    let mut actions = vec![];
+    for shift in plan.shifts {
+        actions.push(Action::ScheduleShift {
+            shift: ShiftId(new_id("shift")),
+            title: vault.seal(creator, &shift.title).await?,
+            starts: shift.starts,
+            duration: Minutes::for_shift(shift.minutes).expect("a template's shifts fit"),
+            recurrence: Recurrence::Weekly { until: shift.until },
+            helpers_needed: shift.helpers,
+            rings: shift.rings,
+        });
+    }
+    for request in plan.requests {
+        let utc = |local| local_to_utc(local, time_zone);
+        actions.push(Action::RequestHelp {
+            request: RequestId(new_id("request")),
+            category: request.category,
+            window: TimeWindow::new(utc(request.from), utc(request.until))
+                .expect("a template's windows are days long"),
+            duration: Minutes::new(request.minutes).expect("a template's requests fit"),
+            details: vault.seal(creator, &request.details).await?,
+            place: None,
+            on_behalf_of_focus: true,
+        });
+    }
+    actions.push(Action::WriteLogbookEntry {
+        entry: EntryId(new_id("entry")),
+        visibility: Visibility::WarmAndLukewarm,
+        text: vault.seal(creator, &plan.welcome).await?,
+    });
+    Ok(actions)
+}
+
 fn first_on(from: NaiveDate, day: Weekday) -> NaiveDate {
     let ahead = (7 + day.num_days_from_monday() - from.weekday().num_days_from_monday()) % 7;
     from + Days::new(ahead.into())
@@ -273,6 +325,18 @@ mod tests {
             }
             for request in &english.requests {
                 assert!(request.from.date() >= today && request.until > request.from);
+            }
+        }
+        // Every part fits the domain's bounds (`actions` counts on it).
+        for template in Template::ALL {
+            let plan = template.plan(Language::English, today);
+            for shift in &plan.shifts {
+                assert!(Minutes::for_shift(shift.minutes).is_ok());
+            }
+            for request in &plan.requests {
+                assert!(Minutes::new(request.minutes).is_ok());
+                let (from, until) = (request.from.and_utc(), request.until.and_utc());
+                assert!(TimeWindow::new(from, until).is_ok());
             }
         }
         let hospital = Template::HomeAfterHospital.plan(Language::English, today);

@@ -1526,3 +1526,133 @@ async fn pause_resume_and_end_a_circle_then_keep_its_keepsake() {
         .await;
     assert_eq!(hidden, json!(["none", "none", "none"]));
 }
+
+/// The code of the invitation link shown on the members page.
+async fn invitation_link(browser: &Browser) -> String {
+    let link = browser
+        .script(
+            "const f = document.querySelector('[data-testid=invite-link]'); return f ? f.value : null",
+            vec![],
+        )
+        .await;
+    let link = link.as_str().expect("the invitation link in a field");
+    let (_, fragment) = link.split_once("/join").expect("a /join link");
+    fragment.to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_up_at_the_kitchen_table_from_a_template_handed_over_and_mam_claims_her_place() {
+    let (_kring, server) = Kring::with_server().await;
+    let wim = Person::sign_up(&server, "Wim Wijkteam").await;
+    let (status, org) = wim
+        .post("/organisations", json!({"name": "Wijkteam Noord"}))
+        .await;
+    assert!(status.is_success(), "{org}");
+    let org = org["id"].as_str().unwrap().to_owned();
+    let sanne = Person::sign_up(&server, "Sanne").await;
+    let mam = Person::sign_up(&server, "Mam").await;
+
+    // Wim sets the circle up with the family, from a template, in English.
+    let mut worker = Browser::open(&server, Size::Desktop).await;
+    worker.log_in(&wim.email, PASSWORD).await;
+    worker.go(&format!("/organisations/{org}")).await;
+    worker.follow("Set up a circle with a family").await;
+    worker.wait_for_text("At the kitchen table").await;
+    worker.look("kitchen-table").await;
+    worker.fill("Who is the circle for?", "Mam").await;
+    worker
+        .fill(
+            "Start from a plan (optional)",
+            "Home after hospital (six weeks)",
+        )
+        .await;
+    worker.click("Set up a circle with a family").await;
+    worker.wait_for_text("Invite someone").await;
+    let members = worker.path().await;
+    let circle = members
+        .trim_start_matches("/circles/")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // He invites Sanne as the first coordinator, and makes Mam's own link.
+    worker.choose("As a coordinator too (warm ring only)").await;
+    worker.click("Make the invitation").await;
+    worker.wait_for_text("The invitation is ready").await;
+    let for_sanne = invitation_link(&worker).await;
+    worker
+        .script(
+            "document.getElementById('invite-focus').open = true",
+            vec![],
+        )
+        .await;
+    worker.click("Make the link").await;
+    worker.wait_for_text("The invitation is ready").await;
+    let for_mam = invitation_link(&worker).await;
+    assert_ne!(for_sanne, for_mam);
+    worker.look("kitchen-table-invitations").await;
+    worker.go(&format!("/circles/{circle}")).await;
+    worker
+        .wait_for_text("You set this circle up with the family.")
+        .await;
+    worker
+        .wait_for_text("Welcome to this circle. For the six weeks after the hospital")
+        .await;
+    worker.look("kitchen-table-home").await;
+
+    // Sanne joins in Dutch: the circle is the family's, Wim is out.
+    let mut daughter = Browser::open_in(&server, Size::Phone, "nl").await;
+    daughter.log_in(&sanne.email, PASSWORD).await;
+    daughter.go(&format!("/join{for_sanne}")).await;
+    daughter.click("Doe mee").await;
+    daughter.wait_for_text("Welkom in de kring!").await;
+    daughter.wait_for_text("coördinator").await;
+    assert!(!daughter.text().await.contains("Je zette deze kring op"));
+    let (status, _) = wim.get(&format!("/circles/{circle}")).await;
+    assert_eq!(status.as_u16(), 404, "handed over: the intermediary is out");
+    worker.go(&format!("/circles/{circle}")).await;
+    worker.wait_for_text("Not found").await;
+
+    // Sanne takes the first shift the template planned.
+    let (_, rota) = sanne
+        .get(&format!(
+            "/circles/{circle}/rota?from={}&days=3",
+            in_days(1)
+        ))
+        .await;
+    let slot = &rota["slots"][0];
+    let (status, claimed) = sanne
+        .post(
+            &format!(
+                "/circles/{circle}/shifts/{}/dates/{}/claim",
+                slot["shift"].as_str().unwrap(),
+                slot["date"].as_str().unwrap()
+            ),
+            json!({}),
+        )
+        .await;
+    assert!(status.is_success(), "{claimed}");
+
+    // Mam claims her own place and gets the simple home, in Dutch.
+    let mut focus = Browser::open_in(&server, Size::Phone, "nl").await;
+    focus.log_in(&mam.email, PASSWORD).await;
+    focus.go(&format!("/join{for_mam}")).await;
+    focus.click("Doe mee").await;
+    focus.wait_for_text("Hallo Mam").await;
+    focus.wait_for_text("komt: Sanne").await;
+    focus.look("focus-home-nl").await;
+    focus.follow("Iets vragen").await;
+    focus.wait_for_text("Vraag om hulp").await;
+    focus.go(&format!("/circles/{circle}")).await;
+    focus.follow("Alles van de kring zien").await;
+    focus
+        .wait_for_text("Terug naar het eenvoudige overzicht")
+        .await;
+    let (_, members) = sanne.get(&format!("/circles/{circle}/members")).await;
+    let everyone = members["members"].as_array().unwrap();
+    assert_eq!(everyone.len(), 2, "Sanne and Mam: {members}");
+    assert!(everyone
+        .iter()
+        .any(|m| m["person"]["name"] == "Mam" && m["focus"] == true));
+}

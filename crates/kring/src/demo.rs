@@ -6,7 +6,10 @@
 //! volunteer from the marketplace does a grocery run. A weekly rota with gaps,
 //! requests open and done (with thanks), standing offers, a logbook of two
 //! weeks in each visibility, and the neighbourhood care team (Buurtteam Oost)
-//! with full consent, whose intermediary's looks are on the record.
+//! with full consent, whose intermediary's looks are on the record. That
+//! team's Esther has just set up another circle at a family's kitchen table,
+//! from the template for dementia at home, and waits for its first
+//! coordinator to join.
 //!
 //! Everything goes through the application layer ([`Accounts`], [`Commands`],
 //! [`Vault`]), so the domain's rules hold for the demo as for anyone. The
@@ -190,6 +193,11 @@ pub async fn fill(store: &StoreArgs, secret: Option<&str>) -> anyhow::Result<Out
                 out,
                 "{ORGANISATION}'s marketplace (for Esther): /organisations/{organisation}/marketplace; \
                  a volunteer's page (Fatima, Daan): /volunteer/{organisation}"
+            );
+            let _ = writeln!(
+                out,
+                "Esther set up Gerrit Bakker's circle at the kitchen table, from a template: \
+                 see her circles on /"
             );
         }
     }
@@ -1439,6 +1447,45 @@ impl Demo {
             },
         )
         .await?;
+        self.at_the_kitchen_table(esther, buurtteam).await
+    }
+
+    /// This morning Esther set up a circle with the family of Gerrit Bakker,
+    /// who has dementia and lives at home, from the template, in Dutch. She
+    /// coordinates it until his son joins: his invitation, and Gerrit's own
+    /// to claim his place, are open.
+    async fn at_the_kitchen_table(
+        &self,
+        esther: PersonId,
+        buurtteam: OrganisationId,
+    ) -> anyhow::Result<()> {
+        use kring_app::templates::{self, Language, Template};
+        self.minutes_ago(3 * 60);
+        let circle = CircleId(Uuid::new_v4());
+        let gerrit = PersonId(Uuid::new_v4());
+        let plan = Template::DementiaAtHome.plan(Language::Dutch, self.today);
+        let mut new_id = |_| Uuid::new_v4();
+        let plan = templates::actions(plan, esther, TIME_ZONE, &self.vault, &mut new_id).await?;
+        let set_up = Action::CreateCircle {
+            circle,
+            focus: gerrit,
+            focus_name: self.seal(gerrit, "Gerrit Bakker").await?,
+            time_zone: TIME_ZONE.to_owned(),
+            plan,
+        };
+        self.run_in(circle, Actor::intermediary(esther, buurtteam), set_up)
+            .await?;
+        for role in [InvitedAs::Coordinator, InvitedAs::Focus] {
+            let invite = Action::Invite {
+                invitation: InvitationId(Uuid::new_v4()),
+                ring: Ring::Warm,
+                role,
+                task: None,
+                token_hash: LinkSecret::generate()?.hash_hex(),
+                expires_at: self.clock.now() + Duration::days(14),
+            };
+            self.run_in(circle, Actor::person(esther), invite).await?;
+        }
         Ok(())
     }
 }

@@ -408,6 +408,36 @@ async fn demo_makes_a_living_circle_once_and_serve_shows_it() {
         .unwrap()
         .starts_with("Pa redt zich weer zelf"));
     assert_eq!(ended["logbook"].as_array().unwrap().len(), 3);
+
+    // Esther set up Gerrit's circle at the kitchen table, from the template
+    // for dementia at home, and coordinates it until his son joins.
+    let theirs = esther.get("/circles").await;
+    let gerrit = theirs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["focus"]["name"] == "Gerrit Bakker")
+        .unwrap_or_else(|| panic!("{theirs}"));
+    let id = gerrit["id"].as_str().unwrap();
+    let set_up = esther.get(&format!("/circles/{id}")).await;
+    assert_eq!(set_up["set_up_by"]["organisation"], organisation.as_str());
+    assert_eq!(
+        set_up["may"]["invite_focus"], true,
+        "Gerrit has no account yet"
+    );
+    assert!(set_up["logbook"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Welkom in deze kring."));
+    let invitations = esther.get(&format!("/circles/{id}/invitations")).await;
+    let roles: Vec<&str> = invitations["invitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["role"].as_str())
+        .collect();
+    assert_eq!(roles.len(), 2, "{invitations}");
+    assert!(roles.contains(&"coordinator") && roles.contains(&"focus"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,14 +1,10 @@
-//! A template's plan as commands: its words sealed with the creator's key
-//! (they wrote them, by choosing the template), its times in the circle's
-//! time zone, its ids made as every handler makes them (so a retried request
-//! names the same shifts and requests).
+//! A template's plan as commands of the circle's creator (see
+//! `kring_app::templates::actions`), its ids made as every handler makes them,
+//! so a retried request names the same shifts and requests.
 
-use kring_app::templates::{Language, Plan, PlannedRequest, PlannedShift, Template};
-use kring_domain::circle::events::Recurrence;
-use kring_domain::circle::state::{local_date, local_to_utc};
-use kring_domain::{
-    Action, EntryId, Minutes, PersonId, RequestId, ShiftId, TimeWindow, Visibility,
-};
+use kring_app::templates::{self, Language, Template};
+use kring_domain::circle::state::local_date;
+use kring_domain::{Action, PersonId};
 use kring_protocol::v1;
 
 use super::idempotency::ids;
@@ -27,58 +23,9 @@ pub(super) async fn actions(
         return Ok(vec![]);
     };
     let today = local_date(chrono::Utc::now(), time_zone);
-    let Plan {
-        shifts,
-        requests,
-        welcome,
-    } = template_of(template).plan(language_of(language), today);
-    let mut actions = vec![];
-    for shift in shifts {
-        actions.push(shift_action(state, creator, shift).await?);
-    }
-    for request in requests {
-        actions.push(request_action(state, creator, time_zone, request).await?);
-    }
-    actions.push(Action::WriteLogbookEntry {
-        entry: EntryId(ids::new_id("entry")),
-        visibility: Visibility::WarmAndLukewarm,
-        text: state.app.vault.seal(creator, &welcome).await?,
-    });
-    Ok(actions)
-}
-
-async fn shift_action(
-    state: &AppState,
-    creator: PersonId,
-    shift: PlannedShift,
-) -> Result<Action, ApiError> {
-    Ok(Action::ScheduleShift {
-        shift: ShiftId(ids::new_id("shift")),
-        title: state.app.vault.seal(creator, &shift.title).await?,
-        starts: shift.starts,
-        duration: Minutes::for_shift(shift.minutes)?,
-        recurrence: Recurrence::Weekly { until: shift.until },
-        helpers_needed: shift.helpers,
-        rings: shift.rings,
-    })
-}
-
-async fn request_action(
-    state: &AppState,
-    creator: PersonId,
-    time_zone: &str,
-    request: PlannedRequest,
-) -> Result<Action, ApiError> {
-    let utc = |local| local_to_utc(local, time_zone);
-    Ok(Action::RequestHelp {
-        request: RequestId(ids::new_id("request")),
-        category: request.category,
-        window: TimeWindow::new(utc(request.from), utc(request.until))?,
-        duration: Minutes::new(request.minutes)?,
-        details: state.app.vault.seal(creator, &request.details).await?,
-        place: None,
-        on_behalf_of_focus: true,
-    })
+    let plan = template_of(template).plan(language_of(language), today);
+    let mut new_id = ids::new_id;
+    Ok(templates::actions(plan, creator, time_zone, &state.app.vault, &mut new_id).await?)
 }
 
 fn template_of(template: v1::CircleTemplate) -> Template {
