@@ -998,6 +998,8 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | ShiftScheduled { by, .. }
         | ShiftDateSkipped { by, .. }
         | ShiftSeriesEnded { by, .. }
+        | ShiftDateChanged { by, .. }
+        | ShiftSeriesChanged { by, .. }
         | CoordinationOffered { by, .. }
         | ShiftClaimed { by, .. }
         | ShiftReleased { by, .. }

@@ -249,6 +249,32 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             from: *from,
             by: by.0,
         },
+        E::ShiftDateChanged {
+            shift,
+            date,
+            time,
+            duration,
+            by,
+        } => W::ShiftDateChanged {
+            shift: shift.0,
+            date: *date,
+            time: *time,
+            duration: duration.get(),
+            by: by.0,
+        },
+        E::ShiftSeriesChanged {
+            shift,
+            from,
+            time,
+            duration,
+            by,
+        } => W::ShiftSeriesChanged {
+            shift: shift.0,
+            from: *from,
+            time: *time,
+            duration: duration.get(),
+            by: by.0,
+        },
         E::ShiftClaimed { shift, date, by } => W::ShiftClaimed {
             shift: shift.0,
             date: *date,

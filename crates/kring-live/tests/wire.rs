@@ -46,6 +46,8 @@ fn kind(event: &CircleEvent) -> &'static str {
         OfferWithdrawn { .. } => "OfferWithdrawn",
         ShiftScheduled { .. } => "ShiftScheduled",
         ShiftDateSkipped { .. } => "ShiftDateSkipped",
+        ShiftDateChanged { .. } => "ShiftDateChanged",
+        ShiftSeriesChanged { .. } => "ShiftSeriesChanged",
         ShiftClaimed { .. } => "ShiftClaimed",
         ShiftReleased { .. } => "ShiftReleased",
         SwapProposed { .. } => "SwapProposed",
@@ -78,7 +80,7 @@ fn kind(event: &CircleEvent) -> &'static str {
 
 /// All but a place offered and answered, and an ending (after which a random
 /// history could not go on).
-const KINDS: usize = 46;
+const KINDS: usize = 48;
 
 fn contract() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../proto/openapi.json");

@@ -118,6 +118,15 @@ pub enum About {
         date: NaiveDate,
         starts: DateTime<Utc>,
     },
+    /// For whoever is on a date whose time or length changed.
+    ShiftChanged {
+        shift: ShiftId,
+        date: NaiveDate,
+        /// When it was to start, and when it starts now.
+        was: DateTime<Utc>,
+        starts: DateTime<Utc>,
+        minutes: u16,
+    },
     NewMember {
         ring: Ring,
     },
@@ -261,7 +270,8 @@ impl About {
             | About::SwapAccepted { .. }
             | About::SwapDeclined { .. }
             | About::SwapLapsing { .. }
-            | About::ShiftCancelled { .. } => Topic::Swaps,
+            | About::ShiftCancelled { .. }
+            | About::ShiftChanged { .. } => Topic::Swaps,
             About::NewMember { .. }
             | About::VolunteerProposed { .. }
             | About::OpenPlaces { .. }
@@ -295,6 +305,7 @@ impl About {
             | About::SwapDeclined { starts, .. }
             | About::SwapLapsing { starts, .. }
             | About::ShiftCancelled { starts, .. }
+            | About::ShiftChanged { starts, .. }
             | About::ShiftReminder { starts, .. }
             | About::RequestReminder { starts, .. }
             | About::OpenPlaces { starts, .. }
@@ -330,6 +341,7 @@ impl About {
             About::SwapDeclined { .. } => "swap-declined",
             About::SwapLapsing { .. } => "swap-lapsing",
             About::ShiftCancelled { .. } => "shift-cancelled",
+            About::ShiftChanged { .. } => "shift-changed",
             About::NewMember { .. } => "new-member",
             About::CoordinationOffered => "coordination-offered",
             About::CoordinationAnswered { .. } => "coordination-answered",
@@ -570,6 +582,10 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
             .unwrap_or_default(),
         ShiftDateSkipped { shift, date, .. } => cancelled(before, *shift, |d| d == *date),
         ShiftSeriesEnded { shift, from, .. } => cancelled(before, *shift, |d| d >= *from),
+        ShiftDateChanged { shift, date, .. } => rescheduled(before, after, *shift, |d| d == *date),
+        ShiftSeriesChanged { shift, from, .. } => {
+            rescheduled(before, after, *shift, |d| d >= *from)
+        }
         CirclePaused { by, .. } => everyone_but(after, *by, About::CirclePaused),
         CircleResumed { by, .. } => everyone_but(after, *by, About::CircleResumed),
         CircleEnded { by, reason, .. } => {
@@ -679,6 +695,33 @@ fn everyone_but(after: &Circle, by: PersonId, about: About) -> Vec<(PersonId, Ab
 }
 
 /// Everyone who was on a date of `shift` that `dropped` says is cancelled.
+/// Whoever is on a date `touched` whose time or length the event changed.
+fn rescheduled(
+    before: &Circle,
+    after: &Circle,
+    shift: ShiftId,
+    touched: impl Fn(NaiveDate) -> bool,
+) -> Vec<(PersonId, About)> {
+    let (Some(old), Some(new)) = (before.shifts.get(&shift), after.shifts.get(&shift)) else {
+        return vec![];
+    };
+    let zone = &after.time_zone;
+    old.claims
+        .iter()
+        .filter(|(date, _)| touched(**date) && old.timing_on(**date) != new.timing_on(**date))
+        .flat_map(|(date, people)| {
+            let about = About::ShiftChanged {
+                shift,
+                date: *date,
+                was: old.start_on(*date, zone),
+                starts: new.start_on(*date, zone),
+                minutes: new.timing_on(*date).duration.get(),
+            };
+            people.iter().map(move |p| (*p, about.clone()))
+        })
+        .collect()
+}
+
 fn cancelled(
     before: &Circle,
     shift: ShiftId,

@@ -187,6 +187,23 @@ fn headline(about: &About, ctx: &Context) -> String {
                 when(starts)
             ),
         },
+        About::ShiftChanged {
+            was,
+            starts,
+            minutes,
+            ..
+        } => match lang {
+            Language::Nl => format!(
+                "De dienst van {} is veranderd: hij begint nu {} en duurt {minutes} minuten.",
+                when(was),
+                when(starts)
+            ),
+            Language::En => format!(
+                "The shift on {} has changed: it now starts {} and lasts {minutes} minutes.",
+                when(was),
+                when(starts)
+            ),
+        },
         About::SwapAccepted { starts, .. } => match lang {
             Language::Nl => format!(
                 "Je ruil is aangenomen: de dienst van {} is overgenomen.",

@@ -509,6 +509,41 @@ fn those_on_a_cancelled_date_hear_of_it_and_no_one_else() {
     let sent = after(&history, ended, COORD);
     assert_eq!(recipients(&sent), vec![LUKEWARM]);
     assert!(matches!(sent[0].about, About::ShiftCancelled { date, .. } if date == next));
+
+    // Another time for one date: whoever is on it hears the old and new start.
+    let moved = CircleEvent::ShiftDateChanged {
+        shift,
+        date: saturday,
+        time: chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+        duration: mins(60),
+        by: COORD,
+    };
+    let sent = after(&history, moved, COORD);
+    assert_eq!(recipients(&sent), vec![WARM]);
+    let About::ShiftChanged {
+        was,
+        starts,
+        minutes,
+        ..
+    } = sent[0].about
+    else {
+        panic!("{:?}", sent[0].about);
+    };
+    assert_eq!(starts - was, Duration::hours(4));
+    assert_eq!(minutes, 60);
+    assert_eq!(sent[0].about.topic(), Topic::Swaps);
+    // The series from the next date: those on later dates; a change that
+    // changes nothing for a date tells nobody.
+    let series = |minutes| CircleEvent::ShiftSeriesChanged {
+        shift,
+        from: next,
+        time: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+        duration: mins(minutes),
+        by: COORD,
+    };
+    let sent = after(&history, series(60), COORD);
+    assert_eq!(recipients(&sent), vec![LUKEWARM]);
+    assert!(after(&history, series(90), COORD).is_empty());
 }
 
 #[test]

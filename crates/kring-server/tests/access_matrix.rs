@@ -166,6 +166,8 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("POST", "/circles/{id}/shifts/{shift}/dates/{date}/release", json!({"reason": "ill"}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/shifts/{shift}/dates/{date}/skip", json!(null), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/shifts/{shift}/dates/{date}/end-series", json!(null), CIRCLE_CHANGE),
+        ("POST", "/circles/{id}/shifts/{shift}/dates/{date}/change", json!({"time": "14:30", "duration_minutes": 60}), CIRCLE_CHANGE),
+        ("POST", "/circles/{id}/shifts/{shift}/dates/{date}/change-series", json!({"time": "14:30", "duration_minutes": 60}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/swaps", json!({"shift": w.shift, "date": w.date, "to": w.lia_id}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/swaps/{swap}/accept", json!(null), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/swaps/{swap}/decline", json!(null), CIRCLE_CHANGE),

@@ -27,6 +27,7 @@ on_both_backends!(
     a_weekly_shift_ends_from_a_date_and_frees_those_on_later_dates,
     a_professionals_visit_and_a_weekend_stay_on_the_rota,
     a_shift_every_other_week,
+    a_date_and_a_series_change_their_time_across_the_clock_change,
 );
 
 /// A circle around Mam with Ann as its coordinator: (Ann's browser, the circle).
@@ -844,4 +845,59 @@ async fn a_shift_every_other_week(s: Server) {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem.unwrap().code, "shift-weeks-apart");
+}
+
+fn timing(time: &str, minutes: u16) -> v1::ChangeShiftTiming {
+    v1::ChangeShiftTiming {
+        time: time.into(),
+        duration_minutes: minutes,
+    }
+}
+
+/// Ann moves one date and then the series from a week before summer time
+/// ends to 14:00: 14:00 local on both sides of the change (12:00 UTC, then
+/// 13:00 UTC). Bea, on a changed date, keeps her place. Only a coordinator
+/// may; a wrong time is 422; refusals write nothing.
+async fn a_date_and_a_series_change_their_time_across_the_clock_change(s: Server) {
+    let (ann, circle) = circle(&s).await;
+    let (bea, _) = member(&s, &ann, &circle, "Bea", Ring::Warm).await;
+    let today = Utc::now().date_naive();
+    let mut change = end_of_summer_time(today.year());
+    if change - Duration::days(14) <= today + Duration::days(1) {
+        change = end_of_summer_time(today.year() + 1);
+    }
+    let first = change - Duration::days(14);
+    let before = change - Duration::days(7);
+    let (shift, _) = schedule(&ann, &circle, weekly(first, 1, vec![Ring::Warm])).await;
+    changed(&bea, &shift_path(&circle, &shift, change, "claim"), &()).await;
+
+    let events = s.events().await;
+    let one = shift_path(&circle, &shift, first, "change");
+    let (status, _) = post(&bea, &one, &timing("09:00", 30)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, problem) = post(&ann, &one, &timing("9 uur", 30)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem.unwrap().code, "not-a-local-time");
+    let (status, problem) = post(&ann, &one, &timing("09:00", 4321)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem.unwrap().code, "shift-duration");
+    assert_eq!(s.events().await, events, "nothing written");
+
+    changed(&ann, &one, &timing("09:00", 30)).await;
+    let series = shift_path(&circle, &shift, before, "change-series");
+    let version = changed(&ann, &series, &timing("14:00", 90)).await;
+    let shown = rota(&bea, &circle, first, 15, version).await;
+    let (a, b, c) = (
+        slot(&shown, first),
+        slot(&shown, before),
+        slot(&shown, change),
+    );
+    assert_eq!(a.starts_local, first.and_hms_opt(9, 0, 0).unwrap());
+    assert_eq!(a.duration_minutes, 30);
+    assert_eq!(b.starts_local, before.and_hms_opt(14, 0, 0).unwrap());
+    assert_eq!(c.starts_local, change.and_hms_opt(14, 0, 0).unwrap());
+    assert_eq!(b.starts_at, before.and_hms_opt(12, 0, 0).unwrap().and_utc());
+    assert_eq!(c.starts_at, change.and_hms_opt(13, 0, 0).unwrap().and_utc());
+    assert_eq!(c.duration_minutes, 90);
+    assert!(c.you_are_on, "Bea keeps her place on the changed date");
 }

@@ -226,7 +226,7 @@ impl CircleHistory {
                     _ if rng.chance(35) => {
                         let role = if rng.chance(30) {
                             InvitedAs::Coordinator
-                        } else if rng.chance(10) {
+                        } else if rng.chance(30) && !state.focus_has_account() {
                             InvitedAs::Focus
                         } else {
                             InvitedAs::Member
@@ -618,6 +618,28 @@ impl CircleHistory {
             50 if rng.chance(30) => {
                 let (shift, from) = occurrence(state, now, rng)?;
                 (person(coordinator), Action::EndShiftSeries { shift, from })
+            }
+            // Another time or length: for one date, or the series from a date.
+            50 => {
+                let (shift, date) = occurrence(state, now, rng)?;
+                let time = chrono::NaiveTime::from_hms_opt(rng.range(7, 21) as u32, 30, 0)?;
+                let duration = kring_domain::Minutes::for_shift(rng.range(30, 240) as u16).ok()?;
+                let action = if rng.chance(50) {
+                    Action::ChangeShiftDate {
+                        shift,
+                        date,
+                        time,
+                        duration,
+                    }
+                } else {
+                    Action::ChangeShiftSeries {
+                        shift,
+                        from: date,
+                        time,
+                        duration,
+                    }
+                };
+                (person(coordinator), action)
             }
             51 => match state.coordination_offers.keys().next() {
                 Some(&to) => (

@@ -66,7 +66,7 @@ impl CircleView {
                     title: title.clone(),
                     date,
                     starts_at,
-                    duration: shift.duration,
+                    duration: shift.timing_on(date).duration,
                     helpers_needed: shift.helpers_needed,
                     rings: shift.rings.clone(),
                     claimed_by: shift.claims_on(date).to_vec(),

@@ -379,6 +379,12 @@ table! {
     KeepsakeCounts => "{0} berichten in het logboek, {1} keer bedankt.", "{0} logbook entries, thanked {1} times.";
     Print => "Afdrukken", "Print";
     PrintWeek => "Druk deze week af (voor op de koelkast)", "Print this week (for the fridge)";
+    ChangeTiming => "Tijd of duur veranderen", "Change the time or length";
+    ChangeTime => "Begint om", "Starts at";
+    ChangeMinutes => "Duurt (minuten)", "Lasts (minutes)";
+    ChangeThisDate => "Alleen deze datum", "This date only";
+    ChangeFromThisDate => "Deze en alle latere datums", "This and every later date";
+    TimingChanged => "De dienst is veranderd. Wie erop staat, krijgt bericht.", "The shift has changed. Whoever is on it is told.";
     FocusHello => "Hallo {0}", "Hello {0}";
     FocusComing => "Vandaag en de komende dagen", "Today and the coming days";
     FocusNothingComing => "De komende dagen staat er niets op het rooster.", "Nothing is on the rota for the coming days.";

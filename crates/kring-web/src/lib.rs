@@ -93,6 +93,7 @@ pub fn routes(api: Router) -> Router {
         .route("/circles/{id}/rota/release", post(rota::release))
         .route("/circles/{id}/rota/skip", post(rota::skip))
         .route("/circles/{id}/rota/end-series", post(rota::end_series))
+        .route("/circles/{id}/rota/change", post(rota_change::change))
         .route("/circles/{id}/rota/swap", post(rota::propose_swap))
         .route("/circles/{id}/rota/swaps/{swap}", post(rota::answer_swap))
         .route("/circles/{id}/rota/thanks", post(rota::thank))

@@ -214,6 +214,8 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
         ShiftScheduled { .. }
         | ShiftDateSkipped { .. }
         | ShiftSeriesEnded { .. }
+        | ShiftDateChanged { .. }
+        | ShiftSeriesChanged { .. }
         | ShiftClaimed { .. }
         | ShiftReleased { .. } => Audience {
             rings_up_to: Some(Ring::Lukewarm),

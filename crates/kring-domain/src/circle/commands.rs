@@ -1,7 +1,7 @@
 //! What people ask a circle to do. Every command names its actor; ids and
 //! sealed personal data are made by the caller.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::circle::events::{EndReason, InvitedAs, Recurrence, ThanksFor};
@@ -167,6 +167,22 @@ pub enum Action {
     EndShiftSeries {
         shift: ShiftId,
         from: NaiveDate,
+    },
+    /// One date of a shift takes place at another time, or lasts longer or
+    /// shorter; the day stays.
+    ChangeShiftDate {
+        shift: ShiftId,
+        date: NaiveDate,
+        time: NaiveTime,
+        duration: Minutes,
+    },
+    /// A weekly shift takes place at another time, or lasts longer or
+    /// shorter, from `from` on (a date changed on its own keeps its change).
+    ChangeShiftSeries {
+        shift: ShiftId,
+        from: NaiveDate,
+        time: NaiveTime,
+        duration: Minutes,
     },
     ClaimShift {
         shift: ShiftId,

@@ -1,7 +1,7 @@
 //! Everything that can happen in a circle, in the past tense. Each event is
 //! appended to the circle's stream; `audience` says who may see it.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
@@ -260,6 +260,22 @@ pub enum CircleEvent {
         from: NaiveDate,
         by: PersonId,
     },
+    /// The date `date` of the shift starts at `time` (local) and lasts `duration`.
+    ShiftDateChanged {
+        shift: ShiftId,
+        date: NaiveDate,
+        time: NaiveTime,
+        duration: Minutes,
+        by: PersonId,
+    },
+    /// From `from` on, the shift starts at `time` (local) and lasts `duration`.
+    ShiftSeriesChanged {
+        shift: ShiftId,
+        from: NaiveDate,
+        time: NaiveTime,
+        duration: Minutes,
+        by: PersonId,
+    },
     ShiftClaimed {
         shift: ShiftId,
         date: NaiveDate,
@@ -433,6 +449,8 @@ impl CircleEvent {
             ShiftScheduled { .. } => "ShiftScheduled",
             ShiftDateSkipped { .. } => "ShiftDateSkipped",
             ShiftSeriesEnded { .. } => "ShiftSeriesEnded",
+            ShiftDateChanged { .. } => "ShiftDateChanged",
+            ShiftSeriesChanged { .. } => "ShiftSeriesChanged",
             ShiftClaimed { .. } => "ShiftClaimed",
             ShiftReleased { .. } => "ShiftReleased",
             SwapProposed { .. } => "SwapProposed",

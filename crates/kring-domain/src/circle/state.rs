@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::circle::events::{EndReason, InvitedAs, Recurrence};
@@ -252,6 +252,19 @@ pub struct Shift {
     pub rings: Vec<Ring>,
     pub skipped: BTreeSet<NaiveDate>,
     pub claims: BTreeMap<NaiveDate, Vec<PersonId>>,
+    /// Dates that take place at another time or length than the series.
+    #[serde(default)]
+    pub changed_dates: BTreeMap<NaiveDate, Timing>,
+    /// The series' time and length from each date on (the latest applies).
+    #[serde(default)]
+    pub series_changes: BTreeMap<NaiveDate, Timing>,
+}
+
+/// When an occurrence starts (local time) and how long it lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timing {
+    pub time: NaiveTime,
+    pub duration: Minutes,
 }
 
 impl Shift {
@@ -270,9 +283,24 @@ impl Shift {
         scheduled && !self.skipped.contains(&date)
     }
 
+    /// The time and length of the occurrence on `date`: its own change, else
+    /// the series' latest change from a date up to it, else as scheduled.
+    pub fn timing_on(&self, date: NaiveDate) -> Timing {
+        if let Some(timing) = self.changed_dates.get(&date) {
+            return *timing;
+        }
+        match self.series_changes.range(..=date).next_back() {
+            Some((_, timing)) => *timing,
+            None => Timing {
+                time: self.starts.time(),
+                duration: self.duration,
+            },
+        }
+    }
+
     /// The moment the occurrence on `date` starts, in the circle's time zone.
     pub fn start_on(&self, date: NaiveDate, time_zone: &str) -> DateTime<Utc> {
-        local_to_utc(date.and_time(self.starts.time()), time_zone)
+        local_to_utc(date.and_time(self.timing_on(date).time), time_zone)
     }
 
     /// Who is on the shift on `date`.

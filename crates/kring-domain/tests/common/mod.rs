@@ -238,6 +238,18 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
         },
         Action::AnswerPlace { accept: true },
         Action::EndShiftSeries { shift, from: date },
+        Action::ChangeShiftDate {
+            shift,
+            date,
+            time: chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+            duration: Minutes::new(60).unwrap(),
+        },
+        Action::ChangeShiftSeries {
+            shift,
+            from: date,
+            time: chrono::NaiveTime::from_hms_opt(14, 0, 0).unwrap(),
+            duration: Minutes::new(60).unwrap(),
+        },
         Action::HandOverCoordination { to: WARM },
         Action::ChangeOffer {
             offer,
@@ -286,6 +298,8 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::SkipShiftDate { .. } => "SkipShiftDate",
         Action::ClaimShift { .. } => "ClaimShift",
         Action::EndShiftSeries { .. } => "EndShiftSeries",
+        Action::ChangeShiftDate { .. } => "ChangeShiftDate",
+        Action::ChangeShiftSeries { .. } => "ChangeShiftSeries",
         Action::HandOverCoordination { .. } => "HandOverCoordination",
         Action::ChangeOffer { .. } => "ChangeOffer",
         Action::AnswerCoordination { .. } => "AnswerCoordination",

@@ -11,7 +11,7 @@
 //! frames, which go to many readers at once; exports open it for the one who
 //! exports, and show `null` for what a forgotten person wrote.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -185,6 +185,24 @@ pub enum Event {
     ShiftSeriesEnded {
         shift: Uuid,
         from: NaiveDate,
+        by: Uuid,
+    },
+    /// The date `date` starts at `time` (local, `HH:MM:SS`) and lasts `duration` minutes.
+    ShiftDateChanged {
+        shift: Uuid,
+        date: NaiveDate,
+        #[schema(value_type = String, example = "14:30:00")]
+        time: NaiveTime,
+        duration: u16,
+        by: Uuid,
+    },
+    /// From `from` on, the shift starts at `time` (local) and lasts `duration` minutes.
+    ShiftSeriesChanged {
+        shift: Uuid,
+        from: NaiveDate,
+        #[schema(value_type = String, example = "14:30:00")]
+        time: NaiveTime,
+        duration: u16,
         by: Uuid,
     },
     ShiftClaimed {
@@ -363,6 +381,8 @@ impl Event {
             ShiftScheduled { .. } => "ShiftScheduled",
             ShiftDateSkipped { .. } => "ShiftDateSkipped",
             ShiftSeriesEnded { .. } => "ShiftSeriesEnded",
+            ShiftDateChanged { .. } => "ShiftDateChanged",
+            ShiftSeriesChanged { .. } => "ShiftSeriesChanged",
             ShiftClaimed { .. } => "ShiftClaimed",
             ShiftReleased { .. } => "ShiftReleased",
             SwapProposed { .. } => "SwapProposed",

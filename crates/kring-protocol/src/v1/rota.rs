@@ -45,6 +45,19 @@ pub struct ScheduleShift {
     pub rings: Vec<Ring>,
 }
 
+/// `POST .../shifts/{shift}/dates/{date}/change` (that date only) and
+/// `.../change-series` (that date and every later one): another time of day
+/// or length. The day stays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChangeShiftTiming {
+    /// The local time of day it starts, in the circle's time zone: `HH:MM`.
+    #[schema(example = "14:30", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub time: String,
+    /// How long it takes: 5 minutes to 3 days (4320 minutes).
+    #[schema(minimum = 5, maximum = 4320)]
+    pub duration_minutes: u16,
+}
+
 /// The answer to scheduling a shift (201): what [`Created`](super::Created)
 /// says, and the local date the shift first takes place on, the `{date}` of
 /// claim, release and skip.

@@ -40,6 +40,7 @@ mod plan;
 pub(crate) mod policy;
 mod requests;
 mod session;
+mod shift_changes;
 mod shifts;
 mod swaps;
 mod thanks;
@@ -95,6 +96,7 @@ fn resources() -> OpenApiRouter<AppState> {
         .merge(life::router())
         .merge(coordination::router())
         .merge(kitchen_table::router())
+        .merge(shift_changes::router())
 }
 
 /// The API's description: what `proto/openapi.json` holds.

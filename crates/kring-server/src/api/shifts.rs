@@ -264,7 +264,7 @@ async fn end_series(
 }
 
 /// The circle, shift and date of a path under `/shifts/{shift}/dates/{date}`.
-fn shift_date(
+pub(super) fn shift_date(
     id: &str,
     shift: &str,
     date_text: &str,
@@ -353,7 +353,9 @@ impl<'a> Presenter<'a> {
     async fn slot(&mut self, slot: &Slot, viewer: &Viewer) -> Result<v1::RotaSlot, ApiError> {
         let time_zone = &self.view.state.time_zone;
         let shift = self.view.state.shifts.get(&slot.shift);
-        let time = shift.map_or(slot.starts_at.time(), |shift| shift.starts.time());
+        let time = shift.map_or(slot.starts_at.time(), |shift| {
+            shift.timing_on(slot.date).time
+        });
         let weekly = shift.is_some_and(|s| s.recurrence.weeks_apart().is_some());
         let mut claimed_by = Vec::with_capacity(slot.claimed_by.len());
         for person in &slot.claimed_by {

@@ -29,6 +29,7 @@ pub mod places;
 pub mod request_history;
 pub mod requests;
 pub mod rota;
+pub mod rota_change;
 pub mod signup;
 #[cfg(test)]
 mod tests;

@@ -234,6 +234,7 @@ fn slot_card(
                             button.secondary type="submit" { (ctx.t(T::EndSeries)) (for_reader(&format!(": {what}"))) }
                         }
                     }
+                    (super::rota_change::form(ctx, &base, &here, &key, slot, &what))
                 }
                 @if slot.date < today {
                     @for p in slot.claimed_by.iter().filter(|p| p.id != me && !p.forgotten) {
@@ -320,14 +321,14 @@ fn schedule_form(ctx: &Ctx, base: &str, first: NaiveDate) -> Markup {
 }
 
 /// The shift and date a form names, checked before they enter an API path.
-fn shift_date(fields: &Fields) -> Option<(Uuid, NaiveDate)> {
+pub(super) fn shift_date(fields: &Fields) -> Option<(Uuid, NaiveDate)> {
     Some((
         fields.parse::<Uuid>("shift")?,
         time::parse_date(fields.get("date")?)?,
     ))
 }
 
-fn back(fields: &Fields, circle: Uuid, date: Option<NaiveDate>) -> String {
+pub(super) fn back(fields: &Fields, circle: Uuid, date: Option<NaiveDate>) -> String {
     let default = match date {
         Some(date) => rota_path(circle, time::monday_of(date)),
         None => format!("/circles/{circle}/rota"),
@@ -335,7 +336,7 @@ fn back(fields: &Fields, circle: Uuid, date: Option<NaiveDate>) -> String {
     fields.back_or(&default)
 }
 
-fn incomplete(ctx: &Ctx) -> Failure {
+pub(super) fn incomplete(ctx: &Ctx) -> Failure {
     Failure::Refused {
         status: 422,
         code: String::new(),

@@ -838,3 +838,32 @@ async fn a_circle_starts_from_a_template_and_an_intermediary_sets_one_up() {
         "Dutch words for a Dutch page"
     );
 }
+
+#[tokio::test]
+async fn a_coordinator_changes_a_dates_time_or_the_series_from_it_in_both_languages() {
+    for (lang, summary, one, all) in [
+        (
+            "nl",
+            "Tijd of duur veranderen",
+            "Alleen deze datum",
+            "Deze en alle latere datums",
+        ),
+        (
+            "en",
+            "Change the time or length",
+            "This date only",
+            "This and every later date",
+        ),
+    ] {
+        let (status, html) = page(&format!("/circles/{CIRCLE}/rota?week=2030-05-06"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(&format!("action=\"/circles/{CIRCLE}/rota/change\"")));
+        for text in [summary, one, all] {
+            assert!(html.contains(text), "{lang}: {text}");
+        }
+        // Filled in as the slot stands: 18:00 for 90 minutes.
+        assert!(html.contains("type=\"time\" name=\"time\" required value=\"18:00\""));
+        assert!(html.contains("value=\"90\""));
+        assert!(html.contains("name=\"scope\" value=\"series\""));
+    }
+}

@@ -48,6 +48,8 @@ impl Circle {
             event @ (ShiftScheduled { .. }
             | ShiftDateSkipped { .. }
             | ShiftSeriesEnded { .. }
+            | ShiftDateChanged { .. }
+            | ShiftSeriesChanged { .. }
             | ShiftClaimed { .. }
             | ShiftReleased { .. }
             | SwapProposed { .. }

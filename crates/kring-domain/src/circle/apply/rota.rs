@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 
 use crate::circle::events::CircleEvent;
-use crate::circle::state::{Circle, Shift, Swap};
+use crate::circle::state::{Circle, Shift, Swap, Timing};
 use crate::{PersonId, ShiftId};
 
 impl Circle {
@@ -31,6 +31,8 @@ impl Circle {
                         rings,
                         skipped: BTreeSet::new(),
                         claims: BTreeMap::new(),
+                        changed_dates: BTreeMap::new(),
+                        series_changes: BTreeMap::new(),
                     },
                 );
             }
@@ -49,6 +51,30 @@ impl Circle {
                     if swap.shift == shift && swap.date >= from {
                         swap.open = false;
                     }
+                }
+            }
+            ShiftDateChanged {
+                shift,
+                date,
+                time,
+                duration,
+                ..
+            } => {
+                if let Some(s) = self.shifts.get_mut(&shift) {
+                    s.changed_dates.insert(date, Timing { time, duration });
+                }
+            }
+            ShiftSeriesChanged {
+                shift,
+                from,
+                time,
+                duration,
+                ..
+            } => {
+                if let Some(s) = self.shifts.get_mut(&shift) {
+                    // A later change of the series is overtaken by this one.
+                    s.series_changes.retain(|date, _| *date < from);
+                    s.series_changes.insert(from, Timing { time, duration });
                 }
             }
             ShiftClaimed { shift, date, by } => {

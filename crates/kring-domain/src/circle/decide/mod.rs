@@ -129,6 +129,8 @@ impl Circle {
             action @ (Action::ScheduleShift { .. }
             | Action::SkipShiftDate { .. }
             | Action::EndShiftSeries { .. }
+            | Action::ChangeShiftDate { .. }
+            | Action::ChangeShiftSeries { .. }
             | Action::ClaimShift { .. }
             | Action::ReleaseShift { .. }
             | Action::ProposeSwap { .. }

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{own_writing, Decision};
 use crate::circle::commands::Action;
 use crate::circle::events::{CircleEvent, Recurrence};
-use crate::circle::state::{Circle, Member};
+use crate::circle::state::{local_to_utc, Circle, Member};
 use crate::Refusal;
 use crate::{DomainError, PersonId, Ring, ShiftId};
 
@@ -95,6 +95,49 @@ impl Circle {
                     return Err(Refusal::ShiftStarted.into());
                 }
                 Ok(vec![CircleEvent::ShiftSeriesEnded { shift, from, by }])
+            }
+            Action::ChangeShiftDate {
+                shift,
+                date,
+                time,
+                duration,
+            } => {
+                self.require_coordinator(by)?;
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
+                if !s.occurs_on(date) {
+                    return Err(Refusal::NoShiftOnDate.into());
+                }
+                self.require_not_begun(s, date, time, now)?;
+                Ok(vec![CircleEvent::ShiftDateChanged {
+                    shift,
+                    date,
+                    time,
+                    duration,
+                    by,
+                }])
+            }
+            Action::ChangeShiftSeries {
+                shift,
+                from,
+                time,
+                duration,
+            } => {
+                self.require_coordinator(by)?;
+                let s = self.shifts.get(&shift).ok_or(Refusal::NoSuchShift)?;
+                if s.recurrence.weeks_apart().is_none() {
+                    return Err(Refusal::ShiftNotWeekly.into());
+                }
+                if !s.occurs_on(from) && !s.skipped.contains(&from) {
+                    return Err(Refusal::NoShiftOnDate.into());
+                }
+                self.require_not_begun(s, from, time, now)?;
+                Ok(vec![CircleEvent::ShiftSeriesChanged {
+                    shift,
+                    from,
+                    time,
+                    duration,
+                    by,
+                }])
             }
             Action::ClaimShift { shift, date } => {
                 self.check_open_slot(shift, date, by, &me, now)?;
@@ -232,5 +275,23 @@ impl Circle {
             crate::circle::state::Life::Paused { .. } => Err(Refusal::CirclePaused.into()),
             _ => Ok(()),
         }
+    }
+}
+
+impl Circle {
+    /// What happened stays as it was: a change applies to a date that has
+    /// not begun, at its old time nor at its new one.
+    fn require_not_begun(
+        &self,
+        shift: &crate::circle::state::Shift,
+        date: NaiveDate,
+        time: chrono::NaiveTime,
+        now: DateTime<Utc>,
+    ) -> Result<(), DomainError> {
+        let new_start = local_to_utc(date.and_time(time), &self.time_zone);
+        if shift.start_on(date, &self.time_zone) <= now || new_start <= now {
+            return Err(Refusal::ShiftStarted.into());
+        }
+        Ok(())
     }
 }
