@@ -1602,7 +1602,7 @@ async fn set_up_at_the_kitchen_table_from_a_template_handed_over_and_mam_claims_
     worker.look("kitchen-table-home").await;
 
     // Sanne joins in Dutch: the circle is the family's, Wim is out.
-    let mut daughter = Browser::open_in(&server, Size::Phone, "nl").await;
+    let daughter = Browser::open_in(&server, Size::Phone, "nl").await;
     daughter.log_in(&sanne.email, PASSWORD).await;
     daughter.go(&format!("/join{for_sanne}")).await;
     daughter.click("Doe mee").await;
@@ -1655,4 +1655,110 @@ async fn set_up_at_the_kitchen_table_from_a_template_handed_over_and_mam_claims_
     assert!(everyone
         .iter()
         .any(|m| m["person"]["name"] == "Mam" && m["focus"] == true));
+}
+
+/// The last Sunday of March: summer time begins in Amsterdam.
+fn start_of_summer_time(year: i32) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let end_of_march = chrono::NaiveDate::from_ymd_opt(year, 3, 31).unwrap();
+    end_of_march - chrono::Duration::days(i64::from(end_of_march.weekday().num_days_from_sunday()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_weekly_shift_moves_to_the_afternoon_from_a_date_across_the_clock_change() {
+    use chrono::{Datelike, NaiveDate};
+    let (_kring, server) = Kring::with_server().await;
+    let ann = Person::sign_up(&server, "Ann").await;
+    let circle = ann.circle("Mam").await;
+    let first = NaiveDate::parse_from_str(&in_days(2), "%Y-%m-%d").unwrap();
+    let shift = ann
+        .weekly_shift(&circle, "Koffie met mam", &first.to_string(), "10:00")
+        .await;
+    // The last date before summer time begins, and the first after it.
+    let mut summer = start_of_summer_time(first.year());
+    if summer <= first + chrono::Duration::days(7) {
+        summer = start_of_summer_time(first.year() + 1);
+    }
+    let weeks_before = (summer - first).num_days().div_euclid(7);
+    let winter_date = first + chrono::Duration::weeks(weeks_before);
+    let winter_date = if winter_date >= summer {
+        winter_date - chrono::Duration::weeks(1)
+    } else {
+        winter_date
+    };
+    let summer_date = winter_date + chrono::Duration::weeks(1);
+
+    // Ann, in Dutch, moves the shift to 14:00 for an hour from that date on.
+    let mut coordinator = Browser::open_in(&server, Size::Desktop, "nl").await;
+    coordinator.log_in(&ann.email, PASSWORD).await;
+    let monday = monday_of(&winter_date.to_string());
+    coordinator
+        .go(&format!("/circles/{circle}/rota?week={monday}"))
+        .await;
+    coordinator.wait_for_text("Koffie met mam").await;
+    let key = format!("change-{shift}-{winter_date}");
+    coordinator
+        .script(
+            "document.getElementById(arguments[0]).open = true",
+            vec![json!(key)],
+        )
+        .await;
+    let form = coordinator.find(&format!("#{key}")).await;
+    coordinator.fill_in(&form, "Begint om", "14:00").await;
+    coordinator.fill_in(&form, "Duurt (minuten)", "60").await;
+    coordinator.look("rota-change-series").await;
+    coordinator
+        .click_in(&form, "Deze en alle latere datums")
+        .await;
+    coordinator
+        .wait_for_text("De dienst is veranderd. Wie erop staat, krijgt bericht.")
+        .await;
+
+    // After the clocks go forward it is still 14:00 on the rota.
+    coordinator
+        .go(&format!(
+            "/circles/{circle}/rota?week={}",
+            monday_of(&summer_date.to_string())
+        ))
+        .await;
+    coordinator.wait_for_text("14:00").await;
+    coordinator.look("rota-after-summer-time").await;
+    let (_, rota) = ann
+        .get(&format!("/circles/{circle}/rota?from={winter_date}&days=8"))
+        .await;
+    let starts: Vec<(&str, &str, u64)> = rota["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["starts_local"].as_str().unwrap(),
+                s["starts_at"].as_str().unwrap(),
+                s["duration_minutes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        starts,
+        vec![
+            (
+                format!("{winter_date}T14:00:00").as_str(),
+                format!("{winter_date}T13:00:00Z").as_str(),
+                60
+            ),
+            (
+                format!("{summer_date}T14:00:00").as_str(),
+                format!("{summer_date}T12:00:00Z").as_str(),
+                60
+            ),
+        ]
+    );
+    // The week before is as it was.
+    let (_, earlier) = ann
+        .get(&format!(
+            "/circles/{circle}/rota?from={}&days=1",
+            winter_date - chrono::Duration::weeks(1)
+        ))
+        .await;
+    assert_eq!(earlier["slots"][0]["duration_minutes"], 90);
 }
