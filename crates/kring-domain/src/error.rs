@@ -200,6 +200,7 @@ refusals! {
     FocusHasAccount = "focus-has-account", Conflict, "the person this circle is for has their own account in it already";
     ConsentFromFamily = "consent-from-family", NotAllowed, "consent is the family's to give: the intermediary who set the circle up cannot give or revoke it";
     PlanHoldsOnlyRotaRequestsAndLogbook = "plan-holds-only-rota-requests-and-logbook", Invalid, "a new circle's plan holds only shifts, requests and logbook entries";
+    ListedRequestStays = "listed-request-stays", Conflict, "this request is on a marketplace, where volunteers read it as it was listed: cancel it and ask again instead";
     CircleEnded = "circle-ended", Conflict, "this circle has ended: it can still be read, but nothing in it can be changed";
     CirclePaused = "circle-paused", Conflict, "the circle is paused: no shift takes place or can be taken until a coordinator resumes it";
     CircleAlreadyPaused = "circle-already-paused", Conflict, "the circle is paused already";

@@ -238,3 +238,138 @@ fn a_date_in_the_past_stays_as_it_was() {
         .when(by(COORD, change_series(last_week, at(14, 0), 60)))
         .then_expect_error(DomainError::Refused(Refusal::ShiftStarted));
 }
+
+// ---- A request changed ----
+
+const REQUEST: RequestId = RequestId(Uuid::from_u128(50));
+
+fn change_request(by_whom: PersonId, from_hours: i64) -> CircleCommand {
+    by(
+        by_whom,
+        Action::ChangeRequest {
+            request: REQUEST,
+            window: window(from_hours, from_hours + 4),
+            duration: mins(90),
+            details: sealed(by_whom, "Boodschappen en de apotheek"),
+        },
+    )
+}
+
+fn asked() -> Vec<CircleEvent> {
+    let mut events = circle_with_members();
+    events.push(help_requested(REQUEST, Category::Groceries, WARM));
+    events
+}
+
+#[test]
+fn the_one_who_asked_or_a_coordinator_changes_a_request_and_its_taker_keeps_it() {
+    let mut taken = asked();
+    taken.push(taken_by(LUKEWARM));
+    circle()
+        .given(taken.clone())
+        .when(change_request(WARM, 30))
+        .then_expect_events(vec![CircleEvent::RequestChanged {
+            request: REQUEST,
+            window: window(30, 34),
+            duration: mins(90),
+            details: sealed(WARM, "Boodschappen en de apotheek"),
+            by: WARM,
+        }]);
+    let changed = decided_by(taken.clone(), change_request(COORD, 30));
+    let r = &fold(&changed).requests[&REQUEST];
+    assert_eq!(r.window, window(30, 34));
+    assert_eq!(r.duration, mins(90));
+    assert_eq!(r.taker, Some(LUKEWARM));
+    // Not the taker, nor anyone else; not with someone else's words.
+    circle()
+        .given(taken.clone())
+        .when(change_request(LUKEWARM, 30))
+        .then_expect_error(DomainError::Refused(Refusal::OnlyCoordinatorOrAsker));
+    circle()
+        .given(taken)
+        .when(by(
+            WARM,
+            Action::ChangeRequest {
+                request: REQUEST,
+                window: window(30, 34),
+                duration: mins(60),
+                details: sealed(COORD, "anders"),
+            },
+        ))
+        .then_expect_error(DomainError::Refused(Refusal::TextKeyNotOwn));
+}
+
+#[test]
+fn a_request_closed_past_or_on_a_marketplace_is_not_changed() {
+    let mut done = asked();
+    done.extend([taken_by(LUKEWARM), done_by(LUKEWARM)]);
+    circle()
+        .given(done)
+        .when(change_request(WARM, 30))
+        .then_expect_error(DomainError::Refused(Refusal::RequestClosed));
+    circle()
+        .given(asked())
+        .when(change_request(WARM, -10))
+        .then_expect_error(DomainError::Refused(Refusal::WindowPassed));
+    circle()
+        .given(asked())
+        .when(by(
+            WARM,
+            Action::ChangeRequest {
+                request: REQUEST,
+                window: window(30, 31),
+                duration: mins(90),
+                details: sealed(WARM, "te lang"),
+            },
+        ))
+        .then_expect_error(DomainError::Refused(Refusal::HelpLongerThanWindow));
+    let mut listed = asked();
+    listed.extend([
+        CircleEvent::ConsentGranted {
+            organisation: ORG,
+            scope: ConsentScope::Signals,
+            from: now() - Duration::days(1),
+            by: COORD,
+        },
+        CircleEvent::NeighbourhoodNamed {
+            neighbourhood: Some(Neighbourhood::Postcode(3581)),
+            by: COORD,
+        },
+        CircleEvent::RequestListed {
+            request: REQUEST,
+            organisation: ORG,
+            summary: sealed(COORD, "Boodschappen"),
+            by: COORD,
+        },
+    ]);
+    circle()
+        .given(listed)
+        .when(change_request(WARM, 30))
+        .then_expect_error(DomainError::Refused(Refusal::ListedRequestStays));
+}
+
+fn taken_by(person: PersonId) -> CircleEvent {
+    CircleEvent::RequestTaken {
+        request: REQUEST,
+        by: person,
+    }
+}
+
+fn done_by(person: PersonId) -> CircleEvent {
+    CircleEvent::RequestDone {
+        request: REQUEST,
+        by: person,
+    }
+}
+
+fn decided_by(events: Vec<CircleEvent>, command: CircleCommand) -> Vec<CircleEvent> {
+    let mut all = events.clone();
+    all.extend(
+        circle()
+            .given(events)
+            .when(command)
+            .inspect_result()
+            .unwrap(),
+    );
+    all
+}

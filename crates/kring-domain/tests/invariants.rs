@@ -999,6 +999,7 @@ fn member_actor(event: &CircleEvent) -> Option<PersonId> {
         | ShiftDateSkipped { by, .. }
         | ShiftSeriesEnded { by, .. }
         | ShiftDateChanged { by, .. }
+        | RequestChanged { by, .. }
         | ShiftSeriesChanged { by, .. }
         | CoordinationOffered { by, .. }
         | ShiftClaimed { by, .. }

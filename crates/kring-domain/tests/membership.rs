@@ -1192,7 +1192,7 @@ fn the_list_of_commands_has_one_of_every_kind() {
         .iter()
         .map(action_name)
         .collect();
-    assert_eq!(names.len(), 47, "{names:?}");
+    assert_eq!(names.len(), 48, "{names:?}");
     assert!(!names.contains("CreateCircle"));
 }
 
@@ -1261,7 +1261,7 @@ fn a_volunteer_is_refused_everything_outside_their_own_task() {
             "{name}"
         );
     }
-    assert_eq!(tried, 40);
+    assert_eq!(tried, 41);
 }
 
 #[test]

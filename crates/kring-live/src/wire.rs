@@ -128,6 +128,22 @@ pub fn event(event: &CircleEvent, mut text: impl FnMut(&Sealed) -> Option<String
             asked_by: asked_by.0,
             on_behalf_of_focus: *on_behalf_of_focus,
         },
+        E::RequestChanged {
+            request,
+            window,
+            duration,
+            details,
+            by,
+        } => W::RequestChanged {
+            request: request.0,
+            window: v1::Window {
+                start: window.start(),
+                end: window.end(),
+            },
+            duration: duration.get(),
+            details: text(details),
+            by: by.0,
+        },
         E::RequestPlaceNoted { request, place } => W::RequestPlaceNoted {
             request: request.0,
             place: text(place),

@@ -87,6 +87,12 @@ pub enum About {
         category: Category,
         starts: DateTime<Utc>,
     },
+    /// For whoever took a request whose time, length or words changed.
+    RequestChanged {
+        request: RequestId,
+        category: Category,
+        starts: DateTime<Utc>,
+    },
     Thanked {
         request: RequestId,
         category: Category,
@@ -265,6 +271,7 @@ impl About {
             About::RequestOpen { .. } => Topic::RequestOpen,
             About::RequestConfirmed { .. }
             | About::RequestCancelled { .. }
+            | About::RequestChanged { .. }
             | About::Thanked { .. } => Topic::MyRequests,
             About::SwapProposed { .. }
             | About::SwapAccepted { .. }
@@ -299,6 +306,7 @@ impl About {
             About::RequestOpen { starts, .. }
             | About::RequestConfirmed { starts, .. }
             | About::RequestCancelled { starts, .. }
+            | About::RequestChanged { starts, .. }
             | About::Thanked { starts, .. }
             | About::SwapProposed { starts, .. }
             | About::SwapAccepted { starts, .. }
@@ -335,6 +343,7 @@ impl About {
             About::RequestOpen { .. } => "request-open",
             About::RequestConfirmed { .. } => "request-confirmed",
             About::RequestCancelled { .. } => "request-cancelled",
+            About::RequestChanged { .. } => "request-changed",
             About::Thanked { .. } => "thanked",
             About::SwapProposed { .. } => "swap-proposed",
             About::SwapAccepted { .. } => "swap-accepted",
@@ -459,6 +468,19 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
                     starts,
                 }
             })
+        }
+        // The taker, told of the request as it is now.
+        RequestChanged { request, by, .. } => {
+            to_taker(after, *request, |request, category, starts| {
+                About::RequestChanged {
+                    request,
+                    category,
+                    starts,
+                }
+            })
+            .into_iter()
+            .filter(|(p, _)| p != by)
+            .collect()
         }
         RequestCancelled { request, .. } => {
             to_taker(before, *request, |request, category, starts| {

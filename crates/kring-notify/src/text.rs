@@ -153,6 +153,20 @@ fn headline(about: &About, ctx: &Context) -> String {
                 when(starts)
             ),
         },
+        About::RequestChanged {
+            category, starts, ..
+        } => match lang {
+            Language::Nl => format!(
+                "Veranderd: {}, nu vanaf {}. Kijk wat er nodig is en of het je nog past.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+            Language::En => format!(
+                "Changed: {}, now from {}. See what is needed and whether it still suits you.",
+                lower(thing(*category, lang)),
+                when(starts)
+            ),
+        },
         About::Thanked {
             category, starts, ..
         } => match lang {

@@ -103,6 +103,20 @@ fn the_taker_hears_of_confirmation_cancellation_and_thanks() {
     assert_eq!(recipients(&n), vec![WARM]);
     assert!(matches!(n[0].about, About::RequestCancelled { .. }));
 
+    // Changed: the taker hears of it as it is now; whoever changed it does not.
+    let later = chrono::Utc::now() + Duration::days(3);
+    let changed = |by| CircleEvent::RequestChanged {
+        request,
+        window: TimeWindow::new(later, later + Duration::hours(2)).unwrap(),
+        duration: mins(60),
+        details: sealed(by, "Ook de apotheek"),
+        by,
+    };
+    let n = after(&history, changed(COORD), COORD);
+    assert_eq!(recipients(&n), vec![WARM]);
+    assert!(matches!(n[0].about, About::RequestChanged { starts, .. } if starts == later));
+    assert_eq!(n[0].about.topic(), Topic::MyRequests);
+
     // The taker cancelling it themself hears nothing.
     let own = CircleEvent::RequestCancelled { request, by: WARM };
     assert!(after(&history, own, WARM).is_empty());

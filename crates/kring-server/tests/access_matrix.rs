@@ -156,6 +156,7 @@ fn rows(w: &World) -> Vec<(&'static str, &'static str, Value, [Want; 10])> {
         ("DELETE", "/circles/{id}/members/{person}", json!(null), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/requests", json!({"category": "groceries", "window_start": soon, "window_end": soon + Duration::hours(2), "duration_minutes": 60, "details": "Bread"}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/requests/{request}/widen", json!({"to": "lukewarm"}), CIRCLE_CHANGE),
+        ("PUT", "/circles/{id}/requests/{request}", json!({"window_start": "2030-01-01T10:00:00Z", "window_end": "2030-01-01T12:00:00Z", "duration_minutes": 60, "details": "Melk"}), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/requests/{request}/{action}", json!(null), CIRCLE_CHANGE),
         ("POST", "/circles/{id}/offers", json!({"will": ["visit"], "capacity": {"hours_per_week": 2}}), CIRCLE_CHANGE),
         ("DELETE", "/circles/{id}/offers/{offer}", json!(null), CIRCLE_CHANGE),

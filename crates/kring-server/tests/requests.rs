@@ -10,7 +10,7 @@ use kring_protocol::v1::{self, Category, CategoryGroup, RequestStatus, Ring};
 use kring_testkit::on_both_backends;
 use reqwest::StatusCode;
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 on_both_backends!(
@@ -20,6 +20,7 @@ on_both_backends!(
     offers_are_made_withdrawn_and_seen_by_the_right_people,
     a_place_is_seen_only_by_the_asker_the_taker_and_the_coordinators,
     requests_widen_only_as_far_as_their_kind_allows,
+    a_request_changes_and_its_taker_keeps_it,
 );
 
 /// Ann starts a circle for Mam; answers Ann, her id and the circle's id.
@@ -840,4 +841,68 @@ async fn requests_widen_only_as_far_as_their_kind_allows(s: Server) {
             "{category:?}"
         );
     }
+}
+
+/// Bea asks, Cas takes it; Bea moves it a day later and says more. Cas keeps
+/// it and reads the new words; Cas may not change it; a refusal writes nothing.
+async fn a_request_changes_and_its_taker_keeps_it(s: Server) {
+    let (ann, _, circle) = circle(&s).await;
+    let (bea, _) = member(&s, &ann, &circle, "Bea", Ring::Warm).await;
+    let (cas, cas_id) = member(&s, &ann, &circle, "Cas", Ring::Warm).await;
+    let base = format!("/api/v1/circles/{circle}/requests");
+    let created: v1::Created = bea
+        .post_ok(
+            &base,
+            &ask(Category::Groceries, "Melk"),
+            StatusCode::CREATED,
+        )
+        .await;
+    let request = format!("{base}/{}", created.id);
+    let _: v1::Changed = cas
+        .post_ok(&format!("{request}/take"), &(), StatusCode::OK)
+        .await;
+    let start = Utc::now() + Duration::days(2);
+    let change = |details: &str, minutes: u16| v1::ChangeRequest {
+        window_start: start,
+        window_end: start + Duration::hours(2),
+        duration_minutes: minutes,
+        details: details.into(),
+    };
+    let events = s.events().await;
+    let (status, _) = cas
+        .put_as::<Value>(&request, &change("Melk en brood", 60))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, problem) = bea
+        .put_as::<Value>(&request, &change("Melk en brood", 180))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem.unwrap_err().code, "help-longer-than-window");
+    let (status, problem) = bea.put_as::<Value>(&request, &change(" ", 60)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem.unwrap_err().code, "details-length");
+    assert_eq!(s.events().await, events, "nothing written");
+
+    let changed: v1::Changed = bea
+        .put_ok(&request, &change("Melk en brood", 45), StatusCode::OK)
+        .await;
+    let seen: v1::Requests = cas
+        .get_ok(&format!("{base}?min_version={}", changed.version))
+        .await;
+    let r = seen
+        .requests
+        .iter()
+        .find(|r| r.id == created.id)
+        .expect("the request");
+    assert_eq!(r.details.as_deref(), Some("Melk en brood"));
+    assert_eq!(r.duration_minutes, 45);
+    assert_eq!(r.window_start.timestamp(), start.timestamp());
+    assert_eq!(r.taker.as_ref().map(|t| t.id.to_string()), Some(cas_id));
+    // Done, it stays as it was.
+    let _: v1::Changed = cas
+        .post_ok(&format!("{request}/done"), &(), StatusCode::OK)
+        .await;
+    let (status, problem) = bea.put_as::<Value>(&request, &change("Nog iets", 45)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem.unwrap_err().code, "request-closed");
 }

@@ -367,6 +367,24 @@ impl CircleHistory {
                     Action::CancelRequest { request },
                 )
             }
+            // The one who asked moves it a few hours and says it anew.
+            23 if rng.chance(40) => {
+                let request = rng.pick(&requests(&[Open, Taken, Confirmed]))?;
+                let r = &state.requests[&request];
+                let later = Duration::hours(rng.range(1, 24));
+                let window =
+                    TimeWindow::new(r.window.start() + later, r.window.end() + later).ok()?;
+                let asker = r.asked_by;
+                (
+                    person(asker),
+                    Action::ChangeRequest {
+                        request,
+                        window,
+                        duration: r.duration,
+                        details: sealed(asker, rng),
+                    },
+                )
+            }
             24 if rng.chance(30) => {
                 let request = rng.pick(&requests(&[Taken, Confirmed]))?;
                 (

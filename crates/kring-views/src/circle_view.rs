@@ -189,6 +189,19 @@ impl CircleView {
             RequestPlaceNoted { request, place } => {
                 self.places.insert(*request, place.clone());
             }
+            RequestChanged {
+                request,
+                window,
+                duration,
+                details,
+                ..
+            } => {
+                if let Some(view) = self.requests.get_mut(request) {
+                    view.window = *window;
+                    view.duration = *duration;
+                    view.details = details.clone();
+                }
+            }
             RequestTaken { by, .. } => {
                 self.last_helped.insert(*by, at);
             }

@@ -380,6 +380,9 @@ table! {
     Print => "Afdrukken", "Print";
     PrintWeek => "Druk deze week af (voor op de koelkast)", "Print this week (for the fridge)";
     ChangeTiming => "Tijd of duur veranderen", "Change the time or length";
+    ChangeRequest => "Hulpvraag veranderen", "Change this request";
+    ChangeRequestButton => "Bewaar de verandering", "Save the change";
+    RequestChanged => "De hulpvraag is veranderd. Wie hem aannam, krijgt bericht.", "The request has changed. Whoever took it is told.";
     ChangeTime => "Begint om", "Starts at";
     ChangeMinutes => "Duurt (minuten)", "Lasts (minutes)";
     ChangeThisDate => "Alleen deze datum", "This date only";

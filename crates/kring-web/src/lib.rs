@@ -140,6 +140,10 @@ pub fn routes(api: Router) -> Router {
             "/circles/{id}/invitations/{invitation}/revoke",
             post(members::revoke_invitation),
         )
+        .route(
+            "/circles/{id}/requests/{request}/change",
+            post(request_change::change),
+        )
         .route("/circles/{id}/offers", post(members::offer))
         .route(
             "/circles/{id}/offers/{offer}/change",

@@ -366,6 +366,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "This link was used already. A link from a mail works once. Ask for a new mail if you need one.",
     ),
     (
+        "listed-request-stays",
+        "Deze hulpvraag staat op een marktplaats, waar vrijwilligers hem lezen zoals hij werd geplaatst. Trek hem in en vraag opnieuw.",
+        "This request is on a marketplace, where volunteers read it as it was listed: cancel it and ask again instead.",
+    ),
+    (
         "listing-needs-consent",
         "Een hulpvraag komt alleen op de marktplaats van een organisatie als de kring die organisatie toestemming heeft gegeven.",
         "A request goes on an organisation's marketplace only when the circle has given that organisation consent.",

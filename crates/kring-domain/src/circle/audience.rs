@@ -170,6 +170,7 @@ pub fn audience(circle: &Circle, event: &CircleEvent) -> Audience {
             ..coordinators
         },
         HelpRequested { request, .. }
+        | RequestChanged { request, .. }
         | RequestWidened { request, .. }
         | RequestTaken { request, .. }
         | RequestConfirmed { request, .. }

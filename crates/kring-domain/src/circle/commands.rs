@@ -107,6 +107,14 @@ pub enum Action {
         place: Option<Sealed>,
         on_behalf_of_focus: bool,
     },
+    /// The one who asked, or a coordinator, changes when, how long or what
+    /// (the category and who may take it stay).
+    ChangeRequest {
+        request: RequestId,
+        window: TimeWindow,
+        duration: Minutes,
+        details: Sealed,
+    },
     WidenRequest {
         request: RequestId,
         to: Ring,

@@ -184,6 +184,15 @@ pub enum CircleEvent {
         request: RequestId,
         place: Sealed,
     },
+    /// When, how long or what changed; whoever took it keeps it (and is told).
+    RequestChanged {
+        request: RequestId,
+        window: TimeWindow,
+        duration: Minutes,
+        /// Sealed with the key of whoever changed it.
+        details: Sealed,
+        by: PersonId,
+    },
     RequestWidened {
         request: RequestId,
         to: Ring,
@@ -436,6 +445,7 @@ impl CircleEvent {
             MemberRemoved { .. } => "MemberRemoved",
             HelpRequested { .. } => "HelpRequested",
             RequestPlaceNoted { .. } => "RequestPlaceNoted",
+            RequestChanged { .. } => "RequestChanged",
             RequestWidened { .. } => "RequestWidened",
             RequestTaken { .. } => "RequestTaken",
             RequestConfirmed { .. } => "RequestConfirmed",

@@ -238,6 +238,13 @@ pub fn every_action_but_create(actor: PersonId) -> Vec<Action> {
         },
         Action::AnswerPlace { accept: true },
         Action::EndShiftSeries { shift, from: date },
+        Action::ChangeRequest {
+            request,
+            window: TimeWindow::new(now() + Duration::hours(1), now() + Duration::hours(5))
+                .unwrap(),
+            duration: Minutes::new(60).unwrap(),
+            details: sealed(actor, "anders"),
+        },
         Action::ChangeShiftDate {
             shift,
             date,
@@ -298,6 +305,7 @@ pub fn action_name(action: &Action) -> &'static str {
         Action::SkipShiftDate { .. } => "SkipShiftDate",
         Action::ClaimShift { .. } => "ClaimShift",
         Action::EndShiftSeries { .. } => "EndShiftSeries",
+        Action::ChangeRequest { .. } => "ChangeRequest",
         Action::ChangeShiftDate { .. } => "ChangeShiftDate",
         Action::ChangeShiftSeries { .. } => "ChangeShiftSeries",
         Action::HandOverCoordination { .. } => "HandOverCoordination",

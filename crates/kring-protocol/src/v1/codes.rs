@@ -78,6 +78,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "last-intermediary",
     "link-expired",
     "link-used",
+    "listed-request-stays",
     "listing-needs-consent",
     "listing-needs-neighbourhood",
     "live-origin",

@@ -99,6 +99,16 @@ pub enum Event {
         /// Asked by the family for the focus person.
         on_behalf_of_focus: bool,
     },
+    /// When, how long or what changed; whoever took it keeps it.
+    RequestChanged {
+        request: Uuid,
+        window: Window,
+        /// Minutes.
+        duration: u16,
+        /// Personal text: what is needed now.
+        details: Option<String>,
+        by: Uuid,
+    },
     /// Where help is needed; seen only by the asker, the coordinators and
     /// whoever takes the request.
     RequestPlaceNoted {
@@ -368,6 +378,7 @@ impl Event {
             MemberRemoved { .. } => "MemberRemoved",
             HelpRequested { .. } => "HelpRequested",
             RequestPlaceNoted { .. } => "RequestPlaceNoted",
+            RequestChanged { .. } => "RequestChanged",
             RequestWidened { .. } => "RequestWidened",
             RequestTaken { .. } => "RequestTaken",
             RequestConfirmed { .. } => "RequestConfirmed",

@@ -103,6 +103,22 @@ pub struct AskForHelp {
     pub on_behalf_of_focus: bool,
 }
 
+/// `PUT /api/v1/circles/{id}/requests/{request}`: change when, how long or
+/// what (the one who asked, or a coordinator). The category, the place and
+/// who may take it stay; whoever took it keeps it and is told.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChangeRequest {
+    pub window_start: DateTime<Utc>,
+    /// After `window_start`, at most two months later, and not yet past.
+    pub window_end: DateTime<Utc>,
+    /// 5 to 720 minutes, and no longer than the window.
+    #[schema(minimum = 5, maximum = 720)]
+    pub duration_minutes: u16,
+    /// 1 to 2000 characters.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub details: String,
+}
+
 /// `GET /api/v1/circles/{id}/requests`: the open and running requests the
 /// caller may see, soonest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -43,6 +43,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, ask))
         .routes(routes!(history))
         .routes(routes!(widen))
+        .routes(routes!(change))
         .routes(routes!(step))
         .routes(routes!(categories))
 }
@@ -188,13 +189,7 @@ async fn ask(
     let circle = circle_id(&id)?;
     let window = TimeWindow::new(body.window_start, body.window_end)?;
     let duration = Minutes::new(body.duration_minutes)?;
-    let details = body.details.trim();
-    if details.is_empty() || details.chars().count() > MAX_DETAILS_CHARS {
-        return Err(ApiError::Invalid(
-            crate::error::Code::DetailsLength,
-            format!("say what is needed in 1 to {MAX_DETAILS_CHARS} characters"),
-        ));
-    }
+    let details = checked_details(&body.details)?;
     let place = optional_text(
         body.place.as_deref(),
         MAX_PLACE_CHARS,
@@ -224,6 +219,48 @@ async fn ask(
             version,
         }),
     ))
+}
+
+/// 200 with the circle's version; 403 unless the caller asked it or
+/// coordinates; 409 when it is closed (`request-closed`) or on a marketplace
+/// (`listed-request-stays`); 422 for a window, length or text that cannot be.
+#[utoipa::path(put, path = "/circles/{id}/requests/{request}", tag = "requests",
+    params(
+        ("id" = Uuid, Path, description = "the circle"),
+        ("request" = Uuid, Path, description = "the request"),
+    ),
+    request_body = v1::ChangeRequest,
+    responses((status = 200, body = v1::Changed), Problems))]
+async fn change(
+    State(state): State<AppState>,
+    SignedIn(me): SignedIn,
+    Path((id, request)): Path<(String, String)>,
+    Body(body): Body<v1::ChangeRequest>,
+) -> Result<Json<v1::Changed>, ApiError> {
+    let (circle, request) = ids(&id, &request)?;
+    let window = TimeWindow::new(body.window_start, body.window_end)?;
+    let duration = Minutes::new(body.duration_minutes)?;
+    let details = checked_details(&body.details)?;
+    let action = Action::ChangeRequest {
+        request,
+        window,
+        duration,
+        details: state.app.vault.seal(me, details).await?,
+    };
+    let version = command::run(&state, circle, me, action).await?;
+    Ok(Json(v1::Changed { version }))
+}
+
+/// What is needed, trimmed: 1 to [`MAX_DETAILS_CHARS`] characters.
+fn checked_details(details: &str) -> Result<&str, ApiError> {
+    let details = details.trim();
+    if details.is_empty() || details.chars().count() > MAX_DETAILS_CHARS {
+        return Err(ApiError::Invalid(
+            crate::error::Code::DetailsLength,
+            format!("say what is needed in 1 to {MAX_DETAILS_CHARS} characters"),
+        ));
+    }
+    Ok(details)
 }
 
 /// 200 with the circle's version; 403 unless the caller is a coordinator; 422

@@ -26,6 +26,7 @@ pub mod new_circle;
 pub mod not_found;
 pub mod organisation;
 pub mod places;
+pub mod request_change;
 pub mod request_history;
 pub mod requests;
 pub mod rota;

@@ -216,6 +216,12 @@ pub(super) fn request_card(
                 @if (asker || coordinator) && request.status != RequestStatus::Done {
                     (step("cancel", T::CancelRequest, true))
                 }
+            }
+            // A request on a marketplace stays as strangers read it.
+            @if (asker || coordinator) && request.status != RequestStatus::Done && request.reach != Ring::Cold {
+                (super::request_change::form(ctx, &base, request, &what, tz))
+            }
+            div.actions {
                 @if !widen.is_empty() {
                     form.inline method="post" action=(format!("{base}/requests/{}/widen", request.id)) {
                         label for=(format!("widen-{}", request.id)) { (ctx.t(T::WidenTo)) (for_reader(&what)) }

@@ -867,3 +867,22 @@ async fn a_coordinator_changes_a_dates_time_or_the_series_from_it_in_both_langua
         assert!(html.contains("name=\"scope\" value=\"series\""));
     }
 }
+
+#[tokio::test]
+async fn the_one_who_asked_changes_a_request_as_it_stands_in_both_languages() {
+    for (lang, summary, save) in [
+        ("nl", "Hulpvraag veranderen", "Bewaar de verandering"),
+        ("en", "Change this request", "Save the change"),
+    ] {
+        let (status, html) = page(&format!("/circles/{CIRCLE}/requests"), lang).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains(summary) && html.contains(save), "{lang}");
+        assert!(html.contains(&format!(
+            "action=\"/circles/{CIRCLE}/requests/{REQUEST}/change\""
+        )));
+        // Filled in as it stands, in the circle's time: 10:00 to 18:00.
+        assert!(html.contains(">Melk en brood</textarea>"));
+        assert!(html.contains("name=\"from_time\" required value=\"10:00\""));
+        assert!(html.contains("name=\"until_time\" required value=\"18:00\""));
+    }
+}

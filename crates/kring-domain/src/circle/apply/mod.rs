@@ -35,6 +35,7 @@ impl Circle {
             | CircleHandedOver { .. }) => self.apply_membership(event),
             event @ (HelpRequested { .. }
             | RequestPlaceNoted { .. }
+            | RequestChanged { .. }
             | RequestWidened { .. }
             | RequestTaken { .. }
             | RequestConfirmed { .. }

@@ -32,6 +32,17 @@ impl Circle {
                 );
             }
             RequestPlaceNoted { .. } => {}
+            RequestChanged {
+                request,
+                window,
+                duration,
+                ..
+            } => {
+                if let Some(r) = self.requests.get_mut(&request) {
+                    r.window = window;
+                    r.duration = duration;
+                }
+            }
             RequestWidened { request, to, .. } => {
                 if let Some(r) = self.requests.get_mut(&request) {
                     r.reach = to;

@@ -116,6 +116,7 @@ impl Circle {
             | Action::Leave
             | Action::RemoveMember { .. }) => self.decide_membership(action, by, &me, now),
             action @ (Action::RequestHelp { .. }
+            | Action::ChangeRequest { .. }
             | Action::WidenRequest { .. }
             | Action::TakeRequest { .. }
             | Action::ConfirmRequest { .. }

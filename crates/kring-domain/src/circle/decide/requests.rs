@@ -61,6 +61,44 @@ impl Circle {
                 events.extend(place.map(|place| CircleEvent::RequestPlaceNoted { request, place }));
                 Ok(events)
             }
+            Action::ChangeRequest {
+                request,
+                window,
+                duration,
+                details,
+            } => {
+                let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
+                if !(me.coordinator || r.asked_by == by) {
+                    return Err(Refusal::OnlyCoordinatorOrAsker.into());
+                }
+                if !matches!(
+                    r.status,
+                    RequestStatus::Open | RequestStatus::Taken | RequestStatus::Confirmed
+                ) {
+                    return Err(Refusal::RequestClosed.into());
+                }
+                // Strangers on a marketplace read the listing as it was made.
+                if r.listed_with.is_some() {
+                    return Err(Refusal::ListedRequestStays.into());
+                }
+                if window.end() <= now {
+                    return Err(Refusal::WindowPassed.into());
+                }
+                if Minutes::new(duration.get()).is_err() {
+                    return Err(Refusal::Duration.into());
+                }
+                if i64::from(duration.get()) > (window.end() - window.start()).num_minutes() {
+                    return Err(Refusal::HelpLongerThanWindow.into());
+                }
+                own_writing(by, &details)?;
+                Ok(vec![CircleEvent::RequestChanged {
+                    request,
+                    window,
+                    duration,
+                    details,
+                    by,
+                }])
+            }
             Action::WidenRequest { request, to } => {
                 self.require_coordinator(by)?;
                 let r = self.requests.get(&request).ok_or(Refusal::NoSuchRequest)?;
