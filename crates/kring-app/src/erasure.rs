@@ -102,6 +102,14 @@ impl Forgetter {
         Ok(erased)
     }
 
+    /// The key of the id a focus person was known by before they claimed
+    /// their place with an account (it sealed only their name): destroyed, so
+    /// forgetting them later forgets that name too. The caller makes sure
+    /// `was` is no account's.
+    pub async fn forget_placeholder(&self, was: PersonId) -> Result<bool, ErasureError> {
+        Ok(self.destroy_key(was).await?)
+    }
+
     async fn leave_circles(&self, person: PersonId) -> Result<usize, ErasureError> {
         let mut left = 0;
         for circle in self.circles_of(person).await? {

@@ -272,21 +272,100 @@ fn after_the_hand_over_the_intermediary_keeps_nothing_without_the_familys_consen
 }
 
 #[test]
-fn an_invitation_made_at_the_kitchen_table_outlives_the_hand_over() {
+fn the_intermediarys_invitations_end_with_the_hand_over_as_they_hold_the_codes() {
     circle()
         .given(handed_over())
         .when(by(
             MOTHER,
             accept(FOCUS_INVITATION, Some(sealed(MOTHER, "Mam"))),
         ))
-        .then_expect_events(vec![CircleEvent::FocusClaimed {
-            invitation: FOCUS_INVITATION,
-            person: MOTHER,
-            was: FOCUS,
-            name: sealed(MOTHER, "Mam"),
-        }]);
+        .then_expect_error(DomainError::Refused(Refusal::InvitationWithdrawn));
+    // The family makes a new one.
+    assert!(fold(&handed_over()).may_invite_focus(DAUGHTER, now()));
 }
 
+#[test]
+fn appointing_someone_of_the_family_or_handing_coordination_over_hands_the_circle_over() {
+    let with_daughter = with(
+        set_up(),
+        [CircleEvent::MemberJoined {
+            invitation: INVITATION,
+            person: DAUGHTER,
+            ring: Ring::Warm,
+            coordinator: false,
+            task: None,
+        }],
+    );
+    let handed = vec![
+        CircleEvent::CircleHandedOver {
+            organisation: ORG,
+            from: SOCIAL_WORKER,
+            to: DAUGHTER,
+        },
+        CircleEvent::MemberLeft {
+            person: SOCIAL_WORKER,
+            at: now(),
+        },
+    ];
+    let appointed = circle()
+        .given(with_daughter.clone())
+        .when(by(
+            SOCIAL_WORKER,
+            Action::AppointCoordinator { person: DAUGHTER },
+        ))
+        .inspect_result()
+        .unwrap();
+    assert_eq!(appointed[1..], handed[..]);
+    let offered = with(
+        with_daughter,
+        [CircleEvent::CoordinationOffered {
+            to: DAUGHTER,
+            by: SOCIAL_WORKER,
+        }],
+    );
+    let answered = circle()
+        .given(offered)
+        .when(by(DAUGHTER, Action::AnswerCoordination { accept: true }))
+        .inspect_result()
+        .unwrap();
+    assert_eq!(answered[3..], handed[..]);
+}
+
+#[test]
+fn an_intermediary_who_leaves_before_the_hand_over_leaves_nothing_to_hand_over() {
+    let mut events = set_up();
+    events.push(CircleEvent::MemberLeft {
+        person: SOCIAL_WORKER,
+        at: now(),
+    });
+    assert_eq!(fold(&events).set_up_by, None);
+}
+
+#[test]
+fn nobody_gives_the_setting_up_organisation_consent_before_the_hand_over() {
+    // The focus person (or anyone the intermediary brought in) may give
+    // another organisation consent, not this one, until the hand-over.
+    let grant = |organisation| {
+        by(
+            FOCUS,
+            Action::GrantConsent {
+                organisation,
+                scope: ConsentScope::Full,
+                from: now(),
+            },
+        )
+    };
+    circle()
+        .given(set_up())
+        .when(grant(ORG))
+        .then_expect_error(DomainError::Refused(Refusal::ConsentFromFamily));
+    let other = OrganisationId(Uuid::from_u128(102));
+    circle()
+        .given(set_up())
+        .when(grant(other))
+        .inspect_result()
+        .unwrap();
+}
 #[test]
 fn a_member_joining_during_the_set_up_hands_nothing_over() {
     let given = with(

@@ -176,8 +176,15 @@ async fn an_intermediary_sets_a_circle_up_from_a_template_and_hands_it_over(s: S
     assert!(kinds.contains(&"CircleSetUp"), "{kinds:?}");
     assert!(kinds.contains(&"CircleHandedOver"), "{kinds:?}");
 
-    // The claim made at the kitchen table still works after the hand-over.
+    // The intermediary's codes ended with the hand-over (they hold them):
+    // the daughter makes Mam's claim anew.
     let (mother, mother_id) = s.person("Mam", "mam@example.org").await;
+    let (status, _) = accept(&mother, &focus_code).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (again, _) = s.person("Wim again", "wim2@wijkteam.example").await;
+    let (status, _) = accept(&again, &coordinator_code).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a used code opens nothing");
+    let focus_code = invite(&daughter, &circle, v1::Role::Focus).await;
     let (status, joined) = accept(&mother, &focus_code).await;
     assert_eq!(status, StatusCode::OK, "{joined}");
     let version = joined["version"].as_u64().unwrap();
@@ -188,6 +195,19 @@ async fn an_intermediary_sets_a_circle_up_from_a_template_and_hands_it_over(s: S
     assert_eq!(seen.focus.id.to_string(), mother_id);
     assert_eq!(seen.focus.name, "Mam");
     assert_eq!(seen.members.warm, 2, "her own place, not a new one");
+    // The name as the family typed it, under the old id's key, is gone: her
+    // name now lives under her own key alone, and goes with her account.
+    let export: Value = daughter
+        .get_ok(&format!("/api/v1/circles/{circle}/export"))
+        .await;
+    let events = export["events"].as_array().unwrap();
+    let created = events
+        .iter()
+        .find(|e| e["kind"] == "CircleCreated")
+        .unwrap();
+    assert_eq!(created["data"]["focus_name"], Value::Null, "{created}");
+    let claimed = events.iter().find(|e| e["kind"] == "FocusClaimed").unwrap();
+    assert_eq!(claimed["data"]["name"], "Mam");
 }
 
 async fn the_person_a_circle_is_for_claims_their_place(s: Server) {

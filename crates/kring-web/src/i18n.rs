@@ -401,7 +401,7 @@ table! {
     FocusWholeCircle => "Alles van de kring zien", "See everything in the circle";
     FocusSimpleView => "Terug naar het eenvoudige overzicht", "Back to the simple view";
     InviteFocusHeading => "{0} zelf laten meedoen", "Let {0} join in themself";
-    InviteFocusText => "{0} krijgt een eigen account en neemt de eigen plek in: als degene om wie de kring draait, niet als nieuw lid. Je krijgt een link die één keer werkt; geef die aan {0}.", "{0} gets an account of their own and takes their own place: as the person the circle is for, not as a new member. You get a link that works once; give it to {0}.";
+    InviteFocusText => "{0} krijgt een eigen account en neemt de eigen plek in de kring in: als degene om wie de kring draait, niet als nieuw lid. Je krijgt een link die één keer werkt; geef die aan {0}.", "{0} gets an account of their own and takes their own place: as the person the circle is for, not as a new member. You get a link that works once; give it to {0}.";
     InviteFocusButton => "Maak de link", "Make the link";
     SetUpByYou => "Je zette deze kring op met de familie. Nodig de eerste coördinator uit de familie uit: zodra die meedoet, is de kring van de familie en ga jij eruit. Je organisatie ziet daarna alleen wat de familie toestaat.", "You set this circle up with the family. Invite the family's first coordinator: once they join, the circle is the family's and you leave it. Your organisation then sees only what the family allows.";
     SetUpByOrganisation => "Een consulent zette deze kring op met de familie. Zodra de eerste coördinator uit de familie meedoet, gaat de consulent eruit.", "An intermediary set this circle up with the family. Once the family's first coordinator joins, the intermediary leaves it.";

@@ -122,8 +122,8 @@ const REFUSALS: &[(&str, &str, &str)] = &[
     ),
     (
         "consent-from-family",
-        "Toestemming geeft de familie: de consulent die de kring opzette kan die niet geven of intrekken.",
-        "Consent is the family's to give: the intermediary who set the circle up cannot give or revoke it.",
+        "Toestemming geeft de familie: de organisatie die de kring opzette, krijgt die pas na de overdracht, en nooit van haar eigen consulent.",
+        "Consent is the family's to give: the organisation that set the circle up gets it only after the hand-over, and never from its own intermediary.",
     ),
     (
         "consent-in-past",

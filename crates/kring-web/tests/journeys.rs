@@ -1576,21 +1576,11 @@ async fn set_up_at_the_kitchen_table_from_a_template_handed_over_and_mam_claims_
         .unwrap()
         .to_owned();
 
-    // He invites Sanne as the first coordinator, and makes Mam's own link.
+    // He invites Sanne as the first coordinator.
     worker.choose("As a coordinator too (warm ring only)").await;
     worker.click("Make the invitation").await;
     worker.wait_for_text("The invitation is ready").await;
     let for_sanne = invitation_link(&worker).await;
-    worker
-        .script(
-            "document.getElementById('invite-focus').open = true",
-            vec![],
-        )
-        .await;
-    worker.click("Make the link").await;
-    worker.wait_for_text("The invitation is ready").await;
-    let for_mam = invitation_link(&worker).await;
-    assert_ne!(for_sanne, for_mam);
     worker.look("kitchen-table-invitations").await;
     worker.go(&format!("/circles/{circle}")).await;
     worker
@@ -1602,7 +1592,7 @@ async fn set_up_at_the_kitchen_table_from_a_template_handed_over_and_mam_claims_
     worker.look("kitchen-table-home").await;
 
     // Sanne joins in Dutch: the circle is the family's, Wim is out.
-    let daughter = Browser::open_in(&server, Size::Phone, "nl").await;
+    let mut daughter = Browser::open_in(&server, Size::Phone, "nl").await;
     daughter.log_in(&sanne.email, PASSWORD).await;
     daughter.go(&format!("/join{for_sanne}")).await;
     daughter.click("Doe mee").await;
@@ -1613,6 +1603,19 @@ async fn set_up_at_the_kitchen_table_from_a_template_handed_over_and_mam_claims_
     assert_eq!(status.as_u16(), 404, "handed over: the intermediary is out");
     worker.go(&format!("/circles/{circle}")).await;
     worker.wait_for_text("Not found").await;
+
+    // Sanne makes Mam's own link to claim her place.
+    daughter.go(&format!("/circles/{circle}/members")).await;
+    daughter
+        .script(
+            "document.getElementById('invite-focus').open = true",
+            vec![],
+        )
+        .await;
+    daughter.click("Maak de link").await;
+    daughter.wait_for_text("De uitnodiging is klaar").await;
+    let for_mam = invitation_link(&daughter).await;
+    assert_ne!(for_sanne, for_mam);
 
     // Sanne takes the first shift the template planned.
     let (_, rota) = sanne

@@ -171,11 +171,21 @@ async fn present(
         },
         life: super::life::life(state, &mut names, view, viewer).await?,
         coordination_offer: super::coordination::offer(state, &mut names, view, viewer).await?,
-        set_up_by: view.state.set_up_by.map(|s| v1::SetUpBy {
-            organisation: s.organisation.0,
-            intermediary: s.by.0,
-        }),
+        set_up_by: set_up_by(view, viewer),
         logbook,
+    })
+}
+
+/// Who set the circle up, for those who see its `CircleSetUp` (not the cold ring).
+fn set_up_by(view: &CircleView, viewer: &Viewer) -> Option<v1::SetUpBy> {
+    let set_up = view.state.set_up_by?;
+    let event = CircleEvent::CircleSetUp {
+        organisation: set_up.organisation,
+        by: set_up.by,
+    };
+    may_see(&view.state, &event, viewer).then_some(v1::SetUpBy {
+        organisation: set_up.organisation.0,
+        intermediary: set_up.by.0,
     })
 }
 

@@ -125,6 +125,7 @@ async fn create(
             format!("an invitation works for 1 to {LONGEST_DAYS} days"),
         ));
     }
+    focus_without_account(state, circle, me, body.role).await?;
     let invitation = InvitationId(ids::new_id("invitation"));
     let secret = match ids::new_secret("invitation") {
         Some(bytes) => LinkSecret::from_bytes(bytes),
@@ -225,16 +226,22 @@ async fn accept(
 ) -> Result<Json<v1::Joined>, ApiError> {
     let gone = || ApiError::NotFound(crate::error::Code::InvitationLinkGone, LINK_GONE.to_owned());
     let (circle, invitation, token_hash) = parse_code(&body.code).ok_or_else(gone)?;
+    let claim = focus_claim(&state, circle, invitation, &token_hash, me).await?;
     let action = Action::AcceptInvitation {
         invitation,
         token_hash,
-        focus_name: focus_name_for(&state, circle, invitation, me).await?,
+        focus_name: claim.as_ref().map(|(_, name)| name.clone()),
     };
     match command::run(&state, circle, me, action).await {
-        Ok(version) => Ok(Json(v1::Joined {
-            circle: circle.0,
-            version,
-        })),
+        Ok(version) => {
+            if let Some((was, _)) = claim {
+                forget_placeholder(&state, was).await;
+            }
+            Ok(Json(v1::Joined {
+                circle: circle.0,
+                version,
+            }))
+        }
         Err(ApiError::Refused(e)) if e.refusal() == Refusal::AlreadyMember => {
             Err(ApiError::Refused(e))
         }
@@ -252,31 +259,73 @@ async fn accept(
     }
 }
 
-/// For an invitation to claim the focus person's place: their name as the
-/// circle knows it, sealed again with the key of the person claiming it (the
-/// domain checks the code's secret before it takes it; for any other
-/// invitation, or none, nothing is opened).
-async fn focus_name_for(
+/// For an open invitation to claim the focus person's place, with the right
+/// secret: the id the circle knew that person by, and their name sealed again
+/// with the key of the one claiming it. For any other code nothing is opened
+/// (the domain checks the secret again when it decides).
+async fn focus_claim(
     state: &AppState,
     circle: kring_domain::CircleId,
     invitation: InvitationId,
+    token_hash: &str,
     me: PersonId,
-) -> Result<Option<Sealed>, ApiError> {
+) -> Result<Option<(PersonId, Sealed)>, ApiError> {
     let Some(view) = super::access::current_view(state, circle).await? else {
         return Ok(None);
     };
-    let claims_focus = view
-        .state
-        .invitations
-        .get(&invitation)
-        .is_some_and(|i| i.role == InvitedAs::Focus);
-    let (true, Some(name)) = (claims_focus, &view.focus_name) else {
+    let claims_focus = view.state.invitations.get(&invitation).is_some_and(|i| {
+        i.role == InvitedAs::Focus && i.state == InvitationState::Open && i.token_hash == token_hash
+    });
+    let (true, Some(was), Some(name)) = (claims_focus, view.state.focus, &view.focus_name) else {
         return Ok(None);
     };
     let Opened::Text(name) = state.app.vault.open(name).await? else {
         return Ok(None);
     };
-    Ok(Some(state.app.vault.seal(me, &name).await?))
+    Ok(Some((was, state.app.vault.seal(me, &name).await?)))
+}
+
+/// Once the focus person claimed their place, the key of the id the circle
+/// knew them by (it sealed only their name, as the family typed it) goes, so
+/// forgetting them later forgets that too. Never the key of an account.
+async fn forget_placeholder(state: &AppState, was: PersonId) {
+    let Some(forgetter) = &state.app.forgetter else {
+        return;
+    };
+    match state.app.accounts.sealed_name(was).await {
+        Ok(None) => {
+            if let Err(e) = forgetter.forget_placeholder(was).await {
+                tracing::warn!(error = %e, "the key of a claimed place stays");
+            }
+        }
+        Ok(Some(_)) => {}
+        Err(e) => tracing::warn!(error = %e, "the key of a claimed place stays"),
+    }
+}
+
+/// A claim of the focus person's place is made only while that person has no
+/// account. The domain knows who started the circle; a view stored before it
+/// kept that may not, so the accounts are asked too (for coordinators only:
+/// anyone else learns nothing of the circle).
+async fn focus_without_account(
+    state: &AppState,
+    circle: kring_domain::CircleId,
+    me: PersonId,
+    role: v1::Role,
+) -> Result<(), ApiError> {
+    if role != v1::Role::Focus {
+        return Ok(());
+    }
+    let Some(view) = super::access::current_view(state, circle).await? else {
+        return Ok(());
+    };
+    let Some(focus) = view.state.focus.filter(|_| view.state.is_coordinator(me)) else {
+        return Ok(());
+    };
+    if state.app.accounts.sealed_name(focus).await?.is_some() {
+        return Err(Refusal::FocusHasAccount.into());
+    }
+    Ok(())
 }
 
 /// `<circle>.<invitation>.<secret>` → the ids and the secret's stored form.

@@ -45,6 +45,7 @@ pub async fn render(ctx: &Ctx, circle: &v1::Circle) -> Result<Response, Failure>
     let content = html! {
         div.simple {
             h1 { (title) }
+            (super::coordination::section(ctx, circle))
             (coming_days(ctx, &coming, tz))
             nav.big-actions aria-label=(ctx.t(T::FocusAsk)) {
                 a.button href=(format!("{base}/requests#ask-heading")) { (ctx.t(T::FocusAsk)) }

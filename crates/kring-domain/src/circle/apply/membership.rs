@@ -72,17 +72,9 @@ impl Circle {
             CircleSetUp { organisation, by } => {
                 self.set_up_by = Some(SetUp { organisation, by });
             }
-            CircleHandedOver { from, to, .. } => {
-                self.set_up_by = None;
-                // Invitations made at the kitchen table (the focus person's
-                // claim among them) now speak for the family's coordinator,
-                // so they outlive the intermediary's leaving.
-                for invitation in self.invitations.values_mut() {
-                    if invitation.issued_by == Some(from) {
-                        invitation.issued_by = Some(to);
-                    }
-                }
-            }
+            // The intermediary's leaving (the next event) ends the invitations
+            // they made: they hold those codes, so none may outlive them.
+            CircleHandedOver { .. } => self.set_up_by = None,
             InvitationIssued {
                 invitation,
                 ring,
@@ -143,6 +135,9 @@ impl Circle {
                 self.end_invitations_of(person);
             }
             MemberLeft { person, at } | MemberRemoved { person, at, .. } => {
+                if self.set_up_by.is_some_and(|s| s.by == person) {
+                    self.set_up_by = None;
+                }
                 self.end_invitations_of(person);
                 self.members.remove(&person);
                 self.former.insert(person);

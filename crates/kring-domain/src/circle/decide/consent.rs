@@ -23,6 +23,13 @@ impl Circle {
                 from,
             } => {
                 self.require_coordinator_or_focus(by)?;
+                // Not even through someone else the intermediary brought in.
+                if self
+                    .set_up_by
+                    .is_some_and(|s| s.organisation == organisation)
+                {
+                    return Err(Refusal::ConsentFromFamily.into());
+                }
                 if from < now - Duration::minutes(5) {
                     return Err(Refusal::ConsentInPast.into());
                 }

@@ -98,7 +98,11 @@ impl Circle {
                 if m.ring != Ring::Warm {
                     return Err(Refusal::CoordinatorsAreWarm.into());
                 }
-                Ok(vec![CircleEvent::CoordinatorAppointed { person, by }])
+                let appointed = CircleEvent::CoordinatorAppointed { person, by };
+                Ok([appointed]
+                    .into_iter()
+                    .chain(self.hand_over(person, now))
+                    .collect())
             }
             Action::HandOverCoordination { to } => {
                 self.require_coordinator(by)?;
@@ -128,11 +132,13 @@ impl Circle {
                 if !accept {
                     return Ok(vec![answered]);
                 }
-                Ok(vec![
+                let mut events = vec![
                     answered,
                     CircleEvent::CoordinatorAppointed { person: by, by },
                     CircleEvent::CoordinatorStepped { person: from, by },
-                ])
+                ];
+                events.extend(self.hand_over(by, now));
+                Ok(events)
             }
             Action::StepDownAsCoordinator => {
                 self.require_coordinator(by)?;
@@ -335,11 +341,12 @@ impl Circle {
         }])
     }
 
-    /// Set up at the kitchen table, a circle is handed over when the family's
-    /// first coordinator joins: the intermediary leaves it (what they had
-    /// claimed is freed, as for anyone leaving).
+    /// Set up at the kitchen table, a circle is handed over when someone of
+    /// the family first becomes a coordinator (joining as one, appointed, or
+    /// taking coordination over): the intermediary leaves it (what they had
+    /// claimed is freed and their open invitations end, as for anyone leaving).
     fn hand_over(&self, to: PersonId, now: DateTime<Utc>) -> Vec<CircleEvent> {
-        let Some(set_up) = self.set_up_by else {
+        let Some(set_up) = self.set_up_by.filter(|s| s.by != to) else {
             return vec![];
         };
         vec![
