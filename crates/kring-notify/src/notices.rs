@@ -142,6 +142,9 @@ pub enum About {
     CoordinationAnswered {
         accepted: bool,
     },
+    /// For the family's coordinators: the intermediary who set the circle up
+    /// handed it over; it is the family's now.
+    HandedOver,
     /// For coordinators: a volunteer of the marketplace was proposed for a request.
     VolunteerProposed {
         request: RequestId,
@@ -287,7 +290,8 @@ impl About {
             | About::CarerAtRisk
             | About::HelpedOften { .. }
             | About::CoordinationOffered
-            | About::CoordinationAnswered { .. } => Topic::Coordination,
+            | About::CoordinationAnswered { .. }
+            | About::HandedOver => Topic::Coordination,
             About::PlaceOffered => Topic::MyRequests,
             About::Threshold { .. } => Topic::Thresholds,
             About::MarketListing { .. } | About::MarketOffer { .. } => Topic::Marketplace,
@@ -325,6 +329,7 @@ impl About {
             About::NewMember { .. }
             | About::CoordinationOffered
             | About::CoordinationAnswered { .. }
+            | About::HandedOver
             | About::HelpedOften { .. }
             | About::PlaceOffered
             | About::CirclePaused
@@ -354,6 +359,7 @@ impl About {
             About::NewMember { .. } => "new-member",
             About::CoordinationOffered => "coordination-offered",
             About::CoordinationAnswered { .. } => "coordination-answered",
+            About::HandedOver => "handed-over",
             About::VolunteerProposed { .. } => "volunteer-proposed",
             About::VolunteerAccepted { .. } => "volunteer-accepted",
             About::Looked { .. } => "looked",
@@ -556,6 +562,12 @@ fn candidates(before: &Circle, event: &CircleEvent, after: &Circle) -> Vec<(Pers
                 };
                 (p, about)
             })
+            .collect(),
+        // The circle is the family's now: its coordinators hear so (the
+        // intermediary leaves with the next event).
+        CircleHandedOver { from, .. } => coordinators(after)
+            .filter(|p| p != from)
+            .map(|p| (p, About::HandedOver))
             .collect(),
         // The person the circle is for, with an account now: as a new warm member.
         FocusClaimed { person, .. } => after

@@ -307,6 +307,12 @@ fn headline(about: &About, ctx: &Context) -> String {
             "Your request to take over coordinating was declined: you stay coordinator.",
         )
         .to_owned(),
+        About::HandedOver => say(
+            lang,
+            "De kring is nu van de familie: de consulent die hem met jullie opzette, is eruit gegaan. Die organisatie ziet alleen nog wat jullie toestaan, bij Toestemming.",
+            "The circle is the family's now: the intermediary who set it up with you has left it. Their organisation sees only what you allow, under Consent.",
+        )
+        .to_owned(),
         About::CirclePaused => say(
             lang,
             "De kring is gepauzeerd: geen diensten tot hij weer verder gaat.",

@@ -578,3 +578,38 @@ fn the_member_asked_to_coordinate_hears_it_and_the_asker_hears_the_answer() {
         assert_eq!(sent[0].about, About::CoordinationAnswered { accepted });
     }
 }
+
+#[test]
+fn the_familys_coordinators_hear_that_the_circle_is_handed_over_to_them() {
+    // Set up by the social worker, who appointed the warm member.
+    let mut history = vec![
+        CircleEvent::CircleCreated {
+            circle: CIRCLE,
+            focus: FOCUS,
+            focus_name: sealed(FOCUS, "Mam"),
+            coordinator: SOCIAL_WORKER,
+            time_zone: "Europe/Amsterdam".into(),
+            at: now(),
+        },
+        CircleEvent::CircleSetUp {
+            organisation: ORG,
+            by: SOCIAL_WORKER,
+        },
+        joined(WARM, Ring::Warm),
+        CircleEvent::CoordinatorAppointed {
+            person: WARM,
+            by: SOCIAL_WORKER,
+        },
+    ];
+    let handed = CircleEvent::CircleHandedOver {
+        organisation: ORG,
+        from: SOCIAL_WORKER,
+        to: WARM,
+    };
+    let sent = after(&history, handed.clone(), SOCIAL_WORKER);
+    assert_eq!(recipients(&sent), vec![WARM]);
+    assert_eq!(sent[0].about, About::HandedOver);
+    assert_eq!(sent[0].about.topic(), Topic::Coordination);
+    history.push(handed);
+    assert!(circle_of(&history).set_up_by.is_none());
+}
