@@ -31,17 +31,7 @@ impl Circle {
                 if self.requests.contains_key(&request) {
                     return Err(Refusal::RequestExists.into());
                 }
-                if window.end() <= now {
-                    return Err(Refusal::WindowPassed.into());
-                }
-                // `Minutes` also holds a shift's days; a piece of help is
-                // at most half a day.
-                if Minutes::new(duration.get()).is_err() {
-                    return Err(Refusal::Duration.into());
-                }
-                if i64::from(duration.get()) > (window.end() - window.start()).num_minutes() {
-                    return Err(Refusal::HelpLongerThanWindow.into());
-                }
+                help_fits(window, duration, now)?;
                 if on_behalf_of_focus && me.ring != Ring::Warm {
                     return Err(Refusal::OnlyWarmForFocus.into());
                 }
@@ -81,15 +71,7 @@ impl Circle {
                 if r.listed_with.is_some() {
                     return Err(Refusal::ListedRequestStays.into());
                 }
-                if window.end() <= now {
-                    return Err(Refusal::WindowPassed.into());
-                }
-                if Minutes::new(duration.get()).is_err() {
-                    return Err(Refusal::Duration.into());
-                }
-                if i64::from(duration.get()) > (window.end() - window.start()).num_minutes() {
-                    return Err(Refusal::HelpLongerThanWindow.into());
-                }
+                help_fits(window, duration, now)?;
                 own_writing(by, &details)?;
                 Ok(vec![CircleEvent::RequestChanged {
                     request,
@@ -339,6 +321,25 @@ fn check_offer(
     capacity.validate()?;
     if let Some(note) = note {
         own_writing(by, note)?;
+    }
+    Ok(())
+}
+
+/// A piece of help fits its window, which has not passed. (`Minutes` also
+/// holds a shift's days; a piece of help is at most half a day.)
+fn help_fits(
+    window: crate::TimeWindow,
+    duration: Minutes,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if window.end() <= now {
+        return Err(Refusal::WindowPassed.into());
+    }
+    if Minutes::new(duration.get()).is_err() {
+        return Err(Refusal::Duration.into());
+    }
+    if i64::from(duration.get()) > (window.end() - window.start()).num_minutes() {
+        return Err(Refusal::HelpLongerThanWindow.into());
     }
     Ok(())
 }
