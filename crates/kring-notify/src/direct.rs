@@ -45,6 +45,9 @@ pub enum Direct {
         circle: Uuid,
         to_sealed: String,
         code_sealed: String,
+        /// For the person the circle is for: to claim their own place.
+        #[serde(default)]
+        claim: bool,
     },
 }
 
@@ -135,6 +138,7 @@ pub(crate) async fn write(
             circle,
             to_sealed,
             code_sealed,
+            claim,
         } => {
             let focus_name = match sender.circle_focus(kring_domain::CircleId(*circle)).await? {
                 kring_app::Opened::Text(name) => name,
@@ -149,7 +153,10 @@ pub(crate) async fn write(
             let url = format!("{}/join#{code}", sender.server().public_url);
             (
                 invited(to_sealed)?,
-                AccountMail::CircleInvitation { focus_name },
+                AccountMail::CircleInvitation {
+                    focus_name,
+                    claim: *claim,
+                },
                 url,
             )
         }

@@ -764,6 +764,8 @@ pub enum AccountMail {
     /// An invitation to a circle; the focus person's name says which.
     CircleInvitation {
         focus_name: String,
+        /// Mailed to the person the circle is for, to claim their own place.
+        claim: bool,
     },
     /// An invitation to work for an organisation as an intermediary.
     ColleagueInvitation {
@@ -790,7 +792,22 @@ pub fn account_mail(mail: &AccountMail, lang: Language, url: &str, home_url: &st
             say(lang, "Kies een nieuw wachtwoord", "Choose a new password"),
             say(lang, "Je krijgt dit bericht omdat iemand een nieuw wachtwoord vroeg voor dit adres. Was jij dat niet? Dan blijft je wachtwoord zoals het is.", "You receive this because someone asked for a new password for this address. Was it not you? Then your password stays as it is."),
         ),
-        AccountMail::CircleInvitation { focus_name } => (
+        AccountMail::CircleInvitation {
+            focus_name,
+            claim: true,
+        } => (
+            match lang {
+                Language::Nl => format!("{focus_name}, jouw plek in je eigen kring in Kring"),
+                Language::En => format!("{focus_name}, your place in your own circle in Kring"),
+            },
+            say(lang, "Je familie regelt in Kring samen de zorg rond jou. Met deze link maak je een account en neem je je eigen plek in de kring in: je ziet wie er komt, en je kunt zelf iets vragen, aanbieden of iemand bedanken.", "Your family arranges the care around you together in Kring. With this link you make an account and take your own place in the circle: you see who is coming, and you can ask for something, offer something or thank someone yourself.").to_owned(),
+            say(lang, "Neem je plek in", "Take your place"),
+            say(lang, "Je krijgt dit bericht omdat een coördinator van je kring jouw adres intypte.", "You receive this because a coordinator of your circle typed in your address."),
+        ),
+        AccountMail::CircleInvitation {
+            focus_name,
+            claim: false,
+        } => (
             match lang {
                 Language::Nl => format!("Je bent uitgenodigd in de kring van {focus_name}"),
                 Language::En => format!("You are invited to {focus_name}'s circle"),

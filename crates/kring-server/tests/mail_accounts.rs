@@ -403,6 +403,25 @@ async fn a_coordinator_invites_by_mail_and_the_mailed_link_joins(s: Server) {
         )
         .await;
     assert_eq!(joined.circle, circle.id);
+
+    // Oma Truus herself gets a mail to take her own place, not to help.
+    let truus = fresh("truus");
+    let created: v1::InvitationCreated = ann
+        .post_ok(
+            &format!("/api/v1/circles/{}/invitations/mail", circle.id),
+            &json!({"ring": "warm", "role": "focus", "email": truus}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let mail = mails(&truus, "Oma Truus, jouw plek in je eigen kring in Kring", 1)
+        .await
+        .remove(0);
+    let text = mail.part("text/plain").unwrap();
+    assert!(
+        text.contains("neem je je eigen plek in de kring in"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{}/join#{}", s.base, created.code)));
 }
 
 async fn reset_mails_to_one_address_are_limited_without_saying_so(s: Server) {

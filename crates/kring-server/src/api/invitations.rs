@@ -96,6 +96,7 @@ async fn invite_by_mail(
         circle: circle_id(&id)?.0,
         to_sealed: state.app.links.seal_address(message, &body.email),
         code_sealed: state.app.links.seal_address(message, &created.code),
+        claim: body.invite.role == v1::Role::Focus,
     };
     kring_notify::direct::queue_invitation(
         state.log.as_ref(),
