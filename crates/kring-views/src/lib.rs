@@ -25,7 +25,8 @@ pub use dashboard::{
 pub use health::Health;
 pub use history::{circle_history, circle_history_from, HistoryEvent};
 pub use intermediaries::{
-    intermediary_change, organisations_of, PersonOrganisations, INTERMEDIARY_VIEW,
+    backfill as backfill_intermediaries, intermediary_change, organisations_of,
+    PersonOrganisations, INTERMEDIARY_VIEW,
 };
 pub use load::{iso_week_start, MemberLoad, Reciprocity};
 pub use marketplace::{

@@ -254,8 +254,15 @@ impl Projector {
                     continue;
                 }
             };
-            // Another node may have moved the views on while we waited.
-            match self.reopen().await {
+            // Another node may have moved the views on while we waited. A
+            // store from before the organisations index gets it now, once.
+            let reopened = match self.reopen().await {
+                Ok(()) => crate::intermediaries::backfill(self.log.as_ref(), self.committed)
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e),
+            };
+            match reopened {
                 Ok(()) => {}
                 Err(e) => {
                     tracing::error!(error = %e, "projector cannot open");

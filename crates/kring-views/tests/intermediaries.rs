@@ -167,7 +167,73 @@ async fn a_restarted_projector_adds_to_the_stored_index(test: TestLog) {
     assert_eq!(of(&test, ANN).await, set([NORTH, SOUTH]));
 }
 
+/// A store from before the index: its projector read past the organisation
+/// events. Leading again, it fills the index once from the streams.
+async fn a_store_from_before_the_index_is_filled_once(test: TestLog) {
+    let log = test.log.as_ref();
+    let mut orgs = Organisations::default();
+    let register = |organisation: OrganisationId, name: &str| OrganisationAction::Register {
+        organisation,
+        name: name.into(),
+    };
+    orgs.run(log, NORTH, ANN, register(NORTH, "Wijkteam Noord"))
+        .await;
+    orgs.run(log, SOUTH, BOB, register(SOUTH, "Wijkteam Zuid"))
+        .await;
+    orgs.run(
+        log,
+        SOUTH,
+        BOB,
+        OrganisationAction::AddIntermediary { person: ANN },
+    )
+    .await;
+    orgs.run(
+        log,
+        SOUTH,
+        BOB,
+        OrganisationAction::RemoveIntermediary { person: ANN },
+    )
+    .await;
+    // As an older projector left it: past every event, no index.
+    let end = log.end_cursor().await.unwrap();
+    test.log
+        .save_checkpoint(kring_views::CHECKPOINT, end)
+        .await
+        .unwrap();
+    assert!(of(&test, ANN).await.is_empty());
+
+    let written = kring_views::backfill_intermediaries(test.log.as_ref(), end)
+        .await
+        .unwrap();
+    assert_eq!(written, 2);
+    assert_eq!(of(&test, ANN).await, set([NORTH]));
+    assert_eq!(of(&test, BOB).await, set([SOUTH]));
+    assert_eq!(
+        test.log
+            .load_checkpoint(kring_views::CHECKPOINT)
+            .await
+            .unwrap(),
+        end
+    );
+    // Once: marked complete, it reads nothing again.
+    let again = kring_views::backfill_intermediaries(test.log.as_ref(), end)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    // And the projector folds on from there as ever.
+    orgs.run(
+        log,
+        NORTH,
+        ANN,
+        OrganisationAction::AddIntermediary { person: CAS },
+    )
+    .await;
+    projected(&test).await;
+    assert_eq!(of(&test, CAS).await, set([NORTH]));
+}
+
 on_both_backends!(
     who_works_where_follows_the_organisations_events,
     a_restarted_projector_adds_to_the_stored_index,
+    a_store_from_before_the_index_is_filled_once,
 );
