@@ -198,6 +198,7 @@ refusals! {
     NoCoordinationOffered = "no-coordination-offered", NotFound, "nobody asked you to take over coordinating this circle";
     FocusIsWarm = "focus-is-warm", Invalid, "the person the circle is for claims their place in the warm ring, without a task";
     FocusHasAccount = "focus-has-account", Conflict, "the person this circle is for has their own account in it already";
+    ClaimFromFamily = "claim-from-family", NotAllowed, "the family invites the person the circle is for to claim their place, once the circle is handed over to them";
     ConsentFromFamily = "consent-from-family", NotAllowed, "consent is the family's to give: the organisation that set the circle up gets it only after the hand-over, and never from its own intermediary";
     PlanHoldsOnlyRotaRequestsAndLogbook = "plan-holds-only-rota-requests-and-logbook", Invalid, "a new circle's plan holds only shifts, requests and logbook entries";
     ListedRequestStays = "listed-request-stays", Conflict, "this request is on a marketplace, where volunteers read it as it was listed: cancel it and ask again instead";

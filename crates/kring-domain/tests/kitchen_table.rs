@@ -644,3 +644,12 @@ fn fold(events: &[CircleEvent]) -> Circle {
     }
     circle
 }
+
+#[test]
+fn the_claim_link_is_the_familys_to_make_not_the_intermediarys() {
+    circle()
+        .given(set_up())
+        .when(by(SOCIAL_WORKER, invite_focus(Ring::Warm)))
+        .then_expect_error(DomainError::Refused(Refusal::ClaimFromFamily));
+    assert!(!fold(&set_up()).may_invite_focus(SOCIAL_WORKER, now()));
+}

@@ -110,7 +110,7 @@ async fn an_intermediary_sets_a_circle_up_from_a_template_and_hands_it_over(s: S
     let set_up = seen.set_up_by.expect("set up at the kitchen table");
     assert_eq!(set_up.intermediary.to_string(), worker_id);
     assert_eq!(set_up.organisation.to_string(), org);
-    assert!(seen.may.invite_focus);
+    assert!(!seen.may.invite_focus, "the family makes the claim link");
     assert!(!seen.may.decide_consent, "consent is the family's");
 
     // The template's plan: five weekly shifts in the next week, two requests
@@ -142,9 +142,18 @@ async fn an_intermediary_sets_a_circle_up_from_a_template_and_hands_it_over(s: S
     assert_eq!(problem["code"], "consent-from-family");
     assert_eq!(s.events().await, before);
 
-    // They invite the family's first coordinator and the person it is for.
+    // They invite the family's first coordinator; the claim link is the family's to make.
     let coordinator_code = invite(&worker, &circle, v1::Role::Coordinator).await;
-    let focus_code = invite(&worker, &circle, v1::Role::Focus).await;
+    let before = s.events().await;
+    let (status, problem) = worker
+        .post(
+            &format!("/api/v1/circles/{circle}/invitations"),
+            json!({ "ring": "warm", "role": "focus" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["code"], "claim-from-family");
+    assert_eq!(s.events().await, before);
     let (daughter, _) = s.person("Dochter", "dochter@example.org").await;
     let (status, joined) = accept(&daughter, &coordinator_code).await;
     assert_eq!(status, StatusCode::OK, "{joined}");
@@ -176,11 +185,8 @@ async fn an_intermediary_sets_a_circle_up_from_a_template_and_hands_it_over(s: S
     assert!(kinds.contains(&"CircleSetUp"), "{kinds:?}");
     assert!(kinds.contains(&"CircleHandedOver"), "{kinds:?}");
 
-    // The intermediary's codes ended with the hand-over (they hold them):
-    // the daughter makes Mam's claim anew.
+    // A used code opens nothing; the daughter makes Mam's claim link.
     let (mother, mother_id) = s.person("Mam", "mam@example.org").await;
-    let (status, _) = accept(&mother, &focus_code).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
     let (again, _) = s.person("Wim again", "wim2@wijkteam.example").await;
     let (status, _) = accept(&again, &coordinator_code).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a used code opens nothing");

@@ -106,6 +106,11 @@ const REFUSALS: &[(&str, &str, &str)] = &[
         "The circle is paused: no shift takes place or can be taken until a coordinator resumes it.",
     ),
     (
+        "claim-from-family",
+        "De familie nodigt degene om wie de kring draait uit om de eigen plek in te nemen, zodra de kring aan hen is overgedragen.",
+        "The family invites the person the circle is for to claim their place, once the circle is handed over to them.",
+    ),
+    (
         "cold-ring-through-marketplace",
         "Vrijwilligers komen en gaan via de marktplaats, niet door hun kring te veranderen.",
         "Volunteers join and leave the cold ring through the marketplace, not by a change of ring.",

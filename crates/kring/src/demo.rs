@@ -1452,8 +1452,8 @@ impl Demo {
 
     /// This morning Esther set up a circle with the family of Gerrit Bakker,
     /// who has dementia and lives at home, from the template, in Dutch. She
-    /// coordinates it until his son joins: his invitation, and Gerrit's own
-    /// to claim his place, are open.
+    /// coordinates it until his son joins: his invitation is open (Gerrit's
+    /// own link to claim his place is the family's to make, after that).
     async fn at_the_kitchen_table(
         &self,
         esther: PersonId,
@@ -1475,17 +1475,15 @@ impl Demo {
         };
         self.run_in(circle, Actor::intermediary(esther, buurtteam), set_up)
             .await?;
-        for role in [InvitedAs::Coordinator, InvitedAs::Focus] {
-            let invite = Action::Invite {
-                invitation: InvitationId(Uuid::new_v4()),
-                ring: Ring::Warm,
-                role,
-                task: None,
-                token_hash: LinkSecret::generate()?.hash_hex(),
-                expires_at: self.clock.now() + Duration::days(14),
-            };
-            self.run_in(circle, Actor::person(esther), invite).await?;
-        }
+        let invite = Action::Invite {
+            invitation: InvitationId(Uuid::new_v4()),
+            ring: Ring::Warm,
+            role: InvitedAs::Coordinator,
+            task: None,
+            token_hash: LinkSecret::generate()?.hash_hex(),
+            expires_at: self.clock.now() + Duration::days(14),
+        };
+        self.run_in(circle, Actor::person(esther), invite).await?;
         Ok(())
     }
 }

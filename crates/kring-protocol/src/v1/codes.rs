@@ -26,6 +26,7 @@ pub const PROBLEM_CODES: &[&str] = &[
     "circle-ended",
     "circle-not-paused",
     "circle-paused",
+    "claim-from-family",
     "cold-ring-through-marketplace",
     "confirm-untaken",
     "consent-already-given",

@@ -38,7 +38,7 @@ impl Circle {
                     return Err(Refusal::CoordinatorsAreWarm.into());
                 }
                 if role == InvitedAs::Focus {
-                    self.focus_invitation_fits(ring, task)?;
+                    self.focus_invitation_fits(by, ring, task)?;
                 }
                 match (ring, task) {
                     (Ring::Cold, None) => return Err(Refusal::VolunteerNeedsTask.into()),
@@ -260,9 +260,14 @@ impl Circle {
     /// who has no account of their own yet.
     fn focus_invitation_fits(
         &self,
+        by: PersonId,
         ring: Ring,
         task: Option<crate::RequestId>,
     ) -> Result<(), DomainError> {
+        // The intermediary's codes end with the hand-over: this one is the family's to make.
+        if self.set_up_by.is_some_and(|s| s.by == by) {
+            return Err(Refusal::ClaimFromFamily.into());
+        }
         if ring != Ring::Warm || task.is_some() {
             return Err(Refusal::FocusIsWarm.into());
         }
