@@ -1,8 +1,9 @@
 //! `POST /api/v1/organisations/{org}/circles`: an intermediary starts a
-//! circle with a family at the kitchen table. They coordinate it (and may
-//! invite its first coordinator, and the person it is for to claim their
-//! place) until the family's first coordinator joins; then they hand it over
-//! and leave it, keeping only what a consent of the family gives.
+//! circle with a family at the kitchen table. They coordinate it (and invite
+//! its first coordinator; the link for the person it is for to claim their
+//! place is the family's to make) until the family's first coordinator
+//! joins; then they hand it over and leave it, their open invitations with
+//! them, keeping only what a consent of the family gives.
 
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
